@@ -1,0 +1,171 @@
+//! `/callback/:provider`: where a sign-in completes. Credentials post here (CSRF-checked).
+
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+use http::{Response, StatusCode};
+use serde_json::{Map, Value};
+
+use super::{Ctx, unsupported};
+use crate::callbacks::{JwtArgs, SignInArgs, SignInDecision};
+use crate::cookies::{self, CookieLifetime};
+use crate::error::Error;
+use crate::providers::{AuthorizeError, Credentials, CredentialsProvider, Provider, RequestMeta};
+use crate::session::SessionTrigger;
+use crate::user::{Account, ProviderType, User};
+
+fn find<'a>(ctx: &Ctx<'a>) -> Option<&'a Provider> {
+    let id = ctx.provider_id?;
+    ctx.inner.providers.iter().find(|p| p.id() == id)
+}
+
+/// `POST /callback/:provider`.
+pub(crate) async fn post(ctx: Ctx<'_>) -> Response<Bytes> {
+    match find(&ctx) {
+        Some(Provider::Credentials(provider)) => credentials(ctx, provider).await,
+        None => unknown(ctx),
+    }
+}
+
+/// `GET /callback/:provider`. Credentials only take POST.
+pub(crate) async fn get(ctx: Ctx<'_>) -> Response<Bytes> {
+    match find(&ctx) {
+        Some(Provider::Credentials(_)) => {
+            let mut response = super::plain(StatusCode::METHOD_NOT_ALLOWED, "Credentials sign-in takes a POST.");
+            response
+                .headers_mut()
+                .insert(http::header::ALLOW, http::HeaderValue::from_static("POST"));
+            response
+        }
+        None => unknown(ctx),
+    }
+}
+
+fn unknown(ctx: Ctx<'_>) -> Response<Bytes> {
+    if ctx.is_v5() {
+        let id = ctx.provider_id.unwrap_or_default().to_owned();
+        ctx.fail(Error::UnknownProvider(id))
+    } else {
+        unsupported(ctx.inner, ctx.method)
+    }
+}
+
+async fn credentials(mut ctx: Ctx<'_>, provider: &CredentialsProvider) -> Response<Bytes> {
+    if !ctx.verify_csrf() {
+        return ctx.fail(Error::MissingCsrf);
+    }
+    let callback_url = match ctx.callback_url().await {
+        Ok(url) => url,
+        Err(error) => return ctx.fail(error),
+    };
+    let fields: BTreeMap<String, String> = ctx
+        .body
+        .iter()
+        .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
+        .collect();
+    let credentials = Credentials::new(fields);
+    let meta = RequestMeta {
+        method: ctx.method.clone(),
+        headers: ctx.headers.clone(),
+        query: ctx.query.clone(),
+    };
+    let user = match provider.authorize(&credentials, &meta).await {
+        Ok(Some(user)) if !user.id.is_empty() => user,
+        Ok(Some(_)) => {
+            let error = AuthorizeError("authorize returned a user with an empty id".into());
+            return ctx.fail(error.into());
+        }
+        Ok(None) => return ctx.fail(Error::CredentialsSignin),
+        Err(error) => return ctx.fail(error.into()),
+    };
+    let account = Account {
+        provider: provider.id.clone(),
+        provider_type: ProviderType::Credentials,
+        provider_account_id: user.id.clone(),
+    };
+    match sign_in(&mut ctx, &user, &account, Some(&credentials)).await {
+        Ok(()) => {
+            tracing::info!(provider = %account.provider, user = %user.id, "signed in");
+            ctx.redirect(callback_url, StatusCode::OK)
+        }
+        Err(SignInFailure::Redirect(url)) => {
+            let url = ctx.validate(&url);
+            ctx.redirect(url, StatusCode::OK)
+        }
+        Err(SignInFailure::Error(error)) => ctx.fail(error),
+    }
+}
+
+enum SignInFailure {
+    Redirect(String),
+    Error(Error),
+}
+
+impl From<Error> for SignInFailure {
+    fn from(error: Error) -> Self {
+        Self::Error(error)
+    }
+}
+
+/// The common end of every sign-in: the `sign_in` callback, the token, the session cookie.
+async fn sign_in(
+    ctx: &mut Ctx<'_>,
+    user: &User,
+    account: &Account,
+    credentials: Option<&Credentials>,
+) -> Result<(), SignInFailure> {
+    let decision = ctx
+        .inner
+        .callbacks
+        .sign_in(SignInArgs {
+            user,
+            account,
+            credentials,
+        })
+        .await
+        .map_err(Error::from)?;
+    match decision {
+        SignInDecision::Allow => {}
+        SignInDecision::Deny => return Err(Error::AccessDenied.into()),
+        SignInDecision::Redirect(url) => return Err(SignInFailure::Redirect(url)),
+    }
+    let mut token = Map::new();
+    let mut put = |name: &str, value: &Option<String>| {
+        if let Some(value) = value {
+            token.insert(name.to_owned(), Value::String(value.clone()));
+        }
+    };
+    put("name", &user.name);
+    put("email", &user.email);
+    put("picture", &user.image);
+    token.insert("sub".into(), Value::String(user.id.clone()));
+    let claims = ctx
+        .inner
+        .callbacks
+        .jwt(JwtArgs {
+            token,
+            user: Some(user),
+            account: Some(account),
+            trigger: Some(SessionTrigger::SignIn),
+            session: None,
+        })
+        .await
+        .map_err(Error::from)?;
+    let Some(mut claims) = claims else {
+        return Err(Error::AccessDenied.into());
+    };
+    let max_age = ctx.inner.max_age_secs;
+    let now = ctx.now_secs();
+    let token = ctx.inner.session_codec.encode(&mut claims, now, max_age);
+    let names = &ctx.inner.cookie_names;
+    cookies::write_chunked(
+        &names.session_token,
+        &token,
+        CookieLifetime::ExpiresAt(now + max_age),
+        names.secure,
+        ctx.inner.compatibility.chunk_size(),
+        &ctx.cookies,
+        &mut ctx.set_cookies,
+    );
+    Ok(())
+}

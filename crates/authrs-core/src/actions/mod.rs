@@ -1,0 +1,384 @@
+//! The endpoints, one file each. This module holds what they share: the request context and
+//! the ways of answering (JSON, HTML, redirect in either JSON-redirect mode).
+
+pub(crate) mod callback;
+pub(crate) mod pages;
+pub(crate) mod session;
+pub(crate) mod signin;
+pub(crate) mod signout;
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderName, HeaderValue, LOCATION, SET_COOKIE};
+use http::{HeaderMap, Method, Response, StatusCode};
+use serde_json::{Map, Value, json};
+
+use crate::callbacks::RedirectArgs;
+use crate::config::Compatibility;
+use crate::cookies::{CookieLifetime, RequestCookies, SetCookie};
+use crate::csrf;
+use crate::engine::Inner;
+use crate::error::{Error, ErrorCode};
+use crate::providers::Provider;
+use crate::request::{Action, forwarded_origin};
+use crate::url::{Origin, resolve_callback_url};
+
+/// How a redirect is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JsonRedirect {
+    /// A plain `302` with `Location`.
+    Off,
+    /// v3/v4: body field `json=true`; `{url}` with the action's status.
+    BodyField,
+    /// v5: header `X-Auth-Return-Redirect`; `{url}` with status 200.
+    Header,
+}
+
+/// One request being handled.
+pub(crate) struct Ctx<'r> {
+    pub(crate) inner: &'r Inner,
+    pub(crate) method: &'r Method,
+    pub(crate) headers: &'r HeaderMap,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) body: Map<String, Value>,
+    pub(crate) cookies: RequestCookies<'r>,
+    pub(crate) action: Action,
+    pub(crate) provider_id: Option<&'r str>,
+    pub(crate) origin: Cow<'r, Origin>,
+    pub(crate) base_url: Cow<'r, str>,
+    pub(crate) json_redirect: JsonRedirect,
+    pub(crate) now_ms: u64,
+    pub(crate) set_cookies: Vec<SetCookie>,
+    csrf_token: Option<String>,
+}
+
+impl<'r> Ctx<'r> {
+    pub(crate) fn new(
+        inner: &'r Inner,
+        method: &'r Method,
+        headers: &'r HeaderMap,
+        query: Option<&str>,
+        body: Map<String, Value>,
+        action: Action,
+        provider_id: Option<&'r str>,
+    ) -> Self {
+        let (origin, base_url) = match inner.trust_host.then(|| forwarded_origin(headers, &inner.origin)).flatten() {
+            Some(origin) if origin != inner.origin => {
+                let base_url = format!("{origin}{}", inner.base_path);
+                (Cow::Owned(origin), Cow::Owned(base_url))
+            }
+            _ => (Cow::Borrowed(&inner.origin), Cow::Borrowed(inner.base_url.as_str())),
+        };
+        let json_redirect = if headers.contains_key("x-auth-return-redirect") {
+            JsonRedirect::Header
+        } else if body.get("json").and_then(Value::as_str) == Some("true") {
+            JsonRedirect::BodyField
+        } else {
+            JsonRedirect::Off
+        };
+        Self {
+            inner,
+            method,
+            headers,
+            query: crate::request::parse_query(query),
+            body,
+            cookies: RequestCookies::from_headers(headers),
+            action,
+            provider_id,
+            origin,
+            base_url,
+            json_redirect,
+            now_ms: inner.clock.now_millis(),
+            set_cookies: Vec::new(),
+            csrf_token: None,
+        }
+    }
+
+    pub(crate) fn now_secs(&self) -> u64 {
+        self.now_ms / 1000
+    }
+
+    pub(crate) fn query(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    pub(crate) fn body_str(&self, name: &str) -> Option<&str> {
+        self.body.get(name).and_then(Value::as_str)
+    }
+
+    pub(crate) fn secure(&self) -> bool {
+        self.inner.cookie_names.secure
+    }
+
+    pub(crate) fn is_v5(&self) -> bool {
+        self.inner.compatibility == Compatibility::AuthJsV5
+    }
+
+    /// The request's CSRF token, minting one (and its cookie) when the request has none.
+    pub(crate) fn csrf_token(&mut self) -> String {
+        if let Some(token) = &self.csrf_token {
+            return token.clone();
+        }
+        let state = csrf::read_or_mint(self.cookies.get(&self.inner.cookie_names.csrf_token), &self.inner.secrets);
+        if let Some(cookie) = state.new_cookie {
+            self.set_cookies.push(SetCookie {
+                name: self.inner.cookie_names.csrf_token.clone(),
+                value: cookie,
+                lifetime: CookieLifetime::BrowserSession,
+                secure: self.secure(),
+            });
+        }
+        self.csrf_token = Some(state.token.clone());
+        state.token
+    }
+
+    /// Rule of every state-changing POST: the body's `csrfToken` equals the token in a valid
+    /// CSRF cookie.
+    pub(crate) fn verify_csrf(&self) -> bool {
+        let cookie_token = self
+            .cookies
+            .get(&self.inner.cookie_names.csrf_token)
+            .and_then(|value| csrf::verify_cookie(value, &self.inner.secrets));
+        csrf::verify_csrf_token(cookie_token, self.body_str("csrfToken"))
+    }
+
+    /// The effective callback URL (§1.2): body, then query `callbackUrl`, then the callback-url
+    /// cookie, then the origin; passed through the `redirect` callback and the validator both
+    /// before and after, and remembered in the callback-url cookie when it changed.
+    pub(crate) async fn callback_url(&mut self) -> Result<String, Error> {
+        let cookie_name = &self.inner.cookie_names.callback_url;
+        let cookie_value = self.cookies.get(cookie_name);
+        let candidate = self
+            .body_str("callbackUrl")
+            .or_else(|| self.query("callbackUrl"))
+            .or(cookie_value)
+            .unwrap_or(self.origin.as_str());
+        let url = self.validate(candidate);
+        let rewritten = self
+            .inner
+            .callbacks
+            .redirect(RedirectArgs {
+                url: &url,
+                base_url: self.origin.as_str(),
+            })
+            .await?;
+        let url = if rewritten == url { url } else { self.validate(&rewritten) };
+        if cookie_value != Some(url.as_str()) {
+            self.set_cookies.push(SetCookie {
+                name: cookie_name.clone(),
+                value: url.clone(),
+                lifetime: CookieLifetime::BrowserSession,
+                secure: self.secure(),
+            });
+        }
+        Ok(url)
+    }
+
+    /// The one callback-URL validator, bound to this request's origin.
+    pub(crate) fn validate(&self, candidate: &str) -> String {
+        resolve_callback_url(candidate, &self.origin, &self.inner.trusted_origins)
+    }
+
+    /// `BASE/<path>`.
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}/{path}", self.base_url)
+    }
+
+    /// Answers with a body and the cookies collected so far.
+    pub(crate) fn respond(self, status: StatusCode, content_type: &'static str, body: Bytes, headers: &[(HeaderName, &'static str)]) -> Response<Bytes> {
+        let mut response = Response::new(body);
+        *response.status_mut() = status;
+        let map = response.headers_mut();
+        map.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        for (name, value) in headers {
+            map.insert(name.clone(), HeaderValue::from_static(value));
+        }
+        for cookie in &self.set_cookies {
+            if let Ok(value) = HeaderValue::from_str(&cookie.to_header_value()) {
+                map.append(SET_COOKIE, value);
+            }
+        }
+        response
+    }
+
+    pub(crate) fn json(self, status: StatusCode, body: Bytes) -> Response<Bytes> {
+        self.respond(status, "application/json", body, &[])
+    }
+
+    /// JSON that must not be cached (`/csrf`, `GET /session`).
+    pub(crate) fn json_no_store(self, status: StatusCode, body: Bytes) -> Response<Bytes> {
+        self.respond(status, "application/json", body, NO_STORE)
+    }
+
+    /// An HTML page with the security headers every built-in page carries.
+    pub(crate) fn html(self, status: StatusCode, markup: String) -> Response<Bytes> {
+        self.respond(status, "text/html; charset=utf-8", Bytes::from(markup), PAGE_HEADERS)
+    }
+
+    /// A redirect, answered as `{url}` in JSON-redirect mode. `status` is what v4 reports in
+    /// body-field mode (200, or 401/403/500 for failures).
+    pub(crate) fn redirect(self, url: String, status: StatusCode) -> Response<Bytes> {
+        match self.json_redirect {
+            JsonRedirect::Off => {
+                let location = HeaderValue::from_str(&url).unwrap_or_else(|_| HeaderValue::from_static("/"));
+                let mut response = self.respond(StatusCode::FOUND, "text/plain; charset=utf-8", Bytes::new(), NO_STORE);
+                response.headers_mut().insert(LOCATION, location);
+                response
+            }
+            JsonRedirect::BodyField => {
+                let body = Bytes::from(json!({ "url": url }).to_string());
+                self.respond(status, "application/json", body, NO_STORE)
+            }
+            JsonRedirect::Header => {
+                let body = Bytes::from(json!({ "url": url }).to_string());
+                self.respond(StatusCode::OK, "application/json", body, NO_STORE)
+            }
+        }
+    }
+
+    /// Redirects to the error page (or the sign-in page, for v5 sign-in errors) for an error,
+    /// logging its cause once.
+    pub(crate) fn fail(self, error: Error) -> Response<Bytes> {
+        let code = error.code();
+        match code {
+            ErrorCode::Configuration => tracing::error!(error = %error, "auth request failed"),
+            _ => tracing::info!(error = %error, "auth request refused"),
+        }
+        let status = match code {
+            ErrorCode::AccessDenied => StatusCode::FORBIDDEN,
+            ErrorCode::CredentialsSignin => StatusCode::UNAUTHORIZED,
+            ErrorCode::Configuration => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::OK,
+        };
+        let url = match (self.is_v5(), code) {
+            (_, ErrorCode::MissingCsrf) => self.csrf_failure_url(),
+            (true, ErrorCode::CredentialsSignin) => self.url("signin?error=CredentialsSignin&code=credentials"),
+            (false, ErrorCode::CredentialsSignin) => {
+                let provider = self.provider_id.unwrap_or("credentials");
+                format!("{}&provider={}", self.url("error?error=CredentialsSignin"), encode(provider))
+            }
+            (_, code) => format!("{}?error={}", self.url("error"), code.as_str()),
+        };
+        self.redirect(url, status)
+    }
+
+    /// Where a failed CSRF check sends the browser.
+    fn csrf_failure_url(&self) -> String {
+        match (self.is_v5(), self.action == Action::SignOut) {
+            (true, _) => self.url("signin?error=MissingCSRF"),
+            (false, true) => self.url("signout?csrf=true"),
+            (false, false) => self.url("signin?csrf=true"),
+        }
+    }
+}
+
+pub(crate) fn encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// `Cache-Control` for responses that carry tokens or per-user data.
+pub(crate) const NO_STORE: &[(HeaderName, &str)] = &[
+    (CACHE_CONTROL, "private, no-cache, no-store"),
+    (http::header::PRAGMA, "no-cache"),
+    (http::header::EXPIRES, "0"),
+];
+
+/// Built-in pages: not cacheable (they hold a CSRF token), not frameable, no third-party loads.
+const PAGE_HEADERS: &[(HeaderName, &str)] = &[
+    (CACHE_CONTROL, "private, no-cache, no-store"),
+    (http::header::PRAGMA, "no-cache"),
+    (http::header::X_FRAME_OPTIONS, "DENY"),
+    (http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (http::header::REFERRER_POLICY, "no-referrer"),
+    (
+        http::header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; frame-ancestors 'none'; base-uri 'none'",
+    ),
+];
+
+/// A plain-text answer with no cookies.
+pub(crate) fn plain(status: StatusCode, text: &'static str) -> Response<Bytes> {
+    let mut response = Response::new(Bytes::from_static(text.as_bytes()));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    response
+}
+
+/// An unknown action, or a method the action does not take: 400, in the compatibility
+/// mode's form.
+pub(crate) fn unsupported(inner: &Inner, method: &Method) -> Response<Bytes> {
+    let mut response = match inner.compatibility {
+        Compatibility::AuthJsV5 => {
+            let mut r = Response::new(Bytes::from_static(b"\"Bad request.\""));
+            r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            r
+        }
+        Compatibility::NextAuthV4 => {
+            let text = format!("Error: This action with HTTP {} is not supported.", method.as_str());
+            let mut r = Response::new(Bytes::from(text));
+            r.headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+            r
+        }
+    };
+    *response.status_mut() = StatusCode::BAD_REQUEST;
+    response
+}
+
+/// The generic 500 answer for JSON endpoints; the cause is logged, never sent.
+pub(crate) fn configuration_error_json(ctx: Ctx<'_>, error: &Error) -> Response<Bytes> {
+    tracing::error!(error = %error, "auth request failed");
+    ctx.json(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Bytes::from_static(
+            br#"{"message":"There is a problem with the server configuration. Check the server logs for more information."}"#,
+        ),
+    )
+}
+
+/// `GET /csrf`.
+pub(crate) async fn csrf(mut ctx: Ctx<'_>) -> Response<Bytes> {
+    let token = ctx.csrf_token();
+    if let Err(error) = ctx.callback_url().await {
+        return configuration_error_json(ctx, &error);
+    }
+    let body = Bytes::from(json!({ "csrfToken": token }).to_string());
+    ctx.json_no_store(StatusCode::OK, body)
+}
+
+/// `GET /providers`: serialised once at startup unless a trusted proxy changed the origin.
+pub(crate) fn providers(ctx: Ctx<'_>) -> Response<Bytes> {
+    let body = if ctx.base_url == ctx.inner.base_url {
+        ctx.inner.providers_json.clone()
+    } else {
+        providers_json(&ctx.inner.providers, &ctx.base_url)
+    };
+    ctx.json(StatusCode::OK, body)
+}
+
+pub(crate) fn providers_json(providers: &[Provider], base_url: &str) -> Bytes {
+    let mut map = Map::new();
+    for provider in providers {
+        let id = provider.id();
+        map.insert(
+            id.to_owned(),
+            json!({
+                "id": id,
+                "name": provider.name(),
+                "type": provider.provider_type().as_str(),
+                "signinUrl": format!("{base_url}/signin/{id}"),
+                "callbackUrl": format!("{base_url}/callback/{id}"),
+            }),
+        );
+    }
+    Bytes::from(Value::Object(map).to_string())
+}
+
+/// `POST /_log`: the v3/v4 client logger relay. Accepted and discarded (no CSRF: it changes
+/// nothing).
+pub(crate) fn log(ctx: Ctx<'_>) -> Response<Bytes> {
+    ctx.respond(StatusCode::OK, "text/plain; charset=utf-8", Bytes::new(), &[])
+}

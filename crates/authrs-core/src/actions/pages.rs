@@ -1,0 +1,50 @@
+//! `GET /verify-request` and `GET /error`.
+
+use bytes::Bytes;
+use http::{Response, StatusCode};
+
+use super::Ctx;
+use crate::error::ErrorCode;
+use crate::pages;
+
+/// `GET /verify-request`: "check your email", or a redirect to a custom page.
+pub(crate) async fn verify_request(ctx: Ctx<'_>) -> Response<Bytes> {
+    if let Some(custom) = ctx.inner.pages.verify_request.clone() {
+        // v5 hands the original query (provider, type) on to the custom page.
+        let url = match (ctx.is_v5(), ctx.query.is_empty()) {
+            (true, false) => {
+                let query: String = url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(ctx.query.iter())
+                    .finish();
+                let separator = if custom.contains('?') { '&' } else { '?' };
+                format!("{custom}{separator}{query}")
+            }
+            _ => custom,
+        };
+        return ctx.redirect(url, StatusCode::OK);
+    }
+    let markup = pages::verify_request(&ctx.inner.theme, ctx.origin.as_str());
+    ctx.html(StatusCode::OK, markup)
+}
+
+/// `GET /error?error=CODE`. Only known codes are shown; anything else is the generic error.
+/// v4 shows sign-in errors on the sign-in page instead.
+pub(crate) async fn error(ctx: Ctx<'_>) -> Response<Bytes> {
+    let raw = ctx
+        .query("error")
+        .or(if ctx.is_v5() { None } else { ctx.provider_id })
+        .unwrap_or("default");
+    let code = ErrorCode::parse(raw);
+    if !ctx.is_v5() && code.is_sign_in_page_error() {
+        let url = format!("{}?error={}", ctx.url("signin"), code.as_str());
+        return ctx.redirect(url, StatusCode::OK);
+    }
+    if let Some(custom) = &ctx.inner.pages.error {
+        let separator = if custom.contains('?') { '&' } else { '?' };
+        let url = format!("{custom}{separator}error={}", code.as_str());
+        return ctx.redirect(url, StatusCode::OK);
+    }
+    let sign_in_url = ctx.url("signin");
+    let markup = pages::error(&ctx.inner.theme, code, ctx.origin.as_str(), &sign_in_url);
+    ctx.html(code.page_status(), markup)
+}

@@ -1,0 +1,65 @@
+//! `GET /signin` (the built-in page, or a redirect to a custom one) and `POST /signin/:provider`.
+
+use bytes::Bytes;
+use http::{Response, StatusCode};
+
+use super::{Ctx, configuration_error_json, encode};
+use crate::error::{Error, ErrorCode};
+use crate::pages;
+use crate::providers::Provider;
+
+/// `GET /signin`.
+pub(crate) async fn page(mut ctx: Ctx<'_>) -> Response<Bytes> {
+    if let (true, Some(id)) = (ctx.is_v5(), ctx.provider_id) {
+        return ctx.fail(Error::UnknownProvider(id.to_owned()));
+    }
+    let callback_url = match ctx.callback_url().await {
+        Ok(url) => url,
+        Err(error) => return ctx.fail(error),
+    };
+    let error = ctx.query("error").map(ErrorCode::parse);
+    if let Some(custom) = &ctx.inner.pages.sign_in {
+        let separator = if custom.contains('?') { '&' } else { '?' };
+        let mut url = format!("{custom}{separator}callbackUrl={}", encode(&callback_url));
+        if let Some(error) = error {
+            url.push_str("&error=");
+            url.push_str(error.as_str());
+        }
+        return ctx.redirect(url, StatusCode::OK);
+    }
+    let csrf_token = ctx.csrf_token();
+    let markup = pages::sign_in(&pages::SignInPage {
+        theme: &ctx.inner.theme,
+        providers: &ctx.inner.providers,
+        base_url: &ctx.base_url,
+        csrf_token: &csrf_token,
+        callback_url: &callback_url,
+        error,
+        email: ctx.query("email"),
+    });
+    ctx.html(StatusCode::OK, markup)
+}
+
+/// `POST /signin/:provider`: CSRF-checked. Credentials sign in through `/callback/credentials`,
+/// so here they only lead back to the page; OAuth and email start their flows here.
+pub(crate) async fn post(mut ctx: Ctx<'_>) -> Response<Bytes> {
+    if !ctx.verify_csrf() {
+        return ctx.fail(Error::MissingCsrf);
+    }
+    let provider = ctx
+        .provider_id
+        .and_then(|id| ctx.inner.providers.iter().find(|p| p.id() == id));
+    let Some(provider) = provider else {
+        let id = ctx.provider_id.unwrap_or_default().to_owned();
+        return ctx.fail(Error::UnknownProvider(id));
+    };
+    if let Err(error) = ctx.callback_url().await {
+        return configuration_error_json(ctx, &error);
+    }
+    match provider {
+        Provider::Credentials(_) => {
+            let url = ctx.url("signin");
+            ctx.redirect(url, StatusCode::OK)
+        }
+    }
+}

@@ -1,0 +1,430 @@
+//! Configuration in two steps: an [`AuthBuilder`] the app fills in, checked once by
+//! [`AuthBuilder::build`]. A bad value fails at startup with a message naming it, never per request.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::Auth;
+use crate::callbacks::{Callbacks, DefaultCallbacks};
+use crate::clock::{Clock, SystemClock};
+use crate::providers::Provider;
+use crate::secret::Secret;
+use crate::url::Origin;
+
+/// Which generation of the NextAuth clients and token format the server speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Compatibility {
+    /// next-auth v4 (the default; v3 clients work too): `next-auth.*` cookies, JWE
+    /// `dir`/`A256GCM` tokens, `{}` for "no session".
+    #[default]
+    NextAuthV4,
+    /// Auth.js / next-auth v5: `authjs.*` cookies, JWE `dir`/`A256CBC-HS512` with the cookie
+    /// name as salt and a `kid`, `null` for "no session".
+    AuthJsV5,
+}
+
+impl Compatibility {
+    pub(crate) fn cookie_prefix(self) -> &'static str {
+        match self {
+            Self::NextAuthV4 => "next-auth.",
+            Self::AuthJsV5 => "authjs.",
+        }
+    }
+
+    pub(crate) fn chunk_size(self) -> usize {
+        match self {
+            Self::NextAuthV4 => 4096 - 163,
+            Self::AuthJsV5 => 4096 - 160,
+        }
+    }
+}
+
+/// How sessions are kept. Database sessions arrive with the adapter layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SessionStrategy {
+    /// An encrypted JWT in a cookie; no server-side state.
+    #[default]
+    Jwt,
+}
+
+/// The colour scheme of the built-in pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorScheme {
+    /// Follow the browser's `prefers-color-scheme`.
+    #[default]
+    Auto,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+/// NextAuth's `theme` option for the built-in pages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Theme {
+    /// Light, dark, or follow the browser.
+    pub color_scheme: ColorScheme,
+    /// Accent colour as `#rgb` or `#rrggbb`.
+    pub brand_color: Option<String>,
+    /// Logo URL: an `http(s)` URL or a path starting with `/`.
+    pub logo: Option<String>,
+    /// Text colour on brand-coloured buttons, `#rgb` or `#rrggbb`.
+    pub button_text: Option<String>,
+}
+
+/// Custom page URLs, NextAuth's `pages` option. Each replaces the built-in page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pages {
+    /// Sign-in page; receives `callbackUrl` and `error` query parameters.
+    pub sign_in: Option<String>,
+    /// Sign-out page.
+    pub sign_out: Option<String>,
+    /// Error page; receives `error`.
+    pub error: Option<String>,
+    /// "Check your email" page.
+    pub verify_request: Option<String>,
+    /// Where new users go after their first sign-in.
+    pub new_user: Option<String>,
+}
+
+/// A configuration mistake, found when the configuration is built.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    /// The base URL does not parse or is not http(s).
+    #[error("invalid base URL {value:?}: {reason}")]
+    InvalidUrl {
+        /// The value given.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// No secret was configured.
+    #[error("no secret is configured: set at least one (32 random bytes or more, e.g. `openssl rand -hex 32`)")]
+    MissingSecret,
+    /// A secret is too short to be safe.
+    #[error("secret number {index} has {len} bytes; at least 32 are required")]
+    WeakSecret {
+        /// Position in the secret list, from 1.
+        index: usize,
+        /// Its length.
+        len: usize,
+    },
+    /// A session duration is out of range.
+    #[error("invalid session setting {name}: {reason}")]
+    InvalidSessionSetting {
+        /// `max_age` or `update_age`.
+        name: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A provider id is empty, repeated, or has characters outside `[a-z0-9_-]`.
+    #[error("invalid provider id {0:?}: ids must be unique and use only a-z, 0-9, '-' and '_'")]
+    InvalidProviderId(String),
+    /// A provider's settings are inconsistent.
+    #[error("provider {provider:?}: {reason}")]
+    InvalidProvider {
+        /// Provider id.
+        provider: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A custom page URL is not a path or an http(s) URL.
+    #[error("invalid page URL for {page}: {value:?} must start with a single '/' or be an http(s) URL")]
+    InvalidPage {
+        /// Which page.
+        page: &'static str,
+        /// The value given.
+        value: String,
+    },
+    /// A theme value is not accepted.
+    #[error("invalid theme {name}: {value:?} ({reason})")]
+    InvalidTheme {
+        /// Which setting.
+        name: &'static str,
+        /// The value given.
+        value: String,
+        /// What is accepted.
+        reason: &'static str,
+    },
+    /// A trusted origin does not parse.
+    #[error("invalid trusted origin {value:?}: {reason}")]
+    InvalidTrustedOrigin {
+        /// The value given.
+        value: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// Builds an [`Auth`]. Start with [`Auth::builder`].
+#[derive(Clone)]
+pub struct AuthBuilder {
+    pub(crate) url: String,
+    pub(crate) secrets: Vec<Secret>,
+    pub(crate) compatibility: Compatibility,
+    pub(crate) strategy: SessionStrategy,
+    pub(crate) max_age: Duration,
+    pub(crate) update_age: Duration,
+    pub(crate) use_secure_cookies: Option<bool>,
+    pub(crate) trust_host: bool,
+    pub(crate) trusted_origins: Vec<String>,
+    pub(crate) providers: Vec<Provider>,
+    pub(crate) callbacks: Arc<dyn Callbacks>,
+    pub(crate) pages: Pages,
+    pub(crate) theme: Theme,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for AuthBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthBuilder")
+            .field("url", &self.url)
+            .field("secrets", &self.secrets.len())
+            .field("compatibility", &self.compatibility)
+            .field("providers", &self.providers)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for AuthBuilder {
+    fn default() -> Self {
+        Self {
+            url: "http://localhost:3000/api/auth".into(),
+            secrets: Vec::new(),
+            compatibility: Compatibility::default(),
+            strategy: SessionStrategy::default(),
+            max_age: Duration::from_secs(30 * 24 * 60 * 60),
+            update_age: Duration::from_secs(24 * 60 * 60),
+            use_secure_cookies: None,
+            trust_host: false,
+            trusted_origins: Vec::new(),
+            providers: Vec::new(),
+            callbacks: Arc::new(DefaultCallbacks),
+            pages: Pages::default(),
+            theme: Theme::default(),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl AuthBuilder {
+    /// The public URL of the auth routes, origin plus base path
+    /// (default `http://localhost:3000/api/auth`). A URL whose path is `/` means `/api/auth`,
+    /// as `NEXTAUTH_URL` does.
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = url.into();
+        self
+    }
+
+    /// Adds a secret. The first one added encrypts; all of them decrypt (rotation).
+    pub fn secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.secrets.push(secret.into());
+        self
+    }
+
+    /// Replaces the secret list.
+    pub fn secrets(mut self, secrets: Vec<Secret>) -> Self {
+        self.secrets = secrets;
+        self
+    }
+
+    /// Which NextAuth generation to be compatible with.
+    pub fn compatibility(mut self, compatibility: Compatibility) -> Self {
+        self.compatibility = compatibility;
+        self
+    }
+
+    /// The session strategy.
+    pub fn session_strategy(mut self, strategy: SessionStrategy) -> Self {
+        self.strategy = strategy;
+        self
+    }
+
+    /// How long an idle session lives (default 30 days). Every session read extends it.
+    pub fn session_max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = max_age;
+        self
+    }
+
+    /// How often a database session's expiry is written (default 24 hours). JWT sessions
+    /// are re-issued on every read and ignore it.
+    pub fn session_update_age(mut self, update_age: Duration) -> Self {
+        self.update_age = update_age;
+        self
+    }
+
+    /// Forces secure cookies on or off; by default they are on exactly when the URL is https.
+    pub fn use_secure_cookies(mut self, secure: bool) -> Self {
+        self.use_secure_cookies = Some(secure);
+        self
+    }
+
+    /// Trusts `X-Forwarded-Host` and `X-Forwarded-Proto` for the public origin. Enable only
+    /// behind a proxy that sets (not appends) these headers.
+    pub fn trust_host(mut self, trust: bool) -> Self {
+        self.trust_host = trust;
+        self
+    }
+
+    /// Another origin that callback URLs may point to (exact scheme, host and port).
+    pub fn trusted_origin(mut self, origin: impl Into<String>) -> Self {
+        self.trusted_origins.push(origin.into());
+        self
+    }
+
+    /// Adds a provider.
+    pub fn provider(mut self, provider: impl Into<Provider>) -> Self {
+        self.providers.push(provider.into());
+        self
+    }
+
+    /// Sets the callbacks.
+    pub fn callbacks(mut self, callbacks: impl Callbacks) -> Self {
+        self.callbacks = Arc::new(callbacks);
+        self
+    }
+
+    /// Sets custom page URLs.
+    pub fn pages(mut self, pages: Pages) -> Self {
+        self.pages = pages;
+        self
+    }
+
+    /// Sets the theme of the built-in pages.
+    pub fn theme(mut self, theme: Theme) -> Self {
+        self.theme = theme;
+        self
+    }
+
+    /// Sets the clock (tests use [`crate::clock::FixedClock`]).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Checks everything and derives the keys.
+    pub fn build(self) -> Result<Auth, ConfigError> {
+        Auth::from_builder(self)
+    }
+}
+
+/// The origin and base path of a base URL.
+pub(crate) fn split_base_url(url: &str) -> Result<(Origin, String), ConfigError> {
+    let invalid = |reason: String| ConfigError::InvalidUrl {
+        value: url.to_owned(),
+        reason,
+    };
+    let parsed = url::Url::parse(url).map_err(|e| invalid(e.to_string()))?;
+    let origin = Origin::from_url(&parsed).ok_or_else(|| invalid("it must be an http or https URL with a host".into()))?;
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(invalid("it must not have a query or fragment".into()));
+    }
+    let path = parsed.path().trim_end_matches('/');
+    let base_path = if path.is_empty() { "/api/auth" } else { path };
+    Ok((origin, base_path.to_owned()))
+}
+
+pub(crate) fn check_page(page: &'static str, value: &Option<String>) -> Result<(), ConfigError> {
+    let Some(value) = value else { return Ok(()) };
+    let ok = if value.starts_with('/') {
+        !value.starts_with("//") && !value.starts_with("/\\") && !value.chars().any(char::is_control)
+    } else {
+        url::Url::parse(value)
+            .ok()
+            .and_then(|u| Origin::from_url(&u))
+            .is_some()
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::InvalidPage {
+            page,
+            value: value.clone(),
+        })
+    }
+}
+
+pub(crate) fn check_theme(theme: &Theme) -> Result<(), ConfigError> {
+    let colour = |name: &'static str, value: &Option<String>| -> Result<(), ConfigError> {
+        let Some(value) = value else { return Ok(()) };
+        let hex = value.strip_prefix('#').unwrap_or("");
+        if matches!(hex.len(), 3 | 6) && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(())
+        } else {
+            Err(ConfigError::InvalidTheme {
+                name,
+                value: value.clone(),
+                reason: "use #rgb or #rrggbb",
+            })
+        }
+    };
+    colour("brand_color", &theme.brand_color)?;
+    colour("button_text", &theme.button_text)?;
+    if let Some(logo) = &theme.logo {
+        let ok = (logo.starts_with('/') && !logo.starts_with("//"))
+            || url::Url::parse(logo)
+                .ok()
+                .and_then(|u| Origin::from_url(&u))
+                .is_some();
+        if !ok || logo.chars().any(char::is_control) {
+            return Err(ConfigError::InvalidTheme {
+                name: "logo",
+                value: logo.clone(),
+                reason: "use an http(s) URL or a path starting with '/'",
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_splits_into_origin_and_path() {
+        let (origin, path) = split_base_url("https://example.com/api/auth/").unwrap();
+        assert_eq!(origin.as_str(), "https://example.com");
+        assert_eq!(path, "/api/auth");
+        let (_, path) = split_base_url("http://localhost:3000").unwrap();
+        assert_eq!(path, "/api/auth");
+        let (_, path) = split_base_url("http://localhost:3000/auth").unwrap();
+        assert_eq!(path, "/auth");
+        assert!(split_base_url("localhost:3000").is_err());
+        assert!(split_base_url("ftp://x/y").is_err());
+        assert!(split_base_url("http://x/y?z=1").is_err());
+    }
+
+    #[test]
+    fn pages_must_be_paths_or_http_urls() {
+        assert!(check_page("sign_in", &Some("/login".into())).is_ok());
+        assert!(check_page("sign_in", &Some("https://example.com/login".into())).is_ok());
+        for bad in ["//evil.example", "/\\evil", "javascript:alert(1)", "login", "/a\nb"] {
+            assert!(check_page("sign_in", &Some(bad.into())).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn theme_colours_and_logo_are_checked() {
+        let ok = Theme {
+            brand_color: Some("#336699".into()),
+            button_text: Some("#fff".into()),
+            logo: Some("https://example.com/logo.png".into()),
+            ..Theme::default()
+        };
+        assert!(check_theme(&ok).is_ok());
+        for bad in ["red;}body{display:none", "#12345", "336699", "#ggg"] {
+            let theme = Theme {
+                brand_color: Some(bad.into()),
+                ..Theme::default()
+            };
+            assert!(check_theme(&theme).is_err(), "{bad}");
+        }
+        let theme = Theme {
+            logo: Some("javascript:alert(1)".into()),
+            ..Theme::default()
+        };
+        assert!(check_theme(&theme).is_err());
+    }
+}

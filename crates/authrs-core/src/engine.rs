@@ -1,0 +1,255 @@
+//! [`Auth`]: the built configuration with its derived keys, and the entry point from an HTTP
+//! request to an HTTP response.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::{HeaderMap, Method, Request, Response, StatusCode};
+
+use crate::actions::{self, Ctx};
+use crate::callbacks::Callbacks;
+use crate::clock::Clock;
+use crate::config::{self, AuthBuilder, Compatibility, ConfigError, Pages, SessionStrategy, Theme};
+use crate::cookies::{CookieNames, RequestCookies};
+use crate::jwt::{Claims, TokenCodec, TokenFormat};
+use crate::providers::{self, Provider};
+use crate::request::{self, Action};
+use crate::secret::Secret;
+use crate::session::Session;
+use crate::url::Origin;
+
+/// The authentication engine. Cheap to clone (one `Arc`); build it once at startup with
+/// [`Auth::builder`] and share it.
+#[derive(Clone)]
+pub struct Auth {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Auth")
+            .field("base_url", &self.inner.base_url)
+            .field("compatibility", &self.inner.compatibility)
+            .field("providers", &self.inner.providers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Everything fixed at startup.
+pub(crate) struct Inner {
+    pub(crate) origin: Origin,
+    pub(crate) base_path: String,
+    pub(crate) base_url: String,
+    pub(crate) secrets: Vec<Secret>,
+    pub(crate) compatibility: Compatibility,
+    pub(crate) session_codec: TokenCodec,
+    pub(crate) cookie_names: CookieNames,
+    pub(crate) max_age_secs: u64,
+    pub(crate) providers: Vec<Provider>,
+    /// `/providers` for the configured origin, serialised once.
+    pub(crate) providers_json: Bytes,
+    pub(crate) callbacks: Arc<dyn Callbacks>,
+    pub(crate) pages: Pages,
+    pub(crate) theme: Theme,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) trust_host: bool,
+    pub(crate) trusted_origins: Vec<Origin>,
+}
+
+impl Auth {
+    /// Starts a configuration.
+    pub fn builder() -> AuthBuilder {
+        AuthBuilder::default()
+    }
+
+    pub(crate) fn from_builder(b: AuthBuilder) -> Result<Self, ConfigError> {
+        let (origin, base_path) = config::split_base_url(&b.url)?;
+        if b.secrets.is_empty() {
+            return Err(ConfigError::MissingSecret);
+        }
+        for (index, secret) in b.secrets.iter().enumerate() {
+            if secret.len() < 32 {
+                return Err(ConfigError::WeakSecret {
+                    index: index + 1,
+                    len: secret.len(),
+                });
+            }
+        }
+        let max_age_secs = b.max_age.as_secs();
+        if max_age_secs == 0 {
+            return Err(ConfigError::InvalidSessionSetting {
+                name: "max_age",
+                reason: "must be at least one second".into(),
+            });
+        }
+        if b.update_age > b.max_age {
+            return Err(ConfigError::InvalidSessionSetting {
+                name: "update_age",
+                reason: "must not exceed max_age".into(),
+            });
+        }
+        let SessionStrategy::Jwt = b.strategy;
+        let mut seen = std::collections::HashSet::new();
+        for provider in &b.providers {
+            if !providers::valid_provider_id(provider.id()) || !seen.insert(provider.id().to_owned()) {
+                return Err(ConfigError::InvalidProviderId(provider.id().to_owned()));
+            }
+            match provider {
+                Provider::Credentials(p) => {
+                    let mut names = std::collections::HashSet::new();
+                    for field in p.fields() {
+                        let reserved = matches!(field.name.as_str(), "csrfToken" | "callbackUrl" | "json" | "redirect");
+                        if field.name.is_empty() || reserved || !names.insert(field.name.as_str()) {
+                            return Err(ConfigError::InvalidProvider {
+                                provider: p.id.clone(),
+                                reason: format!("field name {:?} is empty, repeated or reserved", field.name),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        for (page, value) in [
+            ("sign_in", &b.pages.sign_in),
+            ("sign_out", &b.pages.sign_out),
+            ("error", &b.pages.error),
+            ("verify_request", &b.pages.verify_request),
+            ("new_user", &b.pages.new_user),
+        ] {
+            config::check_page(page, value)?;
+        }
+        config::check_theme(&b.theme)?;
+        let trusted_origins = b
+            .trusted_origins
+            .iter()
+            .map(|value| {
+                Origin::parse(value).map_err(|reason| ConfigError::InvalidTrustedOrigin {
+                    value: value.clone(),
+                    reason,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let secure = b.use_secure_cookies.unwrap_or_else(|| origin.is_https());
+        let cookie_names = CookieNames::new(b.compatibility.cookie_prefix(), secure);
+        let session_codec = match b.compatibility {
+            Compatibility::NextAuthV4 => TokenCodec::new(TokenFormat::V4, &b.secrets, ""),
+            Compatibility::AuthJsV5 => TokenCodec::new(TokenFormat::V5, &b.secrets, &cookie_names.session_token),
+        };
+        let base_url = format!("{origin}{base_path}");
+        let providers_json = actions::providers_json(&b.providers, &base_url);
+        Ok(Self {
+            inner: Arc::new(Inner {
+                origin,
+                base_path,
+                base_url,
+                secrets: b.secrets,
+                compatibility: b.compatibility,
+                session_codec,
+                cookie_names,
+                max_age_secs,
+                providers: b.providers,
+                providers_json,
+                callbacks: b.callbacks,
+                pages: b.pages,
+                theme: b.theme,
+                clock: b.clock,
+                trust_host: b.trust_host,
+                trusted_origins,
+            }),
+        })
+    }
+
+    /// The mount path of the auth routes, e.g. `/api/auth`.
+    pub fn base_path(&self) -> &str {
+        &self.inner.base_path
+    }
+
+    /// The configured public URL of the auth routes, e.g. `http://localhost:3000/api/auth`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The cookie names in force.
+    pub fn cookie_names(&self) -> &CookieNames {
+        &self.inner.cookie_names
+    }
+
+    /// The configured providers.
+    pub fn providers(&self) -> &[Provider] {
+        &self.inner.providers
+    }
+
+    /// Handles one request to the auth routes. The URI path must include the base path
+    /// (`/api/auth/session`); paths outside it get 404. Never panics on input, and never
+    /// answers with internal details.
+    pub async fn handle(&self, request: Request<Bytes>) -> Response<Bytes> {
+        let (parts, body) = request.into_parts();
+        let inner = &*self.inner;
+        let Some(route) = request::route(parts.uri.path(), &inner.base_path) else {
+            return actions::plain(StatusCode::NOT_FOUND, "Not found");
+        };
+        let method = if parts.method == Method::HEAD { Method::GET } else { parts.method.clone() };
+        let Ok((action, provider)) = route else {
+            return actions::unsupported(inner, &method);
+        };
+        let body = if request::is_state_changing(&method) {
+            request::parse_body(&parts.headers, &body)
+        } else {
+            serde_json::Map::new()
+        };
+        let ctx = Ctx::new(inner, &method, &parts.headers, parts.uri.query(), body, action, provider);
+        match (action, method.clone()) {
+            (Action::Session, Method::GET) => actions::session::get(ctx).await,
+            (Action::Session, Method::POST) => actions::session::update(ctx).await,
+            (Action::Csrf, Method::GET) => actions::csrf(ctx).await,
+            (Action::Providers, Method::GET) => actions::providers(ctx),
+            (Action::SignIn, Method::GET) => actions::signin::page(ctx).await,
+            (Action::SignIn, Method::POST) => actions::signin::post(ctx).await,
+            (Action::Callback, Method::POST) => actions::callback::post(ctx).await,
+            (Action::Callback, Method::GET) => actions::callback::get(ctx).await,
+            (Action::SignOut, Method::GET) => actions::signout::page(ctx).await,
+            (Action::SignOut, Method::POST) => actions::signout::post(ctx).await,
+            (Action::VerifyRequest, Method::GET) => actions::pages::verify_request(ctx).await,
+            (Action::Error, Method::GET) => actions::pages::error(ctx).await,
+            (Action::Log, Method::POST) => actions::log(ctx),
+            (_, method) => actions::unsupported(inner, &method),
+        }
+    }
+
+    /// The session of a request, read in-process with no HTTP hop: the server-side
+    /// `getSession({ req })`. Runs the `jwt` and `session` callbacks; does not re-issue the cookie.
+    /// An invalid, expired or foreign token is `Ok(None)`; only a failing callback is an error.
+    pub async fn get_session(&self, headers: &HeaderMap) -> Result<Option<Session>, crate::Error> {
+        let cookies = RequestCookies::from_headers(headers);
+        let Some(token) = cookies.chunked(&self.inner.cookie_names.session_token) else {
+            return Ok(None);
+        };
+        let now_ms = self.inner.clock.now_millis();
+        match actions::session::resolve(&self.inner, &token, now_ms, None, None).await? {
+            actions::session::Resolved::Active { session, .. } => Ok(Some(session)),
+            _ => Ok(None),
+        }
+    }
+
+    /// The decoded session token of a request (next-auth's `getToken`): from the session cookie,
+    /// or else an `Authorization: Bearer` header. Any decode failure is `None`.
+    pub fn get_token(&self, headers: &HeaderMap) -> Option<Claims> {
+        let cookies = RequestCookies::from_headers(headers);
+        let now = self.inner.clock.now_secs();
+        let from_cookie = cookies.chunked(&self.inner.cookie_names.session_token);
+        let token = match from_cookie {
+            Some(token) => token.into_owned(),
+            None => {
+                let header = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
+                let (scheme, value) = header.split_once(' ')?;
+                if !scheme.eq_ignore_ascii_case("bearer") {
+                    return None;
+                }
+                percent_encoding::percent_decode_str(value.trim()).decode_utf8().ok()?.into_owned()
+            }
+        };
+        let claims = self.inner.session_codec.decode(&token, now).ok()?;
+        actions::session::has_subject(&claims).then_some(claims)
+    }
+}

@@ -1,0 +1,181 @@
+//! Errors: the crate's one error enum, and the one place it is mapped to NextAuth's public
+//! error codes (`?error=Configuration`, `AccessDenied`, `CredentialsSignin`, …).
+
+use crate::callbacks::CallbackError;
+use crate::config::ConfigError;
+use crate::providers::AuthorizeError;
+
+/// Everything that can go wrong while handling a request.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An app callback (`sign_in`, `redirect`, `jwt`, `session`) failed.
+    #[error("callback failed: {0}")]
+    Callback(#[from] CallbackError),
+    /// A credentials provider's `authorize` hook failed (not: returned no user).
+    #[error("authorize failed: {0}")]
+    Authorize(#[from] AuthorizeError),
+    /// The `sign_in` callback refused the user.
+    #[error("the sign_in callback refused the sign-in")]
+    AccessDenied,
+    /// `authorize` returned no user.
+    #[error("the credentials were not accepted")]
+    CredentialsSignin,
+    /// A state-changing POST had no valid CSRF token.
+    #[error("missing or mismatched CSRF token")]
+    MissingCsrf,
+    /// The request named a provider that is not configured, or of the wrong kind.
+    #[error("no such provider for this action: {0:?}")]
+    UnknownProvider(String),
+    /// The configuration is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+impl Error {
+    /// The public code for this error: the only mapping from causes to what clients see.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Callback(_) | Self::Authorize(_) | Self::Config(_) | Self::UnknownProvider(_) => {
+                ErrorCode::Configuration
+            }
+            Self::AccessDenied => ErrorCode::AccessDenied,
+            Self::CredentialsSignin => ErrorCode::CredentialsSignin,
+            Self::MissingCsrf => ErrorCode::MissingCsrf,
+        }
+    }
+}
+
+/// NextAuth's public error codes, as they appear in `?error=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// Server misconfiguration or an unexpected server error.
+    Configuration,
+    /// The `sign_in` callback refused the user.
+    AccessDenied,
+    /// An email link was missing, expired or already used.
+    Verification,
+    /// Generic sign-in failure.
+    Signin,
+    /// Building the OAuth authorization URL failed.
+    OAuthSignin,
+    /// The OAuth callback failed.
+    OAuthCallback,
+    /// Creating the user after OAuth failed.
+    OAuthCreateAccount,
+    /// Creating the user after an email link failed.
+    EmailCreateAccount,
+    /// Another error in a callback handler.
+    Callback,
+    /// The email belongs to a user who signed in with another provider.
+    OAuthAccountNotLinked,
+    /// Sending the email failed or the address was invalid.
+    EmailSignin,
+    /// The credentials were not accepted.
+    CredentialsSignin,
+    /// The page requires a session.
+    SessionRequired,
+    /// CSRF check failed (v5 name).
+    MissingCsrf,
+    /// Anything else.
+    Default,
+}
+
+impl ErrorCode {
+    const ALL: [Self; 15] = [
+        Self::Configuration,
+        Self::AccessDenied,
+        Self::Verification,
+        Self::Signin,
+        Self::OAuthSignin,
+        Self::OAuthCallback,
+        Self::OAuthCreateAccount,
+        Self::EmailCreateAccount,
+        Self::Callback,
+        Self::OAuthAccountNotLinked,
+        Self::EmailSignin,
+        Self::CredentialsSignin,
+        Self::SessionRequired,
+        Self::MissingCsrf,
+        Self::Default,
+    ];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Configuration => "Configuration",
+            Self::AccessDenied => "AccessDenied",
+            Self::Verification => "Verification",
+            Self::Signin => "Signin",
+            Self::OAuthSignin => "OAuthSignin",
+            Self::OAuthCallback => "OAuthCallback",
+            Self::OAuthCreateAccount => "OAuthCreateAccount",
+            Self::EmailCreateAccount => "EmailCreateAccount",
+            Self::Callback => "Callback",
+            Self::OAuthAccountNotLinked => "OAuthAccountNotLinked",
+            Self::EmailSignin => "EmailSignin",
+            Self::CredentialsSignin => "CredentialsSignin",
+            Self::SessionRequired => "SessionRequired",
+            Self::MissingCsrf => "MissingCSRF",
+            Self::Default => "default",
+        }
+    }
+
+    /// Parses a code from a query parameter; unknown values become [`ErrorCode::Default`].
+    /// Comparison ignores ASCII case, as next-auth v4 does.
+    pub fn parse(value: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|code| code.as_str().eq_ignore_ascii_case(value))
+            .unwrap_or(Self::Default)
+    }
+
+    /// The HTTP status of the error page for this code.
+    pub fn page_status(self) -> http::StatusCode {
+        match self {
+            Self::Configuration => http::StatusCode::INTERNAL_SERVER_ERROR,
+            Self::AccessDenied | Self::Verification => http::StatusCode::FORBIDDEN,
+            _ => http::StatusCode::OK,
+        }
+    }
+
+    /// Whether v4 shows this error inline on the sign-in page instead of the error page.
+    pub fn is_sign_in_page_error(self) -> bool {
+        matches!(
+            self,
+            Self::Signin
+                | Self::OAuthSignin
+                | Self::OAuthCallback
+                | Self::OAuthCreateAccount
+                | Self::EmailCreateAccount
+                | Self::Callback
+                | Self::OAuthAccountNotLinked
+                | Self::EmailSignin
+                | Self::CredentialsSignin
+                | Self::SessionRequired
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_unknown_is_default() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(code.as_str()), code);
+        }
+        assert_eq!(ErrorCode::parse("accessdenied"), ErrorCode::AccessDenied);
+        assert_eq!(ErrorCode::parse("<script>"), ErrorCode::Default);
+    }
+
+    #[test]
+    fn causes_map_to_public_codes() {
+        assert_eq!(Error::AccessDenied.code(), ErrorCode::AccessDenied);
+        assert_eq!(Error::CredentialsSignin.code(), ErrorCode::CredentialsSignin);
+        assert_eq!(
+            Error::Authorize(AuthorizeError("db down".into())).code(),
+            ErrorCode::Configuration
+        );
+    }
+}

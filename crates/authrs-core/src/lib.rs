@@ -1,0 +1,54 @@
+//! # authrs-core
+//!
+//! The authrs engine: NextAuth.js-compatible authentication as one function from an
+//! [`http::Request`] to an [`http::Response`]. It knows nothing of any web framework, database
+//! driver or HTTP client; `authrs-axum` mounts it, and the `authrs` server binary runs it.
+//!
+//! ```
+//! use authrs_core::{Auth, providers::CredentialsProvider, User};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let auth = Auth::builder()
+//!     .url("http://localhost:3000/api/auth")
+//!     .secret("a-secret-of-at-least-thirty-two-bytes!!")
+//!     .provider(CredentialsProvider::new(|credentials: authrs_core::providers::Credentials, _request| async move {
+//!         // Look the user up and verify the password here.
+//!         Ok(None::<User>)
+//!     }))
+//!     .build()?;
+//!
+//! let request = http::Request::get("http://localhost:3000/api/auth/csrf")
+//!     .body(bytes::Bytes::new())?;
+//! let response = auth.handle(request).await;
+//! assert_eq!(response.status(), 200);
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+
+mod actions;
+pub mod callbacks;
+pub mod clock;
+pub mod config;
+pub mod cookies;
+pub mod csrf;
+mod engine;
+pub mod error;
+pub mod jwt;
+mod pages;
+pub mod password;
+pub mod providers;
+mod request;
+pub mod secret;
+pub mod session;
+pub mod url;
+pub mod user;
+
+pub use callbacks::{Callbacks, SignInDecision};
+pub use config::{AuthBuilder, ColorScheme, Compatibility, ConfigError, Pages, SessionStrategy, Theme};
+pub use engine::Auth;
+pub use error::{Error, ErrorCode};
+pub use session::{Session, SessionUser};
+pub use user::{Account, User};
+
+/// The body type of the engine's requests and responses.
+pub use bytes::Bytes;

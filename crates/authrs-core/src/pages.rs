@@ -1,0 +1,185 @@
+//! The built-in pages: sign-in, sign-out, verify-request and error, rendered on the server with
+//! maud (which escapes every interpolated value). They work without JavaScript: every action is
+//! a plain HTML form carrying the CSRF token.
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use crate::config::{ColorScheme, Theme};
+use crate::error::ErrorCode;
+use crate::providers::Provider;
+
+const DEFAULT_BRAND: &str = "#2f6feb";
+
+fn layout(theme: &Theme, title: &str, body: Markup) -> String {
+    let brand = theme.brand_color.as_deref().unwrap_or(DEFAULT_BRAND);
+    let button_text = theme.button_text.as_deref().unwrap_or("#ffffff");
+    // Colours were validated as #rgb/#rrggbb when the configuration was built, so they are safe
+    // inside CSS.
+    let variables = format!(":root{{--brand:{brand};--brand-text:{button_text};}}");
+    let scheme = match theme.color_scheme {
+        ColorScheme::Auto => "light dark",
+        ColorScheme::Light => "light",
+        ColorScheme::Dark => "dark",
+    };
+    html! {
+        (DOCTYPE)
+        html lang="en" data-theme=(scheme) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="color-scheme" content=(scheme);
+                title { (title) }
+                style { (PreEscaped(variables)) (PreEscaped(STYLE)) }
+            }
+            body {
+                main.page {
+                    @if let Some(logo) = &theme.logo {
+                        img.logo src=(logo) alt="";
+                    }
+                    div.card { (body) }
+                }
+            }
+        }
+    }
+    .into_string()
+}
+
+const STYLE: &str = r#"
+*{box-sizing:border-box}
+:root{--bg:#f4f5f7;--card:#fff;--text:#1c2128;--muted:#57606a;--border:#d0d7de;--input:#fff;--error-bg:#fff1f0;--error:#a4161a}
+@media (prefers-color-scheme:dark){html[data-theme="light dark"]{--bg:#0d1117;--card:#161b22;--text:#e6edf3;--muted:#9198a1;--border:#30363d;--input:#0d1117;--error-bg:#3d1418;--error:#ffa198}}
+html[data-theme="dark"]{--bg:#0d1117;--card:#161b22;--text:#e6edf3;--muted:#9198a1;--border:#30363d;--input:#0d1117;--error-bg:#3d1418;--error:#ffa198}
+body{margin:0;min-height:100vh;background:var(--bg);color:var(--text);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+.page{display:flex;flex-direction:column;align-items:center;justify-content:center;min-height:100vh;padding:2rem 1rem}
+.logo{max-width:150px;max-height:70px;margin-bottom:1.5rem}
+.card{width:100%;max-width:22rem;background:var(--card);border:1px solid var(--border);border-top:4px solid var(--brand);border-radius:.75rem;padding:2rem;box-shadow:0 8px 24px rgba(0,0,0,.06)}
+h1{font-size:1.35rem;margin:0 0 1.25rem;text-align:center}
+p{margin:0 0 1rem;color:var(--muted);text-align:center}
+form{margin:0}
+.provider+.provider{margin-top:1.25rem;padding-top:1.25rem;border-top:1px solid var(--border)}
+label{display:block;font-size:.875rem;font-weight:600;margin:0 0 .35rem}
+input[type=text],input[type=email],input[type=password]{display:block;width:100%;padding:.6rem .75rem;margin:0 0 1rem;font:inherit;color:var(--text);background:var(--input);border:1px solid var(--border);border-radius:.4rem}
+input:focus{outline:2px solid var(--brand);outline-offset:1px}
+button,.button{display:block;width:100%;padding:.65rem 1rem;font:inherit;font-weight:600;text-align:center;text-decoration:none;color:var(--brand-text);background:var(--brand);border:0;border-radius:.4rem;cursor:pointer}
+button:hover,.button:hover{filter:brightness(1.08)}
+.error{background:var(--error-bg);color:var(--error);border-radius:.4rem;padding:.75rem 1rem;margin:0 0 1.25rem;font-size:.925rem;text-align:center}
+.link{display:block;margin-top:1.25rem;text-align:center;color:var(--muted);font-size:.9rem}
+"#;
+
+/// Everything the sign-in page shows.
+pub(crate) struct SignInPage<'a> {
+    pub(crate) theme: &'a Theme,
+    pub(crate) providers: &'a [Provider],
+    pub(crate) base_url: &'a str,
+    pub(crate) csrf_token: &'a str,
+    pub(crate) callback_url: &'a str,
+    pub(crate) error: Option<ErrorCode>,
+    pub(crate) email: Option<&'a str>,
+}
+
+/// The message shown on the sign-in page for an error code.
+fn sign_in_error_message(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::OAuthSignin | ErrorCode::OAuthCallback | ErrorCode::OAuthCreateAccount | ErrorCode::EmailCreateAccount | ErrorCode::Callback => {
+            "That sign-in did not work. Try again, or use a different account."
+        }
+        ErrorCode::OAuthAccountNotLinked => {
+            "This email is already linked to another sign-in method. Use the method you signed up with."
+        }
+        ErrorCode::EmailSignin => "The sign-in email could not be sent.",
+        ErrorCode::CredentialsSignin => "Sign-in failed. Check your details and try again.",
+        ErrorCode::SessionRequired => "Please sign in to see this page.",
+        ErrorCode::MissingCsrf => "Your sign-in form expired. Please try again.",
+        _ => "Unable to sign in.",
+    }
+}
+
+pub(crate) fn sign_in(page: &SignInPage<'_>) -> String {
+    let _ = page.email; // Prefills the email form once the email provider exists.
+    let body = html! {
+        h1 { "Sign in" }
+        @if let Some(code) = page.error {
+            div.error role="alert" { (sign_in_error_message(code)) }
+        }
+        @if page.providers.is_empty() {
+            p { "No sign-in methods are configured." }
+        }
+        @for provider in page.providers {
+            div.provider {
+                @match provider {
+                    Provider::Credentials(p) => {
+                        form method="post" action={ (page.base_url) "/callback/" (p.id) } {
+                            input type="hidden" name="csrfToken" value=(page.csrf_token);
+                            input type="hidden" name="callbackUrl" value=(page.callback_url);
+                            @for field in p.fields() {
+                                @let id = format!("input-{}-for-{}-provider", field.name, p.id);
+                                label for=(id) { (field.label) }
+                                input id=(id) type=(field.kind.input_type()) name=(field.name)
+                                    placeholder=[field.placeholder.as_deref()]
+                                    autocomplete=(autocomplete(field.kind));
+                            }
+                            button type="submit" { "Sign in with " (p.name) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    layout(page.theme, "Sign in", body)
+}
+
+fn autocomplete(kind: crate::providers::CredentialFieldKind) -> &'static str {
+    match kind {
+        crate::providers::CredentialFieldKind::Password => "current-password",
+        crate::providers::CredentialFieldKind::Email => "email",
+        crate::providers::CredentialFieldKind::Text => "username",
+    }
+}
+
+pub(crate) fn sign_out(theme: &Theme, base_url: &str, csrf_token: &str) -> String {
+    let body = html! {
+        h1 { "Sign out" }
+        p { "Are you sure you want to sign out?" }
+        form method="post" action={ (base_url) "/signout" } {
+            input type="hidden" name="csrfToken" value=(csrf_token);
+            button type="submit" { "Sign out" }
+        }
+    };
+    layout(theme, "Sign out", body)
+}
+
+pub(crate) fn verify_request(theme: &Theme, origin: &str) -> String {
+    let host = origin.split_once("://").map_or(origin, |(_, host)| host);
+    let body = html! {
+        h1 { "Check your email" }
+        p { "We sent you a link to sign in. Open it on this device to continue." }
+        a.link href=(origin) { (host) }
+    };
+    layout(theme, "Check your email", body)
+}
+
+pub(crate) fn error(theme: &Theme, code: ErrorCode, origin: &str, sign_in_url: &str) -> String {
+    let (heading, message, link) = match code {
+        ErrorCode::Configuration => (
+            "Server error",
+            "The server is not configured correctly. The site's owner can find the details in the server logs.",
+            None,
+        ),
+        ErrorCode::AccessDenied => ("Access denied", "You do not have permission to sign in.", Some(sign_in_url)),
+        ErrorCode::Verification => (
+            "Unable to sign in",
+            "This sign-in link is no longer valid. It may have been used already, or it may have expired.",
+            Some(sign_in_url),
+        ),
+        _ => ("Something went wrong", "Sign-in could not be completed.", Some(sign_in_url)),
+    };
+    let body = html! {
+        h1 { (heading) }
+        p { (message) }
+        @if let Some(link) = link {
+            a.button href=(link) { "Sign in" }
+        }
+        a.link href=(origin) { "Back to the site" }
+    };
+    layout(theme, heading, body)
+}

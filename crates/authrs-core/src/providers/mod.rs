@@ -1,0 +1,56 @@
+//! Sign-in providers, as runtime data: one enum of kinds.
+
+mod credentials;
+
+pub use credentials::{
+    Authorize, AuthorizeError, CredentialField, CredentialFieldKind, Credentials,
+    CredentialsProvider, RequestMeta,
+};
+
+use crate::user::ProviderType;
+
+/// A configured sign-in method.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Provider {
+    /// Username or email plus password.
+    Credentials(CredentialsProvider),
+}
+
+impl Provider {
+    /// The provider id used in URLs (`/signin/<id>`, `/callback/<id>`).
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Credentials(p) => &p.id,
+        }
+    }
+
+    /// The display name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Credentials(p) => &p.name,
+        }
+    }
+
+    /// The provider kind.
+    pub fn provider_type(&self) -> ProviderType {
+        match self {
+            Self::Credentials(_) => ProviderType::Credentials,
+        }
+    }
+}
+
+impl From<CredentialsProvider> for Provider {
+    fn from(provider: CredentialsProvider) -> Self {
+        Self::Credentials(provider)
+    }
+}
+
+/// Whether a provider id is safe to put in a URL path and a cookie salt.
+pub(crate) fn valid_provider_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
