@@ -1,0 +1,1 @@
+//! authrs-axum (being written).
