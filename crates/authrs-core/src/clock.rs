@@ -104,7 +104,10 @@ mod tests {
     fn iso_dates_match_javascript_to_iso_string() {
         assert_eq!(iso8601_millis(0), "1970-01-01T00:00:00.000Z");
         // new Date(1798510959123).toISOString()
-        assert_eq!(iso8601_millis(1_798_510_959_123), "2026-12-29T02:22:39.123Z");
+        assert_eq!(
+            iso8601_millis(1_798_510_959_123),
+            "2026-12-29T02:22:39.123Z"
+        );
         assert_eq!(iso8601_millis(951_782_400_000), "2000-02-29T00:00:00.000Z");
     }
 

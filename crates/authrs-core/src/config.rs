@@ -100,7 +100,9 @@ pub enum ConfigError {
         reason: String,
     },
     /// No secret was configured.
-    #[error("no secret is configured: set at least one (32 random bytes or more, e.g. `openssl rand -hex 32`)")]
+    #[error(
+        "no secret is configured: set at least one (32 random bytes or more, e.g. `openssl rand -hex 32`)"
+    )]
     MissingSecret,
     /// A secret is too short to be safe.
     #[error("secret number {index} has {len} bytes; at least 32 are required")]
@@ -130,7 +132,9 @@ pub enum ConfigError {
         reason: String,
     },
     /// A custom page URL is not a path or an http(s) URL.
-    #[error("invalid page URL for {page}: {value:?} must start with a single '/' or be an http(s) URL")]
+    #[error(
+        "invalid page URL for {page}: {value:?} must start with a single '/' or be an http(s) URL"
+    )]
     InvalidPage {
         /// Which page.
         page: &'static str,
@@ -316,7 +320,8 @@ pub(crate) fn split_base_url(url: &str) -> Result<(Origin, String), ConfigError>
         reason,
     };
     let parsed = url::Url::parse(url).map_err(|e| invalid(e.to_string()))?;
-    let origin = Origin::from_url(&parsed).ok_or_else(|| invalid("it must be an http or https URL with a host".into()))?;
+    let origin = Origin::from_url(&parsed)
+        .ok_or_else(|| invalid("it must be an http or https URL with a host".into()))?;
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(invalid("it must not have a query or fragment".into()));
     }
@@ -328,7 +333,9 @@ pub(crate) fn split_base_url(url: &str) -> Result<(Origin, String), ConfigError>
 pub(crate) fn check_page(page: &'static str, value: &Option<String>) -> Result<(), ConfigError> {
     let Some(value) = value else { return Ok(()) };
     let ok = if value.starts_with('/') {
-        !value.starts_with("//") && !value.starts_with("/\\") && !value.chars().any(char::is_control)
+        !value.starts_with("//")
+            && !value.starts_with("/\\")
+            && !value.chars().any(char::is_control)
     } else {
         url::Url::parse(value)
             .ok()
@@ -400,7 +407,13 @@ mod tests {
     fn pages_must_be_paths_or_http_urls() {
         assert!(check_page("sign_in", &Some("/login".into())).is_ok());
         assert!(check_page("sign_in", &Some("https://example.com/login".into())).is_ok());
-        for bad in ["//evil.example", "/\\evil", "javascript:alert(1)", "login", "/a\nb"] {
+        for bad in [
+            "//evil.example",
+            "/\\evil",
+            "javascript:alert(1)",
+            "login",
+            "/a\nb",
+        ] {
             assert!(check_page("sign_in", &Some(bad.into())).is_err(), "{bad}");
         }
     }

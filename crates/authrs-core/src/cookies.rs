@@ -44,12 +44,16 @@ impl<'a> RequestCookies<'a> {
     pub fn from_headers(headers: &'a http::HeaderMap) -> Self {
         let mut pairs = Vec::new();
         for header in headers.get_all(http::header::COOKIE) {
-            let Ok(header) = header.to_str() else { continue };
+            let Ok(header) = header.to_str() else {
+                continue;
+            };
             for item in header.split(';') {
                 if pairs.len() >= MAX_COOKIES {
                     break;
                 }
-                let Some((name, value)) = item.split_once('=') else { continue };
+                let Some((name, value)) = item.split_once('=') else {
+                    continue;
+                };
                 let name = name.trim();
                 let mut value = value.trim();
                 if value.len() >= 2 && value.starts_with('"') && value.ends_with('"') {
@@ -58,7 +62,9 @@ impl<'a> RequestCookies<'a> {
                 if name.is_empty() {
                     continue;
                 }
-                let Ok(decoded) = percent_decode_str(value).decode_utf8() else { continue };
+                let Ok(decoded) = percent_decode_str(value).decode_utf8() else {
+                    continue;
+                };
                 pairs.push((name, decoded));
             }
         }
@@ -272,7 +278,12 @@ pub fn write_chunked(
 }
 
 /// Deletes the chunked cookie `name` and every chunk of it the request carried.
-pub fn delete_chunked(name: &str, secure: bool, existing: &RequestCookies<'_>, out: &mut Vec<SetCookie>) {
+pub fn delete_chunked(
+    name: &str,
+    secure: bool,
+    existing: &RequestCookies<'_>,
+    out: &mut Vec<SetCookie>,
+) {
     for stale in existing.chunk_cookie_names(name) {
         out.push(delete(stale, secure));
     }
@@ -301,11 +312,16 @@ mod tests {
 
     #[test]
     fn parses_and_percent_decodes_values() {
-        let h = headers("a=1; next-auth.csrf-token=abc%7Cdef; next-auth.callback-url=http%3A%2F%2Flocalhost%3A3000%2Fdash");
+        let h = headers(
+            "a=1; next-auth.csrf-token=abc%7Cdef; next-auth.callback-url=http%3A%2F%2Flocalhost%3A3000%2Fdash",
+        );
         let jar = RequestCookies::from_headers(&h);
         assert_eq!(jar.get("a"), Some("1"));
         assert_eq!(jar.get("next-auth.csrf-token"), Some("abc|def"));
-        assert_eq!(jar.get("next-auth.callback-url"), Some("http://localhost:3000/dash"));
+        assert_eq!(
+            jar.get("next-auth.callback-url"),
+            Some("http://localhost:3000/dash")
+        );
         assert_eq!(jar.get("missing"), None);
     }
 
@@ -326,7 +342,10 @@ mod tests {
             lifetime: CookieLifetime::BrowserSession,
             secure: false,
         };
-        assert_eq!(cookie.to_header_value(), "next-auth.csrf-token=abc%7Cdef; Path=/; HttpOnly; SameSite=Lax");
+        assert_eq!(
+            cookie.to_header_value(),
+            "next-auth.csrf-token=abc%7Cdef; Path=/; HttpOnly; SameSite=Lax"
+        );
         let session = SetCookie {
             name: "__Secure-next-auth.session-token".into(),
             value: "a.b-c_d".into(),
@@ -351,7 +370,11 @@ mod tests {
             lifetime: CookieLifetime::BrowserSession,
             secure: false,
         };
-        assert!(cookie.to_header_value().starts_with("n=http%3A%2F%2Flocalhost%3A3000%2Fa%20b%3Fc%3Dd%26e%3D%C3%BC!*'()~;"));
+        assert!(
+            cookie
+                .to_header_value()
+                .starts_with("n=http%3A%2F%2Flocalhost%3A3000%2Fa%20b%3Fc%3Dd%26e%3D%C3%BC!*'()~;")
+        );
     }
 
     #[test]
@@ -366,14 +389,27 @@ mod tests {
 
     #[test]
     fn large_session_tokens_are_chunked_and_reassembled() {
-        let token: String = (0..10_000).map(|i| (b'a' + (i % 26) as u8) as char).collect();
+        let token: String = (0..10_000)
+            .map(|i| (b'a' + (i % 26) as u8) as char)
+            .collect();
         let mut out = Vec::new();
-        write_chunked("s", &token, CookieLifetime::ExpiresAt(0), false, 3933, &RequestCookies::default(), &mut out);
+        write_chunked(
+            "s",
+            &token,
+            CookieLifetime::ExpiresAt(0),
+            false,
+            3933,
+            &RequestCookies::default(),
+            &mut out,
+        );
         let names: Vec<_> = out.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["s.0", "s.1", "s.2"]);
         assert!(out.iter().all(|c| c.value.len() <= 3933));
         // Send them back in shuffled order: reading joins them by index.
-        let header = format!("s.2={}; other=1; s.0={}; s.1={}", out[2].value, out[0].value, out[1].value);
+        let header = format!(
+            "s.2={}; other=1; s.0={}; s.1={}",
+            out[2].value, out[0].value, out[1].value
+        );
         let h = headers(&header);
         let jar = RequestCookies::from_headers(&h);
         assert_eq!(jar.chunked("s").as_deref(), Some(token.as_str()));
@@ -384,8 +420,19 @@ mod tests {
         let h = headers("s.0=aaa; s.1=bbb; s.10x=keep; sx=keep");
         let jar = RequestCookies::from_headers(&h);
         let mut out = Vec::new();
-        write_chunked("s", "small", CookieLifetime::ExpiresAt(0), false, 3933, &jar, &mut out);
-        let summary: Vec<_> = out.iter().map(|c| (c.name.as_str(), c.lifetime == CookieLifetime::Delete)).collect();
+        write_chunked(
+            "s",
+            "small",
+            CookieLifetime::ExpiresAt(0),
+            false,
+            3933,
+            &jar,
+            &mut out,
+        );
+        let summary: Vec<_> = out
+            .iter()
+            .map(|c| (c.name.as_str(), c.lifetime == CookieLifetime::Delete))
+            .collect();
         assert_eq!(summary, [("s", false), ("s.0", true), ("s.1", true)]);
     }
 

@@ -52,7 +52,9 @@ pub fn verify_cookie<'a>(value: &'a str, secrets: &[Secret]) -> Option<&'a str> 
 /// Whether a POST body's `csrfToken` matches the verified cookie token.
 pub fn verify_csrf_token(cookie_token: Option<&str>, body_token: Option<&str>) -> bool {
     match (cookie_token, body_token) {
-        (Some(cookie), Some(body)) if !body.is_empty() => constant_time_eq(cookie.as_bytes(), body.as_bytes()),
+        (Some(cookie), Some(body)) if !body.is_empty() => {
+            constant_time_eq(cookie.as_bytes(), body.as_bytes())
+        }
         _ => false,
     }
 }
@@ -94,7 +96,10 @@ mod tests {
         assert_ne!(result.token, "a".repeat(64));
         assert!(result.new_cookie.is_some());
         for garbage in ["", "|", "abc", "abc|", "|abc"] {
-            assert!(read_or_mint(Some(garbage), &secrets).new_cookie.is_some(), "{garbage}");
+            assert!(
+                read_or_mint(Some(garbage), &secrets).new_cookie.is_some(),
+                "{garbage}"
+            );
         }
     }
 

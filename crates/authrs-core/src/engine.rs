@@ -82,27 +82,29 @@ impl Auth {
                 reason: "must be at least one second".into(),
             });
         }
-        if b.update_age > b.max_age {
-            return Err(ConfigError::InvalidSessionSetting {
-                name: "update_age",
-                reason: "must not exceed max_age".into(),
-            });
-        }
         let SessionStrategy::Jwt = b.strategy;
         let mut seen = std::collections::HashSet::new();
         for provider in &b.providers {
-            if !providers::valid_provider_id(provider.id()) || !seen.insert(provider.id().to_owned()) {
+            if !providers::valid_provider_id(provider.id())
+                || !seen.insert(provider.id().to_owned())
+            {
                 return Err(ConfigError::InvalidProviderId(provider.id().to_owned()));
             }
             match provider {
                 Provider::Credentials(p) => {
                     let mut names = std::collections::HashSet::new();
                     for field in p.fields() {
-                        let reserved = matches!(field.name.as_str(), "csrfToken" | "callbackUrl" | "json" | "redirect");
+                        let reserved = matches!(
+                            field.name.as_str(),
+                            "csrfToken" | "callbackUrl" | "json" | "redirect"
+                        );
                         if field.name.is_empty() || reserved || !names.insert(field.name.as_str()) {
                             return Err(ConfigError::InvalidProvider {
                                 provider: p.id.clone(),
-                                reason: format!("field name {:?} is empty, repeated or reserved", field.name),
+                                reason: format!(
+                                    "field name {:?} is empty, repeated or reserved",
+                                    field.name
+                                ),
                             });
                         }
                     }
@@ -134,7 +136,9 @@ impl Auth {
         let cookie_names = CookieNames::new(b.compatibility.cookie_prefix(), secure);
         let session_codec = match b.compatibility {
             Compatibility::NextAuthV4 => TokenCodec::new(TokenFormat::V4, &b.secrets, ""),
-            Compatibility::AuthJsV5 => TokenCodec::new(TokenFormat::V5, &b.secrets, &cookie_names.session_token),
+            Compatibility::AuthJsV5 => {
+                TokenCodec::new(TokenFormat::V5, &b.secrets, &cookie_names.session_token)
+            }
         };
         let base_url = format!("{origin}{base_path}");
         let providers_json = actions::providers_json(&b.providers, &base_url);
@@ -189,7 +193,11 @@ impl Auth {
         let Some(route) = request::route(parts.uri.path(), &inner.base_path) else {
             return actions::plain(StatusCode::NOT_FOUND, "Not found");
         };
-        let method = if parts.method == Method::HEAD { Method::GET } else { parts.method.clone() };
+        let method = if parts.method == Method::HEAD {
+            Method::GET
+        } else {
+            parts.method.clone()
+        };
         let Ok((action, provider)) = route else {
             return actions::unsupported(inner, &method);
         };
@@ -198,7 +206,15 @@ impl Auth {
         } else {
             serde_json::Map::new()
         };
-        let ctx = Ctx::new(inner, &method, &parts.headers, parts.uri.query(), body, action, provider);
+        let ctx = Ctx::new(
+            inner,
+            &method,
+            &parts.headers,
+            parts.uri.query(),
+            body,
+            action,
+            provider,
+        );
         match (action, method.clone()) {
             (Action::Session, Method::GET) => actions::session::get(ctx).await,
             (Action::Session, Method::POST) => actions::session::update(ctx).await,
@@ -246,7 +262,10 @@ impl Auth {
                 if !scheme.eq_ignore_ascii_case("bearer") {
                     return None;
                 }
-                percent_encoding::percent_decode_str(value.trim()).decode_utf8().ok()?.into_owned()
+                percent_encoding::percent_decode_str(value.trim())
+                    .decode_utf8()
+                    .ok()?
+                    .into_owned()
             }
         };
         let claims = self.inner.session_codec.decode(&token, now).ok()?;

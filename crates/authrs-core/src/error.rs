@@ -172,7 +172,10 @@ mod tests {
     #[test]
     fn causes_map_to_public_codes() {
         assert_eq!(Error::AccessDenied.code(), ErrorCode::AccessDenied);
-        assert_eq!(Error::CredentialsSignin.code(), ErrorCode::CredentialsSignin);
+        assert_eq!(
+            Error::CredentialsSignin.code(),
+            ErrorCode::CredentialsSignin
+        );
         assert_eq!(
             Error::Authorize(AuthorizeError("db down".into())).code(),
             ErrorCode::Configuration

@@ -102,7 +102,10 @@ impl TokenCodec {
     /// # Panics
     /// Panics if `secrets` is empty; the configuration refuses that before building a codec.
     pub fn new(format: TokenFormat, secrets: &[Secret], salt: &str) -> Self {
-        assert!(!secrets.is_empty(), "a token codec needs at least one secret");
+        assert!(
+            !secrets.is_empty(),
+            "a token codec needs at least one secret"
+        );
         let keys: Vec<KeySet> = secrets
             .iter()
             .map(|secret| derive_keys(format, secret, salt))
@@ -246,16 +249,17 @@ impl TokenCodec {
         kid_of: fn(&KeySet) -> &String,
     ) -> impl Iterator<Item = &'a KeySet> + 'a {
         let format = self.format;
-        self.keys.iter().enumerate().filter(move |(index, key)| {
-            match (format, kid) {
+        self.keys
+            .iter()
+            .enumerate()
+            .filter(move |(index, key)| match (format, kid) {
                 (TokenFormat::V4, _) => true,
                 (TokenFormat::V5, Some(kid)) => {
                     crate::secret::constant_time_eq(kid_of(key).as_bytes(), kid.as_bytes())
                 }
                 (TokenFormat::V5, None) => *index == 0,
-            }
-        })
-        .map(|(_, key)| key)
+            })
+            .map(|(_, key)| key)
     }
 }
 
@@ -374,7 +378,12 @@ mod gcm {
     use aes_gcm::aead::{AeadInOut, KeyInit};
     use aes_gcm::{Aes256Gcm, Nonce, Tag};
 
-    pub(super) fn seal(key: &[u8; 32], iv: &[u8; 12], aad: &[u8], plain: &[u8]) -> (Vec<u8>, [u8; 16]) {
+    pub(super) fn seal(
+        key: &[u8; 32],
+        iv: &[u8; 12],
+        aad: &[u8],
+        plain: &[u8],
+    ) -> (Vec<u8>, [u8; 16]) {
         let cipher = Aes256Gcm::new(key.into());
         let mut buffer = plain.to_vec();
         let tag = cipher
@@ -383,11 +392,22 @@ mod gcm {
         (buffer, tag.into())
     }
 
-    pub(super) fn open(key: &[u8; 32], iv: &[u8; 12], aad: &[u8], ct: &[u8], tag: &[u8; 16]) -> Option<Vec<u8>> {
+    pub(super) fn open(
+        key: &[u8; 32],
+        iv: &[u8; 12],
+        aad: &[u8],
+        ct: &[u8],
+        tag: &[u8; 16],
+    ) -> Option<Vec<u8>> {
         let cipher = Aes256Gcm::new(key.into());
         let mut buffer = ct.to_vec();
         cipher
-            .decrypt_inout_detached(&Nonce::from(*iv), aad, buffer.as_mut_slice().into(), &Tag::from(*tag))
+            .decrypt_inout_detached(
+                &Nonce::from(*iv),
+                aad,
+                buffer.as_mut_slice().into(),
+                &Tag::from(*tag),
+            )
             .ok()?;
         Some(buffer)
     }
@@ -417,7 +437,12 @@ pub(crate) mod cbc_hmac {
         out
     }
 
-    pub(crate) fn seal(key: &[u8; 64], iv: &[u8; 16], aad: &[u8], plain: &[u8]) -> (Vec<u8>, [u8; 32]) {
+    pub(crate) fn seal(
+        key: &[u8; 64],
+        iv: &[u8; 16],
+        aad: &[u8],
+        plain: &[u8],
+    ) -> (Vec<u8>, [u8; 32]) {
         let (mac_key, enc_key) = key.split_at(32);
         let ct = Encryptor::new_from_slices(enc_key, iv)
             .expect("AES-256-CBC takes a 32-byte key and a 16-byte IV")
@@ -426,7 +451,13 @@ pub(crate) mod cbc_hmac {
         (ct, tag)
     }
 
-    pub(crate) fn open(key: &[u8; 64], iv: &[u8; 16], aad: &[u8], ct: &[u8], expected: &[u8; 32]) -> Option<Vec<u8>> {
+    pub(crate) fn open(
+        key: &[u8; 64],
+        iv: &[u8; 16],
+        aad: &[u8],
+        ct: &[u8],
+        expected: &[u8; 32],
+    ) -> Option<Vec<u8>> {
         let (mac_key, enc_key) = key.split_at(32);
         // Authenticate before decrypting: a padding oracle needs the decryption to run.
         if !crate::secret::constant_time_eq(&tag(mac_key, aad, iv, ct), expected) {
@@ -471,7 +502,11 @@ mod tests {
 
     #[test]
     fn v5_key_and_kid_match_the_protocol_test_vector() {
-        let keys = derive_keys(TokenFormat::V5, &Secret::new("s3cret"), "authjs.session-token");
+        let keys = derive_keys(
+            TokenFormat::V5,
+            &Secret::new("s3cret"),
+            "authjs.session-token",
+        );
         assert_eq!(
             crate::secret::hex(keys.cbc.as_ref()),
             "1dc90fd176a58bc12769dde2b0d9163e84f795f32a22add04a8be4a432af37e0e8960b25d8210aa435d512b839e4103c120de25dde86a128a6bfe0c0ce42e9ca"
@@ -524,7 +559,10 @@ mod tests {
         let mut ct = B64.decode(&parts[3]).unwrap();
         ct[0] ^= 1;
         parts[3] = B64.encode(ct);
-        assert_eq!(codec.decode(&parts.join("."), NOW), Err(TokenError::Decryption));
+        assert_eq!(
+            codec.decode(&parts.join("."), NOW),
+            Err(TokenError::Decryption)
+        );
     }
 
     #[test]
@@ -541,7 +579,11 @@ mod tests {
     fn rejects_an_expired_token_after_the_clock_tolerance() {
         let codec = codec(TokenFormat::V4, &["s3cret"], "");
         let token = codec.encode(&mut claims(), NOW, 60);
-        assert!(codec.decode(&token, NOW + 60 + CLOCK_TOLERANCE_SECS - 1).is_ok());
+        assert!(
+            codec
+                .decode(&token, NOW + 60 + CLOCK_TOLERANCE_SECS - 1)
+                .is_ok()
+        );
         assert_eq!(
             codec.decode(&token, NOW + 60 + CLOCK_TOLERANCE_SECS),
             Err(TokenError::Expired)
@@ -559,7 +601,11 @@ mod tests {
             r#"[1,2,3]"#,
         ] {
             let token = codec.encrypt(bad.as_bytes());
-            assert_eq!(codec.decode(&token, NOW), Err(TokenError::InvalidClaims), "{bad}");
+            assert_eq!(
+                codec.decode(&token, NOW),
+                Err(TokenError::InvalidClaims),
+                "{bad}"
+            );
         }
         let future = codec.encrypt(br#"{"sub":"1","exp":9999999999,"nbf":9999999990}"#);
         assert_eq!(codec.decode(&future, NOW), Err(TokenError::NotYetValid));
@@ -580,20 +626,43 @@ mod tests {
             "not json",
         ] {
             let token = format!("{}.{rest}", B64.encode(header));
-            assert_eq!(codec.decode(&token, NOW), Err(TokenError::UnacceptedHeader), "{header}");
+            assert_eq!(
+                codec.decode(&token, NOW),
+                Err(TokenError::UnacceptedHeader),
+                "{header}"
+            );
         }
         // A reordered but equivalent header is fine (the AAD changes, so re-encrypt).
         let reordered = B64.encode(r#"{"enc":"A256GCM","alg":"dir"}"#);
         let iv = [7u8; 12];
-        let (ct, tag) = gcm::seal(&codec.keys[0].gcm, &iv, reordered.as_bytes(), br#"{"sub":"1","exp":9999999999}"#);
-        let token = format!("{reordered}..{}.{}.{}", B64.encode(iv), B64.encode(ct), B64.encode(tag));
+        let (ct, tag) = gcm::seal(
+            &codec.keys[0].gcm,
+            &iv,
+            reordered.as_bytes(),
+            br#"{"sub":"1","exp":9999999999}"#,
+        );
+        let token = format!(
+            "{reordered}..{}.{}.{}",
+            B64.encode(iv),
+            B64.encode(ct),
+            B64.encode(tag)
+        );
         assert!(codec.decode(&token, NOW).is_ok());
     }
 
     #[test]
     fn malformed_input_is_an_error_not_a_panic() {
         let codec = codec(TokenFormat::V5, &["s3cret"], "authjs.session-token");
-        for bad in ["", ".", "....", "a.b.c.d.e", "a..b.c.d", "a..b.c.d.e", "%%%..%%.%%.%%", &"x".repeat(70_000)] {
+        for bad in [
+            "",
+            ".",
+            "....",
+            "a.b.c.d.e",
+            "a..b.c.d",
+            "a..b.c.d.e",
+            "%%%..%%.%%.%%",
+            &"x".repeat(70_000),
+        ] {
             assert!(codec.decode(bad, NOW).is_err(), "{bad}");
         }
     }
@@ -616,10 +685,23 @@ mod tests {
     fn v5_reads_a256gcm_tokens_by_kid() {
         let codec = codec(TokenFormat::V5, &["s3cret"], "authjs.session-token");
         let key = &codec.keys[0];
-        let header = B64.encode(format!(r#"{{"alg":"dir","enc":"A256GCM","kid":"{}"}}"#, key.kid_gcm));
+        let header = B64.encode(format!(
+            r#"{{"alg":"dir","enc":"A256GCM","kid":"{}"}}"#,
+            key.kid_gcm
+        ));
         let iv = [3u8; 12];
-        let (ct, tag) = gcm::seal(&key.gcm, &iv, header.as_bytes(), br#"{"sub":"1","exp":9999999999}"#);
-        let token = format!("{header}..{}.{}.{}", B64.encode(iv), B64.encode(ct), B64.encode(tag));
+        let (ct, tag) = gcm::seal(
+            &key.gcm,
+            &iv,
+            header.as_bytes(),
+            br#"{"sub":"1","exp":9999999999}"#,
+        );
+        let token = format!(
+            "{header}..{}.{}.{}",
+            B64.encode(iv),
+            B64.encode(ct),
+            B64.encode(tag)
+        );
         assert_eq!(codec.decode(&token, NOW).unwrap()["sub"], "1");
     }
 

@@ -44,7 +44,9 @@ pub mod url;
 pub mod user;
 
 pub use callbacks::{Callbacks, SignInDecision};
-pub use config::{AuthBuilder, ColorScheme, Compatibility, ConfigError, Pages, SessionStrategy, Theme};
+pub use config::{
+    AuthBuilder, ColorScheme, Compatibility, ConfigError, Pages, SessionStrategy, Theme,
+};
 pub use engine::Auth;
 pub use error::{Error, ErrorCode};
 pub use session::{Session, SessionUser};

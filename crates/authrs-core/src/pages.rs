@@ -80,7 +80,11 @@ pub(crate) struct SignInPage<'a> {
 /// The message shown on the sign-in page for an error code.
 fn sign_in_error_message(code: ErrorCode) -> &'static str {
     match code {
-        ErrorCode::OAuthSignin | ErrorCode::OAuthCallback | ErrorCode::OAuthCreateAccount | ErrorCode::EmailCreateAccount | ErrorCode::Callback => {
+        ErrorCode::OAuthSignin
+        | ErrorCode::OAuthCallback
+        | ErrorCode::OAuthCreateAccount
+        | ErrorCode::EmailCreateAccount
+        | ErrorCode::Callback => {
             "That sign-in did not work. Try again, or use a different account."
         }
         ErrorCode::OAuthAccountNotLinked => {
@@ -165,13 +169,21 @@ pub(crate) fn error(theme: &Theme, code: ErrorCode, origin: &str, sign_in_url: &
             "The server is not configured correctly. The site's owner can find the details in the server logs.",
             None,
         ),
-        ErrorCode::AccessDenied => ("Access denied", "You do not have permission to sign in.", Some(sign_in_url)),
+        ErrorCode::AccessDenied => (
+            "Access denied",
+            "You do not have permission to sign in.",
+            Some(sign_in_url),
+        ),
         ErrorCode::Verification => (
             "Unable to sign in",
             "This sign-in link is no longer valid. It may have been used already, or it may have expired.",
             Some(sign_in_url),
         ),
-        _ => ("Something went wrong", "Sign-in could not be completed.", Some(sign_in_url)),
+        _ => (
+            "Something went wrong",
+            "Sign-in could not be completed.",
+            Some(sign_in_url),
+        ),
     };
     let body = html! {
         h1 { (heading) }

@@ -38,7 +38,11 @@ impl PasswordHasher {
     }
 
     /// Custom parameters: memory in KiB, iterations, parallelism.
-    pub fn with_params(memory_kib: u32, iterations: u32, parallelism: u32) -> Result<Self, PasswordError> {
+    pub fn with_params(
+        memory_kib: u32,
+        iterations: u32,
+        parallelism: u32,
+    ) -> Result<Self, PasswordError> {
         let params = Params::new(memory_kib, iterations, parallelism, None)
             .map_err(|e| PasswordError::Parameters(e.to_string()))?;
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
@@ -71,7 +75,10 @@ impl PasswordHasher {
             let _ = self.verify(password, None);
             return false;
         };
-        let ok = self.argon2.verify_password(password.as_bytes(), &parsed).is_ok();
+        let ok = self
+            .argon2
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
         ok && known
     }
 

@@ -39,7 +39,10 @@ impl Action {
 
 /// Where a request is routed: `Some((action, provider))`, or `None` when the path is outside the
 /// base path (not ours) and `Err(())` when it is inside but names no valid action.
-pub(crate) fn route<'a>(path: &'a str, base_path: &str) -> Option<Result<(Action, Option<&'a str>), ()>> {
+pub(crate) fn route<'a>(
+    path: &'a str,
+    base_path: &str,
+) -> Option<Result<(Action, Option<&'a str>), ()>> {
     let rest = path.strip_prefix(base_path)?;
     let rest = match rest.strip_prefix('/') {
         Some(rest) => rest,
@@ -68,7 +71,13 @@ pub(crate) fn parse_body(headers: &HeaderMap, body: &[u8]) -> Map<String, Value>
     let content_type = headers
         .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
         .unwrap_or_default();
     match content_type.as_str() {
         "application/json" => match serde_json::from_slice::<Value>(body) {
@@ -86,7 +95,8 @@ fn parse_form(body: &[u8]) -> Map<String, Value> {
     let mut map = Map::new();
     for (key, value) in url::form_urlencoded::parse(body) {
         // The first occurrence of a repeated key wins.
-        map.entry(key.into_owned()).or_insert_with(|| Value::String(value.into_owned()));
+        map.entry(key.into_owned())
+            .or_insert_with(|| Value::String(value.into_owned()));
     }
     map
 }
@@ -114,7 +124,9 @@ pub(crate) fn forwarded_origin(headers: &HeaderMap, configured: &Origin) -> Opti
             .filter(|v| !v.is_empty())
     };
     let host = first("x-forwarded-host")?;
-    if host.contains(['/', '\\', '@', '?', '#']) || host.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if host.contains(['/', '\\', '@', '?', '#'])
+        || host.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
         return None;
     }
     let scheme = match first("x-forwarded-proto") {
@@ -136,12 +148,18 @@ mod tests {
 
     #[test]
     fn routes_actions_and_providers() {
-        assert_eq!(route("/api/auth/session", "/api/auth"), Some(Ok((Action::Session, None))));
+        assert_eq!(
+            route("/api/auth/session", "/api/auth"),
+            Some(Ok((Action::Session, None)))
+        );
         assert_eq!(
             route("/api/auth/callback/credentials", "/api/auth"),
             Some(Ok((Action::Callback, Some("credentials"))))
         );
-        assert_eq!(route("/api/auth/signin/", "/api/auth"), Some(Ok((Action::SignIn, None))));
+        assert_eq!(
+            route("/api/auth/signin/", "/api/auth"),
+            Some(Ok((Action::SignIn, None)))
+        );
         assert_eq!(route("/api/auth/nope", "/api/auth"), Some(Err(())));
         assert_eq!(route("/api/auth/a/b/c", "/api/auth"), Some(Err(())));
         assert_eq!(route("/api/auth", "/api/auth"), Some(Err(())));
@@ -152,16 +170,25 @@ mod tests {
     #[test]
     fn parses_form_and_json_bodies() {
         let mut headers = HeaderMap::new();
-        headers.insert(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded".parse().unwrap());
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded".parse().unwrap(),
+        );
         let body = parse_body(&headers, b"a=1&b=x%20y&a=2&json=true");
         assert_eq!(body["a"], "1");
         assert_eq!(body["b"], "x y");
-        headers.insert(http::header::CONTENT_TYPE, "application/json; charset=utf-8".parse().unwrap());
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            "application/json; charset=utf-8".parse().unwrap(),
+        );
         let body = parse_body(&headers, br#"{"csrfToken":"t","data":{"n":1}}"#);
         assert_eq!(body["data"]["n"], 1);
         // A form body mislabelled as JSON (next-auth v3's logger) still parses.
         assert_eq!(parse_body(&headers, b"level=error&code=X")["code"], "X");
-        headers.insert(http::header::CONTENT_TYPE, "multipart/form-data".parse().unwrap());
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            "multipart/form-data".parse().unwrap(),
+        );
         assert!(parse_body(&headers, b"a=1").is_empty());
     }
 
@@ -169,9 +196,15 @@ mod tests {
     fn forwarded_origin_requires_a_clean_host() {
         let configured = Origin::parse("http://localhost:3000").unwrap();
         let mut headers = HeaderMap::new();
-        headers.insert("x-forwarded-host", "app.example, proxy.internal".parse().unwrap());
+        headers.insert(
+            "x-forwarded-host",
+            "app.example, proxy.internal".parse().unwrap(),
+        );
         headers.insert("x-forwarded-proto", "https".parse().unwrap());
-        assert_eq!(forwarded_origin(&headers, &configured).unwrap().as_str(), "https://app.example");
+        assert_eq!(
+            forwarded_origin(&headers, &configured).unwrap().as_str(),
+            "https://app.example"
+        );
         headers.insert("x-forwarded-host", "evil.example/path".parse().unwrap());
         assert!(forwarded_origin(&headers, &configured).is_none());
         headers.insert("x-forwarded-host", "user@evil.example".parse().unwrap());

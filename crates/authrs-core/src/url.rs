@@ -25,8 +25,10 @@ pub struct Origin {
 impl Origin {
     /// Parses an origin from an absolute `http`/`https` URL; any path is ignored.
     pub fn parse(input: &str) -> Result<Self, String> {
-        let url = Url::parse(input).map_err(|e| format!("{input:?} is not an absolute URL: {e}"))?;
-        Self::from_url(&url).ok_or_else(|| format!("{input:?} is not an http or https URL with a host"))
+        let url =
+            Url::parse(input).map_err(|e| format!("{input:?} is not an absolute URL: {e}"))?;
+        Self::from_url(&url)
+            .ok_or_else(|| format!("{input:?} is not an http or https URL with a host"))
     }
 
     /// The origin of a parsed URL, if it is `http`/`https` with a host.
@@ -71,17 +73,27 @@ impl fmt::Display for Origin {
 ///
 /// Returns the resolved absolute URL when it is allowed, and `None` otherwise; see
 /// [`resolve_callback_url`] for the variant that falls back to the origin.
-pub fn validate_callback_url(candidate: &str, origin: &Origin, trusted: &[Origin]) -> Option<String> {
+pub fn validate_callback_url(
+    candidate: &str,
+    origin: &Origin,
+    trusted: &[Origin],
+) -> Option<String> {
     // A generous bound: callback URLs travel in cookies, which cap out near 4 KB anyway.
     if candidate.is_empty() || candidate.len() > 4096 {
         return None;
     }
     let resolved = origin.as_url().join(candidate).ok()?;
     let resolved_origin = Origin::from_url(&resolved)?;
-    if resolved_origin == *origin || trusted.contains(&resolved_origin) {
-        Some(resolved.into())
+    if resolved_origin != *origin && !trusted.contains(&resolved_origin) {
+        return None;
+    }
+    // The bare origin is written as NextAuth's `baseUrl`, without a trailing slash.
+    let bare =
+        resolved.path() == "/" && resolved.query().is_none() && resolved.fragment().is_none();
+    if bare && !candidate.trim_end().ends_with('/') {
+        Some(resolved_origin.as_str().to_owned())
     } else {
-        None
+        Some(resolved.into())
     }
 }
 
@@ -99,7 +111,11 @@ mod tests {
     }
 
     fn check(input: &str, expected: &str) {
-        assert_eq!(resolve_callback_url(input, &site(), &[]), expected, "input {input:?}");
+        assert_eq!(
+            resolve_callback_url(input, &site(), &[]),
+            expected,
+            "input {input:?}"
+        );
     }
 
     #[test]
@@ -145,7 +161,10 @@ mod tests {
         ] {
             // `http:evil.example` is relative to an http base: it stays on our origin.
             let out = resolve_callback_url(evil, &site(), &[]);
-            assert!(out.starts_with("http://localhost:3000"), "{evil:?} -> {out}");
+            assert!(
+                out.starts_with("http://localhost:3000"),
+                "{evil:?} -> {out}"
+            );
         }
         check("//evil.example", "http://localhost:3000");
         check("/\\evil.example", "http://localhost:3000");
@@ -170,15 +189,33 @@ mod tests {
     #[test]
     fn encoded_forms_stay_on_the_site() {
         // Percent-encoded slashes are path characters, not authority separators.
-        check("/%2F%2Fevil.example", "http://localhost:3000/%2F%2Fevil.example");
-        check("%2F%2Fevil.example", "http://localhost:3000/%2F%2Fevil.example");
+        check(
+            "/%2F%2Fevil.example",
+            "http://localhost:3000/%2F%2Fevil.example",
+        );
+        check(
+            "%2F%2Fevil.example",
+            "http://localhost:3000/%2F%2Fevil.example",
+        );
         check("/%5Cevil.example", "http://localhost:3000/%5Cevil.example");
-        check("https%3A%2F%2Fevil.example", "http://localhost:3000/https%3A%2F%2Fevil.example");
+        check(
+            "https%3A%2F%2Fevil.example",
+            "http://localhost:3000/https%3A%2F%2Fevil.example",
+        );
     }
 
     #[test]
     fn malformed_input_falls_back_and_never_panics() {
-        for bad in ["", "http://", "http://[::1", "http://%", "https://a b", &"/x".repeat(5000), "\u{feff}", "http://\u{0}"] {
+        for bad in [
+            "",
+            "http://",
+            "http://[::1",
+            "http://%",
+            "https://a b",
+            &"/x".repeat(5000),
+            "\u{feff}",
+            "http://\u{0}",
+        ] {
             let out = resolve_callback_url(bad, &site(), &[]);
             assert!(out.starts_with("http://localhost:3000"), "{bad:?} -> {out}");
         }
@@ -191,15 +228,32 @@ mod tests {
             resolve_callback_url("https://app.example/x", &site(), &trusted),
             "https://app.example/x"
         );
-        for near in ["https://app.example.evil", "https://evil.app.example", "http://app.example/x", "https://app.example:444/"] {
-            assert_eq!(resolve_callback_url(near, &site(), &trusted), "http://localhost:3000", "{near}");
+        for near in [
+            "https://app.example.evil",
+            "https://evil.app.example",
+            "http://app.example/x",
+            "https://app.example:444/",
+        ] {
+            assert_eq!(
+                resolve_callback_url(near, &site(), &trusted),
+                "http://localhost:3000",
+                "{near}"
+            );
         }
     }
 
     #[test]
     fn origins_parse_only_http_with_a_host() {
-        assert_eq!(Origin::parse("https://example.com/api/auth").unwrap().as_str(), "https://example.com");
-        assert_eq!(Origin::parse("http://127.0.0.1:8080").unwrap().as_str(), "http://127.0.0.1:8080");
+        assert_eq!(
+            Origin::parse("https://example.com/api/auth")
+                .unwrap()
+                .as_str(),
+            "https://example.com"
+        );
+        assert_eq!(
+            Origin::parse("http://127.0.0.1:8080").unwrap().as_str(),
+            "http://127.0.0.1:8080"
+        );
         assert!(Origin::parse("ftp://example.com").is_err());
         assert!(Origin::parse("/relative").is_err());
     }

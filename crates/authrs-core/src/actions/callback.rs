@@ -31,7 +31,10 @@ pub(crate) async fn post(ctx: Ctx<'_>) -> Response<Bytes> {
 pub(crate) async fn get(ctx: Ctx<'_>) -> Response<Bytes> {
     match find(&ctx) {
         Some(Provider::Credentials(_)) => {
-            let mut response = super::plain(StatusCode::METHOD_NOT_ALLOWED, "Credentials sign-in takes a POST.");
+            let mut response = super::plain(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "Credentials sign-in takes a POST.",
+            );
             response
                 .headers_mut()
                 .insert(http::header::ALLOW, http::HeaderValue::from_static("POST"));

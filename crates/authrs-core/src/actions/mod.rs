@@ -63,12 +63,19 @@ impl<'r> Ctx<'r> {
         action: Action,
         provider_id: Option<&'r str>,
     ) -> Self {
-        let (origin, base_url) = match inner.trust_host.then(|| forwarded_origin(headers, &inner.origin)).flatten() {
+        let (origin, base_url) = match inner
+            .trust_host
+            .then(|| forwarded_origin(headers, &inner.origin))
+            .flatten()
+        {
             Some(origin) if origin != inner.origin => {
                 let base_url = format!("{origin}{}", inner.base_path);
                 (Cow::Owned(origin), Cow::Owned(base_url))
             }
-            _ => (Cow::Borrowed(&inner.origin), Cow::Borrowed(inner.base_url.as_str())),
+            _ => (
+                Cow::Borrowed(&inner.origin),
+                Cow::Borrowed(inner.base_url.as_str()),
+            ),
         };
         let json_redirect = if headers.contains_key("x-auth-return-redirect") {
             JsonRedirect::Header
@@ -100,7 +107,10 @@ impl<'r> Ctx<'r> {
     }
 
     pub(crate) fn query(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub(crate) fn body_str(&self, name: &str) -> Option<&str> {
@@ -120,7 +130,10 @@ impl<'r> Ctx<'r> {
         if let Some(token) = &self.csrf_token {
             return token.clone();
         }
-        let state = csrf::read_or_mint(self.cookies.get(&self.inner.cookie_names.csrf_token), &self.inner.secrets);
+        let state = csrf::read_or_mint(
+            self.cookies.get(&self.inner.cookie_names.csrf_token),
+            &self.inner.secrets,
+        );
         if let Some(cookie) = state.new_cookie {
             self.set_cookies.push(SetCookie {
                 name: self.inner.cookie_names.csrf_token.clone(),
@@ -163,7 +176,11 @@ impl<'r> Ctx<'r> {
                 base_url: self.origin.as_str(),
             })
             .await?;
-        let url = if rewritten == url { url } else { self.validate(&rewritten) };
+        let url = if rewritten == url {
+            url
+        } else {
+            self.validate(&rewritten)
+        };
         if cookie_value != Some(url.as_str()) {
             self.set_cookies.push(SetCookie {
                 name: cookie_name.clone(),
@@ -186,7 +203,13 @@ impl<'r> Ctx<'r> {
     }
 
     /// Answers with a body and the cookies collected so far.
-    pub(crate) fn respond(self, status: StatusCode, content_type: &'static str, body: Bytes, headers: &[(HeaderName, &'static str)]) -> Response<Bytes> {
+    pub(crate) fn respond(
+        self,
+        status: StatusCode,
+        content_type: &'static str,
+        body: Bytes,
+        headers: &[(HeaderName, &'static str)],
+    ) -> Response<Bytes> {
         let mut response = Response::new(body);
         *response.status_mut() = status;
         let map = response.headers_mut();
@@ -213,7 +236,12 @@ impl<'r> Ctx<'r> {
 
     /// An HTML page with the security headers every built-in page carries.
     pub(crate) fn html(self, status: StatusCode, markup: String) -> Response<Bytes> {
-        self.respond(status, "text/html; charset=utf-8", Bytes::from(markup), PAGE_HEADERS)
+        self.respond(
+            status,
+            "text/html; charset=utf-8",
+            Bytes::from(markup),
+            PAGE_HEADERS,
+        )
     }
 
     /// A redirect, answered as `{url}` in JSON-redirect mode. `status` is what v4 reports in
@@ -221,8 +249,14 @@ impl<'r> Ctx<'r> {
     pub(crate) fn redirect(self, url: String, status: StatusCode) -> Response<Bytes> {
         match self.json_redirect {
             JsonRedirect::Off => {
-                let location = HeaderValue::from_str(&url).unwrap_or_else(|_| HeaderValue::from_static("/"));
-                let mut response = self.respond(StatusCode::FOUND, "text/plain; charset=utf-8", Bytes::new(), NO_STORE);
+                let location =
+                    HeaderValue::from_str(&url).unwrap_or_else(|_| HeaderValue::from_static("/"));
+                let mut response = self.respond(
+                    StatusCode::FOUND,
+                    "text/plain; charset=utf-8",
+                    Bytes::new(),
+                    NO_STORE,
+                );
                 response.headers_mut().insert(LOCATION, location);
                 response
             }
@@ -253,10 +287,16 @@ impl<'r> Ctx<'r> {
         };
         let url = match (self.is_v5(), code) {
             (_, ErrorCode::MissingCsrf) => self.csrf_failure_url(),
-            (true, ErrorCode::CredentialsSignin) => self.url("signin?error=CredentialsSignin&code=credentials"),
+            (true, ErrorCode::CredentialsSignin) => {
+                self.url("signin?error=CredentialsSignin&code=credentials")
+            }
             (false, ErrorCode::CredentialsSignin) => {
                 let provider = self.provider_id.unwrap_or("credentials");
-                format!("{}&provider={}", self.url("error?error=CredentialsSignin"), encode(provider))
+                format!(
+                    "{}&provider={}",
+                    self.url("error?error=CredentialsSignin"),
+                    encode(provider)
+                )
             }
             (_, code) => format!("{}?error={}", self.url("error"), code.as_str()),
         };
@@ -301,9 +341,10 @@ const PAGE_HEADERS: &[(HeaderName, &str)] = &[
 pub(crate) fn plain(status: StatusCode, text: &'static str) -> Response<Bytes> {
     let mut response = Response::new(Bytes::from_static(text.as_bytes()));
     *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     response
 }
 
@@ -313,14 +354,20 @@ pub(crate) fn unsupported(inner: &Inner, method: &Method) -> Response<Bytes> {
     let mut response = match inner.compatibility {
         Compatibility::AuthJsV5 => {
             let mut r = Response::new(Bytes::from_static(b"\"Bad request.\""));
-            r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            r.headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
             r
         }
         Compatibility::NextAuthV4 => {
-            let text = format!("Error: This action with HTTP {} is not supported.", method.as_str());
+            let text = format!(
+                "Error: This action with HTTP {} is not supported.",
+                method.as_str()
+            );
             let mut r = Response::new(Bytes::from(text));
-            r.headers_mut()
-                .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+            r.headers_mut().insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
             r
         }
     };
@@ -380,5 +427,10 @@ pub(crate) fn providers_json(providers: &[Provider], base_url: &str) -> Bytes {
 /// `POST /_log`: the v3/v4 client logger relay. Accepted and discarded (no CSRF: it changes
 /// nothing).
 pub(crate) fn log(ctx: Ctx<'_>) -> Response<Bytes> {
-    ctx.respond(StatusCode::OK, "text/plain; charset=utf-8", Bytes::new(), &[])
+    ctx.respond(
+        StatusCode::OK,
+        "text/plain; charset=utf-8",
+        Bytes::new(),
+        &[],
+    )
 }

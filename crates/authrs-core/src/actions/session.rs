@@ -111,7 +111,10 @@ async fn respond(mut ctx: Ctx<'_>, trigger: Option<SessionTrigger>) -> Response<
     let data = ctx.body.get("data").cloned();
     let resolved = resolve(ctx.inner, &token, ctx.now_ms, trigger, data.as_ref()).await;
     match resolved {
-        Ok(Resolved::Active { session, mut claims }) => {
+        Ok(Resolved::Active {
+            session,
+            mut claims,
+        }) => {
             let max_age = ctx.inner.max_age_secs;
             let now = ctx.now_secs();
             let token = ctx.inner.session_codec.encode(&mut claims, now, max_age);
@@ -128,7 +131,12 @@ async fn respond(mut ctx: Ctx<'_>, trigger: Option<SessionTrigger>) -> Response<
             answer(ctx, trigger, Bytes::from(body))
         }
         Ok(Resolved::Invalid | Resolved::Ended) => {
-            cookies::delete_chunked(&names.session_token, names.secure, &ctx.cookies, &mut ctx.set_cookies);
+            cookies::delete_chunked(
+                &names.session_token,
+                names.secure,
+                &ctx.cookies,
+                &mut ctx.set_cookies,
+            );
             let body = no_session_body(ctx.inner);
             answer(ctx, trigger, body)
         }

@@ -33,6 +33,11 @@ pub(crate) async fn post(mut ctx: Ctx<'_>) -> Response<Bytes> {
         Err(error) => return ctx.fail(error),
     };
     let names = &ctx.inner.cookie_names;
-    cookies::delete_chunked(&names.session_token, names.secure, &ctx.cookies, &mut ctx.set_cookies);
+    cookies::delete_chunked(
+        &names.session_token,
+        names.secure,
+        &ctx.cookies,
+        &mut ctx.set_cookies,
+    );
     ctx.redirect(callback_url, StatusCode::OK)
 }

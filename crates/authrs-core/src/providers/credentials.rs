@@ -122,7 +122,11 @@ pub struct CredentialField {
 
 impl CredentialField {
     /// A field with a name, a label and a kind.
-    pub fn new(name: impl Into<String>, label: impl Into<String>, kind: CredentialFieldKind) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        label: impl Into<String>,
+        kind: CredentialFieldKind,
+    ) -> Self {
         Self {
             name: name.into(),
             label: label.into(),
