@@ -66,8 +66,9 @@ pub enum TokenError {
 
 /// Keys for one secret, derived once.
 struct KeySet {
-    /// 32 bytes: the v4 key, or the v5 `A256GCM` read key.
-    gcm: Zeroizing<[u8; 32]>,
+    /// The 32-byte key (v4, or the v5 `A256GCM` read key) with its AES key schedule expanded
+    /// once; wiped on drop.
+    gcm_cipher: aes_gcm::Aes256Gcm,
     /// v5 only: 64 bytes for `A256CBC-HS512` (MAC key then encryption key).
     cbc: Zeroizing<[u8; 64]>,
     /// v5 only: RFC 7638 thumbprint of `cbc`, the `kid` this key writes.
@@ -149,7 +150,7 @@ impl TokenCodec {
         let (iv, ciphertext, tag) = match self.format {
             TokenFormat::V4 => {
                 let iv = random_bytes::<12>();
-                let (ct, tag) = gcm::seal(&key.gcm, &iv, aad, plaintext);
+                let (ct, tag) = gcm::seal(&key.gcm_cipher, &iv, aad, plaintext);
                 (iv.to_vec(), ct, tag.to_vec())
             }
             TokenFormat::V5 => {
@@ -223,7 +224,7 @@ impl TokenCodec {
                 let iv: [u8; 12] = iv.try_into().map_err(|_| TokenError::Malformed)?;
                 let tag: [u8; 16] = tag.try_into().map_err(|_| TokenError::Malformed)?;
                 for key in self.candidates(header.kid.as_deref(), |k| &k.kid_gcm) {
-                    if let Some(plain) = gcm::open(&key.gcm, &iv, aad, &ct, &tag) {
+                    if let Some(plain) = gcm::open(&key.gcm_cipher, &iv, aad, &ct, &tag) {
                         return Ok(plain);
                     }
                 }
@@ -335,18 +336,9 @@ fn validate_claims(claims: &Claims, now_secs: u64) -> Result<(), TokenError> {
 }
 
 fn derive_keys(format: TokenFormat, secret: &Secret, salt: &str) -> KeySet {
-    let info = match (format, salt.is_empty()) {
-        (TokenFormat::V4, true) => "NextAuth.js Generated Encryption Key".to_owned(),
-        (TokenFormat::V4, false) => format!("NextAuth.js Generated Encryption Key ({salt})"),
-        (TokenFormat::V5, _) => format!("Auth.js Generated Encryption Key ({salt})"),
-    };
-    let hkdf = hkdf::Hkdf::<Sha256>::new(Some(salt.as_bytes()), secret.expose().as_bytes());
-    let mut gcm = Zeroizing::new([0u8; 32]);
-    hkdf.expand(info.as_bytes(), gcm.as_mut())
-        .expect("32 bytes is a valid HKDF-SHA256 output length");
-    let mut cbc = Zeroizing::new([0u8; 64]);
-    hkdf.expand(info.as_bytes(), cbc.as_mut())
-        .expect("64 bytes is a valid HKDF-SHA256 output length");
+    let info = key_info(format, salt);
+    let gcm = hkdf_expand::<32>(secret, salt, &info);
+    let cbc = hkdf_expand::<64>(secret, salt, &info);
     let (kid_cbc, kid_gcm) = match format {
         TokenFormat::V4 => (String::new(), String::new()),
         TokenFormat::V5 => (
@@ -355,11 +347,28 @@ fn derive_keys(format: TokenFormat, secret: &Secret, salt: &str) -> KeySet {
         ),
     };
     KeySet {
-        gcm,
+        gcm_cipher: <aes_gcm::Aes256Gcm as aes_gcm::aead::KeyInit>::new(&(*gcm).into()),
         cbc,
         kid_cbc,
         kid_gcm,
     }
+}
+
+/// The HKDF `info` string of each format.
+fn key_info(format: TokenFormat, salt: &str) -> String {
+    match (format, salt.is_empty()) {
+        (TokenFormat::V4, true) => "NextAuth.js Generated Encryption Key".to_owned(),
+        (TokenFormat::V4, false) => format!("NextAuth.js Generated Encryption Key ({salt})"),
+        (TokenFormat::V5, _) => format!("Auth.js Generated Encryption Key ({salt})"),
+    }
+}
+
+fn hkdf_expand<const N: usize>(secret: &Secret, salt: &str, info: &str) -> Zeroizing<[u8; N]> {
+    let hkdf = hkdf::Hkdf::<Sha256>::new(Some(salt.as_bytes()), secret.expose().as_bytes());
+    let mut key = Zeroizing::new([0u8; N]);
+    hkdf.expand(info.as_bytes(), key.as_mut())
+        .expect("32 and 64 bytes are valid HKDF-SHA256 output lengths");
+    key
 }
 
 /// RFC 7638 thumbprint of a symmetric JWK `{"k":…,"kty":"oct"}`.
@@ -371,20 +380,19 @@ fn thumbprint<D: Digest>(key: &[u8]) -> String {
 /// Exposes the derived v4 key (for the test vectors of the protocol document).
 #[cfg(test)]
 fn v4_key(secret: &str, salt: &str) -> [u8; 32] {
-    *derive_keys(TokenFormat::V4, &Secret::new(secret), salt).gcm
+    *hkdf_expand::<32>(&Secret::new(secret), salt, &key_info(TokenFormat::V4, salt))
 }
 
 mod gcm {
-    use aes_gcm::aead::{AeadInOut, KeyInit};
+    use aes_gcm::aead::AeadInOut;
     use aes_gcm::{Aes256Gcm, Nonce, Tag};
 
     pub(super) fn seal(
-        key: &[u8; 32],
+        cipher: &Aes256Gcm,
         iv: &[u8; 12],
         aad: &[u8],
         plain: &[u8],
     ) -> (Vec<u8>, [u8; 16]) {
-        let cipher = Aes256Gcm::new(key.into());
         let mut buffer = plain.to_vec();
         let tag = cipher
             .encrypt_inout_detached(&Nonce::from(*iv), aad, buffer.as_mut_slice().into())
@@ -393,13 +401,12 @@ mod gcm {
     }
 
     pub(super) fn open(
-        key: &[u8; 32],
+        cipher: &Aes256Gcm,
         iv: &[u8; 12],
         aad: &[u8],
         ct: &[u8],
         tag: &[u8; 16],
     ) -> Option<Vec<u8>> {
-        let cipher = Aes256Gcm::new(key.into());
         let mut buffer = ct.to_vec();
         cipher
             .decrypt_inout_detached(
@@ -636,7 +643,7 @@ mod tests {
         let reordered = B64.encode(r#"{"enc":"A256GCM","alg":"dir"}"#);
         let iv = [7u8; 12];
         let (ct, tag) = gcm::seal(
-            &codec.keys[0].gcm,
+            &codec.keys[0].gcm_cipher,
             &iv,
             reordered.as_bytes(),
             br#"{"sub":"1","exp":9999999999}"#,
@@ -691,7 +698,7 @@ mod tests {
         ));
         let iv = [3u8; 12];
         let (ct, tag) = gcm::seal(
-            &key.gcm,
+            &key.gcm_cipher,
             &iv,
             header.as_bytes(),
             br#"{"sub":"1","exp":9999999999}"#,

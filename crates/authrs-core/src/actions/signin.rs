@@ -3,7 +3,7 @@
 use bytes::Bytes;
 use http::{Response, StatusCode};
 
-use super::{Ctx, configuration_error_json, encode};
+use super::{Ctx, encode};
 use crate::error::{Error, ErrorCode};
 use crate::pages;
 use crate::providers::Provider;
@@ -54,7 +54,7 @@ pub(crate) async fn post(mut ctx: Ctx<'_>) -> Response<Bytes> {
         return ctx.fail(Error::UnknownProvider(id));
     };
     if let Err(error) = ctx.callback_url().await {
-        return configuration_error_json(ctx, &error);
+        return ctx.fail(error);
     }
     match provider {
         Provider::Credentials(_) => {
