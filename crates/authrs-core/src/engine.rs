@@ -174,6 +174,33 @@ impl Auth {
         &self.inner.base_url
     }
 
+    /// The public URL of the auth routes for one request: the configured URL, or, when
+    /// `trust_host` is on, the origin from `X-Forwarded-Host`/`-Proto` plus the base path.
+    pub fn base_url_for(&self, headers: &HeaderMap) -> std::borrow::Cow<'_, str> {
+        let inner = &*self.inner;
+        match inner
+            .trust_host
+            .then(|| request::forwarded_origin(headers, &inner.origin))
+            .flatten()
+        {
+            Some(origin) if origin != inner.origin => {
+                std::borrow::Cow::Owned(format!("{origin}{}", inner.base_path))
+            }
+            _ => std::borrow::Cow::Borrowed(&inner.base_url),
+        }
+    }
+
+    /// The sign-in page URL for one request, with `callbackUrl` percent-encoded (what a guard
+    /// redirects to when a page needs a session).
+    pub fn sign_in_url(&self, headers: &HeaderMap, callback_url: &str) -> String {
+        let encoded: String =
+            url::form_urlencoded::byte_serialize(callback_url.as_bytes()).collect();
+        format!(
+            "{}/signin?callbackUrl={encoded}",
+            self.base_url_for(headers)
+        )
+    }
+
     /// The cookie names in force.
     pub fn cookie_names(&self) -> &CookieNames {
         &self.inner.cookie_names

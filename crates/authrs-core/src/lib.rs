@@ -49,6 +49,7 @@ pub use config::{
 };
 pub use engine::Auth;
 pub use error::{Error, ErrorCode};
+pub use request::MAX_BODY_BYTES;
 pub use session::{Session, SessionUser};
 pub use user::{Account, User};
 

@@ -59,7 +59,8 @@ pub(crate) fn route<'a>(
     Some(action.map(|action| (action, provider)).ok_or(()))
 }
 
-/// Largest body the engine parses (integrations should refuse larger ones before reading them).
+/// The largest request body the engine parses, in bytes (64 KiB). Integrations refuse larger
+/// bodies with `413` before reading past this limit.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Parses a POST body: `application/x-www-form-urlencoded` (all values strings) or JSON
