@@ -9,7 +9,6 @@
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use authrs_core::jwt::{Claims, TokenCodec, TokenError, TokenFormat};
 use authrs_core::secret::Secret;
@@ -103,11 +102,10 @@ fn node_rejected(response: &Value) -> bool {
     response["ok"] == false || response["claims"].is_null()
 }
 
+/// Node reads the real clock, so these tests do too (through the engine's `Clock`).
 fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("the clock is after 1970")
-        .as_secs()
+    use authrs_core::clock::Clock as _;
+    authrs_core::clock::SystemClock.now_secs()
 }
 
 fn codec(format: TokenFormat, secrets: &[&str], salt: &str) -> TokenCodec {
