@@ -8,7 +8,6 @@ use serde_json::{Map, Value};
 
 use super::{Ctx, unsupported};
 use crate::callbacks::{JwtArgs, SignInArgs, SignInDecision};
-use crate::cookies::{self, CookieLifetime};
 use crate::error::Error;
 use crate::providers::{AuthorizeError, Credentials, CredentialsProvider, Provider, RequestMeta};
 use crate::session::SessionTrigger;
@@ -157,18 +156,6 @@ async fn sign_in(
     let Some(mut claims) = claims else {
         return Err(Error::AccessDenied.into());
     };
-    let max_age = ctx.inner.max_age_secs;
-    let now = ctx.now_secs();
-    let token = ctx.inner.session_codec.encode(&mut claims, now, max_age);
-    let names = &ctx.inner.cookie_names;
-    cookies::write_chunked(
-        &names.session_token,
-        &token,
-        CookieLifetime::ExpiresAt(now + max_age),
-        names.secure,
-        ctx.inner.compatibility.chunk_size(),
-        &ctx.cookies,
-        &mut ctx.set_cookies,
-    );
+    ctx.issue_session_token(&mut claims);
     Ok(())
 }

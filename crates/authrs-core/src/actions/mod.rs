@@ -192,6 +192,35 @@ impl<'r> Ctx<'r> {
         Ok(url)
     }
 
+    /// Encrypts the claims with a fresh `iat`/`exp`/`jti` and sets the session cookie (chunked
+    /// when large; stale chunks deleted), expiring with the session.
+    pub(crate) fn issue_session_token(&mut self, claims: &mut crate::jwt::Claims) {
+        let now = self.now_secs();
+        let max_age = self.inner.max_age_secs;
+        let token = self.inner.session_codec.encode(claims, now, max_age);
+        let names = &self.inner.cookie_names;
+        crate::cookies::write_chunked(
+            &names.session_token,
+            &token,
+            CookieLifetime::ExpiresAt(now + max_age),
+            names.secure,
+            self.inner.compatibility.chunk_size(),
+            &self.cookies,
+            &mut self.set_cookies,
+        );
+    }
+
+    /// Deletes the session cookie and every chunk of it the request carried.
+    pub(crate) fn clear_session_cookie(&mut self) {
+        let names = &self.inner.cookie_names;
+        crate::cookies::delete_chunked(
+            &names.session_token,
+            names.secure,
+            &self.cookies,
+            &mut self.set_cookies,
+        );
+    }
+
     /// The one callback-URL validator, bound to this request's origin.
     pub(crate) fn validate(&self, candidate: &str) -> String {
         resolve_callback_url(candidate, &self.origin, &self.inner.trusted_origins)

@@ -13,7 +13,6 @@ use super::{Ctx, configuration_error_json};
 use crate::callbacks::{JwtArgs, SessionArgs};
 use crate::clock::iso8601_millis;
 use crate::config::Compatibility;
-use crate::cookies::{self, CookieLifetime};
 use crate::engine::Inner;
 use crate::error::Error;
 use crate::jwt::Claims;
@@ -108,35 +107,19 @@ async fn respond(mut ctx: Ctx<'_>, trigger: Option<SessionTrigger>) -> Response<
         return answer(ctx, trigger, body);
     };
     let token = token.into_owned();
-    let data = ctx.body.get("data").cloned();
+    let data = ctx.body.remove("data");
     let resolved = resolve(ctx.inner, &token, ctx.now_ms, trigger, data.as_ref()).await;
     match resolved {
         Ok(Resolved::Active {
             session,
             mut claims,
         }) => {
-            let max_age = ctx.inner.max_age_secs;
-            let now = ctx.now_secs();
-            let token = ctx.inner.session_codec.encode(&mut claims, now, max_age);
-            cookies::write_chunked(
-                &names.session_token,
-                &token,
-                CookieLifetime::ExpiresAt(now + max_age),
-                names.secure,
-                ctx.inner.compatibility.chunk_size(),
-                &ctx.cookies,
-                &mut ctx.set_cookies,
-            );
+            ctx.issue_session_token(&mut claims);
             let body = serde_json::to_vec(&session).expect("a session always serialises");
             answer(ctx, trigger, Bytes::from(body))
         }
         Ok(Resolved::Invalid | Resolved::Ended) => {
-            cookies::delete_chunked(
-                &names.session_token,
-                names.secure,
-                &ctx.cookies,
-                &mut ctx.set_cookies,
-            );
+            ctx.clear_session_cookie();
             let body = no_session_body(ctx.inner);
             answer(ctx, trigger, body)
         }

@@ -4,7 +4,6 @@ use bytes::Bytes;
 use http::{Response, StatusCode};
 
 use super::Ctx;
-use crate::cookies;
 use crate::error::Error;
 use crate::pages;
 
@@ -32,12 +31,6 @@ pub(crate) async fn post(mut ctx: Ctx<'_>) -> Response<Bytes> {
         Ok(url) => url,
         Err(error) => return ctx.fail(error),
     };
-    let names = &ctx.inner.cookie_names;
-    cookies::delete_chunked(
-        &names.session_token,
-        names.secure,
-        &ctx.cookies,
-        &mut ctx.set_cookies,
-    );
+    ctx.clear_session_cookie();
     ctx.redirect(callback_url, StatusCode::OK)
 }
