@@ -17,6 +17,9 @@ pub enum Error {
     /// The `sign_in` callback refused the user.
     #[error("the sign_in callback refused the sign-in")]
     AccessDenied,
+    /// The `sign_in` callback failed; the sign-in fails closed as refused.
+    #[error("the sign_in callback failed: {0}")]
+    SignInCallback(CallbackError),
     /// `authorize` returned no user.
     #[error("the credentials were not accepted")]
     CredentialsSignin,
@@ -38,7 +41,7 @@ impl Error {
             Self::Callback(_) | Self::Authorize(_) | Self::Config(_) | Self::UnknownProvider(_) => {
                 ErrorCode::Configuration
             }
-            Self::AccessDenied => ErrorCode::AccessDenied,
+            Self::AccessDenied | Self::SignInCallback(_) => ErrorCode::AccessDenied,
             Self::CredentialsSignin => ErrorCode::CredentialsSignin,
             Self::MissingCsrf => ErrorCode::MissingCsrf,
         }

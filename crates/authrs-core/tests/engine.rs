@@ -553,6 +553,31 @@ async fn sign_in_callback_denial_gives_access_denied_403() {
 }
 
 #[tokio::test]
+async fn failing_sign_in_callback_fails_closed_as_access_denied() {
+    struct Broken;
+    #[async_trait]
+    impl Callbacks for Broken {
+        async fn sign_in(&self, _: SignInArgs<'_>) -> Result<SignInDecision, CallbackError> {
+            Err(CallbackError::new("ban list unavailable"))
+        }
+    }
+    let (b, _) = builder();
+    let mut c = EngineClient::new(b.callbacks(Broken).build().unwrap());
+    let answer = c
+        .sign_in_with(
+            "credentials",
+            &[("username", "ada"), ("password", "correct horse")],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        answer.json(),
+        json!({"url": "http://localhost:3000/api/auth/error?error=AccessDenied"})
+    );
+    assert!(!c.jar.contains_key("next-auth.session-token"));
+}
+
+#[tokio::test]
 async fn sign_in_callback_redirect_is_still_validated() {
     struct Elsewhere;
     #[async_trait]

@@ -125,7 +125,7 @@ async fn sign_in(
             credentials,
         })
         .await
-        .map_err(Error::from)?;
+        .map_err(Error::SignInCallback)?;
     match decision {
         SignInDecision::Allow => {}
         SignInDecision::Deny => return Err(Error::AccessDenied.into()),

@@ -304,8 +304,10 @@ impl<'r> Ctx<'r> {
     /// logging its cause once.
     pub(crate) fn fail(self, error: Error) -> Response<Bytes> {
         let code = error.code();
-        match code {
-            ErrorCode::Configuration => tracing::error!(error = %error, "auth request failed"),
+        match (&error, code) {
+            (Error::SignInCallback(_), _) | (_, ErrorCode::Configuration) => {
+                tracing::error!(error = %error, "auth request failed");
+            }
             _ => tracing::info!(error = %error, "auth request refused"),
         }
         let status = match code {
