@@ -1,0 +1,991 @@
+//! The server's configuration: a TOML file, `AUTHRS_*` environment variables and the `--bind`
+//! flag, resolved once into [`Settings`].
+//!
+//! Rules:
+//! 1. Precedence, lowest first: built-in defaults, the TOML file, environment variables,
+//!    command-line flags.
+//! 2. Every problem names the bad value (secrets excepted: never shown) and where it came from,
+//!    `authrs.toml: session.max_age` or `environment AUTHRS_URL`. Loading does not stop at the
+//!    first problem: it reports them all.
+//! 3. Unknown keys in the file and unknown `AUTHRS_*` environment variables are problems, so a
+//!    typo never silently falls back to a default.
+//! 4. Values the engine checks (URL, secrets, session ages, pages, theme, trusted origins) are
+//!    checked by building the engine with that one value, so the server and the engine never
+//!    disagree about what is valid.
+//! 5. Relative paths in the file are relative to the file's directory; relative paths from the
+//!    environment or the defaults are relative to the working directory.
+//!
+//! The schema, with the environment variable of each key:
+//!
+//! | key | environment | value |
+//! |---|---|---|
+//! | `url` | `AUTHRS_URL` | public URL of the auth routes; default `http://localhost:<port>/api/auth` |
+//! | `bind` | `AUTHRS_BIND` (or `--bind`) | listen address, default `127.0.0.1:3000` |
+//! | `secret` | `AUTHRS_SECRET` | one secret; in the environment, several separated by commas (the first encrypts) |
+//! | `secrets` | | a list of secrets, the first encrypts (rotation) |
+//! | `compatibility` | `AUTHRS_COMPATIBILITY` | `"v4"` (next-auth v4, default) or `"v5"` (Auth.js) |
+//! | `trust_host` | `AUTHRS_TRUST_HOST` | trust `X-Forwarded-Host`/`-Proto` (default false) |
+//! | `trusted_origins` | `AUTHRS_TRUSTED_ORIGINS` | origins callback URLs may point to (comma-separated in the environment) |
+//! | `use_secure_cookies` | `AUTHRS_USE_SECURE_COOKIES` | force secure cookies on or off (default: on for https) |
+//! | `data_dir` | `AUTHRS_DATA_DIR` | where generated files live, default `authrs-data` |
+//! | `session.max_age` | `AUTHRS_SESSION_MAX_AGE` | seconds or `"30d"`, `"12h"`, `"1h30m"` (default 30 days) |
+//! | `session.update_age` | `AUTHRS_SESSION_UPDATE_AGE` | same form (default 1 day) |
+//! | `theme.color_scheme` | `AUTHRS_THEME_COLOR_SCHEME` | `"auto"`, `"light"` or `"dark"` |
+//! | `theme.brand_color` | `AUTHRS_THEME_BRAND_COLOR` | `#rgb` or `#rrggbb` |
+//! | `theme.logo` | `AUTHRS_THEME_LOGO` | an http(s) URL or a path |
+//! | `theme.button_text` | `AUTHRS_THEME_BUTTON_TEXT` | `#rgb` or `#rrggbb` |
+//! | `pages.sign_in`, `pages.sign_out`, `pages.error`, `pages.verify_request`, `pages.new_user` | `AUTHRS_PAGES_SIGN_IN`, … | custom page URLs |
+//! | `credentials.users_file` | `AUTHRS_USERS_FILE` | the users file; default `<data_dir>/users.toml`, created with a demo user |
+//!
+//! `AUTHRS_CONFIG` names the file, like `--config`; without either, `authrs.toml` in the working
+//! directory is read when it exists.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use authrs_core::secret::Secret;
+use authrs_core::{Auth, AuthBuilder, ColorScheme, Compatibility, ConfigError, Pages, Theme};
+
+/// The default listen address.
+pub const DEFAULT_BIND: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 3000);
+
+/// The default data directory, relative to the working directory.
+pub const DEFAULT_DATA_DIR: &str = "authrs-data";
+
+/// The file read from the working directory when no file is named.
+pub const DEFAULT_CONFIG_FILE: &str = "authrs.toml";
+
+/// Every file key with its environment variable (empty when there is none).
+const KEYS: &[(&str, &str)] = &[
+    ("url", "AUTHRS_URL"),
+    ("bind", "AUTHRS_BIND"),
+    ("secret", "AUTHRS_SECRET"),
+    ("secrets", ""),
+    ("compatibility", "AUTHRS_COMPATIBILITY"),
+    ("trust_host", "AUTHRS_TRUST_HOST"),
+    ("trusted_origins", "AUTHRS_TRUSTED_ORIGINS"),
+    ("use_secure_cookies", "AUTHRS_USE_SECURE_COOKIES"),
+    ("data_dir", "AUTHRS_DATA_DIR"),
+    ("session.max_age", "AUTHRS_SESSION_MAX_AGE"),
+    ("session.update_age", "AUTHRS_SESSION_UPDATE_AGE"),
+    ("theme.color_scheme", "AUTHRS_THEME_COLOR_SCHEME"),
+    ("theme.brand_color", "AUTHRS_THEME_BRAND_COLOR"),
+    ("theme.logo", "AUTHRS_THEME_LOGO"),
+    ("theme.button_text", "AUTHRS_THEME_BUTTON_TEXT"),
+    ("pages.sign_in", "AUTHRS_PAGES_SIGN_IN"),
+    ("pages.sign_out", "AUTHRS_PAGES_SIGN_OUT"),
+    ("pages.error", "AUTHRS_PAGES_ERROR"),
+    ("pages.verify_request", "AUTHRS_PAGES_VERIFY_REQUEST"),
+    ("pages.new_user", "AUTHRS_PAGES_NEW_USER"),
+    ("credentials.users_file", "AUTHRS_USERS_FILE"),
+];
+
+/// The tables of the file.
+const SECTIONS: &[&str] = &["session", "theme", "pages", "credentials"];
+
+/// The environment variable that names the configuration file (read by the command line).
+pub const CONFIG_ENV: &str = "AUTHRS_CONFIG";
+
+/// Where a value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A key of a TOML file (the configuration or the users file); no key means the file itself.
+    File {
+        /// The file as it was named.
+        path: PathBuf,
+        /// The dotted key, e.g. `session.max_age`.
+        key: Option<String>,
+    },
+    /// An environment variable.
+    Env(String),
+    /// A command-line flag.
+    Flag(&'static str),
+}
+
+impl Source {
+    /// A key of a file.
+    pub fn file_key(path: &Path, key: impl Into<String>) -> Self {
+        Self::File {
+            path: path.to_owned(),
+            key: Some(key.into()),
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::File {
+                path,
+                key: Some(key),
+            } => write!(f, "{}: {key}", path.display()),
+            Self::File { path, key: None } => write!(f, "{}", path.display()),
+            Self::Env(name) => write!(f, "environment {name}"),
+            Self::Flag(flag) => f.write_str(flag),
+        }
+    }
+}
+
+/// One configuration problem: what is wrong, and where the value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where the bad value came from; `None` when it is a combination of values.
+    pub source: Option<Source>,
+    /// What is wrong, naming the value.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem with a known source.
+    pub fn new(source: Source, message: impl Into<String>) -> Self {
+        Self {
+            source: Some(source),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.source {
+            Some(source) => write!(f, "{source}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Which configuration file to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigFile {
+    /// `authrs.toml` in the working directory, if it exists.
+    Discover,
+    /// This file, which must exist.
+    At(PathBuf),
+    /// No file: environment and defaults only.
+    Without,
+}
+
+/// What the command line adds to the configuration.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Which file to read.
+    pub config_file: ConfigFile,
+    /// `--bind`, overriding file and environment.
+    pub bind: Option<String>,
+}
+
+/// The `AUTHRS_*` environment variables, captured once so tests can supply their own.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: Vec<(String, OsString)>,
+}
+
+impl Env {
+    /// The `AUTHRS_*` variables of this process.
+    pub fn from_process() -> Self {
+        Self::from_pairs(std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v))))
+    }
+
+    /// The `AUTHRS_*` variables among these pairs; others are ignored.
+    pub fn from_pairs<K, V>(pairs: impl IntoIterator<Item = (K, V)>) -> Self
+    where
+        K: Into<String>,
+        V: Into<OsString>,
+    {
+        let mut vars: Vec<(String, OsString)> = pairs
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .filter(|(k, _)| k.starts_with("AUTHRS_"))
+            .collect();
+        vars.sort_by(|a, b| a.0.cmp(&b.0));
+        Self { vars }
+    }
+}
+
+/// The resolved configuration of the server.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The configuration file that was read, if any.
+    pub config_file: Option<PathBuf>,
+    /// The listen address.
+    pub bind: SocketAddr,
+    /// The public URL of the auth routes; `None` derives it from the bound address.
+    pub url: Option<String>,
+    /// The configured secrets, the first encrypting; empty means the development secret kept
+    /// in the data directory.
+    pub secrets: Vec<Secret>,
+    /// NextAuth v4 or Auth.js v5 behaviour.
+    pub compatibility: Compatibility,
+    /// Session lifetime.
+    pub session_max_age: Duration,
+    /// How often a session's expiry is refreshed.
+    pub session_update_age: Duration,
+    /// Whether `X-Forwarded-Host`/`-Proto` are trusted.
+    pub trust_host: bool,
+    /// Extra origins callback URLs may point to.
+    pub trusted_origins: Vec<String>,
+    /// Forced secure-cookie setting; `None` follows the URL's scheme.
+    pub use_secure_cookies: Option<bool>,
+    /// Theme of the built-in pages.
+    pub theme: Theme,
+    /// Custom page URLs.
+    pub pages: Pages,
+    /// The configured users file; `None` means `<data_dir>/users.toml`, created when missing.
+    pub users_file: Option<PathBuf>,
+    /// Where generated files (development secret, default users file) live.
+    pub data_dir: PathBuf,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            config_file: None,
+            bind: DEFAULT_BIND,
+            url: None,
+            secrets: Vec::new(),
+            compatibility: Compatibility::default(),
+            session_max_age: Duration::from_secs(30 * 24 * 60 * 60),
+            session_update_age: Duration::from_secs(24 * 60 * 60),
+            trust_host: false,
+            trusted_origins: Vec::new(),
+            use_secure_cookies: None,
+            theme: Theme::default(),
+            pages: Pages::default(),
+            users_file: None,
+            data_dir: PathBuf::from(DEFAULT_DATA_DIR),
+        }
+    }
+}
+
+impl Settings {
+    /// The users file in force: the configured one, or `<data_dir>/users.toml`.
+    pub fn users_path(&self) -> PathBuf {
+        self.users_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("users.toml"))
+    }
+
+    /// Where the development secret is kept when none is configured.
+    pub fn secret_path(&self) -> PathBuf {
+        self.data_dir.join("secret")
+    }
+
+    /// The engine builder for these settings, without secrets or providers.
+    pub fn auth_builder(&self, url: &str) -> AuthBuilder {
+        let mut builder = Auth::builder()
+            .url(url)
+            .compatibility(self.compatibility)
+            .session_max_age(self.session_max_age)
+            .session_update_age(self.session_update_age)
+            .trust_host(self.trust_host)
+            .theme(self.theme.clone())
+            .pages(self.pages.clone());
+        for origin in &self.trusted_origins {
+            builder = builder.trusted_origin(origin.clone());
+        }
+        if let Some(secure) = self.use_secure_cookies {
+            builder = builder.use_secure_cookies(secure);
+        }
+        builder
+    }
+}
+
+/// The URL of the auth routes when none is configured: `http://localhost:<port>/api/auth` for a
+/// loopback or wildcard address, else the address itself.
+pub fn default_url(addr: SocketAddr) -> String {
+    let ip = addr.ip();
+    let host = if ip.is_loopback() || ip.is_unspecified() {
+        "localhost".to_owned()
+    } else {
+        match ip {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => format!("[{v6}]"),
+        }
+    };
+    format!("http://{host}:{}/api/auth", addr.port())
+}
+
+/// Reads the configuration; `Err` lists every problem found.
+pub fn load_config(options: &LoadOptions, env: &Env) -> Result<Settings, Vec<Problem>> {
+    let (settings, problems) = resolve(options, env);
+    if problems.is_empty() {
+        Ok(settings)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Reads the configuration as far as possible: the settings (with defaults where a value was
+/// bad) and every problem found.
+pub fn resolve(options: &LoadOptions, env: &Env) -> (Settings, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut layer = Layer::default();
+    let config_file = read_config_file(&options.config_file, &mut layer, &mut problems);
+    for (name, value) in &env.vars {
+        if name == CONFIG_ENV {
+            continue;
+        }
+        let source = Source::Env(name.clone());
+        let Some(&(key, _)) = KEYS.iter().find(|(_, env)| !env.is_empty() && env == name) else {
+            let hint = if name.starts_with("AUTHRS_SECRET") {
+                " (put several secrets in AUTHRS_SECRET, separated by commas)".to_owned()
+            } else {
+                let known: Vec<&str> = KEYS
+                    .iter()
+                    .map(|(_, e)| *e)
+                    .filter(|e| !e.is_empty())
+                    .collect();
+                format!(" (known: {CONFIG_ENV}, {})", known.join(", "))
+            };
+            problems.push(Problem::new(
+                source,
+                format!("unknown environment variable{hint}"),
+            ));
+            continue;
+        };
+        match value.to_str() {
+            Some(text) => layer.apply(key, Raw::Text(text.to_owned()), source, &mut problems),
+            None => problems.push(Problem::new(source, "the value is not valid UTF-8")),
+        }
+    }
+    if let Some(bind) = &options.bind {
+        layer.apply(
+            "bind",
+            Raw::Text(bind.clone()),
+            Source::Flag("--bind"),
+            &mut problems,
+        );
+    }
+    let settings = layer.finish(config_file, &mut problems);
+    (settings, problems)
+}
+
+fn read_config_file(
+    choice: &ConfigFile,
+    layer: &mut Layer,
+    problems: &mut Vec<Problem>,
+) -> Option<PathBuf> {
+    let path = match choice {
+        ConfigFile::Without => return None,
+        ConfigFile::At(path) => path.clone(),
+        ConfigFile::Discover => {
+            let path = PathBuf::from(DEFAULT_CONFIG_FILE);
+            if !path.exists() {
+                return None;
+            }
+            path
+        }
+    };
+    let whole_file = Source::File {
+        path: path.clone(),
+        key: None,
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) => {
+            problems.push(Problem::new(
+                whole_file,
+                format!("cannot read the configuration file: {error}"),
+            ));
+            return Some(path);
+        }
+    };
+    let table = match text.parse::<toml::Table>() {
+        Ok(table) => table,
+        Err(error) => {
+            problems.push(Problem::new(
+                whole_file,
+                format!("not valid TOML: {}", error.to_string().trim_end()),
+            ));
+            return Some(path);
+        }
+    };
+    for (key, value) in table {
+        if SECTIONS.contains(&key.as_str()) {
+            let toml::Value::Table(section) = value else {
+                problems.push(Problem::new(
+                    Source::file_key(&path, &key),
+                    format!("expected a table ([{key}]), found {}", value.type_str()),
+                ));
+                continue;
+            };
+            for (inner, value) in section {
+                let dotted = format!("{key}.{inner}");
+                layer.apply_file(&path, &dotted, value, problems);
+            }
+        } else {
+            layer.apply_file(&path, &key, value, problems);
+        }
+    }
+    if layer.file_secret_and_secrets {
+        problems.push(Problem::new(
+            Source::file_key(&path, "secrets"),
+            "set either `secret` or `secrets`, not both",
+        ));
+    }
+    Some(path)
+}
+
+/// A value before conversion: typed from TOML, or text from the environment or a flag.
+enum Raw {
+    Toml(toml::Value),
+    Text(String),
+}
+
+impl Raw {
+    fn string(self) -> Result<String, String> {
+        match self {
+            Self::Text(text) => Ok(text),
+            Self::Toml(toml::Value::String(text)) => Ok(text),
+            Self::Toml(other) => Err(format!("expected a string, found {}", other.type_str())),
+        }
+    }
+
+    fn boolean(self) -> Result<bool, String> {
+        match self {
+            Self::Toml(toml::Value::Boolean(value)) => Ok(value),
+            Self::Toml(other) => Err(format!(
+                "expected true or false, found {}",
+                other.type_str()
+            )),
+            Self::Text(text) => match text.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" | "on" => Ok(true),
+                "false" | "0" | "no" | "off" => Ok(false),
+                _ => Err(format!("expected true or false, found {text:?}")),
+            },
+        }
+    }
+
+    /// A TOML array of strings, or comma-separated text.
+    fn list(self) -> Result<Vec<String>, String> {
+        match self {
+            Self::Text(text) => Ok(text.split(',').map(|item| item.trim().to_owned()).collect()),
+            Self::Toml(toml::Value::Array(items)) => items
+                .into_iter()
+                .map(|item| match item {
+                    toml::Value::String(text) => Ok(text),
+                    other => Err(format!(
+                        "expected a list of strings, found a {} in it",
+                        other.type_str()
+                    )),
+                })
+                .collect(),
+            Self::Toml(other) => Err(format!(
+                "expected a list of strings, found {}",
+                other.type_str()
+            )),
+        }
+    }
+
+    /// Seconds as a TOML integer, or text such as `"30d"`.
+    fn duration(self) -> Result<Duration, String> {
+        match self {
+            Self::Toml(toml::Value::Integer(secs)) => u64::try_from(secs)
+                .map(Duration::from_secs)
+                .map_err(|_| format!("{secs} is negative")),
+            Self::Toml(toml::Value::String(text)) | Self::Text(text) => parse_duration(&text),
+            Self::Toml(other) => Err(format!(
+                "expected seconds or a string like \"30d\", found {}",
+                other.type_str()
+            )),
+        }
+    }
+}
+
+/// Parses `3600`, `"30d"`, `"12h"`, `"1h30m"`: a number of seconds, or numbers with units
+/// `s`, `m`, `h`, `d`, `w`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let invalid = || {
+        format!(
+            "invalid duration {text:?}: use seconds (3600) or numbers with units s, m, h, d, w (\"30d\", \"1h30m\")"
+        )
+    };
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(invalid());
+    }
+    if trimmed.bytes().all(|b| b.is_ascii_digit()) {
+        return trimmed
+            .parse::<u64>()
+            .map(Duration::from_secs)
+            .map_err(|_| invalid());
+    }
+    let mut total: u64 = 0;
+    let mut number = String::new();
+    for c in trimmed.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit: u64 = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 60 * 60,
+            'd' => 24 * 60 * 60,
+            'w' => 7 * 24 * 60 * 60,
+            _ => return Err(invalid()),
+        };
+        let value: u64 = number.parse().map_err(|_| invalid())?;
+        number.clear();
+        total = value
+            .checked_mul(unit)
+            .and_then(|secs| total.checked_add(secs))
+            .ok_or_else(invalid)?;
+    }
+    if !number.is_empty() {
+        return Err(invalid());
+    }
+    Ok(Duration::from_secs(total))
+}
+
+fn parse_bind(text: &str) -> Result<SocketAddr, String> {
+    let text = text.trim();
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    if let Some(port) = text.strip_prefix("localhost:")
+        && let Ok(port) = port.parse::<u16>()
+    {
+        return Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port));
+    }
+    Err(format!(
+        "invalid listen address {text:?}: use IP:PORT, e.g. 127.0.0.1:3000 or 0.0.0.0:3000"
+    ))
+}
+
+/// A value with its source.
+struct Sourced<T> {
+    value: T,
+    source: Source,
+}
+
+/// Values gathered from all sources, later ones overriding earlier ones.
+#[derive(Default)]
+struct Layer {
+    url: Option<Sourced<String>>,
+    bind: Option<Sourced<SocketAddr>>,
+    secrets: Option<Sourced<Vec<String>>>,
+    file_secret_and_secrets: bool,
+    compatibility: Option<Sourced<Compatibility>>,
+    trust_host: Option<bool>,
+    trusted_origins: Option<Vec<Sourced<String>>>,
+    use_secure_cookies: Option<bool>,
+    data_dir: Option<PathBuf>,
+    max_age: Option<Sourced<Duration>>,
+    update_age: Option<Sourced<Duration>>,
+    color_scheme: Option<ColorScheme>,
+    brand_color: Option<Sourced<String>>,
+    logo: Option<Sourced<String>>,
+    button_text: Option<Sourced<String>>,
+    sign_in: Option<Sourced<String>>,
+    sign_out: Option<Sourced<String>>,
+    error: Option<Sourced<String>>,
+    verify_request: Option<Sourced<String>>,
+    new_user: Option<Sourced<String>>,
+    users_file: Option<PathBuf>,
+}
+
+impl Layer {
+    fn apply_file(
+        &mut self,
+        path: &Path,
+        key: &str,
+        value: toml::Value,
+        problems: &mut Vec<Problem>,
+    ) {
+        let source = Source::file_key(path, key);
+        if !KEYS.iter().any(|(known, _)| *known == key) {
+            let (section, _) = key.split_once('.').unwrap_or(("", key));
+            let known: Vec<&str> = KEYS
+                .iter()
+                .map(|(k, _)| *k)
+                .filter(|k| match k.split_once('.') {
+                    Some((s, _)) => s == section,
+                    None => section.is_empty(),
+                })
+                .collect();
+            let mut expected = known.join(", ");
+            if section.is_empty() {
+                expected.push_str(", [session], [theme], [pages], [credentials]");
+            }
+            problems.push(Problem::new(
+                source,
+                format!("unknown key (expected one of: {expected})"),
+            ));
+            return;
+        }
+        if matches!(key, "secret" | "secrets") && self.secrets.is_some() {
+            self.file_secret_and_secrets = true;
+        }
+        self.apply(key, Raw::Toml(value), source, problems);
+    }
+
+    fn apply(&mut self, key: &str, raw: Raw, source: Source, problems: &mut Vec<Problem>) {
+        let result = self.set(key, raw, &source);
+        if let Err(message) = result {
+            problems.push(Problem::new(source, message));
+        }
+    }
+
+    fn set(&mut self, key: &str, raw: Raw, source: &Source) -> Result<(), String> {
+        let sourced = |value| Sourced {
+            value,
+            source: source.clone(),
+        };
+        match key {
+            "url" => self.url = Some(sourced(raw.string()?)),
+            "bind" => {
+                self.bind = Some(Sourced {
+                    value: parse_bind(&raw.string()?)?,
+                    source: source.clone(),
+                })
+            }
+            "secret" => {
+                let secrets = match raw {
+                    // In the environment, commas separate secrets for rotation.
+                    Raw::Text(text) => text.split(',').map(|s| s.trim().to_owned()).collect(),
+                    raw => vec![raw.string()?],
+                };
+                self.secrets = Some(Sourced {
+                    value: secrets,
+                    source: source.clone(),
+                });
+            }
+            "secrets" => {
+                let secrets = raw.list()?;
+                if secrets.is_empty() {
+                    return Err("the list is empty: give at least one secret".into());
+                }
+                self.secrets = Some(Sourced {
+                    value: secrets,
+                    source: source.clone(),
+                });
+            }
+            "compatibility" => {
+                let text = raw.string()?;
+                let value = match text.trim().to_ascii_lowercase().as_str() {
+                    "v4" | "4" => Compatibility::NextAuthV4,
+                    "v5" | "5" => Compatibility::AuthJsV5,
+                    _ => {
+                        return Err(format!(
+                            "unknown compatibility {text:?}: use \"v4\" (next-auth v4) or \"v5\" (Auth.js)"
+                        ));
+                    }
+                };
+                self.compatibility = Some(Sourced {
+                    value,
+                    source: source.clone(),
+                });
+            }
+            "trust_host" => self.trust_host = Some(raw.boolean()?),
+            "use_secure_cookies" => self.use_secure_cookies = Some(raw.boolean()?),
+            "trusted_origins" => {
+                let origins = raw.list()?;
+                self.trusted_origins = Some(
+                    origins
+                        .into_iter()
+                        .filter(|o| !o.is_empty())
+                        .map(|value| Sourced {
+                            value,
+                            source: source.clone(),
+                        })
+                        .collect(),
+                );
+            }
+            "data_dir" | "credentials.users_file" => {
+                let text = raw.string()?;
+                if text.trim().is_empty() {
+                    return Err("the path is empty".into());
+                }
+                // Relative paths in a file are relative to that file.
+                let path = match source {
+                    Source::File { path: file, .. } => {
+                        file.parent().unwrap_or(Path::new("")).join(text)
+                    }
+                    _ => PathBuf::from(text),
+                };
+                if key == "data_dir" {
+                    self.data_dir = Some(path);
+                } else {
+                    self.users_file = Some(path);
+                }
+            }
+            "session.max_age" => self.max_age = Some(sourced_duration(raw, source)?),
+            "session.update_age" => self.update_age = Some(sourced_duration(raw, source)?),
+            "theme.color_scheme" => {
+                let text = raw.string()?;
+                self.color_scheme = Some(match text.trim().to_ascii_lowercase().as_str() {
+                    "auto" => ColorScheme::Auto,
+                    "light" => ColorScheme::Light,
+                    "dark" => ColorScheme::Dark,
+                    _ => {
+                        return Err(format!(
+                            "unknown color scheme {text:?}: use \"auto\", \"light\" or \"dark\""
+                        ));
+                    }
+                });
+            }
+            "theme.brand_color" => self.brand_color = Some(sourced(raw.string()?)),
+            "theme.logo" => self.logo = Some(sourced(raw.string()?)),
+            "theme.button_text" => self.button_text = Some(sourced(raw.string()?)),
+            "pages.sign_in" => self.sign_in = Some(sourced(raw.string()?)),
+            "pages.sign_out" => self.sign_out = Some(sourced(raw.string()?)),
+            "pages.error" => self.error = Some(sourced(raw.string()?)),
+            "pages.verify_request" => self.verify_request = Some(sourced(raw.string()?)),
+            "pages.new_user" => self.new_user = Some(sourced(raw.string()?)),
+            other => return Err(format!("unknown key {other}")),
+        }
+        Ok(())
+    }
+
+    /// Applies defaults and lets the engine check each value on its own.
+    fn finish(self, config_file: Option<PathBuf>, problems: &mut Vec<Problem>) -> Settings {
+        let mut settings = Settings {
+            config_file,
+            ..Settings::default()
+        };
+        // One engine build per value, so each problem is tied to its source.
+        let check = |builder: AuthBuilder| builder.secret(Secret::generate()).build().err();
+
+        if let Some(bind) = self.bind {
+            settings.bind = bind.value;
+        }
+        if let Some(url) = self.url {
+            match check(Auth::builder().url(&url.value)) {
+                Some(error) => problems.push(Problem::new(url.source, error.to_string())),
+                None => settings.url = Some(url.value),
+            }
+        }
+        if let Some(secrets) = self.secrets {
+            let list: Vec<Secret> = secrets.value.into_iter().map(Secret::new).collect();
+            match Auth::builder().secrets(list.clone()).build() {
+                Err(error) => problems.push(Problem::new(secrets.source, error.to_string())),
+                Ok(_) => settings.secrets = list,
+            }
+        }
+        if let Some(compatibility) = self.compatibility {
+            settings.compatibility = compatibility.value;
+        }
+        if let Some(trust) = self.trust_host {
+            settings.trust_host = trust;
+        }
+        settings.use_secure_cookies = self.use_secure_cookies;
+        if let Some(dir) = self.data_dir {
+            settings.data_dir = dir;
+        }
+        settings.users_file = self.users_file;
+
+        let max_age = self.max_age.map(|d| (d.value, Some(d.source)));
+        let update_age = self.update_age.map(|d| (d.value, Some(d.source)));
+        let (max_age, max_source) = max_age.unwrap_or((settings.session_max_age, None));
+        let (update_age, update_source) = update_age.unwrap_or((settings.session_update_age, None));
+        match check(
+            Auth::builder()
+                .session_max_age(max_age)
+                .session_update_age(update_age),
+        ) {
+            Some(ConfigError::InvalidSessionSetting { name, reason }) => {
+                let source = if name == "max_age" {
+                    max_source
+                } else {
+                    update_source.or(max_source)
+                };
+                let message = format!("invalid session.{name}: {reason}");
+                problems.push(Problem { source, message });
+            }
+            Some(error) => problems.push(Problem {
+                source: max_source,
+                message: error.to_string(),
+            }),
+            None => {
+                settings.session_max_age = max_age;
+                settings.session_update_age = update_age;
+            }
+        }
+
+        if let Some(origins) = self.trusted_origins {
+            for origin in origins {
+                match check(Auth::builder().trusted_origin(&origin.value)) {
+                    Some(error) => problems.push(Problem::new(origin.source, error.to_string())),
+                    None => settings.trusted_origins.push(origin.value),
+                }
+            }
+        }
+
+        if let Some(scheme) = self.color_scheme {
+            settings.theme.color_scheme = scheme;
+        }
+        let theme_values = [
+            (self.brand_color, ThemeField::BrandColor),
+            (self.logo, ThemeField::Logo),
+            (self.button_text, ThemeField::ButtonText),
+        ];
+        for (value, field) in theme_values {
+            let Some(value) = value else { continue };
+            let mut theme = Theme::default();
+            *field.slot(&mut theme) = Some(value.value.clone());
+            match check(Auth::builder().theme(theme)) {
+                Some(error) => problems.push(Problem::new(value.source, error.to_string())),
+                None => *field.slot(&mut settings.theme) = Some(value.value),
+            }
+        }
+
+        let page_values = [
+            (self.sign_in, PageField::SignIn),
+            (self.sign_out, PageField::SignOut),
+            (self.error, PageField::Error),
+            (self.verify_request, PageField::VerifyRequest),
+            (self.new_user, PageField::NewUser),
+        ];
+        for (value, field) in page_values {
+            let Some(value) = value else { continue };
+            let mut pages = Pages::default();
+            *field.slot(&mut pages) = Some(value.value.clone());
+            match check(Auth::builder().pages(pages)) {
+                Some(error) => problems.push(Problem::new(value.source, error.to_string())),
+                None => *field.slot(&mut settings.pages) = Some(value.value),
+            }
+        }
+
+        if problems.is_empty() {
+            // Anything that only fails in combination.
+            let url = settings
+                .url
+                .clone()
+                .unwrap_or_else(|| default_url(settings.bind));
+            if let Some(error) = check(settings.auth_builder(&url)) {
+                problems.push(Problem {
+                    source: None,
+                    message: error.to_string(),
+                });
+            }
+        }
+        settings
+    }
+}
+
+fn sourced_duration(raw: Raw, source: &Source) -> Result<Sourced<Duration>, String> {
+    Ok(Sourced {
+        value: raw.duration()?,
+        source: source.clone(),
+    })
+}
+
+#[derive(Clone, Copy)]
+enum ThemeField {
+    BrandColor,
+    Logo,
+    ButtonText,
+}
+
+impl ThemeField {
+    fn slot(self, theme: &mut Theme) -> &mut Option<String> {
+        match self {
+            Self::BrandColor => &mut theme.brand_color,
+            Self::Logo => &mut theme.logo,
+            Self::ButtonText => &mut theme.button_text,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum PageField {
+    SignIn,
+    SignOut,
+    Error,
+    VerifyRequest,
+    NewUser,
+}
+
+impl PageField {
+    fn slot(self, pages: &mut Pages) -> &mut Option<String> {
+        match self {
+            Self::SignIn => &mut pages.sign_in,
+            Self::SignOut => &mut pages.sign_out,
+            Self::Error => &mut pages.error,
+            Self::VerifyRequest => &mut pages.verify_request,
+            Self::NewUser => &mut pages.new_user,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_seconds_and_units() {
+        assert_eq!(parse_duration("3600").unwrap(), Duration::from_secs(3600));
+        assert_eq!(
+            parse_duration("30d").unwrap(),
+            Duration::from_secs(30 * 86_400)
+        );
+        assert_eq!(parse_duration("1h30m").unwrap(), Duration::from_secs(5_400));
+        assert_eq!(
+            parse_duration("2w").unwrap(),
+            Duration::from_secs(14 * 86_400)
+        );
+        for bad in [
+            "",
+            "d",
+            "30x",
+            "30d5",
+            "-5",
+            "1.5h",
+            "99999999999999999999w",
+        ] {
+            let error = parse_duration(bad).unwrap_err();
+            assert!(error.contains(&format!("{bad:?}")), "{error}");
+        }
+    }
+
+    #[test]
+    fn bind_takes_ip_and_port_or_localhost() {
+        assert_eq!(
+            parse_bind("0.0.0.0:8080").unwrap().to_string(),
+            "0.0.0.0:8080"
+        );
+        assert_eq!(
+            parse_bind("localhost:4000").unwrap().to_string(),
+            "127.0.0.1:4000"
+        );
+        assert_eq!(parse_bind("[::1]:3000").unwrap().to_string(), "[::1]:3000");
+        assert!(parse_bind("3000").unwrap_err().contains("\"3000\""));
+    }
+
+    #[test]
+    fn default_url_follows_the_bound_port() {
+        assert_eq!(default_url(DEFAULT_BIND), "http://localhost:3000/api/auth");
+        assert_eq!(
+            default_url("0.0.0.0:8080".parse().unwrap()),
+            "http://localhost:8080/api/auth"
+        );
+        assert_eq!(
+            default_url("10.1.2.3:80".parse().unwrap()),
+            "http://10.1.2.3:80/api/auth"
+        );
+        assert_eq!(
+            default_url("[2001:db8::1]:80".parse().unwrap()),
+            "http://[2001:db8::1]:80/api/auth"
+        );
+    }
+
+    #[test]
+    fn environment_booleans_accept_common_spellings() {
+        for yes in ["true", "1", "YES", "on"] {
+            assert!(Raw::Text(yes.into()).boolean().unwrap());
+        }
+        for no in ["false", "0", "No", "off"] {
+            assert!(!Raw::Text(no.into()).boolean().unwrap());
+        }
+        assert!(
+            Raw::Text("maybe".into())
+                .boolean()
+                .unwrap_err()
+                .contains("\"maybe\"")
+        );
+    }
+}

@@ -1,0 +1,176 @@
+//! The server's router in-process (`Router::oneshot`, no network): credentials against the
+//! users file, the home page and `/healthz`.
+
+mod support;
+
+use authrs_core::password::PasswordHasher;
+use authrs_server::config::{ConfigFile, Env, LoadOptions, load_config};
+use authrs_server::{App, build_app, prepare};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use support::{Jar, Response, TempDir};
+use tower::ServiceExt;
+
+const URL: &str = "http://localhost:3000/api/auth";
+
+/// An app whose users file holds `alice` (password `wonderland`), built from a config file.
+fn app(dir: &TempDir) -> App {
+    let hash = PasswordHasher::with_params(256, 1, 1)
+        .unwrap()
+        .hash("wonderland")
+        .unwrap();
+    dir.write(
+        "users.toml",
+        &format!("[users.alice]\npassword = \"{hash}\"\nname = \"Alice\"\nemail = \"alice@example.com\"\n"),
+    );
+    let config = dir.write(
+        "authrs.toml",
+        "secret = \"0123456789abcdef0123456789abcdef\"\n[credentials]\nusers_file = \"users.toml\"\n",
+    );
+    let options = LoadOptions {
+        config_file: ConfigFile::At(config),
+        bind: None,
+    };
+    let settings = load_config(&options, &Env::default()).unwrap();
+    let prepared = prepare(settings).unwrap();
+    assert_eq!(prepared.users().len(), 1);
+    build_app(&prepared, URL).unwrap()
+}
+
+async fn send(
+    app: &App,
+    jar: &mut Jar,
+    method: &str,
+    path: &str,
+    form: Option<String>,
+) -> Response {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::COOKIE, jar.header());
+    if form.is_some() {
+        request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    }
+    let request = request.body(Body::from(form.unwrap_or_default())).unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap().to_owned()))
+        .collect();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let response = Response {
+        status,
+        headers,
+        body: String::from_utf8(body.to_vec()).unwrap(),
+    };
+    jar.store(&response);
+    response
+}
+
+/// `/csrf`, then `POST /callback/credentials` with `json=true`; returns the callback's status
+/// and `url`.
+async fn sign_in(app: &App, jar: &mut Jar, username: &str, password: &str) -> (u16, String) {
+    let csrf = send(app, jar, "GET", "/api/auth/csrf", None).await;
+    let token = csrf.json()["csrfToken"].as_str().unwrap().to_owned();
+    let form = format!(
+        "csrfToken={token}&username={}&password={}&json=true",
+        support::form_encode(username),
+        support::form_encode(password)
+    );
+    let callback = send(
+        app,
+        jar,
+        "POST",
+        "/api/auth/callback/credentials",
+        Some(form),
+    )
+    .await;
+    (
+        callback.status,
+        callback.json()["url"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn right_password_gives_a_session_with_the_users_file_details() {
+    let dir = TempDir::new("app-right");
+    let app = app(&dir);
+    let mut jar = Jar::default();
+    let (status, url) = sign_in(&app, &mut jar, "alice", "wonderland").await;
+    assert_eq!((status, url.as_str()), (200, "http://localhost:3000"));
+    let session = send(&app, &mut jar, "GET", "/api/auth/session", None)
+        .await
+        .json();
+    assert_eq!(session["user"]["name"], "Alice");
+    assert_eq!(session["user"]["email"], "alice@example.com");
+}
+
+#[tokio::test]
+async fn unknown_user_gets_no_session() {
+    let dir = TempDir::new("app-unknown");
+    let app = app(&dir);
+    let mut jar = Jar::default();
+    let (status, url) = sign_in(&app, &mut jar, "mallory", "wonderland").await;
+    assert_eq!(status, 401);
+    assert!(url.contains("error=CredentialsSignin"), "{url}");
+    assert!(!jar.has("next-auth.session-token"));
+    let session = send(&app, &mut jar, "GET", "/api/auth/session", None).await;
+    assert_eq!(session.body, "{}");
+}
+
+#[tokio::test]
+async fn wrong_password_gets_no_session() {
+    let dir = TempDir::new("app-wrong");
+    let app = app(&dir);
+    let mut jar = Jar::default();
+    let (status, url) = sign_in(&app, &mut jar, "alice", "Wonderland").await;
+    assert_eq!(status, 401);
+    assert!(url.contains("error=CredentialsSignin"), "{url}");
+    assert!(!jar.has("next-auth.session-token"));
+    let session = send(&app, &mut jar, "GET", "/api/auth/session", None).await;
+    assert_eq!(session.body, "{}");
+}
+
+#[tokio::test]
+async fn home_page_follows_the_session() {
+    let dir = TempDir::new("app-home");
+    let app = app(&dir);
+    let mut jar = Jar::default();
+    let home = send(&app, &mut jar, "GET", "/", None).await;
+    assert_eq!(home.status, 200);
+    assert_eq!(home.header("cache-control"), Some("no-store"));
+    assert!(
+        home.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(home.body.contains("Not signed in"));
+    assert_eq!(sign_in(&app, &mut jar, "alice", "wonderland").await.0, 200);
+    let home = send(&app, &mut jar, "GET", "/", None).await;
+    assert!(
+        home.body
+            .contains("Signed in as <strong>Alice</strong><small>alice@example.com</small>"),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains(r#"href="/api/auth/signout""#));
+}
+
+#[tokio::test]
+async fn healthz_answers_ok_and_other_paths_are_not_found() {
+    let dir = TempDir::new("app-health");
+    let app = app(&dir);
+    let mut jar = Jar::default();
+    let health = send(&app, &mut jar, "GET", "/healthz", None).await;
+    assert_eq!((health.status, health.body.as_str()), (200, "ok"));
+    let missing = send(&app, &mut jar, "GET", "/nope", None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND.as_u16());
+    let providers = send(&app, &mut jar, "GET", "/api/auth/providers", None)
+        .await
+        .json();
+    assert_eq!(providers["credentials"]["type"], "credentials");
+}

@@ -1,0 +1,403 @@
+//! Reading the configuration: the TOML file, `AUTHRS_*` variables, `--bind`, and the problems
+//! each bad value causes.
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use authrs_core::{ColorScheme, Compatibility};
+use authrs_server::config::{ConfigFile, Env, LoadOptions, Problem, Settings, Source, load_config};
+use support::TempDir;
+
+fn load(
+    file: Option<&PathBuf>,
+    env: &[(&str, &str)],
+    bind: Option<&str>,
+) -> Result<Settings, Vec<Problem>> {
+    let options = LoadOptions {
+        config_file: file.map_or(ConfigFile::Without, |f| ConfigFile::At(f.clone())),
+        bind: bind.map(str::to_owned),
+    };
+    load_config(&options, &Env::from_pairs(env.iter().copied()))
+}
+
+fn problems(file: Option<&PathBuf>, env: &[(&str, &str)]) -> Vec<String> {
+    let found = load(file, env, None).expect_err("expected problems");
+    found.iter().map(ToString::to_string).collect()
+}
+
+const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+#[test]
+fn no_file_and_no_environment_give_the_embedded_defaults() {
+    let settings = load(None, &[], None).unwrap();
+    assert_eq!(settings.bind.to_string(), "127.0.0.1:3000");
+    assert_eq!(settings.url, None);
+    assert!(settings.secrets.is_empty());
+    assert_eq!(settings.users_file, None);
+    assert_eq!(
+        settings.users_path(),
+        PathBuf::from("authrs-data/users.toml")
+    );
+    assert_eq!(settings.secret_path(), PathBuf::from("authrs-data/secret"));
+    assert_eq!(settings.compatibility, Compatibility::NextAuthV4);
+    assert_eq!(settings.session_max_age, Duration::from_secs(30 * 86_400));
+}
+
+#[test]
+fn reads_every_key_from_the_file() {
+    let dir = TempDir::new("config-all");
+    let file = dir.write(
+        "authrs.toml",
+        &format!(
+            r##"
+url = "https://auth.example.com/auth"
+bind = "0.0.0.0:8080"
+secrets = ["{SECRET}-new", "{SECRET}-old"]
+compatibility = "v5"
+trust_host = true
+trusted_origins = ["https://app.example.com"]
+use_secure_cookies = false
+data_dir = "state"
+
+[session]
+max_age = "7d"
+update_age = 3600
+
+[theme]
+color_scheme = "dark"
+brand_color = "#336699"
+logo = "https://example.com/logo.png"
+button_text = "#fff"
+
+[pages]
+sign_in = "/login"
+sign_out = "/logout"
+error = "/oops"
+verify_request = "/check-email"
+new_user = "/welcome"
+
+[credentials]
+users_file = "conf/users.toml"
+"##
+        ),
+    );
+    let s = load(Some(&file), &[], None).unwrap();
+    assert_eq!(s.config_file.as_ref(), Some(&file));
+    assert_eq!(s.url.as_deref(), Some("https://auth.example.com/auth"));
+    assert_eq!(s.bind.to_string(), "0.0.0.0:8080");
+    let secrets: Vec<&str> = s.secrets.iter().map(|s| s.expose()).collect();
+    assert_eq!(secrets, [format!("{SECRET}-new"), format!("{SECRET}-old")]);
+    assert_eq!(s.compatibility, Compatibility::AuthJsV5);
+    assert!(s.trust_host);
+    assert_eq!(s.trusted_origins, ["https://app.example.com"]);
+    assert_eq!(s.use_secure_cookies, Some(false));
+    assert_eq!(s.session_max_age, Duration::from_secs(7 * 86_400));
+    assert_eq!(s.session_update_age, Duration::from_secs(3600));
+    assert_eq!(s.theme.color_scheme, ColorScheme::Dark);
+    assert_eq!(s.theme.brand_color.as_deref(), Some("#336699"));
+    assert_eq!(
+        s.theme.logo.as_deref(),
+        Some("https://example.com/logo.png")
+    );
+    assert_eq!(s.theme.button_text.as_deref(), Some("#fff"));
+    assert_eq!(s.pages.sign_in.as_deref(), Some("/login"));
+    assert_eq!(s.pages.sign_out.as_deref(), Some("/logout"));
+    assert_eq!(s.pages.error.as_deref(), Some("/oops"));
+    assert_eq!(s.pages.verify_request.as_deref(), Some("/check-email"));
+    assert_eq!(s.pages.new_user.as_deref(), Some("/welcome"));
+    // Relative paths in the file are relative to the file's directory.
+    assert_eq!(s.data_dir, dir.join("state"));
+    assert_eq!(s.users_file, Some(dir.join("conf/users.toml")));
+}
+
+#[test]
+fn environment_overrides_the_file_and_bind_flag_overrides_both() {
+    let dir = TempDir::new("config-env");
+    let file = dir.write(
+        "authrs.toml",
+        &format!("url = \"http://file.example/api/auth\"\nbind = \"127.0.0.1:4000\"\nsecret = \"{SECRET}-file\"\ntrust_host = false\n[session]\nmax_age = \"1d\"\n"),
+    );
+    let env = [
+        ("AUTHRS_URL", "https://env.example/api/auth"),
+        ("AUTHRS_BIND", "127.0.0.1:5000"),
+        ("AUTHRS_SECRET", &format!("{SECRET}-env")),
+        ("AUTHRS_TRUST_HOST", "yes"),
+        ("AUTHRS_SESSION_MAX_AGE", "2h"),
+        ("AUTHRS_USERS_FILE", "relative/users.toml"),
+        ("AUTHRS_DATA_DIR", "/var/lib/authrs"),
+        ("AUTHRS_COMPATIBILITY", "v5"),
+        ("AUTHRS_THEME_BRAND_COLOR", "#abc"),
+        ("AUTHRS_PAGES_SIGN_IN", "/enter"),
+        (
+            "AUTHRS_TRUSTED_ORIGINS",
+            "https://a.example, https://b.example",
+        ),
+        ("AUTHRS_CONFIG", "ignored-here.toml"),
+        ("HOME", "/not/ours"),
+    ];
+    let s = load(Some(&file), &env, None).unwrap();
+    assert_eq!(s.url.as_deref(), Some("https://env.example/api/auth"));
+    assert_eq!(s.bind.to_string(), "127.0.0.1:5000");
+    assert_eq!(s.secrets[0].expose(), format!("{SECRET}-env"));
+    assert_eq!(s.secrets.len(), 1);
+    assert!(s.trust_host);
+    assert_eq!(s.session_max_age, Duration::from_secs(7200));
+    // Paths from the environment are relative to the working directory.
+    assert_eq!(s.users_file, Some(PathBuf::from("relative/users.toml")));
+    assert_eq!(s.data_dir, PathBuf::from("/var/lib/authrs"));
+    assert_eq!(s.compatibility, Compatibility::AuthJsV5);
+    assert_eq!(s.theme.brand_color.as_deref(), Some("#abc"));
+    assert_eq!(s.pages.sign_in.as_deref(), Some("/enter"));
+    assert_eq!(
+        s.trusted_origins,
+        ["https://a.example", "https://b.example"]
+    );
+
+    let s = load(Some(&file), &env, Some("127.0.0.1:0")).unwrap();
+    assert_eq!(s.bind.to_string(), "127.0.0.1:0");
+}
+
+#[test]
+fn secret_rotation_from_a_comma_separated_environment_variable() {
+    let env = [("AUTHRS_SECRET", &*format!("{SECRET}-new , {SECRET}-old"))];
+    let s = load(None, &env, None).unwrap();
+    let secrets: Vec<&str> = s.secrets.iter().map(|s| s.expose()).collect();
+    assert_eq!(secrets, [format!("{SECRET}-new"), format!("{SECRET}-old")]);
+    // The Auth.js numbered form is not ours, and the error says what to use instead.
+    let found = problems(None, &[("AUTHRS_SECRET_1", SECRET)]);
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].starts_with("environment AUTHRS_SECRET_1: unknown environment variable"),
+        "{}",
+        found[0]
+    );
+    assert!(found[0].contains("separated by commas"));
+}
+
+#[test]
+fn unknown_file_keys_are_errors_naming_each_key() {
+    let dir = TempDir::new("config-unknown");
+    let file = dir.write(
+        "authrs.toml",
+        "urll = \"http://localhost:3000\"\n[session]\nmax_agee = 5\n[themes]\nx = 1\n[credentials]\nusers = \"u.toml\"\n",
+    );
+    let found = problems(Some(&file), &[]);
+    assert_eq!(found.len(), 4, "{found:#?}");
+    let path = file.display().to_string();
+    assert!(
+        found[0].starts_with(&format!(
+            "{path}: credentials.users: unknown key (expected one of: credentials.users_file)"
+        )),
+        "{}",
+        found[0]
+    );
+    assert!(found[1].starts_with(&format!("{path}: session.max_agee: unknown key (expected one of: session.max_age, session.update_age)")), "{}", found[1]);
+    assert!(
+        found[2].starts_with(&format!("{path}: themes: unknown key")),
+        "{}",
+        found[2]
+    );
+    assert!(found[2].contains("[theme]"));
+    assert!(
+        found[3].starts_with(&format!(
+            "{path}: urll: unknown key (expected one of: url, "
+        )),
+        "{}",
+        found[3]
+    );
+}
+
+#[test]
+fn unknown_environment_variable_is_an_error_naming_it() {
+    let found = problems(None, &[("AUTHRS_SESION_MAX_AGE", "1d")]);
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0]
+            .starts_with("environment AUTHRS_SESION_MAX_AGE: unknown environment variable (known:")
+    );
+    assert!(found[0].contains("AUTHRS_SESSION_MAX_AGE"));
+}
+
+#[test]
+fn bad_url_names_the_value_and_where_it_came_from() {
+    let dir = TempDir::new("config-url");
+    let file = dir.write("authrs.toml", "url = \"localhost:3000/api/auth\"\n");
+    let found = problems(Some(&file), &[]);
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].starts_with(&format!(
+            "{}: url: invalid base URL \"localhost:3000/api/auth\"",
+            file.display()
+        )),
+        "{}",
+        found[0]
+    );
+    let found = problems(None, &[("AUTHRS_URL", "https://example.com/auth?x=1")]);
+    assert!(
+        found[0].starts_with(
+            "environment AUTHRS_URL: invalid base URL \"https://example.com/auth?x=1\""
+        ),
+        "{}",
+        found[0]
+    );
+}
+
+#[test]
+fn short_secret_names_its_source_but_never_its_value() {
+    let found = problems(None, &[("AUTHRS_SECRET", &*format!("{SECRET},tooshort"))]);
+    assert_eq!(
+        found,
+        ["environment AUTHRS_SECRET: secret number 2 has 8 bytes; at least 32 are required"]
+    );
+    let dir = TempDir::new("config-secret");
+    let file = dir.write("authrs.toml", "secret = \"hunter2\"\n");
+    let found = problems(Some(&file), &[]);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].starts_with(&format!(
+        "{}: secret: secret number 1 has 7 bytes",
+        file.display()
+    )));
+    assert!(!found[0].contains("hunter2"));
+}
+
+#[test]
+fn secret_and_secrets_together_are_an_error() {
+    let dir = TempDir::new("config-both");
+    let file = dir.write(
+        "authrs.toml",
+        &format!("secret = \"{SECRET}\"\nsecrets = [\"{SECRET}\"]\n"),
+    );
+    let found = problems(Some(&file), &[]);
+    assert_eq!(
+        found,
+        [format!(
+            "{}: secrets: set either `secret` or `secrets`, not both",
+            file.display()
+        )]
+    );
+}
+
+#[test]
+fn wrong_types_and_bad_values_are_all_reported_at_once() {
+    let dir = TempDir::new("config-many");
+    let file = dir.write(
+        "authrs.toml",
+        "bind = \"nowhere\"\ntrust_host = \"yes\"\ncompatibility = \"v3\"\ntrusted_origins = \"https://a.example\"\n\
+         session = 5\n[theme]\ncolor_scheme = \"sepia\"\nlogo = \"javascript:alert(1)\"\n[pages]\nsign_in = \"//evil.example\"\n",
+    );
+    let found = problems(Some(&file), &[]);
+    let path = file.display();
+    let expected = [
+        format!("{path}: bind: invalid listen address \"nowhere\""),
+        format!("{path}: compatibility: unknown compatibility \"v3\""),
+        format!("{path}: session: expected a table ([session]), found integer"),
+        format!("{path}: theme.color_scheme: unknown color scheme \"sepia\""),
+        format!("{path}: theme.logo: invalid theme logo: \"javascript:alert(1)\""),
+        format!("{path}: pages.sign_in: invalid page URL for sign_in: \"//evil.example\""),
+        format!("{path}: trust_host: expected true or false, found string"),
+        format!("{path}: trusted_origins: expected a list of strings, found string"),
+    ];
+    for line in &expected {
+        assert!(
+            found.iter().any(|f| f.starts_with(line.as_str())),
+            "missing {line:?} in {found:#?}"
+        );
+    }
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+}
+
+#[test]
+fn zero_max_age_names_its_source() {
+    let found = problems(None, &[("AUTHRS_SESSION_MAX_AGE", "0")]);
+    assert_eq!(
+        found,
+        [
+            "environment AUTHRS_SESSION_MAX_AGE: invalid session.max_age: must be at least one second"
+        ]
+    );
+}
+
+#[test]
+fn missing_or_malformed_file_is_an_error_naming_it() {
+    let dir = TempDir::new("config-missing");
+    let missing = dir.join("nope.toml");
+    let found = problems(Some(&missing), &[]);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].starts_with(&format!(
+        "{}: cannot read the configuration file",
+        missing.display()
+    )));
+
+    let broken = dir.write("broken.toml", "url = \"unterminated\n");
+    let found = problems(Some(&broken), &[]);
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].starts_with(&format!("{}: not valid TOML", broken.display())),
+        "{}",
+        found[0]
+    );
+    assert!(found[0].contains("line 1"), "{}", found[0]);
+}
+
+#[test]
+fn check_reports_config_and_users_problems_together() {
+    let dir = TempDir::new("config-check");
+    dir.write(
+        "users.toml",
+        "[users.alice]\npassword = \"plain\"\n[users.bob]\nemail = \"b@example.com\"\n",
+    );
+    let file = dir.write(
+        "authrs.toml",
+        "url = \"ftp://x\"\n[session]\nupdate_age = \"soon\"\n[credentials]\nusers_file = \"users.toml\"\n",
+    );
+    let options = LoadOptions {
+        config_file: ConfigFile::At(file.clone()),
+        bind: None,
+    };
+    let report = authrs_server::check(
+        &options,
+        &Env::from_pairs([("AUTHRS_TRUST_HOST", "perhaps")]),
+    );
+    assert!(!report.is_ok());
+    let found: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(found.len(), 5, "{found:#?}");
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("url: invalid base URL \"ftp://x\""))
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("session.update_age: invalid duration \"soon\""))
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("AUTHRS_TRUST_HOST: expected true or false, found \"perhaps\""))
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("users.alice.password: user \"alice\""))
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("users.bob: user \"bob\" has no password"))
+    );
+    let users_problem = report
+        .problems
+        .iter()
+        .find(|p| p.message.contains("alice"))
+        .unwrap();
+    assert_eq!(
+        users_problem.source,
+        Some(Source::file_key(
+            &dir.join("users.toml"),
+            "users.alice.password"
+        ))
+    );
+}

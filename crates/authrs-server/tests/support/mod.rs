@@ -1,0 +1,441 @@
+//! Helpers for the integration tests: temporary directories, the real `authrs` binary as a
+//! child process, a minimal HTTP/1.1 client over `std::net::TcpStream`, and a cookie jar.
+// Each test file uses a different part of this module.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+/// How long a server may take to start or to stop before the test fails.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
+/// A directory under the target's temporary directory, removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    /// A new, empty directory whose name starts with `name`.
+    pub fn new(name: &str) -> Self {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let unique = format!(
+            "{name}-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("authrs-server")
+            .join(unique);
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Self(path)
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// A path inside it.
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    /// Writes a file inside it.
+    pub fn write(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.join(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The `authrs` binary, run in `dir` with a clean environment plus `env`.
+pub fn authrs(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_authrs"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("RUST_LOG", "info")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null());
+    command
+}
+
+/// What a server child process said on stderr, line by line.
+enum Line {
+    Text(String),
+    Closed,
+}
+
+/// A running `authrs serve`, killed on drop if still running.
+pub struct Server {
+    child: Option<Child>,
+    lines: Receiver<Line>,
+    log: Vec<String>,
+    /// The address it listens on, from its `listening on http://…` line.
+    pub addr: SocketAddr,
+}
+
+impl Server {
+    /// Starts `authrs --bind 127.0.0.1:0` in `dir` and waits for its listening line.
+    pub fn start(dir: &Path, env: &[(&str, &str)]) -> Self {
+        Self::start_with(authrs(dir, &["--bind", "127.0.0.1:0"], env))
+    }
+
+    /// Starts a prepared command and waits for its listening line.
+    pub fn start_with(mut command: Command) -> Self {
+        let mut child = command
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (sender, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if sender.send(Line::Text(line)).is_err() {
+                    return;
+                }
+            }
+            let _ = sender.send(Line::Closed);
+        });
+        let mut server = Self {
+            child: Some(child),
+            lines,
+            log: Vec::new(),
+            addr: SocketAddr::from(([0, 0, 0, 0], 0)),
+        };
+        let line = server
+            .wait_for_line("listening on http://")
+            .unwrap_or_else(|| {
+                panic!(
+                    "the server did not start; it said:\n{}",
+                    server.log.join("\n")
+                )
+            });
+        let rest =
+            &line[line.find("listening on http://").unwrap() + "listening on http://".len()..];
+        let addr = rest.split_whitespace().next().unwrap();
+        server.addr = addr
+            .parse()
+            .unwrap_or_else(|_| panic!("not an address: {addr:?}"));
+        server
+    }
+
+    /// Waits (bounded) for a stderr line containing `needle`; `None` if the process closed
+    /// stderr first.
+    fn wait_for_line(&mut self, needle: &str) -> Option<String> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(Line::Text(line)) => {
+                    self.log.push(line.clone());
+                    if line.contains(needle) {
+                        return Some(line);
+                    }
+                }
+                Ok(Line::Closed) | Err(RecvTimeoutError::Disconnected) => return None,
+                Err(RecvTimeoutError::Timeout) => panic!(
+                    "timed out waiting for {needle:?}; log:\n{}",
+                    self.log.join("\n")
+                ),
+            }
+        }
+    }
+
+    /// Reads stderr (bounded) until the process closes it, which it does when it exits.
+    fn read_until_closed(&mut self) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(Line::Text(line)) => self.log.push(line),
+                Ok(Line::Closed) | Err(RecvTimeoutError::Disconnected) => return,
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("the server did not exit; log:\n{}", self.log.join("\n"))
+                }
+            }
+        }
+    }
+
+    /// Everything it has said on stderr so far.
+    pub fn log(&self) -> String {
+        self.log.join("\n")
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Sends SIGTERM, waits (bounded) for the process to exit, and returns its status with
+    /// everything it said.
+    pub fn terminate(mut self) -> (ExitStatus, String) {
+        let mut child = self.child.take().unwrap();
+        let status = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -TERM failed");
+        // stderr closes when the process exits.
+        self.read_until_closed();
+        let status = child.wait().unwrap();
+        (status, self.log.join("\n"))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Runs a command to completion, bounded by [`PATIENCE`], feeding `stdin`.
+pub fn run(mut command: Command, stdin: &[u8]) -> (ExitStatus, String, String) {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let stdin = stdin.to_vec();
+    std::thread::spawn(move || {
+        let _ = input.write_all(&stdin);
+    });
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(child.wait_with_output());
+    });
+    let output = match receiver.recv_timeout(PATIENCE) {
+        Ok(output) => output.unwrap(),
+        Err(_) => panic!("the command did not finish in {PATIENCE:?}"),
+    };
+    (
+        output.status,
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// An HTTP response.
+#[derive(Debug)]
+pub struct Response {
+    /// Status code.
+    pub status: u16,
+    /// Headers, lowercase names, in order.
+    pub headers: Vec<(String, String)>,
+    /// Body.
+    pub body: String,
+}
+
+impl Response {
+    /// The first header of that (lowercase) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// Cookies kept between requests, as a browser (or `curl -c/-b`) would.
+#[derive(Debug, Default, Clone)]
+pub struct Jar(BTreeMap<String, String>);
+
+impl Jar {
+    /// Stores the `Set-Cookie` headers of a response; `Max-Age=0` deletes.
+    pub fn store(&mut self, response: &Response) {
+        for (name, value) in &response.headers {
+            if name != "set-cookie" {
+                continue;
+            }
+            let mut parts = value.split(';');
+            let Some((cookie, cookie_value)) = parts.next().and_then(|p| p.split_once('=')) else {
+                continue;
+            };
+            let deleted = parts.any(|p| p.trim().eq_ignore_ascii_case("max-age=0"));
+            if deleted {
+                self.0.remove(cookie.trim());
+            } else {
+                self.0
+                    .insert(cookie.trim().to_owned(), cookie_value.trim().to_owned());
+            }
+        }
+    }
+
+    /// The `Cookie` header value.
+    pub fn header(&self) -> String {
+        self.0
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// Whether a cookie of that name is held.
+    pub fn has(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+}
+
+/// A blocking HTTP/1.1 request over a fresh connection (`Connection: close`).
+pub fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Response {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if !body.is_empty() || method == "POST" {
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    parse_response(&raw)
+}
+
+fn parse_response(raw: &[u8]) -> Response {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete response head");
+    let head = String::from_utf8_lossy(&raw[..split]);
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.eq_ignore_ascii_case("chunked"));
+    if chunked {
+        body = dechunk(&body);
+    }
+    Response {
+        status,
+        headers,
+        body: String::from_utf8(body).unwrap(),
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let end = data.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size_text = String::from_utf8_lossy(&data[..end]);
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).unwrap();
+        data = &data[end + 2..];
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[..size]);
+        data = &data[size + 2..];
+    }
+}
+
+/// A browser-like client: one cookie jar across requests to one server.
+pub struct Client {
+    /// The server.
+    pub addr: SocketAddr,
+    /// The cookies.
+    pub jar: Jar,
+}
+
+impl Client {
+    /// A client with an empty jar.
+    pub fn new(addr: SocketAddr) -> Self {
+        Self {
+            addr,
+            jar: Jar::default(),
+        }
+    }
+
+    /// `GET path`, sending and storing cookies.
+    pub fn get(&mut self, path: &str) -> Response {
+        let cookie = self.jar.header();
+        let response = request(self.addr, "GET", path, &[("Cookie", &cookie)], "");
+        self.jar.store(&response);
+        response
+    }
+
+    /// `POST path` with a form body, sending and storing cookies.
+    pub fn post_form(&mut self, path: &str, form: &str) -> Response {
+        let cookie = self.jar.header();
+        let headers = [
+            ("Cookie", cookie.as_str()),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ];
+        let response = request(self.addr, "POST", path, &headers, form);
+        self.jar.store(&response);
+        response
+    }
+
+    /// The curl flow of the README: `/csrf`, then `POST /callback/credentials` with `json=true`.
+    /// Returns the callback's response.
+    pub fn sign_in(&mut self, base: &str, username: &str, password: &str) -> Response {
+        let csrf = self.get(&format!("{base}/csrf"));
+        assert_eq!(csrf.status, 200, "{}", csrf.body);
+        let token = csrf.json()["csrfToken"].as_str().unwrap().to_owned();
+        let form = format!(
+            "csrfToken={token}&username={}&password={}&json=true",
+            form_encode(username),
+            form_encode(password)
+        );
+        self.post_form(&format!("{base}/callback/credentials"), &form)
+    }
+}
+
+/// `application/x-www-form-urlencoded` encoding of one value.
+pub fn form_encode(value: &str) -> String {
+    let mut out = String::new();
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                out.push(byte as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
