@@ -64,21 +64,48 @@ impl Clock for FixedClock {
 /// Formats Unix milliseconds as the protocol's JSON date, `YYYY-MM-DDTHH:mm:ss.sssZ`.
 pub fn iso8601_millis(millis: u64) -> String {
     let secs = millis / 1000;
-    let ms = millis % 1000;
-    let days = secs / 86_400;
+    let (year, month, day) = civil_from_days(secs / 86_400);
     let rem = secs % 86_400;
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{ms:03}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    // `/session` formats a date on every request: write the digits directly, not via `format!`.
+    let mut out = String::with_capacity(24);
+    push_digits(&mut out, year, 4);
+    for (separator, value, width) in [
+        ('-', month, 2),
+        ('-', day, 2),
+        ('T', rem / 3600, 2),
+        (':', (rem % 3600) / 60, 2),
+        (':', rem % 60, 2),
+        ('.', millis % 1000, 3),
+    ] {
+        out.push(separator);
+        push_digits(&mut out, value, width);
+    }
+    out.push('Z');
+    out
+}
+
+/// Appends the last `width` decimal digits of `value`, zero-padded.
+fn push_digits(out: &mut String, value: u64, width: u32) {
+    for position in (0..width).rev() {
+        let digit = (value / 10u64.pow(position)) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
 }
 
 /// Formats Unix seconds as an HTTP date (`Expires` cookie attribute).
 pub fn http_date(secs: u64) -> String {
-    httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs))
+    // Every `/session` answer writes one, and most fall in the same second as the last one on
+    // this thread: reuse it.
+    thread_local! {
+        static LAST: std::cell::RefCell<(u64, String)> = const { std::cell::RefCell::new((u64::MAX, String::new())) };
+    }
+    LAST.with_borrow_mut(|(last_secs, text)| {
+        if *last_secs != secs {
+            *text = httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs));
+            *last_secs = secs;
+        }
+        text.clone()
+    })
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), after Howard Hinnant's

@@ -28,23 +28,55 @@ const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'(')
     .remove(b')');
 
+/// Whether `encodeURIComponent` leaves this byte unescaped (the complement of [`URI_COMPONENT`]).
+/// A table, because every session cookie written runs every byte of its token through it.
+fn is_uri_component_safe(byte: u8) -> bool {
+    const SAFE: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            table[b] = c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
+                );
+            b += 1;
+        }
+        table
+    };
+    SAFE[usize::from(byte)]
+}
+
 /// Most cookies one request may carry before the rest are ignored (a bound on parsing work).
 const MAX_COOKIES: usize = 256;
 /// Most chunks a session token may be split into (16 × ~4 KB is far beyond any real session).
 const MAX_CHUNKS: usize = 16;
 
-/// The cookies of one request, borrowed from its `Cookie` headers.
+/// The cookies of one request, borrowed from its `Cookie` headers. Values are percent-decoded
+/// when they are read, so cookies a request never looks at cost nothing to decode.
 #[derive(Debug, Default)]
 pub struct RequestCookies<'a> {
-    pairs: Vec<(&'a str, Cow<'a, str>)>,
+    pairs: Vec<(&'a str, &'a str)>,
+}
+
+/// Percent-decodes a cookie value; `None` when it does not decode to UTF-8.
+fn decode(raw: &str) -> Option<Cow<'_, str>> {
+    // Most values (tokens, hex) have no escapes: skip the byte-wise decoder for them.
+    if raw.contains('%') {
+        percent_decode_str(raw).decode_utf8().ok()
+    } else {
+        Some(Cow::Borrowed(raw))
+    }
 }
 
 impl<'a> RequestCookies<'a> {
-    /// Parses every `Cookie` header of a request.
+    /// Splits every `Cookie` header of a request into name/value pairs.
     pub fn from_headers(headers: &'a http::HeaderMap) -> Self {
         let mut pairs = Vec::new();
         for header in headers.get_all(http::header::COOKIE) {
-            let Ok(header) = header.to_str() else {
+            // UTF-8 validation is vectorised; `HeaderValue::to_str` checks byte by byte.
+            let Ok(header) = std::str::from_utf8(header.as_bytes()) else {
                 continue;
             };
             for item in header.split(';') {
@@ -59,38 +91,38 @@ impl<'a> RequestCookies<'a> {
                 if value.len() >= 2 && value.starts_with('"') && value.ends_with('"') {
                     value = &value[1..value.len() - 1];
                 }
-                if name.is_empty() {
-                    continue;
+                if !name.is_empty() {
+                    pairs.push((name, value));
                 }
-                let Ok(decoded) = percent_decode_str(value).decode_utf8() else {
-                    continue;
-                };
-                pairs.push((name, decoded));
             }
         }
         Self { pairs }
     }
 
-    /// The first cookie with this exact name.
-    pub fn get(&self, name: &str) -> Option<&str> {
+    /// The first cookie with this exact name whose value decodes.
+    pub fn get(&self, name: &str) -> Option<Cow<'a, str>> {
         self.pairs
             .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_ref())
+            .filter(|(n, _)| *n == name)
+            .find_map(|(_, raw)| decode(raw))
     }
 
     /// The session token under `name`, joined from its chunks when it was split.
-    pub fn chunked<'s>(&'s self, name: &'s str) -> Option<Cow<'s, str>> {
-        let mut chunks: Vec<(u32, &str)> = self
-            .chunk_names(name)
-            .filter_map(|(index, value)| (!value.is_empty()).then_some((index, value)))
+    pub fn chunked(&self, name: &str) -> Option<Cow<'a, str>> {
+        let mut chunks: Vec<(u32, Cow<'a, str>)> = self
+            .pairs
+            .iter()
+            .filter_map(|(n, raw)| Some((chunk_index(n, name)?, *raw)))
+            .take(MAX_CHUNKS)
+            .filter(|(_, raw)| !raw.is_empty())
+            .filter_map(|(index, raw)| Some((index, decode(raw)?)))
             .collect();
         match chunks.len() {
             0 => None,
-            1 => Some(Cow::Borrowed(chunks[0].1)),
+            1 => chunks.pop().map(|(_, value)| value),
             _ => {
                 chunks.sort_by_key(|(index, _)| *index);
-                Some(Cow::Owned(chunks.iter().map(|(_, v)| *v).collect()))
+                Some(Cow::Owned(chunks.iter().map(|(_, v)| v.as_ref()).collect()))
             }
         }
     }
@@ -105,13 +137,6 @@ impl<'a> RequestCookies<'a> {
             .collect();
         names.dedup();
         names
-    }
-
-    fn chunk_names<'s>(&'s self, name: &'s str) -> impl Iterator<Item = (u32, &'s str)> + 's {
-        self.pairs
-            .iter()
-            .filter_map(move |(n, v)| chunk_index(n, name).map(|i| (i, v.as_ref())))
-            .take(MAX_CHUNKS)
     }
 }
 
@@ -167,7 +192,12 @@ impl SetCookie {
         out.push_str(&self.name);
         out.push('=');
         if self.lifetime != CookieLifetime::Delete {
-            out.extend(utf8_percent_encode(&self.value, URI_COMPONENT));
+            // Tokens are base64url and dots, which need no escaping: copy them as they are.
+            if self.value.bytes().all(is_uri_component_safe) {
+                out.push_str(&self.value);
+            } else {
+                out.extend(utf8_percent_encode(&self.value, URI_COMPONENT));
+            }
         }
         match self.lifetime {
             CookieLifetime::MaxAge { seconds, .. } => {
@@ -316,22 +346,22 @@ mod tests {
             "a=1; next-auth.csrf-token=abc%7Cdef; next-auth.callback-url=http%3A%2F%2Flocalhost%3A3000%2Fdash",
         );
         let jar = RequestCookies::from_headers(&h);
-        assert_eq!(jar.get("a"), Some("1"));
-        assert_eq!(jar.get("next-auth.csrf-token"), Some("abc|def"));
+        assert_eq!(jar.get("a").as_deref(), Some("1"));
+        assert_eq!(jar.get("next-auth.csrf-token").as_deref(), Some("abc|def"));
         assert_eq!(
-            jar.get("next-auth.callback-url"),
+            jar.get("next-auth.callback-url").as_deref(),
             Some("http://localhost:3000/dash")
         );
-        assert_eq!(jar.get("missing"), None);
+        assert_eq!(jar.get("missing").as_deref(), None);
     }
 
     #[test]
     fn ignores_garbage_without_failing() {
         let h = headers(";;=x; novalue; bad=%FF%FE; ok=1; =; \"q\"=\"quoted\"");
         let jar = RequestCookies::from_headers(&h);
-        assert_eq!(jar.get("ok"), Some("1"));
-        assert_eq!(jar.get("bad"), None);
-        assert_eq!(jar.get("\"q\""), Some("quoted"));
+        assert_eq!(jar.get("ok").as_deref(), Some("1"));
+        assert_eq!(jar.get("bad").as_deref(), None);
+        assert_eq!(jar.get("\"q\"").as_deref(), Some("quoted"));
     }
 
     #[test]

@@ -138,25 +138,35 @@ impl TokenCodec {
             "exp".into(),
             Value::from(now_secs.saturating_add(max_age_secs)),
         );
-        claims.insert("jti".into(), Value::from(uuid::Uuid::new_v4().to_string()));
+        // One read of the OS random source per token: 16 bytes of JTI, then the IV.
+        let random = random_bytes::<32>();
+        let (jti, iv) = random.split_at(16);
+        let jti = uuid::Builder::from_random_bytes(jti.try_into().expect("16 bytes")).into_uuid();
+        let mut buffer = uuid::Uuid::encode_buffer();
+        let jti = jti.hyphenated().encode_lower(&mut buffer);
+        claims.insert("jti".into(), Value::from(&*jti));
         let plaintext = serde_json::to_vec(claims).expect("a JSON map always serialises");
-        self.encrypt(&plaintext)
+        self.encrypt_with_iv(&plaintext, iv.try_into().expect("16 bytes"))
     }
 
     /// Encrypts `plaintext` as a compact JWE with the first secret.
     pub fn encrypt(&self, plaintext: &[u8]) -> String {
+        self.encrypt_with_iv(plaintext, random_bytes::<16>())
+    }
+
+    /// Encrypts with random IV material: all 16 bytes for CBC, the first 12 for GCM.
+    fn encrypt_with_iv(&self, plaintext: &[u8], iv_bytes: [u8; 16]) -> String {
         let key = &self.keys[0];
         let aad = self.header_b64.as_bytes();
         let (iv, ciphertext, tag) = match self.format {
             TokenFormat::V4 => {
-                let iv = random_bytes::<12>();
+                let iv: [u8; 12] = iv_bytes[..12].try_into().expect("12 bytes");
                 let (ct, tag) = gcm::seal(&key.gcm_cipher, &iv, aad, plaintext);
-                (iv.to_vec(), ct, tag.to_vec())
+                (&iv_bytes[..12], ct, tag.to_vec())
             }
             TokenFormat::V5 => {
-                let iv = random_bytes::<16>();
-                let (ct, tag) = cbc_hmac::seal(&key.cbc, &iv, aad, plaintext);
-                (iv.to_vec(), ct, tag.to_vec())
+                let (ct, tag) = cbc_hmac::seal(&key.cbc, &iv_bytes, aad, plaintext);
+                (&iv_bytes[..], ct, tag.to_vec())
             }
         };
         let mut out = String::with_capacity(
@@ -164,7 +174,7 @@ impl TokenCodec {
         );
         out.push_str(&self.header_b64);
         out.push_str("..");
-        B64.encode_string(&iv, &mut out);
+        B64.encode_string(iv, &mut out);
         out.push('.');
         B64.encode_string(&ciphertext, &mut out);
         out.push('.');
@@ -201,9 +211,7 @@ impl TokenCodec {
         if !encrypted_key.is_empty() {
             return Err(TokenError::UnacceptedHeader);
         }
-        let iv = decode_segment(iv)?;
-        let ct = decode_segment(ct)?;
-        let tag = decode_segment(tag)?;
+        let mut ct = decode_segment(ct)?;
         let aad = header_b64.as_bytes();
         let header = if header_b64 == self.header_b64 {
             match self.format {
@@ -221,17 +229,26 @@ impl TokenCodec {
         };
         match header.enc {
             Enc::A256Gcm => {
-                let iv: [u8; 12] = iv.try_into().map_err(|_| TokenError::Malformed)?;
-                let tag: [u8; 16] = tag.try_into().map_err(|_| TokenError::Malformed)?;
-                for key in self.candidates(header.kid.as_deref(), |k| &k.kid_gcm) {
-                    if let Some(plain) = gcm::open(&key.gcm_cipher, &iv, aad, &ct, &tag) {
-                        return Ok(plain);
+                let iv: [u8; 12] = decode_fixed(iv)?;
+                let tag: [u8; 16] = decode_fixed(tag)?;
+                let keys: Vec<&KeySet> = self
+                    .candidates(header.kid.as_deref(), |k| &k.kid_gcm)
+                    .collect();
+                for (index, key) in keys.iter().enumerate() {
+                    // Decryption is in place; keep the ciphertext for the next key, if any.
+                    let mut buffer = if index + 1 == keys.len() {
+                        std::mem::take(&mut ct)
+                    } else {
+                        ct.clone()
+                    };
+                    if gcm::open(&key.gcm_cipher, &iv, aad, &mut buffer, &tag) {
+                        return Ok(buffer);
                     }
                 }
             }
             Enc::A256CbcHs512 => {
-                let iv: [u8; 16] = iv.try_into().map_err(|_| TokenError::Malformed)?;
-                let tag: [u8; 32] = tag.try_into().map_err(|_| TokenError::Malformed)?;
+                let iv: [u8; 16] = decode_fixed(iv)?;
+                let tag: [u8; 32] = decode_fixed(tag)?;
                 for key in self.candidates(header.kid.as_deref(), |k| &k.kid_cbc) {
                     if let Some(plain) = cbc_hmac::open(&key.cbc, &iv, aad, &ct, &tag) {
                         return Ok(plain);
@@ -266,6 +283,19 @@ impl TokenCodec {
 
 fn decode_segment(segment: &str) -> Result<Vec<u8>, TokenError> {
     B64.decode(segment).map_err(|_| TokenError::Malformed)
+}
+
+/// Decodes a segment that must be exactly `N` bytes (IV, tag) without allocating.
+fn decode_fixed<const N: usize>(segment: &str) -> Result<[u8; N], TokenError> {
+    // base64 without padding: N bytes take ceil(4N/3) characters.
+    if segment.len() != (N * 4).div_ceil(3) {
+        return Err(TokenError::Malformed);
+    }
+    let mut out = [0u8; N];
+    match B64.decode_slice(segment, &mut out) {
+        Ok(n) if n == N => Ok(out),
+        _ => Err(TokenError::Malformed),
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -400,23 +430,17 @@ mod gcm {
         (buffer, tag.into())
     }
 
+    /// Decrypts `buffer` in place; `false` (buffer garbage) when the tag does not verify.
     pub(super) fn open(
         cipher: &Aes256Gcm,
         iv: &[u8; 12],
         aad: &[u8],
-        ct: &[u8],
+        buffer: &mut [u8],
         tag: &[u8; 16],
-    ) -> Option<Vec<u8>> {
-        let mut buffer = ct.to_vec();
+    ) -> bool {
         cipher
-            .decrypt_inout_detached(
-                &Nonce::from(*iv),
-                aad,
-                buffer.as_mut_slice().into(),
-                &Tag::from(*tag),
-            )
-            .ok()?;
-        Some(buffer)
+            .decrypt_inout_detached(&Nonce::from(*iv), aad, buffer.into(), &Tag::from(*tag))
+            .is_ok()
     }
 }
 

@@ -24,6 +24,9 @@ use crate::providers::Provider;
 use crate::request::{Action, forwarded_origin};
 use crate::url::{Origin, resolve_callback_url};
 
+/// The v5 client's JSON-redirect request header.
+static X_AUTH_RETURN_REDIRECT: HeaderName = HeaderName::from_static("x-auth-return-redirect");
+
 /// How a redirect is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum JsonRedirect {
@@ -77,7 +80,7 @@ impl<'r> Ctx<'r> {
                 Cow::Borrowed(inner.base_url.as_str()),
             ),
         };
-        let json_redirect = if headers.contains_key("x-auth-return-redirect") {
+        let json_redirect = if headers.contains_key(&X_AUTH_RETURN_REDIRECT) {
             JsonRedirect::Header
         } else if body.get("json").and_then(Value::as_str) == Some("true") {
             JsonRedirect::BodyField
@@ -131,7 +134,9 @@ impl<'r> Ctx<'r> {
             return token.clone();
         }
         let state = csrf::read_or_mint(
-            self.cookies.get(&self.inner.cookie_names.csrf_token),
+            self.cookies
+                .get(&self.inner.cookie_names.csrf_token)
+                .as_deref(),
             &self.inner.secrets,
         );
         if let Some(cookie) = state.new_cookie {
@@ -149,9 +154,9 @@ impl<'r> Ctx<'r> {
     /// Rule of every state-changing POST: the body's `csrfToken` equals the token in a valid
     /// CSRF cookie.
     pub(crate) fn verify_csrf(&self) -> bool {
-        let cookie_token = self
-            .cookies
-            .get(&self.inner.cookie_names.csrf_token)
+        let cookie = self.cookies.get(&self.inner.cookie_names.csrf_token);
+        let cookie_token = cookie
+            .as_deref()
             .and_then(|value| csrf::verify_cookie(value, &self.inner.secrets));
         csrf::verify_csrf_token(cookie_token, self.body_str("csrfToken"))
     }
@@ -165,7 +170,7 @@ impl<'r> Ctx<'r> {
         let candidate = self
             .body_str("callbackUrl")
             .or_else(|| self.query("callbackUrl"))
-            .or(cookie_value)
+            .or(cookie_value.as_deref())
             .unwrap_or(self.origin.as_str());
         let url = self.validate(candidate);
         let rewritten = self
@@ -181,7 +186,7 @@ impl<'r> Ctx<'r> {
         } else {
             self.validate(&rewritten)
         };
-        if cookie_value != Some(url.as_str()) {
+        if cookie_value.as_deref() != Some(url.as_str()) {
             self.set_cookies.push(SetCookie {
                 name: cookie_name.clone(),
                 value: url.clone(),
