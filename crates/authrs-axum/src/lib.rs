@@ -112,4 +112,4 @@ mod routes;
 
 pub use extract::{Session, SessionRejection};
 pub use guard::{RequireSession, RequireSessionService};
-pub use routes::{MAX_BODY_BYTES, router};
+pub use routes::{MAX_BODY_BYTES, router, routes};

@@ -39,8 +39,11 @@ pub fn router<S>(auth: Auth) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
 {
-    let handler = move |request: Request| {
+    let handler = move |mut request: Request| {
         let auth = auth.clone();
+        if let Some(OriginalUri(uri)) = request.extensions().get::<OriginalUri>() {
+            *request.uri_mut() = uri.clone();
+        }
         async move { serve(&auth, request).await }
     };
     // `/` is the nest point itself (`/api/auth`), which the catch-all does not match.
@@ -49,12 +52,38 @@ where
         .route("/{*rest}", any(handler))
 }
 
-/// Hands one request to the engine.
+/// The auth routes at their full paths (`/api/auth` and everything below it), to
+/// [`merge`](Router::merge) into an app instead of nesting [`router`].
+///
+/// It serves the same requests as [`router`] nested at [`Auth::base_path`], without the URI
+/// rewriting a nest does on every request; the `authrs` server uses it for that reason.
+///
+/// ```
+/// # fn build() -> Result<(), Box<dyn std::error::Error>> {
+/// # let auth = authrs_core::Auth::builder()
+/// #     .url("http://localhost:3000/api/auth")
+/// #     .secret("0123456789abcdef0123456789abcdef")
+/// #     .build()?;
+/// let app: axum::Router = axum::Router::new().merge(authrs_axum::routes(auth.clone()));
+/// # Ok(()) }
+/// ```
+pub fn routes<S>(auth: Auth) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let base = auth.base_path().to_owned();
+    let handler = move |request: Request| {
+        let auth = auth.clone();
+        async move { serve(&auth, request).await }
+    };
+    Router::new()
+        .route(&base, any(handler.clone()))
+        .route(&format!("{base}/{{*rest}}"), any(handler))
+}
+
+/// Hands one request, with its full path, to the engine.
 async fn serve(auth: &Auth, request: Request) -> Response {
-    let (mut parts, body) = request.into_parts();
-    if let Some(OriginalUri(uri)) = parts.extensions.get::<OriginalUri>() {
-        parts.uri = uri.clone();
-    }
+    let (parts, body) = request.into_parts();
     if declared_length(&parts.headers).is_some_and(|length| length > MAX_BODY_BYTES as u64) {
         return payload_too_large();
     }

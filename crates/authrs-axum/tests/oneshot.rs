@@ -580,3 +580,21 @@ async fn guard_redirect_uses_the_forwarded_origin_only_when_trusted() {
         "http://localhost:3000/api/auth/signin?callbackUrl=%2Fdashboard"
     );
 }
+
+#[tokio::test]
+async fn merged_routes_serve_the_auth_endpoints_at_their_full_paths() {
+    let auth = build_auth(URL);
+    let app = Router::new()
+        .route("/me", get(me))
+        .merge(authrs_axum::routes(auth.clone()))
+        .with_state(auth);
+    let response = get_with_cookie(&app, "/api/auth/providers", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(json(response).await.get("credentials").is_some());
+    let cookie = sign_in(&app, "/api/auth").await;
+    let response = get_with_cookie(&app, "/me", Some(&cookie)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    // The base path itself is an auth route too (an unknown action: 400).
+    let response = get_with_cookie(&app, "/api/auth", None).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}

@@ -145,7 +145,8 @@ impl TokenCodec {
         let mut buffer = uuid::Uuid::encode_buffer();
         let jti = jti.hyphenated().encode_lower(&mut buffer);
         claims.insert("jti".into(), Value::from(&*jti));
-        let plaintext = serde_json::to_vec(claims).expect("a JSON map always serialises");
+        let mut plaintext = Vec::with_capacity(256);
+        serde_json::to_writer(&mut plaintext, claims).expect("a JSON map always serialises");
         self.encrypt_with_iv(&plaintext, iv.try_into().expect("16 bytes"))
     }
 
@@ -231,12 +232,11 @@ impl TokenCodec {
             Enc::A256Gcm => {
                 let iv: [u8; 12] = decode_fixed(iv)?;
                 let tag: [u8; 16] = decode_fixed(tag)?;
-                let keys: Vec<&KeySet> = self
-                    .candidates(header.kid.as_deref(), |k| &k.kid_gcm)
-                    .collect();
-                for (index, key) in keys.iter().enumerate() {
+                let kid = header.kid.as_deref();
+                let last = self.candidates(kid, |k| &k.kid_gcm).count();
+                for (index, key) in self.candidates(kid, |k| &k.kid_gcm).enumerate() {
                     // Decryption is in place; keep the ciphertext for the next key, if any.
-                    let mut buffer = if index + 1 == keys.len() {
+                    let mut buffer = if index + 1 == last {
                         std::mem::take(&mut ct)
                     } else {
                         ct.clone()

@@ -102,7 +102,7 @@ pub fn prepare(settings: Settings) -> Result<Prepared, Error> {
 pub struct App {
     /// The engine.
     pub auth: Auth,
-    /// `/`, `/healthz` and the auth routes under the URL's base path.
+    /// `/`, `/healthz` and the auth routes under the URL's base path (merged at their full paths).
     pub router: Router,
 }
 
@@ -135,7 +135,7 @@ pub fn build_app(prepared: &Prepared, url: &str) -> Result<App, Error> {
         router = router.route("/", get(home::home));
     }
     let router = router
-        .nest(auth.base_path(), authrs_axum::router(auth.clone()))
+        .merge(authrs_axum::routes(auth.clone()))
         .with_state(state);
     Ok(App { auth, router })
 }

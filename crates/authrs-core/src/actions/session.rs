@@ -106,7 +106,6 @@ async fn respond(mut ctx: Ctx<'_>, trigger: Option<SessionTrigger>) -> Response<
         let body = no_session_body(ctx.inner);
         return answer(ctx, trigger, body);
     };
-    let token = token.into_owned();
     let data = ctx.body.remove("data");
     let resolved = resolve(ctx.inner, &token, ctx.now_ms, trigger, data.as_ref()).await;
     match resolved {
@@ -115,7 +114,8 @@ async fn respond(mut ctx: Ctx<'_>, trigger: Option<SessionTrigger>) -> Response<
             mut claims,
         }) => {
             ctx.issue_session_token(&mut claims);
-            let body = serde_json::to_vec(&session).expect("a session always serialises");
+            let mut body = Vec::with_capacity(256);
+            serde_json::to_writer(&mut body, &session).expect("a session always serialises");
             answer(ctx, trigger, Bytes::from(body))
         }
         Ok(Resolved::Invalid | Resolved::Ended) => {
