@@ -3,7 +3,7 @@
 
 use authrs_core::Auth;
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, Bytes, HttpBody as _};
 use axum::extract::{OriginalUri, Request};
 use axum::http::{self, HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -86,6 +86,13 @@ async fn serve(auth: &Auth, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     if declared_length(&parts.headers).is_some_and(|length| length > MAX_BODY_BYTES as u64) {
         return payload_too_large();
+    }
+    // Most auth requests (the polled `/session` above all) are GETs without a body.
+    if body.is_end_stream() {
+        return auth
+            .handle(http::Request::from_parts(parts, Bytes::new()))
+            .await
+            .map(Body::from);
     }
     // The declared length may be absent (chunked) or wrong, so the limit also bounds the read.
     let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {

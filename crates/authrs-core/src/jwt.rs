@@ -147,27 +147,31 @@ impl TokenCodec {
         claims.insert("jti".into(), Value::from(&*jti));
         let mut plaintext = Vec::with_capacity(256);
         serde_json::to_writer(&mut plaintext, claims).expect("a JSON map always serialises");
-        self.encrypt_with_iv(&plaintext, iv.try_into().expect("16 bytes"))
+        self.encrypt_with_iv(plaintext, iv.try_into().expect("16 bytes"))
     }
 
     /// Encrypts `plaintext` as a compact JWE with the first secret.
     pub fn encrypt(&self, plaintext: &[u8]) -> String {
-        self.encrypt_with_iv(plaintext, random_bytes::<16>())
+        self.encrypt_with_iv(plaintext.to_vec(), random_bytes::<16>())
     }
 
     /// Encrypts with random IV material: all 16 bytes for CBC, the first 12 for GCM.
-    fn encrypt_with_iv(&self, plaintext: &[u8], iv_bytes: [u8; 16]) -> String {
+    fn encrypt_with_iv(&self, plaintext: Vec<u8>, iv_bytes: [u8; 16]) -> String {
         let key = &self.keys[0];
         let aad = self.header_b64.as_bytes();
+        // Tags are 16 (GCM) or 32 (CBC-HMAC) bytes; both fit this buffer.
+        let mut tag_buffer = [0u8; 32];
         let (iv, ciphertext, tag) = match self.format {
             TokenFormat::V4 => {
                 let iv: [u8; 12] = iv_bytes[..12].try_into().expect("12 bytes");
                 let (ct, tag) = gcm::seal(&key.gcm_cipher, &iv, aad, plaintext);
-                (&iv_bytes[..12], ct, tag.to_vec())
+                tag_buffer[..16].copy_from_slice(&tag);
+                (&iv_bytes[..12], ct, &tag_buffer[..16])
             }
             TokenFormat::V5 => {
-                let (ct, tag) = cbc_hmac::seal(&key.cbc, &iv_bytes, aad, plaintext);
-                (&iv_bytes[..], ct, tag.to_vec())
+                let (ct, tag) = cbc_hmac::seal(&key.cbc, &iv_bytes, aad, &plaintext);
+                tag_buffer.copy_from_slice(&tag);
+                (&iv_bytes[..], ct, &tag_buffer[..])
             }
         };
         let mut out = String::with_capacity(
@@ -179,7 +183,7 @@ impl TokenCodec {
         out.push('.');
         B64.encode_string(&ciphertext, &mut out);
         out.push('.');
-        B64.encode_string(&tag, &mut out);
+        B64.encode_string(tag, &mut out);
         out
     }
 
@@ -417,13 +421,13 @@ mod gcm {
     use aes_gcm::aead::AeadInOut;
     use aes_gcm::{Aes256Gcm, Nonce, Tag};
 
+    /// Encrypts `buffer` in place and returns it with the tag.
     pub(super) fn seal(
         cipher: &Aes256Gcm,
         iv: &[u8; 12],
         aad: &[u8],
-        plain: &[u8],
+        mut buffer: Vec<u8>,
     ) -> (Vec<u8>, [u8; 16]) {
-        let mut buffer = plain.to_vec();
         let tag = cipher
             .encrypt_inout_detached(&Nonce::from(*iv), aad, buffer.as_mut_slice().into())
             .expect("AES-GCM accepts any message a session token can hold");
@@ -670,7 +674,7 @@ mod tests {
             &codec.keys[0].gcm_cipher,
             &iv,
             reordered.as_bytes(),
-            br#"{"sub":"1","exp":9999999999}"#,
+            br#"{"sub":"1","exp":9999999999}"#.to_vec(),
         );
         let token = format!(
             "{reordered}..{}.{}.{}",
@@ -725,7 +729,7 @@ mod tests {
             &key.gcm_cipher,
             &iv,
             header.as_bytes(),
-            br#"{"sub":"1","exp":9999999999}"#,
+            br#"{"sub":"1","exp":9999999999}"#.to_vec(),
         );
         let token = format!(
             "{header}..{}.{}.{}",

@@ -252,7 +252,8 @@ impl<'r> Ctx<'r> {
             map.insert(name.clone(), HeaderValue::from_static(value));
         }
         for cookie in &self.set_cookies {
-            if let Ok(value) = HeaderValue::from_str(&cookie.to_header_value()) {
+            // `try_from(String)` takes the string over instead of copying it.
+            if let Ok(value) = HeaderValue::try_from(cookie.to_header_value()) {
                 map.append(SET_COOKIE, value);
             }
         }
