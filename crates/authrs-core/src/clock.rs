@@ -84,12 +84,15 @@ pub fn iso8601_millis(millis: u64) -> String {
     out
 }
 
-/// Appends the last `width` decimal digits of `value`, zero-padded.
-fn push_digits(out: &mut String, value: u64, width: u32) {
-    for position in (0..width).rev() {
-        let digit = (value / 10u64.pow(position)) % 10;
-        out.push(char::from(b'0' + digit as u8));
+/// Appends the last `width` (at most 4) decimal digits of `value`, zero-padded.
+fn push_digits(out: &mut String, value: u64, width: usize) {
+    let mut digits = [b'0'; 4];
+    let mut rest = value;
+    for digit in digits[..width].iter_mut().rev() {
+        *digit = b'0' + (rest % 10) as u8;
+        rest /= 10;
     }
+    out.extend(digits[..width].iter().map(|&d| char::from(d)));
 }
 
 /// Formats Unix seconds as an HTTP date (`Expires` cookie attribute).

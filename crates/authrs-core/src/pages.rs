@@ -74,7 +74,6 @@ pub(crate) struct SignInPage<'a> {
     pub(crate) csrf_token: &'a str,
     pub(crate) callback_url: &'a str,
     pub(crate) error: Option<ErrorCode>,
-    pub(crate) email: Option<&'a str>,
 }
 
 /// The message shown on the sign-in page for an error code.
@@ -99,7 +98,6 @@ fn sign_in_error_message(code: ErrorCode) -> &'static str {
 }
 
 pub(crate) fn sign_in(page: &SignInPage<'_>) -> String {
-    let _ = page.email; // Prefills the email form once the email provider exists.
     let body = html! {
         h1 { "Sign in" }
         @if let Some(code) = page.error {

@@ -247,6 +247,8 @@ impl<'r> Ctx<'r> {
         let mut response = Response::new(body);
         *response.status_mut() = status;
         let map = response.headers_mut();
+        // Sized up front: growing a header map rehashes it.
+        map.reserve(1 + headers.len() + self.set_cookies.len());
         map.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         for (name, value) in headers {
             map.insert(name.clone(), HeaderValue::from_static(value));

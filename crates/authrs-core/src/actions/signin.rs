@@ -35,7 +35,6 @@ pub(crate) async fn page(mut ctx: Ctx<'_>) -> Response<Bytes> {
         csrf_token: &csrf_token,
         callback_url: &callback_url,
         error,
-        email: ctx.query("email"),
     });
     ctx.html(StatusCode::OK, markup)
 }
