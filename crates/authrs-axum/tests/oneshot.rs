@@ -5,6 +5,7 @@ use authrs_axum::{MAX_BODY_BYTES, RequireSession, Session};
 use authrs_core::callbacks::{CallbackError, Callbacks, SessionArgs};
 use authrs_core::providers::{Credentials, CredentialsProvider};
 use authrs_core::{Auth, User};
+use authrs_test_support::set_cookie_pairs;
 use axum::body::Body;
 use axum::extract::FromRef;
 use axum::http::{HeaderMap, Request, Response, StatusCode, header};
@@ -91,29 +92,12 @@ async fn json(response: Response<Body>) -> Value {
     serde_json::from_str(&text(response).await).expect("a JSON body")
 }
 
-/// The `name=value` part of every `Set-Cookie` header.
-fn set_cookies(headers: &HeaderMap) -> Vec<String> {
-    headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|value| {
-            value
-                .to_str()
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .to_owned()
-        })
-        .collect()
-}
-
 /// Signs `ada` in through `<base_path>/csrf` and `<base_path>/callback/credentials` and returns
 /// a `Cookie` header value holding the session cookie.
 async fn sign_in(app: &Router, base_path: &str) -> String {
     let response = get_with_cookie(app, &format!("{base_path}/csrf"), None).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let csrf_cookie = set_cookies(response.headers()).join("; ");
+    let csrf_cookie = set_cookie_pairs(response.headers()).join("; ");
     assert!(
         csrf_cookie.starts_with("next-auth.csrf-token="),
         "{csrf_cookie}"
@@ -136,7 +120,7 @@ async fn sign_in(app: &Router, base_path: &str) -> String {
         .unwrap();
     let response = send(app, request).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let session_cookies: Vec<String> = set_cookies(response.headers())
+    let session_cookies: Vec<String> = set_cookie_pairs(response.headers())
         .into_iter()
         .filter(|cookie| cookie.starts_with("next-auth.session-token"))
         .collect();
@@ -157,7 +141,7 @@ async fn nested_router_serves_csrf_and_providers() {
 
     let response = get_with_cookie(&app, "/api/auth/csrf", None).await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(set_cookies(response.headers())[0].starts_with("next-auth.csrf-token="));
+    assert!(set_cookie_pairs(response.headers())[0].starts_with("next-auth.csrf-token="));
     let token = json(response).await["csrfToken"]
         .as_str()
         .unwrap()
@@ -516,7 +500,7 @@ async fn guard_redirect_target_is_accepted_by_the_sign_in_page() {
     let response = get_with_cookie(&app, path, None).await;
     assert_eq!(response.status(), StatusCode::OK);
     // The engine remembers the validated callback URL for after the sign-in.
-    let cookies = set_cookies(response.headers());
+    let cookies = set_cookie_pairs(response.headers());
     assert!(
         cookies
             .iter()

@@ -523,17 +523,9 @@ async fn authorize_error_gives_configuration_without_details() {
     assert!(!page.text().contains("database"));
 }
 
-#[tokio::test]
-async fn sign_in_callback_denial_gives_access_denied_403() {
-    struct Deny;
-    #[async_trait]
-    impl Callbacks for Deny {
-        async fn sign_in(&self, _: SignInArgs<'_>) -> Result<SignInDecision, CallbackError> {
-            Ok(SignInDecision::Deny)
-        }
-    }
-    let (b, _) = builder();
-    let mut c = EngineClient::new(b.callbacks(Deny).build().unwrap());
+/// Signs in with the right credentials and checks that the sign-in was refused with
+/// `AccessDenied` (403 in JSON mode) and no session cookie.
+async fn assert_sign_in_refused_as_access_denied(c: &mut EngineClient) {
     let answer = c
         .sign_in_with(
             "credentials",
@@ -546,6 +538,20 @@ async fn sign_in_callback_denial_gives_access_denied_403() {
         json!({"url": "http://localhost:3000/api/auth/error?error=AccessDenied"})
     );
     assert!(!c.jar.contains_key("next-auth.session-token"));
+}
+
+#[tokio::test]
+async fn sign_in_callback_denial_gives_access_denied_403() {
+    struct Deny;
+    #[async_trait]
+    impl Callbacks for Deny {
+        async fn sign_in(&self, _: SignInArgs<'_>) -> Result<SignInDecision, CallbackError> {
+            Ok(SignInDecision::Deny)
+        }
+    }
+    let (b, _) = builder();
+    let mut c = EngineClient::new(b.callbacks(Deny).build().unwrap());
+    assert_sign_in_refused_as_access_denied(&mut c).await;
     assert_eq!(
         c.get("/api/auth/error?error=AccessDenied").await.status,
         StatusCode::FORBIDDEN
@@ -563,18 +569,7 @@ async fn failing_sign_in_callback_fails_closed_as_access_denied() {
     }
     let (b, _) = builder();
     let mut c = EngineClient::new(b.callbacks(Broken).build().unwrap());
-    let answer = c
-        .sign_in_with(
-            "credentials",
-            &[("username", "ada"), ("password", "correct horse")],
-        )
-        .await;
-    assert_eq!(answer.status, StatusCode::FORBIDDEN);
-    assert_eq!(
-        answer.json(),
-        json!({"url": "http://localhost:3000/api/auth/error?error=AccessDenied"})
-    );
-    assert!(!c.jar.contains_key("next-auth.session-token"));
+    assert_sign_in_refused_as_access_denied(&mut c).await;
 }
 
 #[tokio::test]

@@ -9,6 +9,16 @@ use bytes::Bytes;
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use serde_json::Value;
 
+/// The `name=value` part of every `Set-Cookie` header, in order.
+pub fn set_cookie_pairs(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .map(|value| value.split(';').next().unwrap_or("").to_owned())
+        .collect()
+}
+
 /// A secret of the minimum accepted length, for tests.
 pub const TEST_SECRET: &str = "test-secret-0123456789abcdef0123456789";
 

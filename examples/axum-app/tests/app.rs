@@ -1,5 +1,6 @@
 //! The example app's router, driven in-process with `oneshot`.
 
+use authrs_test_support::set_cookie_pairs;
 use std::sync::Arc;
 
 use authrs_core::password::PasswordHasher;
@@ -53,27 +54,10 @@ async fn text(response: Response<Body>) -> String {
     .unwrap()
 }
 
-fn cookies(response: &Response<Body>) -> Vec<String> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|value| {
-            value
-                .to_str()
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .to_owned()
-        })
-        .collect()
-}
-
 /// Posts the sign-in form; returns the session cookie if the sign-in succeeded.
 async fn sign_in(app: &Router, username: &str, password: &str) -> Option<String> {
     let response = get(app, "/api/auth/csrf", None).await;
-    let csrf_cookie = cookies(&response).join("; ");
+    let csrf_cookie = set_cookie_pairs(response.headers()).join("; ");
     let body: Value = serde_json::from_str(&text(response).await).unwrap();
     let token = body["csrfToken"].as_str().unwrap().to_owned();
     let form: String = [
@@ -92,7 +76,7 @@ async fn sign_in(app: &Router, username: &str, password: &str) -> Option<String>
         .body(Body::from(form))
         .unwrap();
     let response = app.clone().oneshot(request).await.unwrap();
-    let session: Vec<String> = cookies(&response)
+    let session: Vec<String> = set_cookie_pairs(response.headers())
         .into_iter()
         .filter(|c| {
             c.starts_with("next-auth.session-token=") && c.len() > "next-auth.session-token=".len()
