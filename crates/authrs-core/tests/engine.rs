@@ -736,20 +736,20 @@ async fn csrf_cookie_from_an_old_secret_is_accepted_after_rotation() {
 
 // ---------------------------------------------------------------- callback URL rules
 
-async fn sign_out_target(callback_url: &str) -> String {
-    let mut c = client();
+/// Signs out in JSON mode (with a `callbackUrl` field when given) and returns where the
+/// engine sends the browser.
+async fn sign_out_url(c: &mut EngineClient, callback_url: Option<&str>) -> String {
     let token = c.csrf_token().await;
-    let answer = c
-        .post_form(
-            "/api/auth/signout",
-            &[
-                ("csrfToken", &token),
-                ("callbackUrl", callback_url),
-                ("json", "true"),
-            ],
-        )
-        .await;
+    let mut form = vec![("csrfToken", token.as_str()), ("json", "true")];
+    if let Some(url) = callback_url {
+        form.push(("callbackUrl", url));
+    }
+    let answer = c.post_form("/api/auth/signout", &form).await;
     answer.json()["url"].as_str().unwrap().to_owned()
+}
+
+async fn sign_out_target(callback_url: &str) -> String {
+    sign_out_url(&mut client(), Some(callback_url)).await
 }
 
 #[tokio::test]
@@ -805,14 +805,7 @@ async fn callback_url_from_query_and_cookie_is_validated_too() {
         "next-auth.callback-url".into(),
         "https%3A%2F%2Fevil.example%2F".into(),
     );
-    let token = c.csrf_token().await;
-    let answer = c
-        .post_form(
-            "/api/auth/signout",
-            &[("csrfToken", &token), ("json", "true")],
-        )
-        .await;
-    assert_eq!(answer.json()["url"], "http://localhost:3000");
+    assert_eq!(sign_out_url(&mut c, None).await, "http://localhost:3000");
 }
 
 #[tokio::test]
@@ -826,32 +819,17 @@ async fn redirect_callback_cannot_open_a_redirect() {
     }
     let (b, _) = builder();
     let mut c = EngineClient::new(b.callbacks(Open).build().unwrap());
-    let token = c.csrf_token().await;
-    let answer = c
-        .post_form(
-            "/api/auth/signout",
-            &[("csrfToken", &token), ("json", "true")],
-        )
-        .await;
-    assert_eq!(answer.json()["url"], "http://localhost:3000");
+    assert_eq!(sign_out_url(&mut c, None).await, "http://localhost:3000");
 }
 
 #[tokio::test]
 async fn trusted_origins_are_allowed_exactly() {
     let (b, _) = builder();
     let mut c = EngineClient::new(b.trusted_origin("https://app.example").build().unwrap());
-    let token = c.csrf_token().await;
-    let answer = c
-        .post_form(
-            "/api/auth/signout",
-            &[
-                ("csrfToken", &token),
-                ("callbackUrl", "https://app.example/x"),
-                ("json", "true"),
-            ],
-        )
-        .await;
-    assert_eq!(answer.json()["url"], "https://app.example/x");
+    assert_eq!(
+        sign_out_url(&mut c, Some("https://app.example/x")).await,
+        "https://app.example/x"
+    );
 }
 
 // ---------------------------------------------------------------- chunking
@@ -1011,14 +989,10 @@ async fn trusted_forwarded_headers_set_the_public_origin() {
         providers["credentials"]["signinUrl"],
         "https://auth.example.com/api/auth/signin/credentials"
     );
-    let token = trusted.csrf_token().await;
-    let answer = trusted
-        .post_form(
-            "/api/auth/signout",
-            &[("csrfToken", &token), ("json", "true")],
-        )
-        .await;
-    assert_eq!(answer.json()["url"], "https://auth.example.com");
+    assert_eq!(
+        sign_out_url(&mut trusted, None).await,
+        "https://auth.example.com"
+    );
 
     let mut untrusted = client();
     untrusted
