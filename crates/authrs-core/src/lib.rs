@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 
 mod actions;
+pub mod adapter;
 pub mod callbacks;
 pub mod clock;
 pub mod config;

@@ -1,0 +1,285 @@
+//! [`MemoryAdapter`]: the adapter contract kept in process memory, for tests, examples and
+//! single-process development. Nothing survives a restart.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+
+use super::{
+    Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser, Timestamp,
+    VerificationToken,
+};
+
+#[derive(Default)]
+struct State {
+    users: HashMap<String, AdapterUser>,
+    /// Keyed by (provider, provider account id).
+    accounts: HashMap<(String, String), AdapterAccount>,
+    /// Keyed by session token hash.
+    sessions: HashMap<String, AdapterSession>,
+    /// Keyed by (identifier, token hash).
+    verification_tokens: HashMap<(String, String), VerificationToken>,
+    passwords: HashMap<String, String>,
+    valid_after: HashMap<String, Timestamp>,
+}
+
+impl State {
+    fn email_taken(&self, email: Option<&str>, except_id: Option<&str>) -> bool {
+        let Some(email) = email else { return false };
+        self.users
+            .values()
+            .any(|u| u.email.as_deref() == Some(email) && Some(u.id.as_str()) != except_id)
+    }
+
+    fn require_user(&self, id: &str) -> Result<(), AdapterError> {
+        if self.users.contains_key(id) {
+            Ok(())
+        } else {
+            Err(AdapterError::UserNotFound)
+        }
+    }
+}
+
+/// An [`Adapter`] in memory. One mutex guards everything, so every call is atomic.
+#[derive(Default)]
+pub struct MemoryAdapter {
+    state: Mutex<State>,
+}
+
+impl std::fmt::Debug for MemoryAdapter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryAdapter").finish_non_exhaustive()
+    }
+}
+
+impl MemoryAdapter {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the maps half-updated in a way that
+        // matters more than losing the store, so recover the guard.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[async_trait]
+impl Adapter for MemoryAdapter {
+    async fn create_user(&self, user: NewUser) -> Result<AdapterUser, AdapterError> {
+        let mut state = self.state();
+        if state.email_taken(user.email.as_deref(), None) {
+            return Err(AdapterError::DuplicateEmail);
+        }
+        let stored = AdapterUser {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: user.name,
+            email: user.email,
+            email_verified: user.email_verified,
+            image: user.image,
+        };
+        state.users.insert(stored.id.clone(), stored.clone());
+        Ok(stored)
+    }
+
+    async fn get_user(&self, id: &str) -> Result<Option<AdapterUser>, AdapterError> {
+        Ok(self.state().users.get(id).cloned())
+    }
+
+    async fn get_user_by_email(&self, email: &str) -> Result<Option<AdapterUser>, AdapterError> {
+        Ok(self
+            .state()
+            .users
+            .values()
+            .find(|u| u.email.as_deref() == Some(email))
+            .cloned())
+    }
+
+    async fn get_user_by_account(
+        &self,
+        provider: &str,
+        provider_account_id: &str,
+    ) -> Result<Option<AdapterUser>, AdapterError> {
+        let state = self.state();
+        let key = (provider.to_owned(), provider_account_id.to_owned());
+        Ok(state
+            .accounts
+            .get(&key)
+            .and_then(|account| state.users.get(&account.user_id))
+            .cloned())
+    }
+
+    async fn update_user(&self, user: AdapterUser) -> Result<AdapterUser, AdapterError> {
+        let mut state = self.state();
+        state.require_user(&user.id)?;
+        if state.email_taken(user.email.as_deref(), Some(&user.id)) {
+            return Err(AdapterError::DuplicateEmail);
+        }
+        state.users.insert(user.id.clone(), user.clone());
+        Ok(user)
+    }
+
+    async fn delete_user(&self, id: &str) -> Result<(), AdapterError> {
+        let mut state = self.state();
+        state.users.remove(id);
+        state.accounts.retain(|_, a| a.user_id != id);
+        state.sessions.retain(|_, s| s.user_id != id);
+        state.passwords.remove(id);
+        state.valid_after.remove(id);
+        Ok(())
+    }
+
+    async fn link_account(&self, account: AdapterAccount) -> Result<(), AdapterError> {
+        let mut state = self.state();
+        state.require_user(&account.user_id)?;
+        let key = (
+            account.provider.clone(),
+            account.provider_account_id.clone(),
+        );
+        if state.accounts.contains_key(&key) {
+            return Err(AdapterError::DuplicateAccount);
+        }
+        state.accounts.insert(key, account);
+        Ok(())
+    }
+
+    async fn unlink_account(
+        &self,
+        provider: &str,
+        provider_account_id: &str,
+    ) -> Result<bool, AdapterError> {
+        let key = (provider.to_owned(), provider_account_id.to_owned());
+        Ok(self.state().accounts.remove(&key).is_some())
+    }
+
+    async fn list_accounts(&self, user_id: &str) -> Result<Vec<AdapterAccount>, AdapterError> {
+        let mut accounts: Vec<AdapterAccount> = self
+            .state()
+            .accounts
+            .values()
+            .filter(|a| a.user_id == user_id)
+            .cloned()
+            .collect();
+        accounts.sort_by(|a, b| {
+            (&a.provider, &a.provider_account_id).cmp(&(&b.provider, &b.provider_account_id))
+        });
+        Ok(accounts)
+    }
+
+    async fn create_session(&self, session: AdapterSession) -> Result<(), AdapterError> {
+        let mut state = self.state();
+        state.require_user(&session.user_id)?;
+        if state.sessions.contains_key(&session.session_token) {
+            return Err(AdapterError::DuplicateSession);
+        }
+        state
+            .sessions
+            .insert(session.session_token.clone(), session);
+        Ok(())
+    }
+
+    async fn get_session_and_user(
+        &self,
+        session_token: &str,
+    ) -> Result<Option<(AdapterSession, AdapterUser)>, AdapterError> {
+        let state = self.state();
+        Ok(state.sessions.get(session_token).and_then(|session| {
+            state
+                .users
+                .get(&session.user_id)
+                .map(|user| (session.clone(), user.clone()))
+        }))
+    }
+
+    async fn update_session_expiry(
+        &self,
+        session_token: &str,
+        expires: Timestamp,
+    ) -> Result<Option<AdapterSession>, AdapterError> {
+        let mut state = self.state();
+        Ok(state.sessions.get_mut(session_token).map(|session| {
+            session.expires = expires;
+            session.clone()
+        }))
+    }
+
+    async fn delete_session(
+        &self,
+        session_token: &str,
+    ) -> Result<Option<AdapterSession>, AdapterError> {
+        Ok(self.state().sessions.remove(session_token))
+    }
+
+    async fn delete_user_sessions(&self, user_id: &str) -> Result<u64, AdapterError> {
+        let mut state = self.state();
+        let before = state.sessions.len();
+        state.sessions.retain(|_, s| s.user_id != user_id);
+        Ok((before - state.sessions.len()) as u64)
+    }
+
+    async fn delete_expired(&self, now: Timestamp) -> Result<u64, AdapterError> {
+        let mut state = self.state();
+        let before = state.sessions.len() + state.verification_tokens.len();
+        state.sessions.retain(|_, s| s.expires > now);
+        state.verification_tokens.retain(|_, t| t.expires > now);
+        Ok((before - state.sessions.len() - state.verification_tokens.len()) as u64)
+    }
+
+    async fn create_verification_token(
+        &self,
+        token: VerificationToken,
+    ) -> Result<(), AdapterError> {
+        let key = (token.identifier.clone(), token.token_hash.clone());
+        self.state().verification_tokens.insert(key, token);
+        Ok(())
+    }
+
+    async fn use_verification_token(
+        &self,
+        identifier: &str,
+        token_hash: &str,
+    ) -> Result<Option<VerificationToken>, AdapterError> {
+        let key = (identifier.to_owned(), token_hash.to_owned());
+        Ok(self.state().verification_tokens.remove(&key))
+    }
+
+    async fn get_password_hash(&self, user_id: &str) -> Result<Option<String>, AdapterError> {
+        Ok(self.state().passwords.get(user_id).cloned())
+    }
+
+    async fn set_password_hash(
+        &self,
+        user_id: &str,
+        password_hash: Option<&str>,
+    ) -> Result<(), AdapterError> {
+        let mut state = self.state();
+        state.require_user(user_id)?;
+        match password_hash {
+            Some(hash) => state.passwords.insert(user_id.to_owned(), hash.to_owned()),
+            None => state.passwords.remove(user_id),
+        };
+        Ok(())
+    }
+
+    async fn get_sessions_valid_after(
+        &self,
+        user_id: &str,
+    ) -> Result<Option<Timestamp>, AdapterError> {
+        Ok(self.state().valid_after.get(user_id).copied())
+    }
+
+    async fn set_sessions_valid_after(
+        &self,
+        user_id: &str,
+        at: Timestamp,
+    ) -> Result<(), AdapterError> {
+        let mut state = self.state();
+        state.require_user(user_id)?;
+        state.valid_after.insert(user_id.to_owned(), at);
+        Ok(())
+    }
+}

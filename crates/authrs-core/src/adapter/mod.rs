@@ -1,0 +1,336 @@
+//! Persistence: the [`Adapter`] trait the engine stores users, accounts, sessions and
+//! verification tokens through (NextAuth's v4/v5 adapter method set, §4.3), and
+//! [`MemoryAdapter`] for tests and examples. SQL back ends live in `authrs-sqlx`.
+//!
+//! Rules every adapter follows (the conformance suite in `authrs-test-support` checks them):
+//! 1. Uniqueness is a typed error, never an overwrite: a second user with the same email is
+//!    [`AdapterError::DuplicateEmail`], a second link of the same provider account is
+//!    [`AdapterError::DuplicateAccount`], a session token that exists is
+//!    [`AdapterError::DuplicateSession`] (tower-sessions #180: no upsert of session ids).
+//! 2. Session tokens and verification tokens arrive hashed; adapters store and compare what
+//!    they are given and never see a raw token.
+//! 3. [`Adapter::use_verification_token`] deletes and returns the row matching identifier *and*
+//!    token hash together, atomically: of many concurrent calls exactly one gets it
+//!    (CVE-2021-21310, CVE-2022-39263).
+//! 4. Deleting a user deletes their accounts, sessions and password.
+//! 5. Database failures are [`AdapterError::Unavailable`] or [`AdapterError::Backend`]; their
+//!    text is for the log only.
+
+mod memory;
+
+use async_trait::async_trait;
+
+pub use memory::MemoryAdapter;
+
+use crate::user::ProviderType;
+
+/// A point in time, as milliseconds since the Unix epoch (what [`crate::clock::Clock`] reads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(u64);
+
+impl Timestamp {
+    /// From milliseconds since the Unix epoch.
+    pub const fn from_millis(millis: u64) -> Self {
+        Self(millis)
+    }
+
+    /// From seconds since the Unix epoch.
+    pub const fn from_secs(secs: u64) -> Self {
+        Self(secs.saturating_mul(1000))
+    }
+
+    /// Milliseconds since the Unix epoch.
+    pub const fn as_millis(self) -> u64 {
+        self.0
+    }
+
+    /// Whole seconds since the Unix epoch.
+    pub const fn as_secs(self) -> u64 {
+        self.0 / 1000
+    }
+
+    /// This time plus `secs` seconds.
+    pub const fn plus_secs(self, secs: u64) -> Self {
+        Self(self.0.saturating_add(secs.saturating_mul(1000)))
+    }
+}
+
+/// A stored user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdapterUser {
+    /// Primary key, chosen by the adapter.
+    pub id: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// Email address, unique when present (already normalised by the caller).
+    pub email: Option<String>,
+    /// When the email address was proven (email sign-in), if ever.
+    pub email_verified: Option<Timestamp>,
+    /// Avatar URL.
+    pub image: Option<String>,
+}
+
+/// A user to create: everything but the id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewUser {
+    /// Display name.
+    pub name: Option<String>,
+    /// Email address.
+    pub email: Option<String>,
+    /// When the email address was proven.
+    pub email_verified: Option<Timestamp>,
+    /// Avatar URL.
+    pub image: Option<String>,
+}
+
+/// A provider account linked to a user, with the provider's tokens (NextAuth v4's account).
+#[derive(Clone, PartialEq, Eq)]
+pub struct AdapterAccount {
+    /// The user it belongs to.
+    pub user_id: String,
+    /// Provider kind.
+    pub provider_type: ProviderType,
+    /// Provider id (`google`).
+    pub provider: String,
+    /// The user's id at the provider.
+    pub provider_account_id: String,
+    /// OAuth refresh token.
+    pub refresh_token: Option<String>,
+    /// OAuth access token.
+    pub access_token: Option<String>,
+    /// Access token expiry, Unix seconds.
+    pub expires_at: Option<i64>,
+    /// OAuth token type.
+    pub token_type: Option<String>,
+    /// Granted scope.
+    pub scope: Option<String>,
+    /// OpenID Connect ID token.
+    pub id_token: Option<String>,
+    /// Provider session state.
+    pub session_state: Option<String>,
+}
+
+impl std::fmt::Debug for AdapterAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Provider tokens are secrets: show only whether they are there.
+        f.debug_struct("AdapterAccount")
+            .field("user_id", &self.user_id)
+            .field("provider_type", &self.provider_type)
+            .field("provider", &self.provider)
+            .field("provider_account_id", &self.provider_account_id)
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field(
+                "access_token",
+                &self.access_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("expires_at", &self.expires_at)
+            .field("id_token", &self.id_token.as_ref().map(|_| "[redacted]"))
+            .finish_non_exhaustive()
+    }
+}
+
+impl AdapterAccount {
+    /// An account with no provider tokens.
+    pub fn new(
+        user_id: impl Into<String>,
+        provider_type: ProviderType,
+        provider: impl Into<String>,
+        provider_account_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            provider_type,
+            provider: provider.into(),
+            provider_account_id: provider_account_id.into(),
+            refresh_token: None,
+            access_token: None,
+            expires_at: None,
+            token_type: None,
+            scope: None,
+            id_token: None,
+            session_state: None,
+        }
+    }
+}
+
+/// A stored database session. `session_token` is the SHA-256 hex of the cookie's token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AdapterSession {
+    /// Hash of the session token (the primary key).
+    pub session_token: String,
+    /// The signed-in user.
+    pub user_id: String,
+    /// When it expires.
+    pub expires: Timestamp,
+}
+
+impl std::fmt::Debug for AdapterSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdapterSession")
+            .field("user_id", &self.user_id)
+            .field("expires", &self.expires)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A single-use verification token (email links, password resets). `token_hash` is the hash
+/// of the token sent to the user; only the hash is stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct VerificationToken {
+    /// What the token proves, e.g. the normalised email address.
+    pub identifier: String,
+    /// Hash of the token.
+    pub token_hash: String,
+    /// When it stops being valid.
+    pub expires: Timestamp,
+}
+
+impl std::fmt::Debug for VerificationToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerificationToken")
+            .field("identifier", &self.identifier)
+            .field("expires", &self.expires)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why an adapter call failed.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AdapterError {
+    /// Another user already has this email address.
+    #[error("a user with this email address already exists")]
+    DuplicateEmail,
+    /// This provider account is already linked to a user.
+    #[error("this provider account is already linked")]
+    DuplicateAccount,
+    /// A session with this token already exists.
+    #[error("a session with this token already exists")]
+    DuplicateSession,
+    /// The user the call names does not exist.
+    #[error("no such user")]
+    UserNotFound,
+    /// The database could not be reached or timed out; retrying later may work.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    /// Any other database error (its text is for the log, never for clients).
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+/// Where the engine keeps users, accounts, sessions and verification tokens.
+///
+/// Dyn-compatible: the engine holds an `Arc<dyn Adapter>`. Every method is one round trip (or
+/// one transaction) and must be safe to call concurrently from many requests and from several
+/// server instances on one database.
+#[async_trait]
+pub trait Adapter: Send + Sync + 'static {
+    /// Creates a user. [`AdapterError::DuplicateEmail`] when the email is taken.
+    async fn create_user(&self, user: NewUser) -> Result<AdapterUser, AdapterError>;
+
+    /// A user by id.
+    async fn get_user(&self, id: &str) -> Result<Option<AdapterUser>, AdapterError>;
+
+    /// A user by (normalised) email address.
+    async fn get_user_by_email(&self, email: &str) -> Result<Option<AdapterUser>, AdapterError>;
+
+    /// The user a provider account is linked to.
+    async fn get_user_by_account(
+        &self,
+        provider: &str,
+        provider_account_id: &str,
+    ) -> Result<Option<AdapterUser>, AdapterError>;
+
+    /// Replaces a user's fields (matched by id) and returns the stored user.
+    /// [`AdapterError::UserNotFound`] or [`AdapterError::DuplicateEmail`] when they apply.
+    async fn update_user(&self, user: AdapterUser) -> Result<AdapterUser, AdapterError>;
+
+    /// Deletes a user with their accounts, sessions and password. Deleting a missing user is
+    /// not an error.
+    async fn delete_user(&self, id: &str) -> Result<(), AdapterError>;
+
+    /// Links a provider account. [`AdapterError::DuplicateAccount`] when it is linked already,
+    /// [`AdapterError::UserNotFound`] when the user does not exist.
+    async fn link_account(&self, account: AdapterAccount) -> Result<(), AdapterError>;
+
+    /// Unlinks a provider account; returns whether one was removed.
+    async fn unlink_account(
+        &self,
+        provider: &str,
+        provider_account_id: &str,
+    ) -> Result<bool, AdapterError>;
+
+    /// The accounts linked to a user.
+    async fn list_accounts(&self, user_id: &str) -> Result<Vec<AdapterAccount>, AdapterError>;
+
+    /// Stores a new session. [`AdapterError::DuplicateSession`] when the token exists,
+    /// [`AdapterError::UserNotFound`] when the user does not.
+    async fn create_session(&self, session: AdapterSession) -> Result<(), AdapterError>;
+
+    /// A session with its user, by token hash. Expired rows are returned as they are; the
+    /// engine decides about expiry and deletes them.
+    async fn get_session_and_user(
+        &self,
+        session_token: &str,
+    ) -> Result<Option<(AdapterSession, AdapterUser)>, AdapterError>;
+
+    /// Sets a session's expiry; returns the updated session, or `None` when it is gone.
+    async fn update_session_expiry(
+        &self,
+        session_token: &str,
+        expires: Timestamp,
+    ) -> Result<Option<AdapterSession>, AdapterError>;
+
+    /// Deletes a session; returns it when it existed.
+    async fn delete_session(
+        &self,
+        session_token: &str,
+    ) -> Result<Option<AdapterSession>, AdapterError>;
+
+    /// Deletes every session of a user ("sign out everywhere"); returns how many.
+    async fn delete_user_sessions(&self, user_id: &str) -> Result<u64, AdapterError>;
+
+    /// Deletes sessions and verification tokens that expired at or before `now`; returns how
+    /// many rows went.
+    async fn delete_expired(&self, now: Timestamp) -> Result<u64, AdapterError>;
+
+    /// Stores a verification token.
+    async fn create_verification_token(&self, token: VerificationToken)
+    -> Result<(), AdapterError>;
+
+    /// Deletes and returns the verification token matching both `identifier` and `token_hash`,
+    /// atomically (rule 3). Expired tokens are returned too; the engine checks expiry.
+    async fn use_verification_token(
+        &self,
+        identifier: &str,
+        token_hash: &str,
+    ) -> Result<Option<VerificationToken>, AdapterError>;
+
+    /// A user's password hash (PHC string), for email-and-password accounts.
+    async fn get_password_hash(&self, user_id: &str) -> Result<Option<String>, AdapterError>;
+
+    /// Sets or clears a user's password hash. [`AdapterError::UserNotFound`] when the user does
+    /// not exist.
+    async fn set_password_hash(
+        &self,
+        user_id: &str,
+        password_hash: Option<&str>,
+    ) -> Result<(), AdapterError>;
+
+    /// When the user last signed out everywhere or changed their password: JWT sessions issued
+    /// before this time are refused (checked only when that feature is on).
+    async fn get_sessions_valid_after(
+        &self,
+        user_id: &str,
+    ) -> Result<Option<Timestamp>, AdapterError>;
+
+    /// Sets the "sessions valid after" stamp. [`AdapterError::UserNotFound`] when the user does
+    /// not exist.
+    async fn set_sessions_valid_after(
+        &self,
+        user_id: &str,
+        at: Timestamp,
+    ) -> Result<(), AdapterError>;
+}
