@@ -76,10 +76,12 @@ pub struct JwtArgs<'a> {
 /// Arguments of [`Callbacks::session`].
 #[derive(Debug)]
 pub struct SessionArgs<'a> {
-    /// The default session built from the token.
+    /// The default session built from the token or the database row.
     pub session: Session,
-    /// The decoded token (after the `jwt` callback).
-    pub token: &'a Claims,
+    /// JWT sessions: the decoded token (after the `jwt` callback).
+    pub token: Option<&'a Claims>,
+    /// Database sessions: the stored user.
+    pub user: Option<&'a User>,
     /// With [`SessionTrigger::Update`]: the `data` the client posted.
     pub new_session: Option<&'a Value>,
     /// Why the callback runs; `None` on an ordinary session read.

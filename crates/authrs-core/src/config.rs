@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::Auth;
+use crate::adapter::Adapter;
 use crate::callbacks::{Callbacks, DefaultCallbacks};
 use crate::clock::{Clock, SystemClock};
 use crate::providers::Provider;
@@ -39,13 +40,14 @@ impl Compatibility {
     }
 }
 
-/// How sessions are kept. Database sessions arrive with the adapter layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
+/// How sessions are kept. Without an explicit choice: `Database` when an adapter is
+/// configured, `Jwt` otherwise (as in NextAuth).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionStrategy {
     /// An encrypted JWT in a cookie; no server-side state.
-    #[default]
     Jwt,
+    /// A random token in the cookie and a row in the adapter's database; sign-out deletes it.
+    Database,
 }
 
 /// The colour scheme of the built-in pages.
@@ -151,6 +153,9 @@ pub enum ConfigError {
         /// What is accepted.
         reason: &'static str,
     },
+    /// Database sessions need an adapter.
+    #[error("the database session strategy needs an adapter: configure one, or use JWT sessions")]
+    DatabaseStrategyWithoutAdapter,
     /// A trusted origin does not parse.
     #[error("invalid trusted origin {value:?}: {reason}")]
     InvalidTrustedOrigin {
@@ -167,7 +172,8 @@ pub struct AuthBuilder {
     pub(crate) url: String,
     pub(crate) secrets: Vec<Secret>,
     pub(crate) compatibility: Compatibility,
-    pub(crate) strategy: SessionStrategy,
+    pub(crate) strategy: Option<SessionStrategy>,
+    pub(crate) adapter: Option<Arc<dyn Adapter>>,
     pub(crate) max_age: Duration,
     pub(crate) update_age: Duration,
     pub(crate) use_secure_cookies: Option<bool>,
@@ -197,7 +203,8 @@ impl Default for AuthBuilder {
             url: "http://localhost:3000/api/auth".into(),
             secrets: Vec::new(),
             compatibility: Compatibility::default(),
-            strategy: SessionStrategy::default(),
+            strategy: None,
+            adapter: None,
             max_age: Duration::from_secs(30 * 24 * 60 * 60),
             update_age: Duration::from_secs(24 * 60 * 60),
             use_secure_cookies: None,
@@ -239,9 +246,15 @@ impl AuthBuilder {
         self
     }
 
-    /// The session strategy.
+    /// The session strategy (default: `Database` with an adapter, `Jwt` without).
     pub fn session_strategy(mut self, strategy: SessionStrategy) -> Self {
-        self.strategy = strategy;
+        self.strategy = Some(strategy);
+        self
+    }
+
+    /// Where users, accounts, database sessions and verification tokens are stored.
+    pub fn adapter(mut self, adapter: Arc<dyn Adapter>) -> Self {
+        self.adapter = Some(adapter);
         self
     }
 

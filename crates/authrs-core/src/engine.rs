@@ -7,6 +7,7 @@ use bytes::Bytes;
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 
 use crate::actions::{self, Ctx};
+use crate::adapter::Adapter;
 use crate::callbacks::Callbacks;
 use crate::clock::Clock;
 use crate::config::{self, AuthBuilder, Compatibility, ConfigError, Pages, SessionStrategy, Theme};
@@ -45,6 +46,9 @@ pub(crate) struct Inner {
     pub(crate) session_codec: TokenCodec,
     pub(crate) cookie_names: CookieNames,
     pub(crate) max_age_secs: u64,
+    pub(crate) update_age_secs: u64,
+    pub(crate) strategy: SessionStrategy,
+    pub(crate) adapter: Option<Arc<dyn Adapter>>,
     pub(crate) providers: Vec<Provider>,
     /// `/providers` for the configured origin, serialised once.
     pub(crate) providers_json: Bytes,
@@ -82,7 +86,14 @@ impl Auth {
                 reason: "must be at least one second".into(),
             });
         }
-        let SessionStrategy::Jwt = b.strategy;
+        let strategy = match (b.strategy, &b.adapter) {
+            (Some(SessionStrategy::Database), None) => {
+                return Err(ConfigError::DatabaseStrategyWithoutAdapter);
+            }
+            (Some(strategy), _) => strategy,
+            (None, Some(_)) => SessionStrategy::Database,
+            (None, None) => SessionStrategy::Jwt,
+        };
         let mut seen = std::collections::HashSet::new();
         for provider in &b.providers {
             if !providers::valid_provider_id(provider.id())
@@ -152,6 +163,9 @@ impl Auth {
                 session_codec,
                 cookie_names,
                 max_age_secs,
+                update_age_secs: b.update_age.as_secs().min(max_age_secs),
+                strategy,
+                adapter: b.adapter,
                 providers: b.providers,
                 providers_json,
                 callbacks: b.callbacks,
@@ -199,6 +213,11 @@ impl Auth {
             "{}/signin?callbackUrl={encoded}",
             self.base_url_for(headers)
         )
+    }
+
+    /// The session strategy in force.
+    pub fn session_strategy(&self) -> SessionStrategy {
+        self.inner.strategy
     }
 
     /// The cookie names in force.
@@ -261,8 +280,9 @@ impl Auth {
     }
 
     /// The session of a request, read in-process with no HTTP hop: the server-side
-    /// `getSession({ req })`. Runs the `jwt` and `session` callbacks; does not re-issue the cookie.
-    /// An invalid, expired or foreign token is `Ok(None)`; only a failing callback is an error.
+    /// `getSession({ req })`. Runs the callbacks (and, for database sessions, rolls the stored
+    /// expiry as `/session` does) but does not re-issue the cookie. An invalid, expired or
+    /// foreign token is `Ok(None)`; only a failing callback or database is an error.
     pub async fn get_session(&self, headers: &HeaderMap) -> Result<Option<Session>, crate::Error> {
         let cookies = RequestCookies::from_headers(headers);
         let Some(token) = cookies.chunked(&self.inner.cookie_names.session_token) else {
@@ -270,14 +290,38 @@ impl Auth {
         };
         let now_ms = self.inner.clock.now_millis();
         match actions::session::resolve(&self.inner, &token, now_ms, None, None).await? {
-            actions::session::Resolved::Active { session, .. } => Ok(Some(session)),
-            _ => Ok(None),
+            actions::session::Resolved::Jwt { session, .. }
+            | actions::session::Resolved::Database { session } => Ok(Some(session)),
+            actions::session::Resolved::Invalid | actions::session::Resolved::Ended => Ok(None),
         }
     }
 
+    /// Deletes expired database sessions and verification tokens; returns how many rows went.
+    /// Expired sessions are also deleted when they are read; call this periodically (the
+    /// `authrs` server does, every few minutes) for the ones nobody reads again. Without an
+    /// adapter there is nothing to sweep.
+    pub async fn sweep_expired(&self) -> Result<u64, crate::adapter::AdapterError> {
+        match &self.inner.adapter {
+            Some(adapter) => {
+                let now = crate::adapter::Timestamp::from_millis(self.inner.clock.now_millis());
+                adapter.delete_expired(now).await
+            }
+            None => Ok(0),
+        }
+    }
+
+    /// The configured adapter, if any.
+    pub fn adapter(&self) -> Option<&Arc<dyn Adapter>> {
+        self.inner.adapter.as_ref()
+    }
+
     /// The decoded session token of a request (next-auth's `getToken`): from the session cookie,
-    /// or else an `Authorization: Bearer` header. Any decode failure is `None`.
+    /// or else an `Authorization: Bearer` header. Any decode failure is `None`, and so is every
+    /// request under the database strategy, whose cookie holds no token.
     pub fn get_token(&self, headers: &HeaderMap) -> Option<Claims> {
+        if self.inner.strategy == SessionStrategy::Database {
+            return None;
+        }
         let cookies = RequestCookies::from_headers(headers);
         let now = self.inner.clock.now_secs();
         let from_cookie = cookies.chunked(&self.inner.cookie_names.session_token);

@@ -1,6 +1,7 @@
 //! Errors: the crate's one error enum, and the one place it is mapped to NextAuth's public
 //! error codes (`?error=Configuration`, `AccessDenied`, `CredentialsSignin`, …).
 
+use crate::adapter::AdapterError;
 use crate::callbacks::CallbackError;
 use crate::config::ConfigError;
 use crate::providers::AuthorizeError;
@@ -32,15 +33,26 @@ pub enum Error {
     /// The configuration is invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The adapter (database) failed.
+    #[error("adapter: {0}")]
+    Adapter(#[from] AdapterError),
+    /// Database sessions need the signed-in user stored in the adapter; this one is not.
+    #[error(
+        "user {0:?} signed in but is not stored in the adapter: with database sessions, authorize must return users the adapter holds"
+    )]
+    UserNotInAdapter(String),
 }
 
 impl Error {
     /// The public code for this error: the only mapping from causes to what clients see.
     pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Callback(_) | Self::Authorize(_) | Self::Config(_) | Self::UnknownProvider(_) => {
-                ErrorCode::Configuration
-            }
+            Self::Callback(_)
+            | Self::Authorize(_)
+            | Self::Config(_)
+            | Self::UnknownProvider(_)
+            | Self::Adapter(_)
+            | Self::UserNotInAdapter(_) => ErrorCode::Configuration,
             Self::AccessDenied | Self::SignInCallback(_) => ErrorCode::AccessDenied,
             Self::CredentialsSignin => ErrorCode::CredentialsSignin,
             Self::MissingCsrf => ErrorCode::MissingCsrf,

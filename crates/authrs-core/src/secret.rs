@@ -80,6 +80,13 @@ pub fn random_hex<const N: usize>() -> String {
     hex(&random_bytes::<N>())
 }
 
+/// Lowercase hex SHA-256 of a token: how session tokens are stored, so a copy of the database
+/// holds no usable session.
+pub fn sha256_hex(token: &str) -> String {
+    use sha2::Digest as _;
+    hex(&sha2::Sha256::digest(token.as_bytes()))
+}
+
 /// Lowercase hex encoding.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -8,7 +8,9 @@ use serde_json::{Map, Value};
 
 use super::{Ctx, unsupported};
 use crate::callbacks::{JwtArgs, SignInArgs, SignInDecision};
+use crate::config::SessionStrategy;
 use crate::error::Error;
+use crate::jwt::Claims;
 use crate::providers::{AuthorizeError, Credentials, CredentialsProvider, Provider, RequestMeta};
 use crate::session::SessionTrigger;
 use crate::user::{Account, ProviderType, User};
@@ -131,6 +133,23 @@ async fn sign_in(
         SignInDecision::Deny => return Err(Error::AccessDenied.into()),
         SignInDecision::Redirect(url) => return Err(SignInFailure::Redirect(url)),
     }
+    match ctx.inner.strategy {
+        SessionStrategy::Jwt => {
+            let mut claims = initial_claims(ctx, user, account).await?;
+            ctx.issue_session_token(&mut claims);
+        }
+        SessionStrategy::Database => ctx.start_database_session(&user.id).await?,
+    }
+    Ok(())
+}
+
+/// The token of a new JWT session: `{name, email, picture, sub}` through the `jwt` callback
+/// (`None` from it refuses the sign-in).
+async fn initial_claims(
+    ctx: &Ctx<'_>,
+    user: &User,
+    account: &Account,
+) -> Result<Claims, SignInFailure> {
     let mut token = Map::new();
     let mut put = |name: &str, value: &Option<String>| {
         if let Some(value) = value {
@@ -153,9 +172,5 @@ async fn sign_in(
         })
         .await
         .map_err(Error::from)?;
-    let Some(mut claims) = claims else {
-        return Err(Error::AccessDenied.into());
-    };
-    ctx.issue_session_token(&mut claims);
-    Ok(())
+    claims.ok_or_else(|| Error::AccessDenied.into())
 }

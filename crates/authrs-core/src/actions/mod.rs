@@ -215,6 +215,62 @@ impl<'r> Ctx<'r> {
         );
     }
 
+    /// Sets the database session cookie (the raw token) to expire at `expires_secs`, deleting
+    /// any chunks a previous JWT session left.
+    pub(crate) fn set_database_session_cookie(&mut self, token: &str, expires_secs: u64) {
+        let names = &self.inner.cookie_names;
+        crate::cookies::write_chunked(
+            &names.session_token,
+            token,
+            CookieLifetime::ExpiresAt(expires_secs),
+            names.secure,
+            self.inner.compatibility.chunk_size(),
+            &self.cookies,
+            &mut self.set_cookies,
+        );
+    }
+
+    /// Starts a database session for a stored user: deletes the session the request had (a
+    /// new token on every sign-in), stores the hash of a fresh random token, and sets the
+    /// cookie.
+    pub(crate) async fn start_database_session(&mut self, user_id: &str) -> Result<(), Error> {
+        let adapter = self
+            .inner
+            .adapter
+            .as_ref()
+            .expect("the database strategy is only built with an adapter");
+        if let Some(previous) = self.cookies.chunked(&self.inner.cookie_names.session_token) {
+            adapter
+                .delete_session(&crate::secret::sha256_hex(&previous))
+                .await?;
+        }
+        let expires =
+            crate::adapter::Timestamp::from_millis(self.now_ms).plus_secs(self.inner.max_age_secs);
+        // 256 random bits: a collision is not going to happen, but a duplicate is refused by
+        // the adapter rather than overwritten, so try a second token before giving up.
+        let mut attempts = 0;
+        let token = loop {
+            let token = crate::secret::random_hex::<32>();
+            let session = crate::adapter::AdapterSession {
+                session_token: crate::secret::sha256_hex(&token),
+                user_id: user_id.to_owned(),
+                expires,
+            };
+            match adapter.create_session(session).await {
+                Ok(()) => break token,
+                Err(crate::adapter::AdapterError::DuplicateSession) if attempts == 0 => {
+                    attempts += 1
+                }
+                Err(crate::adapter::AdapterError::UserNotFound) => {
+                    return Err(Error::UserNotInAdapter(user_id.to_owned()));
+                }
+                Err(error) => return Err(error.into()),
+            }
+        };
+        self.set_database_session_cookie(&token, expires.as_secs());
+        Ok(())
+    }
+
     /// Deletes the session cookie and every chunk of it the request carried.
     pub(crate) fn clear_session_cookie(&mut self) {
         let names = &self.inner.cookie_names;
@@ -414,11 +470,18 @@ pub(crate) fn unsupported(inner: &Inner, method: &Method) -> Response<Bytes> {
     response
 }
 
-/// The generic 500 answer for JSON endpoints; the cause is logged, never sent.
+/// The generic 500 answer for JSON endpoints (503 while the database is unreachable); the
+/// cause is logged, never sent.
 pub(crate) fn configuration_error_json(ctx: Ctx<'_>, error: &Error) -> Response<Bytes> {
     tracing::error!(error = %error, "auth request failed");
+    let status = match error {
+        Error::Adapter(crate::adapter::AdapterError::Unavailable(_)) => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
     ctx.json(
-        StatusCode::INTERNAL_SERVER_ERROR,
+        status,
         Bytes::from_static(
             br#"{"message":"There is a problem with the server configuration. Check the server logs for more information."}"#,
         ),

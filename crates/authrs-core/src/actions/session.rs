@@ -1,31 +1,41 @@
-//! `GET /session` and `POST /session` (update), JWT strategy.
+//! `GET /session` and `POST /session` (update), for both session strategies.
 //!
-//! Every successful read re-runs the `jwt` callback, re-encrypts the token with a fresh
-//! `iat`/`exp`/`jti` and re-sets the cookie, so an active client slides its expiry (§3.5).
-//! A token that does not decrypt, has expired, or has no `sub` means "no session" and its
-//! cookies are deleted; a token is never accepted without a user id (CVE-2023-48309).
+//! JWT: every successful read re-runs the `jwt` callback, re-encrypts the token with a fresh
+//! `iat`/`exp`/`jti` and re-sets the cookie, so an active client slides its expiry (§3.5). A
+//! token that does not decrypt, has expired, or has no `sub` means "no session" and its cookies
+//! are deleted; a token is never accepted without a user id (CVE-2023-48309).
+//!
+//! Database: the cookie holds a random token and the adapter a row keyed by its SHA-256. A read
+//! rolls the row's expiry to now + `max_age` once `update_age` has passed since it was last
+//! set (§4.2) and re-sets the cookie; an expired row is deleted and means "no session".
 
 use bytes::Bytes;
 use http::{Response, StatusCode};
 use serde_json::Value;
 
 use super::{Ctx, configuration_error_json};
+use crate::adapter::{AdapterUser, Timestamp};
 use crate::callbacks::{JwtArgs, SessionArgs};
 use crate::clock::iso8601_millis;
-use crate::config::Compatibility;
+use crate::config::{Compatibility, SessionStrategy};
 use crate::engine::Inner;
 use crate::error::Error;
 use crate::jwt::Claims;
+use crate::secret::sha256_hex;
 use crate::session::{Session, SessionTrigger, SessionUser};
+use crate::user::User;
 
-/// The outcome of reading a session token.
+/// The outcome of reading a session cookie.
 pub(crate) enum Resolved {
-    /// The token does not decrypt, has expired, or is not a session token.
+    /// No such session: the token does not decrypt, has expired, is not a session token, or
+    /// names no stored session.
     Invalid,
     /// The `jwt` callback ended the session.
     Ended,
-    /// A live session, with the claims to re-encode.
-    Active { session: Session, claims: Claims },
+    /// A live JWT session, with the claims to re-encode.
+    Jwt { session: Session, claims: Claims },
+    /// A live database session (its cookie value stays as it is).
+    Database { session: Session },
 }
 
 /// Whether the claims name a user: a non-empty string `sub`.
@@ -33,8 +43,21 @@ pub(crate) fn has_subject(claims: &Claims) -> bool {
     matches!(claims.get("sub"), Some(Value::String(sub)) if !sub.is_empty())
 }
 
-/// Decodes a token and runs the `jwt` and `session` callbacks.
+/// Reads a session cookie's value and runs the callbacks, for either strategy.
 pub(crate) async fn resolve(
+    inner: &Inner,
+    token: &str,
+    now_ms: u64,
+    trigger: Option<SessionTrigger>,
+    data: Option<&Value>,
+) -> Result<Resolved, Error> {
+    match inner.strategy {
+        SessionStrategy::Jwt => resolve_jwt(inner, token, now_ms, trigger, data).await,
+        SessionStrategy::Database => resolve_database(inner, token, now_ms, trigger, data).await,
+    }
+}
+
+async fn resolve_jwt(
     inner: &Inner,
     token: &str,
     now_ms: u64,
@@ -63,26 +86,107 @@ pub(crate) async fn resolve(
         return Ok(Resolved::Ended);
     };
     let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
-    let session = Session {
-        user: SessionUser {
-            name: text("name"),
-            email: text("email"),
-            image: text("picture"),
-            extra: Default::default(),
-        },
-        expires: iso8601_millis(now_ms + inner.max_age_secs * 1000),
-        extra: Default::default(),
-    };
+    let session = default_session(
+        text("name"),
+        text("email"),
+        text("picture"),
+        now_ms + inner.max_age_secs * 1000,
+    );
     let session = inner
         .callbacks
         .session(SessionArgs {
             session,
-            token: &claims,
+            token: Some(&claims),
+            user: None,
             new_session: data,
             trigger,
         })
         .await?;
-    Ok(Resolved::Active { session, claims })
+    Ok(Resolved::Jwt { session, claims })
+}
+
+async fn resolve_database(
+    inner: &Inner,
+    token: &str,
+    now_ms: u64,
+    trigger: Option<SessionTrigger>,
+    data: Option<&Value>,
+) -> Result<Resolved, Error> {
+    let adapter = inner
+        .adapter
+        .as_ref()
+        .expect("the database strategy is only built with an adapter");
+    // Random tokens are 64 hex digits; anything else cannot name a session, so spare the query.
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(Resolved::Invalid);
+    }
+    let hash = sha256_hex(token);
+    let Some((stored, user)) = adapter.get_session_and_user(&hash).await? else {
+        return Ok(Resolved::Invalid);
+    };
+    let now = Timestamp::from_millis(now_ms);
+    if stored.expires <= now {
+        // Lazy clean-up; the periodic sweep catches the rows nobody reads again.
+        adapter.delete_session(&hash).await?;
+        return Ok(Resolved::Invalid);
+    }
+    let last_set = stored
+        .expires
+        .as_millis()
+        .saturating_sub(inner.max_age_secs * 1000);
+    if last_set + inner.update_age_secs * 1000 <= now_ms {
+        adapter
+            .update_session_expiry(&hash, now.plus_secs(inner.max_age_secs))
+            .await?;
+    }
+    let user = User::from(user);
+    // As in next-auth, `expires` reports the row's expiry as it was read.
+    let session = default_session(
+        user.name.clone(),
+        user.email.clone(),
+        user.image.clone(),
+        stored.expires.as_millis(),
+    );
+    let session = inner
+        .callbacks
+        .session(SessionArgs {
+            session,
+            token: None,
+            user: Some(&user),
+            new_session: data,
+            trigger,
+        })
+        .await?;
+    Ok(Resolved::Database { session })
+}
+
+impl From<AdapterUser> for User {
+    fn from(user: AdapterUser) -> Self {
+        Self {
+            id: user.id,
+            name: user.name,
+            email: user.email,
+            image: user.image,
+        }
+    }
+}
+
+fn default_session(
+    name: Option<String>,
+    email: Option<String>,
+    image: Option<String>,
+    expires_ms: u64,
+) -> Session {
+    Session {
+        user: SessionUser {
+            name,
+            email,
+            image,
+            extra: Default::default(),
+        },
+        expires: iso8601_millis(expires_ms),
+        extra: Default::default(),
+    }
 }
 
 /// `GET /session`.
@@ -108,25 +212,31 @@ async fn respond(mut ctx: Ctx<'_>, trigger: Option<SessionTrigger>) -> Response<
     };
     let data = ctx.body.remove("data");
     let resolved = resolve(ctx.inner, &token, ctx.now_ms, trigger, data.as_ref()).await;
-    match resolved {
-        Ok(Resolved::Active {
+    let session = match resolved {
+        Ok(Resolved::Jwt {
             session,
             mut claims,
         }) => {
             ctx.issue_session_token(&mut claims);
-            let mut body = Vec::with_capacity(256);
-            serde_json::to_writer(&mut body, &session).expect("a session always serialises");
-            answer(ctx, trigger, Bytes::from(body))
+            session
+        }
+        Ok(Resolved::Database { session }) => {
+            // next-auth v4/v5 re-set the cookie to now + max_age on every read.
+            ctx.set_database_session_cookie(&token, ctx.now_secs() + ctx.inner.max_age_secs);
+            session
         }
         Ok(Resolved::Invalid | Resolved::Ended) => {
             ctx.clear_session_cookie();
             let body = no_session_body(ctx.inner);
-            answer(ctx, trigger, body)
+            return answer(ctx, trigger, body);
         }
-        // A failing callback (a database outage, say) must neither sign the user out nor
-        // answer with anything session-shaped.
-        Err(error) => configuration_error_json(ctx, &error),
-    }
+        // A failing callback or database must neither sign the user out nor answer with
+        // anything session-shaped.
+        Err(error) => return configuration_error_json(ctx, &error),
+    };
+    let mut body = Vec::with_capacity(256);
+    serde_json::to_writer(&mut body, &session).expect("a session always serialises");
+    answer(ctx, trigger, Bytes::from(body))
 }
 
 fn answer(ctx: Ctx<'_>, trigger: Option<SessionTrigger>, body: Bytes) -> Response<Bytes> {
