@@ -8,6 +8,7 @@ use crate::Auth;
 use crate::adapter::Adapter;
 use crate::callbacks::{Callbacks, DefaultCallbacks};
 use crate::clock::{Clock, SystemClock};
+use crate::password::PasswordHashing;
 use crate::providers::Provider;
 use crate::secret::Secret;
 use crate::url::Origin;
@@ -90,6 +91,57 @@ pub struct Pages {
     pub new_user: Option<String>,
 }
 
+/// Delivers password-reset links (email arrives with the email provider; until then an app can
+/// plug in any transport). Return quickly (queue the message): the time a request takes must
+/// not tell whether the address has an account.
+#[async_trait::async_trait]
+pub trait PasswordResetTransport: Send + Sync + 'static {
+    /// Sends `url` (a single-use link, a secret: never log it) to `email`.
+    async fn send_password_reset(
+        &self,
+        email: &str,
+        url: &str,
+    ) -> Result<(), crate::callbacks::CallbackError>;
+}
+
+/// Email-and-password accounts in our own routes beside the NextAuth ones
+/// (`/account/signup`, `/account/change-password`, `/account/reset-password-request`,
+/// `/account/reset-password`, `/account/signout-everywhere`), and the `email-password`
+/// credentials provider that signs them in. Needs an adapter.
+#[derive(Clone)]
+pub struct EmailPassword {
+    /// Whether `/account/signup` is open and the sign-in page offers it.
+    pub sign_up: bool,
+    /// Fewest characters a password may have (ASVS asks for at least 8).
+    pub min_password_length: usize,
+    /// Where reset links go; without one, password reset is off.
+    pub reset_transport: Option<Arc<dyn PasswordResetTransport>>,
+    /// How long a reset link works.
+    pub reset_token_max_age: Duration,
+}
+
+impl Default for EmailPassword {
+    fn default() -> Self {
+        Self {
+            sign_up: true,
+            min_password_length: 8,
+            reset_transport: None,
+            reset_token_max_age: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl std::fmt::Debug for EmailPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmailPassword")
+            .field("sign_up", &self.sign_up)
+            .field("min_password_length", &self.min_password_length)
+            .field("reset", &self.reset_transport.is_some())
+            .field("reset_token_max_age", &self.reset_token_max_age)
+            .finish()
+    }
+}
+
 /// A configuration mistake, found when the configuration is built.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
@@ -153,6 +205,9 @@ pub enum ConfigError {
         /// What is accepted.
         reason: &'static str,
     },
+    /// A feature that stores data was enabled without an adapter.
+    #[error("{0} needs an adapter: configure one")]
+    NeedsAdapter(&'static str),
     /// Database sessions need an adapter.
     #[error("the database session strategy needs an adapter: configure one, or use JWT sessions")]
     DatabaseStrategyWithoutAdapter,
@@ -174,6 +229,9 @@ pub struct AuthBuilder {
     pub(crate) compatibility: Compatibility,
     pub(crate) strategy: Option<SessionStrategy>,
     pub(crate) adapter: Option<Arc<dyn Adapter>>,
+    pub(crate) email_password: Option<EmailPassword>,
+    pub(crate) password_hashing: Option<Arc<dyn PasswordHashing>>,
+    pub(crate) revocable_jwt: bool,
     pub(crate) max_age: Duration,
     pub(crate) update_age: Duration,
     pub(crate) use_secure_cookies: Option<bool>,
@@ -205,6 +263,9 @@ impl Default for AuthBuilder {
             compatibility: Compatibility::default(),
             strategy: None,
             adapter: None,
+            email_password: None,
+            password_hashing: None,
+            revocable_jwt: false,
             max_age: Duration::from_secs(30 * 24 * 60 * 60),
             update_age: Duration::from_secs(24 * 60 * 60),
             use_secure_cookies: None,
@@ -255,6 +316,27 @@ impl AuthBuilder {
     /// Where users, accounts, database sessions and verification tokens are stored.
     pub fn adapter(mut self, adapter: Arc<dyn Adapter>) -> Self {
         self.adapter = Some(adapter);
+        self
+    }
+
+    /// Turns on email-and-password accounts (needs an adapter).
+    pub fn email_password(mut self, options: EmailPassword) -> Self {
+        self.email_password = Some(options);
+        self
+    }
+
+    /// Where the engine runs argon2 (default: [`crate::password::PasswordHasher`] on the
+    /// calling thread). Servers should pass `authrs_axum::BlockingPasswordHashing`.
+    pub fn password_hashing(mut self, hashing: Arc<dyn PasswordHashing>) -> Self {
+        self.password_hashing = Some(hashing);
+        self
+    }
+
+    /// Makes JWT sessions revocable: every JWT read checks the user's "sessions valid after"
+    /// stamp, which sign-out-everywhere and password changes set (one adapter read per session
+    /// read; needs an adapter). Database sessions are always revocable.
+    pub fn revocable_jwt(mut self, revocable: bool) -> Self {
+        self.revocable_jwt = revocable;
         self
     }
 

@@ -49,6 +49,9 @@ pub(crate) struct Inner {
     pub(crate) update_age_secs: u64,
     pub(crate) strategy: SessionStrategy,
     pub(crate) adapter: Option<Arc<dyn Adapter>>,
+    pub(crate) email_password: Option<crate::config::EmailPassword>,
+    pub(crate) password_hashing: Option<Arc<dyn crate::password::PasswordHashing>>,
+    pub(crate) revocable_jwt: bool,
     pub(crate) providers: Vec<Provider>,
     /// `/providers` for the configured origin, serialised once.
     pub(crate) providers_json: Bytes,
@@ -66,7 +69,7 @@ impl Auth {
         AuthBuilder::default()
     }
 
-    pub(crate) fn from_builder(b: AuthBuilder) -> Result<Self, ConfigError> {
+    pub(crate) fn from_builder(mut b: AuthBuilder) -> Result<Self, ConfigError> {
         let (origin, base_path) = config::split_base_url(&b.url)?;
         if b.secrets.is_empty() {
             return Err(ConfigError::MissingSecret);
@@ -93,6 +96,27 @@ impl Auth {
             (Some(strategy), _) => strategy,
             (None, Some(_)) => SessionStrategy::Database,
             (None, None) => SessionStrategy::Jwt,
+        };
+        if b.adapter.is_none() {
+            if b.email_password.is_some() {
+                return Err(ConfigError::NeedsAdapter("email-and-password accounts"));
+            }
+            if b.revocable_jwt {
+                return Err(ConfigError::NeedsAdapter("revocable JWT sessions"));
+            }
+        }
+        let password_hashing = match (&b.email_password, &b.adapter) {
+            (Some(_), Some(adapter)) => {
+                let hashing = b
+                    .password_hashing
+                    .take()
+                    .unwrap_or_else(|| Arc::new(crate::password::PasswordHasher::new()));
+                let provider =
+                    providers::email_password::provider(Arc::clone(adapter), Arc::clone(&hashing));
+                b.providers.push(provider.into());
+                Some(hashing)
+            }
+            _ => None,
         };
         let mut seen = std::collections::HashSet::new();
         for provider in &b.providers {
@@ -166,6 +190,9 @@ impl Auth {
                 update_age_secs: b.update_age.as_secs().min(max_age_secs),
                 strategy,
                 adapter: b.adapter,
+                email_password: b.email_password,
+                password_hashing,
+                revocable_jwt: b.revocable_jwt,
                 providers: b.providers,
                 providers_json,
                 callbacks: b.callbacks,
@@ -275,6 +302,7 @@ impl Auth {
             (Action::VerifyRequest, Method::GET) => actions::pages::verify_request(ctx).await,
             (Action::Error, Method::GET) => actions::pages::error(ctx).await,
             (Action::Log, Method::POST) => actions::log(ctx),
+            (Action::Account, Method::GET | Method::POST) => actions::account::handle(ctx).await,
             (_, method) => actions::unsupported(inner, &method),
         }
     }

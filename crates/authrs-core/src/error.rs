@@ -91,12 +91,16 @@ pub enum ErrorCode {
     SessionRequired,
     /// CSRF check failed (v5 name).
     MissingCsrf,
+    /// The email address is not accepted (our account routes).
+    InvalidEmail,
+    /// The password is too short or too long (our account routes).
+    PasswordPolicy,
     /// Anything else.
     Default,
 }
 
 impl ErrorCode {
-    const ALL: [Self; 15] = [
+    const ALL: [Self; 17] = [
         Self::Configuration,
         Self::AccessDenied,
         Self::Verification,
@@ -111,6 +115,8 @@ impl ErrorCode {
         Self::CredentialsSignin,
         Self::SessionRequired,
         Self::MissingCsrf,
+        Self::InvalidEmail,
+        Self::PasswordPolicy,
         Self::Default,
     ];
 
@@ -131,6 +137,8 @@ impl ErrorCode {
             Self::CredentialsSignin => "CredentialsSignin",
             Self::SessionRequired => "SessionRequired",
             Self::MissingCsrf => "MissingCSRF",
+            Self::InvalidEmail => "InvalidEmail",
+            Self::PasswordPolicy => "PasswordPolicy",
             Self::Default => "default",
         }
     }

@@ -32,6 +32,7 @@ pub mod clock;
 pub mod config;
 pub mod cookies;
 pub mod csrf;
+pub mod email;
 mod engine;
 pub mod error;
 pub mod jwt;
@@ -46,7 +47,8 @@ pub mod user;
 
 pub use callbacks::{Callbacks, SignInDecision};
 pub use config::{
-    AuthBuilder, ColorScheme, Compatibility, ConfigError, Pages, SessionStrategy, Theme,
+    AuthBuilder, ColorScheme, Compatibility, ConfigError, EmailPassword, Pages,
+    PasswordResetTransport, SessionStrategy, Theme,
 };
 pub use engine::Auth;
 pub use error::{Error, ErrorCode};

@@ -64,6 +64,9 @@ button,.button{display:block;width:100%;padding:.65rem 1rem;font:inherit;font-we
 button:hover,.button:hover{filter:brightness(1.08)}
 .error{background:var(--error-bg);color:var(--error);border-radius:.4rem;padding:.75rem 1rem;margin:0 0 1.25rem;font-size:.925rem;text-align:center}
 .link{display:block;margin-top:1.25rem;text-align:center;color:var(--muted);font-size:.9rem}
+.notice{background:var(--bg);border:1px solid var(--border);border-radius:.4rem;padding:.75rem 1rem;margin:0 0 1.25rem;font-size:.925rem;text-align:center}
+.extra{margin-top:1.25rem;padding-top:1rem;border-top:1px solid var(--border)}
+.extra summary{cursor:pointer;color:var(--muted);font-size:.925rem;margin-bottom:.75rem}
 "#;
 
 /// Everything the sign-in page shows.
@@ -74,6 +77,44 @@ pub(crate) struct SignInPage<'a> {
     pub(crate) csrf_token: &'a str,
     pub(crate) callback_url: &'a str,
     pub(crate) error: Option<ErrorCode>,
+    pub(crate) notice: Option<Notice>,
+    /// Offer the sign-up form (email-and-password accounts with sign-up on).
+    pub(crate) sign_up: bool,
+    /// Offer the "forgot your password" form (a reset transport is configured).
+    pub(crate) reset: bool,
+}
+
+/// Good news the sign-in page can show (`?notice=`); only these, never the raw parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Notice {
+    AccountCreated,
+    ResetSent,
+    PasswordReset,
+    PasswordChanged,
+}
+
+impl Notice {
+    pub(crate) fn parse(value: &str) -> Option<Self> {
+        Some(match value {
+            "AccountCreated" => Self::AccountCreated,
+            "ResetSent" => Self::ResetSent,
+            "PasswordReset" => Self::PasswordReset,
+            "PasswordChanged" => Self::PasswordChanged,
+            _ => return None,
+        })
+    }
+
+    fn message(self) -> &'static str {
+        match self {
+            Self::AccountCreated => "Your account is ready. Sign in with your email and password.",
+            Self::ResetSent => {
+                "If that address has an account, a link to reset the password is on its way."
+            }
+            Self::PasswordReset | Self::PasswordChanged => {
+                "Your password was changed and every session signed out. Sign in with the new password."
+            }
+        }
+    }
 }
 
 /// The message shown on the sign-in page for an error code.
@@ -93,6 +134,8 @@ fn sign_in_error_message(code: ErrorCode) -> &'static str {
         ErrorCode::CredentialsSignin => "Sign-in failed. Check your details and try again.",
         ErrorCode::SessionRequired => "Please sign in to see this page.",
         ErrorCode::MissingCsrf => "Your sign-in form expired. Please try again.",
+        ErrorCode::InvalidEmail => "That email address is not accepted.",
+        ErrorCode::PasswordPolicy => "That password is too short or too long.",
         _ => "Unable to sign in.",
     }
 }
@@ -102,6 +145,9 @@ pub(crate) fn sign_in(page: &SignInPage<'_>) -> String {
         h1 { "Sign in" }
         @if let Some(code) = page.error {
             div.error role="alert" { (sign_in_error_message(code)) }
+        }
+        @if let Some(notice) = page.notice {
+            div.notice role="status" { (notice.message()) }
         }
         @if page.providers.is_empty() {
             p { "No sign-in methods are configured." }
@@ -126,6 +172,33 @@ pub(crate) fn sign_in(page: &SignInPage<'_>) -> String {
                 }
             }
         }
+        @if page.sign_up {
+            details.extra {
+                summary { "Create an account" }
+                form method="post" action={ (page.base_url) "/account/signup" } {
+                    input type="hidden" name="csrfToken" value=(page.csrf_token);
+                    input type="hidden" name="callbackUrl" value=(page.callback_url);
+                    label for="signup-name" { "Name" }
+                    input id="signup-name" type="text" name="name" autocomplete="name";
+                    label for="signup-email" { "Email" }
+                    input id="signup-email" type="email" name="email" autocomplete="email" required;
+                    label for="signup-password" { "Password" }
+                    input id="signup-password" type="password" name="password" autocomplete="new-password" required;
+                    button type="submit" { "Create account" }
+                }
+            }
+        }
+        @if page.reset {
+            details.extra {
+                summary { "Forgot your password?" }
+                form method="post" action={ (page.base_url) "/account/reset-password-request" } {
+                    input type="hidden" name="csrfToken" value=(page.csrf_token);
+                    label for="reset-email" { "Email" }
+                    input id="reset-email" type="email" name="email" autocomplete="email" required;
+                    button type="submit" { "Send a reset link" }
+                }
+            }
+        }
     };
     layout(page.theme, "Sign in", body)
 }
@@ -136,6 +209,27 @@ fn autocomplete(kind: crate::providers::CredentialFieldKind) -> &'static str {
         crate::providers::CredentialFieldKind::Email => "email",
         crate::providers::CredentialFieldKind::Text => "username",
     }
+}
+
+pub(crate) fn reset_password(
+    theme: &Theme,
+    base_url: &str,
+    csrf_token: &str,
+    email: &str,
+    token: &str,
+) -> String {
+    let body = html! {
+        h1 { "Choose a new password" }
+        form method="post" action={ (base_url) "/account/reset-password" } {
+            input type="hidden" name="csrfToken" value=(csrf_token);
+            input type="hidden" name="email" value=(email);
+            input type="hidden" name="token" value=(token);
+            label for="reset-password" { "New password" }
+            input id="reset-password" type="password" name="password" autocomplete="new-password" required;
+            button type="submit" { "Set password" }
+        }
+    };
+    layout(theme, "Choose a new password", body)
 }
 
 pub(crate) fn sign_out(theme: &Theme, base_url: &str, csrf_token: &str) -> String {

@@ -104,6 +104,37 @@ impl Default for PasswordHasher {
     }
 }
 
+/// Where argon2 runs for the engine's own password checks (email-and-password accounts).
+/// Hashing costs tens of milliseconds of CPU, so a server should run it off its event loop:
+/// `authrs_axum::BlockingPasswordHashing` uses tokio's blocking pool. [`PasswordHasher`]
+/// itself runs on the calling thread, which suits tests and command-line tools.
+#[async_trait::async_trait]
+pub trait PasswordHashing: Send + Sync + 'static {
+    /// Hashes a password into a PHC string.
+    async fn hash(&self, password: &str) -> Result<String, PasswordError>;
+
+    /// Verifies a password; with `None` it spends the same time and returns `false`.
+    async fn verify(&self, password: &str, stored: Option<&str>) -> bool;
+
+    /// Whether a stored hash should be replaced after the next successful sign-in.
+    fn needs_rehash(&self, stored: &str) -> bool;
+}
+
+#[async_trait::async_trait]
+impl PasswordHashing for PasswordHasher {
+    async fn hash(&self, password: &str) -> Result<String, PasswordError> {
+        PasswordHasher::hash(self, password)
+    }
+
+    async fn verify(&self, password: &str, stored: Option<&str>) -> bool {
+        PasswordHasher::verify(self, password, stored)
+    }
+
+    fn needs_rehash(&self, stored: &str) -> bool {
+        PasswordHasher::needs_rehash(self, stored)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

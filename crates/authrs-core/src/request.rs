@@ -18,6 +18,8 @@ pub(crate) enum Action {
     VerifyRequest,
     Error,
     Log,
+    /// Our own email-and-password account routes.
+    Account,
 }
 
 impl Action {
@@ -32,6 +34,7 @@ impl Action {
             "verify-request" => Self::VerifyRequest,
             "error" => Self::Error,
             "_log" => Self::Log,
+            "account" => Self::Account,
             _ => return None,
         })
     }

@@ -160,6 +160,10 @@ async fn initial_claims(
     put("email", &user.email);
     put("picture", &user.image);
     token.insert("sub".into(), Value::String(user.id.clone()));
+    // When this sign-in happened, in seconds with millisecond precision (a NumericDate may be
+    // fractional); `iat` moves on every read, this does not. Revocable JWT sessions compare it
+    // with the user's "sessions valid after" stamp.
+    token.insert("auth_time".into(), Value::from(ctx.now_ms as f64 / 1000.0));
     let claims = ctx
         .inner
         .callbacks

@@ -1,6 +1,7 @@
 //! The endpoints, one file each. This module holds what they share: the request context and
 //! the ways of answering (JSON, HTML, redirect in either JSON-redirect mode).
 
+pub(crate) mod account;
 pub(crate) mod callback;
 pub(crate) mod pages;
 pub(crate) mod session;

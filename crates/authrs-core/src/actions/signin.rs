@@ -35,6 +35,13 @@ pub(crate) async fn page(mut ctx: Ctx<'_>) -> Response<Bytes> {
         csrf_token: &csrf_token,
         callback_url: &callback_url,
         error,
+        notice: ctx.query("notice").and_then(pages::Notice::parse),
+        sign_up: ctx.inner.email_password.as_ref().is_some_and(|o| o.sign_up),
+        reset: ctx
+            .inner
+            .email_password
+            .as_ref()
+            .is_some_and(|o| o.reset_transport.is_some()),
     });
     ctx.html(StatusCode::OK, markup)
 }

@@ -1,11 +1,14 @@
 //! Sign-in providers, as runtime data: one enum of kinds.
 
 mod credentials;
+pub(crate) mod email_password;
 
 pub use credentials::{
     Authorize, AuthorizeError, CredentialField, CredentialFieldKind, Credentials,
     CredentialsProvider, RequestMeta,
 };
+
+pub use email_password::EMAIL_PASSWORD_PROVIDER_ID;
 
 use crate::user::ProviderType;
 
