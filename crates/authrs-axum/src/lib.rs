@@ -109,7 +109,9 @@
 mod extract;
 mod guard;
 mod routes;
+mod runtime;
 
 pub use extract::{Session, SessionRejection};
 pub use guard::{RequireSession, RequireSessionService};
 pub use routes::{MAX_BODY_BYTES, router, routes};
+pub use runtime::{BlockingPasswordHashing, spawn_expiry_sweep};

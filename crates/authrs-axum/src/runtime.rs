@@ -1,0 +1,108 @@
+//! The engine's runtime needs, met with tokio: argon2 off the event loop, and the periodic
+//! sweep of expired database rows.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use authrs_core::Auth;
+use authrs_core::password::{PasswordError, PasswordHasher, PasswordHashing};
+use tokio::sync::Semaphore;
+
+/// Runs argon2 on tokio's blocking pool, at most one hash per CPU at a time (each takes the
+/// hasher's memory, 19 MiB by default), so password checks never stall the event loop and a
+/// burst of sign-ins cannot exhaust memory. Pass it to
+/// [`AuthBuilder::password_hashing`](authrs_core::AuthBuilder::password_hashing).
+#[derive(Clone)]
+pub struct BlockingPasswordHashing {
+    hasher: Arc<PasswordHasher>,
+    permits: Arc<Semaphore>,
+}
+
+impl std::fmt::Debug for BlockingPasswordHashing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlockingPasswordHashing")
+            .field("parallel", &self.permits.available_permits())
+            .finish_non_exhaustive()
+    }
+}
+
+impl BlockingPasswordHashing {
+    /// Wraps a hasher; as many hashes run at once as the machine has CPUs.
+    pub fn new(hasher: PasswordHasher) -> Self {
+        let parallel = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Self {
+            hasher: Arc::new(hasher),
+            permits: Arc::new(Semaphore::new(parallel)),
+        }
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&PasswordHasher) -> T + Send + 'static,
+    ) -> Option<T> {
+        let _permit = self.permits.acquire().await.ok()?;
+        let hasher = Arc::clone(&self.hasher);
+        tokio::task::spawn_blocking(move || work(&hasher))
+            .await
+            .ok()
+    }
+}
+
+#[async_trait]
+impl PasswordHashing for BlockingPasswordHashing {
+    async fn hash(&self, password: &str) -> Result<String, PasswordError> {
+        let password = zeroize::Zeroizing::new(password.to_owned());
+        self.run(move |hasher| hasher.hash(&password))
+            .await
+            .unwrap_or_else(|| {
+                Err(PasswordError::Hash(
+                    "the hashing task did not finish".into(),
+                ))
+            })
+    }
+
+    async fn verify(&self, password: &str, stored: Option<&str>) -> bool {
+        let password = zeroize::Zeroizing::new(password.to_owned());
+        let stored = stored.map(str::to_owned);
+        self.run(move |hasher| hasher.verify(&password, stored.as_deref()))
+            .await
+            .unwrap_or(false)
+    }
+
+    fn needs_rehash(&self, stored: &str) -> bool {
+        self.hasher.needs_rehash(stored)
+    }
+}
+
+/// Deletes expired database sessions and verification tokens every `every`, for as long as the
+/// returned task runs (abort it, or let the runtime end). Expired rows are also deleted when
+/// read; this catches the ones nobody reads again. Failures are logged and retried next time.
+pub fn spawn_expiry_sweep(auth: Auth, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            match auth.sweep_expired().await {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "swept expired sessions and tokens"),
+                Err(error) => tracing::warn!(%error, "sweeping expired sessions failed"),
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_and_verifies_off_the_event_loop() {
+        let hashing = BlockingPasswordHashing::new(PasswordHasher::with_params(256, 1, 1).unwrap());
+        let hash = hashing.hash("correct horse").await.unwrap();
+        assert!(hashing.verify("correct horse", Some(&hash)).await);
+        assert!(!hashing.verify("wrong", Some(&hash)).await);
+        assert!(!hashing.verify("anything", None).await);
+    }
+}
