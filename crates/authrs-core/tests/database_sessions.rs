@@ -328,3 +328,8 @@ async fn a_jwt_cookie_is_not_a_database_session() {
     c.jar = jwt_client.jar.clone();
     assert_eq!(c.session().await, json!({}));
 }
+
+#[tokio::test]
+async fn the_shared_database_session_flow_passes_on_the_memory_adapter() {
+    authrs_test_support::session_flow::check_database_session_flow(Arc::new(MemoryAdapter::new())).await;
+}
