@@ -331,5 +331,38 @@ async fn a_jwt_cookie_is_not_a_database_session() {
 
 #[tokio::test]
 async fn the_shared_database_session_flow_passes_on_the_memory_adapter() {
-    authrs_test_support::session_flow::check_database_session_flow(Arc::new(MemoryAdapter::new())).await;
+    authrs_test_support::session_flow::check_database_session_flow(Arc::new(MemoryAdapter::new()))
+        .await;
+}
+
+#[tokio::test]
+async fn sign_out_everywhere_works_without_email_password_accounts() {
+    let (builder, ..) = setup().await;
+    let auth = builder.build().unwrap();
+    let mut laptop = EngineClient::new(auth.clone());
+    let mut phone = EngineClient::new(auth);
+    sign_in(&mut laptop).await;
+    sign_in(&mut phone).await;
+    let token = phone.csrf_token().await;
+    let answer = phone
+        .post_form(
+            "/api/auth/account/signout-everywhere",
+            &[("csrfToken", &token), ("json", "true")],
+        )
+        .await;
+    assert_eq!(answer.json(), json!({"url": "http://localhost:3000"}));
+    assert_eq!(laptop.session().await, json!({}));
+    // The other account routes stay closed without email-and-password accounts.
+    let token = phone.csrf_token().await;
+    let signup = phone
+        .post_form(
+            "/api/auth/account/signup",
+            &[
+                ("csrfToken", &token),
+                ("email", "x@example.com"),
+                ("password", "long enough"),
+            ],
+        )
+        .await;
+    assert_eq!(signup.status, StatusCode::BAD_REQUEST);
 }

@@ -31,8 +31,19 @@ const MAX_PASSWORD_BYTES: usize = 1024;
 
 /// `GET` and `POST` `/account/:operation`.
 pub(crate) async fn handle(ctx: Ctx<'_>) -> Response<Bytes> {
-    let (Some(adapter), Some(options), Some(hashing)) = (
-        ctx.inner.adapter.clone(),
+    let Some(adapter) = ctx.inner.adapter.clone() else {
+        return unsupported(ctx.inner, ctx.method);
+    };
+    let operation = ctx.provider_id.unwrap_or_default();
+    let is_post = ctx.method == Method::POST;
+    if is_post && !ctx.verify_csrf() {
+        return ctx.fail(Error::MissingCsrf);
+    }
+    // Any adapter-backed setup can end all of a user's sessions, whatever they signed in with.
+    if is_post && operation == "signout-everywhere" {
+        return sign_out_everywhere(ctx, adapter.as_ref()).await;
+    }
+    let (Some(options), Some(hashing)) = (
         ctx.inner.email_password.clone(),
         ctx.inner.password_hashing.clone(),
     ) else {
@@ -43,26 +54,13 @@ pub(crate) async fn handle(ctx: Ctx<'_>) -> Response<Bytes> {
         options: &options,
         hashing: hashing.as_ref(),
     };
-    let operation = ctx.provider_id.unwrap_or_default();
-    if ctx.method == Method::GET {
-        return match operation {
-            "reset-password" if options.reset_transport.is_some() => reset_page(ctx),
-            _ => unsupported(ctx.inner, ctx.method),
-        };
-    }
-    if !ctx.verify_csrf() {
-        return ctx.fail(Error::MissingCsrf);
-    }
-    match operation {
-        "signup" if options.sign_up => sign_up(ctx, &features).await,
-        "change-password" => change_password(ctx, &features).await,
-        "signout-everywhere" => sign_out_everywhere(ctx, adapter.as_ref()).await,
-        "reset-password-request" if options.reset_transport.is_some() => {
-            reset_request(ctx, &features).await
-        }
-        "reset-password" if options.reset_transport.is_some() => {
-            reset_confirm(ctx, &features).await
-        }
+    let reset = options.reset_transport.is_some();
+    match (is_post, operation) {
+        (false, "reset-password") if reset => reset_page(ctx),
+        (true, "signup") if options.sign_up => sign_up(ctx, &features).await,
+        (true, "change-password") => change_password(ctx, &features).await,
+        (true, "reset-password-request") if reset => reset_request(ctx, &features).await,
+        (true, "reset-password") if reset => reset_confirm(ctx, &features).await,
         _ => unsupported(ctx.inner, ctx.method),
     }
 }
