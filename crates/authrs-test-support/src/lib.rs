@@ -1,6 +1,10 @@
 //! Test helpers shared by the authrs crates: a browser-like client that drives the engine
-//! in-process with `http::Request`s and keeps a cookie jar.
+//! in-process with `http::Request`s and keeps a cookie jar, and the adapter conformance suite
+//! ([`conformance`]) that every storage back end runs.
 #![forbid(unsafe_code)]
+
+pub mod conformance;
+pub mod session_flow;
 
 use std::collections::BTreeMap;
 

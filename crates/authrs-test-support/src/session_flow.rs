@@ -50,7 +50,10 @@ pub async fn check_database_session_flow(adapter: Arc<dyn Adapter>) {
     let mut c = EngineClient::new(auth);
 
     let answer = c
-        .sign_in_with("credentials", &[("username", "ada"), ("password", "correct horse")])
+        .sign_in_with(
+            "credentials",
+            &[("username", "ada"), ("password", "correct horse")],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
     let cookie = c.jar[COOKIE].clone();
@@ -75,15 +78,31 @@ pub async fn check_database_session_flow(adapter: Arc<dyn Adapter>) {
 
     clock.advance(Duration::from_secs(DAY / 2));
     c.session().await;
-    assert_eq!(expiry().await, START_SECS + 30 * DAY, "no write within updateAge");
+    assert_eq!(
+        expiry().await,
+        START_SECS + 30 * DAY,
+        "no write within updateAge"
+    );
 
     clock.advance(Duration::from_secs(DAY));
     c.session().await;
-    assert_eq!(expiry().await, START_SECS + DAY + DAY / 2 + 30 * DAY, "rolled after updateAge");
+    assert_eq!(
+        expiry().await,
+        START_SECS + DAY + DAY / 2 + 30 * DAY,
+        "rolled after updateAge"
+    );
 
     let token = c.csrf_token().await;
-    c.post_form("/api/auth/signout", &[("csrfToken", &token)]).await;
-    assert!(adapter.get_session_and_user(&hash).await.expect("read").is_none(), "the row is gone");
+    c.post_form("/api/auth/signout", &[("csrfToken", &token)])
+        .await;
+    assert!(
+        adapter
+            .get_session_and_user(&hash)
+            .await
+            .expect("read")
+            .is_none(),
+        "the row is gone"
+    );
     c.jar.insert(COOKIE.into(), cookie);
     assert_eq!(c.session().await, json!({}), "the old cookie is no session");
 }

@@ -1,0 +1,501 @@
+//! The [`Adapter`](authrs_core::adapter::Adapter) methods, written once for both back ends:
+//! the SQL below runs unchanged on SQLite and PostgreSQL (`$n` parameters, `RETURNING`,
+//! `ON CONFLICT`), and [`impl_adapter!`] implements the trait for a struct with a `pool` field
+//! of either kind. Rows are decoded into tuples and turned into the core's types here.
+
+use authrs_core::adapter::{AdapterAccount, AdapterError, AdapterSession, AdapterUser};
+use authrs_core::user::ProviderType;
+
+use crate::time::DbTime;
+
+/// `id, name, email, email_verified, image`.
+pub(crate) type UserRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<DbTime>,
+    Option<String>,
+);
+
+/// `session_token, user_id, expires`.
+pub(crate) type SessionRow = (String, String, DbTime);
+
+/// A session row followed by its user's row.
+pub(crate) type SessionUserRow = (
+    String,
+    String,
+    DbTime,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<DbTime>,
+    Option<String>,
+);
+
+/// `user_id, type, provider, provider_account_id, refresh_token, access_token, expires_at,
+/// token_type, scope, id_token, session_state`.
+pub(crate) type AccountRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+pub(crate) fn user_from_row(row: UserRow) -> AdapterUser {
+    let (id, name, email, email_verified, image) = row;
+    AdapterUser {
+        id,
+        name,
+        email,
+        email_verified: email_verified.map(|t| t.0),
+        image,
+    }
+}
+
+pub(crate) fn session_from_row(row: SessionRow) -> AdapterSession {
+    let (session_token, user_id, expires) = row;
+    AdapterSession {
+        session_token,
+        user_id,
+        expires: expires.0,
+    }
+}
+
+pub(crate) fn session_and_user_from_row(row: SessionUserRow) -> (AdapterSession, AdapterUser) {
+    let (token, user_id, expires, id, name, email, email_verified, image) = row;
+    (
+        session_from_row((token, user_id, expires)),
+        user_from_row((id, name, email, email_verified, image)),
+    )
+}
+
+pub(crate) fn account_from_row(row: AccountRow) -> Result<AdapterAccount, AdapterError> {
+    let (
+        user_id,
+        provider_type,
+        provider,
+        provider_account_id,
+        refresh_token,
+        access_token,
+        expires_at,
+        token_type,
+        scope,
+        id_token,
+        session_state,
+    ) = row;
+    Ok(AdapterAccount {
+        user_id,
+        provider_type: provider_type_from_str(&provider_type)?,
+        provider,
+        provider_account_id,
+        refresh_token,
+        access_token,
+        expires_at,
+        token_type,
+        scope,
+        id_token,
+        session_state,
+    })
+}
+
+fn provider_type_from_str(stored: &str) -> Result<ProviderType, AdapterError> {
+    [
+        ProviderType::Credentials,
+        ProviderType::Email,
+        ProviderType::Oauth,
+        ProviderType::Oidc,
+    ]
+    .into_iter()
+    .find(|kind| kind.as_str() == stored)
+    .ok_or_else(|| AdapterError::Backend(format!("unknown account type {stored:?} in accounts")))
+}
+
+/// The statements, shared by both back ends.
+pub(crate) mod sql {
+    pub(crate) const CREATE_USER: &str =
+        "INSERT INTO users (id, name, email, email_verified, image) VALUES ($1, $2, $3, $4, $5)";
+    pub(crate) const GET_USER: &str =
+        "SELECT id, name, email, email_verified, image FROM users WHERE id = $1";
+    pub(crate) const GET_USER_BY_EMAIL: &str =
+        "SELECT id, name, email, email_verified, image FROM users WHERE email = $1";
+    pub(crate) const GET_USER_BY_ACCOUNT: &str = "SELECT u.id, u.name, u.email, u.email_verified, u.image \
+         FROM accounts a JOIN users u ON u.id = a.user_id \
+         WHERE a.provider = $1 AND a.provider_account_id = $2";
+    pub(crate) const UPDATE_USER: &str = "UPDATE users SET name = $2, email = $3, email_verified = $4, image = $5 \
+         WHERE id = $1 RETURNING id, name, email, email_verified, image";
+    /// Accounts and sessions go with the user through `ON DELETE CASCADE`, in the statement's
+    /// own transaction; the password hash and the valid-after stamp are columns of the row.
+    pub(crate) const DELETE_USER: &str = "DELETE FROM users WHERE id = $1";
+    pub(crate) const LINK_ACCOUNT: &str = "INSERT INTO accounts (user_id, type, provider, provider_account_id, refresh_token, \
+         access_token, expires_at, token_type, scope, id_token, session_state) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+    pub(crate) const UNLINK_ACCOUNT: &str =
+        "DELETE FROM accounts WHERE provider = $1 AND provider_account_id = $2";
+    pub(crate) const LIST_ACCOUNTS: &str = "SELECT user_id, type, provider, provider_account_id, refresh_token, access_token, \
+         expires_at, token_type, scope, id_token, session_state \
+         FROM accounts WHERE user_id = $1";
+    pub(crate) const CREATE_SESSION: &str =
+        "INSERT INTO sessions (session_token, user_id, expires) VALUES ($1, $2, $3)";
+    pub(crate) const GET_SESSION_AND_USER: &str = "SELECT s.session_token, s.user_id, s.expires, u.id, u.name, u.email, u.email_verified, u.image \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.session_token = $1";
+    pub(crate) const UPDATE_SESSION_EXPIRY: &str = "UPDATE sessions SET expires = $2 WHERE session_token = $1 \
+         RETURNING session_token, user_id, expires";
+    pub(crate) const DELETE_SESSION: &str =
+        "DELETE FROM sessions WHERE session_token = $1 RETURNING session_token, user_id, expires";
+    pub(crate) const DELETE_USER_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
+    pub(crate) const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE expires <= $1";
+    pub(crate) const DELETE_EXPIRED_TOKENS: &str =
+        "DELETE FROM verification_tokens WHERE expires <= $1";
+    /// Storing the same identifier and hash twice keeps one row with the later expiry, as
+    /// the in-memory adapter does.
+    pub(crate) const CREATE_VERIFICATION_TOKEN: &str = "INSERT INTO verification_tokens (identifier, token_hash, expires) VALUES ($1, $2, $3) \
+         ON CONFLICT (identifier, token_hash) DO UPDATE SET expires = excluded.expires";
+    /// One statement: of concurrent callers exactly one deletes the row and gets it back.
+    pub(crate) const USE_VERIFICATION_TOKEN: &str = "DELETE FROM verification_tokens WHERE identifier = $1 AND token_hash = $2 \
+         RETURNING identifier, token_hash, expires";
+    pub(crate) const GET_PASSWORD_HASH: &str = "SELECT password_hash FROM users WHERE id = $1";
+    pub(crate) const SET_PASSWORD_HASH: &str = "UPDATE users SET password_hash = $2 WHERE id = $1";
+    pub(crate) const GET_SESSIONS_VALID_AFTER: &str =
+        "SELECT sessions_valid_after FROM users WHERE id = $1";
+    pub(crate) const SET_SESSIONS_VALID_AFTER: &str =
+        "UPDATE users SET sessions_valid_after = $2 WHERE id = $1";
+}
+
+/// Implements [`Adapter`](authrs_core::adapter::Adapter) for `$adapter`, a struct whose `pool`
+/// field is an `sqlx::Pool` of either back end. The bodies are the same for both; the pool's
+/// type picks the driver.
+macro_rules! impl_adapter {
+    ($adapter:ty) => {
+        // An anonymous const gives the impl its own imports.
+        const _: () = {
+            use authrs_core::adapter::{
+                Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser,
+                Timestamp, VerificationToken,
+            };
+            use $crate::adapter::{
+                AccountRow, SessionRow, SessionUserRow, UserRow, account_from_row,
+                session_and_user_from_row, session_from_row, sql, user_from_row,
+            };
+            use $crate::error::{backend_error, constraint_error};
+            use $crate::time::DbTime;
+
+            #[async_trait::async_trait]
+            impl Adapter for $adapter {
+                async fn create_user(&self, user: NewUser) -> Result<AdapterUser, AdapterError> {
+                    let id = uuid::Uuid::new_v4().to_string();
+                    sqlx::query(sql::CREATE_USER)
+                        .bind(&id)
+                        .bind(&user.name)
+                        .bind(&user.email)
+                        .bind(user.email_verified.map(DbTime))
+                        .bind(&user.image)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(|e| constraint_error(e, AdapterError::DuplicateEmail))?;
+                    Ok(AdapterUser {
+                        id,
+                        name: user.name,
+                        email: user.email,
+                        email_verified: user.email_verified,
+                        image: user.image,
+                    })
+                }
+
+                async fn get_user(&self, id: &str) -> Result<Option<AdapterUser>, AdapterError> {
+                    let row: Option<UserRow> = sqlx::query_as(sql::GET_USER)
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    Ok(row.map(user_from_row))
+                }
+
+                async fn get_user_by_email(
+                    &self,
+                    email: &str,
+                ) -> Result<Option<AdapterUser>, AdapterError> {
+                    let row: Option<UserRow> = sqlx::query_as(sql::GET_USER_BY_EMAIL)
+                        .bind(email)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    Ok(row.map(user_from_row))
+                }
+
+                async fn get_user_by_account(
+                    &self,
+                    provider: &str,
+                    provider_account_id: &str,
+                ) -> Result<Option<AdapterUser>, AdapterError> {
+                    let row: Option<UserRow> = sqlx::query_as(sql::GET_USER_BY_ACCOUNT)
+                        .bind(provider)
+                        .bind(provider_account_id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    Ok(row.map(user_from_row))
+                }
+
+                async fn update_user(
+                    &self,
+                    user: AdapterUser,
+                ) -> Result<AdapterUser, AdapterError> {
+                    let row: Option<UserRow> = sqlx::query_as(sql::UPDATE_USER)
+                        .bind(&user.id)
+                        .bind(&user.name)
+                        .bind(&user.email)
+                        .bind(user.email_verified.map(DbTime))
+                        .bind(&user.image)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(|e| constraint_error(e, AdapterError::DuplicateEmail))?;
+                    row.map(user_from_row).ok_or(AdapterError::UserNotFound)
+                }
+
+                async fn delete_user(&self, id: &str) -> Result<(), AdapterError> {
+                    sqlx::query(sql::DELETE_USER)
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    Ok(())
+                }
+
+                async fn link_account(&self, account: AdapterAccount) -> Result<(), AdapterError> {
+                    sqlx::query(sql::LINK_ACCOUNT)
+                        .bind(&account.user_id)
+                        .bind(account.provider_type.as_str())
+                        .bind(&account.provider)
+                        .bind(&account.provider_account_id)
+                        .bind(&account.refresh_token)
+                        .bind(&account.access_token)
+                        .bind(account.expires_at)
+                        .bind(&account.token_type)
+                        .bind(&account.scope)
+                        .bind(&account.id_token)
+                        .bind(&account.session_state)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(|e| constraint_error(e, AdapterError::DuplicateAccount))?;
+                    Ok(())
+                }
+
+                async fn unlink_account(
+                    &self,
+                    provider: &str,
+                    provider_account_id: &str,
+                ) -> Result<bool, AdapterError> {
+                    let done = sqlx::query(sql::UNLINK_ACCOUNT)
+                        .bind(provider)
+                        .bind(provider_account_id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn list_accounts(
+                    &self,
+                    user_id: &str,
+                ) -> Result<Vec<AdapterAccount>, AdapterError> {
+                    let rows: Vec<AccountRow> = sqlx::query_as(sql::LIST_ACCOUNTS)
+                        .bind(user_id)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    let mut accounts = rows
+                        .into_iter()
+                        .map(account_from_row)
+                        .collect::<Result<Vec<_>, _>>()?;
+                    // Sorted here rather than by ORDER BY: byte order, whatever the database's
+                    // collation, the same as the in-memory adapter.
+                    accounts.sort_by(|a, b| {
+                        (&a.provider, &a.provider_account_id)
+                            .cmp(&(&b.provider, &b.provider_account_id))
+                    });
+                    Ok(accounts)
+                }
+
+                async fn create_session(
+                    &self,
+                    session: AdapterSession,
+                ) -> Result<(), AdapterError> {
+                    sqlx::query(sql::CREATE_SESSION)
+                        .bind(&session.session_token)
+                        .bind(&session.user_id)
+                        .bind(DbTime(session.expires))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(|e| constraint_error(e, AdapterError::DuplicateSession))?;
+                    Ok(())
+                }
+
+                async fn get_session_and_user(
+                    &self,
+                    session_token: &str,
+                ) -> Result<Option<(AdapterSession, AdapterUser)>, AdapterError> {
+                    let row: Option<SessionUserRow> = sqlx::query_as(sql::GET_SESSION_AND_USER)
+                        .bind(session_token)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    Ok(row.map(session_and_user_from_row))
+                }
+
+                async fn update_session_expiry(
+                    &self,
+                    session_token: &str,
+                    expires: Timestamp,
+                ) -> Result<Option<AdapterSession>, AdapterError> {
+                    let row: Option<SessionRow> = sqlx::query_as(sql::UPDATE_SESSION_EXPIRY)
+                        .bind(session_token)
+                        .bind(DbTime(expires))
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    Ok(row.map(session_from_row))
+                }
+
+                async fn delete_session(
+                    &self,
+                    session_token: &str,
+                ) -> Result<Option<AdapterSession>, AdapterError> {
+                    let row: Option<SessionRow> = sqlx::query_as(sql::DELETE_SESSION)
+                        .bind(session_token)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    Ok(row.map(session_from_row))
+                }
+
+                async fn delete_user_sessions(&self, user_id: &str) -> Result<u64, AdapterError> {
+                    let done = sqlx::query(sql::DELETE_USER_SESSIONS)
+                        .bind(user_id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    Ok(done.rows_affected())
+                }
+
+                async fn delete_expired(&self, now: Timestamp) -> Result<u64, AdapterError> {
+                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    let sessions = sqlx::query(sql::DELETE_EXPIRED_SESSIONS)
+                        .bind(DbTime(now))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                    let tokens = sqlx::query(sql::DELETE_EXPIRED_TOKENS)
+                        .bind(DbTime(now))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                    tx.commit().await.map_err(backend_error)?;
+                    Ok(sessions.rows_affected() + tokens.rows_affected())
+                }
+
+                async fn create_verification_token(
+                    &self,
+                    token: VerificationToken,
+                ) -> Result<(), AdapterError> {
+                    sqlx::query(sql::CREATE_VERIFICATION_TOKEN)
+                        .bind(&token.identifier)
+                        .bind(&token.token_hash)
+                        .bind(DbTime(token.expires))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    Ok(())
+                }
+
+                async fn use_verification_token(
+                    &self,
+                    identifier: &str,
+                    token_hash: &str,
+                ) -> Result<Option<VerificationToken>, AdapterError> {
+                    let row: Option<(String, String, DbTime)> =
+                        sqlx::query_as(sql::USE_VERIFICATION_TOKEN)
+                            .bind(identifier)
+                            .bind(token_hash)
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(backend_error)?;
+                    Ok(
+                        row.map(|(identifier, token_hash, expires)| VerificationToken {
+                            identifier,
+                            token_hash,
+                            expires: expires.0,
+                        }),
+                    )
+                }
+
+                async fn get_password_hash(
+                    &self,
+                    user_id: &str,
+                ) -> Result<Option<String>, AdapterError> {
+                    let hash: Option<Option<String>> = sqlx::query_scalar(sql::GET_PASSWORD_HASH)
+                        .bind(user_id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    Ok(hash.flatten())
+                }
+
+                async fn set_password_hash(
+                    &self,
+                    user_id: &str,
+                    password_hash: Option<&str>,
+                ) -> Result<(), AdapterError> {
+                    let done = sqlx::query(sql::SET_PASSWORD_HASH)
+                        .bind(user_id)
+                        .bind(password_hash)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    if done.rows_affected() == 0 {
+                        return Err(AdapterError::UserNotFound);
+                    }
+                    Ok(())
+                }
+
+                async fn get_sessions_valid_after(
+                    &self,
+                    user_id: &str,
+                ) -> Result<Option<Timestamp>, AdapterError> {
+                    let at: Option<Option<DbTime>> =
+                        sqlx::query_scalar(sql::GET_SESSIONS_VALID_AFTER)
+                            .bind(user_id)
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(backend_error)?;
+                    Ok(at.flatten().map(|t| t.0))
+                }
+
+                async fn set_sessions_valid_after(
+                    &self,
+                    user_id: &str,
+                    at: Timestamp,
+                ) -> Result<(), AdapterError> {
+                    let done = sqlx::query(sql::SET_SESSIONS_VALID_AFTER)
+                        .bind(user_id)
+                        .bind(DbTime(at))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    if done.rows_affected() == 0 {
+                        return Err(AdapterError::UserNotFound);
+                    }
+                    Ok(())
+                }
+            }
+        };
+    };
+}
+
+pub(crate) use impl_adapter;

@@ -1,0 +1,919 @@
+//! The adapter conformance suite: one named check per rule of
+//! [`authrs_core::adapter::Adapter`], run unchanged against every back end.
+//!
+//! A back end's test file expands the suite into `#[tokio::test]` functions with
+//! [`adapter_conformance_tests!`](crate::adapter_conformance_tests), giving it an expression
+//! that produces a fresh, empty store each time it is evaluated:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use authrs_core::adapter::{Adapter, MemoryAdapter};
+//!
+//! authrs_test_support::adapter_conformance_tests!(async {
+//!     let adapter: Arc<dyn Adapter> = Arc::new(MemoryAdapter::new());
+//!     adapter
+//! });
+//! # fn main() {}
+//! ```
+//!
+//! The test file's crate needs `tokio` (with `macros` and `rt-multi-thread`) as a
+//! dev-dependency. Each check panics with a message saying which rule broke.
+
+use std::sync::Arc;
+
+pub use authrs_core::adapter::Adapter;
+use authrs_core::adapter::{
+    AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser, Timestamp,
+    VerificationToken,
+};
+use authrs_core::user::ProviderType;
+
+/// Expands into one `#[tokio::test]` per conformance check, each calling the check of the
+/// same name in [`conformance`](crate::conformance) with a fresh adapter.
+///
+/// The argument is an expression of a future yielding `Arc<dyn Adapter>` on a fresh, empty
+/// store (usually an `async { … }` block); it is evaluated once per test.
+#[macro_export]
+macro_rules! adapter_conformance_tests {
+    ($fresh_adapter:expr $(,)?) => {
+        $crate::adapter_conformance_tests!(@each $fresh_adapter;
+            creates_and_reads_users_by_id_and_email,
+            duplicate_email_is_a_typed_error,
+            update_user_replaces_fields_and_refuses_a_taken_email,
+            links_accounts_and_finds_users_by_account,
+            duplicate_account_link_is_a_typed_error,
+            link_account_for_a_missing_user_is_user_not_found,
+            unlink_account_reports_whether_it_removed_one,
+            sessions_round_trip_with_millisecond_expiry,
+            create_session_for_a_missing_user_is_user_not_found,
+            duplicate_session_token_is_refused_not_overwritten,
+            update_session_expiry_and_missing_session,
+            delete_session_returns_it_once,
+            delete_user_sessions_signs_out_everywhere,
+            delete_expired_sweeps_sessions_and_tokens,
+            verification_token_needs_identifier_and_hash_together,
+            verification_token_is_single_use,
+            verification_token_single_use_under_20_concurrent_attempts,
+            delete_user_cascades_accounts_sessions_password,
+            password_hash_set_get_clear_and_missing_user,
+            sessions_valid_after_stamp_round_trips,
+        );
+    };
+    (@each $fresh_adapter:expr; $($check:ident),+ $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $check() {
+                let adapter: ::std::sync::Arc<dyn $crate::conformance::Adapter> =
+                    $fresh_adapter.await;
+                $crate::conformance::$check(adapter).await;
+            }
+        )+
+    };
+}
+
+/// Milliseconds that are not whole seconds, so a back end that rounds to seconds (or to
+/// anything coarser than a millisecond) fails.
+const EXPIRES: Timestamp = Timestamp::from_millis(1_800_000_000_123);
+/// 9999-12-31T23:59:59.999Z: far-future expiries must survive too.
+const LAST_MILLI_OF_9999: Timestamp = Timestamp::from_millis(253_402_300_799_999);
+
+fn new_user(email: Option<&str>) -> NewUser {
+    NewUser {
+        name: Some("Ada Lovelace".to_owned()),
+        email: email.map(str::to_owned),
+        email_verified: Some(Timestamp::from_millis(1_700_000_000_007)),
+        image: Some("https://example.com/ada.png".to_owned()),
+    }
+}
+
+async fn create_user(adapter: &Arc<dyn Adapter>, email: &str) -> AdapterUser {
+    adapter
+        .create_user(new_user(Some(email)))
+        .await
+        .unwrap_or_else(|e| panic!("create_user({email}) failed: {e}"))
+}
+
+fn session(token: &str, user_id: &str, expires: Timestamp) -> AdapterSession {
+    AdapterSession {
+        session_token: token.to_owned(),
+        user_id: user_id.to_owned(),
+        expires,
+    }
+}
+
+fn token(identifier: &str, token_hash: &str, expires: Timestamp) -> VerificationToken {
+    VerificationToken {
+        identifier: identifier.to_owned(),
+        token_hash: token_hash.to_owned(),
+        expires,
+    }
+}
+
+/// An account with every optional field set, so a column that is not stored shows.
+fn full_account(user_id: &str, provider: &str, provider_account_id: &str) -> AdapterAccount {
+    AdapterAccount {
+        refresh_token: Some(format!("refresh-{provider}-{provider_account_id}")),
+        access_token: Some(format!("access-{provider}-{provider_account_id}")),
+        expires_at: Some(1_800_000_123),
+        token_type: Some("bearer".to_owned()),
+        scope: Some("openid email profile".to_owned()),
+        id_token: Some("eyJhbGciOiJSUzI1NiJ9.e30.sig".to_owned()),
+        session_state: Some("state-1".to_owned()),
+        ..AdapterAccount::new(user_id, ProviderType::Oidc, provider, provider_account_id)
+    }
+}
+
+async fn get_session(adapter: &Arc<dyn Adapter>, token: &str) -> Option<AdapterSession> {
+    adapter
+        .get_session_and_user(token)
+        .await
+        .expect("get_session_and_user")
+        .map(|(session, _)| session)
+}
+
+/// Users are stored with every field and found by id and by email; missing ones are `None`;
+/// users without an email do not collide with each other.
+pub async fn creates_and_reads_users_by_id_and_email(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    assert_eq!(ada.name.as_deref(), Some("Ada Lovelace"));
+    assert_eq!(ada.email.as_deref(), Some("ada@example.com"));
+    assert_eq!(
+        ada.email_verified,
+        Some(Timestamp::from_millis(1_700_000_000_007))
+    );
+    assert_eq!(ada.image.as_deref(), Some("https://example.com/ada.png"));
+
+    assert_eq!(adapter.get_user(&ada.id).await.unwrap(), Some(ada.clone()));
+    assert_eq!(
+        adapter.get_user_by_email("ada@example.com").await.unwrap(),
+        Some(ada.clone())
+    );
+    assert_eq!(adapter.get_user("no-such-id").await.unwrap(), None);
+    assert_eq!(
+        adapter
+            .get_user_by_email("nobody@example.com")
+            .await
+            .unwrap(),
+        None
+    );
+    // Emails are compared exactly: the caller normalises them.
+    assert_eq!(
+        adapter.get_user_by_email("ADA@example.com").await.unwrap(),
+        None
+    );
+
+    let first = adapter.create_user(NewUser::default()).await.unwrap();
+    let second = adapter.create_user(NewUser::default()).await.unwrap();
+    assert_ne!(first.id, second.id, "ids must be unique");
+    assert_ne!(first.id, ada.id, "ids must be unique");
+    let stored = adapter.get_user(&first.id).await.unwrap().unwrap();
+    assert_eq!(stored, first);
+    assert_eq!(stored.name, None);
+    assert_eq!(stored.email, None);
+    assert_eq!(stored.email_verified, None);
+}
+
+/// A second user with a taken email is [`AdapterError::DuplicateEmail`]; the first stays.
+pub async fn duplicate_email_is_a_typed_error(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let mut other = new_user(Some("ada@example.com"));
+    other.name = Some("Impostor".to_owned());
+    assert_eq!(
+        adapter.create_user(other).await,
+        Err(AdapterError::DuplicateEmail)
+    );
+    assert_eq!(
+        adapter.get_user_by_email("ada@example.com").await.unwrap(),
+        Some(ada)
+    );
+}
+
+/// `update_user` replaces every field, refuses an email another user has (leaving both users
+/// as they were) and reports a missing user.
+pub async fn update_user_replaces_fields_and_refuses_a_taken_email(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let grace = create_user(&adapter, "grace@example.com").await;
+
+    let renamed = AdapterUser {
+        id: ada.id.clone(),
+        name: Some("Countess of Lovelace".to_owned()),
+        email: Some("countess@example.com".to_owned()),
+        email_verified: Some(Timestamp::from_millis(1_750_000_000_999)),
+        image: None,
+    };
+    assert_eq!(
+        adapter.update_user(renamed.clone()).await,
+        Ok(renamed.clone())
+    );
+    assert_eq!(
+        adapter.get_user(&ada.id).await.unwrap(),
+        Some(renamed.clone())
+    );
+    assert_eq!(
+        adapter.get_user_by_email("ada@example.com").await.unwrap(),
+        None,
+        "the old email must be free"
+    );
+    assert_eq!(
+        adapter
+            .get_user_by_email("countess@example.com")
+            .await
+            .unwrap(),
+        Some(renamed.clone())
+    );
+
+    let stealing = AdapterUser {
+        email: Some("countess@example.com".to_owned()),
+        name: Some("changed".to_owned()),
+        ..grace.clone()
+    };
+    assert_eq!(
+        adapter.update_user(stealing).await,
+        Err(AdapterError::DuplicateEmail)
+    );
+    assert_eq!(
+        adapter.get_user(&grace.id).await.unwrap(),
+        Some(grace.clone())
+    );
+    assert_eq!(adapter.get_user(&ada.id).await.unwrap(), Some(renamed));
+
+    // Keeping one's own email is not a collision; clearing it is allowed.
+    let same_email = AdapterUser {
+        name: Some("Grace Hopper".to_owned()),
+        ..grace.clone()
+    };
+    assert_eq!(
+        adapter.update_user(same_email.clone()).await,
+        Ok(same_email)
+    );
+    let no_email = AdapterUser {
+        email: None,
+        ..grace.clone()
+    };
+    assert_eq!(adapter.update_user(no_email.clone()).await, Ok(no_email));
+    assert_eq!(
+        adapter
+            .get_user_by_email("grace@example.com")
+            .await
+            .unwrap(),
+        None
+    );
+
+    let missing = AdapterUser {
+        id: "no-such-id".to_owned(),
+        ..grace
+    };
+    assert_eq!(
+        adapter.update_user(missing).await,
+        Err(AdapterError::UserNotFound)
+    );
+    assert_eq!(adapter.get_user("no-such-id").await.unwrap(), None);
+}
+
+/// Linked accounts lead back to their user and are listed with every field, sorted by
+/// provider then provider account id.
+pub async fn links_accounts_and_finds_users_by_account(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let grace = create_user(&adapter, "grace@example.com").await;
+    let google = full_account(&ada.id, "google", "g-1");
+    let github = AdapterAccount::new(&ada.id, ProviderType::Oauth, "github", "42");
+    adapter.link_account(google.clone()).await.unwrap();
+    adapter.link_account(github.clone()).await.unwrap();
+
+    assert_eq!(
+        adapter.get_user_by_account("google", "g-1").await.unwrap(),
+        Some(ada.clone())
+    );
+    assert_eq!(
+        adapter.get_user_by_account("github", "42").await.unwrap(),
+        Some(ada.clone())
+    );
+    assert_eq!(
+        adapter.get_user_by_account("github", "g-1").await.unwrap(),
+        None,
+        "provider and provider account id go together"
+    );
+    assert_eq!(
+        adapter.get_user_by_account("google", "42").await.unwrap(),
+        None
+    );
+
+    assert_eq!(
+        adapter.list_accounts(&ada.id).await.unwrap(),
+        vec![github, google]
+    );
+    assert_eq!(adapter.list_accounts(&grace.id).await.unwrap(), vec![]);
+
+    for kind in [
+        ProviderType::Credentials,
+        ProviderType::Email,
+        ProviderType::Oauth,
+    ] {
+        let account = AdapterAccount::new(&grace.id, kind, kind.as_str(), "grace");
+        adapter.link_account(account.clone()).await.unwrap();
+        assert!(
+            adapter
+                .list_accounts(&grace.id)
+                .await
+                .unwrap()
+                .contains(&account),
+            "an account of type {kind:?} must round-trip"
+        );
+    }
+}
+
+/// Linking a provider account that is linked already is [`AdapterError::DuplicateAccount`],
+/// also for another user; the first link stays.
+pub async fn duplicate_account_link_is_a_typed_error(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let mallory = create_user(&adapter, "mallory@example.com").await;
+    adapter
+        .link_account(full_account(&ada.id, "github", "42"))
+        .await
+        .unwrap();
+
+    assert_eq!(
+        adapter
+            .link_account(full_account(&mallory.id, "github", "42"))
+            .await,
+        Err(AdapterError::DuplicateAccount)
+    );
+    assert_eq!(
+        adapter
+            .link_account(AdapterAccount::new(
+                &ada.id,
+                ProviderType::Oauth,
+                "github",
+                "42"
+            ))
+            .await,
+        Err(AdapterError::DuplicateAccount)
+    );
+    assert_eq!(
+        adapter.get_user_by_account("github", "42").await.unwrap(),
+        Some(ada.clone())
+    );
+    assert_eq!(adapter.list_accounts(&mallory.id).await.unwrap(), vec![]);
+    assert_eq!(
+        adapter.list_accounts(&ada.id).await.unwrap(),
+        vec![full_account(&ada.id, "github", "42")],
+        "the first link must not be overwritten"
+    );
+
+    // The same id at another provider is another account.
+    adapter
+        .link_account(full_account(&mallory.id, "gitlab", "42"))
+        .await
+        .unwrap();
+}
+
+/// Linking an account to a user that does not exist is [`AdapterError::UserNotFound`] and
+/// stores nothing.
+pub async fn link_account_for_a_missing_user_is_user_not_found(adapter: Arc<dyn Adapter>) {
+    assert_eq!(
+        adapter
+            .link_account(full_account("no-such-id", "github", "42"))
+            .await,
+        Err(AdapterError::UserNotFound)
+    );
+    assert_eq!(
+        adapter.get_user_by_account("github", "42").await.unwrap(),
+        None
+    );
+    assert_eq!(adapter.list_accounts("no-such-id").await.unwrap(), vec![]);
+}
+
+/// `unlink_account` removes exactly the named account and says whether there was one.
+pub async fn unlink_account_reports_whether_it_removed_one(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    adapter
+        .link_account(full_account(&ada.id, "github", "42"))
+        .await
+        .unwrap();
+    adapter
+        .link_account(full_account(&ada.id, "google", "42"))
+        .await
+        .unwrap();
+
+    assert_eq!(adapter.unlink_account("github", "43").await, Ok(false));
+    assert_eq!(adapter.unlink_account("github", "42").await, Ok(true));
+    assert_eq!(adapter.unlink_account("github", "42").await, Ok(false));
+    assert_eq!(
+        adapter.get_user_by_account("github", "42").await.unwrap(),
+        None
+    );
+    assert_eq!(
+        adapter.list_accounts(&ada.id).await.unwrap(),
+        vec![full_account(&ada.id, "google", "42")]
+    );
+    assert_eq!(
+        adapter.get_user(&ada.id).await.unwrap(),
+        Some(ada),
+        "unlinking keeps the user"
+    );
+}
+
+/// Sessions come back with their user and the exact expiry, to the millisecond, including
+/// far-future ones; an unknown token is `None`.
+pub async fn sessions_round_trip_with_millisecond_expiry(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let expiries = [
+        EXPIRES,
+        Timestamp::from_millis(1_700_000_000_001),
+        Timestamp::from_millis(1_700_000_000_999),
+        Timestamp::from_millis(1),
+        LAST_MILLI_OF_9999,
+    ];
+    for (i, expires) in expiries.into_iter().enumerate() {
+        let stored = session(&format!("hash-{i}"), &ada.id, expires);
+        adapter.create_session(stored.clone()).await.unwrap();
+        assert_eq!(
+            adapter.get_session_and_user(&stored.session_token).await,
+            Ok(Some((stored, ada.clone()))),
+            "expiry {} ms must round-trip",
+            expires.as_millis()
+        );
+    }
+    assert_eq!(adapter.get_session_and_user("hash-unknown").await, Ok(None));
+}
+
+/// A session for a user that does not exist is [`AdapterError::UserNotFound`].
+pub async fn create_session_for_a_missing_user_is_user_not_found(adapter: Arc<dyn Adapter>) {
+    assert_eq!(
+        adapter
+            .create_session(session("hash-1", "no-such-id", EXPIRES))
+            .await,
+        Err(AdapterError::UserNotFound)
+    );
+    assert_eq!(adapter.get_session_and_user("hash-1").await, Ok(None));
+}
+
+/// A session token that exists is [`AdapterError::DuplicateSession`]: the stored session keeps
+/// its user and expiry (no upsert of session ids).
+pub async fn duplicate_session_token_is_refused_not_overwritten(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let mallory = create_user(&adapter, "mallory@example.com").await;
+    let original = session("hash-1", &ada.id, EXPIRES);
+    adapter.create_session(original.clone()).await.unwrap();
+
+    assert_eq!(
+        adapter
+            .create_session(session("hash-1", &mallory.id, LAST_MILLI_OF_9999))
+            .await,
+        Err(AdapterError::DuplicateSession)
+    );
+    assert_eq!(
+        adapter
+            .create_session(session("hash-1", &ada.id, LAST_MILLI_OF_9999))
+            .await,
+        Err(AdapterError::DuplicateSession)
+    );
+    assert_eq!(
+        adapter.get_session_and_user("hash-1").await,
+        Ok(Some((original, ada)))
+    );
+}
+
+/// `update_session_expiry` sets the expiry and returns the session; a missing session is
+/// `None` and is not created.
+pub async fn update_session_expiry_and_missing_session(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    adapter
+        .create_session(session("hash-1", &ada.id, EXPIRES))
+        .await
+        .unwrap();
+    adapter
+        .create_session(session("hash-2", &ada.id, EXPIRES))
+        .await
+        .unwrap();
+
+    let later = Timestamp::from_millis(EXPIRES.as_millis() + 86_400_001);
+    assert_eq!(
+        adapter.update_session_expiry("hash-1", later).await,
+        Ok(Some(session("hash-1", &ada.id, later)))
+    );
+    assert_eq!(
+        get_session(&adapter, "hash-1").await,
+        Some(session("hash-1", &ada.id, later))
+    );
+    assert_eq!(
+        get_session(&adapter, "hash-2").await,
+        Some(session("hash-2", &ada.id, EXPIRES)),
+        "only the named session changes"
+    );
+
+    assert_eq!(
+        adapter.update_session_expiry("hash-3", later).await,
+        Ok(None)
+    );
+    assert_eq!(get_session(&adapter, "hash-3").await, None);
+}
+
+/// `delete_session` returns the session the first time and `None` after; others stay.
+pub async fn delete_session_returns_it_once(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    adapter
+        .create_session(session("hash-1", &ada.id, EXPIRES))
+        .await
+        .unwrap();
+    adapter
+        .create_session(session("hash-2", &ada.id, EXPIRES))
+        .await
+        .unwrap();
+
+    assert_eq!(
+        adapter.delete_session("hash-1").await,
+        Ok(Some(session("hash-1", &ada.id, EXPIRES)))
+    );
+    assert_eq!(adapter.delete_session("hash-1").await, Ok(None));
+    assert_eq!(get_session(&adapter, "hash-1").await, None);
+    assert_eq!(
+        get_session(&adapter, "hash-2").await,
+        Some(session("hash-2", &ada.id, EXPIRES))
+    );
+    assert_eq!(adapter.delete_session("hash-unknown").await, Ok(None));
+}
+
+/// `delete_user_sessions` deletes every session of one user, counts them, and leaves other
+/// users' sessions.
+pub async fn delete_user_sessions_signs_out_everywhere(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let grace = create_user(&adapter, "grace@example.com").await;
+    for token in ["ada-1", "ada-2", "ada-3"] {
+        adapter
+            .create_session(session(token, &ada.id, EXPIRES))
+            .await
+            .unwrap();
+    }
+    adapter
+        .create_session(session("grace-1", &grace.id, EXPIRES))
+        .await
+        .unwrap();
+
+    assert_eq!(adapter.delete_user_sessions(&ada.id).await, Ok(3));
+    for token in ["ada-1", "ada-2", "ada-3"] {
+        assert_eq!(get_session(&adapter, token).await, None);
+    }
+    assert_eq!(
+        get_session(&adapter, "grace-1").await,
+        Some(session("grace-1", &grace.id, EXPIRES))
+    );
+    assert_eq!(adapter.delete_user_sessions(&ada.id).await, Ok(0));
+    assert_eq!(
+        adapter.get_user(&ada.id).await.unwrap(),
+        Some(ada),
+        "signing out keeps the user"
+    );
+}
+
+/// `delete_expired(now)` deletes sessions and verification tokens that expired at or before
+/// `now`, counts them, and keeps the rest.
+pub async fn delete_expired_sweeps_sessions_and_tokens(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let now = EXPIRES;
+    let before = Timestamp::from_millis(now.as_millis() - 1);
+    let after = Timestamp::from_millis(now.as_millis() + 1);
+    for (name, expires) in [("before", before), ("at", now), ("after", after)] {
+        adapter
+            .create_session(session(&format!("session-{name}"), &ada.id, expires))
+            .await
+            .unwrap();
+        adapter
+            .create_verification_token(token("ada@example.com", &format!("token-{name}"), expires))
+            .await
+            .unwrap();
+    }
+
+    assert_eq!(adapter.delete_expired(now).await, Ok(4));
+    assert_eq!(get_session(&adapter, "session-before").await, None);
+    assert_eq!(get_session(&adapter, "session-at").await, None);
+    assert_eq!(
+        get_session(&adapter, "session-after").await,
+        Some(session("session-after", &ada.id, after))
+    );
+    assert_eq!(
+        adapter
+            .use_verification_token("ada@example.com", "token-before")
+            .await,
+        Ok(None)
+    );
+    assert_eq!(
+        adapter
+            .use_verification_token("ada@example.com", "token-at")
+            .await,
+        Ok(None)
+    );
+    assert_eq!(adapter.delete_expired(now).await, Ok(0));
+    assert_eq!(
+        adapter
+            .use_verification_token("ada@example.com", "token-after")
+            .await,
+        Ok(Some(token("ada@example.com", "token-after", after)))
+    );
+}
+
+/// A verification token is found only by its identifier and hash together (rule 3): the
+/// right hash under another identifier, or another hash under the right identifier, is
+/// `None` and does not consume it.
+pub async fn verification_token_needs_identifier_and_hash_together(adapter: Arc<dyn Adapter>) {
+    adapter
+        .create_verification_token(token("ada@example.com", "hash-a", EXPIRES))
+        .await
+        .unwrap();
+    adapter
+        .create_verification_token(token("mallory@example.com", "hash-m", EXPIRES))
+        .await
+        .unwrap();
+
+    assert_eq!(
+        adapter
+            .use_verification_token("mallory@example.com", "hash-a")
+            .await,
+        Ok(None)
+    );
+    assert_eq!(
+        adapter
+            .use_verification_token("ada@example.com", "hash-m")
+            .await,
+        Ok(None)
+    );
+    assert_eq!(
+        adapter
+            .use_verification_token("ada@example.com", "HASH-A")
+            .await,
+        Ok(None),
+        "hashes are compared exactly"
+    );
+    assert_eq!(
+        adapter
+            .use_verification_token("ada@example.com", "hash-a")
+            .await,
+        Ok(Some(token("ada@example.com", "hash-a", EXPIRES)))
+    );
+    assert_eq!(
+        adapter
+            .use_verification_token("mallory@example.com", "hash-m")
+            .await,
+        Ok(Some(token("mallory@example.com", "hash-m", EXPIRES)))
+    );
+}
+
+/// A verification token is returned once; expired tokens are returned too (the engine checks
+/// expiry).
+pub async fn verification_token_is_single_use(adapter: Arc<dyn Adapter>) {
+    let stored = token("ada@example.com", "hash-1", EXPIRES);
+    adapter
+        .create_verification_token(stored.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        adapter
+            .use_verification_token("ada@example.com", "hash-1")
+            .await,
+        Ok(Some(stored))
+    );
+    assert_eq!(
+        adapter
+            .use_verification_token("ada@example.com", "hash-1")
+            .await,
+        Ok(None)
+    );
+
+    let expired = token("ada@example.com", "hash-2", Timestamp::from_millis(1_000));
+    adapter
+        .create_verification_token(expired.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        adapter
+            .use_verification_token("ada@example.com", "hash-2")
+            .await,
+        Ok(Some(expired))
+    );
+}
+
+/// Of 20 tasks racing to use one verification token, exactly one gets it (rule 3). Repeated
+/// for several tokens, each race started together behind a barrier.
+pub async fn verification_token_single_use_under_20_concurrent_attempts(adapter: Arc<dyn Adapter>) {
+    const RACERS: usize = 20;
+    for round in 0..5 {
+        let hash = format!("hash-{round}");
+        adapter
+            .create_verification_token(token("ada@example.com", &hash, EXPIRES))
+            .await
+            .unwrap();
+        let barrier = Arc::new(tokio::sync::Barrier::new(RACERS));
+        let tasks: Vec<_> = (0..RACERS)
+            .map(|_| {
+                let adapter = Arc::clone(&adapter);
+                let barrier = Arc::clone(&barrier);
+                let hash = hash.clone();
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    adapter
+                        .use_verification_token("ada@example.com", &hash)
+                        .await
+                })
+            })
+            .collect();
+        let mut winners = 0;
+        for task in tasks {
+            match task.await.expect("task panicked") {
+                Ok(Some(used)) => {
+                    assert_eq!(used, token("ada@example.com", &hash, EXPIRES));
+                    winners += 1;
+                }
+                Ok(None) => {}
+                Err(e) => panic!("use_verification_token failed under contention: {e}"),
+            }
+        }
+        assert_eq!(
+            winners, 1,
+            "round {round}: exactly one of {RACERS} concurrent uses must get the token"
+        );
+    }
+}
+
+/// Deleting a user deletes their accounts, sessions, password hash and valid-after stamp
+/// (rule 4), leaves other users' data, frees the provider account for a new link, and is not
+/// an error when repeated.
+pub async fn delete_user_cascades_accounts_sessions_password(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let grace = create_user(&adapter, "grace@example.com").await;
+    adapter
+        .link_account(full_account(&ada.id, "github", "ada"))
+        .await
+        .unwrap();
+    adapter
+        .link_account(full_account(&ada.id, "google", "ada"))
+        .await
+        .unwrap();
+    adapter
+        .link_account(full_account(&grace.id, "github", "grace"))
+        .await
+        .unwrap();
+    adapter
+        .create_session(session("ada-1", &ada.id, EXPIRES))
+        .await
+        .unwrap();
+    adapter
+        .create_session(session("ada-2", &ada.id, EXPIRES))
+        .await
+        .unwrap();
+    adapter
+        .create_session(session("grace-1", &grace.id, EXPIRES))
+        .await
+        .unwrap();
+    for user in [&ada, &grace] {
+        adapter
+            .set_password_hash(
+                &user.id,
+                Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"),
+            )
+            .await
+            .unwrap();
+        adapter
+            .set_sessions_valid_after(&user.id, EXPIRES)
+            .await
+            .unwrap();
+    }
+
+    adapter.delete_user(&ada.id).await.unwrap();
+
+    assert_eq!(adapter.get_user(&ada.id).await.unwrap(), None);
+    assert_eq!(
+        adapter.get_user_by_email("ada@example.com").await.unwrap(),
+        None
+    );
+    assert_eq!(
+        adapter.get_user_by_account("github", "ada").await.unwrap(),
+        None
+    );
+    assert_eq!(adapter.list_accounts(&ada.id).await.unwrap(), vec![]);
+    assert_eq!(get_session(&adapter, "ada-1").await, None);
+    assert_eq!(get_session(&adapter, "ada-2").await, None);
+    assert_eq!(adapter.delete_session("ada-1").await, Ok(None));
+    assert_eq!(adapter.get_password_hash(&ada.id).await, Ok(None));
+    assert_eq!(adapter.get_sessions_valid_after(&ada.id).await, Ok(None));
+
+    assert_eq!(
+        adapter.get_user(&grace.id).await.unwrap(),
+        Some(grace.clone())
+    );
+    assert_eq!(
+        adapter.list_accounts(&grace.id).await.unwrap(),
+        vec![full_account(&grace.id, "github", "grace")]
+    );
+    assert_eq!(
+        get_session(&adapter, "grace-1").await,
+        Some(session("grace-1", &grace.id, EXPIRES))
+    );
+    assert!(
+        adapter
+            .get_password_hash(&grace.id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        adapter.get_sessions_valid_after(&grace.id).await,
+        Ok(Some(EXPIRES))
+    );
+
+    assert_eq!(adapter.delete_user(&ada.id).await, Ok(()));
+    assert_eq!(adapter.delete_user("no-such-id").await, Ok(()));
+
+    // The email and the provider account are free again.
+    let again = create_user(&adapter, "ada@example.com").await;
+    adapter
+        .link_account(full_account(&again.id, "github", "ada"))
+        .await
+        .unwrap();
+    assert_eq!(adapter.get_password_hash(&again.id).await, Ok(None));
+}
+
+/// A password hash is set, replaced, read and cleared; a missing user has none and cannot be
+/// given one.
+pub async fn password_hash_set_get_clear_and_missing_user(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let grace = create_user(&adapter, "grace@example.com").await;
+    let first = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdDE$aGFzaDE";
+    let second = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdDI$aGFzaDI";
+
+    assert_eq!(adapter.get_password_hash(&ada.id).await, Ok(None));
+    adapter
+        .set_password_hash(&ada.id, Some(first))
+        .await
+        .unwrap();
+    assert_eq!(
+        adapter.get_password_hash(&ada.id).await,
+        Ok(Some(first.to_owned()))
+    );
+    assert_eq!(
+        adapter.get_password_hash(&grace.id).await,
+        Ok(None),
+        "only the named user gets the password"
+    );
+    adapter
+        .set_password_hash(&ada.id, Some(second))
+        .await
+        .unwrap();
+    assert_eq!(
+        adapter.get_password_hash(&ada.id).await,
+        Ok(Some(second.to_owned()))
+    );
+    adapter.set_password_hash(&ada.id, None).await.unwrap();
+    assert_eq!(adapter.get_password_hash(&ada.id).await, Ok(None));
+
+    assert_eq!(
+        adapter.set_password_hash("no-such-id", Some(first)).await,
+        Err(AdapterError::UserNotFound)
+    );
+    assert_eq!(
+        adapter.set_password_hash("no-such-id", None).await,
+        Err(AdapterError::UserNotFound)
+    );
+    assert_eq!(adapter.get_password_hash("no-such-id").await, Ok(None));
+    assert_eq!(
+        adapter.get_user(&ada.id).await.unwrap(),
+        Some(ada),
+        "the password is not part of the user's fields"
+    );
+}
+
+/// The "sessions valid after" stamp round-trips to the millisecond, is replaced by a later
+/// one, and needs an existing user.
+pub async fn sessions_valid_after_stamp_round_trips(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let grace = create_user(&adapter, "grace@example.com").await;
+
+    assert_eq!(adapter.get_sessions_valid_after(&ada.id).await, Ok(None));
+    adapter
+        .set_sessions_valid_after(&ada.id, EXPIRES)
+        .await
+        .unwrap();
+    assert_eq!(
+        adapter.get_sessions_valid_after(&ada.id).await,
+        Ok(Some(EXPIRES))
+    );
+    assert_eq!(adapter.get_sessions_valid_after(&grace.id).await, Ok(None));
+
+    let later = Timestamp::from_millis(EXPIRES.as_millis() + 1);
+    adapter
+        .set_sessions_valid_after(&ada.id, later)
+        .await
+        .unwrap();
+    assert_eq!(
+        adapter.get_sessions_valid_after(&ada.id).await,
+        Ok(Some(later))
+    );
+
+    assert_eq!(
+        adapter.set_sessions_valid_after("no-such-id", later).await,
+        Err(AdapterError::UserNotFound)
+    );
+    assert_eq!(
+        adapter.get_sessions_valid_after("no-such-id").await,
+        Ok(None)
+    );
+}
