@@ -262,7 +262,7 @@ pub trait Adapter: Send + Sync + 'static {
         provider_account_id: &str,
     ) -> Result<bool, AdapterError>;
 
-    /// The accounts linked to a user.
+    /// The accounts linked to a user, ordered by provider, then provider account id.
     async fn list_accounts(&self, user_id: &str) -> Result<Vec<AdapterAccount>, AdapterError>;
 
     /// Stores a new session. [`AdapterError::DuplicateSession`] when the token exists,
@@ -296,7 +296,7 @@ pub trait Adapter: Send + Sync + 'static {
     /// many rows went.
     async fn delete_expired(&self, now: Timestamp) -> Result<u64, AdapterError>;
 
-    /// Stores a verification token.
+    /// Stores a verification token; one with the same identifier and hash replaces it.
     async fn create_verification_token(&self, token: VerificationToken)
     -> Result<(), AdapterError>;
 
