@@ -119,8 +119,7 @@ fn provider_type_from_str(stored: &str) -> Result<ProviderType, AdapterError> {
 
 /// The statements, shared by both back ends.
 pub(crate) mod sql {
-    pub(crate) const CREATE_USER: &str =
-        "INSERT INTO users (id, name, email, email_verified, image) VALUES ($1, $2, $3, $4, $5)";
+    pub(crate) const CREATE_USER: &str = "INSERT INTO users (id, name, email, email_verified, image, password_hash) VALUES ($1, $2, $3, $4, $5, $6)";
     pub(crate) const GET_USER: &str =
         "SELECT id, name, email, email_verified, image FROM users WHERE id = $1";
     pub(crate) const GET_USER_BY_EMAIL: &str =
@@ -196,6 +195,7 @@ macro_rules! impl_adapter {
                         .bind(&user.email)
                         .bind(user.email_verified.map(DbTime))
                         .bind(&user.image)
+                        .bind(&user.password_hash)
                         .execute(&self.pool)
                         .await
                         .map_err(|e| constraint_error(e, AdapterError::DuplicateEmail))?;

@@ -56,6 +56,7 @@ macro_rules! adapter_conformance_tests {
             verification_token_single_use_under_20_concurrent_attempts,
             delete_user_cascades_accounts_sessions_password,
             password_hash_set_get_clear_and_missing_user,
+            create_user_stores_a_password_hash_in_the_same_step,
             sessions_valid_after_stamp_round_trips,
         );
     };
@@ -83,6 +84,7 @@ fn new_user(email: Option<&str>) -> NewUser {
         email: email.map(str::to_owned),
         email_verified: Some(Timestamp::from_millis(1_700_000_000_007)),
         image: Some("https://example.com/ada.png".to_owned()),
+        password_hash: None,
     }
 }
 
@@ -916,4 +918,27 @@ pub async fn sessions_valid_after_stamp_round_trips(adapter: Arc<dyn Adapter>) {
         adapter.get_sessions_valid_after("no-such-id").await,
         Ok(None)
     );
+}
+
+/// A password hash given with the new user is stored with it (one statement: an account never
+/// exists without its password), and a user created without one has none.
+pub async fn create_user_stores_a_password_hash_in_the_same_step(adapter: Arc<dyn Adapter>) {
+    let with = adapter
+        .create_user(NewUser {
+            email: Some("ada@example.com".into()),
+            password_hash: Some("$argon2id$v=19$m=256,t=1,p=1$c2FsdA$aGFzaA".into()),
+            ..NewUser::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        adapter
+            .get_password_hash(&with.id)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("$argon2id$v=19$m=256,t=1,p=1$c2FsdA$aGFzaA")
+    );
+    let without = adapter.create_user(NewUser::default()).await.unwrap();
+    assert_eq!(adapter.get_password_hash(&without.id).await.unwrap(), None);
 }

@@ -117,19 +117,11 @@ async fn sign_up(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
     let user = NewUser {
         name,
         email: Some(email),
+        password_hash: Some(hash),
         ..NewUser::default()
     };
     match features.adapter.create_user(user).await {
-        Ok(user) => {
-            if let Err(error) = features
-                .adapter
-                .set_password_hash(&user.id, Some(&hash))
-                .await
-            {
-                return ctx.fail(error.into());
-            }
-            tracing::info!(user = %user.id, "account created");
-        }
+        Ok(user) => tracing::info!(user = %user.id, "account created"),
         Err(AdapterError::DuplicateEmail) => {
             tracing::info!("sign-up for an address that has an account")
         }

@@ -82,6 +82,9 @@ impl Adapter for MemoryAdapter {
             email_verified: user.email_verified,
             image: user.image,
         };
+        if let Some(hash) = user.password_hash {
+            state.passwords.insert(stored.id.clone(), hash);
+        }
         state.users.insert(stored.id.clone(), stored.clone());
         Ok(stored)
     }

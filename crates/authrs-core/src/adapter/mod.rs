@@ -71,7 +71,7 @@ pub struct AdapterUser {
 }
 
 /// A user to create: everything but the id.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct NewUser {
     /// Display name.
     pub name: Option<String>,
@@ -81,6 +81,24 @@ pub struct NewUser {
     pub email_verified: Option<Timestamp>,
     /// Avatar URL.
     pub image: Option<String>,
+    /// Password hash (PHC string) for an email-and-password account, stored in the same
+    /// statement as the user so an account never exists without its password.
+    pub password_hash: Option<String>,
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("name", &self.name)
+            .field("email", &self.email)
+            .field("email_verified", &self.email_verified)
+            .field("image", &self.image)
+            .field(
+                "password_hash",
+                &self.password_hash.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
 }
 
 /// A provider account linked to a user, with the provider's tokens (NextAuth v4's account).
