@@ -1,20 +1,33 @@
 #!/usr/bin/env bash
-# Load benchmark: `authrs serve` (release build, embedded default) against the practical ceiling
+# Load benchmark: `authrs serve` (release build) against the practical ceiling
 # (crates/authrs-bench: a bare axum handler doing one AES-256-GCM decrypt and encrypt of a
-# similar cookie). Loopback only, bounded in time. Writes BENCHMARKS.md.
+# similar cookie), then `/session` with a database session on SQLite (the embedded default)
+# and on PostgreSQL (a throwaway local server, scripts/lib/postgres.sh). Loopback only, bounded
+# in time. Writes BENCHMARKS.md.
 #
-#   bench/run.sh                 # 10 s per scenario, 32 connections
-#   DURATION=30s CONNECTIONS=64 bench/run.sh
+#   bench/run.sh                 # 10 s per scenario, 32 connections, 3 rounds
+#   DURATION=30s CONNECTIONS=64 ROUNDS=5 bench/run.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
+ROUNDS=${ROUNDS:-3}
 OUT=${OUT:-$root/BENCHMARKS.md}
+# shellcheck source=../scripts/lib/postgres.sh
+source "$root/scripts/lib/postgres.sh"
 
-if ! command -v wrk >/dev/null 2>&1; then
-  sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  "${sudo[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq wrk
-fi
+apt_updated=0
+apt_install() {
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  if [ "$apt_updated" -eq 0 ]; then
+    "${sudo[@]}" apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "$@"
+}
+command -v wrk >/dev/null 2>&1 || apt_install wrk
+pg_bin=$(pg_bindir) || { apt_install postgresql && pg_bin=$(pg_bindir); }
 
 (cd "$root" && cargo build --release --locked -p authrs-server -p authrs-bench)
 authrs="$root/target/release/authrs"
@@ -22,7 +35,11 @@ ceiling="$root/target/release/authrs-bench-ceiling"
 
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  postgres_stop
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 # Waits for "listening on http://ADDR" in a log file and prints the base URL.
@@ -36,64 +53,119 @@ wait_for_url() {
   echo "server did not start; log:" >&2; cat "$log" >&2; exit 1
 }
 
+# start_authrs NAME [VAR=VALUE...]: `authrs serve` in $work/NAME with that environment; sets
+# started_pid and started_url.
+start_authrs() {
+  local name=$1
+  shift
+  mkdir -p "$work/$name"
+  (cd "$work/$name" && exec env RUST_LOG=info "$@" "$authrs" serve --bind 127.0.0.1:0 >"$work/$name.log" 2>&1) &
+  started_pid=$!
+  pids+=("$started_pid")
+  started_url=$(wait_for_url "$work/$name.log")
+}
+
+# sign_in BASE EMAIL PASSWORD JAR: the README's curl flow through `email-password`; prints the
+# session cookie as NAME=VALUE.
+sign_in() {
+  local base=$1 email=$2 password=$3 jar=$4 csrf cookie
+  csrf=$(curl -sf -c "$jar" -b "$jar" "$base/api/auth/csrf" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrfToken"])')
+  curl -sf -c "$jar" -b "$jar" -o /dev/null \
+    --data-urlencode "email=$email" --data-urlencode "password=$password" \
+    --data-urlencode "csrfToken=$csrf" --data "json=true" "$base/api/auth/callback/email-password"
+  cookie=$(awk '$6 == "next-auth.session-token" {print $6 "=" $7}' "$jar")
+  [ -n "$cookie" ] || { echo "sign-in to $base failed" >&2; exit 1; }
+  curl -sf -b "$cookie" "$base/api/auth/session" | grep -q "\"$email\"" || { echo "no session on $base" >&2; exit 1; }
+  echo "$cookie"
+}
+
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+no_ticks() { echo 0; }
 hz=$(getconf CLK_TCK)
 
-# run NAME PID URL [COOKIE]: one wrk run; appends a table row to $work/rows.
+# wrk's latencies (850.00us, 1.23ms, 1.02s) in microseconds.
+to_us() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000; else if (v ~ /s$/) print n * 1e6; else print n }'; }
+
+# run NAME PID URL [COOKIE [KEY [TICKS_FN]]]: one wrk run; appends a table row to $work/rows and,
+# with a KEY, "KEY rps p50_us p99_us cpu_us other_cpu_us" to $work/metrics. TICKS_FN prints the
+# CPU ticks of other processes serving the requests (the database server), counted apart.
 run() {
-  local name=$1 pid=$2 url=$3 cookie=${4:-}
+  local name=$1 pid=$2 url=$3 cookie=${4:-} key=${5:-} ticks_fn=${6:-no_ticks}
   local args=(-t1 "-c$CONNECTIONS" "-d$DURATION" --latency)
   [ -n "$cookie" ] && args+=(-H "Cookie: $cookie")
   wrk "${args[@]}" "$url" >/dev/null 2>&1 # warm-up pass is the same length; discard it
-  local before after out
+  local before after other_before other_after out
   before=$(cpu_ticks "$pid")
+  other_before=$("$ticks_fn")
   out=$(wrk "${args[@]}" "$url")
   after=$(cpu_ticks "$pid")
+  other_after=$("$ticks_fn")
   local rps p50 p99 requests errors
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
   errors=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
-  local cpu_us
+  local cpu_us other_us
   cpu_us=$(awk -v t="$((after - before))" -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
+  other_us=$(awk -v t="$((other_after - other_before))" -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
   printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$rps" "$p50" "$p99" "$cpu_us" "${errors:-0}" >>"$work/rows"
   echo "$rps" >"$work/rps-$(tr ' /' '__' <<<"$name")"
+  [ -z "$key" ] || echo "$key $rps $(to_us "$p50") $(to_us "$p99") $cpu_us $other_us" >>"$work/metrics"
   echo "$name: $rps req/s, p50 $p50, p99 $p99, $cpu_us µs CPU/request" >&2
 }
 
-# --- authrs serve on its embedded default
-mkdir -p "$work/authrs"
-(cd "$work/authrs" && RUST_LOG=info exec "$authrs" serve --bind 127.0.0.1:0 >"$work/authrs.log" 2>&1) &
-pids+=($!)
-base=$(wait_for_url "$work/authrs.log")
-authrs_pid=$(pgrep -n -f "$authrs serve --bind 127.0.0.1:0")
-password=$(cat "$work/authrs/authrs-data/demo-password")
+# --- authrs serve with JWT sessions (AUTHRS_SESSION_STRATEGY=jwt), the demo account signed in
+start_authrs jwt AUTHRS_SESSION_STRATEGY=jwt
+jwt_pid=$started_pid
+jwt_base=$started_url
+jwt_cookie=$(sign_in "$jwt_base" demo@example.com "$(cat "$work/jwt/authrs-data/demo-password")" "$work/jwt.jar")
+csrf_cookie=$(awk '$6 == "next-auth.csrf-token" {print $6 "=" $7}' "$work/jwt.jar")
 
-jar="$work/jar"
-csrf=$(curl -sf -c "$jar" -b "$jar" "$base/api/auth/csrf" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrfToken"])')
-curl -sf -c "$jar" -b "$jar" -o /dev/null \
-  --data-urlencode "csrfToken=$csrf" --data-urlencode "username=demo" --data-urlencode "password=$password" \
-  --data "json=true" "$base/api/auth/callback/credentials"
-session_cookie=$(awk '$6 == "next-auth.session-token" {print $6 "=" $7}' "$jar")
-csrf_cookie=$(awk '$6 == "next-auth.csrf-token" {print $6 "=" $7}' "$jar")
-[ -n "$session_cookie" ] || { echo "sign-in failed" >&2; exit 1; }
-curl -sf -b "$session_cookie" "$base/api/auth/session" | grep -q '"user"' || { echo "no session" >&2; exit 1; }
-busy_rss=$(rss_kib "$authrs_pid")
+# --- authrs serve on its embedded default: SQLite in authrs-data/, database sessions
+start_authrs sqlite
+sqlite_pid=$started_pid
+sqlite_base=$started_url
+grep -q '(SQLite), database sessions' "$work/sqlite.log" || { echo "not the SQLite default:" >&2; cat "$work/sqlite.log" >&2; exit 1; }
+sqlite_cookie=$(sign_in "$sqlite_base" demo@example.com "$(cat "$work/sqlite/authrs-data/demo-password")" "$work/sqlite.jar")
+busy_rss=$(rss_kib "$sqlite_pid")
 # Idle: at rest after start-up and one sign-in. The allocator (jemalloc) returns freed memory,
 # such as argon2's 19 MiB working area, after a second without use (.cargo/config.toml).
 sleep 3
-idle_rss=$(rss_kib "$authrs_pid")
+idle_rss=$(rss_kib "$sqlite_pid")
+
+# --- authrs serve on PostgreSQL (throwaway server on loopback), database sessions
+postgres_start "$pg_bin" authrs-bench-pg
+pg_version=$("$pg_bin/postgres" --version | awk '{print $3}')
+postmaster_pid=$(head -n1 "$PG_DIR/data/postmaster.pid")
+# The PostgreSQL server's CPU: the postmaster and its children (one backend per pooled
+# connection, which live through the run).
+pg_ticks() {
+  local total=0 p
+  for p in "$postmaster_pid" $(pgrep -P "$postmaster_pid"); do
+    total=$((total + $(cpu_ticks "$p" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+pg_password=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+mkdir -p "$work/pg"
+printf '%s\n' "$pg_password" |
+  (cd "$work/pg" && AUTHRS_DATABASE_URL=$PG_URL "$authrs" user add demo@example.com --name Demo >/dev/null)
+start_authrs pg "AUTHRS_DATABASE_URL=$PG_URL"
+pg_pid=$started_pid
+pg_base=$started_url
+pg_cookie=$(sign_in "$pg_base" demo@example.com "$pg_password" "$work/pg.jar")
 
 : >"$work/rows"
-run "authrs /session (no cookie)" "$authrs_pid" "$base/api/auth/session"
-run "authrs /csrf" "$authrs_pid" "$base/api/auth/csrf" "$csrf_cookie"
-run "authrs /providers" "$authrs_pid" "$base/api/auth/providers"
+: >"$work/metrics"
+run "authrs /session (no cookie)" "$jwt_pid" "$jwt_base/api/auth/session"
+run "authrs /csrf" "$jwt_pid" "$jwt_base/api/auth/csrf" "$csrf_cookie"
+run "authrs /providers" "$jwt_pid" "$jwt_base/api/auth/providers"
 
 # --- the ceiling, measured in alternation with /session: this machine's speed drifts by several
-# per cent from minute to minute, so the ratio is taken per round and the median reported.
+# per cent from minute to minute, so ratios are taken per round and the median reported.
 "$ceiling" 127.0.0.1:0 >"$work/ceiling.log" 2>&1 &
 pids+=($!)
 ceiling_pid=$!
@@ -101,19 +173,49 @@ ceiling_url=$(wait_for_url "$work/ceiling.log")
 ceiling_cookie=$(sed -n 's/^cookie: //p' "$work/ceiling.log")
 curl -sf -b "$ceiling_cookie" "$ceiling_url/api/auth/session" | grep -q '"sub"' || { echo "ceiling broken" >&2; exit 1; }
 
-ROUNDS=${ROUNDS:-3}
 : >"$work/ratios"
 for round in $(seq 1 "$ROUNDS"); do
-  run "authrs /session (JWT cookie), round $round" "$authrs_pid" "$base/api/auth/session" "$session_cookie"
+  run "authrs /session (JWT cookie), round $round" "$jwt_pid" "$jwt_base/api/auth/session" "$jwt_cookie" jwt
   run "ceiling: axum + AES-256-GCM decrypt/encrypt, round $round" "$ceiling_pid" "$ceiling_url/api/auth/session" "$ceiling_cookie"
+  run "authrs /session (database session, SQLite), round $round" "$sqlite_pid" "$sqlite_base/api/auth/session" "$sqlite_cookie" sqlite
+  run "authrs /session (database session, PostgreSQL), round $round" "$pg_pid" "$pg_base/api/auth/session" "$pg_cookie" postgres pg_ticks
   session_rps=$(cat "$work/rps-authrs__session_(JWT_cookie),_round_$round")
   ceiling_rps=$(cat "$work/rps-ceiling:_axum_+_AES-256-GCM_decrypt_encrypt,_round_$round")
   awk -v a="$session_rps" -v b="$ceiling_rps" 'BEGIN {printf "%.2f\n", a / b}' >>"$work/ratios"
 done
-loaded_rss=$(hwm_kib "$authrs_pid")
+loaded_rss=$(hwm_kib "$sqlite_pid")
 ratio=$(sort -n "$work/ratios" | awk '{r[NR] = $1} END {print r[int((NR + 1) / 2)]}')
 ratios=$(paste -sd' ' "$work/ratios")
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
+
+# median KEY FIELD: the median over the rounds of one metrics column (2 rps, 3 p50, 4 p99,
+# 5 CPU, 6 database server CPU).
+median() {
+  awk -v k="$1" -v f="$2" '$1 == k {print $f}' "$work/metrics" | sort -g |
+    awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+}
+latency() { awk -v us="$1" 'BEGIN { if (us >= 1000) printf "%.2fms", us / 1000; else printf "%.0fus", us }'; }
+times() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "–" }'; }
+for key in jwt sqlite postgres; do
+  for field in 2 3 4 5 6; do
+    printf -v "m_${key}_$field" '%s' "$(median "$key" "$field")"
+  done
+done
+# db_row LABEL KEY: one row of the database-session table, each value with its ratio to JWT.
+db_row() {
+  local label=$1 key=$2 rps p50 p99 cpu other
+  rps=m_${key}_2 p50=m_${key}_3 p99=m_${key}_4 cpu=m_${key}_5 other=m_${key}_6
+  local database_cpu=–
+  [ "$key" != postgres ] || database_cpu=${!other}
+  printf '| %s | %.0f (%s) | %s (%s) | %s (%s) | %s (%s) | %s |\n' "$label" \
+    "${!rps}" "$(times "${!rps}" "$m_jwt_2")" \
+    "$(latency "${!p50}")" "$(times "${!p50}" "$m_jwt_3")" \
+    "$(latency "${!p99}")" "$(times "${!p99}" "$m_jwt_4")" \
+    "${!cpu}" "$(times "${!cpu}" "$m_jwt_5")" \
+    "$database_cpu"
+}
+sqlite_ratio=$(times "$m_sqlite_2" "$m_jwt_2")
+postgres_ratio=$(times "$m_postgres_2" "$m_jwt_2")
 
 {
   echo "# Benchmarks"
@@ -123,7 +225,13 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
   echo "the server and wrk share the machine. CPU per request is the server process's user+system"
   echo "time over the run divided by the requests served."
   echo
-  echo "Rerun: \`bench/run.sh\` (or \`DURATION=30s CONNECTIONS=64 bench/run.sh\`)."
+  echo "Rerun: \`bench/run.sh\` (or \`DURATION=30s CONNECTIONS=64 ROUNDS=5 bench/run.sh\`)."
+  echo
+  echo "Three \`authrs serve\` instances, each signed in as the demo account through"
+  echo "\`/callback/email-password\`: JWT sessions (\`AUTHRS_SESSION_STRATEGY=jwt\`), the embedded"
+  echo "default (database sessions on SQLite in \`authrs-data/\`), and database sessions on"
+  echo "PostgreSQL $pg_version (a throwaway server on loopback, fsync off, \`scripts/lib/postgres.sh\`)."
+  echo "The first three scenarios run on the JWT instance."
   echo
   echo "| scenario | req/s | p50 | p99 | server CPU µs/request | non-2xx |"
   echo "|---|---|---|---|---|---|"
@@ -131,7 +239,23 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
   echo
   echo "**\`/session\` with a JWT at $ratio× the ceiling** (median of $ROUNDS alternating rounds: $ratios; target ≥ 0.8×)."
   echo
-  echo "| memory (authrs serve) | KiB |"
+  echo "## Database sessions"
+  echo
+  echo "\`/session\` with a database session cookie: one read of the session and its user per"
+  echo "request (the expiry is written at most once per \`session.update_age\`, a day). Medians"
+  echo "of the $ROUNDS rounds above, in brackets each one's ratio to the JWT \`/session\` median."
+  echo "authrs CPU is the authrs process's; PostgreSQL's own (postmaster and backends) is apart."
+  echo
+  echo "| \`/session\` | req/s | p50 | p99 | authrs CPU µs/request | PostgreSQL CPU µs/request |"
+  echo "|---|---|---|---|---|---|"
+  printf '| JWT (reference) | %.0f | %s | %s | %s | – |\n' "$m_jwt_2" "$(latency "$m_jwt_3")" "$(latency "$m_jwt_4")" "$m_jwt_5"
+  db_row "database session, SQLite" sqlite
+  db_row "database session, PostgreSQL" postgres
+  echo
+  echo "**Database sessions on SQLite at $sqlite_ratio the JWT path's req/s** (target ≥ 0.4×);"
+  echo "on PostgreSQL at $postgres_ratio."
+  echo
+  echo "| memory (authrs serve, embedded default: SQLite, database sessions) | KiB |"
   echo "|---|---|"
   echo "| RSS right after start-up and one sign-in (argon2's 19 MiB still held) | $busy_rss |"
   echo "| idle RSS: 3 s later, at rest | $idle_rss |"

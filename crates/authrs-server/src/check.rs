@@ -1,12 +1,15 @@
 //! `authrs check`: every problem `serve` would refuse to start with, found without binding,
-//! generating or writing anything.
+//! connecting, generating or writing anything. The database URL's syntax is checked; the
+//! database itself is not contacted.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use authrs_core::adapter::MemoryAdapter;
 use authrs_core::secret::Secret;
 
 use crate::config::{self, Env, LoadOptions, Problem, Source};
+use crate::database::DatabaseKind;
 use crate::users::{UserDirectory, Users};
 
 /// The outcome of a check.
@@ -16,13 +19,13 @@ pub struct CheckReport {
     pub config_file: Option<PathBuf>,
     /// Everything wrong, each naming the value and where it came from.
     pub problems: Vec<Problem>,
-    /// What `serve` would do that is worth knowing (generated files, development secret).
-    /// Only given when there are no problems.
+    /// What `serve` would do that is worth knowing (generated files, development secret, the
+    /// database). Only given when there are no problems.
     pub notes: Vec<String>,
 }
 
 impl CheckReport {
-    /// Whether `serve` would start.
+    /// Whether `serve` would start (as far as can be told without reaching the database).
     pub fn is_ok(&self) -> bool {
         self.problems.is_empty()
     }
@@ -64,29 +67,44 @@ pub fn check(options: &LoadOptions, env: &Env) -> CheckReport {
         }
     }
 
-    let users_path = settings.users_path();
-    let users = if settings.users_file.is_none() && !users_path.exists() {
+    let url = settings.database_url();
+    if settings.uses_default_database() {
         notes.push(format!(
-            "no users file is configured: {} will be created with a demo user",
-            users_path.display()
+            "no database is configured: the SQLite database {} will be used (created if missing, \
+             with a demo account while it has no users)",
+            settings
+                .data_dir
+                .join(crate::database::DEFAULT_DATABASE_FILE)
+                .display()
         ));
-        Some(Users::default())
     } else {
-        match Users::load(&users_path) {
+        let contacted = match url.kind() {
+            DatabaseKind::Sqlite => "the file was not opened",
+            DatabaseKind::Postgres => "the server was not contacted",
+        };
+        notes.push(format!(
+            "database {url} ({}): the URL is well-formed; {contacted}",
+            url.kind()
+        ));
+    }
+
+    let users = match &settings.users_file {
+        None => Some(None),
+        Some(path) => match Users::load(path) {
             Ok(users) => {
                 if users.is_empty() {
                     notes.push(format!(
-                        "{} has no users: every credentials sign-in will fail",
-                        users_path.display()
+                        "{} has no users: every sign-in with its credentials will fail",
+                        path.display()
                     ));
                 }
-                Some(users)
+                Some(Some(users))
             }
             Err(found) => {
                 problems.extend(found);
                 None
             }
-        }
+        },
     };
 
     if let (true, Some(users)) = (problems.is_empty(), users) {
@@ -94,13 +112,17 @@ pub fn check(options: &LoadOptions, env: &Env) -> CheckReport {
             .url
             .clone()
             .unwrap_or_else(|| config::default_url(settings.bind));
-        let directory = Arc::new(UserDirectory::new(users));
-        let built = settings
-            .auth_builder(&url)
-            .secrets(secrets)
-            .provider(directory.provider())
-            .build();
-        if let Err(error) = built {
+        let mut builder = settings
+            .engine_builder(
+                &url,
+                Arc::new(MemoryAdapter::new()),
+                Arc::new(config::validation_hasher()),
+            )
+            .secrets(secrets);
+        if let Some(users) = users {
+            builder = builder.provider(Arc::new(UserDirectory::new(users)).provider());
+        }
+        if let Err(error) = builder.build() {
             problems.push(Problem {
                 source: None,
                 message: error.to_string(),

@@ -1,4 +1,5 @@
-//! The command line: `authrs [serve]`, `authrs check`, `authrs hash-password`.
+//! The command line: `authrs [serve]`, `authrs check`, `authrs hash-password`, and
+//! `authrs user add|remove|list|set-password`.
 
 use std::io::{self, IsTerminal, Read};
 use std::path::PathBuf;
@@ -8,8 +9,11 @@ use authrs_core::password::PasswordHasher;
 use clap::{Args, Parser, Subcommand};
 use zeroize::Zeroizing;
 
+use crate::accounts;
 use crate::check::check;
-use crate::config::{ConfigFile, Env, LoadOptions, load_config};
+use crate::config::{ConfigFile, Env, LoadOptions, Settings, load_config};
+use crate::data_dir;
+use crate::database::Database;
 use crate::error::Error;
 use crate::server;
 
@@ -18,8 +22,10 @@ With no command, `authrs` runs `serve`.
 
 Configuration comes from, lowest precedence first: built-in defaults, the TOML file
 (--config, AUTHRS_CONFIG, or authrs.toml in the working directory), AUTHRS_* environment
-variables, then --bind. With none of them the server starts on 127.0.0.1:3000, generates
-a development secret in authrs-data/secret and a demo user whose password is in
+variables, then --bind and --database-url. With none of them the server starts on
+127.0.0.1:3000, generates a development secret in authrs-data/secret, keeps users and
+sessions in the SQLite database authrs-data/authrs.db, and creates the demo account
+demo@example.com there (while the database has no users) with its password in
 authrs-data/demo-password.
 
 Environment variables:
@@ -30,9 +36,16 @@ Environment variables:
   AUTHRS_TRUST_HOST          trust X-Forwarded-Host/-Proto: true or false [default: false]
   AUTHRS_TRUSTED_ORIGINS     comma-separated origins that callback URLs may point to
   AUTHRS_USE_SECURE_COOKIES  true or false [default: true for an https URL]
+  AUTHRS_DATABASE_URL        sqlite://FILE or postgres://USER:PASSWORD@HOST:PORT/DATABASE
+                             [default: sqlite://<data dir>/authrs.db?mode=rwc]
+  AUTHRS_SESSION_STRATEGY    database or jwt [default: database]
+  AUTHRS_SESSION_REVOCABLE_JWT  JWT sessions honour sign-out-everywhere: true or false [default: false]
   AUTHRS_SESSION_MAX_AGE     seconds or 30d, 12h, 1h30m [default: 30d]
   AUTHRS_SESSION_UPDATE_AGE  same form [default: 1d]
-  AUTHRS_USERS_FILE          users file [default: <data dir>/users.toml, created with a demo user]
+  AUTHRS_ACCOUNTS_SIGN_UP    visitors may create accounts: true or false [default: false]
+  AUTHRS_ACCOUNTS_MIN_PASSWORD_LENGTH  8 to 1024 [default: 8]
+  AUTHRS_USERS_FILE          a users file for the credentials provider [default: none]; needs
+                             AUTHRS_SESSION_STRATEGY=jwt
   AUTHRS_DATA_DIR            directory for generated files [default: authrs-data]
   AUTHRS_THEME_COLOR_SCHEME, AUTHRS_THEME_BRAND_COLOR, AUTHRS_THEME_LOGO, AUTHRS_THEME_BUTTON_TEXT
   AUTHRS_PAGES_SIGN_IN, AUTHRS_PAGES_SIGN_OUT, AUTHRS_PAGES_ERROR, AUTHRS_PAGES_VERIFY_REQUEST,
@@ -72,6 +85,51 @@ pub enum Command {
     /// input when it is a pipe (one line; the final line ending is not part of it). Refuses an
     /// empty password.
     HashPassword,
+    /// Manage the email-and-password accounts in the database
+    ///
+    /// Uses the same configuration as `serve` (file, AUTHRS_* variables, --database-url) and
+    /// brings the database schema up to date first. Passwords are read like `hash-password`
+    /// reads them: from the terminal without echo (asking twice), or one line from a pipe.
+    User(UserArgs),
+}
+
+/// Options of `user`, and which operation.
+#[derive(Debug, Clone, Args)]
+pub struct UserArgs {
+    /// Configuration file [default: authrs.toml in the working directory, if present]
+    #[arg(short, long, value_name = "FILE", env = "AUTHRS_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Database URL, overriding `database_url` and AUTHRS_DATABASE_URL
+    #[arg(long, value_name = "URL", global = true)]
+    pub database_url: Option<String>,
+    /// The operation.
+    #[command(subcommand)]
+    pub command: UserCommand,
+}
+
+/// The operations of `user`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from the terminal or a pipe
+    Add {
+        /// Email address (normalised: trimmed and lowercased)
+        email: String,
+        /// Display name
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Delete an account with its sessions
+    Remove {
+        /// Email address
+        email: String,
+    },
+    /// List the accounts: email, name and id (never password hashes)
+    List,
+    /// Replace an account's password and end its sessions everywhere
+    SetPassword {
+        /// Email address
+        email: String,
+    },
 }
 
 /// Options of `serve`.
@@ -84,6 +142,10 @@ pub struct ServeArgs {
     /// picks a free port, and the URL follows it unless one is configured
     #[arg(short, long, value_name = "ADDR")]
     pub bind: Option<String>,
+    /// Database URL, overriding `database_url` and AUTHRS_DATABASE_URL [default:
+    /// sqlite://<data dir>/authrs.db?mode=rwc]
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
 }
 
 /// Options of `check`.
@@ -92,6 +154,10 @@ pub struct CheckArgs {
     /// Configuration file [default: authrs.toml in the working directory, if present]
     #[arg(short, long, value_name = "FILE", env = "AUTHRS_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Database URL, overriding `database_url` and AUTHRS_DATABASE_URL (its syntax is checked;
+    /// the database is not contacted)
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
 }
 
 /// Runs a parsed command line and returns the process exit status.
@@ -101,6 +167,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Check(args)) => return run_check(args),
         Some(Command::HashPassword) => hash_password(),
+        Some(Command::User(args)) => user(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -116,10 +183,11 @@ fn config_file(path: Option<PathBuf>) -> ConfigFile {
 }
 
 fn serve(args: ServeArgs) -> Result<(), Error> {
-    init_tracing();
+    init_tracing("info");
     let options = LoadOptions {
         config_file: config_file(args.config),
         bind: args.bind,
+        database_url: args.database_url,
     };
     let settings = load_config(&options, &Env::from_process()).map_err(Error::Config)?;
     match &settings.config_file {
@@ -128,13 +196,13 @@ fn serve(args: ServeArgs) -> Result<(), Error> {
             tracing::info!("no configuration file: using the environment and built-in defaults")
         }
     }
-    let prepared = server::prepare(settings)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(Error::Serve)?;
     runtime.block_on(async {
         let shutdown = server::shutdown_signal().map_err(Error::Serve)?;
+        let prepared = server::prepare(settings).await?;
         server::serve(prepared, shutdown).await
     })
 }
@@ -143,6 +211,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
     let options = LoadOptions {
         config_file: config_file(args.config),
         bind: None,
+        database_url: args.database_url,
     };
     let report = check(&options, &Env::from_process());
     let checked = match &report.config_file {
@@ -165,29 +234,11 @@ fn run_check(args: CheckArgs) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// The longest password accepted, in bytes.
+/// The longest password `hash-password` accepts, in bytes.
 const MAX_PASSWORD_BYTES: u64 = 4096;
 
 fn hash_password() -> Result<(), Error> {
-    let input_error = |e: io::Error| Error::PasswordInput(format!("cannot read the password: {e}"));
-    let password = if io::stdin().is_terminal() {
-        let first = Zeroizing::new(rpassword::prompt_password("Password: ").map_err(input_error)?);
-        let again = Zeroizing::new(
-            rpassword::prompt_password("Repeat the password: ").map_err(input_error)?,
-        );
-        if first != again {
-            return Err(Error::PasswordInput("the passwords do not match".into()));
-        }
-        first
-    } else {
-        let mut bytes = Zeroizing::new(Vec::new());
-        io::stdin()
-            .lock()
-            .take(MAX_PASSWORD_BYTES + 2)
-            .read_to_end(&mut bytes)
-            .map_err(input_error)?;
-        password_from_pipe(&bytes)?
-    };
+    let password = read_new_password("Password: ")?;
     if password.is_empty() {
         return Err(Error::PasswordInput(
             "refusing to hash an empty password".into(),
@@ -201,6 +252,128 @@ fn hash_password() -> Result<(), Error> {
     let hash = PasswordHasher::new().hash(&password)?;
     println!("{hash}");
     Ok(())
+}
+
+/// Reads a new password: from the terminal without echo, asking twice, or one line from a pipe.
+fn read_new_password(prompt: &str) -> Result<Zeroizing<String>, Error> {
+    let input_error = |e: io::Error| Error::PasswordInput(format!("cannot read the password: {e}"));
+    if io::stdin().is_terminal() {
+        let first = Zeroizing::new(rpassword::prompt_password(prompt).map_err(input_error)?);
+        let again = Zeroizing::new(
+            rpassword::prompt_password("Repeat the password: ").map_err(input_error)?,
+        );
+        if first != again {
+            return Err(Error::PasswordInput("the passwords do not match".into()));
+        }
+        Ok(first)
+    } else {
+        let mut bytes = Zeroizing::new(Vec::new());
+        io::stdin()
+            .lock()
+            .take(MAX_PASSWORD_BYTES + 2)
+            .read_to_end(&mut bytes)
+            .map_err(input_error)?;
+        password_from_pipe(&bytes)
+    }
+}
+
+fn user(args: UserArgs) -> Result<(), Error> {
+    init_tracing("warn");
+    let options = LoadOptions {
+        config_file: config_file(args.config),
+        bind: None,
+        database_url: args.database_url,
+    };
+    let settings = load_config(&options, &Env::from_process()).map_err(Error::Config)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(Error::Serve)?;
+    runtime.block_on(async {
+        if settings.uses_default_database() {
+            data_dir::ensure_dir(&settings.data_dir)?;
+        }
+        let database = Database::connect(&settings.database_url()).await?;
+        let result = run_user_command(&settings, &database, args.command).await;
+        database.close().await;
+        result
+    })
+}
+
+async fn run_user_command(
+    settings: &Settings,
+    database: &Database,
+    command: UserCommand,
+) -> Result<(), Error> {
+    let adapter = database.adapter();
+    let adapter = adapter.as_ref();
+    match command {
+        UserCommand::Add { email, name } => {
+            let email = accounts::normalized_email(&email)?;
+            accounts::ensure_email_free(adapter, &email).await?;
+            let password = read_new_password(&format!("Password for {email}: "))?;
+            accounts::check_password(&password, settings.min_password_length)?;
+            let hash = PasswordHasher::new().hash(&password)?;
+            let name = name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+            let user = accounts::add_user(adapter, &email, name, &hash).await?;
+            println!("added {email} (id {})", user.id);
+        }
+        UserCommand::Remove { email } => {
+            let email = accounts::normalized_email(&email)?;
+            let user = accounts::remove_user(adapter, &email).await?;
+            println!("removed {email} (id {}) and its sessions", user.id);
+        }
+        UserCommand::List => {
+            let users = database.list_users().await?;
+            if users.is_empty() {
+                println!("no users");
+                return Ok(());
+            }
+            let rows: Vec<[&str; 3]> = users
+                .iter()
+                .map(|u| {
+                    [
+                        u.email.as_deref().unwrap_or("-"),
+                        u.name.as_deref().unwrap_or("-"),
+                        u.id.as_str(),
+                    ]
+                })
+                .collect();
+            print!("{}", table(["EMAIL", "NAME", "ID"], &rows));
+        }
+        UserCommand::SetPassword { email } => {
+            let email = accounts::normalized_email(&email)?;
+            let user = accounts::find_user(adapter, &email).await?;
+            let password = read_new_password(&format!("New password for {email}: "))?;
+            accounts::check_password(&password, settings.min_password_length)?;
+            let hash = PasswordHasher::new().hash(&password)?;
+            let ended = accounts::set_password(adapter, &user, &hash).await?;
+            let noun = if ended == 1 { "session" } else { "sessions" };
+            println!("changed the password of {email}; ended {ended} database {noun}");
+        }
+    }
+    Ok(())
+}
+
+/// Rows under a header, in columns padded to the widest cell.
+fn table<const N: usize>(header: [&str; N], rows: &[[&str; N]]) -> String {
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in std::iter::once(&header).chain(rows) {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:width$}"))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 /// The password in piped input: the text without its final line ending. Several lines are
@@ -218,9 +391,13 @@ fn password_from_pipe(bytes: &[u8]) -> Result<Zeroizing<String>, Error> {
     Ok(Zeroizing::new(line.to_owned()))
 }
 
-fn init_tracing() {
+/// Logs to stderr, filtered by RUST_LOG, else at `default` level. Without RUST_LOG, sqlx says
+/// only warnings: its info lines are PostgreSQL notices such as "relation already exists,
+/// skipping" from every start's migration check.
+fn init_tracing(default: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new(format!("{default},sqlx=warn")));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(io::stderr)
@@ -247,9 +424,62 @@ mod tests {
         let cli = Cli::try_parse_from(["authrs", "check", "--config", "x.toml"]).unwrap();
         assert!(matches!(
             cli.command,
-            Some(Command::Check(CheckArgs { config: Some(_) }))
+            Some(Command::Check(CheckArgs {
+                config: Some(_),
+                ..
+            }))
         ));
         assert!(Cli::try_parse_from(["authrs", "--bind", "x", "check"]).is_err());
+    }
+
+    #[test]
+    fn user_options_go_before_or_after_the_operation() {
+        for args in [
+            &[
+                "authrs",
+                "user",
+                "--database-url",
+                "sqlite::memory:",
+                "add",
+                "a@example.com",
+                "--name",
+                "A",
+            ][..],
+            &[
+                "authrs",
+                "user",
+                "add",
+                "a@example.com",
+                "--name",
+                "A",
+                "--database-url",
+                "sqlite::memory:",
+            ],
+        ] {
+            let cli = Cli::try_parse_from(args).unwrap();
+            let Some(Command::User(user)) = cli.command else {
+                panic!("not a user command: {args:?}");
+            };
+            assert_eq!(user.database_url.as_deref(), Some("sqlite::memory:"));
+            assert!(matches!(
+                user.command,
+                UserCommand::Add { ref email, name: Some(ref name) } if email == "a@example.com" && name == "A"
+            ));
+        }
+        assert!(Cli::try_parse_from(["authrs", "user", "add"]).is_err());
+        assert!(Cli::try_parse_from(["authrs", "user", "list", "extra"]).is_err());
+    }
+
+    #[test]
+    fn tables_pad_columns_to_the_widest_cell() {
+        let rows = [
+            ["ada@example.com", "Ada", "1"],
+            ["b@example.com", "-", "22"],
+        ];
+        assert_eq!(
+            table(["EMAIL", "NAME", "ID"], &rows),
+            "EMAIL            NAME  ID\nada@example.com  Ada   1\nb@example.com    -     22\n"
+        );
     }
 
     #[test]

@@ -28,14 +28,19 @@
 //! | `trusted_origins` | `AUTHRS_TRUSTED_ORIGINS` | origins callback URLs may point to (comma-separated in the environment) |
 //! | `use_secure_cookies` | `AUTHRS_USE_SECURE_COOKIES` | force secure cookies on or off (default: on for https) |
 //! | `data_dir` | `AUTHRS_DATA_DIR` | where generated files live, default `authrs-data` |
+//! | `database_url` | `AUTHRS_DATABASE_URL` (or `--database-url`) | `sqlite://…` or `postgres://…`; default `sqlite://<data_dir>/authrs.db?mode=rwc` |
+//! | `session.strategy` | `AUTHRS_SESSION_STRATEGY` | `"database"` (default) or `"jwt"` |
+//! | `session.revocable_jwt` | `AUTHRS_SESSION_REVOCABLE_JWT` | JWT sessions check the user's sign-out-everywhere stamp (default false) |
 //! | `session.max_age` | `AUTHRS_SESSION_MAX_AGE` | seconds or `"30d"`, `"12h"`, `"1h30m"` (default 30 days) |
 //! | `session.update_age` | `AUTHRS_SESSION_UPDATE_AGE` | same form (default 1 day) |
+//! | `accounts.sign_up` | `AUTHRS_ACCOUNTS_SIGN_UP` | whether visitors may create accounts (default false) |
+//! | `accounts.min_password_length` | `AUTHRS_ACCOUNTS_MIN_PASSWORD_LENGTH` | 8 to 1024 characters (default 8) |
 //! | `theme.color_scheme` | `AUTHRS_THEME_COLOR_SCHEME` | `"auto"`, `"light"` or `"dark"` |
 //! | `theme.brand_color` | `AUTHRS_THEME_BRAND_COLOR` | `#rgb` or `#rrggbb` |
 //! | `theme.logo` | `AUTHRS_THEME_LOGO` | an http(s) URL or a path |
 //! | `theme.button_text` | `AUTHRS_THEME_BUTTON_TEXT` | `#rgb` or `#rrggbb` |
 //! | `pages.sign_in`, `pages.sign_out`, `pages.error`, `pages.verify_request`, `pages.new_user` | `AUTHRS_PAGES_SIGN_IN`, … | custom page URLs |
-//! | `credentials.users_file` | `AUTHRS_USERS_FILE` | the users file; default `<data_dir>/users.toml`, created with a demo user |
+//! | `credentials.users_file` | `AUTHRS_USERS_FILE` | a users file for the `credentials` provider (none by default; needs `session.strategy = "jwt"`) |
 //!
 //! `AUTHRS_CONFIG` names the file, like `--config`; without either, `authrs.toml` in the working
 //! directory is read when it exists.
@@ -44,16 +49,31 @@ use std::ffi::OsString;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
+use authrs_core::adapter::Adapter;
+use authrs_core::password::PasswordHashing;
 use authrs_core::secret::Secret;
-use authrs_core::{Auth, AuthBuilder, ColorScheme, Compatibility, ConfigError, Pages, Theme};
+use authrs_core::{
+    Auth, AuthBuilder, ColorScheme, Compatibility, ConfigError, EmailPassword, Pages,
+    SessionStrategy, Theme,
+};
+
+use crate::database::DatabaseUrl;
 
 /// The default listen address.
 pub const DEFAULT_BIND: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 3000);
 
 /// The default data directory, relative to the working directory.
 pub const DEFAULT_DATA_DIR: &str = "authrs-data";
+
+/// The default fewest characters of an account password (ASVS 2.1.1).
+pub const DEFAULT_MIN_PASSWORD_LENGTH: usize = 8;
+
+/// The accepted range of `accounts.min_password_length`: ASVS's floor, and the longest password
+/// the engine accepts.
+const MIN_PASSWORD_LENGTH_RANGE: std::ops::RangeInclusive<u64> = 8..=1024;
 
 /// The file read from the working directory when no file is named.
 pub const DEFAULT_CONFIG_FILE: &str = "authrs.toml";
@@ -69,8 +89,16 @@ const KEYS: &[(&str, &str)] = &[
     ("trusted_origins", "AUTHRS_TRUSTED_ORIGINS"),
     ("use_secure_cookies", "AUTHRS_USE_SECURE_COOKIES"),
     ("data_dir", "AUTHRS_DATA_DIR"),
+    ("database_url", "AUTHRS_DATABASE_URL"),
+    ("session.strategy", "AUTHRS_SESSION_STRATEGY"),
+    ("session.revocable_jwt", "AUTHRS_SESSION_REVOCABLE_JWT"),
     ("session.max_age", "AUTHRS_SESSION_MAX_AGE"),
     ("session.update_age", "AUTHRS_SESSION_UPDATE_AGE"),
+    ("accounts.sign_up", "AUTHRS_ACCOUNTS_SIGN_UP"),
+    (
+        "accounts.min_password_length",
+        "AUTHRS_ACCOUNTS_MIN_PASSWORD_LENGTH",
+    ),
     ("theme.color_scheme", "AUTHRS_THEME_COLOR_SCHEME"),
     ("theme.brand_color", "AUTHRS_THEME_BRAND_COLOR"),
     ("theme.logo", "AUTHRS_THEME_LOGO"),
@@ -84,7 +112,7 @@ const KEYS: &[(&str, &str)] = &[
 ];
 
 /// The tables of the file.
-const SECTIONS: &[&str] = &["session", "theme", "pages", "credentials"];
+const SECTIONS: &[&str] = &["session", "accounts", "theme", "pages", "credentials"];
 
 /// The environment variable that names the configuration file (read by the command line).
 pub const CONFIG_ENV: &str = "AUTHRS_CONFIG";
@@ -175,6 +203,8 @@ pub struct LoadOptions {
     pub config_file: ConfigFile,
     /// `--bind`, overriding file and environment.
     pub bind: Option<String>,
+    /// `--database-url`, overriding file and environment.
+    pub database_url: Option<String>,
 }
 
 /// The `AUTHRS_*` environment variables, captured once so tests can supply their own.
@@ -233,9 +263,19 @@ pub struct Settings {
     pub theme: Theme,
     /// Custom page URLs.
     pub pages: Pages,
-    /// The configured users file; `None` means `<data_dir>/users.toml`, created when missing.
+    /// How sessions are kept: a row in the database (default) or an encrypted JWT.
+    pub session_strategy: SessionStrategy,
+    /// Whether JWT sessions check the user's "sessions valid after" stamp on every read.
+    pub revocable_jwt: bool,
+    /// Whether visitors may create email-and-password accounts.
+    pub sign_up: bool,
+    /// Fewest characters an account password may have.
+    pub min_password_length: usize,
+    /// The configured users file for the `credentials` provider; `None`: no such provider.
     pub users_file: Option<PathBuf>,
-    /// Where generated files (development secret, default users file) live.
+    /// The configured database; `None` means the SQLite file in the data directory.
+    pub database_url: Option<DatabaseUrl>,
+    /// Where generated files (development secret, default database, demo password) live.
     pub data_dir: PathBuf,
 }
 
@@ -254,26 +294,63 @@ impl Default for Settings {
             use_secure_cookies: None,
             theme: Theme::default(),
             pages: Pages::default(),
+            session_strategy: SessionStrategy::Database,
+            revocable_jwt: false,
+            sign_up: false,
+            min_password_length: DEFAULT_MIN_PASSWORD_LENGTH,
             users_file: None,
+            database_url: None,
             data_dir: PathBuf::from(DEFAULT_DATA_DIR),
         }
     }
 }
 
 impl Settings {
-    /// The users file in force: the configured one, or `<data_dir>/users.toml`.
-    pub fn users_path(&self) -> PathBuf {
-        self.users_file
-            .clone()
-            .unwrap_or_else(|| self.data_dir.join("users.toml"))
-    }
-
     /// Where the development secret is kept when none is configured.
     pub fn secret_path(&self) -> PathBuf {
         self.data_dir.join("secret")
     }
 
-    /// The engine builder for these settings, without secrets or providers.
+    /// The database in force: the configured one, or the SQLite file in the data directory.
+    pub fn database_url(&self) -> DatabaseUrl {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| DatabaseUrl::default_in(&self.data_dir))
+    }
+
+    /// Whether the database is the embedded default (no `database_url` configured).
+    pub fn uses_default_database(&self) -> bool {
+        self.database_url.is_none()
+    }
+
+    /// The email-and-password account settings. Password reset has no transport yet.
+    pub fn email_password(&self) -> EmailPassword {
+        EmailPassword {
+            sign_up: self.sign_up,
+            min_password_length: self.min_password_length,
+            reset_transport: None,
+            ..EmailPassword::default()
+        }
+    }
+
+    /// The engine builder with storage: [`Self::auth_builder`] plus the adapter, the session
+    /// strategy, email-and-password accounts hashed by `hashing`, and revocable JWTs if asked.
+    /// Secrets and other providers are the caller's.
+    pub fn engine_builder(
+        &self,
+        url: &str,
+        adapter: Arc<dyn Adapter>,
+        hashing: Arc<dyn PasswordHashing>,
+    ) -> AuthBuilder {
+        self.auth_builder(url)
+            .adapter(adapter)
+            .session_strategy(self.session_strategy)
+            .revocable_jwt(self.revocable_jwt)
+            .email_password(self.email_password())
+            .password_hashing(hashing)
+    }
+
+    /// The engine builder for these settings, without storage, secrets or providers.
     pub fn auth_builder(&self, url: &str) -> AuthBuilder {
         let mut builder = Auth::builder()
             .url(url)
@@ -291,6 +368,13 @@ impl Settings {
         }
         builder
     }
+}
+
+/// A password hasher for building an engine only to validate a configuration: the cheapest
+/// argon2 parameters, since its construction hashes once and nothing is ever verified with it.
+pub(crate) fn validation_hasher() -> authrs_core::password::PasswordHasher {
+    authrs_core::password::PasswordHasher::with_params(8, 1, 1)
+        .expect("the minimum argon2 parameters are valid")
 }
 
 /// The URL of the auth routes when none is configured: `http://localhost:<port>/api/auth` for a
@@ -356,6 +440,14 @@ pub fn resolve(options: &LoadOptions, env: &Env) -> (Settings, Vec<Problem>) {
             "bind",
             Raw::Text(bind.clone()),
             Source::Flag("--bind"),
+            &mut problems,
+        );
+    }
+    if let Some(url) = &options.database_url {
+        layer.apply(
+            "database_url",
+            Raw::Text(url.clone()),
+            Source::Flag("--database-url"),
             &mut problems,
         );
     }
@@ -456,6 +548,23 @@ impl Raw {
                 "false" | "0" | "no" | "off" => Ok(false),
                 _ => Err(format!("expected true or false, found {text:?}")),
             },
+        }
+    }
+
+    /// A non-negative whole number, as a TOML integer or text.
+    fn count(self) -> Result<u64, String> {
+        match self {
+            Self::Toml(toml::Value::Integer(value)) => {
+                u64::try_from(value).map_err(|_| format!("{value} is negative"))
+            }
+            Self::Text(text) => text
+                .trim()
+                .parse()
+                .map_err(|_| format!("expected a whole number, found {text:?}")),
+            Self::Toml(other) => Err(format!(
+                "expected a whole number, found {}",
+                other.type_str()
+            )),
         }
     }
 
@@ -562,6 +671,15 @@ struct Sourced<T> {
     source: Source,
 }
 
+impl<T> Sourced<T> {
+    fn of(value: T, source: &Source) -> Self {
+        Self {
+            value,
+            source: source.clone(),
+        }
+    }
+}
+
 /// Values gathered from all sources, later ones overriding earlier ones.
 #[derive(Default)]
 struct Layer {
@@ -585,7 +703,12 @@ struct Layer {
     error: Option<Sourced<String>>,
     verify_request: Option<Sourced<String>>,
     new_user: Option<Sourced<String>>,
-    users_file: Option<PathBuf>,
+    users_file: Option<Sourced<PathBuf>>,
+    database_url: Option<Sourced<DatabaseUrl>>,
+    strategy: Option<Sourced<SessionStrategy>>,
+    revocable_jwt: Option<bool>,
+    sign_up: Option<bool>,
+    min_password_length: Option<usize>,
 }
 
 impl Layer {
@@ -609,7 +732,7 @@ impl Layer {
                 .collect();
             let mut expected = known.join(", ");
             if section.is_empty() {
-                expected.push_str(", [session], [theme], [pages], [credentials]");
+                expected.push_str(", [session], [accounts], [theme], [pages], [credentials]");
             }
             problems.push(Problem::new(
                 source,
@@ -631,12 +754,8 @@ impl Layer {
     }
 
     fn set(&mut self, key: &str, raw: Raw, source: &Source) -> Result<(), String> {
-        let sourced = |value| Sourced {
-            value,
-            source: source.clone(),
-        };
         match key {
-            "url" => self.url = Some(sourced(raw.string()?)),
+            "url" => self.url = Some(Sourced::of(raw.string()?, source)),
             "bind" => {
                 self.bind = Some(Sourced {
                     value: parse_bind(&raw.string()?)?,
@@ -710,8 +829,43 @@ impl Layer {
                 if key == "data_dir" {
                     self.data_dir = Some(path);
                 } else {
-                    self.users_file = Some(path);
+                    self.users_file = Some(Sourced::of(path, source));
                 }
+            }
+            "database_url" => {
+                let mut url = DatabaseUrl::parse(&raw.string()?)?;
+                // A relative SQLite path in a file is relative to that file, like other paths.
+                if let Source::File { path: file, .. } = source {
+                    url = url.relative_to(file.parent().unwrap_or(Path::new("")));
+                }
+                self.database_url = Some(Sourced::of(url, source));
+            }
+            "session.strategy" => {
+                let text = raw.string()?;
+                let value = match text.trim().to_ascii_lowercase().as_str() {
+                    "database" => SessionStrategy::Database,
+                    "jwt" => SessionStrategy::Jwt,
+                    _ => {
+                        return Err(format!(
+                            "unknown session strategy {text:?}: use \"database\" or \"jwt\""
+                        ));
+                    }
+                };
+                self.strategy = Some(Sourced::of(value, source));
+            }
+            "session.revocable_jwt" => self.revocable_jwt = Some(raw.boolean()?),
+            "accounts.sign_up" => self.sign_up = Some(raw.boolean()?),
+            "accounts.min_password_length" => {
+                let length = raw.count()?;
+                if !MIN_PASSWORD_LENGTH_RANGE.contains(&length) {
+                    return Err(format!(
+                        "invalid accounts.min_password_length {length}: use {} to {} characters",
+                        MIN_PASSWORD_LENGTH_RANGE.start(),
+                        MIN_PASSWORD_LENGTH_RANGE.end()
+                    ));
+                }
+                // In range, so it fits.
+                self.min_password_length = Some(usize::try_from(length).unwrap_or(usize::MAX));
             }
             "session.max_age" => self.max_age = Some(sourced_duration(raw, source)?),
             "session.update_age" => self.update_age = Some(sourced_duration(raw, source)?),
@@ -728,14 +882,16 @@ impl Layer {
                     }
                 });
             }
-            "theme.brand_color" => self.brand_color = Some(sourced(raw.string()?)),
-            "theme.logo" => self.logo = Some(sourced(raw.string()?)),
-            "theme.button_text" => self.button_text = Some(sourced(raw.string()?)),
-            "pages.sign_in" => self.sign_in = Some(sourced(raw.string()?)),
-            "pages.sign_out" => self.sign_out = Some(sourced(raw.string()?)),
-            "pages.error" => self.error = Some(sourced(raw.string()?)),
-            "pages.verify_request" => self.verify_request = Some(sourced(raw.string()?)),
-            "pages.new_user" => self.new_user = Some(sourced(raw.string()?)),
+            "theme.brand_color" => self.brand_color = Some(Sourced::of(raw.string()?, source)),
+            "theme.logo" => self.logo = Some(Sourced::of(raw.string()?, source)),
+            "theme.button_text" => self.button_text = Some(Sourced::of(raw.string()?, source)),
+            "pages.sign_in" => self.sign_in = Some(Sourced::of(raw.string()?, source)),
+            "pages.sign_out" => self.sign_out = Some(Sourced::of(raw.string()?, source)),
+            "pages.error" => self.error = Some(Sourced::of(raw.string()?, source)),
+            "pages.verify_request" => {
+                self.verify_request = Some(Sourced::of(raw.string()?, source))
+            }
+            "pages.new_user" => self.new_user = Some(Sourced::of(raw.string()?, source)),
             other => return Err(format!("unknown key {other}")),
         }
         Ok(())
@@ -776,7 +932,37 @@ impl Layer {
         if let Some(dir) = self.data_dir {
             settings.data_dir = dir;
         }
-        settings.users_file = self.users_file;
+        settings.database_url = self.database_url.map(|url| url.value);
+        if let Some(revocable) = self.revocable_jwt {
+            settings.revocable_jwt = revocable;
+        }
+        if let Some(sign_up) = self.sign_up {
+            settings.sign_up = sign_up;
+        }
+        if let Some(length) = self.min_password_length {
+            settings.min_password_length = length;
+        }
+        if let Some(strategy) = &self.strategy {
+            settings.session_strategy = strategy.value;
+        }
+        if let Some(users_file) = self.users_file {
+            if settings.session_strategy == SessionStrategy::Database {
+                let strategy_from = match &self.strategy {
+                    Some(strategy) => format!("set by {}", strategy.source),
+                    None => "the default".to_owned(),
+                };
+                problems.push(Problem::new(
+                    users_file.source,
+                    format!(
+                        "a users file needs session.strategy = \"jwt\", but session.strategy is \"database\" ({strategy_from}): \
+                         the users of a users file are not in the database, so they cannot have database sessions. \
+                         Set session.strategy = \"jwt\" (AUTHRS_SESSION_STRATEGY=jwt), or import the users with \
+                         `authrs user add` and remove credentials.users_file"
+                    ),
+                ));
+            }
+            settings.users_file = Some(users_file.value);
+        }
 
         let max_age = self.max_age.map(|d| (d.value, Some(d.source)));
         let update_age = self.update_age.map(|d| (d.value, Some(d.source)));
@@ -856,7 +1042,12 @@ impl Layer {
                 .url
                 .clone()
                 .unwrap_or_else(|| default_url(settings.bind));
-            if let Some(error) = check(settings.auth_builder(&url)) {
+            let storage = settings.engine_builder(
+                &url,
+                Arc::new(authrs_core::adapter::MemoryAdapter::default()),
+                Arc::new(validation_hasher()),
+            );
+            if let Some(error) = check(storage) {
                 problems.push(Problem {
                     source: None,
                     message: error.to_string(),

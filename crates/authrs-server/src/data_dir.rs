@@ -1,27 +1,30 @@
-//! The data directory: the development secret and the default users file with its demo user,
-//! generated on first run so that `authrs` works with no configuration at all.
+//! The data directory: the development secret, the default SQLite database and the demo
+//! account's password, generated on first run so that `authrs` works with no configuration.
 //!
 //! Rules:
-//! 1. The directory is created with mode 0700 and every file in it with mode 0600 (on Unix).
+//! 1. The directory is created with mode 0700 and every file authrs writes in it with mode 0600
+//!    (on Unix; SQLite creates the database file, inside the private directory).
 //! 2. Generated values come from the operating system's CSPRNG.
-//! 3. A file is never overwritten: an existing secret or users file is read as it is.
-//! 4. The demo password is written to `demo-password` once and never logged; the log says where
-//!    the file is.
+//! 3. An existing secret is read as it is, never overwritten. The demo password file is written
+//!    only when the demo account is created, that is when the database had no users.
+//! 4. The demo password is never logged; the log says where the file is.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use authrs_core::password::PasswordHasher;
-use authrs_core::secret::{Secret, random_hex};
+use authrs_core::secret::Secret;
 use zeroize::Zeroizing;
 
 use crate::error::Error;
 
-/// The username of the generated demo user.
-pub const DEMO_USER: &str = "demo";
+/// The email address of the demo account created in an empty embedded database.
+pub const DEMO_EMAIL: &str = "demo@example.com";
 
-/// The file the demo user's password is written to, inside the data directory.
+/// The display name of the demo account.
+pub const DEMO_NAME: &str = "Demo";
+
+/// The file the demo account's password is written to, inside the data directory.
 pub const DEMO_PASSWORD_FILE: &str = "demo-password";
 
 /// Creates the data directory (mode 0700) if it does not exist.
@@ -80,40 +83,14 @@ pub fn load_or_create_secret(path: &Path) -> Result<(Secret, bool), Error> {
     }
 }
 
-/// Creates a users file at `path` with one user, [`DEMO_USER`], whose random password is
-/// written to [`DEMO_PASSWORD_FILE`] beside it. Returns the password file's path.
-pub fn create_demo_users_file(path: &Path, hasher: &PasswordHasher) -> Result<PathBuf, Error> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+/// Writes the demo account's password to [`DEMO_PASSWORD_FILE`] in `dir` (mode 0600),
+/// replacing a file left by an earlier database. Returns the file's path.
+pub fn write_demo_password(dir: &Path, password: &str) -> Result<PathBuf, Error> {
     ensure_dir(dir)?;
-    // Claim the users file first, so an existing one is never paired with a new password.
-    let mut users_file = open_private(path, Create::New)?;
-    let password = random_hex::<16>();
-    let hash = hasher.hash(&password)?;
-    let password_path = dir.join(DEMO_PASSWORD_FILE);
-    let mut password_file = open_private(&password_path, Create::Replace)?;
-    write_all(
-        &mut password_file,
-        &password_path,
-        format!("{password}\n").as_bytes(),
-    )?;
-    let text = format!(
-        "# Users of the authrs credentials provider, one [users.<username>] table each.\n\
-         # Passwords are argon2id hashes: make one with `authrs hash-password`.\n\
-         # Optional keys: name (defaults to the username), email, image.\n\
-         #\n\
-         # This demo user was generated on first run; its password is in {DEMO_PASSWORD_FILE}.\n\
-         # Remove it before real use.\n\
-         \n\
-         [users.{DEMO_USER}]\n\
-         password = {hash}\n\
-         email = \"demo@example.com\"\n",
-        hash = toml::Value::String(hash),
-    );
-    write_all(&mut users_file, path, text.as_bytes())?;
-    Ok(password_path)
+    let path = dir.join(DEMO_PASSWORD_FILE);
+    let mut file = open_private(&path, Create::Replace)?;
+    write_all(&mut file, &path, format!("{password}\n").as_bytes())?;
+    Ok(path)
 }
 
 /// Whether opening a file may replace an existing one.
@@ -154,8 +131,9 @@ fn write_all(file: &mut fs::File, path: &Path, contents: &[u8]) -> Result<(), Er
 
 #[cfg(test)]
 mod tests {
+    use authrs_core::secret::random_hex;
+
     use super::*;
-    use crate::users::Users;
 
     fn temp_dir(name: &str) -> PathBuf {
         let dir =
@@ -204,24 +182,20 @@ mod tests {
     }
 
     #[test]
-    fn demo_users_file_holds_a_hash_of_the_written_password() {
+    fn demo_password_file_is_private_and_replaced() {
         let dir = temp_dir("demo");
-        let users_path = dir.join("users.toml");
-        let hasher = PasswordHasher::with_params(256, 1, 1).unwrap();
-        let password_path = create_demo_users_file(&users_path, &hasher).unwrap();
-        let password = fs::read_to_string(&password_path).unwrap();
-        let password = password.trim_end();
-        assert!(password.len() >= 16);
-        let users = Users::load(&users_path).unwrap();
-        let demo = users.get(DEMO_USER).unwrap();
-        assert!(hasher.verify(password, Some(&demo.password_hash)));
-        assert!(!fs::read_to_string(&users_path).unwrap().contains(password));
-        // Never overwritten, and the password file still matches.
-        assert!(create_demo_users_file(&users_path, &hasher).is_err());
-        assert_eq!(
-            fs::read_to_string(&password_path).unwrap().trim_end(),
-            password
-        );
+        let path = write_demo_password(&dir, "first").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "first\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+        write_demo_password(&dir, "second").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "second\n");
         fs::remove_dir_all(dir.parent().unwrap()).unwrap();
     }
 }

@@ -6,6 +6,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use authrs_core::adapter::AdapterError;
 use authrs_core::password::PasswordError;
 
 use crate::config::Problem;
@@ -40,9 +41,24 @@ pub enum Error {
     /// Hashing a password failed.
     #[error(transparent)]
     Password(#[from] PasswordError),
-    /// The password given to `hash-password` was refused, or could not be read.
+    /// The password given to `hash-password` or a `user` command was refused, or could not be
+    /// read.
     #[error("{0}")]
     PasswordInput(String),
+    /// The database could not be opened or migrated. The URL is shown redacted.
+    #[error("cannot open the database {url}: {reason}")]
+    Database {
+        /// The database URL without its secrets.
+        url: String,
+        /// The cause, with any password removed.
+        reason: String,
+    },
+    /// A database call failed after the database was opened.
+    #[error(transparent)]
+    Adapter(#[from] AdapterError),
+    /// A `user` command was refused: an unknown user, a taken or invalid email address.
+    #[error("{0}")]
+    Account(String),
 }
 
 /// Formats problems one per line.

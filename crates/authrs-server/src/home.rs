@@ -26,8 +26,8 @@ pub struct AppState {
 pub struct HomeSettings {
     /// The accent colour (the theme's brand colour).
     pub brand_color: Option<String>,
-    /// Where the demo user's password is kept, when the generated demo user is in use; the
-    /// page names the file (never the password) to a visitor who is not signed in.
+    /// Where the demo account's password is kept, while the generated demo account is in use;
+    /// the page names the file (never the password) to a visitor who is not signed in.
     pub demo_password_file: Option<String>,
 }
 
@@ -117,7 +117,7 @@ pub fn render_home(base_path: &str, session: Option<&Session>, settings: &HomeSe
                                 "Not signed in"
                                 @if let Some(file) = &settings.demo_password_file {
                                     small {
-                                        "Try the demo user: username " code { (crate::data_dir::DEMO_USER) }
+                                        "Try the demo account: email " code { (crate::data_dir::DEMO_EMAIL) }
                                         ", password in " code { (file) }
                                     }
                                 }
@@ -218,10 +218,10 @@ mod tests {
             ..HomeSettings::default()
         };
         let page = render_home("/api/auth", None, &settings).into_string();
-        let hint = "Try the demo user: username <code>demo</code>, password in <code>authrs-data/demo-password</code>";
+        let hint = "Try the demo account: email <code>demo@example.com</code>, password in <code>authrs-data/demo-password</code>";
         assert!(page.contains(hint), "{page}");
-        let signed_in = session(Some("demo"), None);
+        let signed_in = session(Some("Demo"), Some("demo@example.com"));
         let page = render_home("/api/auth", Some(&signed_in), &settings).into_string();
-        assert!(!page.contains("Try the demo user"));
+        assert!(!page.contains("Try the demo account"));
     }
 }

@@ -1,32 +1,51 @@
-//! Starting the server: [`prepare`] reads or generates everything on disk, [`build_app`] makes
-//! the router, and [`serve`] binds, logs where it listens, and runs until the shutdown signal.
+//! Starting the server: [`prepare`] reads or generates everything on disk and opens the
+//! database, [`build_app`] makes the router, and [`serve`] binds, logs where it listens, sweeps
+//! expired sessions, and runs until the shutdown signal, then closes the database.
 
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
-use authrs_core::Auth;
-use authrs_core::password::PasswordHasher;
+use authrs_axum::BlockingPasswordHashing;
+use authrs_core::password::{PasswordHasher, PasswordHashing};
 use authrs_core::secret::Secret;
+use authrs_core::{Auth, SessionStrategy};
 use axum::Router;
 use axum::routing::get;
 use tokio::net::TcpListener;
 
+use crate::accounts;
 use crate::config::{self, Problem, Settings};
 use crate::data_dir;
+use crate::database::Database;
 use crate::error::Error;
 use crate::home::{self, AppState, HomeSettings};
 use crate::users::{UserDirectory, Users};
 
-/// Settings with the secrets and the users loaded: everything [`build_app`] needs.
-#[derive(Debug)]
+/// How often expired database sessions and verification tokens are deleted while serving.
+pub const EXPIRY_SWEEP_INTERVAL: Duration = Duration::from_secs(5 * 60);
+
+/// Settings with the secrets loaded and the database open: everything [`build_app`] needs.
 pub struct Prepared {
     settings: Settings,
     secrets: Vec<Secret>,
-    directory: Arc<UserDirectory>,
+    database: Database,
+    hashing: Arc<dyn PasswordHashing>,
+    file_users: Option<Arc<UserDirectory>>,
     demo_password_file: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("settings", &self.settings)
+            .field("database", &self.database.kind())
+            .field("file_users", &self.file_users)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Prepared {
@@ -35,17 +54,28 @@ impl Prepared {
         &self.settings
     }
 
-    /// The users the credentials provider checks.
-    pub fn users(&self) -> &Users {
-        self.directory.users()
+    /// The users of the configured users file, if there is one.
+    pub fn file_users(&self) -> Option<&Users> {
+        self.file_users.as_deref().map(UserDirectory::users)
+    }
+
+    /// The open database.
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
+    /// The demo password file, while the demo account exists and the file's password is its
+    /// password.
+    pub fn demo_password_file(&self) -> Option<&PathBuf> {
+        self.demo_password_file.as_ref()
     }
 }
 
-/// Loads the secrets and the users file. With no secret configured it uses the development
-/// secret in the data directory, generating it on first run; with no users file configured it
-/// uses `<data_dir>/users.toml`, creating it with a demo user on first run. Blocking: file I/O
-/// and argon2 hashing.
-pub fn prepare(settings: Settings) -> Result<Prepared, Error> {
+/// Loads the secrets and the users file, and opens the database (applying its migrations).
+/// With no secret configured it uses the development secret in the data directory, generating
+/// it on first run. With no database configured it opens (creating) the SQLite file in the data
+/// directory and, when that database has no users, creates the demo account.
+pub async fn prepare(settings: Settings) -> Result<Prepared, Error> {
     let secrets = if settings.secrets.is_empty() {
         let path = settings.secret_path();
         let (secret, generated) = data_dir::load_or_create_secret(&path)?;
@@ -62,37 +92,57 @@ pub fn prepare(settings: Settings) -> Result<Prepared, Error> {
         settings.secrets.clone()
     };
 
-    let users_path = settings.users_path();
-    if settings.users_file.is_none() && !users_path.exists() {
-        let password_path = data_dir::create_demo_users_file(&users_path, &PasswordHasher::new())?;
-        tracing::warn!(
-            "created {} with the demo user \"{}\"; its password is in {} (development only)",
-            users_path.display(),
-            data_dir::DEMO_USER,
-            password_path.display()
-        );
+    let file_users = match &settings.users_file {
+        Some(path) => {
+            let users = Users::load(path).map_err(Error::Config)?;
+            if users.is_empty() {
+                tracing::warn!(
+                    "{} has no users: every sign-in with its credentials will fail",
+                    path.display()
+                );
+            } else {
+                let noun = if users.len() == 1 { "user" } else { "users" };
+                tracing::info!("{} {noun} from {}", users.len(), path.display());
+            }
+            Some(Arc::new(UserDirectory::new(users)))
+        }
+        None => {
+            let legacy = settings.data_dir.join("users.toml");
+            if legacy.exists() {
+                tracing::warn!(
+                    "{} is not read: users files are no longer used by default. Import its users with \
+                     `authrs user add`, or set credentials.users_file (with session.strategy = \"jwt\")",
+                    legacy.display()
+                );
+            }
+            None
+        }
+    };
+
+    let url = settings.database_url();
+    if settings.uses_default_database() {
+        data_dir::ensure_dir(&settings.data_dir)?;
     }
-    let users = Users::load(&users_path).map_err(Error::Config)?;
-    if users.is_empty() {
-        tracing::warn!(
-            "{} has no users: every credentials sign-in will fail",
-            users_path.display()
-        );
+    let database = Database::connect(&url).await?;
+    let strategy = match settings.session_strategy {
+        SessionStrategy::Database => "database sessions",
+        SessionStrategy::Jwt => "JWT sessions",
+    };
+    tracing::info!("database: {url} ({}), {strategy}", database.kind());
+
+    let hashing: Arc<dyn PasswordHashing> =
+        Arc::new(BlockingPasswordHashing::new(PasswordHasher::new()));
+    let demo_password_file = if settings.uses_default_database() && file_users.is_none() {
+        accounts::ensure_demo_account(&database, &settings.data_dir, hashing.as_ref()).await?
     } else {
-        let noun = if users.len() == 1 { "user" } else { "users" };
-        tracing::info!("{} {noun} from {}", users.len(), users_path.display());
-    }
-    // The home page points visitors at the demo password while the generated file is in use.
-    let demo_password_file =
-        Some(settings.data_dir.join(data_dir::DEMO_PASSWORD_FILE)).filter(|file| {
-            settings.users_file.is_none()
-                && users.get(data_dir::DEMO_USER).is_some()
-                && file.exists()
-        });
+        None
+    };
     Ok(Prepared {
         settings,
         secrets,
-        directory: Arc::new(UserDirectory::new(users)),
+        database,
+        hashing,
+        file_users,
         demo_password_file,
     })
 }
@@ -108,18 +158,23 @@ pub struct App {
 
 /// Builds the engine for the public `url` and the router.
 pub fn build_app(prepared: &Prepared, url: &str) -> Result<App, Error> {
-    let auth = prepared
+    let mut builder = prepared
         .settings
-        .auth_builder(url)
-        .secrets(prepared.secrets.clone())
-        .provider(Arc::clone(&prepared.directory).provider())
-        .build()
-        .map_err(|error| {
-            Error::Config(vec![Problem {
-                source: None,
-                message: error.to_string(),
-            }])
-        })?;
+        .engine_builder(
+            url,
+            prepared.database.adapter(),
+            Arc::clone(&prepared.hashing),
+        )
+        .secrets(prepared.secrets.clone());
+    if let Some(directory) = &prepared.file_users {
+        builder = builder.provider(Arc::clone(directory).provider());
+    }
+    let auth = builder.build().map_err(|error| {
+        Error::Config(vec![Problem {
+            source: None,
+            message: error.to_string(),
+        }])
+    })?;
     let state = AppState {
         auth: auth.clone(),
         home: HomeSettings {
@@ -141,7 +196,8 @@ pub fn build_app(prepared: &Prepared, url: &str) -> Result<App, Error> {
 }
 
 /// Binds the listen address, logs it, and serves until `shutdown` completes; then finishes the
-/// requests in flight and returns. With no configured URL, the URL follows the bound port.
+/// requests in flight, closes the database and returns. With no configured URL, the URL
+/// follows the bound port. Expired sessions are swept every [`EXPIRY_SWEEP_INTERVAL`].
 pub async fn serve(
     prepared: Prepared,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -163,10 +219,15 @@ pub async fn serve(
         "listening on http://{local} (home page {home}/, auth routes {})",
         app.auth.base_url()
     );
-    axum::serve(listener, app.router)
+    let sweep = authrs_axum::spawn_expiry_sweep(app.auth.clone(), EXPIRY_SWEEP_INTERVAL);
+    let served = axum::serve(listener, app.router)
         .with_graceful_shutdown(shutdown)
         .await
-        .map_err(Error::Serve)?;
+        .map_err(Error::Serve);
+    sweep.abort();
+    prepared.database.close().await;
+    tracing::info!("closed the database");
+    served?;
     tracing::info!("stopped");
     Ok(())
 }

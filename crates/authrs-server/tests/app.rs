@@ -1,8 +1,10 @@
 //! The server's router in-process (`Router::oneshot`, no network): credentials against the
-//! users file, the home page and `/healthz`.
+//! users file (JWT sessions), the demo account in the embedded SQLite database (database
+//! sessions), the home page and `/healthz`.
 
 mod support;
 
+use authrs_core::SessionStrategy;
 use authrs_core::password::PasswordHasher;
 use authrs_server::config::{ConfigFile, Env, LoadOptions, load_config};
 use authrs_server::{App, build_app, prepare};
@@ -13,8 +15,9 @@ use tower::ServiceExt;
 
 const URL: &str = "http://localhost:3000/api/auth";
 
-/// An app whose users file holds `alice` (password `wonderland`), built from a config file.
-fn app(dir: &TempDir) -> App {
+/// An app whose users file holds `alice` (password `wonderland`), built from a config file,
+/// with JWT sessions.
+async fn app(dir: &TempDir) -> App {
     let hash = PasswordHasher::with_params(256, 1, 1)
         .unwrap()
         .hash("wonderland")
@@ -25,15 +28,19 @@ fn app(dir: &TempDir) -> App {
     );
     let config = dir.write(
         "authrs.toml",
-        "secret = \"0123456789abcdef0123456789abcdef\"\n[credentials]\nusers_file = \"users.toml\"\n",
+        "secret = \"0123456789abcdef0123456789abcdef\"\ndata_dir = \"data\"\n\
+         [session]\nstrategy = \"jwt\"\n[credentials]\nusers_file = \"users.toml\"\n",
     );
     let options = LoadOptions {
         config_file: ConfigFile::At(config),
         bind: None,
+        database_url: None,
     };
     let settings = load_config(&options, &Env::default()).unwrap();
-    let prepared = prepare(settings).unwrap();
-    assert_eq!(prepared.users().len(), 1);
+    let prepared = prepare(settings).await.unwrap();
+    assert_eq!(prepared.file_users().unwrap().len(), 1);
+    // The configured users replace the demo account.
+    assert_eq!(prepared.demo_password_file(), None);
     build_app(&prepared, URL).unwrap()
 }
 
@@ -74,18 +81,25 @@ async fn send(
 /// `/csrf`, then `POST /callback/credentials` with `json=true`; returns the callback's status
 /// and `url`.
 async fn sign_in(app: &App, jar: &mut Jar, username: &str, password: &str) -> (u16, String) {
-    let csrf = send(app, jar, "GET", "/api/auth/csrf", None).await;
-    let token = csrf.json()["csrfToken"].as_str().unwrap().to_owned();
     let form = format!(
-        "csrfToken={token}&username={}&password={}&json=true",
+        "username={}&password={}",
         support::form_encode(username),
         support::form_encode(password)
     );
+    post_callback(app, jar, "credentials", &form).await
+}
+
+/// `/csrf`, then `POST /callback/{provider}` with `fields`, the token and `json=true`; returns
+/// the callback's status and `url`.
+async fn post_callback(app: &App, jar: &mut Jar, provider: &str, fields: &str) -> (u16, String) {
+    let csrf = send(app, jar, "GET", "/api/auth/csrf", None).await;
+    let token = csrf.json()["csrfToken"].as_str().unwrap().to_owned();
+    let form = format!("{fields}&csrfToken={token}&json=true");
     let callback = send(
         app,
         jar,
         "POST",
-        "/api/auth/callback/credentials",
+        &format!("/api/auth/callback/{provider}"),
         Some(form),
     )
     .await;
@@ -98,7 +112,7 @@ async fn sign_in(app: &App, jar: &mut Jar, username: &str, password: &str) -> (u
 #[tokio::test]
 async fn right_password_gives_a_session_with_the_users_file_details() {
     let dir = TempDir::new("app-right");
-    let app = app(&dir);
+    let app = app(&dir).await;
     let mut jar = Jar::default();
     let (status, url) = sign_in(&app, &mut jar, "alice", "wonderland").await;
     assert_eq!((status, url.as_str()), (200, "http://localhost:3000"));
@@ -113,7 +127,7 @@ async fn right_password_gives_a_session_with_the_users_file_details() {
 /// `CredentialsSignin`, no session cookie, and `/session` answers `{}`.
 async fn assert_refused(name: &str, username: &str, password: &str) {
     let dir = TempDir::new(name);
-    let app = app(&dir);
+    let app = app(&dir).await;
     let mut jar = Jar::default();
     let (status, url) = sign_in(&app, &mut jar, username, password).await;
     assert_eq!(status, 401);
@@ -136,7 +150,7 @@ async fn wrong_password_gets_no_session() {
 #[tokio::test]
 async fn home_page_follows_the_session() {
     let dir = TempDir::new("app-home");
-    let app = app(&dir);
+    let app = app(&dir).await;
     let mut jar = Jar::default();
     let home = send(&app, &mut jar, "GET", "/", None).await;
     assert_eq!(home.status, 200);
@@ -161,7 +175,7 @@ async fn home_page_follows_the_session() {
 #[tokio::test]
 async fn healthz_answers_ok_and_other_paths_are_not_found() {
     let dir = TempDir::new("app-health");
-    let app = app(&dir);
+    let app = app(&dir).await;
     let mut jar = Jar::default();
     let health = send(&app, &mut jar, "GET", "/healthz", None).await;
     assert_eq!((health.status, health.body.as_str()), (200, "ok"));
@@ -171,4 +185,61 @@ async fn healthz_answers_ok_and_other_paths_are_not_found() {
         .await
         .json();
     assert_eq!(providers["credentials"]["type"], "credentials");
+    assert_eq!(providers["email-password"]["type"], "credentials");
+}
+
+#[tokio::test]
+async fn demo_account_in_the_embedded_database_gets_a_database_session() {
+    let dir = TempDir::new("app-demo");
+    let config = dir.write(
+        "authrs.toml",
+        "secret = \"0123456789abcdef0123456789abcdef\"\ndata_dir = \"data\"\n",
+    );
+    let options = LoadOptions {
+        config_file: ConfigFile::At(config),
+        bind: None,
+        database_url: None,
+    };
+    let settings = load_config(&options, &Env::default()).unwrap();
+    let prepared = prepare(settings).await.unwrap();
+    assert_eq!(
+        prepared.demo_password_file(),
+        Some(&dir.join("data/demo-password"))
+    );
+    let password = std::fs::read_to_string(dir.join("data/demo-password")).unwrap();
+    let app = build_app(&prepared, URL).unwrap();
+    assert_eq!(app.auth.session_strategy(), SessionStrategy::Database);
+
+    let mut jar = Jar::default();
+    let fields = format!(
+        "email=Demo%40Example.com&password={}",
+        support::form_encode(password.trim_end())
+    );
+    let (status, url) = post_callback(&app, &mut jar, "email-password", &fields).await;
+    assert_eq!((status, url.as_str()), (200, "http://localhost:3000"));
+    let session = send(&app, &mut jar, "GET", "/api/auth/session", None)
+        .await
+        .json();
+    assert_eq!(session["user"]["email"], "demo@example.com");
+    assert_eq!(session["user"]["name"], "Demo");
+    let home = send(&app, &mut jar, "GET", "/", None).await;
+    assert!(
+        home.body.contains("Signed in as <strong>Demo</strong>"),
+        "{}",
+        home.body
+    );
+    // Sign-up is off by default: the route answers as an unknown action does.
+    let csrf = send(&app, &mut jar, "GET", "/api/auth/csrf", None).await;
+    let token = csrf.json()["csrfToken"].as_str().unwrap().to_owned();
+    let form = format!("email=new%40example.com&password=long+enough+pw&csrfToken={token}");
+    let signup = send(
+        &app,
+        &mut jar,
+        "POST",
+        "/api/auth/account/signup",
+        Some(form),
+    )
+    .await;
+    assert_eq!(signup.status, 400, "{}", signup.body);
+    prepared.database().close().await;
 }

@@ -6,7 +6,7 @@ mod support;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use authrs_core::{ColorScheme, Compatibility};
+use authrs_core::{ColorScheme, Compatibility, SessionStrategy};
 use authrs_server::config::{ConfigFile, Env, LoadOptions, Problem, Settings, Source, load_config};
 use support::TempDir;
 
@@ -18,6 +18,7 @@ fn load(
     let options = LoadOptions {
         config_file: file.map_or(ConfigFile::Without, |f| ConfigFile::At(f.clone())),
         bind: bind.map(str::to_owned),
+        database_url: None,
     };
     load_config(&options, &Env::from_pairs(env.iter().copied()))
 }
@@ -36,10 +37,15 @@ fn no_file_and_no_environment_give_the_embedded_defaults() {
     assert_eq!(settings.url, None);
     assert!(settings.secrets.is_empty());
     assert_eq!(settings.users_file, None);
+    assert!(settings.uses_default_database());
     assert_eq!(
-        settings.users_path(),
-        PathBuf::from("authrs-data/users.toml")
+        settings.database_url().expose(),
+        "sqlite://authrs-data/authrs.db?mode=rwc"
     );
+    assert_eq!(settings.session_strategy, SessionStrategy::Database);
+    assert!(!settings.revocable_jwt);
+    assert!(!settings.sign_up);
+    assert_eq!(settings.min_password_length, 8);
     assert_eq!(settings.secret_path(), PathBuf::from("authrs-data/secret"));
     assert_eq!(settings.compatibility, Compatibility::NextAuthV4);
     assert_eq!(settings.session_max_age, Duration::from_secs(30 * 86_400));
@@ -60,10 +66,17 @@ trust_host = true
 trusted_origins = ["https://app.example.com"]
 use_secure_cookies = false
 data_dir = "state"
+database_url = "sqlite://db/authrs.db?mode=rwc"
 
 [session]
+strategy = "jwt"
+revocable_jwt = true
 max_age = "7d"
 update_age = 3600
+
+[accounts]
+sign_up = true
+min_password_length = 12
 
 [theme]
 color_scheme = "dark"
@@ -110,6 +123,14 @@ users_file = "conf/users.toml"
     // Relative paths in the file are relative to the file's directory.
     assert_eq!(s.data_dir, dir.join("state"));
     assert_eq!(s.users_file, Some(dir.join("conf/users.toml")));
+    assert_eq!(
+        s.database_url().expose(),
+        format!("sqlite://{}/db/authrs.db?mode=rwc", dir.path().display())
+    );
+    assert_eq!(s.session_strategy, SessionStrategy::Jwt);
+    assert!(s.revocable_jwt);
+    assert!(s.sign_up);
+    assert_eq!(s.min_password_length, 12);
 }
 
 #[test]
@@ -126,6 +147,13 @@ fn environment_overrides_the_file_and_bind_flag_overrides_both() {
         ("AUTHRS_TRUST_HOST", "yes"),
         ("AUTHRS_SESSION_MAX_AGE", "2h"),
         ("AUTHRS_USERS_FILE", "relative/users.toml"),
+        ("AUTHRS_SESSION_STRATEGY", "JWT"),
+        (
+            "AUTHRS_DATABASE_URL",
+            "postgres://authrs:pw@db.internal:5432/authrs",
+        ),
+        ("AUTHRS_ACCOUNTS_SIGN_UP", "on"),
+        ("AUTHRS_ACCOUNTS_MIN_PASSWORD_LENGTH", "10"),
         ("AUTHRS_DATA_DIR", "/var/lib/authrs"),
         ("AUTHRS_COMPATIBILITY", "v5"),
         ("AUTHRS_THEME_BRAND_COLOR", "#abc"),
@@ -147,6 +175,13 @@ fn environment_overrides_the_file_and_bind_flag_overrides_both() {
     // Paths from the environment are relative to the working directory.
     assert_eq!(s.users_file, Some(PathBuf::from("relative/users.toml")));
     assert_eq!(s.data_dir, PathBuf::from("/var/lib/authrs"));
+    assert_eq!(s.session_strategy, SessionStrategy::Jwt);
+    assert_eq!(
+        s.database_url().expose(),
+        "postgres://authrs:pw@db.internal:5432/authrs"
+    );
+    assert!(s.sign_up);
+    assert_eq!(s.min_password_length, 10);
     assert_eq!(s.compatibility, Compatibility::AuthJsV5);
     assert_eq!(s.theme.brand_color.as_deref(), Some("#abc"));
     assert_eq!(s.pages.sign_in.as_deref(), Some("/enter"));
@@ -193,7 +228,7 @@ fn unknown_file_keys_are_errors_naming_each_key() {
         "{}",
         found[0]
     );
-    assert!(found[1].starts_with(&format!("{path}: session.max_agee: unknown key (expected one of: session.max_age, session.update_age)")), "{}", found[1]);
+    assert!(found[1].starts_with(&format!("{path}: session.max_agee: unknown key (expected one of: session.strategy, session.revocable_jwt, session.max_age, session.update_age)")), "{}", found[1]);
     assert!(
         found[2].starts_with(&format!("{path}: themes: unknown key")),
         "{}",
@@ -350,11 +385,12 @@ fn check_reports_config_and_users_problems_together() {
     );
     let file = dir.write(
         "authrs.toml",
-        "url = \"ftp://x\"\n[session]\nupdate_age = \"soon\"\n[credentials]\nusers_file = \"users.toml\"\n",
+        "url = \"ftp://x\"\n[session]\nstrategy = \"jwt\"\nupdate_age = \"soon\"\n[credentials]\nusers_file = \"users.toml\"\n",
     );
     let options = LoadOptions {
         config_file: ConfigFile::At(file.clone()),
         bind: None,
+        database_url: None,
     };
     let report = authrs_server::check(
         &options,
@@ -399,5 +435,159 @@ fn check_reports_config_and_users_problems_together() {
             &dir.join("users.toml"),
             "users.alice.password"
         ))
+    );
+}
+
+#[test]
+fn users_file_with_database_sessions_is_a_problem_naming_both_settings() {
+    let dir = TempDir::new("config-users-database");
+    // The default strategy is `database`.
+    let file = dir.write(
+        "authrs.toml",
+        "[credentials]\nusers_file = \"users.toml\"\n",
+    );
+    let found = problems(Some(&file), &[]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let expected = format!(
+        "{}: credentials.users_file: a users file needs session.strategy = \"jwt\", but session.strategy is \"database\" (the default)",
+        file.display()
+    );
+    assert!(found[0].starts_with(&expected), "{}", found[0]);
+    assert!(found[0].contains("authrs user add"), "{}", found[0]);
+    // Set explicitly, the message says where.
+    let found = problems(
+        None,
+        &[
+            ("AUTHRS_USERS_FILE", "users.toml"),
+            ("AUTHRS_SESSION_STRATEGY", "database"),
+        ],
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("environment AUTHRS_USERS_FILE: a users file needs session.strategy = \"jwt\", but session.strategy is \"database\" (set by environment AUTHRS_SESSION_STRATEGY)"),
+        "{}",
+        found[0]
+    );
+    // With JWT sessions it is accepted.
+    let env = [
+        ("AUTHRS_USERS_FILE", "users.toml"),
+        ("AUTHRS_SESSION_STRATEGY", "jwt"),
+    ];
+    assert!(load(None, &env, None).is_ok());
+}
+
+#[test]
+fn database_url_chooses_the_back_end_and_bad_ones_are_named_without_their_password() {
+    let s = load(
+        None,
+        &[("AUTHRS_DATABASE_URL", "postgresql://u@localhost/authrs")],
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        s.database_url().kind(),
+        authrs_server::database::DatabaseKind::Postgres
+    );
+    assert!(!s.uses_default_database());
+    let s = load(
+        None,
+        &[("AUTHRS_DATABASE_URL", "sqlite://var/authrs.db")],
+        None,
+    )
+    .unwrap();
+    // From the environment, a relative path stays relative to the working directory.
+    assert_eq!(s.database_url().expose(), "sqlite://var/authrs.db");
+
+    let found = problems(
+        None,
+        &[("AUTHRS_DATABASE_URL", "mysql://root:hunter2@db/authrs")],
+    );
+    assert_eq!(
+        found,
+        [
+            "environment AUTHRS_DATABASE_URL: unsupported database URL \"mysql://***@db/authrs\": use sqlite://path/to/file.db or postgres://user:password@host:port/database"
+        ]
+    );
+    let dir = TempDir::new("config-database-url");
+    let file = dir.write(
+        "authrs.toml",
+        "database_url = \"postgres://u:hunter2@db:port/x\"\n",
+    );
+    let found = problems(Some(&file), &[]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with(&format!(
+            "{}: database_url: invalid database URL \"postgres://***@db:port/x\"",
+            file.display()
+        )),
+        "{}",
+        found[0]
+    );
+    assert!(!found[0].contains("hunter2"), "{}", found[0]);
+    // Debug output of the settings never shows it either.
+    let s = load(
+        None,
+        &[("AUTHRS_DATABASE_URL", "postgres://u:hunter2@db/x")],
+        None,
+    )
+    .unwrap();
+    assert!(!format!("{s:?}").contains("hunter2"));
+}
+
+#[test]
+fn database_url_flag_overrides_the_environment() {
+    let options = LoadOptions {
+        config_file: ConfigFile::Without,
+        bind: None,
+        database_url: Some("sqlite::memory:".into()),
+    };
+    let env = Env::from_pairs([("AUTHRS_DATABASE_URL", "postgres://u@h/db")]);
+    let s = load_config(&options, &env).unwrap();
+    assert_eq!(s.database_url().expose(), "sqlite::memory:");
+    let options = LoadOptions {
+        database_url: Some("redis://h".into()),
+        ..options
+    };
+    let found = load_config(&options, &env).unwrap_err();
+    assert!(
+        found[0]
+            .to_string()
+            .starts_with("--database-url: unsupported database URL \"redis://h\""),
+        "{}",
+        found[0]
+    );
+}
+
+#[test]
+fn session_strategy_and_account_settings_are_checked_by_value() {
+    let found = problems(
+        None,
+        &[
+            ("AUTHRS_SESSION_STRATEGY", "cookie"),
+            ("AUTHRS_ACCOUNTS_MIN_PASSWORD_LENGTH", "6"),
+            ("AUTHRS_ACCOUNTS_SIGN_UP", "sometimes"),
+        ],
+    );
+    assert_eq!(
+        found,
+        [
+            "environment AUTHRS_ACCOUNTS_MIN_PASSWORD_LENGTH: invalid accounts.min_password_length 6: use 8 to 1024 characters",
+            "environment AUTHRS_ACCOUNTS_SIGN_UP: expected true or false, found \"sometimes\"",
+            "environment AUTHRS_SESSION_STRATEGY: unknown session strategy \"cookie\": use \"database\" or \"jwt\"",
+        ]
+    );
+    let dir = TempDir::new("config-accounts");
+    let file = dir.write(
+        "authrs.toml",
+        "[accounts]\nmin_password_length = \"ten\"\nsign_up = 1\n",
+    );
+    let found = problems(Some(&file), &[]);
+    let path = file.display();
+    assert_eq!(
+        found,
+        [
+            format!("{path}: accounts.min_password_length: expected a whole number, found string"),
+            format!("{path}: accounts.sign_up: expected true or false, found integer"),
+        ]
     );
 }

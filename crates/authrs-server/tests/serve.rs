@@ -23,25 +23,30 @@ fn mode(path: &std::path::Path) -> u32 {
     fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
+const DEMO: &str = "demo@example.com";
+
 #[test]
-fn fresh_directory_serves_the_demo_user_end_to_end() {
+fn fresh_directory_serves_the_demo_account_from_sqlite_end_to_end() {
     let dir = TempDir::new("fresh");
     let server = Server::start(dir.path(), &[]);
 
-    // The embedded default generated its files, private to the owner.
+    // The embedded default generated its files, private to the owner: the secret, the SQLite
+    // database, and the demo account's password (32 hex digits). No users file any more.
     let secret = fs::read_to_string(dir.join("authrs-data/secret")).unwrap();
     assert_eq!(secret.trim_end().len(), 64);
     let password = demo_password(&dir);
-    assert!(password.len() >= 16);
-    let users = fs::read_to_string(dir.join("authrs-data/users.toml")).unwrap();
-    assert!(users.contains("[users.demo]") && users.contains("$argon2id$"));
-    assert!(!users.contains(&password));
+    assert_eq!(password.len(), 32);
+    assert!(
+        password.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{password}"
+    );
+    assert!(dir.join("authrs-data/authrs.db").is_file());
+    assert!(!dir.join("authrs-data/users.toml").exists());
     #[cfg(unix)]
     {
         assert_eq!(mode(&dir.join("authrs-data")), 0o700);
         assert_eq!(mode(&dir.join("authrs-data/secret")), 0o600);
         assert_eq!(mode(&dir.join("authrs-data/demo-password")), 0o600);
-        assert_eq!(mode(&dir.join("authrs-data/users.toml")), 0o600);
     }
     // A clear warning, pointing at the files but never showing their contents.
     let log = server.log();
@@ -49,7 +54,17 @@ fn fresh_directory_serves_the_demo_user_end_to_end() {
         log.contains("WARNING") && log.contains("AUTHRS_SECRET"),
         "{log}"
     );
-    assert!(log.contains("authrs-data/demo-password"), "{log}");
+    assert!(
+        log.contains("created the demo account demo@example.com")
+            && log.contains("authrs-data/demo-password"),
+        "{log}"
+    );
+    assert!(
+        log.contains(
+            "database: sqlite://authrs-data/authrs.db?mode=rwc (SQLite), database sessions"
+        ),
+        "{log}"
+    );
     assert!(
         !log.contains(&password) && !log.contains(secret.trim_end()),
         "{log}"
@@ -66,45 +81,58 @@ fn fresh_directory_serves_the_demo_user_end_to_end() {
     assert_eq!(home.status, 200);
     assert!(home.body.contains("Not signed in"), "{}", home.body);
     assert!(
+        home.body.contains(
+            "email <code>demo@example.com</code>, password in <code>authrs-data/demo-password</code>"
+        ),
+        "{}",
         home.body
-            .contains("password in <code>authrs-data/demo-password</code>")
     );
     assert!(!home.body.contains(&password));
 
-    let callback = client.sign_in(BASE, "demo", &password);
+    let callback = client.sign_in_with_email(BASE, DEMO, &password);
     assert_eq!(callback.status, 200, "{}", callback.body);
     assert_eq!(callback.json()["url"], format!("http://localhost:{port}"));
-    assert!(
-        client.jar.has("next-auth.session-token"),
-        "{:?}",
-        client.jar
-    );
+    // A database session: the cookie is a random token, not a JWT.
+    let token = client
+        .jar
+        .get("next-auth.session-token")
+        .unwrap()
+        .to_owned();
+    assert!(!token.contains('.'), "{token}");
 
-    let session = client.get(&format!("{BASE}/session"));
-    assert_eq!(session.status, 200);
-    let session = session.json();
-    assert_eq!(session["user"]["name"], "demo", "{session}");
-    assert_eq!(session["user"]["email"], "demo@example.com");
+    let session = client.session(BASE);
+    assert_eq!(session["user"]["name"], "Demo", "{session}");
+    assert_eq!(session["user"]["email"], DEMO);
 
     let home = client.get("/");
     assert!(
-        home.body.contains("Signed in as <strong>demo</strong>"),
+        home.body.contains("Signed in as <strong>Demo</strong>"),
         "{}",
         home.body
     );
     assert_eq!(client.get("/healthz").body, "ok");
 
-    let (status, _) = server.terminate();
+    // Sign-out deletes the row: the old cookie no longer works anywhere.
+    assert_eq!(client.sign_out(BASE).status, 200);
+    let mut replay = Client::new(server.addr);
+    replay.jar.set("next-auth.session-token", &token);
+    assert_eq!(replay.get(&format!("{BASE}/session")).body, "{}");
+
+    let (status, log) = server.terminate();
     assert!(status.success(), "{status:?}");
+    assert!(log.contains("closed the database"), "{log}");
 }
 
 #[test]
-fn wrong_password_and_unknown_user_get_no_session() {
+fn wrong_password_and_unknown_email_get_no_session() {
     let dir = TempDir::new("wrong");
     let server = Server::start(dir.path(), &[]);
-    for (username, password) in [("demo", "not-the-password"), ("nobody", "whatever")] {
+    for (email, password) in [
+        (DEMO, "not-the-password"),
+        ("nobody@example.com", "whatever"),
+    ] {
         let mut client = Client::new(server.addr);
-        let callback = client.sign_in(BASE, username, password);
+        let callback = client.sign_in_with_email(BASE, email, password);
         assert_eq!(callback.status, 401, "{}", callback.body);
         let url = callback.json()["url"].as_str().unwrap().to_owned();
         assert!(url.contains("error=CredentialsSignin"), "{url}");
@@ -120,17 +148,17 @@ fn sigterm_stops_the_server_with_exit_status_zero() {
     let (status, log) = server.terminate();
     assert_eq!(status.code(), Some(0), "{log}");
     assert!(log.contains("received SIGTERM, shutting down"), "{log}");
+    assert!(log.contains("closed the database"), "{log}");
 }
 
 #[test]
-fn session_survives_a_restart_because_the_secret_file_persists() {
+fn database_session_survives_a_restart_on_the_same_sqlite_file() {
     let dir = TempDir::new("restart");
     let server = Server::start(dir.path(), &[]);
     let secret = fs::read_to_string(dir.join("authrs-data/secret")).unwrap();
-    let users = fs::read_to_string(dir.join("authrs-data/users.toml")).unwrap();
     let password = demo_password(&dir);
     let mut client = Client::new(server.addr);
-    assert_eq!(client.sign_in(BASE, "demo", &password).status, 200);
+    assert_eq!(client.sign_in_with_email(BASE, DEMO, &password).status, 200);
     let (status, _) = server.terminate();
     assert!(status.success());
 
@@ -139,23 +167,18 @@ fn session_survives_a_restart_because_the_secret_file_persists() {
         fs::read_to_string(dir.join("authrs-data/secret")).unwrap(),
         secret
     );
-    assert_eq!(
-        fs::read_to_string(dir.join("authrs-data/users.toml")).unwrap(),
-        users
-    );
+    // The database had a user, so no new demo account and the same password file.
     assert_eq!(demo_password(&dir), password);
-    assert!(
-        !server.log().contains("generated a development secret"),
-        "{}",
-        server.log()
-    );
+    let log = server.log();
+    assert!(!log.contains("generated a development secret"), "{log}");
+    assert!(!log.contains("created the demo account"), "{log}");
     client.addr = server.addr;
-    let session = client.get(&format!("{BASE}/session")).json();
-    assert_eq!(session["user"]["name"], "demo", "{session}");
+    let session = client.session(BASE);
+    assert_eq!(session["user"]["email"], DEMO, "{session}");
 }
 
 #[test]
-fn configured_secret_and_users_file_need_no_data_directory() {
+fn users_file_with_jwt_sessions_signs_in_file_users() {
     let dir = TempDir::new("configured");
     let hash = authrs_core::password::PasswordHasher::with_params(256, 1, 1)
         .unwrap()
@@ -167,19 +190,24 @@ fn configured_secret_and_users_file_need_no_data_directory() {
     );
     dir.write(
         "authrs.toml",
-        "compatibility = \"v5\"\n[session]\nmax_age = \"1h\"\n[credentials]\nusers_file = \"users.toml\"\n",
+        "compatibility = \"v5\"\n[session]\nstrategy = \"jwt\"\nmax_age = \"1h\"\n[credentials]\nusers_file = \"users.toml\"\n",
     );
     let secret = "0123456789abcdef0123456789abcdef-configured";
     let server = Server::start(dir.path(), &[("AUTHRS_SECRET", secret)]);
-    assert!(!dir.join("authrs-data").exists());
+    // The database is still there (for accounts), but nothing else was generated: no secret,
+    // and no demo account beside the configured users.
+    assert!(dir.join("authrs-data/authrs.db").is_file());
+    assert!(!dir.join("authrs-data/secret").exists());
+    assert!(!dir.join("authrs-data/demo-password").exists());
     assert!(!server.log().contains("WARNING"), "{}", server.log());
     assert!(!Client::new(server.addr).get("/").body.contains("demo"));
 
     let mut client = Client::new(server.addr);
     let callback = client.sign_in(BASE, "alice", "correct horse");
     assert_eq!(callback.status, 200, "{}", callback.body);
-    assert!(client.jar.has("authjs.session-token"), "{:?}", client.jar);
-    let session = client.get(&format!("{BASE}/session")).json();
+    let token = client.jar.get("authjs.session-token").unwrap().to_owned();
+    assert_eq!(token.split('.').count(), 5, "a JWE: {token}");
+    let session = client.session(BASE);
     assert_eq!(session["user"]["name"], "Alice <3");
     let home = client.get("/");
     assert!(
@@ -188,6 +216,63 @@ fn configured_secret_and_users_file_need_no_data_directory() {
         "{}",
         home.body
     );
+}
+
+#[test]
+fn users_file_with_database_sessions_stops_startup_naming_both_settings() {
+    let dir = TempDir::new("users-file-database");
+    let env = [("AUTHRS_USERS_FILE", "users.toml")];
+    let (status, _, stderr) = run(authrs(dir.path(), &["--bind", "127.0.0.1:0"], &env), b"");
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "environment AUTHRS_USERS_FILE: a users file needs session.strategy = \"jwt\""
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("authrs user add"), "{stderr}");
+    assert!(!dir.join("authrs-data").exists());
+}
+
+#[test]
+fn unreachable_database_stops_startup_without_showing_the_password() {
+    let dir = TempDir::new("unreachable");
+    // Nothing listens on port 1.
+    let env = [
+        (
+            "AUTHRS_DATABASE_URL",
+            "postgres://authrs:hunter2@127.0.0.1:1/authrs",
+        ),
+        ("AUTHRS_SECRET", "0123456789abcdef0123456789abcdef"),
+    ];
+    let (status, _, stderr) = run(authrs(dir.path(), &["--bind", "127.0.0.1:0"], &env), b"");
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: cannot open the database postgres://***@127.0.0.1:1/authrs"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    // A configured database needs no data directory.
+    assert!(!dir.join("authrs-data").exists());
+}
+
+#[test]
+fn unsupported_database_url_is_a_configuration_problem_naming_it_redacted() {
+    let dir = TempDir::new("unsupported");
+    let args = [
+        "--bind",
+        "127.0.0.1:0",
+        "--database-url",
+        "mysql://root:hunter2@localhost/authrs",
+    ];
+    let (status, _, stderr) = run(authrs(dir.path(), &args, &[]), b"");
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr
+            .contains("--database-url: unsupported database URL \"mysql://***@localhost/authrs\""),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Helpers for the integration tests: temporary directories, the real `authrs` binary as a
-//! child process, a minimal HTTP/1.1 client over `std::net::TcpStream`, and a cookie jar.
+//! child process, a minimal HTTP/1.1 client over `std::net::TcpStream`, a cookie jar, and a
+//! fresh PostgreSQL database per test.
 // Each test file uses a different part of this module.
 #![allow(dead_code)]
 
@@ -298,6 +299,16 @@ impl Jar {
     pub fn has(&self, name: &str) -> bool {
         self.0.contains_key(name)
     }
+
+    /// The value of a cookie.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    /// Sets a cookie, as a browser that kept it would send it.
+    pub fn set(&mut self, name: &str, value: &str) {
+        self.0.insert(name.to_owned(), value.to_owned());
+    }
 }
 
 /// A blocking HTTP/1.1 request over a fresh connection (`Connection: close`).
@@ -410,12 +421,17 @@ impl Client {
         response
     }
 
-    /// The curl flow of the README: `/csrf`, then `POST /callback/credentials` with `json=true`.
-    /// Returns the callback's response.
-    pub fn sign_in(&mut self, base: &str, username: &str, password: &str) -> Response {
+    /// `GET /csrf`: the CSRF token (and its cookie, kept in the jar).
+    pub fn csrf_token(&mut self, base: &str) -> String {
         let csrf = self.get(&format!("{base}/csrf"));
         assert_eq!(csrf.status, 200, "{}", csrf.body);
-        let token = csrf.json()["csrfToken"].as_str().unwrap().to_owned();
+        csrf.json()["csrfToken"].as_str().unwrap().to_owned()
+    }
+
+    /// A users-file sign-in: `/csrf`, then `POST /callback/credentials` with `json=true`.
+    /// Returns the callback's response.
+    pub fn sign_in(&mut self, base: &str, username: &str, password: &str) -> Response {
+        let token = self.csrf_token(base);
         let form = format!(
             "csrfToken={token}&username={}&password={}&json=true",
             form_encode(username),
@@ -423,6 +439,133 @@ impl Client {
         );
         self.post_form(&format!("{base}/callback/credentials"), &form)
     }
+
+    /// The curl flow of the README: `/csrf`, then `POST /callback/email-password` with
+    /// `json=true`. Returns the callback's response.
+    pub fn sign_in_with_email(&mut self, base: &str, email: &str, password: &str) -> Response {
+        let token = self.csrf_token(base);
+        let form = format!(
+            "email={}&password={}&csrfToken={token}&json=true",
+            form_encode(email),
+            form_encode(password)
+        );
+        self.post_form(&format!("{base}/callback/email-password"), &form)
+    }
+
+    /// `POST /signout` with the CSRF token and `json=true`.
+    pub fn sign_out(&mut self, base: &str) -> Response {
+        let token = self.csrf_token(base);
+        self.post_form(
+            &format!("{base}/signout"),
+            &format!("csrfToken={token}&json=true"),
+        )
+    }
+
+    /// `GET /session` as JSON.
+    pub fn session(&mut self, base: &str) -> serde_json::Value {
+        let response = self.get(&format!("{base}/session"));
+        assert_eq!(response.status, 200, "{}", response.body);
+        response.json()
+    }
+}
+
+/// Runs `authrs user ARGS` in `dir` with `env`, feeding `stdin`; fails the test unless it
+/// succeeds. Returns its standard output.
+pub fn user_command(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> String {
+    let mut all = vec!["user"];
+    all.extend_from_slice(args);
+    let (status, stdout, stderr) = run(authrs(dir, &all, env), stdin);
+    assert!(
+        status.success(),
+        "authrs {all:?} failed ({status:?}):\n{stderr}"
+    );
+    stdout
+}
+
+/// The variable naming the PostgreSQL server the tests create their databases on.
+pub const POSTGRES_URL_VAR: &str = "AUTHRS_TEST_POSTGRES_URL";
+
+/// A database of its own on the test PostgreSQL server, created empty and dropped on drop.
+pub struct PostgresDatabase {
+    admin_url: String,
+    name: String,
+    /// The URL of this database, for `AUTHRS_DATABASE_URL`.
+    pub url: String,
+}
+
+impl PostgresDatabase {
+    /// Creates a fresh database through the admin URL in [`POSTGRES_URL_VAR`]. Fails (never
+    /// skips) when the variable is unset.
+    pub fn create(name: &str) -> Self {
+        let admin_url = std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| {
+            panic!(
+                "{POSTGRES_URL_VAR} is not set. The PostgreSQL tests need a server where they may \
+                 CREATE DATABASE: run them through scripts/test, which starts a throwaway one, or \
+                 set {POSTGRES_URL_VAR}=postgres://USER@HOST:PORT/postgres"
+            )
+        });
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "authrs_server_{name}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let url = with_database(&admin_url, &name);
+        let database = Self {
+            admin_url,
+            name,
+            url,
+        };
+        database.admin(&format!("CREATE DATABASE \"{}\"", database.name));
+        database
+    }
+
+    fn admin(&self, statement: &str) {
+        use authrs_sqlx::sqlx::{self, Connection};
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let mut connection = sqlx::PgConnection::connect(&self.admin_url)
+                .await
+                .unwrap_or_else(|e| panic!("cannot reach {POSTGRES_URL_VAR}: {e}"));
+            sqlx::query(statement)
+                .execute(&mut connection)
+                .await
+                .unwrap_or_else(|e| panic!("{statement}: {e}"));
+            let _ = connection.close().await;
+        });
+    }
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            self.admin(&format!(
+                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+/// `url` with its database name replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[authority_start..]
+        .find('/')
+        .map_or(base.len(), |i| authority_start + i);
+    let mut out = format!("{}/{name}", &base[..path_start]);
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
 }
 
 /// `application/x-www-form-urlencoded` encoding of one value.

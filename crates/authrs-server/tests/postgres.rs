@@ -1,0 +1,113 @@
+//! Several `authrs serve` processes on one PostgreSQL database behave as one server: a session
+//! made through one is valid on the others, and signing out on one ends it everywhere.
+//!
+//! Each test creates a database of its own on the server named by `AUTHRS_TEST_POSTGRES_URL`
+//! (`scripts/test` starts a throwaway one) and fails, never skips, without it.
+
+mod support;
+
+use support::{Client, PostgresDatabase, Server, TempDir, user_command};
+
+const BASE: &str = "/api/auth";
+const SECRET: &str = "0123456789abcdef0123456789abcdef-shared-by-instances";
+
+#[test]
+fn two_instances_on_one_postgres_behave_as_one() {
+    let database = PostgresDatabase::create("two_instances");
+    let dir = TempDir::new("postgres-two");
+    let env = [
+        ("AUTHRS_SECRET", SECRET),
+        ("AUTHRS_DATABASE_URL", database.url.as_str()),
+    ];
+    let added = user_command(
+        dir.path(),
+        &["add", "ada@example.com", "--name", "Ada"],
+        &env,
+        b"analytical engine\n",
+    );
+    assert!(added.starts_with("added ada@example.com"), "{added}");
+    let list = user_command(dir.path(), &["list"], &env, b"");
+    assert!(list.contains("ada@example.com  Ada"), "{list}");
+
+    let a = Server::start(dir.path(), &env);
+    let b = Server::start(dir.path(), &env);
+    assert_ne!(a.addr, b.addr);
+    for server in [&a, &b] {
+        assert!(
+            server.log().contains("(PostgreSQL), database sessions"),
+            "{}",
+            server.log()
+        );
+        assert!(!server.log().contains("demo account"), "{}", server.log());
+    }
+
+    // Sign in through A.
+    let mut on_a = Client::new(a.addr);
+    let callback = on_a.sign_in_with_email(BASE, "ada@example.com", "analytical engine");
+    assert_eq!(callback.status, 200, "{}", callback.body);
+    assert_eq!(on_a.session(BASE)["user"]["email"], "ada@example.com");
+
+    // The same cookie on B (a browser would send it to both behind one host name).
+    let mut on_b = Client::new(b.addr);
+    on_b.jar = on_a.jar.clone();
+    let session = on_b.session(BASE);
+    assert_eq!(session["user"]["email"], "ada@example.com", "{session}");
+    assert_eq!(session["user"]["name"], "Ada");
+
+    // Signing out on A ends the session on B.
+    let signed_out = on_a.sign_out(BASE);
+    assert_eq!(signed_out.status, 200, "{}", signed_out.body);
+    assert!(!on_a.jar.has("next-auth.session-token"));
+    assert_eq!(on_b.get(&format!("{BASE}/session")).body, "{}");
+    assert_eq!(on_a.get(&format!("{BASE}/session")).body, "{}");
+
+    // A new sign-in on B is valid on A: either way round.
+    let mut again = Client::new(b.addr);
+    assert_eq!(
+        again
+            .sign_in_with_email(BASE, "ada@example.com", "analytical engine")
+            .status,
+        200
+    );
+    again.addr = a.addr;
+    assert_eq!(again.session(BASE)["user"]["email"], "ada@example.com");
+
+    for server in [a, b] {
+        let (status, log) = server.terminate();
+        assert!(status.success(), "{log}");
+        assert!(log.contains("closed the database"), "{log}");
+    }
+}
+
+#[test]
+fn two_instances_starting_at_once_on_an_empty_postgres_database_both_come_up() {
+    let database = PostgresDatabase::create("concurrent_start");
+    let dir = TempDir::new("postgres-concurrent");
+    let env = [
+        ("AUTHRS_SECRET", SECRET),
+        ("AUTHRS_DATABASE_URL", database.url.as_str()),
+    ];
+    // Both processes are spawned before either is waited for, so their migrations race.
+    let (a, b) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| Server::start(dir.path(), &env));
+        let b = scope.spawn(|| Server::start(dir.path(), &env));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    for server in [&a, &b] {
+        let mut client = Client::new(server.addr);
+        assert_eq!(client.get("/healthz").body, "ok");
+        // The schema is complete on both: a session read reaches the tables.
+        client.jar.set("next-auth.session-token", "no-such-session");
+        assert_eq!(client.get(&format!("{BASE}/session")).body, "{}");
+    }
+    // And the database works for accounts made afterwards.
+    user_command(
+        dir.path(),
+        &["add", "ada@example.com"],
+        &env,
+        b"analytical engine\n",
+    );
+    let mut client = Client::new(b.addr);
+    let callback = client.sign_in_with_email(BASE, "ada@example.com", "analytical engine");
+    assert_eq!(callback.status, 200, "{}", callback.body);
+}
