@@ -415,9 +415,14 @@ fn init_tracing(default: &str) {
     let format = tracing_subscriber::fmt::layer()
         .with_writer(io::stderr)
         .with_ansi(io::stderr().is_terminal());
-    tracing_subscriber::registry().with(format).with(filter).init();
+    tracing_subscriber::registry()
+        .with(format)
+        .with(filter)
+        .init();
     if let Some(value) = bad {
-        tracing::warn!("RUST_LOG={value:?} is not a list of `level` or `target=level` directives; using {default:?}");
+        tracing::warn!(
+            "RUST_LOG={value:?} is not a list of `level` or `target=level` directives; using {default:?}"
+        );
     }
 }
 
