@@ -72,6 +72,21 @@ struct Features<'a> {
 }
 
 impl Features<'_> {
+    /// Hashes a password (a hashing failure is a server error, never shown).
+    async fn hash(&self, password: &str) -> Result<String, Error> {
+        self.hashing
+            .hash(password)
+            .await
+            .map_err(|error| Error::Authorize(crate::providers::AuthorizeError(error.to_string())))
+    }
+
+    /// Hashes `password` and stores it as the user's.
+    async fn set_password(&self, user_id: &str, password: &str) -> Result<(), Error> {
+        let hash = self.hash(password).await?;
+        self.adapter.set_password_hash(user_id, Some(&hash)).await?;
+        Ok(())
+    }
+
     fn password_acceptable(&self, password: &str) -> bool {
         password.chars().count() >= self.options.min_password_length
             && password.len() <= MAX_PASSWORD_BYTES
@@ -101,13 +116,9 @@ async fn sign_up(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
         return refuse(ctx, ErrorCode::PasswordPolicy, StatusCode::BAD_REQUEST);
     }
     // Hash before looking at the address, so both outcomes cost the same.
-    let hash = match features.hashing.hash(&password).await {
+    let hash = match features.hash(&password).await {
         Ok(hash) => hash,
-        Err(error) => {
-            return ctx.fail(Error::Authorize(crate::providers::AuthorizeError(
-                error.to_string(),
-            )));
-        }
+        Err(error) => return ctx.fail(error),
     };
     let name = ctx
         .body_str("name")
@@ -148,20 +159,8 @@ async fn change_password(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<
     if !features.hashing.verify(current, stored.as_deref()).await {
         return refuse(ctx, ErrorCode::CredentialsSignin, StatusCode::UNAUTHORIZED);
     }
-    let hash = match features.hashing.hash(&new_password).await {
-        Ok(hash) => hash,
-        Err(error) => {
-            return ctx.fail(Error::Authorize(crate::providers::AuthorizeError(
-                error.to_string(),
-            )));
-        }
-    };
-    if let Err(error) = features
-        .adapter
-        .set_password_hash(&user_id, Some(&hash))
-        .await
-    {
-        return ctx.fail(error.into());
+    if let Err(error) = features.set_password(&user_id, &new_password).await {
+        return ctx.fail(error);
     }
     if let Err(error) = end_all_sessions(&mut ctx, features.adapter, &user_id).await {
         return ctx.fail(error);
@@ -289,20 +288,8 @@ async fn reset_confirm(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<By
             return ctx.redirect(url, StatusCode::FORBIDDEN);
         }
     };
-    let hash = match features.hashing.hash(&password).await {
-        Ok(hash) => hash,
-        Err(error) => {
-            return ctx.fail(Error::Authorize(crate::providers::AuthorizeError(
-                error.to_string(),
-            )));
-        }
-    };
-    if let Err(error) = features
-        .adapter
-        .set_password_hash(&user.id, Some(&hash))
-        .await
-    {
-        return ctx.fail(error.into());
+    if let Err(error) = features.set_password(&user.id, &password).await {
+        return ctx.fail(error);
     }
     if let Err(error) = end_all_sessions(&mut ctx, features.adapter, &user.id).await {
         return ctx.fail(error);
