@@ -71,6 +71,13 @@ struct Setup {
     outbox: Arc<Outbox>,
 }
 
+impl Setup {
+    /// A browser on a fresh engine built from this setup.
+    fn client(&self) -> EngineClient {
+        EngineClient::new(self.builder.clone().build().unwrap())
+    }
+}
+
 fn setup() -> Setup {
     let adapter = Arc::new(MemoryAdapter::new());
     let clock = Arc::new(FixedClock::at_secs(NOW_SECS));
@@ -119,6 +126,10 @@ async fn sign_in(c: &mut EngineClient, email: &str, password: &str) -> Answer {
     .await
 }
 
+async fn sign_in_status(c: &mut EngineClient, email: &str, password: &str) -> StatusCode {
+    sign_in(c, email, password).await.status
+}
+
 fn signed_in(c: &EngineClient) -> bool {
     c.jar.contains_key("next-auth.session-token")
 }
@@ -126,7 +137,7 @@ fn signed_in(c: &EngineClient) -> bool {
 #[tokio::test]
 async fn sign_up_then_sign_in_with_the_normalised_address() {
     let s = setup();
-    let mut c = EngineClient::new(s.builder.clone().build().unwrap());
+    let mut c = s.client();
     let answer = sign_up(&mut c, "  Ada@Example.COM", "correct horse").await;
     assert_eq!(
         answer.json(),
@@ -148,9 +159,7 @@ async fn sign_up_then_sign_in_with_the_normalised_address() {
         .unwrap();
     assert!(hash.starts_with("$argon2id$"), "only the hash is stored");
     assert_eq!(
-        sign_in(&mut c, "ADA@example.com", "correct horse")
-            .await
-            .status,
+        sign_in_status(&mut c, "ADA@example.com", "correct horse").await,
         StatusCode::OK
     );
     assert_eq!(c.session().await["user"]["email"], "ada@example.com");
@@ -159,7 +168,7 @@ async fn sign_up_then_sign_in_with_the_normalised_address() {
 #[tokio::test]
 async fn providers_list_the_email_password_provider() {
     let s = setup();
-    let mut c = EngineClient::new(s.builder.clone().build().unwrap());
+    let mut c = s.client();
     let providers = c.get("/api/auth/providers").await.json();
     assert_eq!(providers["email-password"]["type"], "credentials");
     let page = c.get("/api/auth/signin").await.text();
@@ -173,20 +182,16 @@ async fn providers_list_the_email_password_provider() {
 #[tokio::test]
 async fn sign_up_answers_the_same_for_a_taken_address_and_keeps_the_owners_password() {
     let s = setup();
-    let mut c = EngineClient::new(s.builder.clone().build().unwrap());
+    let mut c = s.client();
     let first = sign_up(&mut c, "ada@example.com", "correct horse").await;
     let second = sign_up(&mut c, "ada@example.com", "attacker's choice").await;
     assert_eq!((first.status, first.body), (second.status, second.body));
     assert_eq!(
-        sign_in(&mut c, "ada@example.com", "attacker's choice")
-            .await
-            .status,
+        sign_in_status(&mut c, "ada@example.com", "attacker's choice").await,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        sign_in(&mut c, "ada@example.com", "correct horse")
-            .await
-            .status,
+        sign_in_status(&mut c, "ada@example.com", "correct horse").await,
         StatusCode::OK
     );
 }
@@ -194,7 +199,7 @@ async fn sign_up_answers_the_same_for_a_taken_address_and_keeps_the_owners_passw
 #[tokio::test]
 async fn sign_up_refuses_bad_addresses_and_passwords() {
     let s = setup();
-    let mut c = EngineClient::new(s.builder.clone().build().unwrap());
+    let mut c = s.client();
     for (email, password, code) in [
         ("a@a.com,victim@v.com", "correct horse", "InvalidEmail"),
         (
@@ -225,7 +230,7 @@ async fn sign_up_refuses_bad_addresses_and_passwords() {
 #[tokio::test]
 async fn account_routes_need_csrf() {
     let s = setup();
-    let mut c = EngineClient::new(s.builder.clone().build().unwrap());
+    let mut c = s.client();
     let answer = c
         .post_form(
             "/api/auth/account/signup",
@@ -300,7 +305,7 @@ fn email_password_and_revocable_jwt_need_an_adapter() {
 #[tokio::test]
 async fn unknown_address_and_wrong_password_cost_one_verification_each_and_answer_alike() {
     let s = setup();
-    let mut c = EngineClient::new(s.builder.clone().build().unwrap());
+    let mut c = s.client();
     sign_up(&mut c, "ada@example.com", "correct horse").await;
     let before = s.hashing.verifications.load(Ordering::SeqCst);
     let wrong = sign_in(&mut c, "ada@example.com", "wrong").await;
@@ -314,7 +319,7 @@ async fn unknown_address_and_wrong_password_cost_one_verification_each_and_answe
 #[tokio::test]
 async fn a_hash_with_old_parameters_is_replaced_at_sign_in() {
     let s = setup();
-    let mut c = EngineClient::new(s.builder.clone().build().unwrap());
+    let mut c = s.client();
     sign_up(&mut c, "ada@example.com", "correct horse").await;
     let user = s
         .adapter
@@ -341,9 +346,7 @@ async fn a_hash_with_old_parameters_is_replaced_at_sign_in() {
         .unwrap();
     let mut c = EngineClient::new(upgraded);
     assert_eq!(
-        sign_in(&mut c, "ada@example.com", "correct horse")
-            .await
-            .status,
+        sign_in_status(&mut c, "ada@example.com", "correct horse").await,
         StatusCode::OK
     );
     let new = s
@@ -399,15 +402,11 @@ async fn change_password_needs_the_current_one_and_signs_out_everywhere() {
         "every device is signed out"
     );
     assert_eq!(
-        sign_in(&mut phone, "ada@example.com", "correct horse")
-            .await
-            .status,
+        sign_in_status(&mut phone, "ada@example.com", "correct horse").await,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        sign_in(&mut phone, "ada@example.com", "battery staple")
-            .await
-            .status,
+        sign_in_status(&mut phone, "ada@example.com", "battery staple").await,
         StatusCode::OK
     );
 }
@@ -415,7 +414,7 @@ async fn change_password_needs_the_current_one_and_signs_out_everywhere() {
 #[tokio::test]
 async fn change_password_needs_a_session() {
     let s = setup();
-    let mut c = EngineClient::new(s.builder.clone().build().unwrap());
+    let mut c = s.client();
     let answer = post(
         &mut c,
         "/api/auth/account/change-password",
@@ -524,7 +523,7 @@ fn link_params(url: &str) -> (String, String) {
 #[tokio::test]
 async fn password_reset_works_once_through_the_transport() {
     let s = setup();
-    let mut c = EngineClient::new(s.builder.clone().build().unwrap());
+    let mut c = s.client();
     sign_up(&mut c, "ada@example.com", "correct horse").await;
     let (answer, link) = request_reset(&s, &mut c, "ADA@example.com").await;
     assert_eq!(
@@ -553,9 +552,7 @@ async fn password_reset_works_once_through_the_transport() {
         "http://localhost:3000/api/auth/signin?notice=PasswordReset"
     );
     assert_eq!(
-        sign_in(&mut c, "ada@example.com", "battery staple")
-            .await
-            .status,
+        sign_in_status(&mut c, "ada@example.com", "battery staple").await,
         StatusCode::OK
     );
     // The link is single-use.
@@ -570,7 +567,7 @@ async fn password_reset_works_once_through_the_transport() {
 #[tokio::test]
 async fn reset_request_for_an_unknown_address_answers_the_same_and_sends_nothing() {
     let s = setup();
-    let mut c = EngineClient::new(s.builder.clone().build().unwrap());
+    let mut c = s.client();
     sign_up(&mut c, "ada@example.com", "correct horse").await;
     let (known, _) = request_reset(&s, &mut c, "ada@example.com").await;
     let (unknown, link) = request_reset(&s, &mut c, "nobody@example.com").await;
@@ -581,7 +578,7 @@ async fn reset_request_for_an_unknown_address_answers_the_same_and_sends_nothing
 #[tokio::test]
 async fn a_reset_token_is_bound_to_its_user() {
     let s = setup();
-    let mut c = EngineClient::new(s.builder.clone().build().unwrap());
+    let mut c = s.client();
     sign_up(&mut c, "ada@example.com", "correct horse").await;
     sign_up(&mut c, "eve@example.com", "eve's password").await;
     let (_, link) = request_reset(&s, &mut c, "eve@example.com").await;
@@ -598,9 +595,7 @@ async fn a_reset_token_is_bound_to_its_user() {
     .await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
     assert_eq!(
-        sign_in(&mut c, "ada@example.com", "correct horse")
-            .await
-            .status,
+        sign_in_status(&mut c, "ada@example.com", "correct horse").await,
         StatusCode::OK
     );
 }
@@ -608,7 +603,7 @@ async fn a_reset_token_is_bound_to_its_user() {
 #[tokio::test]
 async fn a_reset_token_expires() {
     let s = setup();
-    let mut c = EngineClient::new(s.builder.clone().build().unwrap());
+    let mut c = s.client();
     sign_up(&mut c, "ada@example.com", "correct horse").await;
     let (_, link) = request_reset(&s, &mut c, "ada@example.com").await;
     let (email, token) = link_params(&link.unwrap());
@@ -629,7 +624,7 @@ async fn a_reset_token_expires() {
 #[tokio::test]
 async fn a_short_password_does_not_spend_the_reset_token() {
     let s = setup();
-    let mut c = EngineClient::new(s.builder.clone().build().unwrap());
+    let mut c = s.client();
     sign_up(&mut c, "ada@example.com", "correct horse").await;
     let (_, link) = request_reset(&s, &mut c, "ada@example.com").await;
     let (email, token) = link_params(&link.unwrap());
