@@ -7,7 +7,7 @@ mod support;
 use authrs_core::SessionStrategy;
 use authrs_core::password::PasswordHasher;
 use authrs_server::config::{ConfigFile, Env, LoadOptions, load_config};
-use authrs_server::{App, build_app, prepare};
+use authrs_server::{App, Prepared, build_app, prepare};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use support::{Jar, Response, TempDir};
@@ -31,13 +31,7 @@ async fn app(dir: &TempDir) -> App {
         "secret = \"0123456789abcdef0123456789abcdef\"\ndata_dir = \"data\"\n\
          [session]\nstrategy = \"jwt\"\n[credentials]\nusers_file = \"users.toml\"\n",
     );
-    let options = LoadOptions {
-        config_file: ConfigFile::At(config),
-        bind: None,
-        database_url: None,
-    };
-    let settings = load_config(&options, &Env::default()).unwrap();
-    let prepared = prepare(settings).await.unwrap();
+    let prepared = prepare_from(config).await;
     assert_eq!(prepared.file_users().unwrap().len(), 1);
     // The configured users replace the demo account.
     assert_eq!(prepared.demo_password_file(), None);
@@ -107,6 +101,17 @@ async fn post_callback(app: &App, jar: &mut Jar, provider: &str, fields: &str) -
         callback.status,
         callback.json()["url"].as_str().unwrap().to_owned(),
     )
+}
+
+/// Loads the configuration file (no environment) and prepares the server from it.
+async fn prepare_from(config: std::path::PathBuf) -> Prepared {
+    let options = LoadOptions {
+        config_file: ConfigFile::At(config),
+        bind: None,
+        database_url: None,
+    };
+    let settings = load_config(&options, &Env::default()).unwrap();
+    prepare(settings).await.unwrap()
 }
 
 #[tokio::test]
@@ -195,13 +200,7 @@ async fn demo_account_in_the_embedded_database_gets_a_database_session() {
         "authrs.toml",
         "secret = \"0123456789abcdef0123456789abcdef\"\ndata_dir = \"data\"\n",
     );
-    let options = LoadOptions {
-        config_file: ConfigFile::At(config),
-        bind: None,
-        database_url: None,
-    };
-    let settings = load_config(&options, &Env::default()).unwrap();
-    let prepared = prepare(settings).await.unwrap();
+    let prepared = prepare_from(config).await;
     assert_eq!(
         prepared.demo_password_file(),
         Some(&dir.join("data/demo-password"))
