@@ -76,6 +76,25 @@ pub(crate) fn session_and_user_from_row(row: SessionUserRow) -> (AdapterSession,
     )
 }
 
+/// The hot read of database sessions: the session with `session_token` and its user, on any
+/// connection or pool of either back end.
+pub(crate) async fn fetch_session_and_user<'c, DB, E>(
+    executor: E,
+    session_token: &str,
+) -> Result<Option<SessionUserRow>, sqlx::Error>
+where
+    DB: sqlx::Database,
+    E: sqlx::Executor<'c, Database = DB>,
+    SessionUserRow: for<'r> sqlx::FromRow<'r, DB::Row>,
+    for<'q> &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+{
+    sqlx::query_as(sql::GET_SESSION_AND_USER)
+        .bind(session_token)
+        .fetch_optional(executor)
+        .await
+}
+
 pub(crate) fn account_from_row(row: AccountRow) -> Result<AdapterAccount, AdapterError> {
     let (
         user_id,
@@ -159,6 +178,8 @@ pub(crate) mod sql {
     /// One statement: of concurrent callers exactly one deletes the row and gets it back.
     pub(crate) const USE_VERIFICATION_TOKEN: &str = "DELETE FROM verification_tokens WHERE identifier = $1 AND token_hash = $2 \
          RETURNING identifier, token_hash, expires";
+    pub(crate) const DELETE_VERIFICATION_TOKENS: &str =
+        "DELETE FROM verification_tokens WHERE identifier = $1";
     pub(crate) const GET_PASSWORD_HASH: &str = "SELECT password_hash FROM users WHERE id = $1";
     pub(crate) const SET_PASSWORD_HASH: &str = "UPDATE users SET password_hash = $2 WHERE id = $1";
     pub(crate) const GET_SESSIONS_VALID_AFTER: &str =
@@ -179,8 +200,8 @@ macro_rules! impl_adapter {
                 Timestamp, VerificationToken,
             };
             use $crate::adapter::{
-                AccountRow, SessionRow, SessionUserRow, UserRow, account_from_row,
-                session_and_user_from_row, session_from_row, sql, user_from_row,
+                AccountRow, SessionRow, UserRow, account_from_row, session_and_user_from_row,
+                session_from_row, sql, user_from_row,
             };
             use $crate::error::{backend_error, constraint_error};
             use $crate::time::DbTime;
@@ -341,12 +362,10 @@ macro_rules! impl_adapter {
                     &self,
                     session_token: &str,
                 ) -> Result<Option<(AdapterSession, AdapterUser)>, AdapterError> {
-                    let row: Option<SessionUserRow> = sqlx::query_as(sql::GET_SESSION_AND_USER)
-                        .bind(session_token)
-                        .fetch_optional(&self.pool)
+                    self.read_session_and_user(session_token)
                         .await
-                        .map_err(backend_error)?;
-                    Ok(row.map(session_and_user_from_row))
+                        .map(|row| row.map(session_and_user_from_row))
+                        .map_err(backend_error)
                 }
 
                 async fn update_session_expiry(
@@ -433,6 +452,18 @@ macro_rules! impl_adapter {
                             expires: expires.0,
                         }),
                     )
+                }
+
+                async fn delete_verification_tokens(
+                    &self,
+                    identifier: &str,
+                ) -> Result<u64, AdapterError> {
+                    let done = sqlx::query(sql::DELETE_VERIFICATION_TOKENS)
+                        .bind(identifier)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    Ok(done.rows_affected())
                 }
 
                 async fn get_password_hash(

@@ -5,6 +5,7 @@ use std::str::FromStr;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use crate::Error;
+use crate::adapter::{SessionUserRow, fetch_session_and_user};
 
 /// An [`Adapter`](authrs_core::adapter::Adapter) on a PostgreSQL database.
 ///
@@ -54,6 +55,15 @@ impl PostgresAdapter {
     /// The pool, for queries of your own.
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// [`Adapter::get_session_and_user`](authrs_core::adapter::Adapter::get_session_and_user)'s
+    /// query, on the pool.
+    async fn read_session_and_user(
+        &self,
+        session_token: &str,
+    ) -> Result<Option<SessionUserRow>, sqlx::Error> {
+        fetch_session_and_user(&self.pool, session_token).await
     }
 }
 

@@ -21,7 +21,7 @@ impl DbTime {
         i64::try_from(self.0.as_millis()).map_err(|_| "timestamp out of range".into())
     }
 
-    fn from_unix_millis(millis: i64) -> Result<Self, BoxDynError> {
+    pub(crate) fn from_unix_millis(millis: i64) -> Result<Self, BoxDynError> {
         let millis = u64::try_from(millis).map_err(|_| "timestamp before 1970")?;
         Ok(Self(Timestamp::from_millis(millis)))
     }

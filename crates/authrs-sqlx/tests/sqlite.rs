@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use authrs_core::adapter::{Adapter, AdapterError, NewUser};
+use authrs_core::adapter::{Adapter, AdapterError, AdapterSession, NewUser};
 use authrs_sqlx::sqlx;
 use authrs_sqlx::sqlx::sqlite::SqlitePoolOptions;
 use authrs_sqlx::{Error, SqliteAdapter};
@@ -50,6 +50,17 @@ authrs_test_support::adapter_conformance_tests!(async {
     let adapter: Arc<dyn Adapter> = Arc::new(fresh_adapter().await);
     adapter
 });
+
+/// The same suite with the read of database sessions on the pool instead of the dedicated
+/// connections.
+mod pooled_session_reads {
+    use super::*;
+
+    authrs_test_support::adapter_conformance_tests!(async {
+        let adapter: Arc<dyn Adapter> = Arc::new(fresh_adapter().await.with_session_readers(0));
+        adapter
+    });
+}
 
 async fn applied_migrations(adapter: &SqliteAdapter) -> Vec<i64> {
     sqlx::query_scalar("SELECT version FROM _authrs_migrations ORDER BY version")
@@ -226,4 +237,97 @@ async fn a_closed_pool_is_unavailable() {
         Err(AdapterError::Unavailable(_)) => {}
         other => panic!("expected Unavailable, got {other:?}"),
     }
+}
+
+/// A user with one session that expires in an hour; returns the session token.
+async fn user_with_session(adapter: &SqliteAdapter) -> String {
+    let user = adapter.create_user(NewUser::default()).await.unwrap();
+    let token = uuid::Uuid::new_v4().to_string();
+    let now = authrs_core::clock::Clock::now_millis(&authrs_core::clock::SystemClock);
+    let expires = authrs_core::adapter::Timestamp::from_millis(now + 3_600_000);
+    adapter
+        .create_session(AdapterSession {
+            session_token: token.clone(),
+            user_id: user.id,
+            expires,
+        })
+        .await
+        .unwrap();
+    token
+}
+
+#[tokio::test]
+async fn session_reads_do_not_wait_for_the_pool() {
+    let options = SqliteAdapter::connect_options(&url(&fresh_path())).unwrap();
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_millis(200))
+        .connect_with(options)
+        .await
+        .unwrap();
+    let adapter = SqliteAdapter::from_pool(pool).await.unwrap();
+    let token = user_with_session(&adapter).await;
+    let _busy = adapter.pool().acquire().await.unwrap();
+    assert!(
+        adapter
+            .get_session_and_user(&token)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // Without dedicated readers the same read waits for the pool and times out.
+    let pooled = adapter.clone().with_session_readers(0);
+    match pooled.get_session_and_user(&token).await {
+        Err(AdapterError::Unavailable(_)) => {}
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_concurrent_session_reads_share_the_readers() {
+    let adapter = fresh_adapter().await.with_session_readers(2);
+    let token = user_with_session(&adapter).await;
+    let mut reads = tokio::task::JoinSet::new();
+    for _ in 0..64 {
+        let (adapter, token) = (adapter.clone(), token.clone());
+        reads.spawn(async move { adapter.get_session_and_user(&token).await });
+    }
+    while let Some(read) = reads.join_next().await {
+        assert_eq!(read.unwrap().unwrap().unwrap().0.session_token, token);
+    }
+}
+
+#[tokio::test]
+async fn session_reads_after_closing_the_pool_are_unavailable() {
+    let adapter = fresh_adapter().await;
+    let token = user_with_session(&adapter).await;
+    assert!(
+        adapter
+            .get_session_and_user(&token)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    adapter.pool().close().await;
+    match adapter.get_session_and_user(&token).await {
+        Err(AdapterError::Unavailable(_)) => {}
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn session_reads_fall_back_to_the_pool_when_a_reader_cannot_open() {
+    let path = fresh_path();
+    let adapter = fresh_adapter_at(&path).await;
+    let token = user_with_session(&adapter).await;
+    // The pool's connections keep the moved file open; a new reader finds no file there.
+    let moved = path.with_extension("moved");
+    std::fs::rename(&path, &moved).unwrap();
+    let read = adapter.get_session_and_user(&token).await.unwrap();
+    assert_eq!(read.unwrap().0.session_token, token);
+    assert_eq!(
+        adapter.get_session_and_user("no-such-token").await,
+        Ok(None)
+    );
+    std::fs::rename(&moved, &path).unwrap();
 }

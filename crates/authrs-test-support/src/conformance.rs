@@ -54,6 +54,7 @@ macro_rules! adapter_conformance_tests {
             verification_token_needs_identifier_and_hash_together,
             verification_token_is_single_use,
             verification_token_single_use_under_20_concurrent_attempts,
+            delete_verification_tokens_clears_one_identifier,
             delete_user_cascades_accounts_sessions_password,
             password_hash_set_get_clear_and_missing_user,
             create_user_stores_a_password_hash_in_the_same_step,
@@ -657,6 +658,43 @@ pub async fn verification_token_needs_identifier_and_hash_together(adapter: Arc<
             .use_verification_token("mallory@example.com", "hash-m")
             .await,
         Ok(Some(token("mallory@example.com", "hash-m", EXPIRES)))
+    );
+}
+
+/// `delete_verification_tokens` removes every token of one identifier, whatever its hash
+/// and expiry, and leaves other identifiers' tokens alone.
+pub async fn delete_verification_tokens_clears_one_identifier(adapter: Arc<dyn Adapter>) {
+    for (identifier, hash) in [
+        ("ada@example.com", "link"),
+        ("ada@example.com", "code"),
+        ("mallory@example.com", "link"),
+    ] {
+        adapter
+            .create_verification_token(token(identifier, hash, EXPIRES))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        adapter.delete_verification_tokens("ada@example.com").await,
+        Ok(2)
+    );
+    assert_eq!(
+        adapter.delete_verification_tokens("ada@example.com").await,
+        Ok(0)
+    );
+    for hash in ["link", "code"] {
+        assert_eq!(
+            adapter
+                .use_verification_token("ada@example.com", hash)
+                .await,
+            Ok(None)
+        );
+    }
+    assert_eq!(
+        adapter
+            .use_verification_token("mallory@example.com", "link")
+            .await,
+        Ok(Some(token("mallory@example.com", "link", EXPIRES)))
     );
 }
 

@@ -250,6 +250,15 @@ impl Adapter for MemoryAdapter {
         Ok(self.state().verification_tokens.remove(&key))
     }
 
+    async fn delete_verification_tokens(&self, identifier: &str) -> Result<u64, AdapterError> {
+        let mut state = self.state();
+        let before = state.verification_tokens.len();
+        state
+            .verification_tokens
+            .retain(|(stored, _), _| stored != identifier);
+        Ok((before - state.verification_tokens.len()) as u64)
+    }
+
     async fn get_password_hash(&self, user_id: &str) -> Result<Option<String>, AdapterError> {
         Ok(self.state().passwords.get(user_id).cloned())
     }

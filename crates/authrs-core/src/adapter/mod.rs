@@ -326,6 +326,10 @@ pub trait Adapter: Send + Sync + 'static {
         token_hash: &str,
     ) -> Result<Option<VerificationToken>, AdapterError>;
 
+    /// Deletes every verification token stored for `identifier` (the rest of an email's
+    /// link and code once one of them signed in); returns how many went.
+    async fn delete_verification_tokens(&self, identifier: &str) -> Result<u64, AdapterError>;
+
     /// A user's password hash (PHC string), for email-and-password accounts.
     async fn get_password_hash(&self, user_id: &str) -> Result<Option<String>, AdapterError>;
 
