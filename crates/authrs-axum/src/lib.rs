@@ -26,7 +26,11 @@
 //!    [`RequireSession::redirect_to_sign_in`], a `302` to the sign-in page). A failing app
 //!    callback while the session is read is `500` with a generic message; the cause is logged
 //!    with `tracing` and never sent to the client.
-//! 5. [`RequireSession`] puts the [`authrs_core::Session`] into the request extensions, where
+//! 5. The engine learns the client's address (for its rate limits, such as the email
+//!    provider's) from axum's [`ConnectInfo`](axum::extract::ConnectInfo): serve the app with
+//!    `into_make_service_with_connect_info::<SocketAddr>()`. Without it, per-client limits do
+//!    not apply (per-address limits still do).
+//! 6. [`RequireSession`] puts the [`authrs_core::Session`] into the request extensions, where
 //!    handlers can take it as `Extension<authrs_core::Session>` and where the [`Session`]
 //!    extractor finds it without reading the cookie again.
 //!

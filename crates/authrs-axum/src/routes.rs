@@ -1,10 +1,13 @@
 //! The auth routes: every request below the base path goes to the engine with its full path and
 //! a body read up to a fixed limit.
 
+use std::net::SocketAddr;
+
 use authrs_core::Auth;
+use authrs_core::ratelimit::ClientAddress;
 use axum::Router;
 use axum::body::{Body, Bytes, HttpBody as _};
-use axum::extract::{OriginalUri, Request};
+use axum::extract::{ConnectInfo, OriginalUri, Request};
 use axum::http::{self, HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
@@ -81,9 +84,15 @@ where
         .route(&format!("{base}/{{*rest}}"), any(handler))
 }
 
-/// Hands one request, with its full path, to the engine.
+/// Hands one request, with its full path and the client's address, to the engine.
 async fn serve(auth: &Auth, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    // The TCP peer, for the engine's rate limits (present when the app is served with
+    // `into_make_service_with_connect_info::<SocketAddr>()`).
+    if let Some(ConnectInfo(peer)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+        let address = ClientAddress(peer.ip());
+        parts.extensions.insert(address);
+    }
     if declared_length(&parts.headers).is_some_and(|length| length > MAX_BODY_BYTES as u64) {
         return payload_too_large();
     }

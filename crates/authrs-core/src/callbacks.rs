@@ -47,6 +47,10 @@ pub struct SignInArgs<'a> {
     pub account: &'a Account,
     /// For credentials sign-ins: the submitted form fields (passwords included; never log them).
     pub credentials: Option<&'a crate::providers::Credentials>,
+    /// Email sign-in asks twice: `true` before the mail is sent (NextAuth's
+    /// `email.verificationRequest`; the user may be a placeholder not stored yet), `false`
+    /// when the link or code comes back.
+    pub verification_request: bool,
 }
 
 /// Arguments of [`Callbacks::redirect`].

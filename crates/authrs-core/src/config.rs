@@ -9,7 +9,7 @@ use crate::adapter::Adapter;
 use crate::callbacks::{Callbacks, DefaultCallbacks};
 use crate::clock::{Clock, SystemClock};
 use crate::password::PasswordHashing;
-use crate::providers::Provider;
+use crate::providers::{EmailRateLimits, EmailTemplate, EmailTransport, Provider};
 use crate::secret::Secret;
 use crate::url::Origin;
 
@@ -91,19 +91,6 @@ pub struct Pages {
     pub new_user: Option<String>,
 }
 
-/// Delivers password-reset links (email arrives with the email provider; until then an app can
-/// plug in any transport). Return quickly (queue the message): the time a request takes must
-/// not tell whether the address has an account.
-#[async_trait::async_trait]
-pub trait PasswordResetTransport: Send + Sync + 'static {
-    /// Sends `url` (a single-use link, a secret: never log it) to `email`.
-    async fn send_password_reset(
-        &self,
-        email: &str,
-        url: &str,
-    ) -> Result<(), crate::callbacks::CallbackError>;
-}
-
 /// Email-and-password accounts in our own routes beside the NextAuth ones
 /// (`/account/signup`, `/account/change-password`, `/account/reset-password-request`,
 /// `/account/reset-password`, `/account/signout-everywhere`), and the `email-password`
@@ -114,8 +101,16 @@ pub struct EmailPassword {
     pub sign_up: bool,
     /// Fewest characters a password may have (ASVS asks for at least 8).
     pub min_password_length: usize,
-    /// Where reset links go; without one, password reset is off.
-    pub reset_transport: Option<Arc<dyn PasswordResetTransport>>,
+    /// Delivers password-reset links (the transport of the email provider, usually); without
+    /// one, password reset is off. The send is awaited but its outcome never shown, so keep it
+    /// quick (queue the message): the time a request takes must not tell whether the address
+    /// has an account.
+    pub reset_transport: Option<Arc<dyn EmailTransport>>,
+    /// Writes the reset mails (default: [`crate::providers::DefaultEmailTemplate`]).
+    pub reset_template: Option<Arc<dyn EmailTemplate>>,
+    /// Limits on reset mails, per address and per client network, counted whether or not the
+    /// address has an account (`code_attempts` does not apply: reset links carry no code).
+    pub reset_limits: EmailRateLimits,
     /// How long a reset link works.
     pub reset_token_max_age: Duration,
 }
@@ -126,6 +121,8 @@ impl Default for EmailPassword {
             sign_up: true,
             min_password_length: 8,
             reset_transport: None,
+            reset_template: None,
+            reset_limits: EmailRateLimits::default(),
             reset_token_max_age: Duration::from_secs(15 * 60),
         }
     }
@@ -237,6 +234,7 @@ pub struct AuthBuilder {
     pub(crate) use_secure_cookies: Option<bool>,
     pub(crate) trust_host: bool,
     pub(crate) trusted_origins: Vec<String>,
+    pub(crate) client_ip_header: Option<http::HeaderName>,
     pub(crate) providers: Vec<Provider>,
     pub(crate) callbacks: Arc<dyn Callbacks>,
     pub(crate) pages: Pages,
@@ -271,6 +269,7 @@ impl Default for AuthBuilder {
             use_secure_cookies: None,
             trust_host: false,
             trusted_origins: Vec::new(),
+            client_ip_header: None,
             providers: Vec::new(),
             callbacks: Arc::new(DefaultCallbacks),
             pages: Pages::default(),
@@ -363,6 +362,14 @@ impl AuthBuilder {
     /// behind a proxy that sets (not appends) these headers.
     pub fn trust_host(mut self, trust: bool) -> Self {
         self.trust_host = trust;
+        self
+    }
+
+    /// Takes the client address for rate limits from the last entry of this header (e.g.
+    /// `X-Forwarded-For`) instead of the TCP peer. Set it only behind a proxy that appends
+    /// the address it saw, or clients choose their own address.
+    pub fn client_ip_header(mut self, header: http::HeaderName) -> Self {
+        self.client_ip_header = Some(header);
         self
     }
 

@@ -61,6 +61,9 @@ pub(crate) struct Inner {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) trust_host: bool,
     pub(crate) trusted_origins: Vec<Origin>,
+    pub(crate) client_ip_header: Option<http::HeaderName>,
+    /// The limits on password-reset mails.
+    pub(crate) reset_limiters: Option<crate::providers::email::EmailLimiters>,
 }
 
 impl Auth {
@@ -98,6 +101,9 @@ impl Auth {
             (None, None) => SessionStrategy::Jwt,
         };
         if b.adapter.is_none() {
+            if b.providers.iter().any(|p| matches!(p, Provider::Email(_))) {
+                return Err(ConfigError::NeedsAdapter("the email provider"));
+            }
             if b.email_password.is_some() {
                 return Err(ConfigError::NeedsAdapter("email-and-password accounts"));
             }
@@ -142,6 +148,17 @@ impl Auth {
                                 ),
                             });
                         }
+                    }
+                }
+                Provider::Email(p) => {
+                    if p.max_age.as_secs() < 60 {
+                        return Err(ConfigError::InvalidProvider {
+                            provider: p.id.clone(),
+                            reason: format!(
+                                "max_age {:?} is too short: links and codes must last at least a minute",
+                                p.max_age
+                            ),
+                        });
                     }
                 }
             }
@@ -190,7 +207,6 @@ impl Auth {
                 update_age_secs: b.update_age.as_secs().min(max_age_secs),
                 strategy,
                 adapter: b.adapter,
-                email_password: b.email_password,
                 password_hashing,
                 revocable_jwt: b.revocable_jwt,
                 providers: b.providers,
@@ -201,6 +217,11 @@ impl Auth {
                 clock: b.clock,
                 trust_host: b.trust_host,
                 trusted_origins,
+                client_ip_header: b.client_ip_header,
+                reset_limiters: b.email_password.as_ref().map(|options| {
+                    crate::providers::email::EmailLimiters::new(&options.reset_limits)
+                }),
+                email_password: b.email_password,
             }),
         })
     }
@@ -279,7 +300,7 @@ impl Auth {
         } else {
             serde_json::Map::new()
         };
-        let ctx = Ctx::new(
+        let mut ctx = Ctx::new(
             inner,
             &method,
             &parts.headers,
@@ -288,6 +309,13 @@ impl Auth {
             action,
             provider,
         );
+        ctx.is_head = parts.method == Method::HEAD;
+        let peer = parts
+            .extensions
+            .get::<crate::ratelimit::ClientAddress>()
+            .map(|address| address.0);
+        ctx.client_ip =
+            crate::ratelimit::client_ip(peer, &parts.headers, inner.client_ip_header.as_ref());
         match (action, method.clone()) {
             (Action::Session, Method::GET) => actions::session::get(ctx).await,
             (Action::Session, Method::POST) => actions::session::update(ctx).await,

@@ -36,6 +36,18 @@ pub enum Error {
     /// The adapter (database) failed.
     #[error("adapter: {0}")]
     Adapter(#[from] AdapterError),
+    /// The address submitted for email sign-in does not pass the normalisation policy.
+    #[error("the email address is not accepted")]
+    InvalidEmailAddress,
+    /// The sign-in mail could not be sent.
+    #[error("the sign-in email could not be sent: {0}")]
+    EmailSend(#[from] crate::providers::EmailError),
+    /// An email link or code was unknown, used, expired or for another address.
+    #[error("email verification failed: {0}")]
+    Verification(&'static str),
+    /// The user proven by an email link could not be created.
+    #[error("creating the user of an email sign-in failed: {0}")]
+    EmailCreateAccount(AdapterError),
     /// Database sessions need the signed-in user stored in the adapter; this one is not.
     #[error(
         "user {0:?} signed in but is not stored in the adapter: with database sessions, authorize must return users the adapter holds"
@@ -56,6 +68,9 @@ impl Error {
             Self::AccessDenied | Self::SignInCallback(_) => ErrorCode::AccessDenied,
             Self::CredentialsSignin => ErrorCode::CredentialsSignin,
             Self::MissingCsrf => ErrorCode::MissingCsrf,
+            Self::InvalidEmailAddress | Self::EmailSend(_) => ErrorCode::EmailSignin,
+            Self::Verification(_) => ErrorCode::Verification,
+            Self::EmailCreateAccount(_) => ErrorCode::EmailCreateAccount,
         }
     }
 }
@@ -95,12 +110,14 @@ pub enum ErrorCode {
     InvalidEmail,
     /// The password is too short or too long (our account routes).
     PasswordPolicy,
+    /// Too many requests: a rate limit was reached (answered with `Retry-After`).
+    RateLimited,
     /// Anything else.
     Default,
 }
 
 impl ErrorCode {
-    const ALL: [Self; 17] = [
+    const ALL: [Self; 18] = [
         Self::Configuration,
         Self::AccessDenied,
         Self::Verification,
@@ -117,6 +134,7 @@ impl ErrorCode {
         Self::MissingCsrf,
         Self::InvalidEmail,
         Self::PasswordPolicy,
+        Self::RateLimited,
         Self::Default,
     ];
 
@@ -139,6 +157,7 @@ impl ErrorCode {
             Self::MissingCsrf => "MissingCSRF",
             Self::InvalidEmail => "InvalidEmail",
             Self::PasswordPolicy => "PasswordPolicy",
+            Self::RateLimited => "RateLimited",
             Self::Default => "default",
         }
     }
@@ -157,6 +176,7 @@ impl ErrorCode {
         match self {
             Self::Configuration => http::StatusCode::INTERNAL_SERVER_ERROR,
             Self::AccessDenied | Self::Verification => http::StatusCode::FORBIDDEN,
+            Self::RateLimited => http::StatusCode::TOO_MANY_REQUESTS,
             _ => http::StatusCode::OK,
         }
     }

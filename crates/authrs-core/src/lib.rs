@@ -39,6 +39,7 @@ pub mod jwt;
 mod pages;
 pub mod password;
 pub mod providers;
+pub mod ratelimit;
 mod request;
 pub mod secret;
 pub mod session;
@@ -47,8 +48,8 @@ pub mod user;
 
 pub use callbacks::{Callbacks, SignInDecision};
 pub use config::{
-    AuthBuilder, ColorScheme, Compatibility, ConfigError, EmailPassword, Pages,
-    PasswordResetTransport, SessionStrategy, Theme,
+    AuthBuilder, ColorScheme, Compatibility, ConfigError, EmailPassword, Pages, SessionStrategy,
+    Theme,
 };
 pub use engine::Auth;
 pub use error::{Error, ErrorCode};

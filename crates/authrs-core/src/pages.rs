@@ -10,8 +10,13 @@ use crate::providers::Provider;
 
 const DEFAULT_BRAND: &str = "#2f6feb";
 
+/// The theme's brand colour, or the default one.
+pub(crate) fn brand_color(theme: &Theme) -> &str {
+    theme.brand_color.as_deref().unwrap_or(DEFAULT_BRAND)
+}
+
 fn layout(theme: &Theme, title: &str, body: Markup) -> String {
-    let brand = theme.brand_color.as_deref().unwrap_or(DEFAULT_BRAND);
+    let brand = brand_color(theme);
     let button_text = theme.button_text.as_deref().unwrap_or("#ffffff");
     // Colours were validated as #rgb/#rrggbb when the configuration was built, so they are safe
     // inside CSS.
@@ -169,6 +174,17 @@ pub(crate) fn sign_in(page: &SignInPage<'_>) -> String {
                             button type="submit" { "Sign in with " (p.name) }
                         }
                     }
+                    Provider::Email(p) => {
+                        form method="post" action={ (page.base_url) "/signin/" (p.id) } {
+                            input type="hidden" name="csrfToken" value=(page.csrf_token);
+                            input type="hidden" name="callbackUrl" value=(page.callback_url);
+                            @let id = format!("input-email-for-{}-provider", p.id);
+                            label for=(id) { "Email" }
+                            input id=(id) type="email" name="email" placeholder="email@example.com"
+                                autocomplete="email" required;
+                            button type="submit" { "Sign in with " (p.name) }
+                        }
+                    }
                 }
             }
         }
@@ -244,17 +260,85 @@ pub(crate) fn sign_out(theme: &Theme, base_url: &str, csrf_token: &str) -> Strin
     layout(theme, "Sign out", body)
 }
 
-pub(crate) fn verify_request(theme: &Theme, origin: &str) -> String {
+/// The code form of the verify-request page: where it posts, and an error to show.
+pub(crate) struct CodeForm<'a> {
+    pub(crate) action: &'a str,
+    pub(crate) csrf_token: &'a str,
+    pub(crate) error: Option<ErrorCode>,
+}
+
+pub(crate) fn verify_request(theme: &Theme, origin: &str, code: Option<&CodeForm<'_>>) -> String {
     let host = origin.split_once("://").map_or(origin, |(_, host)| host);
     let body = html! {
         h1 { "Check your email" }
-        p { "We sent you a link to sign in. Open it on this device to continue." }
+        @if let Some(form) = code {
+            @if let Some(error) = form.error {
+                div.error role="alert" {
+                    @if error == ErrorCode::RateLimited {
+                        "Too many wrong codes. Wait a few minutes, or open the link in the email."
+                    } @else {
+                        "That code did not work. Check it, or ask for a new email."
+                    }
+                }
+            }
+            p { "We sent you a link to sign in. Open it, or enter the code from the email here." }
+            form method="post" action=(form.action) {
+                input type="hidden" name="csrfToken" value=(form.csrf_token);
+                label for="code-email" { "Email" }
+                input id="code-email" type="email" name="email" autocomplete="email" required;
+                label for="code-code" { "Code" }
+                input id="code-code" type="text" name="code" placeholder="ABCD-EFGH"
+                    autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required;
+                button type="submit" { "Sign in" }
+            }
+        } @else {
+            p { "We sent you a link to sign in. Open it on this device to continue." }
+        }
         a.link href=(origin) { (host) }
     };
     layout(theme, "Check your email", body)
 }
 
-pub(crate) fn error(theme: &Theme, code: ErrorCode, origin: &str, sign_in_url: &str) -> String {
+/// Everything the page behind an email link shows.
+pub(crate) struct ConfirmPage<'a> {
+    pub(crate) theme: &'a Theme,
+    pub(crate) action: &'a str,
+    pub(crate) csrf_token: &'a str,
+    pub(crate) callback_url: &'a str,
+    pub(crate) email: &'a str,
+    pub(crate) token: &'a str,
+    pub(crate) site: &'a str,
+}
+
+/// The page an email link opens: one button that signs in with a POST, which a mail scanner
+/// fetching the link does not press.
+pub(crate) fn confirm_email_sign_in(page: &ConfirmPage<'_>) -> String {
+    let body = html! {
+        h1 { "Sign in to " (page.site) }
+        p { "Continue as " strong { (page.email) } "?" }
+        form method="post" action=(page.action) {
+            input type="hidden" name="csrfToken" value=(page.csrf_token);
+            input type="hidden" name="callbackUrl" value=(page.callback_url);
+            input type="hidden" name="email" value=(page.email);
+            input type="hidden" name="token" value=(page.token);
+            button type="submit" { "Sign in" }
+        }
+    };
+    layout(page.theme, "Sign in", body)
+}
+
+/// The error page; `retry_after` (seconds) says when a rate-limited request may be repeated.
+pub(crate) fn error(
+    theme: &Theme,
+    code: ErrorCode,
+    origin: &str,
+    sign_in_url: &str,
+    retry_after: Option<u64>,
+) -> String {
+    let wait = retry_after.map(|secs| match secs.div_ceil(60) {
+        0 | 1 => "Try again in a minute.".to_owned(),
+        minutes => format!("Try again in {minutes} minutes."),
+    });
     let (heading, message, link) = match code {
         ErrorCode::Configuration => (
             "Server error",
@@ -271,6 +355,11 @@ pub(crate) fn error(theme: &Theme, code: ErrorCode, origin: &str, sign_in_url: &
             "This sign-in link is no longer valid. It may have been used already, or it may have expired.",
             Some(sign_in_url),
         ),
+        ErrorCode::RateLimited => (
+            "Too many attempts",
+            "There have been too many sign-in requests. Please wait before trying again.",
+            Some(sign_in_url),
+        ),
         _ => (
             "Something went wrong",
             "Sign-in could not be completed.",
@@ -280,6 +369,9 @@ pub(crate) fn error(theme: &Theme, code: ErrorCode, origin: &str, sign_in_url: &
     let body = html! {
         h1 { (heading) }
         p { (message) }
+        @if let Some(wait) = wait {
+            p { (wait) }
+        }
         @if let Some(link) = link {
             a.button href=(link) { "Sign in" }
         }

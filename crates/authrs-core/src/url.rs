@@ -46,6 +46,14 @@ impl Origin {
         &self.serialized
     }
 
+    /// The host and, when not the scheme's default, the port: `example.com`,
+    /// `localhost:3000`.
+    pub fn host(&self) -> &str {
+        self.serialized
+            .split_once("://")
+            .map_or(self.serialized.as_str(), |(_, host)| host)
+    }
+
     /// Whether the origin is `https`.
     pub fn is_https(&self) -> bool {
         self.url.scheme() == "https"

@@ -1,18 +1,16 @@
 //! Email-and-password accounts (`/account/*` and the `email-password` provider), sign-out
 //! everywhere and revocable JWT sessions, driven in-process against the memory adapter.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use authrs_core::adapter::{Adapter, MemoryAdapter};
-use authrs_core::callbacks::CallbackError;
 use authrs_core::clock::FixedClock;
 use authrs_core::password::{PasswordError, PasswordHasher, PasswordHashing};
-use authrs_core::{
-    Auth, AuthBuilder, ConfigError, EmailPassword, PasswordResetTransport, SessionStrategy,
-};
+use authrs_core::{Auth, AuthBuilder, ConfigError, EmailPassword, SessionStrategy};
+use authrs_test_support::outbox::Outbox;
 use authrs_test_support::{Answer, EngineClient, TEST_SECRET};
 use http::StatusCode;
 use serde_json::json;
@@ -45,21 +43,6 @@ impl PasswordHashing for Counting {
     }
     fn needs_rehash(&self, stored: &str) -> bool {
         self.hasher.needs_rehash(stored)
-    }
-}
-
-/// Collects reset links instead of mailing them.
-#[derive(Default)]
-struct Outbox(Mutex<Vec<(String, String)>>);
-
-#[async_trait]
-impl PasswordResetTransport for Outbox {
-    async fn send_password_reset(&self, email: &str, url: &str) -> Result<(), CallbackError> {
-        self.0
-            .lock()
-            .unwrap()
-            .push((email.to_owned(), url.to_owned()));
-        Ok(())
     }
 }
 
@@ -497,15 +480,15 @@ async fn without_revocation_a_jwt_outlives_sign_out_everywhere() {
 
 /// Requests a reset for `email` and returns the link the transport got, if any.
 async fn request_reset(s: &Setup, c: &mut EngineClient, email: &str) -> (Answer, Option<String>) {
-    let sent = s.outbox.0.lock().unwrap().len();
+    let sent = s.outbox.len();
     let answer = post(
         c,
         "/api/auth/account/reset-password-request",
         &[("email", email)],
     )
     .await;
-    let outbox = s.outbox.0.lock().unwrap();
-    (answer, outbox.get(sent).map(|(_, url)| url.clone()))
+    let link = s.outbox.messages().get(sent).map(|m| m.url.clone());
+    (answer, link)
 }
 
 fn link_params(url: &str) -> (String, String) {

@@ -112,20 +112,23 @@ pub fn check(options: &LoadOptions, env: &Env) -> CheckReport {
             .url
             .clone()
             .unwrap_or_else(|| config::default_url(settings.bind));
-        let mut builder = settings
+        let built = settings
             .engine_builder(
                 &url,
                 Arc::new(MemoryAdapter::new()),
                 Arc::new(config::validation_hasher()),
             )
-            .secrets(secrets);
-        if let Some(users) = users {
-            builder = builder.provider(Arc::new(UserDirectory::new(users)).provider());
-        }
-        if let Err(error) = builder.build() {
+            .and_then(|builder| {
+                let mut builder = builder.secrets(secrets);
+                if let Some(users) = users {
+                    builder = builder.provider(Arc::new(UserDirectory::new(users)).provider());
+                }
+                builder.build().map_err(|error| error.to_string())
+            });
+        if let Err(message) = built {
             problems.push(Problem {
                 source: None,
-                message: error.to_string(),
+                message,
             });
         }
     }

@@ -41,6 +41,17 @@
 //! | `theme.button_text` | `AUTHRS_THEME_BUTTON_TEXT` | `#rgb` or `#rrggbb` |
 //! | `pages.sign_in`, `pages.sign_out`, `pages.error`, `pages.verify_request`, `pages.new_user` | `AUTHRS_PAGES_SIGN_IN`, … | custom page URLs |
 //! | `credentials.users_file` | `AUTHRS_USERS_FILE` | a users file for the `credentials` provider (none by default; needs `session.strategy = "jwt"`) |
+//! | `client_ip_header` | `AUTHRS_CLIENT_IP_HEADER` | take the client address for rate limits from the last entry of this header (e.g. `X-Forwarded-For`); only behind a proxy that appends it |
+//! | `email.enabled` | `AUTHRS_EMAIL_ENABLED` | the `email` provider: sign-in by link or code (default true) |
+//! | `email.transport` | `AUTHRS_EMAIL_TRANSPORT` | `"log"` (default; development), `"file"` or `"smtp"`; also carries password-reset mails |
+//! | `email.smtp_url` | `AUTHRS_EMAIL_SMTP_URL` | `smtp://user:password@host` (STARTTLS), `smtps://…` (TLS), `smtp://host?tls=none` |
+//! | `email.file` | `AUTHRS_EMAIL_FILE` | the file the `file` transport appends to (default `<data_dir>/mail.txt`) |
+//! | `email.from` | `AUTHRS_EMAIL_FROM` | the sender, `Name <address>` (default `authrs <no-reply@localhost>`) |
+//! | `email.link` | `AUTHRS_EMAIL_LINK` | `"confirm"` (a page with one button; default) or `"direct"` (sign in on GET, as NextAuth) |
+//! | `email.max_age` | `AUTHRS_EMAIL_MAX_AGE` | how long links and codes work (default 15 minutes) |
+//! | `email.subject` | `AUTHRS_EMAIL_SUBJECT` | subject of sign-in mails; `{site}` becomes the host |
+//! | `email.code` | `AUTHRS_EMAIL_CODE` | a one-time code in the mail too (default true) |
+//! | `email.max_per_address`, `email.max_per_client` | `AUTHRS_EMAIL_MAX_PER_ADDRESS`, `…_CLIENT` | mails per 15 minutes per address (default 5) and per client network (default 20); 0 turns one off |
 //!
 //! `AUTHRS_CONFIG` names the file, like `--config`; without either, `authrs.toml` in the working
 //! directory is read when it exists.
@@ -54,6 +65,7 @@ use std::time::Duration;
 
 use authrs_core::adapter::Adapter;
 use authrs_core::password::PasswordHashing;
+use authrs_core::providers::EmailTransport;
 use authrs_core::secret::Secret;
 use authrs_core::{
     Auth, AuthBuilder, ColorScheme, Compatibility, ConfigError, EmailPassword, Pages,
@@ -61,6 +73,8 @@ use authrs_core::{
 };
 
 use crate::database::DatabaseUrl;
+use crate::mail::{EmailSettings, MailTransport, SmtpUrl};
+use authrs_core::providers::EmailLinkMode;
 
 /// The default listen address.
 pub const DEFAULT_BIND: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 3000);
@@ -109,10 +123,29 @@ const KEYS: &[(&str, &str)] = &[
     ("pages.verify_request", "AUTHRS_PAGES_VERIFY_REQUEST"),
     ("pages.new_user", "AUTHRS_PAGES_NEW_USER"),
     ("credentials.users_file", "AUTHRS_USERS_FILE"),
+    ("client_ip_header", "AUTHRS_CLIENT_IP_HEADER"),
+    ("email.enabled", "AUTHRS_EMAIL_ENABLED"),
+    ("email.transport", "AUTHRS_EMAIL_TRANSPORT"),
+    ("email.smtp_url", "AUTHRS_EMAIL_SMTP_URL"),
+    ("email.file", "AUTHRS_EMAIL_FILE"),
+    ("email.from", "AUTHRS_EMAIL_FROM"),
+    ("email.link", "AUTHRS_EMAIL_LINK"),
+    ("email.max_age", "AUTHRS_EMAIL_MAX_AGE"),
+    ("email.subject", "AUTHRS_EMAIL_SUBJECT"),
+    ("email.code", "AUTHRS_EMAIL_CODE"),
+    ("email.max_per_address", "AUTHRS_EMAIL_MAX_PER_ADDRESS"),
+    ("email.max_per_client", "AUTHRS_EMAIL_MAX_PER_CLIENT"),
 ];
 
 /// The tables of the file.
-const SECTIONS: &[&str] = &["session", "accounts", "theme", "pages", "credentials"];
+const SECTIONS: &[&str] = &[
+    "session",
+    "accounts",
+    "theme",
+    "pages",
+    "credentials",
+    "email",
+];
 
 /// The environment variable that names the configuration file (read by the command line).
 pub const CONFIG_ENV: &str = "AUTHRS_CONFIG";
@@ -277,6 +310,10 @@ pub struct Settings {
     pub database_url: Option<DatabaseUrl>,
     /// Where generated files (development secret, default database, demo password) live.
     pub data_dir: PathBuf,
+    /// The header the client address comes from (for rate limits); `None`: the TCP peer.
+    pub client_ip_header: Option<String>,
+    /// Email sign-in and the mail transport.
+    pub email: EmailSettings,
 }
 
 impl Default for Settings {
@@ -301,6 +338,8 @@ impl Default for Settings {
             users_file: None,
             database_url: None,
             data_dir: PathBuf::from(DEFAULT_DATA_DIR),
+            client_ip_header: None,
+            email: EmailSettings::default(),
         }
     }
 }
@@ -323,31 +362,40 @@ impl Settings {
         self.database_url.is_none()
     }
 
-    /// The email-and-password account settings. Password reset has no transport yet.
-    pub fn email_password(&self) -> EmailPassword {
+    /// The email-and-password account settings; reset links go through `transport`.
+    pub fn email_password(&self, transport: Arc<dyn EmailTransport>) -> EmailPassword {
         EmailPassword {
             sign_up: self.sign_up,
             min_password_length: self.min_password_length,
-            reset_transport: None,
+            reset_transport: Some(transport),
+            reset_limits: self.email.rate_limits(),
             ..EmailPassword::default()
         }
     }
 
     /// The engine builder with storage: [`Self::auth_builder`] plus the adapter, the session
-    /// strategy, email-and-password accounts hashed by `hashing`, and revocable JWTs if asked.
-    /// Secrets and other providers are the caller's.
+    /// strategy, email-and-password accounts hashed by `hashing`, revocable JWTs if asked, and
+    /// the mail transport with the `email` provider when it is on. Secrets and other
+    /// providers are the caller's. Fails only when the mail transport cannot be built (which
+    /// loading the configuration has checked).
     pub fn engine_builder(
         &self,
         url: &str,
         adapter: Arc<dyn Adapter>,
         hashing: Arc<dyn PasswordHashing>,
-    ) -> AuthBuilder {
-        self.auth_builder(url)
+    ) -> Result<AuthBuilder, String> {
+        let transport = self.email.transport(&self.data_dir)?;
+        let mut builder = self
+            .auth_builder(url)
             .adapter(adapter)
             .session_strategy(self.session_strategy)
             .revocable_jwt(self.revocable_jwt)
-            .email_password(self.email_password())
-            .password_hashing(hashing)
+            .email_password(self.email_password(Arc::clone(&transport)))
+            .password_hashing(hashing);
+        if self.email.enabled {
+            builder = builder.provider(self.email.provider(transport));
+        }
+        Ok(builder)
     }
 
     /// The engine builder for these settings, without storage, secrets or providers.
@@ -365,6 +413,13 @@ impl Settings {
         }
         if let Some(secure) = self.use_secure_cookies {
             builder = builder.use_secure_cookies(secure);
+        }
+        if let Some(header) = self
+            .client_ip_header
+            .as_deref()
+            .and_then(|name| axum::http::HeaderName::from_bytes(name.as_bytes()).ok())
+        {
+            builder = builder.client_ip_header(header);
         }
         builder
     }
@@ -709,6 +764,18 @@ struct Layer {
     revocable_jwt: Option<bool>,
     sign_up: Option<bool>,
     min_password_length: Option<usize>,
+    client_ip_header: Option<Sourced<String>>,
+    email_enabled: Option<bool>,
+    email_transport: Option<Sourced<String>>,
+    email_smtp_url: Option<Sourced<SmtpUrl>>,
+    email_file: Option<PathBuf>,
+    email_from: Option<Sourced<String>>,
+    email_link: Option<EmailLinkMode>,
+    email_max_age: Option<Sourced<Duration>>,
+    email_subject: Option<String>,
+    email_code: Option<bool>,
+    email_max_per_address: Option<u32>,
+    email_max_per_client: Option<u32>,
 }
 
 impl Layer {
@@ -732,7 +799,8 @@ impl Layer {
                 .collect();
             let mut expected = known.join(", ");
             if section.is_empty() {
-                expected.push_str(", [session], [accounts], [theme], [pages], [credentials]");
+                expected
+                    .push_str(", [session], [accounts], [theme], [pages], [credentials], [email]");
             }
             problems.push(Problem::new(
                 source,
@@ -814,7 +882,7 @@ impl Layer {
                         .collect(),
                 );
             }
-            "data_dir" | "credentials.users_file" => {
+            "data_dir" | "credentials.users_file" | "email.file" => {
                 let text = raw.string()?;
                 if text.trim().is_empty() {
                     return Err("the path is empty".into());
@@ -828,6 +896,8 @@ impl Layer {
                 };
                 if key == "data_dir" {
                     self.data_dir = Some(path);
+                } else if key == "email.file" {
+                    self.email_file = Some(path);
                 } else {
                     self.users_file = Some(Sourced::of(path, source));
                 }
@@ -892,6 +962,54 @@ impl Layer {
                 self.verify_request = Some(Sourced::of(raw.string()?, source))
             }
             "pages.new_user" => self.new_user = Some(Sourced::of(raw.string()?, source)),
+            "client_ip_header" => {
+                let name = raw.string()?.trim().to_ascii_lowercase();
+                if axum::http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                    return Err(format!("{name:?} is not a header name"));
+                }
+                self.client_ip_header = Some(Sourced::of(name, source));
+            }
+            "email.enabled" => self.email_enabled = Some(raw.boolean()?),
+            "email.transport" => {
+                let text = raw.string()?.trim().to_ascii_lowercase();
+                if !matches!(text.as_str(), "log" | "file" | "smtp") {
+                    return Err(format!(
+                        "unknown email transport {text:?}: use \"log\", \"file\" or \"smtp\""
+                    ));
+                }
+                self.email_transport = Some(Sourced::of(text, source));
+            }
+            "email.smtp_url" => {
+                self.email_smtp_url = Some(Sourced::of(SmtpUrl::new(raw.string()?.trim()), source))
+            }
+            "email.from" => self.email_from = Some(Sourced::of(raw.string()?, source)),
+            "email.link" => {
+                let text = raw.string()?;
+                self.email_link = Some(match text.trim().to_ascii_lowercase().as_str() {
+                    "confirm" => EmailLinkMode::Confirm,
+                    "direct" => EmailLinkMode::SignInOnGet,
+                    _ => {
+                        return Err(format!(
+                            "unknown email.link {text:?}: use \"confirm\" or \"direct\""
+                        ));
+                    }
+                });
+            }
+            "email.max_age" => self.email_max_age = Some(sourced_duration(raw, source)?),
+            "email.subject" => self.email_subject = Some(raw.string()?),
+            "email.code" => self.email_code = Some(raw.boolean()?),
+            "email.max_per_address" | "email.max_per_client" => {
+                let count = raw.count()?;
+                let count = u32::try_from(count)
+                    .ok()
+                    .filter(|&c| c <= 1_000_000)
+                    .ok_or_else(|| format!("{count} is too many: use 0 (off) to 1000000"))?;
+                if key == "email.max_per_address" {
+                    self.email_max_per_address = Some(count);
+                } else {
+                    self.email_max_per_client = Some(count);
+                }
+            }
             other => return Err(format!("unknown key {other}")),
         }
         Ok(())
@@ -905,6 +1023,9 @@ impl Layer {
         };
         // One engine build per value, so each problem is tied to its source.
         let check = |builder: AuthBuilder| builder.secret(Secret::generate()).build().err();
+        // (Building the mail transport touches no file, so the data directory set below does
+        // not matter to these checks.)
+        self.finish_email(&mut settings, problems);
 
         if let Some(bind) = self.bind {
             settings.bind = bind.value;
@@ -1047,14 +1168,85 @@ impl Layer {
                 Arc::new(authrs_core::adapter::MemoryAdapter::default()),
                 Arc::new(validation_hasher()),
             );
-            if let Some(error) = check(storage) {
+            let error = match storage {
+                Ok(storage) => check(storage).map(|error| error.to_string()),
+                Err(error) => Some(error),
+            };
+            if let Some(message) = error {
                 problems.push(Problem {
                     source: None,
-                    message: error.to_string(),
+                    message,
                 });
             }
         }
         settings
+    }
+}
+
+impl Layer {
+    /// The `[email]` settings and `client_ip_header`, each checked on its own.
+    fn finish_email(&self, settings: &mut Settings, problems: &mut Vec<Problem>) {
+        if let Some(header) = &self.client_ip_header {
+            settings.client_ip_header = Some(header.value.clone());
+        }
+        let email = &mut settings.email;
+        if let Some(enabled) = self.email_enabled {
+            email.enabled = enabled;
+        }
+        if let Some(from) = &self.email_from {
+            email.from = from.value.clone();
+        }
+        if let Some(link) = self.email_link {
+            email.link = link;
+        }
+        if let Some(subject) = &self.email_subject {
+            email.subject = Some(subject.clone());
+        }
+        if let Some(code) = self.email_code {
+            email.code = code;
+        }
+        if let Some(max) = self.email_max_per_address {
+            email.max_per_address = max;
+        }
+        if let Some(max) = self.email_max_per_client {
+            email.max_per_client = max;
+        }
+        let kind = self.email_transport.as_ref().map(|t| t.value.as_str());
+        email.transport = match kind {
+            Some("smtp") => {
+                MailTransport::Smtp(self.email_smtp_url.as_ref().map(|u| u.value.clone()))
+            }
+            Some("file") => MailTransport::File(self.email_file.clone()),
+            // An SMTP URL alone means SMTP.
+            None if self.email_smtp_url.is_some() => {
+                MailTransport::Smtp(self.email_smtp_url.as_ref().map(|u| u.value.clone()))
+            }
+            _ => MailTransport::Log,
+        };
+        if let Err(message) = email.transport(&settings.data_dir) {
+            let source = self
+                .email_smtp_url
+                .as_ref()
+                .map(|u| u.source.clone())
+                .or_else(|| self.email_from.as_ref().map(|f| f.source.clone()))
+                .or_else(|| self.email_transport.as_ref().map(|t| t.source.clone()));
+            problems.push(Problem { source, message });
+        }
+        if let Some(max_age) = &self.email_max_age {
+            let provider = authrs_core::providers::EmailProvider::new(authrs_mail::LogTransport)
+                .max_age(max_age.value);
+            let built = Auth::builder()
+                .secret(Secret::generate())
+                .adapter(Arc::new(authrs_core::adapter::MemoryAdapter::default()))
+                .provider(provider)
+                .build();
+            match built {
+                Err(error) => {
+                    problems.push(Problem::new(max_age.source.clone(), error.to_string()))
+                }
+                Ok(_) => email.max_age = max_age.value,
+            }
+        }
     }
 }
 

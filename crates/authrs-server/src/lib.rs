@@ -47,6 +47,7 @@ pub mod data_dir;
 pub mod database;
 pub mod error;
 pub mod home;
+pub mod mail;
 pub mod server;
 pub mod users;
 

@@ -129,6 +129,11 @@ pub async fn prepare(settings: Settings) -> Result<Prepared, Error> {
         SessionStrategy::Jwt => "JWT sessions",
     };
     tracing::info!("database: {url} ({}), {strategy}", database.kind());
+    let mail = settings.email.describe(&settings.data_dir);
+    match settings.email.enabled {
+        true => tracing::info!("email sign-in on; mail goes to {mail}"),
+        false => tracing::info!("email sign-in off; password-reset mail goes to {mail}"),
+    }
 
     let hashing: Arc<dyn PasswordHashing> =
         Arc::new(BlockingPasswordHashing::new(PasswordHasher::new()));
@@ -158,6 +163,12 @@ pub struct App {
 
 /// Builds the engine for the public `url` and the router.
 pub fn build_app(prepared: &Prepared, url: &str) -> Result<App, Error> {
+    let config_problem = |message: String| {
+        Error::Config(vec![Problem {
+            source: None,
+            message,
+        }])
+    };
     let mut builder = prepared
         .settings
         .engine_builder(
@@ -165,16 +176,14 @@ pub fn build_app(prepared: &Prepared, url: &str) -> Result<App, Error> {
             prepared.database.adapter(),
             Arc::clone(&prepared.hashing),
         )
+        .map_err(config_problem)?
         .secrets(prepared.secrets.clone());
     if let Some(directory) = &prepared.file_users {
         builder = builder.provider(Arc::clone(directory).provider());
     }
-    let auth = builder.build().map_err(|error| {
-        Error::Config(vec![Problem {
-            source: None,
-            message: error.to_string(),
-        }])
-    })?;
+    let auth = builder
+        .build()
+        .map_err(|error| config_problem(error.to_string()))?;
     let state = AppState {
         auth: auth.clone(),
         home: HomeSettings {
@@ -220,7 +229,11 @@ pub async fn serve(
         app.auth.base_url()
     );
     let sweep = authrs_axum::spawn_expiry_sweep(app.auth.clone(), EXPIRY_SWEEP_INTERVAL);
-    let served = axum::serve(listener, app.router)
+    // With the peer's address, for the engine's per-client rate limits.
+    let service = app
+        .router
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(Error::Serve);

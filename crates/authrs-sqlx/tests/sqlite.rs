@@ -318,9 +318,17 @@ async fn session_reads_after_closing_the_pool_are_unavailable() {
 #[tokio::test]
 async fn session_reads_fall_back_to_the_pool_when_a_reader_cannot_open() {
     let path = fresh_path();
-    let adapter = fresh_adapter_at(&path).await;
+    // One pooled connection, open from the start: it keeps the moved file open, where a new
+    // connection (pooled or reader) would find no file.
+    let options = SqliteAdapter::connect_options(&url(&path)).unwrap();
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .connect_with(options)
+        .await
+        .unwrap();
+    let adapter = SqliteAdapter::from_pool(pool).await.unwrap();
     let token = user_with_session(&adapter).await;
-    // The pool's connections keep the moved file open; a new reader finds no file there.
     let moved = path.with_extension("moved");
     std::fs::rename(&path, &moved).unwrap();
     let read = adapter.get_session_and_user(&token).await.unwrap();

@@ -4,7 +4,9 @@
 #![forbid(unsafe_code)]
 
 pub mod conformance;
+pub mod outbox;
 pub mod session_flow;
+pub mod smtp;
 
 use std::collections::BTreeMap;
 
@@ -93,6 +95,8 @@ pub struct EngineClient {
     pub jar: BTreeMap<String, String>,
     /// Headers added to every request.
     pub extra_headers: HeaderMap,
+    /// The client address the requests come from (as `authrs-axum` would supply it).
+    pub client_address: Option<std::net::IpAddr>,
 }
 
 impl EngineClient {
@@ -105,6 +109,7 @@ impl EngineClient {
             origin,
             jar: BTreeMap::new(),
             extra_headers: HeaderMap::new(),
+            client_address: None,
         }
     }
 
@@ -145,6 +150,9 @@ impl EngineClient {
         }
         for (name, value) in headers {
             builder = builder.header(*name, *value);
+        }
+        if let Some(address) = self.client_address {
+            builder = builder.extension(authrs_core::ratelimit::ClientAddress(address));
         }
         let request = builder.body(body).expect("test request builds");
         let response: Response<Bytes> = self.auth.handle(request).await;

@@ -14,9 +14,12 @@
 //! - `GET /account/reset-password?email&token`: the form; `POST /account/reset-password`
 //!   `{email, token, password}` sets the password (once), and signs out everywhere.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use http::{Method, Response, StatusCode};
 
+use super::email::too_many;
 use super::{Ctx, encode, unsupported};
 use crate::adapter::{Adapter, AdapterError, NewUser, Timestamp, VerificationToken};
 use crate::config::EmailPassword;
@@ -24,6 +27,7 @@ use crate::email::normalize_email;
 use crate::error::{Error, ErrorCode};
 use crate::pages;
 use crate::password::PasswordHashing;
+use crate::providers::{DefaultEmailTemplate, EmailDetails, EmailMessage, EmailPurpose};
 use crate::secret::{random_hex, sha256_hex};
 
 /// Longest password accepted, in bytes (a bound on hashing work, far above any real password).
@@ -209,6 +213,15 @@ async fn reset_request(ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes>
     let Ok(email) = normalize_email(ctx.body_str("email").unwrap_or_default()) else {
         return refuse(ctx, ErrorCode::InvalidEmail, StatusCode::BAD_REQUEST);
     };
+    // Counted before the address is looked up, so a limit says nothing about an account.
+    let counted = ctx
+        .inner
+        .reset_limiters
+        .as_ref()
+        .map(|limiters| limiters.count_send(&email, ctx.client_ip, ctx.now_ms));
+    if let Some(Err((retry_after, limit))) = counted {
+        return too_many(ctx, retry_after, limit);
+    }
     let user = match features.adapter.get_user_by_email(&email).await {
         Ok(user) => user,
         Err(error) => return ctx.fail(error.into()),
@@ -225,13 +238,38 @@ async fn reset_request(ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes>
         if let Err(error) = features.adapter.create_verification_token(stored).await {
             return ctx.fail(error.into());
         }
+        // From the configured URL only: a forwarded host must not choose where the link
+        // points.
         let url = format!(
-            "{}?email={}&token={token}",
-            ctx.url("account/reset-password"),
+            "{}/account/reset-password?email={}&token={token}",
+            ctx.inner.base_url,
             encode(&email)
         );
+        let template = features
+            .options
+            .reset_template
+            .clone()
+            .unwrap_or_else(|| Arc::new(DefaultEmailTemplate::default()));
+        let content = template.render(&EmailDetails {
+            purpose: EmailPurpose::PasswordReset,
+            site: ctx.inner.origin.host(),
+            url: &url,
+            code: None,
+            valid_for: features.options.reset_token_max_age,
+            brand_color: pages::brand_color(&ctx.inner.theme),
+        });
+        let message = EmailMessage {
+            to: email,
+            purpose: EmailPurpose::PasswordReset,
+            subject: content.subject,
+            text: content.text,
+            html: content.html,
+            url,
+            code: None,
+            expires,
+        };
         // A failed send is logged, never shown: the answer must not depend on the address.
-        if let Err(error) = transport.send_password_reset(&email, &url).await {
+        if let Err(error) = transport.send(&message).await {
             tracing::error!(%error, user = %user.id, "password-reset link could not be sent");
         }
     }

@@ -24,6 +24,7 @@ fn find<'a>(ctx: &Ctx<'a>) -> Option<&'a Provider> {
 pub(crate) async fn post(ctx: Ctx<'_>) -> Response<Bytes> {
     match find(&ctx) {
         Some(Provider::Credentials(provider)) => credentials(ctx, provider).await,
+        Some(Provider::Email(provider)) => super::email::callback_post(ctx, provider).await,
         None => unknown(ctx),
     }
 }
@@ -31,6 +32,7 @@ pub(crate) async fn post(ctx: Ctx<'_>) -> Response<Bytes> {
 /// `GET /callback/:provider`. Credentials only take POST.
 pub(crate) async fn get(ctx: Ctx<'_>) -> Response<Bytes> {
     match find(&ctx) {
+        Some(Provider::Email(provider)) => super::email::callback_get(ctx, provider).await,
         Some(Provider::Credentials(_)) => {
             let mut response = super::plain(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -100,7 +102,8 @@ async fn credentials(mut ctx: Ctx<'_>, provider: &CredentialsProvider) -> Respon
     }
 }
 
-enum SignInFailure {
+/// Why [`sign_in`] did not sign in.
+pub(crate) enum SignInFailure {
     Redirect(String),
     Error(Error),
 }
@@ -112,7 +115,7 @@ impl From<Error> for SignInFailure {
 }
 
 /// The common end of every sign-in: the `sign_in` callback, the token, the session cookie.
-async fn sign_in(
+pub(crate) async fn sign_in(
     ctx: &mut Ctx<'_>,
     user: &User,
     account: &Account,
@@ -125,6 +128,7 @@ async fn sign_in(
             user,
             account,
             credentials,
+            verification_request: false,
         })
         .await
         .map_err(Error::SignInCallback)?;

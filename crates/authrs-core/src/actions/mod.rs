@@ -3,6 +3,7 @@
 
 pub(crate) mod account;
 pub(crate) mod callback;
+pub(crate) mod email;
 pub(crate) mod pages;
 pub(crate) mod session;
 pub(crate) mod signin;
@@ -54,6 +55,10 @@ pub(crate) struct Ctx<'r> {
     pub(crate) json_redirect: JsonRedirect,
     pub(crate) now_ms: u64,
     pub(crate) set_cookies: Vec<SetCookie>,
+    /// The client's address, for rate limits (see [`crate::ratelimit`]).
+    pub(crate) client_ip: Option<std::net::IpAddr>,
+    /// The request was a HEAD (answered as a GET, but never allowed to change anything).
+    pub(crate) is_head: bool,
     csrf_token: Option<String>,
 }
 
@@ -102,6 +107,8 @@ impl<'r> Ctx<'r> {
             json_redirect,
             now_ms: inner.clock.now_millis(),
             set_cookies: Vec::new(),
+            client_ip: None,
+            is_head: false,
             csrf_token: None,
         }
     }
@@ -370,7 +377,8 @@ impl<'r> Ctx<'r> {
     pub(crate) fn fail(self, error: Error) -> Response<Bytes> {
         let code = error.code();
         match (&error, code) {
-            (Error::SignInCallback(_), _) | (_, ErrorCode::Configuration) => {
+            (Error::SignInCallback(_) | Error::EmailSend(_) | Error::EmailCreateAccount(_), _)
+            | (_, ErrorCode::Configuration) => {
                 tracing::error!(error = %error, "auth request failed");
             }
             _ => tracing::info!(error = %error, "auth request refused"),
@@ -378,6 +386,7 @@ impl<'r> Ctx<'r> {
         let status = match code {
             ErrorCode::AccessDenied => StatusCode::FORBIDDEN,
             ErrorCode::CredentialsSignin => StatusCode::UNAUTHORIZED,
+            ErrorCode::Verification => StatusCode::FORBIDDEN,
             ErrorCode::Configuration => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::OK,
         };

@@ -6,9 +6,10 @@ use http::{Response, StatusCode};
 use super::Ctx;
 use crate::error::ErrorCode;
 use crate::pages;
+use crate::providers::Provider;
 
 /// `GET /verify-request`: "check your email", or a redirect to a custom page.
-pub(crate) async fn verify_request(ctx: Ctx<'_>) -> Response<Bytes> {
+pub(crate) async fn verify_request(mut ctx: Ctx<'_>) -> Response<Bytes> {
     if let Some(custom) = ctx.inner.pages.verify_request.clone() {
         // v5 hands the original query (provider, type) on to the custom page.
         let url = match (ctx.is_v5(), ctx.query.is_empty()) {
@@ -23,7 +24,27 @@ pub(crate) async fn verify_request(ctx: Ctx<'_>) -> Response<Bytes> {
         };
         return ctx.redirect(url, StatusCode::OK);
     }
-    let markup = pages::verify_request(&ctx.inner.theme, ctx.origin.as_str());
+    // The code form of the email provider the query names (or the only one), when its mails
+    // carry codes.
+    let wanted = ctx.query("provider").map(str::to_owned);
+    let provider = ctx.inner.providers.iter().find_map(|p| match p {
+        Provider::Email(p) if wanted.as_deref().is_none_or(|id| id == p.id) => Some(p),
+        _ => None,
+    });
+    let markup = match provider.filter(|p| p.one_time_code) {
+        Some(provider) => {
+            let csrf_token = ctx.csrf_token();
+            let action = ctx.url(&format!("callback/{}", provider.id));
+            let error = ctx.query("error").map(ErrorCode::parse);
+            let form = pages::CodeForm {
+                action: &action,
+                csrf_token: &csrf_token,
+                error,
+            };
+            pages::verify_request(&ctx.inner.theme, ctx.origin.as_str(), Some(&form))
+        }
+        None => pages::verify_request(&ctx.inner.theme, ctx.origin.as_str(), None),
+    };
     ctx.html(StatusCode::OK, markup)
 }
 
@@ -45,6 +66,12 @@ pub(crate) async fn error(ctx: Ctx<'_>) -> Response<Bytes> {
         return ctx.redirect(url, StatusCode::OK);
     }
     let sign_in_url = ctx.url("signin");
-    let markup = pages::error(&ctx.inner.theme, code, ctx.origin.as_str(), &sign_in_url);
+    let markup = pages::error(
+        &ctx.inner.theme,
+        code,
+        ctx.origin.as_str(),
+        &sign_in_url,
+        None,
+    );
     ctx.html(code.page_status(), markup)
 }

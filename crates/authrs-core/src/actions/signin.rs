@@ -59,13 +59,15 @@ pub(crate) async fn post(mut ctx: Ctx<'_>) -> Response<Bytes> {
         let id = ctx.provider_id.unwrap_or_default().to_owned();
         return ctx.fail(Error::UnknownProvider(id));
     };
-    if let Err(error) = ctx.callback_url().await {
-        return ctx.fail(error);
-    }
+    let callback_url = match ctx.callback_url().await {
+        Ok(url) => url,
+        Err(error) => return ctx.fail(error),
+    };
     match provider {
         Provider::Credentials(_) => {
             let url = ctx.url("signin");
             ctx.redirect(url, StatusCode::OK)
         }
+        Provider::Email(provider) => super::email::send_link(ctx, provider, callback_url).await,
     }
 }

@@ -1,6 +1,7 @@
 //! Sign-in providers, as runtime data: one enum of kinds.
 
 mod credentials;
+pub(crate) mod email;
 pub(crate) mod email_password;
 
 pub use credentials::{
@@ -8,6 +9,10 @@ pub use credentials::{
     CredentialsProvider, RequestMeta,
 };
 
+pub use email::{
+    DefaultEmailTemplate, EMAIL_PROVIDER_ID, EmailContent, EmailDetails, EmailError, EmailLinkMode,
+    EmailMessage, EmailProvider, EmailPurpose, EmailRateLimits, EmailTemplate, EmailTransport,
+};
 pub use email_password::EMAIL_PASSWORD_PROVIDER_ID;
 
 use crate::user::ProviderType;
@@ -18,6 +23,8 @@ use crate::user::ProviderType;
 pub enum Provider {
     /// Username or email plus password.
     Credentials(CredentialsProvider),
+    /// Passwordless sign-in by email.
+    Email(EmailProvider),
 }
 
 impl Provider {
@@ -25,6 +32,7 @@ impl Provider {
     pub fn id(&self) -> &str {
         match self {
             Self::Credentials(p) => &p.id,
+            Self::Email(p) => &p.id,
         }
     }
 
@@ -32,6 +40,7 @@ impl Provider {
     pub fn name(&self) -> &str {
         match self {
             Self::Credentials(p) => &p.name,
+            Self::Email(p) => &p.name,
         }
     }
 
@@ -39,6 +48,7 @@ impl Provider {
     pub fn provider_type(&self) -> ProviderType {
         match self {
             Self::Credentials(_) => ProviderType::Credentials,
+            Self::Email(_) => ProviderType::Email,
         }
     }
 }
@@ -46,6 +56,12 @@ impl Provider {
 impl From<CredentialsProvider> for Provider {
     fn from(provider: CredentialsProvider) -> Self {
         Self::Credentials(provider)
+    }
+}
+
+impl From<EmailProvider> for Provider {
+    fn from(provider: EmailProvider) -> Self {
+        Self::Email(provider)
     }
 }
 

@@ -137,7 +137,7 @@ impl Server {
 
     /// Waits (bounded) for a stderr line containing `needle`; `None` if the process closed
     /// stderr first.
-    fn wait_for_line(&mut self, needle: &str) -> Option<String> {
+    pub fn wait_for_line(&mut self, needle: &str) -> Option<String> {
         let deadline = Instant::now() + PATIENCE;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());

@@ -1,0 +1,409 @@
+//! The email provider's endpoints (protocol §6, and the rules in [`crate::providers::email`]):
+//! `POST /signin/<id>` mails a link and a code; `GET /callback/<id>` shows the confirm page
+//! (or signs in, in [`EmailLinkMode::SignInOnGet`]); `POST /callback/<id>` signs in with the
+//! link's token or a typed code.
+
+use bytes::Bytes;
+use http::header::RETRY_AFTER;
+use http::{HeaderValue, Response, StatusCode};
+use serde_json::json;
+
+use super::callback::{SignInFailure, sign_in};
+use super::{Ctx, JsonRedirect, NO_STORE, encode};
+use crate::adapter::{Adapter, AdapterError, AdapterUser, NewUser, Timestamp, VerificationToken};
+use crate::callbacks::{SignInArgs, SignInDecision};
+use crate::email::normalize_email;
+use crate::error::{Error, ErrorCode};
+use crate::pages;
+use crate::providers::email::{
+    EmailDetails, EmailLinkMode, EmailMessage, EmailProvider, EmailPurpose, canonical_code,
+    random_code,
+};
+use crate::secret::{random_hex, sha256_hex};
+use crate::user::{Account, ProviderType, User};
+
+/// The stored hash of a link token (§4.5: `sha256(token + secret)`).
+fn link_hash(token: &str, secret: &str) -> String {
+    sha256_hex(&format!("{token}{secret}"))
+}
+
+/// The stored hash of a one-time code (canonical form), kept apart from link hashes.
+fn code_hash(code: &str, secret: &str) -> String {
+    sha256_hex(&format!("code:{code}{secret}"))
+}
+
+fn adapter<'a>(ctx: &Ctx<'a>) -> &'a dyn Adapter {
+    ctx.inner
+        .adapter
+        .as_deref()
+        .expect("the email provider is only built with an adapter")
+}
+
+fn account(provider: &EmailProvider, email: &str) -> Account {
+    Account {
+        provider: provider.id.clone(),
+        provider_type: ProviderType::Email,
+        provider_account_id: email.to_owned(),
+    }
+}
+
+fn user_from(stored: AdapterUser) -> User {
+    User {
+        id: stored.id,
+        name: stored.name,
+        email: stored.email,
+        image: stored.image,
+    }
+}
+
+/// `POST /signin/<id>` (CSRF already checked): normalise the address, apply the limits, ask
+/// the `sign_in` callback, store the hashes, send the mail, go to the verify-request page.
+pub(crate) async fn send_link(
+    ctx: Ctx<'_>,
+    provider: &EmailProvider,
+    callback_url: String,
+) -> Response<Bytes> {
+    let Ok(email) = normalize_email(ctx.body_str("email").unwrap_or_default()) else {
+        return ctx.fail(Error::InvalidEmailAddress);
+    };
+    if let Err((retry_after, limit)) =
+        provider
+            .limiters
+            .count_send(&email, ctx.client_ip, ctx.now_ms)
+    {
+        return too_many(ctx, retry_after, limit);
+    }
+    let adapter = adapter(&ctx);
+    let existing = match adapter.get_user_by_email(&email).await {
+        Ok(user) => user,
+        Err(error) => return ctx.fail(error.into()),
+    };
+    // NextAuth's placeholder for an address with no user yet: v4 uses the address as the id,
+    // v5 a random UUID.
+    let user = existing.map(user_from).unwrap_or_else(|| User {
+        id: if ctx.is_v5() {
+            uuid::Uuid::new_v4().to_string()
+        } else {
+            email.clone()
+        },
+        email: Some(email.clone()),
+        ..User::default()
+    });
+    let decision = ctx
+        .inner
+        .callbacks
+        .sign_in(SignInArgs {
+            user: &user,
+            account: &account(provider, &email),
+            credentials: None,
+            verification_request: true,
+        })
+        .await;
+    match decision {
+        Ok(SignInDecision::Allow) => {}
+        Ok(SignInDecision::Deny) => return ctx.fail(Error::AccessDenied),
+        Ok(SignInDecision::Redirect(url)) => {
+            let url = ctx.validate(&url);
+            return ctx.redirect(url, StatusCode::OK);
+        }
+        Err(error) => return ctx.fail(Error::SignInCallback(error)),
+    }
+
+    let secret = ctx.inner.secrets[0].expose();
+    let expires = Timestamp::from_millis(ctx.now_ms).plus_secs(provider.max_age.as_secs());
+    let token = random_hex::<32>();
+    let code = provider.one_time_code.then(random_code);
+    let mut hashes = vec![link_hash(&token, secret)];
+    if let Some(code) = code.as_deref().and_then(canonical_code) {
+        hashes.push(code_hash(&code, secret));
+    }
+    for token_hash in &hashes {
+        let stored = VerificationToken {
+            identifier: email.clone(),
+            token_hash: token_hash.clone(),
+            expires,
+        };
+        if let Err(error) = adapter.create_verification_token(stored).await {
+            return ctx.fail(error.into());
+        }
+    }
+    // From the configured URL only: a forwarded host must not choose where the link points.
+    let url = format!(
+        "{}/callback/{}?callbackUrl={}&token={token}&email={}",
+        ctx.inner.base_url,
+        provider.id,
+        encode(&callback_url),
+        encode(&email)
+    );
+    let message = compose(&ctx, provider, &email, url, code, expires);
+    if let Err(error) = provider.transport.send(&message).await {
+        for token_hash in &hashes {
+            // Best effort: an unsent token only waits for the sweep.
+            let _ = adapter.use_verification_token(&email, token_hash).await;
+        }
+        return ctx.fail(Error::EmailSend(error));
+    }
+    tracing::info!(provider = %provider.id, "sign-in email sent");
+    let url = format!(
+        "{}?provider={}&type=email",
+        ctx.url("verify-request"),
+        encode(&provider.id)
+    );
+    ctx.redirect(url, StatusCode::OK)
+}
+
+/// The mail for `email`: the template's content with the link and code.
+fn compose(
+    ctx: &Ctx<'_>,
+    provider: &EmailProvider,
+    email: &str,
+    url: String,
+    code: Option<String>,
+    expires: Timestamp,
+) -> EmailMessage {
+    let content = provider.template.render(&EmailDetails {
+        purpose: EmailPurpose::SignIn,
+        site: ctx.inner.origin.host(),
+        url: &url,
+        code: code.as_deref(),
+        valid_for: provider.max_age,
+        brand_color: pages::brand_color(&ctx.inner.theme),
+    });
+    EmailMessage {
+        to: email.to_owned(),
+        purpose: EmailPurpose::SignIn,
+        subject: content.subject,
+        text: content.text,
+        html: content.html,
+        url,
+        code,
+        expires,
+    }
+}
+
+/// 429 with `Retry-After`: the error page, or `{url}` of it in JSON-redirect mode.
+pub(crate) fn too_many(ctx: Ctx<'_>, retry_after: u64, what: &str) -> Response<Bytes> {
+    tracing::info!(limit = what, retry_after, "rate limit reached");
+    let code = ErrorCode::RateLimited;
+    let mut response = match ctx.json_redirect {
+        JsonRedirect::Off => {
+            let sign_in_url = ctx.url("signin");
+            let markup = pages::error(
+                &ctx.inner.theme,
+                code,
+                ctx.origin.as_str(),
+                &sign_in_url,
+                Some(retry_after),
+            );
+            ctx.html(StatusCode::TOO_MANY_REQUESTS, markup)
+        }
+        JsonRedirect::BodyField | JsonRedirect::Header => {
+            let url = format!("{}?error={}", ctx.url("error"), code.as_str());
+            let body = Bytes::from(json!({ "url": url }).to_string());
+            ctx.respond(
+                StatusCode::TOO_MANY_REQUESTS,
+                "application/json",
+                body,
+                NO_STORE,
+            )
+        }
+    };
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(retry_after));
+    response
+}
+
+/// What proves the address: the link's token or a typed code.
+enum Proof<'a> {
+    Link(&'a str),
+    Code(String),
+}
+
+/// `GET /callback/<id>`: the confirm page; in [`EmailLinkMode::SignInOnGet`] a GET (never a
+/// HEAD) signs in directly.
+pub(crate) async fn callback_get(mut ctx: Ctx<'_>, provider: &EmailProvider) -> Response<Bytes> {
+    let token = ctx.query("token").unwrap_or_default().to_owned();
+    let email = normalize_email(ctx.query("email").unwrap_or_default());
+    let Ok(email) = email else {
+        return ctx.fail(Error::Verification("the link's address is not valid"));
+    };
+    if token.is_empty() {
+        return ctx.fail(Error::Verification("the link has no token"));
+    }
+    if provider.link_mode == EmailLinkMode::SignInOnGet && !ctx.is_head {
+        return complete(ctx, provider, &email, Proof::Link(&token)).await;
+    }
+    let callback_url = match ctx.callback_url().await {
+        Ok(url) => url,
+        Err(error) => return ctx.fail(error),
+    };
+    let csrf_token = ctx.csrf_token();
+    let markup = pages::confirm_email_sign_in(&pages::ConfirmPage {
+        theme: &ctx.inner.theme,
+        action: &ctx.url(&format!("callback/{}", provider.id)),
+        csrf_token: &csrf_token,
+        callback_url: &callback_url,
+        email: &email,
+        token: &token,
+        site: ctx.inner.origin.host(),
+    });
+    ctx.html(StatusCode::OK, markup)
+}
+
+/// `POST /callback/<id>`: CSRF-checked; `{email, token}` from the confirm page or
+/// `{email, code}` from the verify-request page.
+pub(crate) async fn callback_post(ctx: Ctx<'_>, provider: &EmailProvider) -> Response<Bytes> {
+    if !ctx.verify_csrf() {
+        return ctx.fail(Error::MissingCsrf);
+    }
+    let email = normalize_email(ctx.body_str("email").unwrap_or_default());
+    if let Some(typed) = ctx.body_str("code") {
+        let code = canonical_code(typed);
+        return match (email, code) {
+            (Ok(email), Some(code)) => complete(ctx, provider, &email, Proof::Code(code)).await,
+            _ => wrong_code(ctx, provider),
+        };
+    }
+    let token = ctx.body_str("token").unwrap_or_default().to_owned();
+    match email {
+        Ok(email) if !token.is_empty() => {
+            complete(ctx, provider, &email, Proof::Link(&token)).await
+        }
+        _ => ctx.fail(Error::Verification("no address or token was posted")),
+    }
+}
+
+/// Back to the verify-request page with `error=Verification`, for a code that did not work.
+fn wrong_code(ctx: Ctx<'_>, provider: &EmailProvider) -> Response<Bytes> {
+    tracing::info!(provider = %provider.id, "a one-time code was refused");
+    let url = format!(
+        "{}?provider={}&type=email&error=Verification",
+        ctx.url("verify-request"),
+        encode(&provider.id)
+    );
+    ctx.redirect(url, StatusCode::FORBIDDEN)
+}
+
+/// Spends the proof, finds or creates the user, and signs in.
+async fn complete(
+    mut ctx: Ctx<'_>,
+    provider: &EmailProvider,
+    email: &str,
+    proof: Proof<'_>,
+) -> Response<Bytes> {
+    let attempts = provider.limiters.code_attempts.as_ref();
+    let is_code = matches!(proof, Proof::Code(_));
+    if let (true, Some(Err(retry_after))) = (is_code, attempts.map(|l| l.peek(email, ctx.now_ms))) {
+        return too_many(ctx, retry_after, "one-time code attempts for one address");
+    }
+    let callback_url = match ctx.callback_url().await {
+        Ok(url) => url,
+        Err(error) => return ctx.fail(error),
+    };
+    let adapter = adapter(&ctx);
+    let mut used = None;
+    // Every secret, newest first, so links sent before a rotation still work.
+    for secret in &ctx.inner.secrets {
+        let token_hash = match &proof {
+            Proof::Link(token) => link_hash(token, secret.expose()),
+            Proof::Code(code) => code_hash(code, secret.expose()),
+        };
+        match adapter.use_verification_token(email, &token_hash).await {
+            Ok(Some(token)) => {
+                used = Some(token);
+                break;
+            }
+            Ok(None) => {}
+            Err(error) => return ctx.fail(error.into()),
+        }
+    }
+    let now = Timestamp::from_millis(ctx.now_ms);
+    let valid = used.is_some_and(|token| token.expires > now);
+    if !valid {
+        if is_code {
+            if let Some(limiter) = attempts {
+                let _ = limiter.hit(email, ctx.now_ms);
+            }
+            return wrong_code(ctx, provider);
+        }
+        return ctx.fail(Error::Verification("unknown, used or expired link"));
+    }
+    if let Some(limiter) = attempts {
+        limiter.clear(email);
+    }
+    // The mail's other proof (the code after the link, or the link after the code), and
+    // any earlier mail's, sign in no more.
+    if let Err(error) = adapter.delete_verification_tokens(email).await {
+        return ctx.fail(error.into());
+    }
+    let (user, is_new) = match verified_user(adapter, email, now).await {
+        Ok(found) => found,
+        Err(error) => return ctx.fail(error),
+    };
+    let user = user_from(user);
+    match sign_in(&mut ctx, &user, &account(provider, email), None).await {
+        Ok(()) => {}
+        Err(SignInFailure::Redirect(url)) => {
+            let url = ctx.validate(&url);
+            return ctx.redirect(url, StatusCode::OK);
+        }
+        Err(SignInFailure::Error(error)) => return ctx.fail(error),
+    }
+    tracing::info!(provider = %provider.id, user = %user.id, new_user = is_new, "signed in");
+    let target = match (&ctx.inner.pages.new_user, is_new) {
+        (Some(new_user), true) => {
+            let separator = if new_user.contains('?') { '&' } else { '?' };
+            let url = format!("{new_user}{separator}callbackUrl={}", encode(&callback_url));
+            ctx.validate(&url)
+        }
+        _ => callback_url,
+    };
+    ctx.redirect(target, StatusCode::OK)
+}
+
+/// The user who just proved they own `email`, marked verified now; created if new.
+///
+/// A row whose address was never verified was made by whoever typed the address (sign-up
+/// with a password, say), maybe not its owner. On this first proof of ownership it keeps
+/// nothing of that: its password is cleared, its provider accounts unlinked and its sessions
+/// ended (pre-account hijacking, GHSA-qq9h-g4jm-xgf3).
+async fn verified_user(
+    adapter: &dyn Adapter,
+    email: &str,
+    now: Timestamp,
+) -> Result<(AdapterUser, bool), Error> {
+    if let Some(mut user) = adapter.get_user_by_email(email).await? {
+        if user.email_verified.is_none() {
+            adapter.set_password_hash(&user.id, None).await?;
+            for account in adapter.list_accounts(&user.id).await? {
+                adapter
+                    .unlink_account(&account.provider, &account.provider_account_id)
+                    .await?;
+            }
+            adapter.delete_user_sessions(&user.id).await?;
+            adapter.set_sessions_valid_after(&user.id, now).await?;
+            tracing::warn!(
+                user = %user.id,
+                "first proof of ownership of an unverified address: its password, linked \
+                 accounts and sessions were removed"
+            );
+        }
+        user.email_verified = Some(now);
+        return Ok((adapter.update_user(user).await?, false));
+    }
+    let new_user = NewUser {
+        email: Some(email.to_owned()),
+        email_verified: Some(now),
+        ..NewUser::default()
+    };
+    match adapter.create_user(new_user).await {
+        Ok(user) => Ok((user, true)),
+        // Another request created it a moment ago.
+        Err(AdapterError::DuplicateEmail) => match adapter.get_user_by_email(email).await? {
+            Some(user) => Ok((user, false)),
+            None => Err(Error::EmailCreateAccount(AdapterError::UserNotFound)),
+        },
+        Err(error) => Err(Error::EmailCreateAccount(error)),
+    }
+}

@@ -1,0 +1,468 @@
+//! The email provider: passwordless sign-in with a single-use link (and a one-time code) sent
+//! by mail, and the mail itself: [`EmailTransport`] delivers it, [`EmailTemplate`] writes it.
+//!
+//! Rules:
+//! 1. The address is normalised once by [`crate::email::normalize_email`] and that canonical
+//!    form is used everywhere: the user row, the token's identifier and the one recipient.
+//! 2. Only hashes are stored: `sha256(token + secret)` for the link's token (protocol §4.5,
+//!    the same as NextAuth) and `sha256("code:" + code + secret)` for the code, each bound to
+//!    the address. Either one signs in once; the first that does deletes the other.
+//! 3. Opening the link never signs in by itself ([`EmailLinkMode::Confirm`], the default):
+//!    the GET shows a page whose one button POSTs, so a mail scanner that fetches the link
+//!    (GET or HEAD) does not spend it. [`EmailLinkMode::SignInOnGet`] is NextAuth's behaviour,
+//!    and even then HEAD does not sign in.
+//! 4. The mail never shows the submitted address, and everything in its HTML part is escaped.
+//!    Links are built from the configured URL, never from request headers.
+//! 5. Sends are limited per address and per client network, code attempts per address
+//!    ([`EmailRateLimits`]); a request over a limit gets 429 with `Retry-After`, the same for
+//!    addresses with and without an account.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use maud::{DOCTYPE, html};
+
+use crate::adapter::Timestamp;
+use crate::ratelimit::{Limiter, RateLimit};
+
+/// The default id of the email provider, as in NextAuth (`signIn("email", …)`).
+pub const EMAIL_PROVIDER_ID: &str = "email";
+
+/// What a mail is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailPurpose {
+    /// A sign-in link (and code) from the email provider.
+    SignIn,
+    /// A password-reset link for an email-and-password account.
+    PasswordReset,
+}
+
+/// One mail to send: the canonical recipient, the rendered content, and the link and code it
+/// carries (for transports that record only those).
+#[derive(Clone)]
+pub struct EmailMessage {
+    /// The one recipient: a normalised address.
+    pub to: String,
+    /// What the mail is for.
+    pub purpose: EmailPurpose,
+    /// The subject line.
+    pub subject: String,
+    /// The plain-text part.
+    pub text: String,
+    /// The HTML part.
+    pub html: String,
+    /// The single-use link (a secret: whoever has it can use it).
+    pub url: String,
+    /// The one-time code, as shown (`ABCD-EFGH`), when the mail has one (a secret too).
+    pub code: Option<String>,
+    /// When the link and code stop working.
+    pub expires: Timestamp,
+}
+
+impl fmt::Debug for EmailMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmailMessage")
+            .field("to", &self.to)
+            .field("purpose", &self.purpose)
+            .field("subject", &self.subject)
+            .field("expires", &self.expires)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A failed delivery. The text goes to the server log, never to the client.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct EmailError(pub String);
+
+/// Delivers mail: SMTP, a file and the log in `authrs-mail`, or anything of the app's.
+#[async_trait]
+pub trait EmailTransport: Send + Sync + 'static {
+    /// Sends one message. The sign-in request waits for it, and a failure is answered with
+    /// `EmailSignin`.
+    async fn send(&self, message: &EmailMessage) -> Result<(), EmailError>;
+}
+
+/// What a template is given to write a mail.
+#[derive(Debug, Clone, Copy)]
+pub struct EmailDetails<'a> {
+    /// What the mail is for.
+    pub purpose: EmailPurpose,
+    /// The site's host, from the configured URL (`example.com`, `localhost:3000`).
+    pub site: &'a str,
+    /// The link.
+    pub url: &'a str,
+    /// The one-time code, when there is one.
+    pub code: Option<&'a str>,
+    /// How long the link and the code work.
+    pub valid_for: Duration,
+    /// The theme's brand colour (`#rgb` or `#rrggbb`, checked at startup).
+    pub brand_color: &'a str,
+}
+
+/// A written mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailContent {
+    /// The subject line.
+    pub subject: String,
+    /// The plain-text part.
+    pub text: String,
+    /// The HTML part (escape whatever you interpolate).
+    pub html: String,
+}
+
+/// Writes the mails. The submitted address is deliberately not among the
+/// [`EmailDetails`]: a mail that shows it lets anyone put their text into mail from your domain
+/// (CVE-2022-31127).
+pub trait EmailTemplate: Send + Sync + 'static {
+    /// The subject, text and HTML of one mail.
+    fn render(&self, details: &EmailDetails<'_>) -> EmailContent;
+}
+
+/// The built-in mails: a short text and a small HTML part with one button, in the theme's
+/// colour. `subject` replaces the default subject; `{site}` in it becomes the site's host.
+#[derive(Debug, Clone, Default)]
+pub struct DefaultEmailTemplate {
+    /// A subject for sign-in mails instead of "Sign in to {site}".
+    pub subject: Option<String>,
+}
+
+impl EmailTemplate for DefaultEmailTemplate {
+    fn render(&self, d: &EmailDetails<'_>) -> EmailContent {
+        let minutes = d.valid_for.as_secs().div_ceil(60).max(1);
+        let lasts = if minutes == 1 {
+            "1 minute".to_owned()
+        } else {
+            format!("{minutes} minutes")
+        };
+        let (subject, heading, action) = match d.purpose {
+            EmailPurpose::SignIn => (
+                self.subject
+                    .as_deref()
+                    .unwrap_or("Sign in to {site}")
+                    .replace("{site}", d.site),
+                format!("Sign in to {}", d.site),
+                "Sign in",
+            ),
+            EmailPurpose::PasswordReset => (
+                format!("Reset your password for {}", d.site),
+                format!("Reset your password for {}", d.site),
+                "Choose a new password",
+            ),
+        };
+        let mut text = format!("{heading}\n\n{action}:\n{}\n", d.url);
+        if let Some(code) = d.code {
+            text.push_str(&format!(
+                "\nOr enter this code on the sign-in page: {code}\n"
+            ));
+        }
+        text.push_str(&format!(
+            "\nThis works once, for the next {lasts}. If you did not ask for this email, you can \
+             ignore it.\n"
+        ));
+        let html = html! {
+            (DOCTYPE)
+            html {
+                body style="margin:0;padding:24px;background:#f4f5f7;font-family:Helvetica,Arial,sans-serif;color:#1c2128" {
+                    table role="presentation" width="100%" cellspacing="0" cellpadding="0" style={"max-width:480px;margin:0 auto;background:#ffffff;border-radius:8px;border-top:4px solid " (d.brand_color)} {
+                        tr { td style="padding:24px;text-align:center" {
+                            h1 style="font-size:20px;margin:0 0 20px" { (heading) }
+                            a href=(d.url) style={"display:inline-block;padding:12px 24px;background:" (d.brand_color) ";color:#ffffff;text-decoration:none;border-radius:6px;font-weight:bold"} { (action) }
+                            @if let Some(code) = d.code {
+                                p style="margin:24px 0 8px;color:#57606a" { "Or enter this code on the sign-in page:" }
+                                p style="margin:0;font:bold 24px/1.4 monospace;letter-spacing:2px" { (code) }
+                            }
+                            p style="margin:24px 0 0;font-size:13px;color:#57606a" {
+                                "This works once, for the next " (lasts) ". If you did not ask for this email, you can ignore it."
+                            }
+                        } }
+                    }
+                }
+            }
+        }
+        .into_string();
+        EmailContent {
+            subject,
+            text,
+            html,
+        }
+    }
+}
+
+/// What opening a sign-in link does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EmailLinkMode {
+    /// Show a page with one button that signs in (a POST). Mail scanners that fetch links
+    /// cannot spend it (next-auth issue #1840).
+    #[default]
+    Confirm,
+    /// Sign in on the GET itself, as NextAuth does. HEAD still never signs in.
+    SignInOnGet,
+}
+
+/// The email provider's abuse limits. `None` turns one off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmailRateLimits {
+    /// Mails to one address (default 5 per 15 minutes).
+    pub per_address: Option<RateLimit>,
+    /// Sign-in mails requested from one client network: an IPv4 address or an IPv6 /64
+    /// (default 20 per 15 minutes). Needs the client address (see
+    /// [`crate::ratelimit::ClientAddress`]).
+    pub per_client: Option<RateLimit>,
+    /// Wrong one-time codes for one address (default 5 per 15 minutes); past it, codes for
+    /// that address are refused until the window moves on.
+    pub code_attempts: Option<RateLimit>,
+}
+
+impl Default for EmailRateLimits {
+    fn default() -> Self {
+        let window = Duration::from_secs(15 * 60);
+        Self {
+            per_address: Some(RateLimit::new(5, window)),
+            per_client: Some(RateLimit::new(20, window)),
+            code_attempts: Some(RateLimit::new(5, window)),
+        }
+    }
+}
+
+/// The counters behind [`EmailRateLimits`], shared by clones of the provider.
+#[derive(Debug)]
+pub(crate) struct EmailLimiters {
+    pub(crate) per_address: Option<Limiter>,
+    pub(crate) per_client: Option<Limiter>,
+    pub(crate) code_attempts: Option<Limiter>,
+}
+
+impl EmailLimiters {
+    pub(crate) fn new(limits: &EmailRateLimits) -> Self {
+        Self {
+            per_address: limits.per_address.map(Limiter::new),
+            per_client: limits.per_client.map(Limiter::new),
+            code_attempts: limits.code_attempts.map(Limiter::new),
+        }
+    }
+
+    /// Counts one mail to `email` requested by `client`: the client's network first, then the
+    /// address. `Err` has the seconds to wait and which limit it was.
+    pub(crate) fn count_send(
+        &self,
+        email: &str,
+        client: Option<std::net::IpAddr>,
+        now_ms: u64,
+    ) -> Result<(), (u64, &'static str)> {
+        if let (Some(limiter), Some(ip)) = (&self.per_client, client) {
+            limiter
+                .hit(&crate::ratelimit::network_key(ip), now_ms)
+                .map_err(|wait| (wait, "mails requested by one client"))?;
+        }
+        if let Some(limiter) = &self.per_address {
+            limiter
+                .hit(email, now_ms)
+                .map_err(|wait| (wait, "mails to one address"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Passwordless sign-in by email (protocol §6): `POST /signin/email` mails a link and a code,
+/// and `/callback/email` signs in with either. Needs an adapter (for the tokens and users).
+///
+/// ```
+/// use authrs_core::providers::{EmailMessage, EmailError, EmailProvider, EmailTransport};
+///
+/// struct Outbox;
+///
+/// #[async_trait::async_trait]
+/// impl EmailTransport for Outbox {
+///     async fn send(&self, message: &EmailMessage) -> Result<(), EmailError> {
+///         // Hand `message` to your mail system here.
+///         Ok(())
+///     }
+/// }
+///
+/// let provider = EmailProvider::new(Outbox).max_age(std::time::Duration::from_secs(600));
+/// ```
+#[derive(Clone)]
+pub struct EmailProvider {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) transport: Arc<dyn EmailTransport>,
+    pub(crate) template: Arc<dyn EmailTemplate>,
+    pub(crate) max_age: Duration,
+    pub(crate) link_mode: EmailLinkMode,
+    pub(crate) one_time_code: bool,
+    pub(crate) limits: EmailRateLimits,
+    pub(crate) limiters: Arc<EmailLimiters>,
+}
+
+impl fmt::Debug for EmailProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmailProvider")
+            .field("id", &self.id)
+            .field("max_age", &self.max_age)
+            .field("link_mode", &self.link_mode)
+            .field("one_time_code", &self.one_time_code)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EmailProvider {
+    /// The provider with id `email`, sending through `transport`: links valid for 15 minutes,
+    /// the confirm page, a one-time code, the default limits and the default template.
+    pub fn new(transport: impl EmailTransport) -> Self {
+        Self::with_transport(Arc::new(transport))
+    }
+
+    /// [`Self::new`] with a shared transport.
+    pub fn with_transport(transport: Arc<dyn EmailTransport>) -> Self {
+        let limits = EmailRateLimits::default();
+        Self {
+            id: EMAIL_PROVIDER_ID.to_owned(),
+            name: "Email".to_owned(),
+            transport,
+            template: Arc::new(DefaultEmailTemplate::default()),
+            max_age: Duration::from_secs(15 * 60),
+            link_mode: EmailLinkMode::default(),
+            one_time_code: true,
+            limiters: Arc::new(EmailLimiters::new(&limits)),
+            limits,
+        }
+    }
+
+    /// Another id (for a second email provider); `a-z`, `0-9`, `-`, `_`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = id.into();
+        self
+    }
+
+    /// The display name (default `Email`).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// How long a link and code work (default 15 minutes; NextAuth's is 24 hours).
+    pub fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = max_age;
+        self
+    }
+
+    /// What opening the link does (default [`EmailLinkMode::Confirm`]).
+    pub fn link_mode(mut self, mode: EmailLinkMode) -> Self {
+        self.link_mode = mode;
+        self
+    }
+
+    /// Whether mails carry a one-time code as well as the link (default on). The code lets a
+    /// user who reads the mail on another device type it on the "check your email" page.
+    pub fn one_time_code(mut self, enabled: bool) -> Self {
+        self.one_time_code = enabled;
+        self
+    }
+
+    /// The abuse limits (default [`EmailRateLimits::default`]).
+    pub fn rate_limits(mut self, limits: EmailRateLimits) -> Self {
+        self.limiters = Arc::new(EmailLimiters::new(&limits));
+        self.limits = limits;
+        self
+    }
+
+    /// The subject of sign-in mails (`{site}` becomes the site's host), with the default
+    /// template.
+    pub fn subject(self, subject: impl Into<String>) -> Self {
+        self.template(DefaultEmailTemplate {
+            subject: Some(subject.into()),
+        })
+    }
+
+    /// Writes the mails with `template` instead of the default one.
+    pub fn template(mut self, template: impl EmailTemplate) -> Self {
+        self.template = Arc::new(template);
+        self
+    }
+
+    /// The provider id.
+    pub fn provider_id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// The alphabet of one-time codes: Crockford's base 32 (no I, L, O or U), 5 bits a
+/// character.
+const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A one-time code of 8 characters (40 random bits), shown as `ABCD-EFGH`.
+pub(crate) fn random_code() -> String {
+    let bytes = crate::secret::random_bytes::<8>();
+    let chars: String = bytes
+        .iter()
+        .map(|b| CODE_ALPHABET[usize::from(b & 31)] as char)
+        .collect();
+    format!("{}-{}", &chars[..4], &chars[4..])
+}
+
+/// A typed code in canonical form: case, spaces and dashes ignored, and the letters Crockford
+/// reads as digits (`O` → `0`, `I`/`L` → `1`) mapped. `None` when it cannot be a code.
+pub(crate) fn canonical_code(typed: &str) -> Option<String> {
+    let code: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect();
+    (code.len() == 8 && code.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_eight_characters_of_the_alphabet_and_read_back() {
+        for _ in 0..100 {
+            let code = random_code();
+            assert_eq!(code.len(), 9);
+            assert_eq!(&code[4..5], "-");
+            let canonical = canonical_code(&code).unwrap();
+            assert_eq!(canonical, code.replace('-', ""));
+        }
+        assert_eq!(canonical_code(" abcd efgh "), Some("ABCDEFGH".into()));
+        assert_eq!(
+            canonical_code("oil0-1234"),
+            Some("0110-1234".replace('-', ""))
+        );
+        assert_eq!(canonical_code("ABCD-EFG"), None);
+        assert_eq!(canonical_code("ABCD-EFGU"), None);
+        assert_eq!(canonical_code("ＡＢＣＤＥＦＧＨ"), None);
+    }
+
+    #[test]
+    fn default_mail_escapes_and_never_needs_the_address() {
+        let details = EmailDetails {
+            purpose: EmailPurpose::SignIn,
+            site: "example.com",
+            url: "https://example.com/api/auth/callback/email?token=a&email=b\"<x>",
+            code: Some("ABCD-EFGH"),
+            valid_for: Duration::from_secs(15 * 60),
+            brand_color: "#336699",
+        };
+        let mail = DefaultEmailTemplate::default().render(&details);
+        assert_eq!(mail.subject, "Sign in to example.com");
+        assert!(mail.text.contains(details.url));
+        assert!(mail.text.contains("ABCD-EFGH"));
+        assert!(mail.text.contains("15 minutes"));
+        assert!(mail.html.contains("token=a&amp;email=b&quot;&lt;x&gt;"));
+        assert!(!mail.html.contains("<x>"));
+        let custom = DefaultEmailTemplate {
+            subject: Some("Your link for {site}".into()),
+        }
+        .render(&details);
+        assert_eq!(custom.subject, "Your link for example.com");
+    }
+}
