@@ -43,32 +43,10 @@ async fn request(browser: &mut EngineClient, email: &str, extra: &[(&str, &str)]
     browser.post_form("/api/auth/signin/email", &form).await
 }
 
-/// The value of the hidden input `name` in a page.
-fn hidden(page: &Answer, name: &str) -> String {
-    let text = page.text();
-    let marker = format!(r#"name="{name}" value=""#);
-    let start = text
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} in {text}"))
-        + marker.len();
-    let end = start + text[start..].find('"').unwrap();
-    text[start..end].replace("&amp;", "&")
-}
-
 /// Follows the newest mail's link: the confirm page, then its button.
 async fn follow_link(browser: &mut EngineClient, outbox: &Outbox) -> Answer {
     let url = outbox.last().expect("a mail was sent").url;
-    let page = browser.get(url.strip_prefix(SITE).unwrap()).await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
-    let fields: Vec<(String, String)> = ["csrfToken", "callbackUrl", "email", "token"]
-        .iter()
-        .map(|name| (name.to_string(), hidden(&page, name)))
-        .collect();
-    let fields: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    browser.post_form("/api/auth/callback/email", &fields).await
+    browser.open_email_link(&url).await
 }
 
 #[tokio::test]
@@ -85,8 +63,8 @@ async fn sign_in_page_offers_the_email_form_and_the_flow_needs_no_javascript() {
     assert!(text.contains("Sign in with Email"));
 
     // A plain form POST (no json=true): a 302 to the verify-request page.
-    let csrf = hidden(&page, "csrfToken");
-    let callback = hidden(&page, "callbackUrl");
+    let csrf = page.hidden_input("csrfToken");
+    let callback = page.hidden_input("callbackUrl");
     let answer = browser
         .post_form(
             "/api/auth/signin/email",
@@ -285,15 +263,14 @@ async fn first_email_proof_removes_what_an_unverified_registrant_left() {
             ],
         )
         .await;
-    let signed_in = mallory
-        .sign_in_with(
-            "email-password",
-            &[
-                ("email", "ada@example.com"),
-                ("password", "mallory's password"),
-            ],
-        )
-        .await;
+    let mallory_signs_in = async |mallory: &mut EngineClient| {
+        let fields = [
+            ("email", "ada@example.com"),
+            ("password", "mallory's password"),
+        ];
+        mallory.sign_in_with("email-password", &fields).await
+    };
+    let signed_in = mallory_signs_in(&mut mallory).await;
     assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.text());
     assert_eq!(mallory.session().await["user"]["email"], "ada@example.com");
 
@@ -305,15 +282,7 @@ async fn first_email_proof_removes_what_an_unverified_registrant_left() {
 
     // Mallory's session and password are gone.
     assert_eq!(mallory.session().await, serde_json::json!({}));
-    let again = mallory
-        .sign_in_with(
-            "email-password",
-            &[
-                ("email", "ada@example.com"),
-                ("password", "mallory's password"),
-            ],
-        )
-        .await;
+    let again = mallory_signs_in(&mut mallory).await;
     assert_eq!(again.status, StatusCode::UNAUTHORIZED);
     let user = s
         .adapter

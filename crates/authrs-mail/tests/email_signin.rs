@@ -102,28 +102,9 @@ fn path_of(link: &str) -> String {
         .to_owned()
 }
 
-/// The value of the hidden input `name` in a page.
-fn hidden(page: &Answer, name: &str) -> String {
-    let text = page.text();
-    let marker = format!(r#"name="{name}" value=""#);
-    let start = text
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} in {text}"))
-        + marker.len();
-    let end = start + text[start..].find('"').unwrap();
-    text[start..end]
-        .replace("&amp;", "&")
-        .replace("&quot;", "\"")
-}
-
 /// Opens the link (GET: the confirm page) and presses its button (POST).
 async fn open_and_confirm(browser: &mut EngineClient, link: &str) -> Answer {
-    let page = browser.get(&path_of(link)).await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
-    let fields =
-        ["csrfToken", "callbackUrl", "email", "token"].map(|name| (name, hidden(&page, name)));
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    browser.post_form("/api/auth/callback/email", &fields).await
+    browser.open_email_link(link).await
 }
 
 fn assert_signed_in(answer: &Answer) {
@@ -193,7 +174,7 @@ async fn one_time_code_signs_in_on_another_device() {
         .get("/api/auth/verify-request?provider=email&type=email")
         .await;
     assert!(page.text().contains(r#"name="code""#));
-    let csrf = hidden(&page, "csrfToken");
+    let csrf = page.hidden_input("csrfToken");
     let answer = laptop
         .post_form(
             "/api/auth/callback/email",
@@ -276,7 +257,7 @@ async fn twenty_concurrent_uses_give_exactly_one_session() {
         let page = other.get(&path_of(&link)).await;
         let fields: Vec<(String, String)> = ["csrfToken", "callbackUrl", "email", "token"]
             .iter()
-            .map(|name| (name.to_string(), hidden(&page, name)))
+            .map(|name| (name.to_string(), page.hidden_input(name)))
             .collect();
         ready.push((other, fields));
     }

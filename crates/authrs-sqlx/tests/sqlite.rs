@@ -206,16 +206,23 @@ async fn fresh_adapter_at(path: &std::path::Path) -> SqliteAdapter {
     SqliteAdapter::connect(&url(path)).await.unwrap()
 }
 
-#[tokio::test]
-async fn waiting_past_the_pool_timeout_is_unavailable() {
-    let options = SqliteAdapter::connect_options(&url(&fresh_path())).unwrap();
+/// An adapter whose pool has exactly one connection, open from the start, and gives up waiting
+/// for it after 200 ms.
+async fn one_connection_adapter(path: &std::path::Path) -> SqliteAdapter {
+    let options = SqliteAdapter::connect_options(&url(path)).unwrap();
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
+        .min_connections(1)
         .acquire_timeout(Duration::from_millis(200))
         .connect_with(options)
         .await
         .unwrap();
-    let adapter = SqliteAdapter::from_pool(pool).await.unwrap();
+    SqliteAdapter::from_pool(pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn waiting_past_the_pool_timeout_is_unavailable() {
+    let adapter = one_connection_adapter(&fresh_path()).await;
     let _busy = adapter.pool().acquire().await.unwrap();
     match adapter.get_user("anyone").await {
         Err(AdapterError::Unavailable(_)) => {}
@@ -258,14 +265,7 @@ async fn user_with_session(adapter: &SqliteAdapter) -> String {
 
 #[tokio::test]
 async fn session_reads_do_not_wait_for_the_pool() {
-    let options = SqliteAdapter::connect_options(&url(&fresh_path())).unwrap();
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .acquire_timeout(Duration::from_millis(200))
-        .connect_with(options)
-        .await
-        .unwrap();
-    let adapter = SqliteAdapter::from_pool(pool).await.unwrap();
+    let adapter = one_connection_adapter(&fresh_path()).await;
     let token = user_with_session(&adapter).await;
     let _busy = adapter.pool().acquire().await.unwrap();
     assert!(
@@ -320,14 +320,7 @@ async fn session_reads_fall_back_to_the_pool_when_a_reader_cannot_open() {
     let path = fresh_path();
     // One pooled connection, open from the start: it keeps the moved file open, where a new
     // connection (pooled or reader) would find no file.
-    let options = SqliteAdapter::connect_options(&url(&path)).unwrap();
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .min_connections(1)
-        .connect_with(options)
-        .await
-        .unwrap();
-    let adapter = SqliteAdapter::from_pool(pool).await.unwrap();
+    let adapter = one_connection_adapter(&path).await;
     let token = user_with_session(&adapter).await;
     let moved = path.with_extension("moved");
     std::fs::rename(&path, &moved).unwrap();

@@ -72,6 +72,21 @@ impl Answer {
             .find(|c| c.split('=').next() == Some(name))
     }
 
+    /// The value of the hidden form input `name` in an HTML body (HTML entities for `&` and
+    /// `"` decoded); panics with the body when there is none.
+    pub fn hidden_input(&self, name: &str) -> String {
+        let text = self.text();
+        let marker = format!(r#"name="{name}" value=""#);
+        let start = text
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no hidden input {name} in {text}"))
+            + marker.len();
+        let end = start + text[start..].find('"').expect("the value ends");
+        text[start..end]
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+    }
+
     /// The redirect target: `Location`, or `url` of a JSON-redirect body.
     pub fn redirect_url(&self) -> Option<String> {
         if let Some(location) = self.header("location") {
@@ -244,6 +259,22 @@ impl EngineClient {
         form.extend_from_slice(fields);
         self.post_form(&format!("{base}/callback/{provider}"), &form)
             .await
+    }
+
+    /// Opens an emailed sign-in link (an absolute URL on the engine's origin): its page, then
+    /// the page's one button, as a user does. Returns the POST's answer.
+    pub async fn open_email_link(&mut self, link: &str) -> Answer {
+        let path = link
+            .strip_prefix(&self.origin)
+            .unwrap_or_else(|| panic!("{link} is not on {}", self.origin))
+            .to_owned();
+        let page = self.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "confirm page: {}", page.text());
+        let action = path.split('?').next().unwrap_or_default().to_owned();
+        let fields = ["csrfToken", "callbackUrl", "email", "token"]
+            .map(|name| (name, page.hidden_input(name)));
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.post_form(&action, &fields).await
     }
 
     /// `GET <base>/session` as JSON.

@@ -144,12 +144,17 @@ pub(crate) async fn send_link(
         return ctx.fail(Error::EmailSend(error));
     }
     tracing::info!(provider = %provider.id, "sign-in email sent");
-    let url = format!(
-        "{}?provider={}&type=email",
+    let url = verify_request_url(&ctx, provider, "");
+    ctx.redirect(url, StatusCode::OK)
+}
+
+/// The verify-request page for `provider`, with `extra` (`&error=…`) appended to its query.
+fn verify_request_url(ctx: &Ctx<'_>, provider: &EmailProvider, extra: &str) -> String {
+    format!(
+        "{}?provider={}&type=email{extra}",
         ctx.url("verify-request"),
         encode(&provider.id)
-    );
-    ctx.redirect(url, StatusCode::OK)
+    )
 }
 
 /// The mail for `email`: the template's content with the link and code.
@@ -186,17 +191,7 @@ pub(crate) fn too_many(ctx: Ctx<'_>, retry_after: u64, what: &str) -> Response<B
     tracing::info!(limit = what, retry_after, "rate limit reached");
     let code = ErrorCode::RateLimited;
     let mut response = match ctx.json_redirect {
-        JsonRedirect::Off => {
-            let sign_in_url = ctx.url("signin");
-            let markup = pages::error(
-                &ctx.inner.theme,
-                code,
-                ctx.origin.as_str(),
-                &sign_in_url,
-                Some(retry_after),
-            );
-            ctx.html(StatusCode::TOO_MANY_REQUESTS, markup)
-        }
+        JsonRedirect::Off => super::pages::error_page(ctx, code, Some(retry_after)),
         JsonRedirect::BodyField | JsonRedirect::Header => {
             let url = format!("{}?error={}", ctx.url("error"), code.as_str());
             let body = Bytes::from(json!({ "url": url }).to_string());
@@ -277,11 +272,7 @@ pub(crate) async fn callback_post(ctx: Ctx<'_>, provider: &EmailProvider) -> Res
 /// Back to the verify-request page with `error=Verification`, for a code that did not work.
 fn wrong_code(ctx: Ctx<'_>, provider: &EmailProvider) -> Response<Bytes> {
     tracing::info!(provider = %provider.id, "a one-time code was refused");
-    let url = format!(
-        "{}?provider={}&type=email&error=Verification",
-        ctx.url("verify-request"),
-        encode(&provider.id)
-    );
+    let url = verify_request_url(&ctx, provider, "&error=Verification");
     ctx.redirect(url, StatusCode::FORBIDDEN)
 }
 

@@ -65,13 +65,23 @@ pub(crate) async fn error(ctx: Ctx<'_>) -> Response<Bytes> {
         let url = format!("{custom}{separator}error={}", code.as_str());
         return ctx.redirect(url, StatusCode::OK);
     }
+    error_page(ctx, code, None)
+}
+
+/// The built-in error page for `code`, with its status; `retry_after` (seconds) for
+/// [`ErrorCode::RateLimited`].
+pub(crate) fn error_page(
+    ctx: Ctx<'_>,
+    code: ErrorCode,
+    retry_after: Option<u64>,
+) -> Response<Bytes> {
     let sign_in_url = ctx.url("signin");
     let markup = pages::error(
         &ctx.inner.theme,
         code,
         ctx.origin.as_str(),
         &sign_in_url,
-        None,
+        retry_after,
     );
     ctx.html(code.page_status(), markup)
 }
