@@ -208,6 +208,11 @@ pub enum ConfigError {
     /// Database sessions need an adapter.
     #[error("the database session strategy needs an adapter: configure one, or use JWT sessions")]
     DatabaseStrategyWithoutAdapter,
+    /// An OAuth provider is configured but no HTTP client to reach it.
+    #[error(
+        "OAuth providers need an HTTP client: set one with AuthBuilder::http_client (authrs-http has one)"
+    )]
+    NeedsHttpClient,
     /// A trusted origin does not parse.
     #[error("invalid trusted origin {value:?}: {reason}")]
     InvalidTrustedOrigin {
@@ -235,6 +240,7 @@ pub struct AuthBuilder {
     pub(crate) trust_host: bool,
     pub(crate) trusted_origins: Vec<String>,
     pub(crate) client_ip_header: Option<http::HeaderName>,
+    pub(crate) http_client: Option<Arc<dyn crate::http::HttpClient>>,
     pub(crate) providers: Vec<Provider>,
     pub(crate) callbacks: Arc<dyn Callbacks>,
     pub(crate) pages: Pages,
@@ -270,6 +276,7 @@ impl Default for AuthBuilder {
             trust_host: false,
             trusted_origins: Vec::new(),
             client_ip_header: None,
+            http_client: None,
             providers: Vec::new(),
             callbacks: Arc::new(DefaultCallbacks),
             pages: Pages::default(),
@@ -370,6 +377,13 @@ impl AuthBuilder {
     /// the address it saw, or clients choose their own address.
     pub fn client_ip_header(mut self, header: http::HeaderName) -> Self {
         self.client_ip_header = Some(header);
+        self
+    }
+
+    /// The HTTP client OAuth providers are reached with (`authrs_http::ReqwestClient`, or any
+    /// [`crate::http::HttpClient`]). Needed when an OAuth provider is configured.
+    pub fn http_client(mut self, client: Arc<dyn crate::http::HttpClient>) -> Self {
+        self.http_client = Some(client);
         self
     }
 

@@ -182,6 +182,9 @@ pub struct SetCookie {
     pub lifetime: CookieLifetime,
     /// Whether to add `Secure`.
     pub secure: bool,
+    /// `SameSite=None` instead of `Lax` (with `Secure`): for the check cookies of a provider
+    /// that returns with a cross-site POST (`form_post`), which `Lax` cookies do not reach.
+    pub same_site_none: bool,
 }
 
 impl SetCookie {
@@ -223,7 +226,11 @@ impl SetCookie {
         if self.secure {
             out.push_str("; Secure");
         }
-        out.push_str("; SameSite=Lax");
+        if self.same_site_none {
+            out.push_str("; SameSite=None");
+        } else {
+            out.push_str("; SameSite=Lax");
+        }
         out
     }
 }
@@ -276,6 +283,7 @@ pub fn write_chunked(
             value: value.to_owned(),
             lifetime,
             secure,
+            same_site_none: false,
         });
         written.push(name.to_owned());
     } else {
@@ -294,6 +302,7 @@ pub fn write_chunked(
                 value: value[start..end].to_owned(),
                 lifetime,
                 secure,
+                same_site_none: false,
             });
             written.push(chunk_name);
             start = end;
@@ -326,6 +335,7 @@ pub fn delete(name: &str, secure: bool) -> SetCookie {
         value: String::new(),
         lifetime: CookieLifetime::Delete,
         secure,
+        same_site_none: false,
     }
 }
 
@@ -371,6 +381,7 @@ mod tests {
             value: "abc|def".into(),
             lifetime: CookieLifetime::BrowserSession,
             secure: false,
+            same_site_none: false,
         };
         assert_eq!(
             cookie.to_header_value(),
@@ -381,6 +392,7 @@ mod tests {
             value: "a.b-c_d".into(),
             lifetime: CookieLifetime::ExpiresAt(1_798_507_359),
             secure: true,
+            same_site_none: false,
         };
         assert_eq!(
             session.to_header_value(),
@@ -399,6 +411,7 @@ mod tests {
             value: "http://localhost:3000/a b?c=d&e=ü!*'()~".into(),
             lifetime: CookieLifetime::BrowserSession,
             secure: false,
+            same_site_none: false,
         };
         assert!(
             cookie

@@ -64,6 +64,8 @@ pub(crate) struct Inner {
     pub(crate) client_ip_header: Option<http::HeaderName>,
     /// The limits on password-reset mails.
     pub(crate) reset_limiters: Option<crate::providers::email::EmailLimiters>,
+    /// Present when an OAuth provider is configured.
+    pub(crate) oauth: Option<crate::oauth::OAuthRuntime>,
 }
 
 impl Auth {
@@ -150,6 +152,38 @@ impl Auth {
                         }
                     }
                 }
+                Provider::OAuth(p) => {
+                    if p.refresh && b.adapter.is_none() {
+                        return Err(ConfigError::NeedsAdapter("refreshing provider tokens"));
+                    }
+                    let endpoints = p.authorization_url.is_some() && p.token_url.is_some();
+                    let problem = if p.client_id.is_empty() {
+                        Some("the client id is empty".to_owned())
+                    } else if p.kind == crate::providers::OAuthKind::Oidc && p.issuer.is_none() {
+                        Some("an OpenID Connect provider needs an issuer".to_owned())
+                    } else if p.kind == crate::providers::OAuthKind::OAuth2
+                        && !(endpoints && p.userinfo_url.is_some())
+                    {
+                        Some(
+                            "an OAuth 2.0 provider needs authorization, token and userinfo URLs"
+                                .to_owned(),
+                        )
+                    } else if p
+                        .id_token_algorithms
+                        .iter()
+                        .any(|a| a == "none" || a.starts_with("HS"))
+                    {
+                        Some("ID tokens must be signed with a public-key algorithm (no none, no HS*)".to_owned())
+                    } else {
+                        None
+                    };
+                    if let Some(reason) = problem {
+                        return Err(ConfigError::InvalidProvider {
+                            provider: p.id.clone(),
+                            reason,
+                        });
+                    }
+                }
                 Provider::Email(p) => {
                     if p.max_age.as_secs() < 60 {
                         return Err(ConfigError::InvalidProvider {
@@ -193,6 +227,17 @@ impl Auth {
             }
         };
         let base_url = format!("{origin}{base_path}");
+        let has_oauth = b.providers.iter().any(|p| matches!(p, Provider::OAuth(_)));
+        let oauth = match (has_oauth, b.http_client.clone()) {
+            (false, _) => None,
+            (true, None) => return Err(ConfigError::NeedsHttpClient),
+            (true, Some(http)) => Some(crate::oauth::OAuthRuntime {
+                http,
+                caches: crate::oauth::Caches::default(),
+                checks: TokenCodec::new(TokenFormat::V5, &b.secrets, "authrs.oauth-check"),
+                refreshing: Default::default(),
+            }),
+        };
         let providers_json = actions::providers_json(&b.providers, &base_url);
         Ok(Self {
             inner: Arc::new(Inner {
@@ -218,6 +263,7 @@ impl Auth {
                 trust_host: b.trust_host,
                 trusted_origins,
                 client_ip_header: b.client_ip_header,
+                oauth,
                 reset_limiters: b.email_password.as_ref().map(|options| {
                     crate::providers::email::EmailLimiters::new(&options.reset_limits)
                 }),

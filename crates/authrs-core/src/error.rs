@@ -48,6 +48,20 @@ pub enum Error {
     /// The user proven by an email link could not be created.
     #[error("creating the user of an email sign-in failed: {0}")]
     EmailCreateAccount(AdapterError),
+    /// The authorization request could not be made (discovery failed, say).
+    #[error("OAuth sign-in failed: {0}")]
+    OAuthSignin(crate::oauth::OAuthError),
+    /// The OAuth callback failed: a provider error, a failed check, the code exchange or the
+    /// ID token.
+    #[error("OAuth callback failed: {0}")]
+    OAuthCallback(crate::oauth::OAuthError),
+    /// The user of a first OAuth sign-in could not be created.
+    #[error("creating the user of an OAuth sign-in failed: {0}")]
+    OAuthCreateAccount(AdapterError),
+    /// The provider account belongs to another user, or its address to a user who has not
+    /// linked it.
+    #[error("the account is not linked to this user")]
+    OAuthAccountNotLinked,
     /// Database sessions need the signed-in user stored in the adapter; this one is not.
     #[error(
         "user {0:?} signed in but is not stored in the adapter: with database sessions, authorize must return users the adapter holds"
@@ -71,6 +85,10 @@ impl Error {
             Self::InvalidEmailAddress | Self::EmailSend(_) => ErrorCode::EmailSignin,
             Self::Verification(_) => ErrorCode::Verification,
             Self::EmailCreateAccount(_) => ErrorCode::EmailCreateAccount,
+            Self::OAuthSignin(_) => ErrorCode::OAuthSignin,
+            Self::OAuthCallback(_) => ErrorCode::OAuthCallback,
+            Self::OAuthCreateAccount(_) => ErrorCode::OAuthCreateAccount,
+            Self::OAuthAccountNotLinked => ErrorCode::OAuthAccountNotLinked,
         }
     }
 }
@@ -112,12 +130,14 @@ pub enum ErrorCode {
     PasswordPolicy,
     /// Too many requests: a rate limit was reached (answered with `Retry-After`).
     RateLimited,
+    /// Unlinking this account would leave the user no way to sign in (our account routes).
+    LastSignInMethod,
     /// Anything else.
     Default,
 }
 
 impl ErrorCode {
-    const ALL: [Self; 18] = [
+    const ALL: [Self; 19] = [
         Self::Configuration,
         Self::AccessDenied,
         Self::Verification,
@@ -135,6 +155,7 @@ impl ErrorCode {
         Self::InvalidEmail,
         Self::PasswordPolicy,
         Self::RateLimited,
+        Self::LastSignInMethod,
         Self::Default,
     ];
 
@@ -158,6 +179,7 @@ impl ErrorCode {
             Self::InvalidEmail => "InvalidEmail",
             Self::PasswordPolicy => "PasswordPolicy",
             Self::RateLimited => "RateLimited",
+            Self::LastSignInMethod => "LastSignInMethod",
             Self::Default => "default",
         }
     }

@@ -141,6 +141,9 @@ fn sign_in_error_message(code: ErrorCode) -> &'static str {
         ErrorCode::MissingCsrf => "Your sign-in form expired. Please try again.",
         ErrorCode::InvalidEmail => "That email address is not accepted.",
         ErrorCode::PasswordPolicy => "That password is too short or too long.",
+        ErrorCode::LastSignInMethod => {
+            "That account is your only way to sign in, so it stays linked."
+        }
         _ => "Unable to sign in.",
     }
 }
@@ -171,6 +174,13 @@ pub(crate) fn sign_in(page: &SignInPage<'_>) -> String {
                                     placeholder=[field.placeholder.as_deref()]
                                     autocomplete=(autocomplete(field.kind));
                             }
+                            button type="submit" { "Sign in with " (p.name) }
+                        }
+                    }
+                    Provider::OAuth(p) => {
+                        form method="post" action={ (page.base_url) "/signin/" (p.id) } {
+                            input type="hidden" name="csrfToken" value=(page.csrf_token);
+                            input type="hidden" name="callbackUrl" value=(page.callback_url);
                             button type="submit" { "Sign in with " (p.name) }
                         }
                     }

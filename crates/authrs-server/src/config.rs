@@ -53,6 +53,11 @@
 //! | `email.code` | `AUTHRS_EMAIL_CODE` | a one-time code in the mail too (default true) |
 //! | `email.max_per_address`, `email.max_per_client` | `AUTHRS_EMAIL_MAX_PER_ADDRESS`, `…_CLIENT` | mails per 15 minutes per address (default 5) and per client network (default 20); 0 turns one off |
 //!
+//! OAuth providers: `[providers.<id>]` with `client_id`, `client_secret`, `issuer` (for presets
+//! that need one) and `allow_email_account_linking`, or `AUTHRS_<ID>_CLIENT_ID`,
+//! `AUTHRS_<ID>_CLIENT_SECRET`, `AUTHRS_<ID>_ISSUER` (the id upper-cased, `-` as `_`:
+//! `AUTHRS_MICROSOFT_ENTRA_ID_CLIENT_ID`). Ids are those of `authrs_core::providers::presets`.
+//!
 //! `AUTHRS_CONFIG` names the file, like `--config`; without either, `authrs.toml` in the working
 //! directory is read when it exists.
 
@@ -66,6 +71,7 @@ use std::time::Duration;
 use authrs_core::adapter::Adapter;
 use authrs_core::password::PasswordHashing;
 use authrs_core::providers::EmailTransport;
+use authrs_core::providers::presets::{PRESETS, preset};
 use authrs_core::secret::Secret;
 use authrs_core::{
     Auth, AuthBuilder, ColorScheme, Compatibility, ConfigError, EmailPassword, Pages,
@@ -314,6 +320,23 @@ pub struct Settings {
     pub client_ip_header: Option<String>,
     /// Email sign-in and the mail transport.
     pub email: EmailSettings,
+    /// The configured OAuth presets.
+    pub oauth: Vec<OAuthSettings>,
+}
+
+/// One configured OAuth preset (`[providers.<id>]`, `AUTHRS_<ID>_CLIENT_ID`, …).
+#[derive(Debug, Clone)]
+pub struct OAuthSettings {
+    /// The preset's id.
+    pub id: String,
+    /// The client id.
+    pub client_id: String,
+    /// The client secret (never shown).
+    pub client_secret: Secret,
+    /// The issuer, for presets that need one.
+    pub issuer: Option<String>,
+    /// Link by verified address (see `OAuthProvider::allow_email_account_linking`).
+    pub allow_email_account_linking: bool,
 }
 
 impl Default for Settings {
@@ -340,6 +363,7 @@ impl Default for Settings {
             data_dir: PathBuf::from(DEFAULT_DATA_DIR),
             client_ip_header: None,
             email: EmailSettings::default(),
+            oauth: Vec::new(),
         }
     }
 }
@@ -394,6 +418,22 @@ impl Settings {
             .password_hashing(hashing);
         if self.email.enabled {
             builder = builder.provider(self.email.provider(transport));
+        }
+        if !self.oauth.is_empty() {
+            let http = authrs_http::ReqwestClient::new().map_err(|e| e.to_string())?;
+            builder = builder.http_client(Arc::new(http));
+        }
+        for oauth in &self.oauth {
+            let preset =
+                preset(&oauth.id).ok_or_else(|| format!("unknown provider {}", oauth.id))?;
+            let provider = preset
+                .build(
+                    &oauth.client_id,
+                    oauth.client_secret.clone(),
+                    oauth.issuer.as_deref(),
+                )?
+                .allow_email_account_linking(oauth.allow_email_account_linking);
+            builder = builder.provider(provider);
         }
         Ok(builder)
     }
@@ -468,6 +508,19 @@ pub fn resolve(options: &LoadOptions, env: &Env) -> (Settings, Vec<Problem>) {
             continue;
         }
         let source = Source::Env(name.clone());
+        if let Some((id, field)) = provider_env(name) {
+            match value.to_str() {
+                Some(text) => layer.apply_provider(
+                    id,
+                    field,
+                    Raw::Text(text.to_owned()),
+                    source,
+                    &mut problems,
+                ),
+                None => problems.push(Problem::new(source, "the value is not valid UTF-8")),
+            }
+            continue;
+        }
         let Some(&(key, _)) = KEYS.iter().find(|(_, env)| !env.is_empty() && env == name) else {
             let hint = if name.starts_with("AUTHRS_SECRET") {
                 " (put several secrets in AUTHRS_SECRET, separated by commas)".to_owned()
@@ -508,6 +561,51 @@ pub fn resolve(options: &LoadOptions, env: &Env) -> (Settings, Vec<Problem>) {
     }
     let settings = layer.finish(config_file, &mut problems);
     (settings, problems)
+}
+
+/// `[providers.<id>]` tables: one OAuth preset each.
+fn read_providers(path: &Path, value: toml::Value, layer: &mut Layer, problems: &mut Vec<Problem>) {
+    let toml::Value::Table(providers) = value else {
+        problems.push(Problem::new(
+            Source::file_key(path, "providers"),
+            "expected tables such as [providers.google]",
+        ));
+        return;
+    };
+    for (id, table) in providers {
+        let toml::Value::Table(table) = table else {
+            problems.push(Problem::new(
+                Source::file_key(path, format!("providers.{id}")),
+                "expected a table with client_id and client_secret",
+            ));
+            continue;
+        };
+        for (field, value) in table {
+            let source = Source::file_key(path, format!("providers.{id}.{field}"));
+            layer.apply_provider(&id, &field, Raw::Toml(value), source, problems);
+        }
+    }
+}
+
+/// The preset and field an `AUTHRS_<ID>_CLIENT_ID`-style variable names, if any.
+fn provider_env(name: &str) -> Option<(&'static str, &'static str)> {
+    let rest = name.strip_prefix("AUTHRS_")?;
+    const FIELDS: &[(&str, &str)] = &[
+        ("_CLIENT_ID", "client_id"),
+        ("_CLIENT_SECRET", "client_secret"),
+        ("_ISSUER", "issuer"),
+        (
+            "_ALLOW_EMAIL_ACCOUNT_LINKING",
+            "allow_email_account_linking",
+        ),
+    ];
+    FIELDS.iter().find_map(|(suffix, field)| {
+        let id = rest.strip_suffix(suffix)?;
+        PRESETS
+            .iter()
+            .find(|preset| preset.id.to_ascii_uppercase().replace('-', "_") == id)
+            .map(|preset| (preset.id, *field))
+    })
 }
 
 fn read_config_file(
@@ -551,6 +649,10 @@ fn read_config_file(
         }
     };
     for (key, value) in table {
+        if key == "providers" {
+            read_providers(&path, value, layer, problems);
+            continue;
+        }
         if SECTIONS.contains(&key.as_str()) {
             let toml::Value::Table(section) = value else {
                 problems.push(Problem::new(
@@ -776,6 +878,17 @@ struct Layer {
     email_code: Option<bool>,
     email_max_per_address: Option<u32>,
     email_max_per_client: Option<u32>,
+    providers: std::collections::BTreeMap<String, ProviderLayer>,
+}
+
+/// One `[providers.<id>]` as read.
+#[derive(Default)]
+struct ProviderLayer {
+    source: Option<Source>,
+    client_id: Option<String>,
+    client_secret: Option<Secret>,
+    issuer: Option<String>,
+    allow_email_account_linking: Option<bool>,
 }
 
 impl Layer {
@@ -1026,6 +1139,7 @@ impl Layer {
         // (Building the mail transport touches no file, so the data directory set below does
         // not matter to these checks.)
         self.finish_email(&mut settings, problems);
+        self.finish_providers(&mut settings, problems);
 
         if let Some(bind) = self.bind {
             settings.bind = bind.value;
@@ -1184,6 +1298,79 @@ impl Layer {
 }
 
 impl Layer {
+    /// One field of an OAuth preset's settings.
+    fn apply_provider(
+        &mut self,
+        id: &str,
+        field: &str,
+        raw: Raw,
+        source: Source,
+        problems: &mut Vec<Problem>,
+    ) {
+        if preset(id).is_none() {
+            let known: Vec<&str> = PRESETS.iter().map(|p| p.id).collect();
+            problems.push(Problem::new(
+                source,
+                format!("unknown provider {id:?} (known: {})", known.join(", ")),
+            ));
+            return;
+        }
+        let entry = self.providers.entry(id.to_owned()).or_default();
+        let result = match field {
+            "client_id" => raw
+                .string()
+                .map(|v| entry.client_id = Some(v.trim().to_owned())),
+            "client_secret" => raw
+                .string()
+                .map(|v| entry.client_secret = Some(Secret::new(v.trim()))),
+            "issuer" => raw
+                .string()
+                .map(|v| entry.issuer = Some(v.trim().to_owned())),
+            "allow_email_account_linking" => raw
+                .boolean()
+                .map(|v| entry.allow_email_account_linking = Some(v)),
+            _ => Err(
+                "unknown key (expected client_id, client_secret, issuer or allow_email_account_linking)"
+                    .to_owned(),
+            ),
+        };
+        match result {
+            Ok(()) => {
+                entry.source.get_or_insert(source);
+            }
+            Err(message) => problems.push(Problem::new(source, message)),
+        }
+    }
+
+    /// The OAuth providers, each built once to check it.
+    fn finish_providers(&self, settings: &mut Settings, problems: &mut Vec<Problem>) {
+        for (id, entry) in &self.providers {
+            let source = entry.source.clone();
+            let Some(preset) = preset(id) else { continue };
+            let (Some(client_id), Some(secret)) = (&entry.client_id, &entry.client_secret) else {
+                let env = id.to_ascii_uppercase().replace('-', "_");
+                problems.push(Problem {
+                    source,
+                    message: format!(
+                        "provider {id} needs client_id and client_secret \
+                         (AUTHRS_{env}_CLIENT_ID and AUTHRS_{env}_CLIENT_SECRET)"
+                    ),
+                });
+                continue;
+            };
+            match preset.build(client_id, secret.clone(), entry.issuer.as_deref()) {
+                Ok(_) => settings.oauth.push(OAuthSettings {
+                    id: id.clone(),
+                    client_id: client_id.clone(),
+                    client_secret: secret.clone(),
+                    issuer: entry.issuer.clone(),
+                    allow_email_account_linking: entry.allow_email_account_linking.unwrap_or(false),
+                }),
+                Err(message) => problems.push(Problem { source, message }),
+            }
+        }
+    }
+
     /// The `[email]` settings and `client_ip_header`, each checked on its own.
     fn finish_email(&self, settings: &mut Settings, problems: &mut Vec<Problem>) {
         if let Some(header) = &self.client_ip_header {

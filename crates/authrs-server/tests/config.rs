@@ -591,3 +591,75 @@ fn session_strategy_and_account_settings_are_checked_by_value() {
         ]
     );
 }
+
+#[test]
+fn oauth_presets_come_from_the_environment_or_the_file() {
+    let settings = load(
+        None,
+        &[
+            ("AUTHRS_GITHUB_CLIENT_ID", "gh-id"),
+            ("AUTHRS_GITHUB_CLIENT_SECRET", "gh-secret"),
+            ("AUTHRS_MICROSOFT_ENTRA_ID_CLIENT_ID", "ms-id"),
+            ("AUTHRS_MICROSOFT_ENTRA_ID_CLIENT_SECRET", "ms-secret"),
+            (
+                "AUTHRS_MICROSOFT_ENTRA_ID_ISSUER",
+                "https://login.microsoftonline.com/tenant-1/v2.0",
+            ),
+        ],
+        None,
+    )
+    .unwrap();
+    let ids: Vec<&str> = settings.oauth.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, ["github", "microsoft-entra-id"]);
+    assert!(!format!("{settings:?}").contains("gh-secret"));
+
+    let dir = TempDir::new("config-providers");
+    let file = dir.write(
+        "authrs.toml",
+        "[providers.keycloak]\nclient_id = \"authrs\"\nclient_secret = \"kc\"\n\
+         issuer = \"https://sso.example.com/realms/main\"\nallow_email_account_linking = true\n",
+    );
+    let settings = load(Some(&file), &[], None).unwrap();
+    assert_eq!(settings.oauth[0].id, "keycloak");
+    assert!(settings.oauth[0].allow_email_account_linking);
+}
+
+#[test]
+fn oauth_preset_problems_name_the_provider_and_the_missing_value() {
+    let found = problems(None, &[("AUTHRS_GOOGLE_CLIENT_ID", "id-only")]);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("google") && p.contains("AUTHRS_GOOGLE_CLIENT_SECRET")),
+        "{found:?}"
+    );
+    let found = problems(
+        None,
+        &[
+            ("AUTHRS_KEYCLOAK_CLIENT_ID", "a"),
+            ("AUTHRS_KEYCLOAK_CLIENT_SECRET", "b"),
+        ],
+    );
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("keycloak") && p.contains("issuer")),
+        "{found:?}"
+    );
+    let dir = TempDir::new("config-unknown-provider");
+    let file = dir.write("authrs.toml", "[providers.myspace]\nclient_id = \"x\"\n");
+    let found = problems(Some(&file), &[]);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("unknown provider \"myspace\"")),
+        "{found:?}"
+    );
+    let found = problems(None, &[("AUTHRS_MYSPACE_CLIENT_ID", "x")]);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("unknown environment variable")),
+        "{found:?}"
+    );
+}

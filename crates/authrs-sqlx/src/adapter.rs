@@ -154,6 +154,9 @@ pub(crate) mod sql {
     pub(crate) const LINK_ACCOUNT: &str = "INSERT INTO accounts (user_id, type, provider, provider_account_id, refresh_token, \
          access_token, expires_at, token_type, scope, id_token, session_state) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+    pub(crate) const UPDATE_ACCOUNT: &str = "UPDATE accounts SET refresh_token = $3, access_token = $4, expires_at = $5, \
+         token_type = $6, scope = $7, id_token = $8, session_state = $9 \
+         WHERE provider = $1 AND provider_account_id = $2";
     pub(crate) const UNLINK_ACCOUNT: &str =
         "DELETE FROM accounts WHERE provider = $1 AND provider_account_id = $2";
     pub(crate) const LIST_ACCOUNTS: &str = "SELECT user_id, type, provider, provider_account_id, refresh_token, access_token, \
@@ -306,6 +309,26 @@ macro_rules! impl_adapter {
                         .await
                         .map_err(|e| constraint_error(e, AdapterError::DuplicateAccount))?;
                     Ok(())
+                }
+
+                async fn update_account(
+                    &self,
+                    account: AdapterAccount,
+                ) -> Result<bool, AdapterError> {
+                    let done = sqlx::query(sql::UPDATE_ACCOUNT)
+                        .bind(&account.provider)
+                        .bind(&account.provider_account_id)
+                        .bind(&account.refresh_token)
+                        .bind(&account.access_token)
+                        .bind(account.expires_at)
+                        .bind(&account.token_type)
+                        .bind(&account.scope)
+                        .bind(&account.id_token)
+                        .bind(&account.session_state)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    Ok(done.rows_affected() > 0)
                 }
 
                 async fn unlink_account(

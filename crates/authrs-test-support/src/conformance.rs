@@ -42,6 +42,7 @@ macro_rules! adapter_conformance_tests {
             update_user_replaces_fields_and_refuses_a_taken_email,
             links_accounts_and_finds_users_by_account,
             duplicate_account_link_is_a_typed_error,
+            update_account_replaces_tokens_and_keeps_the_owner,
             link_account_for_a_missing_user_is_user_not_found,
             unlink_account_reports_whether_it_removed_one,
             sessions_round_trip_with_millisecond_expiry,
@@ -323,6 +324,32 @@ pub async fn links_accounts_and_finds_users_by_account(adapter: Arc<dyn Adapter>
             "an account of type {kind:?} must round-trip"
         );
     }
+}
+
+/// `update_account` replaces the token fields of one account (found by provider and provider
+/// account id) and never moves it to another user; a missing account is `false`.
+pub async fn update_account_replaces_tokens_and_keeps_the_owner(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let grace = create_user(&adapter, "grace@example.com").await;
+    adapter
+        .link_account(full_account(&ada.id, "google", "g-1"))
+        .await
+        .unwrap();
+    let mut rotated = AdapterAccount::new(&grace.id, ProviderType::Oidc, "google", "g-1");
+    rotated.access_token = Some("access-2".into());
+    rotated.refresh_token = Some("refresh-2".into());
+    rotated.expires_at = Some(1_900_000_000);
+    assert_eq!(adapter.update_account(rotated.clone()).await, Ok(true));
+    let stored = adapter.list_accounts(&ada.id).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].access_token.as_deref(), Some("access-2"));
+    assert_eq!(stored[0].refresh_token.as_deref(), Some("refresh-2"));
+    assert_eq!(stored[0].expires_at, Some(1_900_000_000));
+    assert_eq!(stored[0].id_token, None, "every token field is replaced");
+    assert_eq!(stored[0].user_id, ada.id, "the owner does not change");
+    assert_eq!(adapter.list_accounts(&grace.id).await.unwrap(), vec![]);
+    let missing = AdapterAccount::new(&ada.id, ProviderType::Oidc, "google", "nobody");
+    assert_eq!(adapter.update_account(missing).await, Ok(false));
 }
 
 /// Linking a provider account that is linked already is [`AdapterError::DuplicateAccount`],

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod conformance;
+pub mod oidc;
 pub mod outbox;
 pub mod session_flow;
 pub mod smtp;

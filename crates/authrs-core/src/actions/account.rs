@@ -8,6 +8,8 @@
 //!   password and signs out everywhere, this browser included.
 //! - `POST /account/signout-everywhere` (signed in): deletes every session of the user and
 //!   stamps the time, which revocable JWT sessions check.
+//! - `POST /account/unlink` `{provider}` (signed in): unlinks the user's account at an OAuth
+//!   provider, unless it is their last way to sign in.
 //! - `POST /account/reset-password-request` `{email}`: when the address has an account, stores
 //!   the hash of a single-use token bound to that user and sends a link through the configured
 //!   transport. The answer never says whether it did.
@@ -46,6 +48,9 @@ pub(crate) async fn handle(ctx: Ctx<'_>) -> Response<Bytes> {
     // Any adapter-backed setup can end all of a user's sessions, whatever they signed in with.
     if is_post && operation == "signout-everywhere" {
         return sign_out_everywhere(ctx, adapter.as_ref()).await;
+    }
+    if is_post && operation == "unlink" {
+        return unlink(ctx, adapter.as_ref()).await;
     }
     let (Some(options), Some(hashing)) = (
         ctx.inner.email_password.clone(),
@@ -187,6 +192,53 @@ async fn sign_out_everywhere(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Respons
         return ctx.fail(error);
     }
     tracing::info!(user = %user_id, "signed out everywhere");
+    ctx.redirect(callback_url, StatusCode::OK)
+}
+
+/// `POST /account/unlink` `{provider}`: removes the signed-in user's account at that provider,
+/// unless it is their last way to sign in (no other account, no password, no email
+/// provider), which would lock them out.
+async fn unlink(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
+    let callback_url = match ctx.callback_url().await {
+        Ok(url) => url,
+        Err(error) => return ctx.fail(error),
+    };
+    let user_id = match super::session::current_user_id(&ctx).await {
+        Ok(Some(user_id)) => user_id,
+        Ok(None) => return refuse(ctx, ErrorCode::SessionRequired, StatusCode::UNAUTHORIZED),
+        Err(error) => return ctx.fail(error),
+    };
+    let provider = ctx.body_str("provider").unwrap_or_default().to_owned();
+    let accounts = match adapter.list_accounts(&user_id).await {
+        Ok(accounts) => accounts,
+        Err(error) => return ctx.fail(error.into()),
+    };
+    let Some(account) = accounts.iter().find(|a| a.provider == provider) else {
+        return refuse(
+            ctx,
+            ErrorCode::OAuthAccountNotLinked,
+            StatusCode::BAD_REQUEST,
+        );
+    };
+    let has_password = match adapter.get_password_hash(&user_id).await {
+        Ok(hash) => hash.is_some(),
+        Err(error) => return ctx.fail(error.into()),
+    };
+    let has_email = ctx
+        .inner
+        .providers
+        .iter()
+        .any(|p| matches!(p, crate::providers::Provider::Email(_)));
+    if accounts.len() == 1 && !has_password && !has_email {
+        return refuse(ctx, ErrorCode::LastSignInMethod, StatusCode::BAD_REQUEST);
+    }
+    if let Err(error) = adapter
+        .unlink_account(&account.provider, &account.provider_account_id)
+        .await
+    {
+        return ctx.fail(error.into());
+    }
+    tracing::info!(user = %user_id, provider = %provider, "account unlinked");
     ctx.redirect(callback_url, StatusCode::OK)
 }
 

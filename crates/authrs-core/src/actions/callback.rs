@@ -25,6 +25,7 @@ pub(crate) async fn post(ctx: Ctx<'_>) -> Response<Bytes> {
     match find(&ctx) {
         Some(Provider::Credentials(provider)) => credentials(ctx, provider).await,
         Some(Provider::Email(provider)) => super::email::callback_post(ctx, provider).await,
+        Some(Provider::OAuth(provider)) => super::oauth::callback(ctx, provider).await,
         None => unknown(ctx),
     }
 }
@@ -33,6 +34,7 @@ pub(crate) async fn post(ctx: Ctx<'_>) -> Response<Bytes> {
 pub(crate) async fn get(ctx: Ctx<'_>) -> Response<Bytes> {
     match find(&ctx) {
         Some(Provider::Email(provider)) => super::email::callback_get(ctx, provider).await,
+        Some(Provider::OAuth(provider)) => super::oauth::callback(ctx, provider).await,
         Some(Provider::Credentials(_)) => {
             let mut response = super::plain(
                 StatusCode::METHOD_NOT_ALLOWED,

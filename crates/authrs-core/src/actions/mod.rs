@@ -4,6 +4,7 @@
 pub(crate) mod account;
 pub(crate) mod callback;
 pub(crate) mod email;
+pub(crate) mod oauth;
 pub(crate) mod pages;
 pub(crate) mod session;
 pub(crate) mod signin;
@@ -153,6 +154,7 @@ impl<'r> Ctx<'r> {
                 value: cookie,
                 lifetime: CookieLifetime::BrowserSession,
                 secure: self.secure(),
+                same_site_none: false,
             });
         }
         self.csrf_token = Some(state.token.clone());
@@ -200,6 +202,7 @@ impl<'r> Ctx<'r> {
                 value: url.clone(),
                 lifetime: CookieLifetime::BrowserSession,
                 secure: self.secure(),
+                same_site_none: false,
             });
         }
         Ok(url)
@@ -377,7 +380,14 @@ impl<'r> Ctx<'r> {
     pub(crate) fn fail(self, error: Error) -> Response<Bytes> {
         let code = error.code();
         match (&error, code) {
-            (Error::SignInCallback(_) | Error::EmailSend(_) | Error::EmailCreateAccount(_), _)
+            (
+                Error::SignInCallback(_)
+                | Error::EmailSend(_)
+                | Error::EmailCreateAccount(_)
+                | Error::OAuthSignin(_)
+                | Error::OAuthCreateAccount(_),
+                _,
+            )
             | (_, ErrorCode::Configuration) => {
                 tracing::error!(error = %error, "auth request failed");
             }

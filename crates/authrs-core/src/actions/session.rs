@@ -79,6 +79,13 @@ async fn resolve_jwt(
         tracing::debug!("session token issued before the user signed out everywhere");
         return Ok(Resolved::Invalid);
     }
+    if let (Some(oauth), Some(adapter), Some(Value::String(user_id))) =
+        (&inner.oauth, &inner.adapter, claims.get("sub"))
+    {
+        oauth
+            .refresh_due_tokens(&inner.providers, adapter.as_ref(), user_id, now_ms)
+            .await;
+    }
     let args = JwtArgs {
         token: claims,
         user: None,
@@ -189,6 +196,11 @@ async fn resolve_database(
         adapter
             .update_session_expiry(&hash, now.plus_secs(inner.max_age_secs))
             .await?;
+    }
+    if let Some(oauth) = &inner.oauth {
+        oauth
+            .refresh_due_tokens(&inner.providers, adapter.as_ref(), &user.id, now_ms)
+            .await;
     }
     let user = User::from(user);
     // As in next-auth, `expires` reports the row's expiry as it was read.

@@ -69,5 +69,6 @@ pub(crate) async fn post(mut ctx: Ctx<'_>) -> Response<Bytes> {
             ctx.redirect(url, StatusCode::OK)
         }
         Provider::Email(provider) => super::email::send_link(ctx, provider, callback_url).await,
+        Provider::OAuth(provider) => super::oauth::sign_in_redirect(ctx, provider).await,
     }
 }

@@ -150,6 +150,22 @@ impl Adapter for MemoryAdapter {
         Ok(())
     }
 
+    async fn update_account(&self, account: AdapterAccount) -> Result<bool, AdapterError> {
+        let mut state = self.state();
+        let key = (
+            account.provider.clone(),
+            account.provider_account_id.clone(),
+        );
+        match state.accounts.get_mut(&key) {
+            Some(stored) => {
+                let user_id = stored.user_id.clone();
+                *stored = AdapterAccount { user_id, ..account };
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
     async fn unlink_account(
         &self,
         provider: &str,

@@ -273,6 +273,11 @@ pub trait Adapter: Send + Sync + 'static {
     /// [`AdapterError::UserNotFound`] when the user does not exist.
     async fn link_account(&self, account: AdapterAccount) -> Result<(), AdapterError>;
 
+    /// Replaces the stored tokens (`refresh_token`, `access_token`, `expires_at`,
+    /// `token_type`, `scope`, `id_token`, `session_state`) of the account with this provider
+    /// and provider account id, in one statement; returns whether it exists.
+    async fn update_account(&self, account: AdapterAccount) -> Result<bool, AdapterError>;
+
     /// Unlinks a provider account; returns whether one was removed.
     async fn unlink_account(
         &self,

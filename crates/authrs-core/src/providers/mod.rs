@@ -3,6 +3,8 @@
 mod credentials;
 pub(crate) mod email;
 pub(crate) mod email_password;
+pub mod oauth;
+pub mod presets;
 
 pub use credentials::{
     Authorize, AuthorizeError, CredentialField, CredentialFieldKind, Credentials,
@@ -14,6 +16,7 @@ pub use email::{
     EmailMessage, EmailProvider, EmailPurpose, EmailRateLimits, EmailTemplate, EmailTransport,
 };
 pub use email_password::EMAIL_PASSWORD_PROVIDER_ID;
+pub use oauth::{Checks, ClientAuth, OAuthKind, OAuthProvider, ProfileMap, Quirks};
 
 use crate::user::ProviderType;
 
@@ -25,6 +28,8 @@ pub enum Provider {
     Credentials(CredentialsProvider),
     /// Passwordless sign-in by email.
     Email(EmailProvider),
+    /// OAuth 2.0 or OpenID Connect (boxed: it is the largest by far).
+    OAuth(Box<OAuthProvider>),
 }
 
 impl Provider {
@@ -33,6 +38,7 @@ impl Provider {
         match self {
             Self::Credentials(p) => &p.id,
             Self::Email(p) => &p.id,
+            Self::OAuth(p) => &p.id,
         }
     }
 
@@ -41,6 +47,7 @@ impl Provider {
         match self {
             Self::Credentials(p) => &p.name,
             Self::Email(p) => &p.name,
+            Self::OAuth(p) => &p.name,
         }
     }
 
@@ -49,6 +56,10 @@ impl Provider {
         match self {
             Self::Credentials(_) => ProviderType::Credentials,
             Self::Email(_) => ProviderType::Email,
+            Self::OAuth(p) => match p.kind {
+                OAuthKind::Oidc => ProviderType::Oidc,
+                OAuthKind::OAuth2 => ProviderType::Oauth,
+            },
         }
     }
 }
@@ -56,6 +67,12 @@ impl Provider {
 impl From<CredentialsProvider> for Provider {
     fn from(provider: CredentialsProvider) -> Self {
         Self::Credentials(provider)
+    }
+}
+
+impl From<OAuthProvider> for Provider {
+    fn from(provider: OAuthProvider) -> Self {
+        Self::OAuth(Box::new(provider))
     }
 }
 
