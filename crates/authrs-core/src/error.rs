@@ -58,6 +58,10 @@ pub enum Error {
     /// The user of a first OAuth sign-in could not be created.
     #[error("creating the user of an OAuth sign-in failed: {0}")]
     OAuthCreateAccount(AdapterError),
+    /// The database failed while an OAuth callback linked or found the user (NextAuth's
+    /// `Callback` error).
+    #[error("the OAuth callback handler failed: {0}")]
+    OAuthHandler(AdapterError),
     /// The provider account belongs to another user, or its address to a user who has not
     /// linked it.
     #[error("the account is not linked to this user")]
@@ -89,6 +93,7 @@ impl Error {
             Self::OAuthCallback(_) => ErrorCode::OAuthCallback,
             Self::OAuthCreateAccount(_) => ErrorCode::OAuthCreateAccount,
             Self::OAuthAccountNotLinked => ErrorCode::OAuthAccountNotLinked,
+            Self::OAuthHandler(_) => ErrorCode::Callback,
         }
     }
 }

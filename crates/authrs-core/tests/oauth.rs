@@ -64,6 +64,8 @@ type Asked = (String, String, HashMap<String, String>);
 /// What the stub provider answers, and what it was asked.
 struct Stub {
     key: Key,
+    /// Keys published beside `key` (a rotation).
+    extra_keys: Mutex<Vec<Value>>,
     id_token: Mutex<Option<String>>,
     userinfo: Mutex<Value>,
     requests: Mutex<Vec<Asked>>,
@@ -72,6 +74,7 @@ struct Stub {
 fn stub() -> Arc<Stub> {
     Arc::new(Stub {
         key: key("key-1"),
+        extra_keys: Mutex::new(Vec::new()),
         id_token: Mutex::new(None),
         userinfo: Mutex::new(json!({"id": 7, "login": "ada", "email": "ada@example.com"})),
         requests: Mutex::new(Vec::new()),
@@ -113,7 +116,9 @@ fn http_for(stub: Arc<Stub>) -> Arc<dyn HttpClient> {
                 }));
             }
             if uri == format!("{issuer}/jwks") {
-                return respond(json!({ "keys": [stub.key.jwk.clone()] }));
+                let mut keys = vec![stub.key.jwk.clone()];
+                keys.extend(stub.extra_keys.lock().unwrap().iter().cloned());
+                return respond(json!({ "keys": keys }));
             }
             if uri == format!("{issuer}/token")
                 && form.get("grant_type").map(String::as_str) == Some("refresh_token")
@@ -898,4 +903,45 @@ async fn a_signed_in_user_unlinks_an_account_but_not_the_last_way_in() {
     // Signed out, nothing to unlink.
     let mut stranger = EngineClient::new(ada.auth().clone());
     assert_eq!(unlink(&mut stranger).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_rotated_signing_key_is_fetched_once_its_kid_appears() {
+    let stub = stub();
+    let clock = Arc::new(FixedClock::at_secs(NOW));
+    let auth = Auth::builder()
+        .url(format!("{SITE}/api/auth"))
+        .secret(TEST_SECRET)
+        .clock(clock.clone())
+        .http_client(http_for(stub.clone()))
+        .provider(oidc("stub", ISSUER))
+        .build()
+        .unwrap();
+    let mut browser = EngineClient::new(auth);
+    let fresh = |nonce: &str| {
+        let mut c = claims(nonce);
+        c["iat"] = json!(NOW + 61);
+        c["exp"] = json!(NOW + 61 + 300);
+        c
+    };
+    // The key set is fetched and cached.
+    assert_signed_in(&round_trip(&stub, &mut browser, |n| sign(&stub.key, &claims(n))).await);
+    let jwks_fetches = || {
+        stub.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(u, _, _)| u.ends_with("/jwks"))
+            .count()
+    };
+    assert_eq!(jwks_fetches(), 1);
+    // The provider rotates to key-2; a minute later its first token triggers one refetch.
+    let rotated = key("key-2");
+    stub.extra_keys.lock().unwrap().push(rotated.jwk.clone());
+    clock.advance(std::time::Duration::from_secs(61));
+    assert_signed_in(&round_trip(&stub, &mut browser, |n| sign(&rotated, &fresh(n))).await);
+    assert_eq!(jwks_fetches(), 2);
+    // Known kids use the cache.
+    assert_signed_in(&round_trip(&stub, &mut browser, |n| sign(&rotated, &fresh(n))).await);
+    assert_eq!(jwks_fetches(), 2);
 }

@@ -385,7 +385,8 @@ impl<'r> Ctx<'r> {
                 | Error::EmailSend(_)
                 | Error::EmailCreateAccount(_)
                 | Error::OAuthSignin(_)
-                | Error::OAuthCreateAccount(_),
+                | Error::OAuthCreateAccount(_)
+                | Error::OAuthHandler(_),
                 _,
             )
             | (_, ErrorCode::Configuration) => {

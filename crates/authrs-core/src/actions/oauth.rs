@@ -210,6 +210,8 @@ pub(crate) async fn callback(mut ctx: Ctx<'_>, provider: &OAuthProvider) -> Resp
         Some(adapter) => {
             match resolve_user(&ctx, adapter.as_ref(), provider, &profile, &tokens).await {
                 Ok(found) => found,
+                // A database failure here is NextAuth's `Callback` error.
+                Err(Error::Adapter(error)) => return ctx.fail(Error::OAuthHandler(error)),
                 Err(error) => return ctx.fail(error),
             }
         }
