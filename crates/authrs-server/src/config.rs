@@ -45,6 +45,8 @@
 //! | `email.enabled` | `AUTHRS_EMAIL_ENABLED` | the `email` provider: sign-in by link or code (default true) |
 //! | `email.transport` | `AUTHRS_EMAIL_TRANSPORT` | `"log"` (default; development), `"file"` or `"smtp"`; also carries password-reset mails |
 //! | `email.smtp_url` | `AUTHRS_EMAIL_SMTP_URL` | `smtp://user:password@host` (STARTTLS), `smtps://…` (TLS), `smtp://host?tls=none` |
+//! | `static_dir` | `AUTHRS_STATIC_DIR` | a folder served at `/` (a single-page app beside the auth routes; `index.html` for unknown paths) |
+//! | `email.file_format` | `AUTHRS_EMAIL_FILE_FORMAT` | `"message"` (the MIME message, default) or `"link"` (one line per mail) |
 //! | `email.file` | `AUTHRS_EMAIL_FILE` | the file the `file` transport appends to (default `<data_dir>/mail.txt`) |
 //! | `email.from` | `AUTHRS_EMAIL_FROM` | the sender, `Name <address>` (default `authrs <no-reply@localhost>`) |
 //! | `email.link` | `AUTHRS_EMAIL_LINK` | `"confirm"` (a page with one button; default) or `"direct"` (sign in on GET, as NextAuth) |
@@ -130,6 +132,8 @@ const KEYS: &[(&str, &str)] = &[
     ("pages.new_user", "AUTHRS_PAGES_NEW_USER"),
     ("credentials.users_file", "AUTHRS_USERS_FILE"),
     ("client_ip_header", "AUTHRS_CLIENT_IP_HEADER"),
+    ("static_dir", "AUTHRS_STATIC_DIR"),
+    ("email.file_format", "AUTHRS_EMAIL_FILE_FORMAT"),
     ("email.enabled", "AUTHRS_EMAIL_ENABLED"),
     ("email.transport", "AUTHRS_EMAIL_TRANSPORT"),
     ("email.smtp_url", "AUTHRS_EMAIL_SMTP_URL"),
@@ -322,6 +326,9 @@ pub struct Settings {
     pub email: EmailSettings,
     /// The configured OAuth presets.
     pub oauth: Vec<OAuthSettings>,
+    /// A folder served at `/` (an app beside the auth routes); `index.html` answers unknown
+    /// paths.
+    pub static_dir: Option<PathBuf>,
 }
 
 /// One configured OAuth preset (`[providers.<id>]`, `AUTHRS_<ID>_CLIENT_ID`, …).
@@ -364,6 +371,7 @@ impl Default for Settings {
             client_ip_header: None,
             email: EmailSettings::default(),
             oauth: Vec::new(),
+            static_dir: None,
         }
     }
 }
@@ -878,6 +886,8 @@ struct Layer {
     email_code: Option<bool>,
     email_max_per_address: Option<u32>,
     email_max_per_client: Option<u32>,
+    email_file_format: Option<authrs_mail::FileFormat>,
+    static_dir: Option<Sourced<PathBuf>>,
     providers: std::collections::BTreeMap<String, ProviderLayer>,
 }
 
@@ -995,7 +1005,7 @@ impl Layer {
                         .collect(),
                 );
             }
-            "data_dir" | "credentials.users_file" | "email.file" => {
+            "data_dir" | "credentials.users_file" | "email.file" | "static_dir" => {
                 let text = raw.string()?;
                 if text.trim().is_empty() {
                     return Err("the path is empty".into());
@@ -1011,6 +1021,8 @@ impl Layer {
                     self.data_dir = Some(path);
                 } else if key == "email.file" {
                     self.email_file = Some(path);
+                } else if key == "static_dir" {
+                    self.static_dir = Some(Sourced::of(path, source));
                 } else {
                     self.users_file = Some(Sourced::of(path, source));
                 }
@@ -1111,6 +1123,18 @@ impl Layer {
             "email.max_age" => self.email_max_age = Some(sourced_duration(raw, source)?),
             "email.subject" => self.email_subject = Some(raw.string()?),
             "email.code" => self.email_code = Some(raw.boolean()?),
+            "email.file_format" => {
+                let text = raw.string()?;
+                self.email_file_format = Some(match text.trim().to_ascii_lowercase().as_str() {
+                    "message" => authrs_mail::FileFormat::Message,
+                    "link" => authrs_mail::FileFormat::Link,
+                    _ => {
+                        return Err(format!(
+                            "unknown email.file_format {text:?}: use \"message\" or \"link\""
+                        ));
+                    }
+                });
+            }
             "email.max_per_address" | "email.max_per_client" => {
                 let count = raw.count()?;
                 let count = u32::try_from(count)
@@ -1371,7 +1395,7 @@ impl Layer {
         }
     }
 
-    /// The `[email]` settings and `client_ip_header`, each checked on its own.
+    /// The `[email]` settings, `client_ip_header` and `static_dir`, each checked on its own.
     fn finish_email(&self, settings: &mut Settings, problems: &mut Vec<Problem>) {
         if let Some(header) = &self.client_ip_header {
             settings.client_ip_header = Some(header.value.clone());
@@ -1392,6 +1416,20 @@ impl Layer {
         if let Some(code) = self.email_code {
             email.code = code;
         }
+        if let Some(format) = self.email_file_format {
+            email.file_format = format;
+        }
+        if let Some(dir) = &self.static_dir {
+            if dir.value.is_dir() {
+                settings.static_dir = Some(dir.value.clone());
+            } else {
+                problems.push(Problem::new(
+                    dir.source.clone(),
+                    format!("{} is not a directory", dir.value.display()),
+                ));
+            }
+        }
+        let email = &mut settings.email;
         if let Some(max) = self.email_max_per_address {
             email.max_per_address = max;
         }

@@ -95,6 +95,8 @@ pub struct EmailSettings {
     pub subject: Option<String>,
     /// Whether mails carry a one-time code (default true).
     pub code: bool,
+    /// What the `file` transport writes: the MIME message (default) or one line per mail.
+    pub file_format: FileFormat,
     /// Mails per address per 15 minutes (default 5; 0 turns the limit off).
     pub max_per_address: u32,
     /// Mails per client network per 15 minutes (default 20; 0 turns the limit off).
@@ -111,6 +113,7 @@ impl Default for EmailSettings {
             max_age: Duration::from_secs(15 * 60),
             subject: None,
             code: true,
+            file_format: FileFormat::Message,
             max_per_address: 5,
             max_per_client: 20,
         }
@@ -127,9 +130,7 @@ impl EmailSettings {
                 let path = path
                     .clone()
                     .unwrap_or_else(|| data_dir.join(DEFAULT_MAIL_FILE));
-                Arc::new(
-                    FileTransport::new(path, FileFormat::Message, &self.from).map_err(described)?,
-                )
+                Arc::new(FileTransport::new(path, self.file_format, &self.from).map_err(described)?)
             }
             MailTransport::Smtp(Some(url)) => {
                 Arc::new(SmtpTransport::new(url.expose(), &self.from).map_err(described)?)

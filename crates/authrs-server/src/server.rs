@@ -195,12 +195,19 @@ pub fn build_app(prepared: &Prepared, url: &str) -> Result<App, Error> {
         },
     };
     let mut router = Router::new().route("/healthz", get(home::healthz));
-    if auth.base_path() != "/" {
+    let static_dir = prepared.settings.static_dir.clone();
+    if auth.base_path() != "/" && static_dir.is_none() {
         router = router.route("/", get(home::home));
     }
-    let router = router
+    let mut router = router
         .merge(authrs_axum::routes(auth.clone()))
         .with_state(state);
+    if let Some(dir) = static_dir {
+        // An app beside the auth routes, from one origin: files as they are, and its
+        // `index.html` for any other path (client-side routes).
+        let index = tower_http::services::ServeFile::new(dir.join("index.html"));
+        router = router.fallback_service(tower_http::services::ServeDir::new(dir).fallback(index));
+    }
     Ok(App { auth, router })
 }
 

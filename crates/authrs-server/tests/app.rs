@@ -242,3 +242,30 @@ async fn demo_account_in_the_embedded_database_gets_a_database_session() {
     assert_eq!(signup.status, 400, "{}", signup.body);
     prepared.database().close().await;
 }
+
+#[tokio::test]
+async fn a_static_folder_is_served_beside_the_auth_routes() {
+    let dir = TempDir::new("app-static");
+    std::fs::create_dir_all(dir.join("site/assets")).unwrap();
+    dir.write("site/index.html", "<!doctype html><title>app</title>");
+    dir.write("site/assets/app.js", "console.log('app')");
+    let config = dir.write(
+        "authrs.toml",
+        "secret = \"0123456789abcdef0123456789abcdef\"\ndata_dir = \"data\"\nstatic_dir = \"site\"\n",
+    );
+    let prepared = prepare_from(config).await;
+    let app = build_app(&prepared, URL).unwrap();
+    let mut jar = Jar::default();
+    let index = send(&app, &mut jar, "GET", "/", None).await;
+    assert_eq!(index.status, 200);
+    assert!(index.body.contains("<title>app</title>"));
+    let script = send(&app, &mut jar, "GET", "/assets/app.js", None).await;
+    assert_eq!(script.body, "console.log('app')");
+    // A client-side route gets the app; the auth routes are still the engine's.
+    let route = send(&app, &mut jar, "GET", "/dashboard/settings", None).await;
+    assert!(route.body.contains("<title>app</title>"));
+    let csrf = send(&app, &mut jar, "GET", "/api/auth/csrf", None).await;
+    assert!(csrf.body.contains("csrfToken"));
+    let escape = send(&app, &mut jar, "GET", "/../authrs.toml", None).await;
+    assert!(!escape.body.contains("secret"));
+}
