@@ -1,0 +1,184 @@
+//! `AuthClient` against a real authrs server (authrs-axum on 127.0.0.1:0): every call of the
+//! seed's client API over HTTP.
+
+use std::sync::Arc;
+
+use authrs_client::{AuthClient, ClientError};
+use authrs_core::adapter::MemoryAdapter;
+use authrs_core::http::{HttpError, HttpFn};
+use authrs_core::password::PasswordHasher;
+use authrs_core::providers::{EmailProvider, OAuthProvider, ProfileMap};
+use authrs_core::{Auth, EmailPassword, ErrorCode};
+use authrs_test_support::outbox::Outbox;
+
+struct Server {
+    base: String,
+    outbox: Arc<Outbox>,
+}
+
+/// An authrs server with email-and-password accounts (sign-up open), email sign-in into an
+/// outbox, and an OAuth provider, listening on 127.0.0.1:0.
+async fn server() -> Server {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/api/auth", listener.local_addr().unwrap());
+    let outbox = Arc::new(Outbox::default());
+    let unreachable = HttpFn(
+        |_: http::Request<bytes::Bytes>| -> Result<http::Response<bytes::Bytes>, HttpError> {
+            Err(HttpError("no provider in this test".into()))
+        },
+    );
+    let auth = Auth::builder()
+        .url(&base)
+        .secret("0123456789abcdef0123456789abcdef")
+        .adapter(Arc::new(MemoryAdapter::new()))
+        .password_hashing(Arc::new(PasswordHasher::with_params(256, 1, 1).unwrap()))
+        .email_password(EmailPassword::default())
+        .provider(EmailProvider::with_transport(outbox.clone()))
+        .provider(OAuthProvider::oauth2(
+            "example",
+            "Example",
+            "https://idp.example.com/authorize",
+            "https://idp.example.com/token",
+            "https://idp.example.com/me",
+            "client-1",
+            "secret-1",
+            ProfileMap::new(&["/id"], &[], &[], &[], &[]),
+        ))
+        .http_client(Arc::new(unreachable))
+        .build()
+        .unwrap();
+    let app = axum::Router::new().merge(authrs_axum::routes(auth));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    Server { base, outbox }
+}
+
+async fn sign_up(client: &AuthClient, server: &Server, email: &str, password: &str) {
+    let csrf = client.get_csrf_token().await.unwrap();
+    let response = reqwest::Client::new()
+        .post(format!("{}/account/signup", server.base))
+        .header("cookie", client.cookie_header())
+        .form(&[
+            ("csrfToken", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+            ("json", "true"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+}
+
+#[tokio::test]
+async fn the_whole_client_api_against_authrs() {
+    let server = server().await;
+    let client = AuthClient::new(&server.base).unwrap();
+
+    // Signed out: no session, the providers, a CSRF token.
+    assert!(client.get_session().await.unwrap().is_none());
+    let providers = client.get_providers().await.unwrap();
+    assert_eq!(
+        providers.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["email", "email-password", "example"]
+    );
+    assert_eq!(providers["email"].provider_type, "email");
+    assert!(
+        providers["email-password"]
+            .signin_url
+            .ends_with("/signin/email-password")
+    );
+    assert_eq!(client.get_csrf_token().await.unwrap().len(), 64);
+
+    // A wrong password is a typed CredentialsSignin.
+    sign_up(&client, &server, "ada@example.com", "correct horse").await;
+    let refused = client
+        .sign_in_credentials(
+            "email-password",
+            &[("email", "ada@example.com"), ("password", "wrong")],
+        )
+        .await;
+    match refused {
+        Err(ClientError::Auth {
+            code: ErrorCode::CredentialsSignin,
+            ..
+        }) => {}
+        other => panic!("expected CredentialsSignin, got {other:?}"),
+    }
+
+    // Credentials sign-in, then the session, here and for a backend forwarding the cookies.
+    client
+        .sign_in_credentials(
+            "email-password",
+            &[("email", "ada@example.com"), ("password", "correct horse")],
+        )
+        .await
+        .unwrap();
+    let session = client.get_session().await.unwrap().expect("signed in");
+    assert_eq!(session.user.email.as_deref(), Some("ada@example.com"));
+    let backend = AuthClient::new(&server.base).unwrap();
+    let forwarded = backend
+        .get_session_with_cookies(&client.cookie_header())
+        .await
+        .unwrap()
+        .expect("the forwarded cookies carry the session");
+    assert_eq!(forwarded.user.email, session.user.email);
+    assert!(
+        backend.get_session().await.unwrap().is_none(),
+        "the backend's own jar is empty"
+    );
+
+    // update() answers the session.
+    let updated = client
+        .update_session(serde_json::json!({"theme": "dark"}))
+        .await
+        .unwrap()
+        .expect("still signed in");
+    assert_eq!(updated.user.email.as_deref(), Some("ada@example.com"));
+
+    // Sign-out ends it.
+    client.sign_out().await.unwrap();
+    assert!(client.get_session().await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn email_and_oauth_sign_in_return_where_to_go_next() {
+    let server = server().await;
+    let client = AuthClient::new(&server.base).unwrap();
+    let verify = client
+        .sign_in_email("email", "Ada@Example.com")
+        .await
+        .unwrap();
+    assert!(
+        verify.ends_with("/api/auth/verify-request?provider=email&type=email"),
+        "{verify}"
+    );
+    assert_eq!(server.outbox.last().unwrap().to, "ada@example.com");
+    match client.sign_in_email("email", "a@x.com,b@y.com").await {
+        Err(ClientError::Auth {
+            code: ErrorCode::EmailSignin,
+            ..
+        }) => {}
+        other => panic!("expected EmailSignin, got {other:?}"),
+    }
+
+    let authorize = client.sign_in_oauth("example").await.unwrap();
+    assert!(
+        authorize
+            .starts_with("https://idp.example.com/authorize?response_type=code&client_id=client-1"),
+        "{authorize}"
+    );
+    assert!(authorize.contains("code_challenge="));
+    assert!(client.cookie_header().contains("next-auth.state="));
+}
+
+#[tokio::test]
+async fn an_unreachable_server_is_an_http_error() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/api/auth", closed.local_addr().unwrap());
+    drop(closed);
+    let client = AuthClient::new(&url).unwrap();
+    assert!(matches!(
+        client.get_session().await,
+        Err(ClientError::Http { .. })
+    ));
+}

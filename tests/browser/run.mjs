@@ -1,0 +1,695 @@
+// The browser conformance suite: the real next-auth v3, v4 and v5 React clients (apps/, built
+// by Vite into dist/) against the real `authrs` server, in headless Chromium through
+// playwright-core, with a real OpenID provider (tests/oidc-provider).
+//
+//   AUTHRS_BIN=target/debug/authrs node tests/browser/run.mjs
+//
+// Environment:
+//   AUTHRS_BIN    the `authrs` binary (required)
+//   CHROMIUM      the Chromium executable (default /usr/bin/chromium); never downloaded
+//   SCREENSHOTS   where screenshots go (default <workspace>/target/browser-screenshots)
+//   GENERATIONS   which clients to test, comma-separated (default v3,v4,v5)
+//
+// For each generation it starts one `authrs serve --bind 127.0.0.1:0` in a fresh temporary
+// working directory (with one email-and-password account made by `authrs user add`), serving the
+// built app at `/` (AUTHRS_STATIC_DIR), and runs the checks in the browser on
+// http://localhost:<port>/ (localhost, as the URL authrs derives, so cookies match). It prints
+// one line per check, PASS or FAIL, and exits 1 if any failed (2 if it could not run at all).
+//
+// Everything listens on 127.0.0.1; nothing goes elsewhere.
+
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer, request as httpRequest } from "node:http";
+import { once } from "node:events";
+import { tmpdir } from "node:os";
+import { extname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const workspace = resolve(here, "../..");
+
+function die(message) {
+  process.stderr.write(`browser suite: ${message}\n`);
+  process.exit(2);
+}
+
+// --- what the suite needs ----------------------------------------------------------------
+
+const authrsBin = process.env.AUTHRS_BIN && resolve(process.env.AUTHRS_BIN);
+if (!authrsBin) die("AUTHRS_BIN is not set (the path of the built `authrs` binary)");
+if (!existsSync(authrsBin)) die(`AUTHRS_BIN=${authrsBin} does not exist`);
+const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+if (!existsSync(chromiumPath)) {
+  die(`no Chromium at ${chromiumPath} (install it: apt-get install chromium; or set CHROMIUM)`);
+}
+const screenshots = process.env.SCREENSHOTS
+  ? resolve(process.env.SCREENSHOTS)
+  : join(workspace, "target/browser-screenshots");
+const generations = (process.env.GENERATIONS || "v3,v4,v5").split(",").filter(Boolean);
+
+let chromium;
+try {
+  ({ chromium } = await import("playwright-core"));
+} catch (error) {
+  die(
+    `the npm packages of tests/browser are missing (${error.message}); ` +
+      "run: npm ci --prefix tests/browser && npm run build --prefix tests/browser",
+  );
+}
+const oidcServer = join(workspace, "tests/oidc-provider/server.mjs");
+if (!existsSync(join(workspace, "tests/oidc-provider/node_modules/oidc-provider"))) {
+  die("the npm packages of tests/oidc-provider are missing; run: npm ci --prefix tests/oidc-provider");
+}
+
+// The apps: built here unless dist/ is newer than every source (a build takes about a second).
+function newest(dir) {
+  let time = 0;
+  for (const entry of spawnSync("find", [dir, "-type", "f"], { encoding: "utf8" })
+    .stdout.split("\n")
+    .filter(Boolean)) {
+    time = Math.max(time, statSync(entry).mtimeMs);
+  }
+  return time;
+}
+{
+  const built = generations.every((g) => existsSync(join(here, "dist", g, "index.html")));
+  if (!built || newest(join(here, "apps")) > newest(join(here, "dist"))) {
+    const build = spawnSync(process.execPath, [join(here, "build.mjs")], {
+      cwd: here,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    if (build.status !== 0) die("building the apps failed (node build.mjs)");
+  }
+}
+
+// --- child processes ----------------------------------------------------------------------
+
+const children = new Set();
+function cleanup() {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  }
+}
+process.on("exit", cleanup);
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    cleanup();
+    process.exit(130);
+  });
+}
+
+/** Starts a child and resolves with the first match of `pattern` in its output. */
+function startChild(command, args, options, stream, pattern, what) {
+  const child = spawn(command, args, { ...options, stdio: ["pipe", "pipe", "pipe"] });
+  children.add(child);
+  child.on("exit", () => children.delete(child));
+  const log = [];
+  const matched = new Promise((resolvePromise, reject) => {
+    let buffer = "";
+    const timer = setTimeout(
+      () => reject(new Error(`${what} did not start in 60 s:\n${log.join("")}`)),
+      60_000,
+    );
+    const watch = (chunk) => {
+      buffer += chunk;
+      const match = buffer.replace(/\x1b\[[0-9;]*m/g, "").match(pattern);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise(match);
+      }
+    };
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (chunk) => {
+      log.push(chunk);
+      if (stream === "stdout") watch(chunk);
+    });
+    child.stderr.on("data", (chunk) => {
+      log.push(chunk);
+      if (stream === "stderr") watch(chunk);
+    });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited (${code ?? signal}) before starting:\n${log.join("")}`));
+    });
+  });
+  return { child, matched, log };
+}
+
+async function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await once(child, "exit");
+  clearTimeout(timer);
+}
+
+// --- the OpenID provider ------------------------------------------------------------------
+
+// One client for every generation. Each authrs instance listens on a port the OS picks, so the
+// redirect URI cannot be known before the provider starts: the client is registered as a
+// `native` application, for which oidc-provider (RFC 8252, section 7.3) accepts a loopback
+// redirect URI on any port. Registered: http://localhost/api/auth/callback/oidc.
+const oidcClient = {
+  client_id: "authrs-browser",
+  client_secret: randomBytes(24).toString("hex"),
+  application_type: "native",
+  redirect_uris: ["http://localhost/api/auth/callback/oidc"],
+  token_endpoint_auth_method: "client_secret_basic",
+};
+const oidcAccount = {
+  sub: "alice",
+  email: "alice@example.com",
+  email_verified: true,
+  name: "Alice Example",
+};
+
+async function startOidcProvider() {
+  const config = {
+    clients: [oidcClient],
+    accounts: {
+      [oidcAccount.sub]: {
+        email: oidcAccount.email,
+        email_verified: oidcAccount.email_verified,
+        name: oidcAccount.name,
+      },
+    },
+  };
+  const started = startChild(
+    process.execPath,
+    [oidcServer, JSON.stringify(config)],
+    { cwd: join(workspace, "tests/oidc-provider") },
+    "stdout",
+    /^ISSUER (\S+)$/m,
+    "the OpenID provider (tests/oidc-provider/server.mjs)",
+  );
+  const match = await started.matched;
+  return { child: started.child, issuer: match[1], log: started.log };
+}
+
+// --- the app folder through a proxy, while authrs cannot serve it -------------------------
+
+const contentTypes = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".map": "application/json",
+  ".css": "text/css; charset=utf-8",
+};
+
+/**
+ * For an `authrs` without AUTHRS_STATIC_DIR: serves `folder` at `/` (index.html for unknown
+ * paths) and forwards `/api/auth/*` to `target` (host:port) unchanged, Host header included.
+ */
+async function startProxy(folder) {
+  let target = null;
+  const server = createServer((req, res) => {
+    if (req.url.startsWith("/api/auth/") || req.url === "/api/auth") {
+      const upstream = httpRequest(
+        { host: "127.0.0.1", port: target, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on("error", (error) => {
+        res.writeHead(502);
+        res.end(`proxy: ${error.message}`);
+      });
+      req.pipe(upstream);
+      return;
+    }
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    let file = join(folder, path);
+    if (!file.startsWith(folder) || !existsSync(file) || statSync(file).isDirectory()) {
+      file = join(folder, "index.html");
+    }
+    res.writeHead(200, { "Content-Type": contentTypes[extname(file)] ?? "application/octet-stream" });
+    res.end(readFileSync(file));
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    port: server.address().port,
+    setTarget(port) {
+      target = port;
+    },
+    close: () => new Promise((done) => server.close(done)),
+  };
+}
+
+// --- authrs ---------------------------------------------------------------------------------
+
+const PASSWORD = "correct horse battery staple";
+const USER = "ada@example.com";
+
+/** The environment without any inherited AUTHRS_* variable (authrs refuses unknown ones). */
+function baseEnv() {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith("AUTHRS_")) env[key] = value;
+  }
+  env.RUST_LOG = "info";
+  return env;
+}
+
+function runAuthrs(dir, args, env, input) {
+  const run = spawnSync(authrsBin, args, { cwd: dir, env, input, encoding: "utf8", timeout: 60_000 });
+  if (run.error) die(`could not run ${authrsBin} ${args.join(" ")}: ${run.error.message}`);
+  return run;
+}
+
+// Whether this authrs knows the variables the suite would like to use: AUTHRS_STATIC_DIR (the
+// app at `/`) and AUTHRS_EMAIL_FILE_FORMAT (one line per mail). `authrs check` names unknown
+// AUTHRS_* variables.
+function supported(variable, value) {
+  const dir = mkdtempSync(join(tmpdir(), "authrs-browser-check-"));
+  try {
+    const check = runAuthrs(dir, ["check"], {
+      ...baseEnv(),
+      AUTHRS_SECRET: randomBytes(32).toString("hex"),
+      [variable]: value,
+    });
+    return !`${check.stdout}${check.stderr}`.includes(variable);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const staticDirSupported = supported("AUTHRS_STATIC_DIR", join(here, "dist/v4"));
+const linkFormatSupported = supported("AUTHRS_EMAIL_FILE_FORMAT", "link");
+if (!staticDirSupported) {
+  console.log(
+    "NOTE this authrs has no AUTHRS_STATIC_DIR: the apps are served by a Node proxy that " +
+      "forwards /api/auth/* to authrs (AUTHRS_URL set to the proxy's origin)",
+  );
+}
+if (!linkFormatSupported) {
+  console.log(
+    "NOTE this authrs has no AUTHRS_EMAIL_FILE_FORMAT: the sign-in link is read from the MIME " +
+      "messages of the mail file",
+  );
+}
+
+async function startAuthrs(generation, issuer) {
+  const dir = mkdtempSync(join(tmpdir(), `authrs-browser-${generation}-`));
+  const dist = join(here, "dist", generation);
+  const mailFile = join(dir, "mail.txt");
+  const env = {
+    ...baseEnv(),
+    AUTHRS_SECRET: randomBytes(32).toString("hex"),
+    AUTHRS_EMAIL_TRANSPORT: "file",
+    AUTHRS_EMAIL_FILE: mailFile,
+    AUTHRS_OIDC_CLIENT_ID: oidcClient.client_id,
+    AUTHRS_OIDC_CLIENT_SECRET: oidcClient.client_secret,
+    AUTHRS_OIDC_ISSUER: issuer,
+  };
+  if (generation === "v5") env.AUTHRS_COMPATIBILITY = "v5";
+  if (linkFormatSupported) env.AUTHRS_EMAIL_FILE_FORMAT = "link";
+  let proxy = null;
+  if (staticDirSupported) {
+    env.AUTHRS_STATIC_DIR = dist;
+  } else {
+    proxy = await startProxy(dist);
+    env.AUTHRS_URL = `http://localhost:${proxy.port}/api/auth`;
+  }
+
+  const add = runAuthrs(dir, ["user", "add", USER, "--name", "Ada Lovelace"], env, `${PASSWORD}\n`);
+  if (add.status !== 0) {
+    throw new Error(`authrs user add failed (${add.status}):\n${add.stdout}${add.stderr}`);
+  }
+  const started = startChild(
+    authrsBin,
+    ["serve", "--bind", "127.0.0.1:0"],
+    { cwd: dir, env },
+    "stderr",
+    /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+    `authrs serve (${generation})`,
+  );
+  const match = await started.matched;
+  const port = Number(match[1]);
+  let origin = `http://localhost:${port}`;
+  if (proxy) {
+    proxy.setTarget(port);
+    origin = `http://localhost:${proxy.port}`;
+  }
+  return {
+    origin,
+    mailFile,
+    log: started.log,
+    async stop() {
+      await stopChild(started.child);
+      if (proxy) await proxy.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// --- the mail file --------------------------------------------------------------------------
+
+function decodeQuotedPrintable(text) {
+  return text
+    .replace(/=\r?\n/g, "")
+    .replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** The sign-in links mailed to `to`, oldest first. */
+function mailedLinks(mailFile, to) {
+  if (!existsSync(mailFile)) return [];
+  const text = readFileSync(mailFile, "utf8");
+  if (linkFormatSupported) {
+    return text
+      .split("\n")
+      .map((line) => line.split("\t"))
+      .filter((fields) => fields[0] === "sign-in" && fields[1] === to)
+      .map((fields) => fields[2]);
+  }
+  const links = [];
+  for (const record of text.split("--- authrs mail ---").filter((r) => r.includes(to))) {
+    // Quoted-printable and base64 bodies both: try each decoding, keep what looks like a link.
+    const candidates = [decodeQuotedPrintable(record)];
+    for (const block of record.split(/\r?\n\r?\n/)) {
+      if (/^[A-Za-z0-9+/=\r\n]+$/.test(block.trim())) {
+        candidates.push(Buffer.from(block.replace(/\s/g, ""), "base64").toString("utf8"));
+      }
+    }
+    for (const candidate of candidates) {
+      const link = candidate.match(/https?:\/\/[^\s"'<>]+\/callback\/email\?[^\s"'<>]+/);
+      if (link) {
+        links.push(link[0].replace(/&amp;/g, "&"));
+        break;
+      }
+    }
+  }
+  return links;
+}
+
+// --- checks ---------------------------------------------------------------------------------
+
+let failures = 0;
+let passes = 0;
+
+async function check(generation, name, body) {
+  const started = Date.now();
+  try {
+    const detail = await body();
+    passes += 1;
+    console.log(`PASS ${generation} ${name}${detail ? ` (${detail})` : ""} [${Date.now() - started} ms]`);
+    return true;
+  } catch (error) {
+    failures += 1;
+    const message = String(error?.message ?? error).split("\n").slice(0, 6).join("\n     ");
+    console.log(`FAIL ${generation} ${name}: ${message}`);
+    return false;
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+const TIMEOUT = 15_000;
+
+async function text(page, testId) {
+  return (await page.getByTestId(testId).textContent())?.trim() ?? "";
+}
+
+/** Waits until the page's `testId` text satisfies `predicate`; the last text on timeout. */
+async function waitForText(page, testId, predicate, what) {
+  const deadline = Date.now() + TIMEOUT;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      last = await text(page, testId);
+      if (predicate(last)) return last;
+    } catch (error) {
+      last = `(${error.message.split("\n")[0]})`;
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`${what}: data-testid=${testId} is ${JSON.stringify(last)}`);
+}
+
+const waitForStatus = (page, status) =>
+  waitForText(page, "status", (value) => value === status, `status is not ${status}`);
+
+/** The value a button's call returned, shown as `<name>: <json>` in data-testid=result. */
+async function callResult(page, button, name) {
+  await page.getByTestId(button).click();
+  const shown = await waitForText(
+    page,
+    "result",
+    (value) => value.startsWith(`${name}:`) || value.startsWith(`${name} threw`),
+    `${name}() did not return`,
+  );
+  assert(!shown.startsWith(`${name} threw`), shown);
+  const json = shown.slice(name.length + 1).trim();
+  return json === "undefined" ? undefined : JSON.parse(json);
+}
+
+async function signInWithPassword(page, password) {
+  await page.getByTestId("email").fill(USER);
+  await page.getByTestId("password").fill(password);
+  return callResult(page, "signin-credentials", "signIn");
+}
+
+async function runGeneration(browser, generation, issuer) {
+  const server = await startAuthrs(generation, issuer);
+  const app = `${server.origin}/`;
+  console.log(`---- next-auth ${generation} client, authrs at ${server.origin}`);
+  const contexts = [];
+  const newContext = async (options = {}) => {
+    const context = await browser.newContext(options);
+    context.setDefaultTimeout(TIMEOUT);
+    contexts.push(context);
+    return context;
+  };
+  const consoleErrors = [];
+  const watchConsole = (page) => {
+    page.on("pageerror", (error) => consoleErrors.push(`pageerror: ${error.message}`));
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(`console: ${message.text()}`);
+    });
+  };
+  try {
+    const context = await newContext();
+    const page = await context.newPage();
+    watchConsole(page);
+    const g = generation;
+
+    await check(g, "initial state is unauthenticated", async () => {
+      const response = await page.goto(app);
+      assert(response.ok(), `GET / answered ${response.status()}`);
+      const type = response.headers()["content-type"] ?? "";
+      assert(type.startsWith("text/html"), `GET / is ${type}, not the app`);
+      await waitForStatus(page, "unauthenticated");
+      assert((await text(page, "user-email")) === "", "a user email is shown");
+    });
+
+    await check(g, "providers list has email-password, email, oidc", async () => {
+      const providers = await waitForText(page, "providers", (v) => v !== "", "no providers");
+      for (const id of ["email-password", "email", "oidc"]) {
+        assert(providers.split(",").includes(id), `providers are ${providers}`);
+      }
+      return providers;
+    });
+
+    await check(g, "CSRF token present", async () => {
+      const token = await waitForText(page, "csrf-token", (v) => v.length >= 16, "no CSRF token");
+      return `${token.length} characters`;
+    });
+
+    await check(g, "wrong password gives CredentialsSignin", async () => {
+      const result = await signInWithPassword(page, "not the password");
+      assert(result?.error === "CredentialsSignin", `signIn returned ${JSON.stringify(result)}`);
+      await waitForStatus(page, "unauthenticated");
+      return JSON.stringify(result);
+    });
+
+    await check(g, "credentials sign-in updates the session without reload", async () => {
+      await page.evaluate(() => {
+        window.__notReloaded = true;
+      });
+      const result = await signInWithPassword(page, PASSWORD);
+      assert(result && !result.error, `signIn returned ${JSON.stringify(result)}`);
+      await waitForStatus(page, "authenticated");
+      const email = await text(page, "user-email");
+      assert(email === USER, `user email is ${email}`);
+      assert(await page.evaluate(() => window.__notReloaded === true), "the page was reloaded");
+      await page.screenshot({ path: join(screenshots, `${g}-app-signed-in.png`), fullPage: true });
+      return JSON.stringify(result);
+    });
+
+    await check(g, "getSession() returns the user", async () => {
+      const session = await callResult(page, "get-session", "getSession");
+      assert(session?.user?.email === USER, `getSession() returned ${JSON.stringify(session)}`);
+    });
+
+    if (generation !== "v3") {
+      await check(g, "update() refetches the session", async () => {
+        const session = await callResult(page, "update", "update");
+        assert(session?.user?.email === USER, `update() returned ${JSON.stringify(session)}`);
+        await waitForText(page, "updates", (v) => v === "1", "update() did not complete");
+        await waitForStatus(page, "authenticated");
+      });
+    }
+
+    await check(g, "session survives reload", async () => {
+      await page.reload();
+      await waitForStatus(page, "authenticated");
+      const email = await text(page, "user-email");
+      assert(email === USER, `user email is ${email}`);
+    });
+
+    await check(g, "sign-out in one tab updates the other tab", async () => {
+      const other = await context.newPage();
+      watchConsole(other);
+      await other.goto(app);
+      await waitForStatus(other, "authenticated");
+      await callResult(page, "signout", "signOut");
+      await waitForStatus(page, "unauthenticated");
+      await waitForStatus(other, "unauthenticated");
+      await other.close();
+    });
+
+    await check(g, "signIn() without a provider opens the built-in sign-in page", async () => {
+      await page.goto(app);
+      await waitForStatus(page, "unauthenticated");
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === "/api/auth/signin"),
+        page.getByTestId("signin-default").click(),
+      ]);
+      await page.waitForLoadState("load");
+      const url = new URL(page.url());
+      const callbackUrl = url.searchParams.get("callbackUrl");
+      assert(callbackUrl?.startsWith(server.origin), `callbackUrl is ${callbackUrl}`);
+      await page.screenshot({ path: join(screenshots, `${g}-signin-page.png`), fullPage: true });
+      return url.pathname + url.search;
+    });
+
+    await check(g, "built-in sign-in form works without JavaScript", async () => {
+      const noJs = await newContext({ javaScriptEnabled: false });
+      const plain = await noJs.newPage();
+      await plain.goto(`${server.origin}/api/auth/signin?callbackUrl=${encodeURIComponent(app)}`);
+      const form = plain.locator('form[action$="/callback/email-password"]');
+      assert((await form.count()) === 1, "no form posting to /callback/email-password");
+      await form.locator('input[name="email"]').fill(USER);
+      await form.locator('input[name="password"]').fill(PASSWORD);
+      await Promise.all([
+        plain.waitForNavigation(),
+        form.locator('button[type="submit"], button:not([type]), input[type="submit"]').first().click(),
+      ]);
+      const landed = plain.url();
+      const session = await (await plain.goto(`${server.origin}/api/auth/session`)).json();
+      assert(session?.user?.email === USER, `session is ${JSON.stringify(session)} (after ${landed})`);
+      return `landed on ${new URL(landed).pathname}`;
+    });
+
+    await check(g, "email sign-in: verify-request, then the mailed link's confirm page", async () => {
+      const mailContext = await newContext();
+      const mailPage = await mailContext.newPage();
+      watchConsole(mailPage);
+      const to = "grace@example.com";
+      await mailPage.goto(app);
+      await waitForStatus(mailPage, "unauthenticated");
+      await mailPage.getByTestId("email").fill(to);
+      await Promise.all([
+        mailPage.waitForURL((url) => url.pathname === "/api/auth/verify-request"),
+        mailPage.getByTestId("signin-email").click(),
+      ]);
+      await mailPage.screenshot({ path: join(screenshots, `${g}-verify-request.png`) });
+      let links = [];
+      const deadline = Date.now() + TIMEOUT;
+      while (links.length === 0 && Date.now() < deadline) {
+        links = mailedLinks(server.mailFile, to);
+        if (links.length === 0) await new Promise((done) => setTimeout(done, 100));
+      }
+      assert(links.length === 1, `${links.length} sign-in links mailed to ${to}`);
+      await mailPage.goto(links[0]);
+      const buttons = mailPage.locator("button, input[type=submit]");
+      assert((await buttons.count()) === 1, `the confirm page has ${await buttons.count()} buttons`);
+      await mailPage.screenshot({ path: join(screenshots, `${g}-email-confirm.png`) });
+      await Promise.all([mailPage.waitForNavigation(), buttons.first().click()]);
+      await mailPage.waitForURL((url) => !url.pathname.startsWith("/api/auth/"));
+      await waitForStatus(mailPage, "authenticated");
+      const email = await text(mailPage, "user-email");
+      assert(email === to, `user email is ${email}`);
+      return `back on ${new URL(mailPage.url()).pathname}`;
+    });
+
+    await check(g, "OAuth sign-in through the OpenID provider", async () => {
+      const oauthContext = await newContext();
+      const oauthPage = await oauthContext.newPage();
+      watchConsole(oauthPage);
+      await oauthPage.goto(app);
+      await waitForStatus(oauthPage, "unauthenticated");
+      const visited = [];
+      oauthPage.on("framenavigated", (frame) => {
+        if (frame === oauthPage.mainFrame()) visited.push(new URL(frame.url()).origin);
+      });
+      await oauthPage.getByTestId("signin-oidc").click();
+      // To the provider (its interaction completes by itself), then back to the app.
+      await oauthPage.waitForURL((url) => url.origin === issuer, { timeout: TIMEOUT });
+      await oauthPage.waitForURL(
+        (url) => url.origin === server.origin && !url.pathname.startsWith("/api/auth/"),
+        { timeout: TIMEOUT },
+      );
+      await waitForStatus(oauthPage, "authenticated");
+      const email = await text(oauthPage, "user-email");
+      assert(email === oidcAccount.email, `user email is ${email}`);
+      await oauthPage.screenshot({ path: join(screenshots, `${g}-app-oauth.png`), fullPage: true });
+      return `via ${[...new Set(visited)].join(" -> ")}`;
+    });
+
+    await check(g, "no errors in the browser console", async () => {
+      // Expected: the 401 of the wrong password, logged by Chromium as a failed resource.
+      const unexpected = consoleErrors.filter(
+        (line) => !/Failed to load resource: the server responded with a status of 401/.test(line),
+      );
+      assert(unexpected.length === 0, unexpected.join("\n"));
+    });
+  } catch (error) {
+    failures += 1;
+    console.log(`FAIL ${generation} (suite stopped): ${error.stack ?? error}`);
+  } finally {
+    for (const context of contexts) await context.close().catch(() => {});
+    if (failures > 0) {
+      const log = server.log.join("").split("\n").slice(-40).join("\n");
+      console.log(`---- authrs (${generation}) log, last lines:\n${log}`);
+    }
+    await server.stop();
+  }
+}
+
+// --- main -----------------------------------------------------------------------------------
+
+mkdirSync(screenshots, { recursive: true });
+const provider = await startOidcProvider().catch((error) => die(error.message));
+console.log(`OpenID provider at ${provider.issuer}`);
+let browser;
+try {
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    // Root in a container has no user namespaces for Chromium's sandbox.
+    args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking"],
+  });
+  console.log(`Chromium ${browser.version()} (${chromiumPath})`);
+  for (const generation of generations) {
+    await runGeneration(browser, generation, provider.issuer);
+  }
+} catch (error) {
+  failures += 1;
+  console.log(`FAIL the suite could not run: ${error.stack ?? error}`);
+} finally {
+  await browser?.close().catch(() => {});
+  // The provider exits when its stdin closes.
+  provider.child.stdin.end();
+  const exited = once(provider.child, "exit");
+  const timeout = new Promise((done) => setTimeout(done, 5_000));
+  if ((await Promise.race([exited.then(() => true), timeout])) !== true) {
+    await stopChild(provider.child).catch(() => {});
+  }
+}
+console.log(`${passes} passed, ${failures} failed; screenshots in ${screenshots}`);
+process.exit(failures > 0 ? 1 : 0);
