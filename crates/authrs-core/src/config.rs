@@ -243,6 +243,8 @@ pub struct AuthBuilder {
     pub(crate) http_client: Option<Arc<dyn crate::http::HttpClient>>,
     pub(crate) providers: Vec<Provider>,
     pub(crate) callbacks: Arc<dyn Callbacks>,
+    /// Whether [`Self::callbacks`] was called (the defaults cost nothing to run twice).
+    pub(crate) custom_callbacks: bool,
     pub(crate) pages: Pages,
     pub(crate) theme: Theme,
     pub(crate) clock: Arc<dyn Clock>,
@@ -279,6 +281,7 @@ impl Default for AuthBuilder {
             http_client: None,
             providers: Vec::new(),
             callbacks: Arc::new(DefaultCallbacks),
+            custom_callbacks: false,
             pages: Pages::default(),
             theme: Theme::default(),
             clock: Arc::new(SystemClock),
@@ -402,6 +405,7 @@ impl AuthBuilder {
     /// Sets the callbacks.
     pub fn callbacks(mut self, callbacks: impl Callbacks) -> Self {
         self.callbacks = Arc::new(callbacks);
+        self.custom_callbacks = true;
         self
     }
 

@@ -66,7 +66,17 @@ pub(crate) struct Inner {
     pub(crate) reset_limiters: Option<crate::providers::email::EmailLimiters>,
     /// Present when an OAuth provider is configured.
     pub(crate) oauth: Option<crate::oauth::OAuthRuntime>,
+    /// Whether concurrent reads of one cookie share one computation: when a read does more
+    /// than decrypt a token (database, app callbacks, revocation, token refresh).
+    pub(crate) share_session_reads: bool,
+    /// Session reads in progress, by cookie value (see `actions::session::resolve_shared`).
+    pub(crate) session_reads:
+        std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<SharedRead>>>,
 }
+
+/// One shared session read.
+pub(crate) type SharedRead =
+    tokio::sync::OnceCell<std::sync::Arc<Result<actions::session::Resolved, crate::Error>>>;
 
 impl Auth {
     /// Starts a configuration.
@@ -227,6 +237,13 @@ impl Auth {
             }
         };
         let base_url = format!("{origin}{base_path}");
+        let share_session_reads = strategy == SessionStrategy::Database
+            || b.custom_callbacks
+            || b.revocable_jwt
+            || b
+                .providers
+                .iter()
+                .any(|p| matches!(p, Provider::OAuth(p) if p.refresh));
         let has_oauth = b.providers.iter().any(|p| matches!(p, Provider::OAuth(_)));
         let oauth = match (has_oauth, b.http_client.clone()) {
             (false, _) => None,
@@ -264,6 +281,8 @@ impl Auth {
                 trusted_origins,
                 client_ip_header: b.client_ip_header,
                 oauth,
+                session_reads: Default::default(),
+                share_session_reads,
                 reset_limiters: b.email_password.as_ref().map(|options| {
                     crate::providers::email::EmailLimiters::new(&options.reset_limits)
                 }),

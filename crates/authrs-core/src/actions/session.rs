@@ -26,6 +26,7 @@ use crate::session::{Session, SessionTrigger, SessionUser};
 use crate::user::User;
 
 /// The outcome of reading a session cookie.
+#[derive(Clone)]
 pub(crate) enum Resolved {
     /// No such session: the token does not decrypt, has expired, is not a session token, or
     /// names no stored session.
@@ -41,6 +42,40 @@ pub(crate) enum Resolved {
 /// Whether the claims name a user: a non-empty string `sub`.
 pub(crate) fn has_subject(claims: &Claims) -> bool {
     matches!(claims.get("sub"), Some(Value::String(sub)) if !sub.is_empty())
+}
+
+/// [`resolve`] for a plain read (no update), shared by every read of the same cookie that
+/// arrives while one is running (next-auth issue #10244's polling storms): the callbacks and
+/// the database run once, and each request re-issues its cookie from the shared result.
+pub(crate) async fn resolve_shared(
+    inner: &Inner,
+    token: &str,
+    now_ms: u64,
+) -> std::sync::Arc<Result<Resolved, Error>> {
+    use std::sync::Arc;
+    let cell = {
+        let mut reads = inner
+            .session_reads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        Arc::clone(reads.entry(token.to_owned()).or_default())
+    };
+    let result = cell
+        .get_or_init(|| async { Arc::new(resolve(inner, token, now_ms, None, None).await) })
+        .await
+        .clone();
+    {
+        let mut reads = inner
+            .session_reads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if reads.get(token).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+            reads.remove(token);
+        }
+    }
+    // With no other reader left holding it, the caller can take the result without a copy.
+    drop(cell);
+    result
 }
 
 /// Reads a session cookie's value and runs the callbacks, for either strategy.
@@ -274,7 +309,36 @@ async fn respond(mut ctx: Ctx<'_>, trigger: Option<SessionTrigger>) -> Response<
         return answer(ctx, trigger, body);
     };
     let data = ctx.body.remove("data");
-    let resolved = resolve(ctx.inner, &token, ctx.now_ms, trigger, data.as_ref()).await;
+    let (shared, owned);
+    let resolved: Result<Resolved, &Error> = match trigger {
+        // Plain reads with the same cookie at the same time share one computation (when
+        // there is more to it than decrypting a token).
+        None if ctx.inner.share_session_reads => {
+            let result = resolve_shared(ctx.inner, &token, ctx.now_ms).await;
+            // Alone (the usual case) the result is taken as it is; shared, it is copied.
+            match std::sync::Arc::try_unwrap(result) {
+                Ok(Ok(resolved)) => Ok(resolved),
+                Ok(Err(error)) => {
+                    owned = error;
+                    Err(&owned)
+                }
+                Err(result) => {
+                    shared = result;
+                    match &*shared {
+                        Ok(resolved) => Ok(resolved.clone()),
+                        Err(error) => Err(error),
+                    }
+                }
+            }
+        }
+        _ => match resolve(ctx.inner, &token, ctx.now_ms, trigger, data.as_ref()).await {
+            Ok(resolved) => Ok(resolved),
+            Err(error) => {
+                owned = error;
+                Err(&owned)
+            }
+        },
+    };
     let session = match resolved {
         Ok(Resolved::Jwt {
             session,
@@ -295,7 +359,7 @@ async fn respond(mut ctx: Ctx<'_>, trigger: Option<SessionTrigger>) -> Response<
         }
         // A failing callback or database must neither sign the user out nor answer with
         // anything session-shaped.
-        Err(error) => return configuration_error_json(ctx, &error),
+        Err(error) => return configuration_error_json(ctx, error),
     };
     let mut body = Vec::with_capacity(256);
     serde_json::to_writer(&mut body, &session).expect("a session always serialises");

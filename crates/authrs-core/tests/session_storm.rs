@@ -1,0 +1,66 @@
+//! Polling storms (next-auth issue #10244): concurrent `/session` reads carrying one cookie
+//! share one computation of the session (the callbacks and the database run once).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_trait::async_trait;
+use authrs_core::Auth;
+use authrs_core::callbacks::{CallbackError, Callbacks, JwtArgs};
+use authrs_core::jwt::{Claims, TokenCodec, TokenFormat};
+use authrs_core::secret::Secret;
+use authrs_test_support::{EngineClient, TEST_SECRET};
+
+/// A `jwt` callback that is slow (a token refresh, say) and counts its runs.
+#[derive(Clone, Default)]
+struct SlowJwt(Arc<AtomicUsize>);
+
+#[async_trait]
+impl Callbacks for SlowJwt {
+    async fn jwt(&self, args: JwtArgs<'_>) -> Result<Option<Claims>, CallbackError> {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        Ok(Some(args.token))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_reads_of_one_cookie_share_one_computation() {
+    let runs = SlowJwt::default();
+    let auth = Auth::builder()
+        .secret(TEST_SECRET)
+        .callbacks(runs.clone())
+        .build()
+        .unwrap();
+    let codec = TokenCodec::new(TokenFormat::V4, &[Secret::new(TEST_SECRET)], "");
+    let mut claims: Claims = serde_json::json!({"sub": "ada", "email": "ada@example.com"})
+        .as_object()
+        .unwrap()
+        .clone();
+    let now = authrs_core::clock::Clock::now_secs(&authrs_core::clock::SystemClock);
+    let token = codec.encode(&mut claims, now, 3600);
+    let mut browser = EngineClient::new(auth);
+    browser.jar.insert("next-auth.session-token".into(), token);
+
+    let mut reads = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let mut reader = browser.clone();
+        reads.spawn(async move {
+            let answer = reader.get("/api/auth/session").await;
+            (
+                answer.json(),
+                answer.set_cookie("next-auth.session-token").is_some(),
+            )
+        });
+    }
+    while let Some(read) = reads.join_next().await {
+        let (session, reissued) = read.unwrap();
+        assert_eq!(session["user"]["email"], "ada@example.com");
+        assert!(reissued, "every answer slides its own cookie");
+    }
+    assert_eq!(runs.0.load(Ordering::SeqCst), 1);
+
+    // Later reads compute again.
+    browser.get("/api/auth/session").await;
+    assert_eq!(runs.0.load(Ordering::SeqCst), 2);
+}
