@@ -240,8 +240,7 @@ impl Auth {
         let share_session_reads = strategy == SessionStrategy::Database
             || b.custom_callbacks
             || b.revocable_jwt
-            || b
-                .providers
+            || b.providers
                 .iter()
                 .any(|p| matches!(p, Provider::OAuth(p) if p.refresh));
         let has_oauth = b.providers.iter().any(|p| matches!(p, Provider::OAuth(_)));

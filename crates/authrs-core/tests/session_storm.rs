@@ -64,3 +64,61 @@ async fn concurrent_reads_of_one_cookie_share_one_computation() {
     browser.get("/api/auth/session").await;
     assert_eq!(runs.0.load(Ordering::SeqCst), 2);
 }
+
+#[tokio::test]
+async fn an_unchanged_database_session_answers_304_to_a_revalidating_client() {
+    use authrs_core::adapter::{Adapter, MemoryAdapter, NewUser};
+    let adapter = Arc::new(MemoryAdapter::new());
+    let auth = Auth::builder()
+        .secret(TEST_SECRET)
+        .adapter(adapter.clone())
+        .password_hashing(Arc::new(
+            authrs_core::password::PasswordHasher::with_params(256, 1, 1).unwrap(),
+        ))
+        .email_password(authrs_core::EmailPassword::default())
+        .build()
+        .unwrap();
+    let hash = authrs_core::password::PasswordHasher::with_params(256, 1, 1)
+        .unwrap()
+        .hash("correct horse")
+        .unwrap();
+    adapter
+        .create_user(NewUser {
+            email: Some("ada@example.com".into()),
+            password_hash: Some(hash),
+            ..NewUser::default()
+        })
+        .await
+        .unwrap();
+    let mut browser = EngineClient::new(auth);
+    browser
+        .sign_in_with(
+            "email-password",
+            &[("email", "ada@example.com"), ("password", "correct horse")],
+        )
+        .await;
+    let first = browser.get("/api/auth/session").await;
+    let etag = first.header("etag").expect("an ETag").to_owned();
+    let again = browser
+        .send(
+            http::Method::GET,
+            "/api/auth/session",
+            None,
+            Default::default(),
+            &[("if-none-match", &etag)],
+        )
+        .await;
+    assert_eq!(again.status, http::StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+    let stale = browser
+        .send(
+            http::Method::GET,
+            "/api/auth/session",
+            None,
+            Default::default(),
+            &[("if-none-match", "\"other\"")],
+        )
+        .await;
+    assert_eq!(stale.status, http::StatusCode::OK);
+    assert_eq!(stale.json()["user"]["email"], "ada@example.com");
+}

@@ -367,11 +367,41 @@ async fn respond(mut ctx: Ctx<'_>, trigger: Option<SessionTrigger>) -> Response<
 }
 
 fn answer(ctx: Ctx<'_>, trigger: Option<SessionTrigger>, body: Bytes) -> Response<Bytes> {
-    // Reads are never cacheable; the update POST carries no cache headers, as in next-auth.
-    match trigger {
-        Some(SessionTrigger::Update) => ctx.json(StatusCode::OK, body),
-        _ => ctx.json_no_store(StatusCode::OK, body),
+    // Reads are never stored by caches; the update POST carries no cache headers, as in
+    // next-auth.
+    if trigger.is_some() {
+        return ctx.json(StatusCode::OK, body);
     }
+    if ctx.inner.strategy == SessionStrategy::Jwt {
+        return ctx.json_no_store(StatusCode::OK, body);
+    }
+    // A client that revalidates (`If-None-Match`) gets 304 when the session is unchanged: a
+    // database session's body stays the same until its expiry rolls (a JWT session's moves
+    // with every read, so it has no ETag). Browsers do not revalidate `no-store` answers, so
+    // the next-auth clients always get the body.
+    let digest = {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(&body)
+    };
+    let etag = format!("\"{}\"", &crate::secret::hex(&digest)[..32]);
+    let unchanged = ctx
+        .headers
+        .get(http::header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| {
+            tags.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == etag)
+        });
+    let (status, body) = if unchanged {
+        (StatusCode::NOT_MODIFIED, Bytes::new())
+    } else {
+        (StatusCode::OK, body)
+    };
+    let mut response = ctx.json_no_store(status, body);
+    if let Ok(value) = http::HeaderValue::from_str(&etag) {
+        response.headers_mut().insert(http::header::ETAG, value);
+    }
+    response
 }
 
 /// `{}` (v3/v4) or `null` (v5): the v5 client takes any object, even `{}`, as signed in.
