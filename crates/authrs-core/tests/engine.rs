@@ -1005,6 +1005,54 @@ async fn trusted_forwarded_headers_set_the_public_origin() {
     );
 }
 
+/// Behind a trusted proxy every absolute URL the engine writes (`{url}` replies, `Location`,
+/// page forms) uses the forwarded public origin; untrusted, the configured URL always wins.
+#[tokio::test]
+async fn behind_a_proxy_absolute_urls_follow_only_trusted_forwarded_headers() {
+    for (trust, expected) in [
+        (true, "https://auth.example.com"),
+        (false, "http://localhost:3000"),
+    ] {
+        let (b, _) = builder();
+        let mut c = EngineClient::new(b.trust_host(trust).build().unwrap());
+        c.extra_headers
+            .insert("x-forwarded-host", "auth.example.com".parse().unwrap());
+        c.extra_headers
+            .insert("x-forwarded-proto", "https".parse().unwrap());
+        let page = c.get("/api/auth/signin").await.text();
+        assert!(
+            page.contains(&format!(
+                r#"action="{expected}/api/auth/callback/credentials""#
+            )),
+            "{trust}: {page}"
+        );
+        // `{url}` of a sign-in, and a plain redirect's Location.
+        let json = c
+            .sign_in_with(
+                "credentials",
+                &[("username", "ada"), ("password", "correct horse")],
+            )
+            .await;
+        assert_eq!(json.json()["url"], expected, "{trust}");
+        let csrf = c.csrf_token().await;
+        let plain = c
+            .post_form(
+                "/api/auth/callback/credentials",
+                &[
+                    ("csrfToken", &csrf),
+                    ("username", "ada"),
+                    ("password", "wrong"),
+                ],
+            )
+            .await;
+        let location = plain.header("location").unwrap();
+        assert!(
+            location.starts_with(&format!("{expected}/api/auth/")),
+            "{trust}: {location}"
+        );
+    }
+}
+
 // ---------------------------------------------------------------- pages
 
 #[tokio::test]
