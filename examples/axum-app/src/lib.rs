@@ -4,6 +4,8 @@
 //! - `/`: public; says who is signed in (`Option<Session>`), with sign-in and sign-out links.
 //! - `/protected`: behind [`RequireSession::redirect_to_sign_in`]; shows the user (`Session`).
 //! - `/api/me`: behind [`RequireSession::unauthorized`]; the session as JSON.
+//! - `/api/data`: the seed's API-route example (`getSession({ req })` in a Next.js API
+//!   route): JSON when signed in, else a redirect to the sign-in page.
 //! - the auth routes, nested at the auth base path (`/api/auth` by default).
 //!
 //! One demo user signs in with the credentials provider; its password is checked against an
@@ -19,7 +21,7 @@ use authrs_core::password::PasswordHasher;
 use authrs_core::providers::{AuthorizeError, Credentials, CredentialsProvider, RequestMeta};
 use authrs_core::{Auth, ConfigError, User};
 use axum::extract::{FromRef, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
@@ -131,6 +133,7 @@ pub fn app(auth: Auth) -> Router {
         .route_layer(RequireSession::unauthorized(auth.clone()));
     Router::new()
         .route("/", get(home))
+        .route("/api/data", get(data))
         .merge(pages)
         .merge(api)
         .nest(auth.base_path(), authrs_axum::router(auth.clone()))
@@ -168,6 +171,22 @@ async fn protected(session: Session) -> Response {
         p { a href="/" { "Home" } }
     };
     page("Protected", body)
+}
+
+/// The seed's API route: `const session = await getSession({ req })`, then data when signed
+/// in, else a redirect. In Rust the session is an extractor, read in-process (no HTTP hop).
+async fn data(State(state): State<AppState>, session: Option<Session>) -> Response {
+    match session {
+        Some(session) => Json(serde_json::json!({
+            "email": session.user.email,
+            "data": "only for signed-in users",
+        }))
+        .into_response(),
+        None => {
+            let sign_in = format!("{}/signin", state.auth.base_path());
+            (StatusCode::FOUND, [(header::LOCATION, sign_in)]).into_response()
+        }
+    }
 }
 
 async fn me(Extension(session): Extension<authrs_core::Session>) -> Json<authrs_core::Session> {

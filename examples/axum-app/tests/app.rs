@@ -164,3 +164,17 @@ async fn user_names_are_escaped_in_pages() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_seed_api_route_answers_data_or_redirects() {
+    let app = app();
+    let response = get(&app, "/api/data", None).await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(response.headers()[header::LOCATION], "/api/auth/signin");
+
+    let cookie = sign_in(&app, "demo", PASSWORD).await.unwrap();
+    let response = get(&app, "/api/data", Some(&cookie)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let data: Value = serde_json::from_str(&text(response).await).unwrap();
+    assert_eq!(data["email"], "demo@example.com");
+}
