@@ -47,15 +47,6 @@ fn account(provider: &EmailProvider, email: &str) -> Account {
     }
 }
 
-fn user_from(stored: AdapterUser) -> User {
-    User {
-        id: stored.id,
-        name: stored.name,
-        email: stored.email,
-        image: stored.image,
-    }
-}
-
 /// `POST /signin/<id>` (CSRF already checked): normalise the address, apply the limits, ask
 /// the `sign_in` callback, store the hashes, send the mail, go to the verify-request page.
 pub(crate) async fn send_link(
@@ -80,7 +71,7 @@ pub(crate) async fn send_link(
     };
     // NextAuth's placeholder for an address with no user yet: v4 uses the address as the id,
     // v5 a random UUID.
-    let user = existing.map(user_from).unwrap_or_else(|| User {
+    let user = existing.map(User::from).unwrap_or_else(|| User {
         id: if ctx.is_v5() {
             uuid::Uuid::new_v4().to_string()
         } else {
@@ -332,7 +323,7 @@ async fn complete(
         Ok(found) => found,
         Err(error) => return ctx.fail(error),
     };
-    let user = user_from(user);
+    let user = User::from(user);
     match sign_in(&mut ctx, &user, &account(provider, email), None).await {
         Ok(()) => {}
         Err(SignInFailure::Redirect(url)) => {
@@ -342,14 +333,7 @@ async fn complete(
         Err(SignInFailure::Error(error)) => return ctx.fail(error),
     }
     tracing::info!(provider = %provider.id, user = %user.id, new_user = is_new, "signed in");
-    let target = match (&ctx.inner.pages.new_user, is_new) {
-        (Some(new_user), true) => {
-            let separator = if new_user.contains('?') { '&' } else { '?' };
-            let url = format!("{new_user}{separator}callbackUrl={}", encode(&callback_url));
-            ctx.validate(&url)
-        }
-        _ => callback_url,
-    };
+    let target = ctx.after_sign_in(callback_url, is_new);
     ctx.redirect(target, StatusCode::OK)
 }
 

@@ -293,6 +293,19 @@ impl<'r> Ctx<'r> {
         );
     }
 
+    /// Where a completed sign-in goes: the `new_user` page (with the callback URL) for a user
+    /// created by this sign-in when one is configured, else the callback URL.
+    pub(crate) fn after_sign_in(&self, callback_url: String, is_new_user: bool) -> String {
+        match (&self.inner.pages.new_user, is_new_user) {
+            (Some(new_user), true) => {
+                let separator = if new_user.contains('?') { '&' } else { '?' };
+                let url = format!("{new_user}{separator}callbackUrl={}", encode(&callback_url));
+                self.validate(&url)
+            }
+            _ => callback_url,
+        }
+    }
+
     /// The one callback-URL validator, bound to this request's origin.
     pub(crate) fn validate(&self, candidate: &str) -> String {
         resolve_callback_url(candidate, &self.origin, &self.inner.trusted_origins)

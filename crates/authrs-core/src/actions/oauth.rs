@@ -8,9 +8,9 @@ use bytes::Bytes;
 use http::{Method, Response, StatusCode};
 use serde_json::Value;
 
+use super::Ctx;
 use super::callback::{SignInFailure, sign_in};
-use super::{Ctx, encode};
-use crate::adapter::{Adapter, AdapterAccount, AdapterError, AdapterUser, NewUser, Timestamp};
+use crate::adapter::{Adapter, AdapterAccount, AdapterError, NewUser, Timestamp};
 use crate::cookies::{CookieLifetime, SetCookie};
 use crate::error::Error;
 use crate::oauth::{
@@ -235,14 +235,7 @@ pub(crate) async fn callback(mut ctx: Ctx<'_>, provider: &OAuthProvider) -> Resp
         Err(SignInFailure::Error(error)) => return ctx.fail(error),
     }
     tracing::info!(provider = %provider.id, user = %user.id, new_user = is_new, "signed in");
-    let target = match (&ctx.inner.pages.new_user, is_new) {
-        (Some(new_user), true) => {
-            let separator = if new_user.contains('?') { '&' } else { '?' };
-            let url = format!("{new_user}{separator}callbackUrl={}", encode(&callback_url));
-            ctx.validate(&url)
-        }
-        _ => callback_url,
-    };
+    let target = ctx.after_sign_in(callback_url, is_new);
     ctx.redirect(target, StatusCode::OK)
 }
 
@@ -361,15 +354,6 @@ fn adapter_account(
     }
 }
 
-fn user_from(stored: AdapterUser) -> User {
-    User {
-        id: stored.id,
-        name: stored.name,
-        email: stored.email,
-        image: stored.image,
-    }
-}
-
 /// Protocol §5.2 step 8: the linked user, a link to the signed-in user, an email match (only
 /// when the provider opts in and both sides verified the address), or a new user.
 async fn resolve_user(
@@ -393,7 +377,7 @@ async fn resolve_user(
         (Some(user), _) => {
             // Keep the stored tokens current, in one statement.
             adapter.update_account(link(&user.id)).await?;
-            Ok((user_from(user), false))
+            Ok((User::from(user), false))
         }
         (None, Some(current)) => {
             let user = adapter
@@ -402,7 +386,7 @@ async fn resolve_user(
                 .ok_or(Error::OAuthAccountNotLinked)?;
             adapter.link_account(link(&user.id)).await?;
             tracing::info!(provider = %provider.id, user = %user.id, "account linked");
-            Ok((user_from(user), false))
+            Ok((User::from(user), false))
         }
         (None, None) => {
             let existing = match &profile.email {
@@ -417,7 +401,7 @@ async fn resolve_user(
                     return Err(Error::OAuthAccountNotLinked);
                 }
                 adapter.link_account(link(&existing.id)).await?;
-                return Ok((user_from(existing), false));
+                return Ok((User::from(existing), false));
             }
             let now = Timestamp::from_millis(ctx.now_ms);
             let new_user = NewUser {
@@ -436,7 +420,7 @@ async fn resolve_user(
                 .link_account(link(&user.id))
                 .await
                 .map_err(Error::OAuthCreateAccount)?;
-            Ok((user_from(user), true))
+            Ok((User::from(user), true))
         }
     }
 }
