@@ -178,15 +178,35 @@ async fn change_password(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<
     to_sign_in(ctx, "notice=PasswordChanged", StatusCode::OK)
 }
 
+/// Why a request that needs a signed-in user cannot go on.
+enum NotSignedIn {
+    /// No session: 401 `SessionRequired`.
+    NoSession,
+    /// Reading the session or the callback URL failed.
+    Failed(Error),
+}
+
+/// The callback URL and the signed-in user's id of a request that needs one.
+async fn signed_in(ctx: &mut Ctx<'_>) -> Result<(String, String), NotSignedIn> {
+    let callback_url = ctx.callback_url().await.map_err(NotSignedIn::Failed)?;
+    match super::session::current_user_id(ctx).await {
+        Ok(Some(user_id)) => Ok((callback_url, user_id)),
+        Ok(None) => Err(NotSignedIn::NoSession),
+        Err(error) => Err(NotSignedIn::Failed(error)),
+    }
+}
+
+fn not_signed_in(ctx: Ctx<'_>, why: NotSignedIn) -> Response<Bytes> {
+    match why {
+        NotSignedIn::NoSession => refuse(ctx, ErrorCode::SessionRequired, StatusCode::UNAUTHORIZED),
+        NotSignedIn::Failed(error) => ctx.fail(error),
+    }
+}
+
 async fn sign_out_everywhere(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
-    let callback_url = match ctx.callback_url().await {
-        Ok(url) => url,
-        Err(error) => return ctx.fail(error),
-    };
-    let user_id = match super::session::current_user_id(&ctx).await {
-        Ok(Some(user_id)) => user_id,
-        Ok(None) => return refuse(ctx, ErrorCode::SessionRequired, StatusCode::UNAUTHORIZED),
-        Err(error) => return ctx.fail(error),
+    let (callback_url, user_id) = match signed_in(&mut ctx).await {
+        Ok(found) => found,
+        Err(why) => return not_signed_in(ctx, why),
     };
     if let Err(error) = end_all_sessions(&mut ctx, adapter, &user_id).await {
         return ctx.fail(error);
@@ -199,14 +219,9 @@ async fn sign_out_everywhere(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Respons
 /// unless it is their last way to sign in (no other account, no password, no email
 /// provider), which would lock them out.
 async fn unlink(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
-    let callback_url = match ctx.callback_url().await {
-        Ok(url) => url,
-        Err(error) => return ctx.fail(error),
-    };
-    let user_id = match super::session::current_user_id(&ctx).await {
-        Ok(Some(user_id)) => user_id,
-        Ok(None) => return refuse(ctx, ErrorCode::SessionRequired, StatusCode::UNAUTHORIZED),
-        Err(error) => return ctx.fail(error),
+    let (callback_url, user_id) = match signed_in(&mut ctx).await {
+        Ok(found) => found,
+        Err(why) => return not_signed_in(ctx, why),
     };
     let provider = ctx.body_str("provider").unwrap_or_default().to_owned();
     let accounts = match adapter.list_accounts(&user_id).await {

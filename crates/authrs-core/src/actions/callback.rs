@@ -91,10 +91,48 @@ async fn credentials(mut ctx: Ctx<'_>, provider: &CredentialsProvider) -> Respon
         provider_type: ProviderType::Credentials,
         provider_account_id: user.id.clone(),
     };
-    match sign_in(&mut ctx, &user, &account, Some(&credentials)).await {
+    let signing_in = SigningIn {
+        user: &user,
+        account: &account,
+        credentials: Some(&credentials),
+        is_new_user: false,
+    };
+    finish_sign_in(ctx, signing_in, callback_url).await
+}
+
+/// Who is signing in, with what.
+pub(crate) struct SigningIn<'a> {
+    pub(crate) user: &'a User,
+    pub(crate) account: &'a Account,
+    pub(crate) credentials: Option<&'a Credentials>,
+    /// The sign-in created the user (the `new_user` page comes first).
+    pub(crate) is_new_user: bool,
+}
+
+/// The end of every sign-in, for every provider: [`sign_in`], then the redirect to the
+/// callback URL (or the `new_user` page for a new user), or the `sign_in` callback's redirect,
+/// or the error.
+pub(crate) async fn finish_sign_in(
+    mut ctx: Ctx<'_>,
+    signing_in: SigningIn<'_>,
+    callback_url: String,
+) -> Response<Bytes> {
+    let SigningIn {
+        user,
+        account,
+        credentials,
+        is_new_user,
+    } = signing_in;
+    match sign_in(&mut ctx, user, account, credentials).await {
         Ok(()) => {
-            tracing::info!(provider = %account.provider, user = %user.id, "signed in");
-            ctx.redirect(callback_url, StatusCode::OK)
+            tracing::info!(
+                provider = %account.provider,
+                user = %user.id,
+                new_user = is_new_user,
+                "signed in"
+            );
+            let target = ctx.after_sign_in(callback_url, is_new_user);
+            ctx.redirect(target, StatusCode::OK)
         }
         Err(SignInFailure::Redirect(url)) => {
             let url = ctx.validate(&url);
@@ -105,7 +143,7 @@ async fn credentials(mut ctx: Ctx<'_>, provider: &CredentialsProvider) -> Respon
 }
 
 /// Why [`sign_in`] did not sign in.
-pub(crate) enum SignInFailure {
+enum SignInFailure {
     Redirect(String),
     Error(Error),
 }
@@ -117,7 +155,7 @@ impl From<Error> for SignInFailure {
 }
 
 /// The common end of every sign-in: the `sign_in` callback, the token, the session cookie.
-pub(crate) async fn sign_in(
+async fn sign_in(
     ctx: &mut Ctx<'_>,
     user: &User,
     account: &Account,

@@ -8,7 +8,7 @@ use http::header::RETRY_AFTER;
 use http::{HeaderValue, Response, StatusCode};
 use serde_json::json;
 
-use super::callback::{SignInFailure, sign_in};
+use super::callback::{SigningIn, finish_sign_in};
 use super::{Ctx, JsonRedirect, NO_STORE, encode};
 use crate::adapter::{Adapter, AdapterError, AdapterUser, NewUser, Timestamp, VerificationToken};
 use crate::callbacks::{SignInArgs, SignInDecision};
@@ -324,17 +324,13 @@ async fn complete(
         Err(error) => return ctx.fail(error),
     };
     let user = User::from(user);
-    match sign_in(&mut ctx, &user, &account(provider, email), None).await {
-        Ok(()) => {}
-        Err(SignInFailure::Redirect(url)) => {
-            let url = ctx.validate(&url);
-            return ctx.redirect(url, StatusCode::OK);
-        }
-        Err(SignInFailure::Error(error)) => return ctx.fail(error),
-    }
-    tracing::info!(provider = %provider.id, user = %user.id, new_user = is_new, "signed in");
-    let target = ctx.after_sign_in(callback_url, is_new);
-    ctx.redirect(target, StatusCode::OK)
+    let signing_in = SigningIn {
+        user: &user,
+        account: &account(provider, email),
+        credentials: None,
+        is_new_user: is_new,
+    };
+    finish_sign_in(ctx, signing_in, callback_url).await
 }
 
 /// The user who just proved they own `email`, marked verified now; created if new.

@@ -9,7 +9,7 @@ use http::{Method, Response, StatusCode};
 use serde_json::Value;
 
 use super::Ctx;
-use super::callback::{SignInFailure, sign_in};
+use super::callback::{SigningIn, finish_sign_in};
 use crate::adapter::{Adapter, AdapterAccount, AdapterError, NewUser, Timestamp};
 use crate::cookies::{CookieLifetime, SetCookie};
 use crate::error::Error;
@@ -226,17 +226,13 @@ pub(crate) async fn callback(mut ctx: Ctx<'_>, provider: &OAuthProvider) -> Resp
             false,
         ),
     };
-    match sign_in(&mut ctx, &user, &account, None).await {
-        Ok(()) => {}
-        Err(SignInFailure::Redirect(url)) => {
-            let url = ctx.validate(&url);
-            return ctx.redirect(url, StatusCode::OK);
-        }
-        Err(SignInFailure::Error(error)) => return ctx.fail(error),
-    }
-    tracing::info!(provider = %provider.id, user = %user.id, new_user = is_new, "signed in");
-    let target = ctx.after_sign_in(callback_url, is_new);
-    ctx.redirect(target, StatusCode::OK)
+    let signing_in = SigningIn {
+        user: &user,
+        account: &account,
+        credentials: None,
+        is_new_user: is_new,
+    };
+    finish_sign_in(ctx, signing_in, callback_url).await
 }
 
 /// The checks (rule 1 and 2 of [`crate::oauth`]), the code exchange and the profile.
