@@ -21,10 +21,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { createServer, request as httpRequest } from "node:http";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
-import { extname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -189,56 +188,6 @@ async function startOidcProvider() {
   return { child: started.child, issuer: match[1], log: started.log };
 }
 
-// --- the app folder through a proxy, while authrs cannot serve it -------------------------
-
-const contentTypes = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".map": "application/json",
-  ".css": "text/css; charset=utf-8",
-};
-
-/**
- * For an `authrs` without AUTHRS_STATIC_DIR: serves `folder` at `/` (index.html for unknown
- * paths) and forwards `/api/auth/*` to `target` (host:port) unchanged, Host header included.
- */
-async function startProxy(folder) {
-  let target = null;
-  const server = createServer((req, res) => {
-    if (req.url.startsWith("/api/auth/") || req.url === "/api/auth") {
-      const upstream = httpRequest(
-        { host: "127.0.0.1", port: target, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on("error", (error) => {
-        res.writeHead(502);
-        res.end(`proxy: ${error.message}`);
-      });
-      req.pipe(upstream);
-      return;
-    }
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    let file = join(folder, path);
-    if (!file.startsWith(folder) || !existsSync(file) || statSync(file).isDirectory()) {
-      file = join(folder, "index.html");
-    }
-    res.writeHead(200, { "Content-Type": contentTypes[extname(file)] ?? "application/octet-stream" });
-    res.end(readFileSync(file));
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return {
-    port: server.address().port,
-    setTarget(port) {
-      target = port;
-    },
-    close: () => new Promise((done) => server.close(done)),
-  };
-}
-
 // --- authrs ---------------------------------------------------------------------------------
 
 const PASSWORD = "correct horse battery staple";
@@ -260,86 +209,54 @@ function runAuthrs(dir, args, env, input) {
   return run;
 }
 
-// Whether this authrs knows the variables the suite would like to use: AUTHRS_STATIC_DIR (the
-// app at `/`) and AUTHRS_EMAIL_FILE_FORMAT (one line per mail). `authrs check` names unknown
-// AUTHRS_* variables.
-function supported(variable, value) {
-  const dir = mkdtempSync(join(tmpdir(), "authrs-browser-check-"));
-  try {
-    const check = runAuthrs(dir, ["check"], {
-      ...baseEnv(),
-      AUTHRS_SECRET: randomBytes(32).toString("hex"),
-      [variable]: value,
-    });
-    return !`${check.stdout}${check.stderr}`.includes(variable);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-const staticDirSupported = supported("AUTHRS_STATIC_DIR", join(here, "dist/v4"));
-const linkFormatSupported = supported("AUTHRS_EMAIL_FILE_FORMAT", "link");
-if (!staticDirSupported) {
-  console.log(
-    "NOTE this authrs has no AUTHRS_STATIC_DIR: the apps are served by a Node proxy that " +
-      "forwards /api/auth/* to authrs (AUTHRS_URL set to the proxy's origin)",
-  );
-}
-if (!linkFormatSupported) {
-  console.log(
-    "NOTE this authrs has no AUTHRS_EMAIL_FILE_FORMAT: the sign-in link is read from the MIME " +
-      "messages of the mail file",
-  );
-}
-
 async function startAuthrs(generation, issuer) {
   const dir = mkdtempSync(join(tmpdir(), `authrs-browser-${generation}-`));
   const dist = join(here, "dist", generation);
   const mailFile = join(dir, "mail.txt");
+  // No AUTHRS_URL: authrs derives http://localhost:<port>/api/auth, and the browser uses
+  // http://localhost:<port>/ so that cookies and origins match.
   const env = {
     ...baseEnv(),
     AUTHRS_SECRET: randomBytes(32).toString("hex"),
+    // The app at `/`, index.html for unknown paths, beside the auth routes.
+    AUTHRS_STATIC_DIR: dist,
+    // One line per mail: purpose, recipient, link, code (tab-separated).
     AUTHRS_EMAIL_TRANSPORT: "file",
     AUTHRS_EMAIL_FILE: mailFile,
+    AUTHRS_EMAIL_FILE_FORMAT: "link",
     AUTHRS_OIDC_CLIENT_ID: oidcClient.client_id,
     AUTHRS_OIDC_CLIENT_SECRET: oidcClient.client_secret,
     AUTHRS_OIDC_ISSUER: issuer,
   };
   if (generation === "v5") env.AUTHRS_COMPATIBILITY = "v5";
-  if (linkFormatSupported) env.AUTHRS_EMAIL_FILE_FORMAT = "link";
-  let proxy = null;
-  if (staticDirSupported) {
-    env.AUTHRS_STATIC_DIR = dist;
-  } else {
-    proxy = await startProxy(dist);
-    env.AUTHRS_URL = `http://localhost:${proxy.port}/api/auth`;
-  }
 
-  const add = runAuthrs(dir, ["user", "add", USER, "--name", "Ada Lovelace"], env, `${PASSWORD}\n`);
-  if (add.status !== 0) {
-    throw new Error(`authrs user add failed (${add.status}):\n${add.stdout}${add.stderr}`);
+  let started;
+  try {
+    const add = runAuthrs(dir, ["user", "add", USER, "--name", "Ada Lovelace"], env, `${PASSWORD}\n`);
+    if (add.status !== 0) {
+      throw new Error(`authrs user add failed (${add.status}):\n${add.stdout}${add.stderr}`);
+    }
+    started = startChild(
+      authrsBin,
+      ["serve", "--bind", "127.0.0.1:0"],
+      { cwd: dir, env },
+      "stderr",
+      /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+      `authrs serve (${generation})`,
+    );
+    await started.matched;
+  } catch (error) {
+    if (started) await stopChild(started.child);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   }
-  const started = startChild(
-    authrsBin,
-    ["serve", "--bind", "127.0.0.1:0"],
-    { cwd: dir, env },
-    "stderr",
-    /listening on http:\/\/127\.0\.0\.1:(\d+)/,
-    `authrs serve (${generation})`,
-  );
   const match = await started.matched;
-  const port = Number(match[1]);
-  let origin = `http://localhost:${port}`;
-  if (proxy) {
-    proxy.setTarget(port);
-    origin = `http://localhost:${proxy.port}`;
-  }
   return {
-    origin,
+    origin: `http://localhost:${match[1]}`,
     mailFile,
     log: started.log,
     async stop() {
       await stopChild(started.child);
-      if (proxy) await proxy.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -347,41 +264,15 @@ async function startAuthrs(generation, issuer) {
 
 // --- the mail file --------------------------------------------------------------------------
 
-function decodeQuotedPrintable(text) {
-  return text
-    .replace(/=\r?\n/g, "")
-    .replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
-}
-
 /** The sign-in links mailed to `to`, oldest first. */
 function mailedLinks(mailFile, to) {
   if (!existsSync(mailFile)) return [];
   const text = readFileSync(mailFile, "utf8");
-  if (linkFormatSupported) {
-    return text
-      .split("\n")
-      .map((line) => line.split("\t"))
-      .filter((fields) => fields[0] === "sign-in" && fields[1] === to)
-      .map((fields) => fields[2]);
-  }
-  const links = [];
-  for (const record of text.split("--- authrs mail ---").filter((r) => r.includes(to))) {
-    // Quoted-printable and base64 bodies both: try each decoding, keep what looks like a link.
-    const candidates = [decodeQuotedPrintable(record)];
-    for (const block of record.split(/\r?\n\r?\n/)) {
-      if (/^[A-Za-z0-9+/=\r\n]+$/.test(block.trim())) {
-        candidates.push(Buffer.from(block.replace(/\s/g, ""), "base64").toString("utf8"));
-      }
-    }
-    for (const candidate of candidates) {
-      const link = candidate.match(/https?:\/\/[^\s"'<>]+\/callback\/email\?[^\s"'<>]+/);
-      if (link) {
-        links.push(link[0].replace(/&amp;/g, "&"));
-        break;
-      }
-    }
-  }
-  return links;
+  return text
+    .split("\n")
+    .map((line) => line.split("\t"))
+    .filter((fields) => fields[0] === "sign-in" && fields[1] === to)
+    .map((fields) => fields[2]);
 }
 
 // --- checks ---------------------------------------------------------------------------------
@@ -484,6 +375,14 @@ async function runGeneration(browser, generation, issuer) {
       assert(type.startsWith("text/html"), `GET / is ${type}, not the app`);
       await waitForStatus(page, "unauthenticated");
       assert((await text(page, "user-email")) === "", "a user email is shown");
+    });
+
+    await check(g, "an unknown path serves the app (index.html)", async () => {
+      const deep = await context.newPage();
+      const response = await deep.goto(`${server.origin}/some/client/route?x=1`);
+      assert(response.ok(), `GET /some/client/route answered ${response.status()}`);
+      await waitForStatus(deep, "unauthenticated");
+      await deep.close();
     });
 
     await check(g, "providers list has email-password, email, oidc", async () => {
@@ -609,8 +508,12 @@ async function runGeneration(browser, generation, issuer) {
       const buttons = mailPage.locator("button, input[type=submit]");
       assert((await buttons.count()) === 1, `the confirm page has ${await buttons.count()} buttons`);
       await mailPage.screenshot({ path: join(screenshots, `${g}-email-confirm.png`) });
-      await Promise.all([mailPage.waitForNavigation(), buttons.first().click()]);
-      await mailPage.waitForURL((url) => !url.pathname.startsWith("/api/auth/"));
+      const backAtApp = mailPage.waitForResponse((response) => {
+        const url = new URL(response.url());
+        return response.request().isNavigationRequest() && !url.pathname.startsWith("/api/auth/");
+      });
+      await buttons.first().click();
+      assert((await backAtApp).ok(), "the app page did not load after the confirm button");
       await waitForStatus(mailPage, "authenticated");
       const email = await text(mailPage, "user-email");
       assert(email === to, `user email is ${email}`);
@@ -623,22 +526,38 @@ async function runGeneration(browser, generation, issuer) {
       watchConsole(oauthPage);
       await oauthPage.goto(app);
       await waitForStatus(oauthPage, "unauthenticated");
+      // The provider answers with redirects only (its interaction completes by itself), so its
+      // pages are never shown: the navigation requests say where the browser went.
       const visited = [];
-      oauthPage.on("framenavigated", (frame) => {
-        if (frame === oauthPage.mainFrame()) visited.push(new URL(frame.url()).origin);
+      oauthPage.on("request", (request) => {
+        if (request.isNavigationRequest()) visited.push(request.url());
+      });
+      // The last navigation: the callback's redirect back to the app (not under /api/auth/).
+      const backAtApp = oauthPage.waitForResponse((response) => {
+        const url = new URL(response.url());
+        return (
+          response.request().isNavigationRequest() &&
+          url.origin === server.origin &&
+          !url.pathname.startsWith("/api/auth/") &&
+          visited.some((visit) => visit.startsWith(`${issuer}/`))
+        );
       });
       await oauthPage.getByTestId("signin-oidc").click();
-      // To the provider (its interaction completes by itself), then back to the app.
-      await oauthPage.waitForURL((url) => url.origin === issuer, { timeout: TIMEOUT });
-      await oauthPage.waitForURL(
-        (url) => url.origin === server.origin && !url.pathname.startsWith("/api/auth/"),
-        { timeout: TIMEOUT },
+      const landed = await backAtApp;
+      assert(landed.ok(), `the app page answered ${landed.status()}`);
+      assert(
+        visited.some((visit) => visit.startsWith(`${server.origin}/api/auth/callback/oidc?`)),
+        `no callback to authrs among ${visited.join(", ")}`,
       );
       await waitForStatus(oauthPage, "authenticated");
       const email = await text(oauthPage, "user-email");
       assert(email === oidcAccount.email, `user email is ${email}`);
       await oauthPage.screenshot({ path: join(screenshots, `${g}-app-oauth.png`), fullPage: true });
-      return `via ${[...new Set(visited)].join(" -> ")}`;
+      const path = visited.map((visit) => {
+        const url = new URL(visit);
+        return url.origin === issuer ? `provider ${url.pathname}` : url.pathname;
+      });
+      return path.join(" -> ");
     });
 
     await check(g, "no errors in the browser console", async () => {
@@ -676,7 +595,10 @@ try {
   });
   console.log(`Chromium ${browser.version()} (${chromiumPath})`);
   for (const generation of generations) {
-    await runGeneration(browser, generation, provider.issuer);
+    await runGeneration(browser, generation, provider.issuer).catch((error) => {
+      failures += 1;
+      console.log(`FAIL ${generation} could not start: ${error.message}`);
+    });
   }
 } catch (error) {
   failures += 1;

@@ -275,6 +275,8 @@ pub(crate) struct CodeForm<'a> {
     pub(crate) action: &'a str,
     pub(crate) csrf_token: &'a str,
     pub(crate) error: Option<ErrorCode>,
+    /// The address the mail went to, when this browser asked for it.
+    pub(crate) email: Option<&'a str>,
 }
 
 pub(crate) fn verify_request(theme: &Theme, origin: &str, code: Option<&CodeForm<'_>>) -> String {
@@ -295,7 +297,8 @@ pub(crate) fn verify_request(theme: &Theme, origin: &str, code: Option<&CodeForm
             form method="post" action=(form.action) {
                 input type="hidden" name="csrfToken" value=(form.csrf_token);
                 label for="code-email" { "Email" }
-                input id="code-email" type="email" name="email" autocomplete="email" required;
+                input id="code-email" type="email" name="email" autocomplete="email"
+                    value=[form.email] required;
                 label for="code-code" { "Code" }
                 input id="code-code" type="text" name="code" placeholder="ABCD-EFGH"
                     autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required;

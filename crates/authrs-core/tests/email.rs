@@ -84,6 +84,13 @@ async fn sign_in_page_offers_the_email_form_and_the_flow_needs_no_javascript() {
     let page = browser.get(verify.strip_prefix(SITE).unwrap()).await;
     assert!(page.text().contains("Check your email"));
     assert!(page.text().contains(r#"name="code""#));
+    // The address is filled in for the code.
+    assert!(
+        page.text()
+            .contains(r#"name="email" autocomplete="email" value="ada@example.com""#),
+        "{}",
+        page.text()
+    );
 
     let answer = follow_link(&mut browser, &s.outbox).await;
     assert_eq!(answer.status, StatusCode::FOUND);

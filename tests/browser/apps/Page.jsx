@@ -2,6 +2,7 @@
 // stable data-testids, and buttons that call the client's functions. Each app (v3/, v4/, v5/)
 // passes its own client's functions and session state in; run.mjs drives the page.
 import { useEffect, useState } from "react";
+import "./style.css";
 
 function show(value) {
   return value === undefined ? "undefined" : JSON.stringify(value);
@@ -31,7 +32,7 @@ export function Page({ generation, status, session, api }) {
   }
 
   return (
-    <main style={{ fontFamily: "system-ui, sans-serif", maxWidth: 640, margin: "2rem auto" }}>
+    <main>
       <h1>
         next-auth <span data-testid="generation">{generation}</span> client
       </h1>
@@ -115,9 +116,11 @@ export function Page({ generation, status, session, api }) {
       <pre data-testid="result" style={{ whiteSpace: "pre-wrap", wordBreak: "break-all" }}>
         {result ?? ""}
       </pre>
-      <p>
-        update() calls: <span data-testid="updates">{updates}</span>
-      </p>
+      {api.update && (
+        <p>
+          update() calls: <span data-testid="updates">{updates}</span>
+        </p>
+      )}
     </main>
   );
 }

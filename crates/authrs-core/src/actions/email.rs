@@ -50,7 +50,7 @@ fn account(provider: &EmailProvider, email: &str) -> Account {
 /// `POST /signin/<id>` (CSRF already checked): normalise the address, apply the limits, ask
 /// the `sign_in` callback, store the hashes, send the mail, go to the verify-request page.
 pub(crate) async fn send_link(
-    ctx: Ctx<'_>,
+    mut ctx: Ctx<'_>,
     provider: &EmailProvider,
     callback_url: String,
 ) -> Response<Bytes> {
@@ -135,8 +135,31 @@ pub(crate) async fn send_link(
         return ctx.fail(Error::EmailSend(error));
     }
     tracing::info!(provider = %provider.id, "sign-in email sent");
+    // The verify-request page fills the address into its code form from this.
+    let name = email_hint_cookie(&ctx);
+    let now = ctx.now_secs();
+    ctx.set_cookies.push(crate::cookies::SetCookie {
+        name,
+        value: email,
+        lifetime: crate::cookies::CookieLifetime::MaxAge {
+            seconds: provider.max_age.as_secs(),
+            now_secs: now,
+        },
+        secure: ctx.secure(),
+        same_site_none: false,
+    });
     let url = verify_request_url(&ctx, provider, "");
     ctx.redirect(url, StatusCode::OK)
+}
+
+/// The cookie that remembers the address a sign-in mail went to, for the code form of the
+/// verify-request page (not a secret: the browser's own address, never used to sign in).
+pub(crate) fn email_hint_cookie(ctx: &Ctx<'_>) -> String {
+    let secure = if ctx.secure() { "__Secure-" } else { "" };
+    format!(
+        "{secure}{}email-hint",
+        ctx.inner.compatibility.cookie_prefix()
+    )
 }
 
 /// The verify-request page for `provider`, with `extra` (`&error=…`) appended to its query.

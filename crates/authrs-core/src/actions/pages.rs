@@ -36,10 +36,15 @@ pub(crate) async fn verify_request(mut ctx: Ctx<'_>) -> Response<Bytes> {
             let csrf_token = ctx.csrf_token();
             let action = ctx.url(&format!("callback/{}", provider.id));
             let error = ctx.query("error").map(ErrorCode::parse);
+            let hint = ctx
+                .cookies
+                .get(&super::email::email_hint_cookie(&ctx))
+                .and_then(|v| crate::email::normalize_email(&v).ok());
             let form = pages::CodeForm {
                 action: &action,
                 csrf_token: &csrf_token,
                 error,
+                email: hint.as_deref(),
             };
             pages::verify_request(&ctx.inner.theme, ctx.origin.as_str(), Some(&form))
         }

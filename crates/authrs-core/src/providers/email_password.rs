@@ -85,7 +85,7 @@ pub(crate) fn provider(
 ) -> CredentialsProvider {
     CredentialsProvider::new(EmailPasswordAuthorize { adapter, hashing })
         .with_id(EMAIL_PASSWORD_PROVIDER_ID)
-        .with_name("Email")
+        .with_name("Password")
         .with_fields(vec![
             CredentialField::new("email", "Email", CredentialFieldKind::Email)
                 .with_placeholder("you@example.com"),
