@@ -31,6 +31,8 @@
 //!    (OAuth sign-in returns the provider's authorization URL for the caller to visit).
 #![forbid(unsafe_code)]
 
+pub mod state;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -114,8 +114,23 @@ pub(crate) async fn migrate_sqlite(pool: &SqlitePool) -> Result<(), Error> {
 async fn use_wal(pool: &SqlitePool) -> Result<(), Error> {
     let deadline = Instant::now() + crate::SQLITE_BUSY_TIMEOUT;
     loop {
-        match sqlx::query("PRAGMA journal_mode = WAL").execute(pool).await {
-            Ok(_) => return Ok(()),
+        // The pragma answers the mode in force: when another connection is in the middle of
+        // a statement the switch does not happen, and the old mode comes back without an
+        // error.
+        let answer: Result<String, _> = sqlx::query_scalar("PRAGMA journal_mode = WAL")
+            .fetch_one(pool)
+            .await;
+        match answer {
+            // An in-memory database has no file to journal.
+            Ok(mode) if mode.eq_ignore_ascii_case("wal") || mode.eq_ignore_ascii_case("memory") => {
+                return Ok(());
+            }
+            Ok(mode) if Instant::now() >= deadline => {
+                return Err(Error::Database(sqlx::Error::Protocol(format!(
+                    "the database stayed in journal mode {mode:?}; WAL could not be set"
+                ))));
+            }
+            Ok(_) => tokio::time::sleep(Duration::from_millis(5)).await,
             Err(error) if is_sqlite_busy(&error) && Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }

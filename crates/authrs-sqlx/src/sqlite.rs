@@ -99,18 +99,20 @@ impl SqliteAdapter {
         if !foreign_keys {
             return Err(Error::ForeignKeysOff);
         }
-        // An in-memory (or temporary) database has no file name.
-        let file: String =
-            sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
-                .fetch_one(&pool)
-                .await
-                .map_err(Error::Connect)?;
-        let adapter = Self {
+        let mut adapter = Self {
             pool,
-            file: (!file.is_empty()).then(|| PathBuf::from(file)),
+            file: None,
             readers: None,
         };
         adapter.migrate().await?;
+        // An in-memory (or temporary) database has no file name. Asked after the migration,
+        // whose switch to WAL wants no other statement running.
+        let file: String =
+            sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                .fetch_one(&adapter.pool)
+                .await
+                .map_err(Error::Connect)?;
+        adapter.file = (!file.is_empty()).then(|| PathBuf::from(file));
         Ok(adapter.with_session_readers(default_session_readers()))
     }
 
