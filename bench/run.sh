@@ -91,15 +91,22 @@ to_us() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~
 # run NAME PID URL [COOKIE [KEY [TICKS_FN]]]: one wrk run; appends a table row to $work/rows and,
 # with a KEY, "KEY rps p50_us p99_us cpu_us other_cpu_us" to $work/metrics. TICKS_FN prints the
 # CPU ticks of other processes serving the requests (the database server), counted apart.
+# A COOKIE of the form @FILE sends the cookies of FILE (one per line) in turn, one per request:
+# distinct users, so concurrent reads of one session (which the server shares) stay rare.
 run() {
   local name=$1 pid=$2 url=$3 cookie=${4:-} key=${5:-} ticks_fn=${6:-no_ticks}
   local args=(-t1 "-c$CONNECTIONS" "-d$DURATION" --latency)
-  [ -n "$cookie" ] && args+=(-H "Cookie: $cookie")
-  wrk "${args[@]}" "$url" >/dev/null 2>&1 # warm-up pass is the same length; discard it
+  local tail=()
+  case "$cookie" in
+    "") ;;
+    @*) args+=(-s "$work/rotate.lua"); tail=(-- "${cookie#@}") ;;
+    *) args+=(-H "Cookie: $cookie") ;;
+  esac
+  wrk "${args[@]}" "$url" "${tail[@]}" >/dev/null 2>&1 # warm-up pass is the same length; discard it
   local before after other_before other_after out
   before=$(cpu_ticks "$pid")
   other_before=$("$ticks_fn")
-  out=$(wrk "${args[@]}" "$url")
+  out=$(wrk "${args[@]}" "$url" "${tail[@]}")
   after=$(cpu_ticks "$pid")
   other_after=$("$ticks_fn")
   local rps p50 p99 requests errors
@@ -117,6 +124,26 @@ run() {
   echo "$name: $rps req/s, p50 $p50, p99 $p99, $cpu_us µs CPU/request" >&2
 }
 
+cat >"$work/rotate.lua" <<'LUA'
+local cookies, i = {}, 0
+function init(args)
+  for line in io.lines(args[1]) do cookies[#cookies + 1] = line end
+end
+function request()
+  i = i % #cookies + 1
+  return wrk.format(nil, nil, { ["Cookie"] = cookies[i] })
+end
+LUA
+
+# sign_in_many BASE EMAIL PASSWORD FILE: $CONNECTIONS sign-ins of one account, one session
+# cookie per line of FILE (database sessions: one row each).
+sign_in_many() {
+  : >"$4"
+  for n in $(seq 1 "$CONNECTIONS"); do
+    sign_in "$1" "$2" "$3" "$work/many-$n.jar" >>"$4"
+  done
+}
+
 # --- authrs serve with JWT sessions (AUTHRS_SESSION_STRATEGY=jwt), the demo account signed in
 start_authrs jwt AUTHRS_SESSION_STRATEGY=jwt
 jwt_pid=$started_pid
@@ -129,12 +156,13 @@ start_authrs sqlite
 sqlite_pid=$started_pid
 sqlite_base=$started_url
 grep -q '(SQLite), database sessions' "$work/sqlite.log" || { echo "not the SQLite default:" >&2; cat "$work/sqlite.log" >&2; exit 1; }
-sqlite_cookie=$(sign_in "$sqlite_base" demo@example.com "$(cat "$work/sqlite/authrs-data/demo-password")" "$work/sqlite.jar")
+sign_in "$sqlite_base" demo@example.com "$(cat "$work/sqlite/authrs-data/demo-password")" "$work/sqlite.jar" >/dev/null
 busy_rss=$(rss_kib "$sqlite_pid")
 # Idle: at rest after start-up and one sign-in. The allocator (jemalloc) returns freed memory,
 # such as argon2's 19 MiB working area, after a second without use (.cargo/config.toml).
 sleep 3
 idle_rss=$(rss_kib "$sqlite_pid")
+sign_in_many "$sqlite_base" demo@example.com "$(cat "$work/sqlite/authrs-data/demo-password")" "$work/sqlite.cookies"
 
 # --- authrs serve on PostgreSQL (throwaway server on loopback), database sessions
 postgres_start "$pg_bin" authrs-bench-pg
@@ -156,7 +184,7 @@ printf '%s\n' "$pg_password" |
 start_authrs pg "AUTHRS_DATABASE_URL=$PG_URL"
 pg_pid=$started_pid
 pg_base=$started_url
-pg_cookie=$(sign_in "$pg_base" demo@example.com "$pg_password" "$work/pg.jar")
+sign_in_many "$pg_base" demo@example.com "$pg_password" "$work/pg.cookies"
 
 : >"$work/rows"
 : >"$work/metrics"
@@ -177,8 +205,8 @@ curl -sf -b "$ceiling_cookie" "$ceiling_url/api/auth/session" | grep -q '"sub"' 
 for round in $(seq 1 "$ROUNDS"); do
   run "authrs /session (JWT cookie), round $round" "$jwt_pid" "$jwt_base/api/auth/session" "$jwt_cookie" jwt
   run "ceiling: axum + AES-256-GCM decrypt/encrypt, round $round" "$ceiling_pid" "$ceiling_url/api/auth/session" "$ceiling_cookie"
-  run "authrs /session (database session, SQLite), round $round" "$sqlite_pid" "$sqlite_base/api/auth/session" "$sqlite_cookie" sqlite
-  run "authrs /session (database session, PostgreSQL), round $round" "$pg_pid" "$pg_base/api/auth/session" "$pg_cookie" postgres pg_ticks
+  run "authrs /session (database session, SQLite), round $round" "$sqlite_pid" "$sqlite_base/api/auth/session" "@$work/sqlite.cookies" sqlite
+  run "authrs /session (database session, PostgreSQL), round $round" "$pg_pid" "$pg_base/api/auth/session" "@$work/pg.cookies" postgres pg_ticks
   session_rps=$(cat "$work/rps-authrs__session_(JWT_cookie),_round_$round")
   ceiling_rps=$(cat "$work/rps-ceiling:_axum_+_AES-256-GCM_decrypt_encrypt,_round_$round")
   awk -v a="$session_rps" -v b="$ceiling_rps" 'BEGIN {printf "%.2f\n", a / b}' >>"$work/ratios"
@@ -231,7 +259,10 @@ postgres_ratio=$(times "$m_postgres_2" "$m_jwt_2")
   echo "\`/callback/email-password\`: JWT sessions (\`AUTHRS_SESSION_STRATEGY=jwt\`), the embedded"
   echo "default (database sessions on SQLite in \`authrs-data/\`), and database sessions on"
   echo "PostgreSQL $pg_version (a throwaway server on loopback, fsync off, \`scripts/lib/postgres.sh\`)."
-  echo "The first three scenarios run on the JWT instance."
+  echo "The first three scenarios run on the JWT instance. The database-session scenarios send"
+  echo "$CONNECTIONS distinct sessions of the account in turn, one per request: the server shares"
+  echo "the work of concurrent reads of one cookie, which one cookie on every connection would"
+  echo "measure instead of the database read."
   echo
   echo "| scenario | req/s | p50 | p99 | server CPU µs/request | non-2xx |"
   echo "|---|---|---|---|---|---|"
