@@ -88,8 +88,12 @@ where
 async fn serve(auth: &Auth, request: Request) -> Response {
     let (mut parts, body) = request.into_parts();
     // The TCP peer, for the engine's rate limits (present when the app is served with
-    // `into_make_service_with_connect_info::<SocketAddr>()`).
-    if let Some(ConnectInfo(peer)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+    // `into_make_service_with_connect_info::<SocketAddr>()`). Only POSTs are limited, so the
+    // polled GETs skip the insert.
+    let limited = !matches!(parts.method, http::Method::GET | http::Method::HEAD);
+    if let (true, Some(ConnectInfo(peer))) =
+        (limited, parts.extensions.get::<ConnectInfo<SocketAddr>>())
+    {
         let address = ClientAddress(peer.ip());
         parts.extensions.insert(address);
     }

@@ -582,3 +582,61 @@ async fn merged_routes_serve_the_auth_endpoints_at_their_full_paths() {
     let response = get_with_cookie(&app, "/api/auth", None).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 }
+
+/// The peer address axum's `ConnectInfo` carries reaches the engine's per-client limits.
+#[tokio::test]
+async fn the_peer_address_reaches_the_per_client_email_limit() {
+    use authrs_core::providers::{EmailProvider, EmailRateLimits};
+    use authrs_core::ratelimit::RateLimit;
+    let limits = EmailRateLimits {
+        per_client: Some(RateLimit::new(1, std::time::Duration::from_secs(600))),
+        per_address: None,
+        ..EmailRateLimits::default()
+    };
+    let auth = Auth::builder()
+        .url("http://localhost:3000/api/auth")
+        .secret("0123456789abcdef0123456789abcdef")
+        .adapter(std::sync::Arc::new(
+            authrs_core::adapter::MemoryAdapter::new(),
+        ))
+        .provider(
+            EmailProvider::new(authrs_test_support::outbox::Outbox::default()).rate_limits(limits),
+        )
+        .build()
+        .unwrap();
+    let app = Router::new().merge(authrs_axum::routes(auth));
+    let csrf = send(
+        &app,
+        Request::get("/api/auth/csrf").body(Body::empty()).unwrap(),
+    )
+    .await;
+    let cookie = set_cookie_pairs(csrf.headers()).join("; ");
+    let token = json(csrf).await["csrfToken"].as_str().unwrap().to_owned();
+    let post = |peer: &str| {
+        let mut request = Request::post("/api/auth/signin/email")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "csrfToken={token}&email=ada%40example.com&json=true"
+            )))
+            .unwrap();
+        let peer: std::net::SocketAddr = peer.parse().unwrap();
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        request
+    };
+    assert_eq!(
+        send(&app, post("192.0.2.1:5000")).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&app, post("192.0.2.1:5001")).await.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the same client, another port"
+    );
+    assert_eq!(
+        send(&app, post("192.0.2.2:5000")).await.status(),
+        StatusCode::OK
+    );
+}

@@ -21,8 +21,8 @@ use crate::providers::oauth::{OAuthKind, OAuthProvider};
 use crate::secret::constant_time_eq;
 use crate::user::{Account, ProviderType, User};
 
-/// Authorization parameters a request's query may not override.
-const RESERVED: &[&str] = &[
+/// Authorization parameters a request's query (or a preset) may not set: the engine's own.
+pub(crate) const RESERVED: &[&str] = &[
     "response_type",
     "client_id",
     "redirect_uri",

@@ -940,17 +940,7 @@ mod tests {
             }
             for (name, _) in &provider.authorization_params {
                 assert!(
-                    ![
-                        "response_type",
-                        "client_id",
-                        "redirect_uri",
-                        "state",
-                        "nonce",
-                        "code_challenge",
-                        "code_challenge_method",
-                        "response_mode",
-                    ]
-                    .contains(&name.as_str()),
+                    !crate::actions::oauth::RESERVED.contains(&name.as_str()),
                     "{} sets {name}",
                     preset.id
                 );
