@@ -29,15 +29,19 @@
 //!    jar.
 //! 4. **Redirects are not followed**; the URL the server answers with is returned instead
 //!    (OAuth sign-in returns the provider's authorization URL for the caller to visit).
+//! 5. **It builds for `wasm32-unknown-unknown`**, where requests go through the browser's
+//!    `fetch`: the browser keeps the cookies (same origin), so the jar stays empty, and the
+//!    protocol's JSON answers need no redirect handling.
 #![forbid(unsafe_code)]
 
 pub mod state;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+#[cfg(not(target_arch = "wasm32"))]
 use std::time::Duration;
 
-use authrs_core::{ErrorCode, Session};
+pub use authrs_types::{ErrorCode, Session, SessionUser};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -116,16 +120,10 @@ impl AuthClient {
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
             .ok_or_else(|| ClientError::InvalidBaseUrl(base_url.to_owned()))?;
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(30))
-            .user_agent("authrs-client")
-            .build()
-            .map_err(|e| ClientError::Http {
-                url: base_url.to_owned(),
-                reason: e.to_string(),
-            })?;
+        let http = http_client().map_err(|e| ClientError::Http {
+            url: base_url.to_owned(),
+            reason: e.to_string(),
+        })?;
         Ok(Self {
             http,
             base_url: parsed.as_str().trim_end_matches('/').to_owned(),
@@ -333,6 +331,24 @@ impl AuthClient {
             })?;
         session_from(&url, value)
     }
+}
+
+/// Natively: no redirects followed, bounded in time.
+#[cfg(not(target_arch = "wasm32"))]
+fn http_client() -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(30))
+        .user_agent("authrs-client")
+        .build()
+}
+
+/// In the browser: its `fetch`, which sends the page's own cookies (same origin) and keeps
+/// `Set-Cookie` to itself, so the jar stays empty there.
+#[cfg(target_arch = "wasm32")]
+fn http_client() -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder().build()
 }
 
 fn status_error(url: &str, status: u16, body: &str) -> ClientError {

@@ -18,7 +18,7 @@
 
 use std::time::Duration;
 
-use authrs_core::Session;
+use authrs_types::Session;
 use serde_json::{Value, json};
 
 /// The `localStorage` key next-auth v3/v4 broadcast on.
