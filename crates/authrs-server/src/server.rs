@@ -236,11 +236,28 @@ pub async fn serve(
         app.auth.base_url()
     );
     let sweep = authrs_axum::spawn_expiry_sweep(app.auth.clone(), EXPIRY_SWEEP_INTERVAL);
-    // With the peer's address, for the engine's per-client rate limits.
-    let service = app
-        .router
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, service)
+    // Each connection's peer address goes to the engine's per-client rate limits, on the
+    // requests that can hit one (POSTs); the polled GETs carry nothing extra.
+    let router = app.router;
+    let per_connection = tower::service_fn(
+        move |incoming: axum::serve::IncomingStream<'_, TcpListener>| {
+            let peer = incoming.remote_addr().ip();
+            let service = tower::ServiceExt::map_request(
+                router.clone(),
+                move |mut request: axum::extract::Request| {
+                    let method = request.method();
+                    if method != axum::http::Method::GET && method != axum::http::Method::HEAD {
+                        request
+                            .extensions_mut()
+                            .insert(authrs_core::ratelimit::ClientAddress(peer));
+                    }
+                    request
+                },
+            );
+            std::future::ready(Ok::<_, std::convert::Infallible>(service))
+        },
+    );
+    let served = axum::serve(listener, per_connection)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(Error::Serve);

@@ -142,3 +142,29 @@ fn smtp_url_problems_are_reported_without_the_password() {
     );
     assert!(!said.contains("hunter2"), "{said}");
 }
+
+#[test]
+fn the_per_client_limit_sees_the_peer_address() {
+    let dir = TempDir::new("email-per-client");
+    let server = Server::start(
+        dir.path(),
+        &[
+            ("AUTHRS_EMAIL_MAX_PER_CLIENT", "1"),
+            ("AUTHRS_EMAIL_MAX_PER_ADDRESS", "0"),
+        ],
+    );
+    let mut client = Client::new(server.addr);
+    request_email(&mut client, "ada@example.com");
+    let token = client.csrf_token(BASE);
+    let answer = client.post_form(
+        &format!("{BASE}/signin/email"),
+        &format!("csrfToken={token}&email=bob%40example.com&json=true"),
+    );
+    assert_eq!(answer.status, 429, "{}", answer.body);
+    assert!(
+        answer
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("retry-after"))
+    );
+}
