@@ -244,6 +244,14 @@ pub struct CookieNames {
     pub callback_url: String,
     /// Double-submit CSRF token.
     pub csrf_token: String,
+    /// The OAuth `state` check.
+    pub state: String,
+    /// The OAuth PKCE verifier check.
+    pub pkce_code_verifier: String,
+    /// The OAuth `nonce` check.
+    pub nonce: String,
+    /// The address a sign-in mail went to (fills the code form; ours, not NextAuth's).
+    pub email_hint: String,
     /// Whether cookies carry `Secure` (and the prefixes).
     pub secure: bool,
 }
@@ -260,6 +268,10 @@ impl CookieNames {
             session_token: format!("{normal}{prefix}session-token"),
             callback_url: format!("{normal}{prefix}callback-url"),
             csrf_token: format!("{host}{prefix}csrf-token"),
+            state: format!("{normal}{prefix}state"),
+            pkce_code_verifier: format!("{normal}{prefix}pkce.code_verifier"),
+            nonce: format!("{normal}{prefix}nonce"),
+            email_hint: format!("{normal}{prefix}email-hint"),
             secure,
         }
     }

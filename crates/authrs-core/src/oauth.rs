@@ -695,14 +695,6 @@ pub(crate) enum Check {
 }
 
 impl Check {
-    pub(crate) fn cookie_suffix(self) -> &'static str {
-        match self {
-            Self::State => "state",
-            Self::Pkce => "pkce.code_verifier",
-            Self::Nonce => "nonce",
-        }
-    }
-
     fn typ(self) -> &'static str {
         match self {
             Self::State => "authrs.oauth.state",

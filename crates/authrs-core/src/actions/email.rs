@@ -136,7 +136,7 @@ pub(crate) async fn send_link(
     }
     tracing::info!(provider = %provider.id, "sign-in email sent");
     // The verify-request page fills the address into its code form from this.
-    let name = email_hint_cookie(&ctx);
+    let name = ctx.inner.cookie_names.email_hint.clone();
     let now = ctx.now_secs();
     ctx.set_cookies.push(crate::cookies::SetCookie {
         name,
@@ -150,16 +150,6 @@ pub(crate) async fn send_link(
     });
     let url = verify_request_url(&ctx, provider, "");
     ctx.redirect(url, StatusCode::OK)
-}
-
-/// The cookie that remembers the address a sign-in mail went to, for the code form of the
-/// verify-request page (not a secret: the browser's own address, never used to sign in).
-pub(crate) fn email_hint_cookie(ctx: &Ctx<'_>) -> String {
-    let secure = if ctx.secure() { "__Secure-" } else { "" };
-    format!(
-        "{secure}{}email-hint",
-        ctx.inner.compatibility.cookie_prefix()
-    )
 }
 
 /// The verify-request page for `provider`, with `extra` (`&error=…`) appended to its query.

@@ -50,12 +50,11 @@ fn redirect_uri(ctx: &Ctx<'_>, provider: &OAuthProvider) -> String {
 
 fn check_cookie_name(ctx: &Ctx<'_>, check: Check) -> String {
     let names = &ctx.inner.cookie_names;
-    let secure = if names.secure { "__Secure-" } else { "" };
-    format!(
-        "{secure}{}{}",
-        ctx.inner.compatibility.cookie_prefix(),
-        check.cookie_suffix()
-    )
+    match check {
+        Check::State => names.state.clone(),
+        Check::Pkce => names.pkce_code_verifier.clone(),
+        Check::Nonce => names.nonce.clone(),
+    }
 }
 
 /// `POST /signin/<id>` (CSRF already checked).

@@ -38,7 +38,7 @@ pub(crate) async fn verify_request(mut ctx: Ctx<'_>) -> Response<Bytes> {
             let error = ctx.query("error").map(ErrorCode::parse);
             let hint = ctx
                 .cookies
-                .get(&super::email::email_hint_cookie(&ctx))
+                .get(&ctx.inner.cookie_names.email_hint)
                 .and_then(|v| crate::email::normalize_email(&v).ok());
             let form = pages::CodeForm {
                 action: &action,

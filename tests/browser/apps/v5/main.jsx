@@ -1,24 +1,5 @@
-// next-auth 5 (Auth.js): `SessionProvider`, `useSession()` as `{ data, status, update }`.
-import { createRoot } from "react-dom/client";
-import {
-  SessionProvider,
-  getCsrfToken,
-  getProviders,
-  getSession,
-  signIn,
-  signOut,
-  useSession,
-} from "next-auth-v5/react";
-import { Page } from "../Page.jsx";
+// next-auth 5 (Auth.js): `next-auth/react`, the same surface as v4.
+import * as client from "next-auth-v5/react";
+import { renderApp } from "../react-app.jsx";
 
-function App() {
-  const { data, status, update } = useSession();
-  const api = { signIn, signOut, getSession, getProviders, getCsrfToken, update };
-  return <Page generation="v5" status={status} session={data} api={api} />;
-}
-
-createRoot(document.getElementById("root")).render(
-  <SessionProvider>
-    <App />
-  </SessionProvider>,
-);
+renderApp("v5", client);
