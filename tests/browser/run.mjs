@@ -1,14 +1,22 @@
 // The browser conformance suite: the real next-auth v3, v4 and v5 React clients (apps/, built
-// by Vite into dist/) against the real `authrs` server, in headless Chromium through
-// playwright-core, with a real OpenID provider (tests/oidc-provider).
+// by Vite into dist/) and the Leptos app of examples/leptos-app (authrs-leptos, in
+// WebAssembly) against the real `authrs` server, in headless Chromium through playwright-core,
+// with a real OpenID provider (tests/oidc-provider).
 //
 //   AUTHRS_BIN=target/debug/authrs node tests/browser/run.mjs
+//   AUTHRS_BIN=target/debug/authrs LEPTOS_APP=target/leptos-app GENERATIONS=leptos node tests/browser/run.mjs
 //
 // Environment:
 //   AUTHRS_BIN    the `authrs` binary (required)
 //   CHROMIUM      the Chromium executable (default /usr/bin/chromium); never downloaded
 //   SCREENSHOTS   where screenshots go (default <workspace>/target/browser-screenshots)
-//   GENERATIONS   which clients to test, comma-separated (default v3,v4,v5)
+//   GENERATIONS   which clients to test, comma-separated (default v3,v4,v5): v3, v4, v5, leptos
+//   LEPTOS_APP    the built Leptos app (scripts/build-leptos-app), required for `leptos`
+//
+// Every client renders the same page (data-testid names), so one list of checks drives them
+// all. The Leptos app is served at `/` with the v4 React app at `/react/` on the same origin,
+// for the checks that a Leptos tab and a next-auth tab follow each other, and that a page the
+// server seeded with the session renders it with no loading state.
 //
 // For each generation it starts one `authrs serve --bind 127.0.0.1:0` in a fresh temporary
 // working directory (with one email-and-password account made by `authrs user add`), serving the
@@ -20,7 +28,7 @@
 
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -47,6 +55,13 @@ const screenshots = process.env.SCREENSHOTS
   ? resolve(process.env.SCREENSHOTS)
   : join(workspace, "target/browser-screenshots");
 const generations = (process.env.GENERATIONS || "v3,v4,v5").split(",").filter(Boolean);
+const leptosApp = process.env.LEPTOS_APP && resolve(process.env.LEPTOS_APP);
+if (generations.includes("leptos")) {
+  if (!leptosApp) die("LEPTOS_APP is not set (the folder scripts/build-leptos-app writes)");
+  if (!existsSync(join(leptosApp, "index.html")) || !existsSync(join(leptosApp, "pkg"))) {
+    die(`LEPTOS_APP=${leptosApp} has no index.html and pkg/; run scripts/build-leptos-app`);
+  }
+}
 
 let chromium;
 try {
@@ -73,7 +88,8 @@ function newest(dir) {
   return time;
 }
 {
-  const built = generations.every((g) => existsSync(join(here, "dist", g, "index.html")));
+  const dists = generations.map((g) => (g === "leptos" ? "v4-react" : g));
+  const built = dists.every((d) => existsSync(join(here, "dist", d, "index.html")));
   if (!built || newest(join(here, "apps")) > newest(join(here, "dist"))) {
     const build = spawnSync(process.execPath, [join(here, "build.mjs")], {
       cwd: here,
@@ -211,7 +227,13 @@ function runAuthrs(dir, args, env, input) {
 
 async function startAuthrs(generation, issuer) {
   const dir = mkdtempSync(join(tmpdir(), `authrs-browser-${generation}-`));
-  const dist = join(here, "dist", generation);
+  let dist = join(here, "dist", generation);
+  if (generation === "leptos") {
+    // The Leptos app at `/`, the next-auth v4 app at `/react/`: one origin, one localStorage.
+    dist = join(dir, "site");
+    cpSync(leptosApp, dist, { recursive: true });
+    cpSync(join(here, "dist", "v4-react"), join(dist, "react"), { recursive: true });
+  }
   const mailFile = join(dir, "mail.txt");
   // No AUTHRS_URL: authrs derives http://localhost:<port>/api/auth, and the browser uses
   // http://localhost:<port>/ so that cookies and origins match.
@@ -338,6 +360,61 @@ async function callResult(page, button, name) {
   return json === "undefined" ? undefined : JSON.parse(json);
 }
 
+/**
+ * Opens `url` in a new page of `context` and records every value the status element shows
+ * from the first render on, and the page's own requests to /api/auth/session.
+ */
+async function firstRender(context, url, watchConsole) {
+  const page = await context.newPage();
+  watchConsole(page);
+  const sessionRequests = [];
+  page.on("request", (request) => {
+    if (new URL(request.url()).pathname === "/api/auth/session") sessionRequests.push(request.method());
+  });
+  await page.addInitScript(() => {
+    window.__statuses = [];
+    const record = () => {
+      const value = document.querySelector('[data-testid="status"]')?.textContent?.trim();
+      if (value !== undefined && window.__statuses.at(-1) !== value) window.__statuses.push(value);
+    };
+    new MutationObserver(record).observe(document, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
+  });
+  await page.goto(url);
+  await waitForText(page, "status", (v) => v === "authenticated" || v === "unauthenticated", "no status");
+  // Long enough for a fetch on start to have come back and shown.
+  await page.waitForTimeout(500);
+  const statuses = await page.evaluate(() => window.__statuses);
+  return { page, statuses, sessionRequests };
+}
+
+/** The server seeds the page: the first render is `expected`, with no request for it. */
+async function checkSeeded(context, origin, expected, watchConsole) {
+  const seeded = await firstRender(context, `${origin}/`, watchConsole);
+  await seeded.page.close();
+  assert(
+    JSON.stringify(seeded.statuses) === JSON.stringify([expected]),
+    `the seeded page showed ${JSON.stringify(seeded.statuses)}`,
+  );
+  assert(
+    seeded.sessionRequests.length === 0,
+    `the seeded page requested /session: ${seeded.sessionRequests.join(", ")}`,
+  );
+  // The same app from the file itself (no seed) shows loading first and fetches: the
+  // recording above would have seen it.
+  const plain = await firstRender(context, `${origin}/index.html`, watchConsole);
+  await plain.page.close();
+  assert(
+    JSON.stringify(plain.statuses) === JSON.stringify(["loading", expected]),
+    `without the seed the page showed ${JSON.stringify(plain.statuses)}`,
+  );
+  assert(plain.sessionRequests.length >= 1, "without the seed the page did not fetch /session");
+  return `seeded ${JSON.stringify(seeded.statuses)}, unseeded ${JSON.stringify(plain.statuses)}`;
+}
+
 async function signInWithPassword(page, password) {
   await page.getByTestId("email").fill(USER);
   await page.getByTestId("password").fill(password);
@@ -376,6 +453,12 @@ async function runGeneration(browser, generation, issuer) {
       await waitForStatus(page, "unauthenticated");
       assert((await text(page, "user-email")) === "", "a user email is shown");
     });
+
+    if (generation === "leptos") {
+      await check(g, "signed out: the server-seeded page is known at once", () =>
+        checkSeeded(context, server.origin, "unauthenticated", watchConsole),
+      );
+    }
 
     await check(g, "an unknown path serves the app (index.html)", async () => {
       const deep = await context.newPage();
@@ -439,6 +522,39 @@ async function runGeneration(browser, generation, issuer) {
       const email = await text(page, "user-email");
       assert(email === USER, `user email is ${email}`);
     });
+
+    if (generation === "leptos") {
+      await check(g, "signed in: the server-seeded page renders the user with no flicker", () =>
+        checkSeeded(context, server.origin, "authenticated", watchConsole),
+      );
+
+      await check(g, "a Leptos tab and a next-auth v4 tab follow each other", async () => {
+        const react = await context.newPage();
+        watchConsole(react);
+        await react.goto(`${server.origin}/react/`);
+        await waitForText(react, "generation", (v) => v === "v4", "/react/ is not the v4 app");
+        await waitForStatus(react, "authenticated");
+        // Rust signs out: the v4 tab hears `signout`.
+        await callResult(page, "signout", "signOut");
+        await waitForStatus(page, "unauthenticated");
+        await waitForStatus(react, "unauthenticated");
+        // Rust signs in: the v4 tab hears `getSession`.
+        await signInWithPassword(page, PASSWORD);
+        await waitForStatus(page, "authenticated");
+        await waitForStatus(react, "authenticated");
+        // v4 signs out: the Leptos tab follows.
+        await callResult(react, "signout", "signOut");
+        await waitForStatus(react, "unauthenticated");
+        await waitForStatus(page, "unauthenticated");
+        // v4 signs in (which tells no tab) and calls getSession() (which does).
+        await signInWithPassword(react, PASSWORD);
+        await waitForStatus(react, "authenticated");
+        await callResult(react, "get-session", "getSession");
+        await waitForStatus(page, "authenticated");
+        await react.close();
+        return "signout and getSession, both ways";
+      });
+    }
 
     await check(g, "sign-out in one tab updates the other tab", async () => {
       const other = await context.newPage();

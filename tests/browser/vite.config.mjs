@@ -1,15 +1,16 @@
 // One Vite configuration for the three apps; build.mjs builds apps/<generation> into
-// dist/<generation> (base "/": authrs serves each folder at the root of its own origin).
+// dist/<generation> (base "/": authrs serves each folder at the root of its own origin), and
+// the v4 app also into dist/v4-react (base "/react/", beside the Leptos app).
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 
-export function config(generation) {
+export function config(generation, base = "/") {
   return {
     configFile: false,
     root: `${here}apps/${generation}`,
-    base: "/",
+    base,
     logLevel: "warn",
     plugins: [react()],
     // The clients read their configuration from `process.env` at import time, which a browser
@@ -24,7 +25,7 @@ export function config(generation) {
       "process.env.VERCEL_URL": "undefined",
     },
     build: {
-      outDir: `${here}dist/${generation}`,
+      outDir: base === "/" ? `${here}dist/${generation}` : `${here}dist/${generation}${base.replaceAll("/", "-").replace(/-$/, "")}`,
       emptyOutDir: true,
       // Readable stack traces in the browser console when a check fails.
       sourcemap: true,

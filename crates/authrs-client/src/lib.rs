@@ -11,7 +11,7 @@
 //! if let Some(session) = client.get_session().await? {
 //!     println!("signed in as {:?}", session.user.email);
 //! }
-//! client.sign_out().await?;
+//! client.sign_out(authrs_client::SignOutOptions::default()).await?;
 //! # Ok(()) }
 //! ```
 //!
@@ -31,10 +31,19 @@
 //!    (OAuth sign-in returns the provider's authorization URL for the caller to visit).
 //! 5. **It builds for `wasm32-unknown-unknown`**, where requests go through the browser's
 //!    `fetch`: the browser keeps the cookies (same origin), so the jar stays empty, and the
-//!    protocol's JSON answers need no redirect handling.
+//!    protocol's JSON answers need no redirect handling. There the base URL may be a path
+//!    (`/api/auth`, as in the JavaScript clients), and [`AuthClient::sign_in`] and
+//!    [`AuthClient::sign_out`] behave as next-auth's `signIn` and `signOut` do in a browser:
+//!    they navigate unless `redirect` is off, and tell the app's other tabs through the
+//!    `nextauth.message` storage event ([`browser`]).
 #![forbid(unsafe_code)]
 
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
+mod options;
 pub mod state;
+
+pub use options::{SignInOptions, SignInResponse, SignOutOptions};
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -45,8 +54,8 @@ pub use authrs_types::{ErrorCode, Session, SessionUser};
 use serde::Deserialize;
 use serde_json::Value;
 
-/// Why a call failed.
-#[derive(Debug, thiserror::Error)]
+/// Why a call failed. `Clone`, so it can sit in a UI signal.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ClientError {
     /// The base URL does not parse or is not http(s).
     #[error("invalid base URL {0:?}")]
@@ -115,9 +124,10 @@ pub struct AuthClient {
 
 impl AuthClient {
     /// A client for the auth routes at `base_url` (e.g. `http://localhost:3000/api/auth`).
+    /// In the browser a path (`/api/auth`) is taken relative to the page, as the JavaScript
+    /// clients take their base path.
     pub fn new(base_url: &str) -> Result<Self, ClientError> {
-        let parsed = url::Url::parse(base_url)
-            .ok()
+        let parsed = absolute_url(base_url)
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
             .ok_or_else(|| ClientError::InvalidBaseUrl(base_url.to_owned()))?;
         let http = http_client().map_err(|e| ClientError::Http {
@@ -138,6 +148,11 @@ impl AuthClient {
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
             .join("; ")
+    }
+
+    /// The absolute URL of the auth routes, with no trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
     }
 
     fn url(&self, path: &str) -> String {
@@ -248,17 +263,23 @@ impl AuthClient {
             })
     }
 
-    /// Posts a form with a fresh CSRF token and `json=true`; returns the `url` the server
-    /// answered with, or the protocol error in it.
-    async fn post_action(
+    /// Posts a form with a fresh CSRF token and `json=true`; returns the status and the `url`
+    /// the server answered with. A 5xx is an error unless its URL names a protocol error.
+    async fn post_form(
         &self,
         path: &str,
         fields: &[(&str, &str)],
-    ) -> Result<String, ClientError> {
+    ) -> Result<(u16, String), ClientError> {
         let csrf = self.get_csrf_token().await?;
         let url = self.url(path);
-        let mut form: Vec<(&str, &str)> = vec![("csrfToken", &csrf), ("json", "true")];
-        form.extend_from_slice(fields);
+        // The token and `json` are the client's own: a field of the same name is dropped, not
+        // sent twice.
+        let mut form: Vec<(&str, &str)> = fields
+            .iter()
+            .filter(|(name, _)| !matches!(*name, "csrfToken" | "json"))
+            .copied()
+            .collect();
+        form.extend_from_slice(&[("csrfToken", &csrf), ("json", "true")]);
         let (status, location, body) = self
             .send(self.http.post(&url).form(&form), &url, None)
             .await?;
@@ -266,19 +287,29 @@ impl AuthClient {
             .ok()
             .and_then(|v| v.get("url").and_then(Value::as_str).map(str::to_owned))
             .or(location);
-        let Some(returned) = returned else {
-            return Err(status_error(&url, status, &body));
-        };
-        if let Some(code) = error_code(&returned) {
-            return Err(ClientError::Auth {
+        match returned {
+            Some(returned) if status < 500 || error_code(&returned).is_some() => {
+                Ok((status, returned))
+            }
+            _ => Err(status_error(&url, status, &body)),
+        }
+    }
+
+    /// Posts a form with a fresh CSRF token and `json=true`; returns the `url` the server
+    /// answered with, or the protocol error in it.
+    async fn post_action(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Result<String, ClientError> {
+        let (_, returned) = self.post_form(path, fields).await?;
+        match error_code(&returned) {
+            Some(code) => Err(ClientError::Auth {
                 code,
                 url: returned,
-            });
+            }),
+            None => Ok(returned),
         }
-        if status >= 500 {
-            return Err(status_error(&url, status, &body));
-        }
-        Ok(returned)
     }
 
     /// Signs in through a credentials provider (`POST /callback/<provider>`) with its form
@@ -307,13 +338,9 @@ impl AuthClient {
         self.post_action(&format!("signin/{provider}"), &[]).await
     }
 
-    /// Signs out (`POST /signout`); returns the URL to go to.
-    pub async fn sign_out(&self) -> Result<String, ClientError> {
-        self.post_action("signout", &[]).await
-    }
-
     /// Sends `data` to the session's `jwt`/`session` callbacks (`POST /session`, next-auth v4's
-    /// `update()`) and returns the updated session.
+    /// `update()`) and returns the updated session. In the browser, the other tabs are told to
+    /// refetch.
     pub async fn update_session(&self, data: Value) -> Result<Option<Session>, ClientError> {
         let csrf = self.get_csrf_token().await?;
         let url = self.url("session");
@@ -329,8 +356,42 @@ impl AuthClient {
                 url: url.clone(),
                 reason: format!("not JSON: {e}"),
             })?;
-        session_from(&url, value)
+        let session = session_from(&url, value)?;
+        if session.is_some() {
+            platform::broadcast(state::BroadcastTrigger::GetSession);
+        }
+        Ok(session)
     }
+}
+
+/// `base_url` as an absolute http(s) URL; in the browser a path is resolved against the page.
+fn absolute_url(base_url: &str) -> Option<url::Url> {
+    match url::Url::parse(base_url) {
+        Ok(parsed) => Some(parsed),
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            let page = url::Url::parse(&platform::current_href()?).ok()?;
+            page.join(base_url).ok()
+        }
+        Err(_) => None,
+    }
+}
+
+/// What differs between the browser and a native process: the page's URL, navigation and
+/// telling other tabs. Natively there is no page, so nothing navigates or is told.
+#[cfg(not(target_arch = "wasm32"))]
+mod platform {
+    pub(crate) fn current_href() -> Option<String> {
+        None
+    }
+
+    pub(crate) fn navigate(_url: &str) {}
+
+    pub(crate) fn broadcast(_trigger: crate::state::BroadcastTrigger) {}
+}
+
+#[cfg(target_arch = "wasm32")]
+mod platform {
+    pub(crate) use crate::browser::{broadcast, current_href, navigate};
 }
 
 /// Natively: no redirects followed, bounded in time.

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use authrs_client::{AuthClient, ClientError};
+use authrs_client::{AuthClient, ClientError, SignInOptions, SignOutOptions};
 use authrs_core::adapter::MemoryAdapter;
 use authrs_core::http::{HttpError, HttpFn};
 use authrs_core::password::PasswordHasher;
@@ -136,7 +136,7 @@ async fn the_whole_client_api_against_authrs() {
     assert_eq!(updated.user.email.as_deref(), Some("ada@example.com"));
 
     // Sign-out ends it.
-    client.sign_out().await.unwrap();
+    client.sign_out(SignOutOptions::default()).await.unwrap();
     assert!(client.get_session().await.unwrap().is_none());
 }
 
@@ -181,4 +181,94 @@ async fn an_unreachable_server_is_an_http_error() {
         client.get_session().await,
         Err(ClientError::Http { .. })
     ));
+}
+
+#[tokio::test]
+async fn sign_in_and_sign_out_answer_as_the_javascript_clients_do() {
+    let server = server().await;
+    let client = AuthClient::new(&server.base).unwrap();
+    let home = server.base.trim_end_matches("/api/auth").to_owned();
+    sign_up(&client, &server, "ada@example.com", "correct horse").await;
+
+    // No provider, or one the server does not have: the sign-in page with the callback URL.
+    for provider in [None, Some("nope")] {
+        let page = client
+            .sign_in(
+                provider,
+                SignInOptions::default().callback_url(format!("{home}/x?y=1")),
+            )
+            .await
+            .unwrap();
+        assert!(page.ok);
+        let url = page.url.unwrap();
+        assert!(
+            url.starts_with(&format!("{}/signin?callbackUrl=", server.base)),
+            "{url}"
+        );
+        assert!(url.ends_with("%2Fx%3Fy%3D1"), "{url}");
+    }
+
+    // A refusal comes back as next-auth's result, not as an error; `callbackUrl` and
+    // `csrfToken` fields from the caller do not override the client's own.
+    let refused = client
+        .sign_in(
+            Some("email-password"),
+            SignInOptions::without_redirect([
+                ("email", "ada@example.com"),
+                ("password", "wrong"),
+                ("csrfToken", "forged"),
+            ]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(refused.error, Some(ErrorCode::CredentialsSignin));
+    assert!(!refused.ok);
+    assert_eq!(refused.url, None);
+    assert_eq!(refused.status, 401);
+
+    let signed_in = client
+        .sign_in(
+            Some("email-password"),
+            SignInOptions::without_redirect([
+                ("email", "ada@example.com"),
+                ("password", "correct horse"),
+            ])
+            .callback_url(format!("{home}/dashboard")),
+        )
+        .await
+        .unwrap();
+    assert!(signed_in.ok, "{signed_in:?}");
+    assert_eq!(signed_in.error, None);
+    assert_eq!(
+        signed_in.url.as_deref(),
+        Some(format!("{home}/dashboard").as_str())
+    );
+    assert!(client.get_session().await.unwrap().is_some());
+
+    // OAuth always leaves for the provider, whatever `redirect` says.
+    let oauth = client
+        .sign_in(
+            Some("example"),
+            SignInOptions::without_redirect(Vec::<(String, String)>::new()),
+        )
+        .await
+        .unwrap();
+    assert!(
+        oauth
+            .url
+            .as_deref()
+            .unwrap()
+            .starts_with("https://idp.example.com/authorize?"),
+        "{oauth:?}"
+    );
+
+    let after = client
+        .sign_out(SignOutOptions {
+            callback_url: Some(format!("{home}/bye")),
+            redirect: false,
+        })
+        .await
+        .unwrap();
+    assert_eq!(after, format!("{home}/bye"));
+    assert!(client.get_session().await.unwrap().is_none());
 }

@@ -69,6 +69,9 @@ async fn the_client_api_against_the_real_next_auth_v4_server() {
     assert_eq!(session.user.email.as_deref(), Some("alice@example.com"));
     let updated = client.update_session(serde_json::json!({})).await.unwrap();
     assert!(updated.is_some());
-    client.sign_out().await.unwrap();
+    client
+        .sign_out(authrs_client::SignOutOptions::default())
+        .await
+        .unwrap();
     assert!(client.get_session().await.unwrap().is_none());
 }

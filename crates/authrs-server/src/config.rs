@@ -45,7 +45,7 @@
 //! | `email.enabled` | `AUTHRS_EMAIL_ENABLED` | the `email` provider: sign-in by link or code (default true) |
 //! | `email.transport` | `AUTHRS_EMAIL_TRANSPORT` | `"log"` (default; development), `"file"` or `"smtp"`; also carries password-reset mails |
 //! | `email.smtp_url` | `AUTHRS_EMAIL_SMTP_URL` | `smtp://user:password@host` (STARTTLS), `smtps://…` (TLS), `smtp://host?tls=none` |
-//! | `static_dir` | `AUTHRS_STATIC_DIR` | a folder served at `/` (a single-page app beside the auth routes; `index.html` for unknown paths) |
+//! | `static_dir` | `AUTHRS_STATIC_DIR` | a folder served at `/` (a single-page app beside the auth routes; `index.html` for `/` and unknown paths, with the session in place of `<!-- authrs:session -->`) |
 //! | `email.file_format` | `AUTHRS_EMAIL_FILE_FORMAT` | `"message"` (the MIME message, default) or `"link"` (one line per mail) |
 //! | `email.file` | `AUTHRS_EMAIL_FILE` | the file the `file` transport appends to (default `<data_dir>/mail.txt`) |
 //! | `email.from` | `AUTHRS_EMAIL_FROM` | the sender, `Name <address>` (default `authrs <no-reply@localhost>`) |

@@ -40,6 +40,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod app_page;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -18,6 +18,7 @@ use axum::routing::get;
 use tokio::net::TcpListener;
 
 use crate::accounts;
+use crate::app_page::{self, AppPage};
 use crate::config::{self, Problem, Settings};
 use crate::data_dir;
 use crate::database::Database;
@@ -203,10 +204,17 @@ pub fn build_app(prepared: &Prepared, url: &str) -> Result<App, Error> {
         .merge(authrs_axum::routes(auth.clone()))
         .with_state(state);
     if let Some(dir) = static_dir {
-        // An app beside the auth routes, from one origin: files as they are, and its
-        // `index.html` for any other path (client-side routes).
-        let index = tower_http::services::ServeFile::new(dir.join("index.html"));
-        router = router.fallback_service(tower_http::services::ServeDir::new(dir).fallback(index));
+        // An app beside the auth routes, from one origin: files as they are (a folder's own
+        // `index.html` too), and the app's `index.html`, with the visitor's session in it,
+        // for `/` and any path that is no file (client-side routes).
+        let page = get(app_page::app_page).with_state(AppPage {
+            auth: auth.clone(),
+            index: dir.join("index.html"),
+        });
+        if auth.base_path() != "/" {
+            router = router.route_service("/", page.clone());
+        }
+        router = router.fallback_service(tower_http::services::ServeDir::new(dir).fallback(page));
     }
     Ok(App { auth, router })
 }

@@ -269,3 +269,69 @@ async fn a_static_folder_is_served_beside_the_auth_routes() {
     let escape = send(&app, &mut jar, "GET", "/../authrs.toml", None).await;
     assert!(!escape.body.contains("secret"));
 }
+
+#[tokio::test]
+async fn the_app_page_carries_the_visitors_session() {
+    let dir = TempDir::new("app-seed");
+    std::fs::create_dir_all(dir.join("site")).unwrap();
+    dir.write(
+        "site/index.html",
+        "<!doctype html><head><!-- authrs:session --></head><body></body>",
+    );
+    std::fs::create_dir_all(dir.join("site/other")).unwrap();
+    dir.write("site/other/index.html", "<title>other app</title>");
+    let config = dir.write(
+        "authrs.toml",
+        "secret = \"0123456789abcdef0123456789abcdef\"\ndata_dir = \"data\"\nstatic_dir = \"site\"\n",
+    );
+    let prepared = prepare_from(config).await;
+    let password = std::fs::read_to_string(dir.join("data/demo-password")).unwrap();
+    let app = build_app(&prepared, URL).unwrap();
+    let mut jar = Jar::default();
+
+    // Signed out: known, as `null`; per visitor, never cached.
+    for path in ["/", "/some/client/route"] {
+        let page = send(&app, &mut jar, "GET", path, None).await;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains(
+                r#"<head><script type="application/json" id="authrs-session">null</script></head>"#
+            ),
+            "{}",
+            page.body
+        );
+        assert_eq!(page.header("cache-control"), Some("private, no-store"));
+        assert_eq!(page.header("vary"), Some("Cookie"));
+        assert_eq!(
+            page.header("content-type"),
+            Some("text/html; charset=utf-8")
+        );
+    }
+
+    // Signed in: the session as /session describes it.
+    let fields = format!(
+        "email=demo%40example.com&password={}",
+        support::form_encode(password.trim_end())
+    );
+    let (status, _) = post_callback(&app, &mut jar, "email-password", &fields).await;
+    assert_eq!(status, 200);
+    let page = send(&app, &mut jar, "GET", "/", None).await;
+    let start = page.body.find(r#"id="authrs-session">"#).expect("a seed") + 20;
+    let end = start + page.body[start..].find("</script>").unwrap();
+    let seeded: serde_json::Value = serde_json::from_str(&page.body[start..end]).unwrap();
+    assert_eq!(seeded["user"]["email"], "demo@example.com");
+    let session = send(&app, &mut jar, "GET", "/api/auth/session", None)
+        .await
+        .json();
+    assert_eq!(seeded["user"], session["user"]);
+    assert!(seeded["expires"].is_string());
+
+    // A folder's own index.html is served as it is.
+    let other = send(&app, &mut jar, "GET", "/other/", None).await;
+    assert_eq!(other.body, "<title>other app</title>");
+
+    // The page is for reading only.
+    let post = send(&app, &mut jar, "POST", "/", Some(String::new())).await;
+    assert_eq!(post.status, 405);
+    prepared.database().close().await;
+}

@@ -1,6 +1,10 @@
 //! The browser conformance suite (`tests/browser/run.mjs`): the real next-auth v3, v4 and v5
-//! React clients, built by Vite, against this `authrs` binary in headless Chromium
-//! (playwright-core), with a real OpenID provider (`tests/oidc-provider`).
+//! React clients, built by Vite, and the Leptos app of `examples/leptos-app` (authrs-leptos,
+//! built to WebAssembly by `scripts/build-leptos-app`), against this `authrs` binary in
+//! headless Chromium (playwright-core), with a real OpenID provider (`tests/oidc-provider`).
+//!
+//! The Leptos test needs the wasm toolchain (`scripts/build-leptos-app --install`, which
+//! `scripts/test` runs); without it the test fails saying so.
 //!
 //! It needs `node`, the npm packages of `tests/browser` and `tests/oidc-provider` (`npm ci
 //! --prefix tests/browser && npm run build --prefix tests/browser`, `npm ci --prefix
@@ -10,6 +14,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
+
+/// One suite at a time: each starts Chromium and servers, and two at once on a small machine
+/// make the checks' timeouts race.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -27,6 +36,33 @@ fn missing(message: &str) -> ! {
 
 #[test]
 fn next_auth_clients_in_chromium() {
+    run_suite("v3,v4,v5", &[]);
+}
+
+#[test]
+fn leptos_app_in_chromium() {
+    let workspace = workspace();
+    let out = workspace.join("target/leptos-app");
+    // Built here, so the test always drives the current source (incremental: seconds when
+    // nothing changed).
+    let build = Command::new("bash")
+        .arg(workspace.join("scripts/build-leptos-app"))
+        .arg(&out)
+        .current_dir(&workspace)
+        .stdin(Stdio::null())
+        .output()
+        .expect("could not run scripts/build-leptos-app");
+    assert!(
+        build.status.success(),
+        "scripts/build-leptos-app failed ({}):\n{}",
+        build.status,
+        String::from_utf8_lossy(&build.stderr)
+    );
+    run_suite("leptos", &[("LEPTOS_APP", out.as_os_str())]);
+}
+
+fn run_suite(generations: &str, env: &[(&str, &std::ffi::OsStr)]) {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let workspace = workspace();
     let suite = workspace.join("tests/browser");
 
@@ -65,6 +101,8 @@ fn next_auth_clients_in_chromium() {
         .current_dir(&workspace)
         .env("AUTHRS_BIN", env!("CARGO_BIN_EXE_authrs"))
         .env("CHROMIUM", &chromium)
+        .env("GENERATIONS", generations)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .output()
         .unwrap_or_else(|error| {
