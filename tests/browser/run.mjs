@@ -554,6 +554,21 @@ async function runGeneration(browser, generation, issuer) {
         await react.close();
         return "signout and getSession, both ways";
       });
+
+      await check(g, "becoming visible refetches the session", async () => {
+        // Signed out behind the tab's back: a POST no client sees, so no tab is told.
+        await page.evaluate(async () => {
+          const { csrfToken } = await (await fetch("/api/auth/csrf")).json();
+          const body = new URLSearchParams({ csrfToken, json: "true" });
+          await fetch("/api/auth/signout", { method: "POST", body });
+        });
+        await page.waitForTimeout(300);
+        assert((await text(page, "status")) === "authenticated", "refetched with no trigger");
+        await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+        await waitForStatus(page, "unauthenticated");
+        await signInWithPassword(page, PASSWORD);
+        await waitForStatus(page, "authenticated");
+      });
     }
 
     await check(g, "sign-out in one tab updates the other tab", async () => {

@@ -55,43 +55,70 @@ pub fn broadcast(trigger: BroadcastTrigger) {
     let _ = storage.set_item(BROADCAST_KEY, &message);
 }
 
-/// A listener for the messages of other tabs; it stops listening when dropped.
-pub struct MessageListener {
-    window: web_sys::Window,
-    callback: Closure<dyn FnMut(web_sys::StorageEvent)>,
+/// An event listener of this module; it stops listening when dropped.
+pub struct Listener {
+    target: web_sys::EventTarget,
+    event: &'static str,
+    callback: Closure<dyn FnMut(web_sys::Event)>,
 }
 
-impl std::fmt::Debug for MessageListener {
+impl std::fmt::Debug for Listener {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MessageListener").finish_non_exhaustive()
+        f.debug_struct("Listener")
+            .field("event", &self.event)
+            .finish_non_exhaustive()
     }
 }
 
-impl Drop for MessageListener {
+impl Drop for Listener {
     fn drop(&mut self) {
-        let _ = self
-            .window
-            .remove_event_listener_with_callback("storage", self.callback.as_ref().unchecked_ref());
+        let _ = self.target.remove_event_listener_with_callback(
+            self.event,
+            self.callback.as_ref().unchecked_ref(),
+        );
     }
+}
+
+fn listen(
+    target: web_sys::EventTarget,
+    event: &'static str,
+    callback: impl FnMut(web_sys::Event) + 'static,
+) -> Option<Listener> {
+    let callback = Closure::<dyn FnMut(web_sys::Event)>::new(callback);
+    target
+        .add_event_listener_with_callback(event, callback.as_ref().unchecked_ref())
+        .ok()?;
+    Some(Listener {
+        target,
+        event,
+        callback,
+    })
 }
 
 /// Calls `on_message` for each session message another tab writes (a tab never hears its
 /// own). Anything else in storage is ignored. `None` outside a window.
-pub fn on_message(
-    mut on_message: impl FnMut(BroadcastTrigger) + 'static,
-) -> Option<MessageListener> {
+pub fn on_message(mut on_message: impl FnMut(BroadcastTrigger) + 'static) -> Option<Listener> {
     let window = web_sys::window()?;
-    let callback =
-        Closure::<dyn FnMut(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
-            if event.key().as_deref() != Some(BROADCAST_KEY) {
-                return;
-            }
-            if let Some(trigger) = event.new_value().as_deref().and_then(decode_message) {
-                on_message(trigger);
-            }
-        });
-    window
-        .add_event_listener_with_callback("storage", callback.as_ref().unchecked_ref())
-        .ok()?;
-    Some(MessageListener { window, callback })
+    listen(window.into(), "storage", move |event| {
+        let Some(event) = event.dyn_ref::<web_sys::StorageEvent>() else {
+            return;
+        };
+        if event.key().as_deref() != Some(BROADCAST_KEY) {
+            return;
+        }
+        if let Some(trigger) = event.new_value().as_deref().and_then(decode_message) {
+            on_message(trigger);
+        }
+    })
+}
+
+/// Calls `on_visible` each time the page becomes visible (`visibilitychange` on the
+/// document, where next-auth listens). `None` outside a window.
+pub fn on_visible(mut on_visible: impl FnMut() + 'static) -> Option<Listener> {
+    let document = web_sys::window()?.document()?;
+    listen(document.into(), "visibilitychange", move |_| {
+        if is_visible() {
+            on_visible();
+        }
+    })
 }

@@ -95,7 +95,7 @@ pub const SEED_ELEMENT_ID: &str = "authrs-session";
 
 /// The session shared by a [`SessionProvider`]'s components: a `Copy` handle to read it
 /// (tracked, in views and effects) and act on it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SessionContext {
     state: RwSignal<SessionState>,
     shared: StoredValue<Shared, LocalStorage>,
@@ -285,13 +285,10 @@ impl SessionContext {
                 let listener = SendWrapper::new(listener);
                 on_cleanup(move || drop(listener));
             }
-            let visibility =
-                leptos::prelude::window_event_listener_untyped("visibilitychange", move |_| {
-                    if browser::is_visible() {
-                        self.trigger(Trigger::Focus);
-                    }
-                });
-            on_cleanup(move || visibility.remove());
+            if let Some(listener) = browser::on_visible(move || self.trigger(Trigger::Focus)) {
+                let listener = SendWrapper::new(listener);
+                on_cleanup(move || drop(listener));
+            }
             let interval = self.shared.try_with_value(|s| s.policy.interval).flatten();
             if let Some(every) = interval {
                 if let Ok(handle) = leptos::prelude::set_interval_with_handle(
@@ -347,8 +344,22 @@ pub fn SessionProvider(
         },
     );
     provide_context(context);
+    CURRENT.with(|current| current.set(Some(context)));
+    on_cleanup(move || {
+        CURRENT.with(|current| {
+            if current.get() == Some(context) {
+                current.set(None);
+            }
+        })
+    });
     context.start();
     children()
+}
+
+thread_local! {
+    /// The provider mounted last, for calls made where there is no reactive owner (inside
+    /// `spawn_local`, a timer): next-auth's module-level session state.
+    static CURRENT: std::cell::Cell<Option<SessionContext>> = const { std::cell::Cell::new(None) };
 }
 
 /// The session of the enclosing [`SessionProvider`] (next-auth's `useSession()`).
@@ -367,14 +378,32 @@ pub fn try_use_session() -> Option<SessionContext> {
     use_context::<SessionContext>()
 }
 
-/// `signIn(provider, options)`. Inside a [`SessionProvider`] (call it from an event handler or
-/// a component) a sign-in that stays on the page updates the session there; elsewhere it goes
-/// to `/api/auth`.
+/// The provider of the calling component, else the one mounted last (for calls from async
+/// blocks and timers, which have no reactive owner).
+fn provider_here() -> Option<SessionContext> {
+    try_use_session().or_else(|| CURRENT.with(std::cell::Cell::get))
+}
+
+/// `getSession()`: fetches the session now; under a [`SessionProvider`] (the caller's, or the
+/// one mounted last) every component follows and the other tabs are told.
+pub fn get_session() -> impl Future<Output = Result<Option<Session>, ClientError>> + use<> {
+    let context = provider_here();
+    async move {
+        match context {
+            Some(context) => context.get_session().await,
+            None => AuthClient::new(DEFAULT_BASE_PATH)?.get_session().await,
+        }
+    }
+}
+
+/// `signIn(provider, options)`. Under a [`SessionProvider`] (the caller's, or the one mounted
+/// last) a sign-in that stays on the page updates the session there; without one it goes to
+/// `/api/auth`.
 pub fn sign_in(
     provider: Option<&str>,
     options: SignInOptions,
 ) -> impl Future<Output = Result<SignInResponse, ClientError>> + use<> {
-    let context = try_use_session();
+    let context = provider_here();
     let provider = provider.map(str::to_owned);
     async move {
         match context {
@@ -392,7 +421,7 @@ pub fn sign_in(
 pub fn sign_out(
     options: SignOutOptions,
 ) -> impl Future<Output = Result<String, ClientError>> + use<> {
-    let context = try_use_session();
+    let context = provider_here();
     async move {
         match context {
             Some(context) => context.sign_out(options).await,
@@ -401,7 +430,8 @@ pub fn sign_out(
     }
 }
 
-/// `getProviders()`: the server's providers, by id.
+/// `getProviders()`: the server's providers, by id (from the provider's auth routes, or
+/// `/api/auth`).
 pub fn get_providers()
 -> impl Future<Output = Result<BTreeMap<String, ProviderInfo>, ClientError>> + use<> {
     let client = client_here();
@@ -416,7 +446,7 @@ pub fn get_csrf_token() -> impl Future<Output = Result<String, ClientError>> + u
 
 /// The enclosing provider's client, or one for `/api/auth`.
 fn client_here() -> Result<AuthClient, ClientError> {
-    match try_use_session() {
+    match provider_here() {
         Some(context) => context.client(),
         None => AuthClient::new(DEFAULT_BASE_PATH),
     }
