@@ -573,3 +573,8 @@ mod tests {
         });
     }
 }
+
+/// The README's Leptos examples, compiled as doc tests of this crate.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeExamples;
