@@ -555,6 +555,41 @@ async function runGeneration(browser, generation, issuer) {
         return "signout and getSession, both ways";
       });
 
+      await check(g, "use_required_session sends a signed-out visitor to sign in, and back", async () => {
+        const visitor = await (await newContext()).newPage();
+        watchConsole(visitor);
+        const statuses = [];
+        await visitor.exposeFunction("__status", (value) => statuses.push(value));
+        await visitor.addInitScript(() => {
+          new MutationObserver(() => {
+            const value = document.querySelector('[data-testid="status"]')?.textContent?.trim();
+            if (value !== undefined) window.__status(value);
+          }).observe(document, { subtree: true, childList: true, characterData: true });
+        });
+        await Promise.all([
+          visitor.waitForURL((url) => url.pathname === "/api/auth/signin"),
+          visitor.goto(`${server.origin}/account`),
+        ]);
+        const url = new URL(visitor.url());
+        assert(url.searchParams.get("error") === "SessionRequired", `landed on ${url}`);
+        assert(
+          url.searchParams.get("callbackUrl") === `${server.origin}/account`,
+          `callbackUrl is ${url.searchParams.get("callbackUrl")}`,
+        );
+        assert(!statuses.includes("unauthenticated"), `/account showed ${statuses.join(", ")}`);
+        // The built-in page signs in and comes back.
+        const form = visitor.locator('form[action$="/callback/email-password"]');
+        await form.locator('input[name="email"]').fill(USER);
+        await form.locator('input[name="password"]').fill(PASSWORD);
+        await Promise.all([
+          visitor.waitForURL((back) => back.pathname === "/account"),
+          form.locator("button").first().click(),
+        ]);
+        await waitForStatus(visitor, "authenticated");
+        assert((await text(visitor, "user-email")) === USER, "no user on /account");
+        return `/account showed ${JSON.stringify([...new Set(statuses)])} before leaving`;
+      });
+
       await check(g, "becoming visible refetches the session", async () => {
         // Signed out behind the tab's back: a POST no client sees, so no tab is told.
         await page.evaluate(async () => {

@@ -473,6 +473,23 @@ mod tests {
     }
 
     #[test]
+    fn the_sign_in_page_carries_the_error_and_the_way_back() {
+        let client = AuthClient::new("http://localhost:3000/api/auth").unwrap();
+        assert_eq!(
+            client.sign_in_page(None, None),
+            "http://localhost:3000/api/auth/signin"
+        );
+        assert_eq!(
+            client.sign_in_page(
+                Some("http://localhost:3000/account?tab=1"),
+                Some(ErrorCode::SessionRequired)
+            ),
+            "http://localhost:3000/api/auth/signin?error=SessionRequired\
+             &callbackUrl=http%3A%2F%2Flocalhost%3A3000%2Faccount%3Ftab%3D1"
+        );
+    }
+
+    #[test]
     fn bad_base_urls_are_refused() {
         assert!(AuthClient::new("localhost:3000").is_err());
         assert!(AuthClient::new("ftp://x/y").is_err());

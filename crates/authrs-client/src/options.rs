@@ -103,13 +103,30 @@ impl SignOutOptions {
 }
 
 impl AuthClient {
+    /// The URL of the built-in sign-in page, with the URL to come back to and an error to show
+    /// (`SessionRequired`, …).
+    pub fn sign_in_page(&self, callback_url: Option<&str>, error: Option<ErrorCode>) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        if let Some(error) = error {
+            query.append_pair("error", error.as_str());
+        }
+        if let Some(callback) = callback_url {
+            query.append_pair("callbackUrl", callback);
+        }
+        let query = query.finish();
+        match query.is_empty() {
+            true => self.url("signin"),
+            false => format!("{}?{query}", self.url("signin")),
+        }
+    }
+
     /// next-auth's `signIn(provider, options)`.
     ///
     /// - No provider, or one the server does not list: the built-in sign-in page, with the
     ///   callback URL.
     /// - Credentials (`POST /callback/<id>`) and email (`POST /signin/<id>`): with
-    ///   `redirect: false` the result comes back with the error code of a refusal, and on
-    ///   success the app's other tabs are told to refetch their session.
+    ///   `redirect: false` the result comes back with the error code of a refusal, and after a
+    ///   credentials sign-in the app's other tabs are told to refetch their session.
     /// - OAuth and OIDC (`POST /signin/<id>`): the provider's authorization URL, always
     ///   navigated to.
     ///
@@ -130,11 +147,7 @@ impl AuthClient {
             }
         };
         let Some(info) = provider.and_then(|id| providers.get(id)) else {
-            let mut page = self.url("signin");
-            if let Some(callback) = &callback_url {
-                page.push_str("?callbackUrl=");
-                page.extend(url::form_urlencoded::byte_serialize(callback.as_bytes()));
-            }
+            let page = self.sign_in_page(callback_url.as_deref(), None);
             platform::navigate(&page);
             return Ok(SignInResponse {
                 error: None,
@@ -170,7 +183,8 @@ impl AuthClient {
         let error = error_code(&returned);
         if !stays {
             platform::navigate(&returned);
-        } else if error.is_none() {
+        } else if error.is_none() && info.provider_type == "credentials" {
+            // Signed in here: the other tabs refetch. (An email sign-in only sent a mail.)
             platform::broadcast(BroadcastTrigger::GetSession);
         }
         let ok = error.is_none() && (200..300).contains(&status);

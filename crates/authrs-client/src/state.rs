@@ -88,6 +88,16 @@ pub enum Trigger {
     Explicit,
 }
 
+impl Trigger {
+    /// Whether a fetch for this trigger starts even while another runs (whose answer is then
+    /// dropped): a message from another tab says the session changed, maybe after the running
+    /// fetch was answered, and an explicit call wants the state as it is now. Focus and
+    /// interval triggers are absorbed by a running fetch (rule 3).
+    pub fn supersedes_running_fetch(self) -> bool {
+        matches!(self, Trigger::Message | Trigger::Explicit)
+    }
+}
+
 /// When the session is refetched (the provider component's options).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RefetchPolicy {
@@ -249,6 +259,14 @@ mod tests {
             ..policy
         };
         assert!(!no_focus.should_refetch(&signed_in, Trigger::Focus, true));
+    }
+
+    #[test]
+    fn only_messages_and_explicit_calls_supersede_a_running_fetch() {
+        assert!(Trigger::Message.supersedes_running_fetch());
+        assert!(Trigger::Explicit.supersedes_running_fetch());
+        assert!(!Trigger::Focus.supersedes_running_fetch());
+        assert!(!Trigger::Interval.supersedes_running_fetch());
     }
 
     #[test]

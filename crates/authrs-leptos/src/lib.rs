@@ -8,6 +8,7 @@
 //! |---|---|
 //! | `<SessionProvider session={session}>` | [`SessionProvider`] (`session=seed`) |
 //! | `useSession()` → `{data, status, update}` | [`use_session()`] → [`SessionContext`]: `data()`, `status()`, `update(data)` |
+//! | `useSession({ required: true })` | [`use_required_session()`] |
 //! | `getSession()` | [`SessionContext::get_session`] |
 //! | `signIn(provider, options)` | [`sign_in`] / [`SessionContext::sign_in`] |
 //! | `signOut(options)` | [`sign_out`] / [`SessionContext::sign_out`] |
@@ -58,7 +59,8 @@
 //!    tab and an explicit [`SessionContext::get_session`] always; the window becoming visible
 //!    (`refetch_on_window_focus`, default on) and the interval (`refetch_interval`, default
 //!    off) only while signed in, the interval not while offline when `refetch_when_offline`
-//!    is off. One request at a time: triggers during a fetch are absorbed, and an answer older
+//!    is off. Focus and interval triggers during a fetch are absorbed; a message starts a new
+//!    fetch (the session may have changed after the running one was answered); an answer older
 //!    than one already applied is dropped.
 //! 3. **Tabs stay in step with next-auth's.** Sign-in (without redirect), sign-out, update and
 //!    an explicit `get_session` write next-auth's `nextauth.message` storage event, and the
@@ -99,6 +101,8 @@ pub const SEED_ELEMENT_ID: &str = "authrs-session";
 pub struct SessionContext {
     state: RwSignal<SessionState>,
     shared: StoredValue<Shared, LocalStorage>,
+    /// From [`use_required_session`]: signed out reads as `Loading` while the page leaves.
+    required: bool,
 }
 
 #[derive(Debug)]
@@ -126,6 +130,7 @@ impl SessionContext {
                 gate: FetchGate::default(),
                 policy,
             }),
+            required: false,
         }
     }
 
@@ -139,9 +144,13 @@ impl SessionContext {
         self.state.with(|state| state.data.clone())
     }
 
-    /// Loading, authenticated or unauthenticated (tracked).
+    /// Loading, authenticated or unauthenticated (tracked). From [`use_required_session`],
+    /// never unauthenticated: `Loading` while the page goes to the sign-in page.
     pub fn status(&self) -> SessionStatus {
-        self.state.with(|state| state.status)
+        match self.state.with(|state| state.status) {
+            SessionStatus::Unauthenticated if self.required => SessionStatus::Loading,
+            status => status,
+        }
     }
 
     /// The state as a read-only signal.
@@ -216,10 +225,13 @@ impl SessionContext {
         let ticket = self
             .shared
             .try_update_value(|s| {
-                s.policy
-                    .should_refetch(&state, trigger, online)
-                    .then(|| s.gate.begin())
-                    .flatten()
+                if !s.policy.should_refetch(&state, trigger, online) {
+                    None
+                } else if trigger.supersedes_running_fetch() {
+                    Some(s.gate.begin_anyway())
+                } else {
+                    s.gate.begin()
+                }
             })
             .flatten();
         if let Some(ticket) = ticket {
@@ -371,6 +383,44 @@ thread_local! {
 pub fn use_session() -> SessionContext {
     try_use_session()
         .expect("use_session() must be called inside a <SessionProvider> (authrs-leptos)")
+}
+
+/// `useSession({ required: true })`: the session of the enclosing [`SessionProvider`] for a
+/// page that only a signed-in user may see. When the session is known to be signed out the
+/// browser goes to the sign-in page (`error=SessionRequired`, and this page as the callback
+/// URL), and until then [`SessionContext::status`] reads `Loading`, so the page never renders
+/// its signed-out state.
+///
+/// # Panics
+/// Outside a [`SessionProvider`], as [`use_session`].
+#[track_caller]
+pub fn use_required_session() -> SessionContext {
+    let session = SessionContext {
+        required: true,
+        ..use_session()
+    };
+    Effect::new(move |_| {
+        let signed_out = session
+            .state
+            .with(|s| s.status == SessionStatus::Unauthenticated);
+        if signed_out && let Ok(client) = session.client() {
+            navigate_to_sign_in(&client);
+        }
+    });
+    session
+}
+
+/// Goes to the sign-in page with `error=SessionRequired` and this page as the callback URL
+/// (browser only).
+fn navigate_to_sign_in(client: &AuthClient) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use authrs_client::browser;
+        let here = browser::current_href();
+        browser::navigate(&client.sign_in_page(here.as_deref(), Some(ErrorCode::SessionRequired)));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = client;
 }
 
 /// The session of the enclosing [`SessionProvider`], or `None` outside one.

@@ -18,7 +18,7 @@
 
 use authrs_leptos::{
     SessionContext, SessionProvider, SessionStatus, SignInOptions, SignOutOptions, get_csrf_token,
-    get_providers, session_from_document, sign_in, sign_out, use_session,
+    get_providers, session_from_document, sign_in, sign_out, use_required_session, use_session,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -32,13 +32,47 @@ pub fn start() {
     leptos::mount::mount_to_body(App);
 }
 
-/// The provider, seeded with what the server put into the page.
+/// The provider, seeded with what the server put into the page; `/account` is for signed-in
+/// users only, every other path is the main page.
 #[component]
 pub fn App() -> impl IntoView {
+    let account = window().location().pathname().ok().as_deref() == Some("/account");
     view! {
         <SessionProvider session=session_from_document()>
-            <Page/>
+            {if account { view! { <Account/> }.into_any() } else { view! { <Page/> }.into_any() }}
         </SessionProvider>
+    }
+}
+
+fn status_text(status: SessionStatus) -> &'static str {
+    match status {
+        SessionStatus::Loading => "loading",
+        SessionStatus::Authenticated => "authenticated",
+        SessionStatus::Unauthenticated => "unauthenticated",
+    }
+}
+
+/// A page only a signed-in user sees (`useSession({ required: true })`): a signed-out visitor
+/// goes to the sign-in page and comes back here.
+#[component]
+fn Account() -> impl IntoView {
+    let session = use_required_session();
+    view! {
+        <main>
+            <h1>"Your account"</h1>
+            <section class="card">
+                <p class="status">
+                    <span data-testid="status">{move || status_text(session.status())}</span>
+                </p>
+                <dl>
+                    <dt>"email"</dt>
+                    <dd data-testid="user-email">
+                        {move || session.data().and_then(|s| s.user.email).unwrap_or_default()}
+                    </dd>
+                </dl>
+                <p><a href="/">"Back"</a></p>
+            </section>
+        </main>
     }
 }
 
@@ -60,11 +94,7 @@ fn Page() -> impl IntoView {
     let result = RwSignal::new(String::new());
     let updates = RwSignal::new(0u32);
 
-    let status = move || match session.status() {
-        SessionStatus::Loading => "loading",
-        SessionStatus::Authenticated => "authenticated",
-        SessionStatus::Unauthenticated => "unauthenticated",
-    };
+    let status = move || status_text(session.status());
     let user = move || session.data().map(|s| s.user).unwrap_or_default();
 
     let sign_in_with_password = move |_| {
