@@ -361,8 +361,26 @@ async function callResult(page, button, name) {
 }
 
 /**
- * Opens `url` in a new page of `context` and records every value the status element shows
- * from the first render on, and the page's own requests to /api/auth/session.
+ * Records each value the status element of `page` shows, from the first render of every
+ * document the page loads (a change of value is one entry).
+ */
+async function recordStatuses(page) {
+  const statuses = [];
+  await page.exposeFunction("__status", (value) => {
+    if (statuses.at(-1) !== value) statuses.push(value);
+  });
+  await page.addInitScript(() => {
+    new MutationObserver(() => {
+      const value = document.querySelector('[data-testid="status"]')?.textContent?.trim();
+      if (value !== undefined) window.__status(value);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  return statuses;
+}
+
+/**
+ * Opens `url` in a new page of `context`; the statuses it showed from the first render on, and
+ * its own requests to /api/auth/session.
  */
 async function firstRender(context, url, watchConsole) {
   const page = await context.newPage();
@@ -371,24 +389,12 @@ async function firstRender(context, url, watchConsole) {
   page.on("request", (request) => {
     if (new URL(request.url()).pathname === "/api/auth/session") sessionRequests.push(request.method());
   });
-  await page.addInitScript(() => {
-    window.__statuses = [];
-    const record = () => {
-      const value = document.querySelector('[data-testid="status"]')?.textContent?.trim();
-      if (value !== undefined && window.__statuses.at(-1) !== value) window.__statuses.push(value);
-    };
-    new MutationObserver(record).observe(document, {
-      subtree: true,
-      childList: true,
-      characterData: true,
-    });
-  });
+  const statuses = await recordStatuses(page);
   await page.goto(url);
   await waitForText(page, "status", (v) => v === "authenticated" || v === "unauthenticated", "no status");
   // Long enough for a fetch on start to have come back and shown.
   await page.waitForTimeout(500);
-  const statuses = await page.evaluate(() => window.__statuses);
-  return { page, statuses, sessionRequests };
+  return { page, statuses: [...statuses], sessionRequests };
 }
 
 /** The server seeds the page: the first render is `expected`, with no request for it. */
@@ -558,14 +564,7 @@ async function runGeneration(browser, generation, issuer) {
       await check(g, "use_required_session sends a signed-out visitor to sign in, and back", async () => {
         const visitor = await (await newContext()).newPage();
         watchConsole(visitor);
-        const statuses = [];
-        await visitor.exposeFunction("__status", (value) => statuses.push(value));
-        await visitor.addInitScript(() => {
-          new MutationObserver(() => {
-            const value = document.querySelector('[data-testid="status"]')?.textContent?.trim();
-            if (value !== undefined) window.__status(value);
-          }).observe(document, { subtree: true, childList: true, characterData: true });
-        });
+        const statuses = await recordStatuses(visitor);
         await Promise.all([
           visitor.waitForURL((url) => url.pathname === "/api/auth/signin"),
           visitor.goto(`${server.origin}/account`),
@@ -587,7 +586,7 @@ async function runGeneration(browser, generation, issuer) {
         ]);
         await waitForStatus(visitor, "authenticated");
         assert((await text(visitor, "user-email")) === USER, "no user on /account");
-        return `/account showed ${JSON.stringify([...new Set(statuses)])} before leaving`;
+        return `/account showed ${JSON.stringify(statuses)}`;
       });
 
       await check(g, "becoming visible refetches the session", async () => {
