@@ -169,8 +169,7 @@ impl SessionContext {
     /// `getSession()`: fetches the session now (even while another fetch runs), updates every
     /// component, and tells the other tabs.
     pub async fn get_session(self) -> Result<Option<Session>, ClientError> {
-        let ticket = self.shared.try_update_value(|s| s.gate.begin_anyway());
-        let session = self.fetch(ticket).await?;
+        let session = self.fetch_now().await?;
         broadcast_session();
         Ok(session)
     }
@@ -199,7 +198,7 @@ impl SessionContext {
         let stays = !options.redirect;
         let response = self.client()?.sign_in(provider, options).await?;
         if stays && response.ok {
-            self.refetch_now().await;
+            let _ = self.fetch_now().await;
         }
         Ok(response)
     }
@@ -210,7 +209,7 @@ impl SessionContext {
         let stays = !options.redirect;
         let url = self.client()?.sign_out(options).await?;
         if stays {
-            self.refetch_now().await;
+            let _ = self.fetch_now().await;
         }
         Ok(url)
     }
@@ -241,10 +240,10 @@ impl SessionContext {
         }
     }
 
-    /// An explicit fetch whose result only updates the components.
-    async fn refetch_now(self) {
+    /// Fetches now, even while another fetch runs (whose answer is then dropped).
+    async fn fetch_now(self) -> Result<Option<Session>, ClientError> {
         let ticket = self.shared.try_update_value(|s| s.gate.begin_anyway());
-        let _ = self.fetch(ticket).await;
+        self.fetch(ticket).await
     }
 
     /// Fetches `/session` and applies the answer unless a newer one was (rules 3 and 4).
@@ -302,16 +301,18 @@ impl SessionContext {
                 on_cleanup(move || drop(listener));
             }
             let interval = self.shared.try_with_value(|s| s.policy.interval).flatten();
-            if let Some(every) = interval {
-                if let Ok(handle) = leptos::prelude::set_interval_with_handle(
+            if let Some(every) = interval
+                && let Ok(handle) = leptos::prelude::set_interval_with_handle(
                     move || self.trigger(Trigger::Interval),
                     every,
-                ) {
-                    on_cleanup(move || handle.clear());
-                }
+                )
+            {
+                on_cleanup(move || handle.clear());
             }
             if self.state.with_untracked(SessionState::needs_initial_fetch) {
-                leptos::task::spawn_local(self.refetch_now());
+                leptos::task::spawn_local(async move {
+                    let _ = self.fetch_now().await;
+                });
             }
         }
     }
