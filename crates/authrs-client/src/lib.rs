@@ -50,7 +50,7 @@ use std::sync::{Arc, Mutex};
 #[cfg(not(target_arch = "wasm32"))]
 use std::time::Duration;
 
-pub use authrs_types::{ErrorCode, Session, SessionUser};
+pub use authrs_types::{ErrorCode, Session, SessionUser, seed};
 use serde::Deserialize;
 use serde_json::Value;
 

@@ -48,6 +48,7 @@ pub mod session;
 pub mod url;
 pub mod user;
 
+pub use authrs_types::seed;
 pub use callbacks::{Callbacks, SignInDecision};
 pub use config::{
     AuthBuilder, ColorScheme, Compatibility, ConfigError, EmailPassword, Pages, SessionStrategy,

@@ -92,8 +92,9 @@ use serde_json::Value;
 pub const DEFAULT_BASE_PATH: &str = "/api/auth";
 
 /// The id of the `<script type="application/json">` element a server render puts the session
-/// in ([`session_from_document`]); the authrs server fills it in for the `static_dir` app.
-pub const SEED_ELEMENT_ID: &str = "authrs-session";
+/// in ([`session_from_document`]); the authrs server fills it in for the `static_dir` app, and
+/// [`seed::seed_script`] writes it for any other server render.
+pub use authrs_client::seed::{self, SEED_ELEMENT_ID};
 
 /// The session shared by a [`SessionProvider`]'s components: a `Copy` handle to read it
 /// (tracked, in views and effects) and act on it.
@@ -514,21 +515,11 @@ pub fn session_from_document() -> Option<Option<Session>> {
             .document()?
             .get_element_by_id(SEED_ELEMENT_ID)?
             .text_content()?;
-        parse_seed(&text)
+        seed::parse_seed(&text)
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
         None
-    }
-}
-
-/// Reads a seed's JSON (see [`session_from_document`]).
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // used by the browser side
-fn parse_seed(text: &str) -> Option<Option<Session>> {
-    match serde_json::from_str::<Value>(text.trim()).ok()? {
-        Value::Null => Some(None),
-        Value::Object(map) if map.is_empty() => Some(None),
-        value => serde_json::from_value(value).ok().map(Some),
     }
 }
 
@@ -559,26 +550,6 @@ mod tests {
             "expires": "2026-12-29T00:00:00.000Z"
         }))
         .unwrap()
-    }
-
-    #[test]
-    fn seeds_read_from_the_page() {
-        assert_eq!(parse_seed("null"), Some(None));
-        assert_eq!(parse_seed(" {} "), Some(None));
-        let seeded = parse_seed(
-            r#"{"user":{"email":"ada\u0040example.com","name":"Ada"},"expires":"2026-12-29T00:00:00.000Z"}"#,
-        );
-        assert_eq!(seeded, Some(Some(session())));
-        // Escaped for HTML by the server: `<` as \u003c.
-        let escaped = parse_seed(
-            r#"{"user":{"name":"\u003c/script\u003e"},"expires":"2026-12-29T00:00:00.000Z"}"#,
-        )
-        .unwrap()
-        .unwrap();
-        assert_eq!(escaped.user.name.as_deref(), Some("</script>"));
-        for unusable in ["", "<!-- authrs:session -->", "[1]", r#"{"user":3}"#] {
-            assert_eq!(parse_seed(unusable), None, "{unusable}");
-        }
     }
 
     #[test]

@@ -9,22 +9,20 @@
 //! it is sent `Cache-Control: private, no-store` and `Vary: Cookie`. A page without the marker
 //! goes out as it is.
 //!
-//! The JSON is escaped for an HTML script element (`<`, `>`, `&` and the two JavaScript line
-//! separators as `\uXXXX`), so no value in a session can end the element. When the session
-//! cannot be read (an app callback fails), the marker is removed and the client fetches.
+//! The element is [`authrs_core::seed::seed_script`]'s, escaped so that no value in a session
+//! can end it. When the session cannot be read (an app callback fails), the marker is removed
+//! and the client fetches.
 
 use std::path::PathBuf;
 
 use authrs_core::Auth;
+use authrs_core::seed::seed_script;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// The comment an app's `index.html` carries where the session goes.
 pub const SEED_MARKER: &str = "<!-- authrs:session -->";
-
-/// The id of the element the session is written into (what authrs-leptos reads).
-pub const SEED_ELEMENT_ID: &str = "authrs-session";
 
 /// What the page handler needs.
 #[derive(Clone)]
@@ -49,16 +47,7 @@ pub async fn app_page(State(page): State<AppPage>, headers: HeaderMap) -> Respon
         return (html_type, html).into_response();
     }
     let seed = match page.auth.get_session(&headers).await {
-        Ok(session) => match serde_json::to_string(&session) {
-            Ok(json) => format!(
-                r#"<script type="application/json" id="{SEED_ELEMENT_ID}">{}</script>"#,
-                escape_for_script(&json)
-            ),
-            Err(error) => {
-                tracing::warn!(%error, "the session could not be written into the app's page");
-                String::new()
-            }
-        },
+        Ok(session) => seed_script(session.as_ref()),
         Err(error) => {
             tracing::warn!(%error, "the session could not be read for the app's page");
             String::new()
@@ -72,40 +61,4 @@ pub async fn app_page(State(page): State<AppPage>, headers: HeaderMap) -> Respon
     );
     headers.insert(header::VARY, HeaderValue::from_static("Cookie"));
     response
-}
-
-/// JSON that cannot end a `<script>` element or start markup inside it.
-fn escape_for_script(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nothing_in_a_session_can_end_the_script_element() {
-        let json =
-            serde_json::json!({"name": "</script><script>alert(1)</script>&\u{2028}"}).to_string();
-        let escaped = escape_for_script(&json);
-        assert!(!escaped.contains('<') && !escaped.contains('>') && !escaped.contains('&'));
-        assert!(!escaped.contains('\u{2028}'));
-        // Still the same JSON.
-        let back: serde_json::Value = serde_json::from_str(&escaped).unwrap();
-        assert_eq!(
-            back,
-            serde_json::from_str::<serde_json::Value>(&json).unwrap()
-        );
-    }
 }

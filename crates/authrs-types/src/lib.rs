@@ -1,7 +1,10 @@
 //! The types the authrs engine and its clients share on the wire: the [`Session`] that
-//! `/session` returns and the public [`ErrorCode`]s of `?error=`. Small on purpose (serde and
+//! `/session` returns, the public [`ErrorCode`]s of `?error=`, and the [`seed`] a server
+//! writes into a page. Small on purpose (serde and
 //! `http` only), so a client, in the browser too, needs nothing of the engine.
 #![forbid(unsafe_code)]
+
+pub mod seed;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
