@@ -35,7 +35,7 @@
 //!    (`/api/auth`, as in the JavaScript clients), and [`AuthClient::sign_in`] and
 //!    [`AuthClient::sign_out`] behave as next-auth's `signIn` and `signOut` do in a browser:
 //!    they navigate unless `redirect` is off, and tell the app's other tabs through the
-//!    `nextauth.message` storage event ([`browser`]).
+//!    `nextauth.message` storage event (the `browser` module, on `wasm32` only).
 #![forbid(unsafe_code)]
 
 #[cfg(target_arch = "wasm32")]
