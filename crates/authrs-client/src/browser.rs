@@ -15,11 +15,17 @@ pub fn current_href() -> Option<String> {
 }
 
 /// Goes to `url`, reloading when it only changes the fragment (as the JavaScript clients do,
-/// so a sign-out that returns to `/#top` still shows the signed-out page).
+/// so a sign-out that returns to `/#top` still shows the signed-out page). Only an absolute
+/// `http(s)` URL is followed: a `javascript:` or `data:` URL from a misbehaving server is
+/// dropped with a console warning, never run.
 pub fn navigate(url: &str) {
     let Some(window) = web_sys::window() else {
         return;
     };
+    if !url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) {
+        web_sys::console::warn_1(&format!("authrs: not navigating to {url:?}").into());
+        return;
+    }
     let location = window.location();
     if location.set_href(url).is_ok() && url.contains('#') {
         let _ = location.reload();

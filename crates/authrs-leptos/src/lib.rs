@@ -323,7 +323,8 @@ impl SessionContext {
 ///
 /// - `session`: what a server render knew ([`session_from_document`] reads what the authrs
 ///   server put in the page); `Some(None)` is "signed out". Given, nothing is fetched on start.
-/// - `base_path`: the auth routes (default `/api/auth`), on the page's origin or absolute.
+/// - `base_path`: the auth routes (default `/api/auth`). They must be on the page's origin,
+///   as next-auth's are: the browser sends the session cookie to that origin only.
 /// - `refetch_interval`: poll while signed in (default never).
 /// - `refetch_on_window_focus`: refetch when the tab becomes visible while signed in
 ///   (default `true`).
