@@ -421,6 +421,15 @@ async function checkSeeded(context, origin, expected, watchConsole) {
   return `seeded ${JSON.stringify(seeded.statuses)}, unseeded ${JSON.stringify(plain.statuses)}`;
 }
 
+/** Signs out with a POST that no client sees, so no tab is told. */
+async function signOutBehindTheTabsBack(page) {
+  await page.evaluate(async () => {
+    const { csrfToken } = await (await fetch("/api/auth/csrf")).json();
+    const body = new URLSearchParams({ csrfToken, json: "true" });
+    await fetch("/api/auth/signout", { method: "POST", body });
+  });
+}
+
 async function signInWithPassword(page, password) {
   await page.getByTestId("email").fill(USER);
   await page.getByTestId("password").fill(password);
@@ -589,13 +598,24 @@ async function runGeneration(browser, generation, issuer) {
         return `/account showed ${JSON.stringify(statuses)}`;
       });
 
+      await check(g, "the refetch interval (5 minutes) notices a session ended elsewhere", async () => {
+        const timed = await (await newContext()).newPage();
+        watchConsole(timed);
+        await timed.clock.install();
+        await timed.goto(app);
+        await waitForStatus(timed, "unauthenticated");
+        await signInWithPassword(timed, PASSWORD);
+        await waitForStatus(timed, "authenticated");
+        await signOutBehindTheTabsBack(timed);
+        await timed.clock.fastForward("04:50");
+        await timed.waitForTimeout(300);
+        assert((await text(timed, "status")) === "authenticated", "refetched before the interval");
+        await timed.clock.fastForward("00:20");
+        await waitForStatus(timed, "unauthenticated");
+      });
+
       await check(g, "becoming visible refetches the session", async () => {
-        // Signed out behind the tab's back: a POST no client sees, so no tab is told.
-        await page.evaluate(async () => {
-          const { csrfToken } = await (await fetch("/api/auth/csrf")).json();
-          const body = new URLSearchParams({ csrfToken, json: "true" });
-          await fetch("/api/auth/signout", { method: "POST", body });
-        });
+        await signOutBehindTheTabsBack(page);
         await page.waitForTimeout(300);
         assert((await text(page, "status")) === "authenticated", "refetched with no trigger");
         await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));

@@ -20,6 +20,8 @@ use authrs_leptos::{
     SessionContext, SessionProvider, SessionStatus, SignInOptions, SignOutOptions, get_csrf_token,
     get_providers, session_from_document, sign_in, sign_out, use_required_session, use_session,
 };
+use std::time::Duration;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::{Value, json};
@@ -38,7 +40,9 @@ pub fn start() {
 pub fn App() -> impl IntoView {
     let account = window().location().pathname().ok().as_deref() == Some("/account");
     view! {
-        <SessionProvider session=session_from_document()>
+        // Seeded by the server; also refetched every 5 minutes while signed in, so a session
+        // ended elsewhere (expired, signed out everywhere) shows here.
+        <SessionProvider session=session_from_document() refetch_interval=Duration::from_secs(300)>
             {if account { view! { <Account/> }.into_any() } else { view! { <Page/> }.into_any() }}
         </SessionProvider>
     }
