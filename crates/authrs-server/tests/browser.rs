@@ -52,12 +52,16 @@ fn leptos_app_in_chromium() {
         .stdin(Stdio::null())
         .output()
         .expect("could not run scripts/build-leptos-app");
-    assert!(
-        build.status.success(),
-        "scripts/build-leptos-app failed ({}):\n{}",
-        build.status,
-        String::from_utf8_lossy(&build.stderr)
-    );
+    if !build.status.success() {
+        let stderr = String::from_utf8_lossy(&build.stderr);
+        let last: Vec<&str> = stderr.lines().rev().take(60).collect();
+        let last: Vec<&str> = last.into_iter().rev().collect();
+        panic!(
+            "scripts/build-leptos-app failed ({}); the end of its output:\n{}",
+            build.status,
+            last.join("\n")
+        );
+    }
     run_suite("leptos", &[("LEPTOS_APP", out.as_os_str())]);
 }
 
