@@ -1,6 +1,6 @@
 // Builds the three apps: apps/v3 -> dist/v3, apps/v4 -> dist/v4, apps/v5 -> dist/v5, and the v4
-// app once more for /react/ (dist/v4-react), where it sits beside the Leptos app in the check
-// that their tabs stay in sync.
+// and v5 apps once more for /react/ (dist/v4-react, dist/v5-react), where they sit beside the
+// Leptos app in the checks that their tabs stay in sync.
 //   npm run build --prefix tests/browser
 import { build } from "vite";
 import { config } from "./vite.config.mjs";
@@ -10,6 +10,7 @@ for (const [generation, base] of [
   ["v4", "/"],
   ["v5", "/"],
   ["v4", "/react/"],
+  ["v5", "/react/"],
 ]) {
   const started = Date.now();
   const built = config(generation, base);

@@ -11,6 +11,7 @@
 //   CHROMIUM      the Chromium executable (default /usr/bin/chromium); never downloaded
 //   SCREENSHOTS   where screenshots go (default <workspace>/target/browser-screenshots)
 //   GENERATIONS   which clients to test, comma-separated (default v3,v4,v5): v3, v4, v5, leptos
+//                 (the Leptos app beside the v4 app), leptos-v5 (beside the v5 app, a v5 server)
 //   LEPTOS_APP    the built Leptos app (scripts/build-leptos-app), required for `leptos`
 //
 // Every client renders the same page (data-testid names), so one list of checks drives them
@@ -56,7 +57,7 @@ const screenshots = process.env.SCREENSHOTS
   : join(workspace, "target/browser-screenshots");
 const generations = (process.env.GENERATIONS || "v3,v4,v5").split(",").filter(Boolean);
 const leptosApp = process.env.LEPTOS_APP && resolve(process.env.LEPTOS_APP);
-if (generations.includes("leptos")) {
+if (generations.some((g) => g.startsWith("leptos"))) {
   if (!leptosApp) die("LEPTOS_APP is not set (the folder scripts/build-leptos-app writes)");
   if (!existsSync(join(leptosApp, "index.html")) || !existsSync(join(leptosApp, "pkg"))) {
     die(`LEPTOS_APP=${leptosApp} has no index.html and pkg/; run scripts/build-leptos-app`);
@@ -88,7 +89,7 @@ function newest(dir) {
   return time;
 }
 {
-  const dists = generations.map((g) => (g === "leptos" ? "v4-react" : g));
+  const dists = generations.map((g) => ({ leptos: "v4-react", "leptos-v5": "v5-react" })[g] ?? g);
   const built = dists.every((d) => existsSync(join(here, "dist", d, "index.html")));
   if (!built || newest(join(here, "apps")) > newest(join(here, "dist"))) {
     const build = spawnSync(process.execPath, [join(here, "build.mjs")], {
@@ -228,11 +229,13 @@ function runAuthrs(dir, args, env, input) {
 async function startAuthrs(generation, issuer) {
   const dir = mkdtempSync(join(tmpdir(), `authrs-browser-${generation}-`));
   let dist = join(here, "dist", generation);
-  if (generation === "leptos") {
-    // The Leptos app at `/`, the next-auth v4 app at `/react/`: one origin, one localStorage.
+  if (generation.startsWith("leptos")) {
+    // The Leptos app at `/`, next-auth's v4 (or, for leptos-v5, v5) app at `/react/`: one
+    // origin, one localStorage, one set of broadcast channels.
     dist = join(dir, "site");
     cpSync(leptosApp, dist, { recursive: true });
-    cpSync(join(here, "dist", "v4-react"), join(dist, "react"), { recursive: true });
+    const react = generation === "leptos-v5" ? "v5-react" : "v4-react";
+    cpSync(join(here, "dist", react), join(dist, "react"), { recursive: true });
   }
   const mailFile = join(dir, "mail.txt");
   // No AUTHRS_URL: authrs derives http://localhost:<port>/api/auth, and the browser uses
@@ -250,7 +253,7 @@ async function startAuthrs(generation, issuer) {
     AUTHRS_OIDC_CLIENT_SECRET: oidcClient.client_secret,
     AUTHRS_OIDC_ISSUER: issuer,
   };
-  if (generation === "v5") env.AUTHRS_COMPATIBILITY = "v5";
+  if (generation === "v5" || generation === "leptos-v5") env.AUTHRS_COMPATIBILITY = "v5";
 
   let started;
   try {
@@ -430,6 +433,37 @@ async function signOutBehindTheTabsBack(page) {
   });
 }
 
+/**
+ * A Leptos tab (`page`, signed in) and a tab of next-auth `generation`'s React app (at
+ * /react/ on the same origin) follow each other's sign-in and sign-out, both ways.
+ */
+async function checkTabsFollow(context, page, origin, generation, watchConsole) {
+  const react = await context.newPage();
+  watchConsole(react);
+  await react.goto(`${origin}/react/`);
+  await waitForText(react, "generation", (v) => v === generation, `/react/ is not the ${generation} app`);
+  await waitForStatus(react, "authenticated");
+  // Rust signs out: the React tab hears `signout`.
+  await callResult(page, "signout", "signOut");
+  await waitForStatus(page, "unauthenticated");
+  await waitForStatus(react, "unauthenticated");
+  // Rust signs in: the React tab hears `getSession`.
+  await signInWithPassword(page, PASSWORD);
+  await waitForStatus(page, "authenticated");
+  await waitForStatus(react, "authenticated");
+  // The React tab signs out: the Leptos tab follows.
+  await callResult(react, "signout", "signOut");
+  await waitForStatus(react, "unauthenticated");
+  await waitForStatus(page, "unauthenticated");
+  // The React tab signs in (which tells no tab) and calls getSession() (which does).
+  await signInWithPassword(react, PASSWORD);
+  await waitForStatus(react, "authenticated");
+  await callResult(react, "get-session", "getSession");
+  await waitForStatus(page, "authenticated");
+  await react.close();
+  return "signout and getSession, both ways";
+}
+
 async function signInWithPassword(page, password) {
   await page.getByTestId("email").fill(USER);
   await page.getByTestId("password").fill(password);
@@ -468,6 +502,23 @@ async function runGeneration(browser, generation, issuer) {
       await waitForStatus(page, "unauthenticated");
       assert((await text(page, "user-email")) === "", "a user email is shown");
     });
+
+    if (generation === "leptos-v5") {
+      // The Leptos app against a server in v5 mode, beside next-auth v5's React app, which
+      // talks on a broadcast channel instead of the storage key.
+      await check(g, "credentials sign-in updates the session without reload", async () => {
+        const result = await signInWithPassword(page, PASSWORD);
+        assert(result && !result.error, `signIn returned ${JSON.stringify(result)}`);
+        await waitForStatus(page, "authenticated");
+      });
+      await check(g, "a Leptos tab and a next-auth v5 tab follow each other", () =>
+        checkTabsFollow(context, page, server.origin, "v5", watchConsole),
+      );
+      await check(g, "no errors in the browser console", async () => {
+        assert(consoleErrors.length === 0, consoleErrors.join("\n"));
+      });
+      return;
+    }
 
     if (generation === "leptos") {
       await check(g, "signed out: the server-seeded page is known at once", () =>
@@ -543,32 +594,9 @@ async function runGeneration(browser, generation, issuer) {
         checkSeeded(context, server.origin, "authenticated", watchConsole),
       );
 
-      await check(g, "a Leptos tab and a next-auth v4 tab follow each other", async () => {
-        const react = await context.newPage();
-        watchConsole(react);
-        await react.goto(`${server.origin}/react/`);
-        await waitForText(react, "generation", (v) => v === "v4", "/react/ is not the v4 app");
-        await waitForStatus(react, "authenticated");
-        // Rust signs out: the v4 tab hears `signout`.
-        await callResult(page, "signout", "signOut");
-        await waitForStatus(page, "unauthenticated");
-        await waitForStatus(react, "unauthenticated");
-        // Rust signs in: the v4 tab hears `getSession`.
-        await signInWithPassword(page, PASSWORD);
-        await waitForStatus(page, "authenticated");
-        await waitForStatus(react, "authenticated");
-        // v4 signs out: the Leptos tab follows.
-        await callResult(react, "signout", "signOut");
-        await waitForStatus(react, "unauthenticated");
-        await waitForStatus(page, "unauthenticated");
-        // v4 signs in (which tells no tab) and calls getSession() (which does).
-        await signInWithPassword(react, PASSWORD);
-        await waitForStatus(react, "authenticated");
-        await callResult(react, "get-session", "getSession");
-        await waitForStatus(page, "authenticated");
-        await react.close();
-        return "signout and getSession, both ways";
-      });
+      await check(g, "a Leptos tab and a next-auth v4 tab follow each other", () =>
+        checkTabsFollow(context, page, server.origin, "v4", watchConsole),
+      );
 
       await check(g, "use_required_session sends a signed-out visitor to sign in, and back", async () => {
         const visitor = await (await newContext()).newPage();

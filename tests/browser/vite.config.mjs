@@ -1,6 +1,7 @@
 // One Vite configuration for the three apps; build.mjs builds apps/<generation> into
 // dist/<generation> (base "/": authrs serves each folder at the root of its own origin), and
-// the v4 app also into dist/v4-react (base "/react/", beside the Leptos app).
+// the v4 and v5 apps also into dist/v4-react and dist/v5-react (base "/react/", beside the
+// Leptos app).
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 

@@ -34,8 +34,9 @@
 //!    protocol's JSON answers need no redirect handling. There the base URL may be a path
 //!    (`/api/auth`, as in the JavaScript clients), and [`AuthClient::sign_in`] and
 //!    [`AuthClient::sign_out`] behave as next-auth's `signIn` and `signOut` do in a browser:
-//!    they navigate unless `redirect` is off, and tell the app's other tabs through the
-//!    `nextauth.message` storage event (the `browser` module, on `wasm32` only).
+//!    they navigate unless `redirect` is off, and tell the app's other tabs through next-auth's
+//!    `nextauth.message` storage event and `next-auth` broadcast channel (the `browser`
+//!    module, on `wasm32` only).
 #![forbid(unsafe_code)]
 
 #[cfg(target_arch = "wasm32")]

@@ -12,8 +12,10 @@
 //!    offline unless asked to.
 //! 3. Requests are de-duplicated: while a fetch runs, more triggers start no other; a response
 //!    older than the newest one applied is dropped.
-//! 4. Cross-tab messages use next-auth v3/v4's `nextauth.message` format, so tabs running the
-//!    JavaScript clients and tabs running Rust stay in sync. A message carries no session
+//! 4. Cross-tab messages use next-auth's formats, so tabs running the JavaScript clients and
+//!    tabs running Rust stay in sync: the `nextauth.message` storage key of v3/v4, and the
+//!    `next-auth` broadcast channel of v5. A Rust tab writes both, and hears Rust tabs on the
+//!    storage key only (its channel messages carry a mark). A message carries no session
 //!    data: the receiver refetches.
 
 use std::time::Duration;
@@ -23,6 +25,9 @@ use serde_json::{Value, json};
 
 /// The `localStorage` key next-auth v3/v4 broadcast on.
 pub const BROADCAST_KEY: &str = "nextauth.message";
+
+/// The `BroadcastChannel` next-auth v5 broadcasts on.
+pub const BROADCAST_CHANNEL: &str = "next-auth";
 
 /// `useSession`'s status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,15 +194,36 @@ pub enum BroadcastTrigger {
 
 /// The `nextauth.message` value for `trigger` at `now_secs` (rule 4).
 pub fn encode_message(trigger: BroadcastTrigger, now_secs: u64) -> String {
-    let trigger = match trigger {
-        BroadcastTrigger::GetSession => "getSession",
-        BroadcastTrigger::SignOut => "signout",
-    };
-    json!({ "event": "session", "data": { "trigger": trigger }, "timestamp": now_secs }).to_string()
+    json!({ "event": "session", "data": { "trigger": trigger_name(trigger) }, "timestamp": now_secs })
+        .to_string()
 }
 
-/// Reads a `nextauth.message` value written by any tab (Rust or next-auth v2–v4, and v5's
-/// channel payload); anything else is `None`.
+fn trigger_name(trigger: BroadcastTrigger) -> &'static str {
+    match trigger {
+        BroadcastTrigger::GetSession => "getSession",
+        BroadcastTrigger::SignOut => "signout",
+    }
+}
+
+/// The message a Rust tab posts on the v5 channel for `trigger` (rule 4): v5's own, marked
+/// `"source": "authrs"` (v5 reads no field of it; Rust tabs skip it).
+pub fn encode_channel_message(trigger: BroadcastTrigger) -> String {
+    json!({ "event": "session", "data": { "trigger": trigger_name(trigger) }, "source": "authrs" })
+        .to_string()
+}
+
+/// Reads a message from the v5 channel (as JSON): next-auth v5's, or `None` for anything
+/// else, a Rust tab's included (Rust tabs hear each other on the storage key).
+pub fn decode_channel_message(value: &str) -> Option<BroadcastTrigger> {
+    let message: Value = serde_json::from_str(value).ok()?;
+    if message.get("source").and_then(Value::as_str) == Some("authrs") {
+        return None;
+    }
+    decode_message(value)
+}
+
+/// Reads a `nextauth.message` value written by any tab (Rust or next-auth v2–v4); anything
+/// else is `None`.
 pub fn decode_message(value: &str) -> Option<BroadcastTrigger> {
     let message: Value = serde_json::from_str(value).ok()?;
     if message.get("event")?.as_str()? != "session" {
@@ -309,5 +335,26 @@ mod tests {
         ] {
             assert_eq!(decode_message(other), None, "{other}");
         }
+    }
+
+    #[test]
+    fn the_v5_channel_carries_v5s_messages_and_skips_rust_tabs() {
+        // As next-auth v5 posts them.
+        assert_eq!(
+            decode_channel_message(r#"{"event":"session","data":{"trigger":"signout"}}"#),
+            Some(BroadcastTrigger::SignOut)
+        );
+        assert_eq!(
+            decode_channel_message(r#"{"event":"session","data":{"trigger":"getSession"}}"#),
+            Some(BroadcastTrigger::GetSession)
+        );
+        // A Rust tab's: v5's shape, so a v5 tab refetches, but marked for Rust tabs to skip.
+        let ours = encode_channel_message(BroadcastTrigger::SignOut);
+        let value: Value = serde_json::from_str(&ours).unwrap();
+        assert_eq!(value["event"], "session");
+        assert_eq!(value["data"]["trigger"], "signout");
+        assert_eq!(decode_channel_message(&ours), None);
+        assert_eq!(decode_message(&ours), Some(BroadcastTrigger::SignOut));
+        assert_eq!(decode_channel_message("not json"), None);
     }
 }

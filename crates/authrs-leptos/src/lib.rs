@@ -63,9 +63,10 @@
 //!    fetch (the session may have changed after the running one was answered); an answer older
 //!    than one already applied is dropped.
 //! 3. **Tabs stay in step with next-auth's.** Sign-in (without redirect), sign-out, update and
-//!    an explicit `get_session` write next-auth's `nextauth.message` storage event, and the
-//!    provider listens to it, so Rust tabs and tabs running next-auth's v3/v4 clients of one
-//!    app follow each other. The initial and the triggered fetches broadcast nothing.
+//!    an explicit `get_session` write next-auth's `nextauth.message` storage event (v3/v4) and
+//!    post on its `next-auth` broadcast channel (v5), and the provider listens to both, so Rust
+//!    tabs and tabs running any of next-auth's clients of one app follow each other. The
+//!    initial and the triggered fetches broadcast nothing.
 //! 4. **Errors.** A failed fetch leaves a known session as it was (an offline moment does not
 //!    sign the user out on screen) and makes an unknown one `Unauthenticated`, as next-auth
 //!    does; it is logged to the console. The async helpers return the client's typed

@@ -62,7 +62,7 @@ fn leptos_app_in_chromium() {
             last.join("\n")
         );
     }
-    run_suite("leptos", &[("LEPTOS_APP", out.as_os_str())]);
+    run_suite("leptos,leptos-v5", &[("LEPTOS_APP", out.as_os_str())]);
 }
 
 fn run_suite(generations: &str, env: &[(&str, &std::ffi::OsStr)]) {
