@@ -35,7 +35,7 @@ pub struct AppPage {
 
 /// `GET` (and `HEAD`) of the app's page.
 pub async fn app_page(State(page): State<AppPage>, headers: HeaderMap) -> Response {
-    let html = match tokio::fs::read_to_string(&page.index).await {
+    let html = match tokio::fs::read(&page.index).await {
         Ok(html) => html,
         Err(error) => {
             tracing::warn!(index = %page.index.display(), %error, "the app's index.html cannot be read");
@@ -43,9 +43,11 @@ pub async fn app_page(State(page): State<AppPage>, headers: HeaderMap) -> Respon
         }
     };
     let html_type = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
-    if !html.contains(SEED_MARKER) {
+    let marker = SEED_MARKER.as_bytes();
+    let Some(at) = html.windows(marker.len()).position(|w| w == marker) else {
+        // Served byte for byte, whatever its encoding.
         return (html_type, html).into_response();
-    }
+    };
     let seed = match page.auth.get_session(&headers).await {
         Ok(session) => seed_script(session.as_ref()),
         Err(error) => {
@@ -53,7 +55,11 @@ pub async fn app_page(State(page): State<AppPage>, headers: HeaderMap) -> Respon
             String::new()
         }
     };
-    let mut response = (html_type, html.replacen(SEED_MARKER, &seed, 1)).into_response();
+    let mut seeded = Vec::with_capacity(html.len() + seed.len());
+    seeded.extend_from_slice(&html[..at]);
+    seeded.extend_from_slice(seed.as_bytes());
+    seeded.extend_from_slice(&html[at + marker.len()..]);
+    let mut response = (html_type, seeded).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CACHE_CONTROL,
