@@ -214,7 +214,12 @@ pub fn build_app(prepared: &Prepared, url: &str) -> Result<App, Error> {
         if auth.base_path() != "/" {
             router = router.route_service("/", page.clone());
         }
-        router = router.fallback_service(tower_http::services::ServeDir::new(dir).fallback(page));
+        // A file's `.gz` or `.br` sibling, when there is one, goes to clients that accept it.
+        let files = tower_http::services::ServeDir::new(dir)
+            .precompressed_br()
+            .precompressed_gzip()
+            .fallback(page);
+        router = router.fallback_service(files);
     }
     Ok(App { auth, router })
 }

@@ -45,10 +45,24 @@ async fn send(
     path: &str,
     form: Option<String>,
 ) -> Response {
+    send_with_headers(app, jar, method, path, form, &[]).await
+}
+
+async fn send_with_headers(
+    app: &App,
+    jar: &mut Jar,
+    method: &str,
+    path: &str,
+    form: Option<String>,
+    headers: &[(&str, &str)],
+) -> Response {
     let mut request = Request::builder()
         .method(method)
         .uri(path)
         .header(header::COOKIE, jar.header());
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
     if form.is_some() {
         request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     }
@@ -261,6 +275,16 @@ async fn a_static_folder_is_served_beside_the_auth_routes() {
     assert!(index.body.contains("<title>app</title>"));
     let script = send(&app, &mut jar, "GET", "/assets/app.js", None).await;
     assert_eq!(script.body, "console.log('app')");
+    // A precompressed sibling goes to clients that accept it, and only to them.
+    dir.write("site/assets/app.js.gz", "gzipped bytes");
+    let accepts_gzip = [("accept-encoding", "gzip")];
+    let gzipped =
+        send_with_headers(&app, &mut jar, "GET", "/assets/app.js", None, &accepts_gzip).await;
+    assert_eq!(gzipped.header("content-encoding"), Some("gzip"));
+    assert_eq!(gzipped.body, "gzipped bytes");
+    let plain = send(&app, &mut jar, "GET", "/assets/app.js", None).await;
+    assert_eq!(plain.header("content-encoding"), None);
+    assert_eq!(plain.body, "console.log('app')");
     // A client-side route gets the app; the auth routes are still the engine's.
     let route = send(&app, &mut jar, "GET", "/dashboard/settings", None).await;
     assert!(route.body.contains("<title>app</title>"));
