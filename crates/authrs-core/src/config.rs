@@ -10,6 +10,7 @@ use crate::callbacks::{Callbacks, DefaultCallbacks};
 use crate::clock::{Clock, SystemClock};
 use crate::password::PasswordHashing;
 use crate::providers::{EmailRateLimits, EmailTemplate, EmailTransport, Provider};
+use crate::ratelimit::{LimitStore, RateLimit};
 use crate::secret::Secret;
 use crate::url::Origin;
 
@@ -92,27 +93,41 @@ pub struct Pages {
 }
 
 /// Email-and-password accounts in our own routes beside the NextAuth ones
-/// (`/account/signup`, `/account/change-password`, `/account/reset-password-request`,
-/// `/account/reset-password`, `/account/signout-everywhere`), and the `email-password`
-/// credentials provider that signs them in. Needs an adapter.
+/// (`/account/signup`, `/account/verify-email`, `/account/change-password`,
+/// `/account/reset-password-request`, `/account/reset-password`,
+/// `/account/signout-everywhere`), and the `email-password` credentials provider that signs
+/// them in. Needs an adapter.
+///
+/// An address is not an identity until it is proven: a new account gets a verification mail
+/// (a link and a code, as email sign-in does), and its password signs in only after the
+/// address is proven, unless [`Self::allow_unverified_sign_in`] says otherwise.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct EmailPassword {
     /// Whether `/account/signup` is open and the sign-in page offers it.
     pub sign_up: bool,
     /// Fewest characters a password may have (ASVS asks for at least 8).
     pub min_password_length: usize,
-    /// Delivers password-reset links (the transport of the email provider, usually); without
-    /// one, password reset is off. The send is awaited but its outcome never shown, so keep it
-    /// quick (queue the message): the time a request takes must not tell whether the address
-    /// has an account.
-    pub reset_transport: Option<Arc<dyn EmailTransport>>,
-    /// Writes the reset mails (default: [`crate::providers::DefaultEmailTemplate`]).
-    pub reset_template: Option<Arc<dyn EmailTemplate>>,
-    /// Limits on reset mails, per address and per client network, counted whether or not the
-    /// address has an account (`code_attempts` does not apply: reset links carry no code).
-    pub reset_limits: EmailRateLimits,
-    /// How long a reset link works.
-    pub reset_token_max_age: Duration,
+    /// Lets a password sign in before its address is proven. Off by default: turn it on only
+    /// where every account is created by someone trusted (an admin, an import), since anyone
+    /// can sign up any address.
+    pub allow_unverified_sign_in: bool,
+    /// Delivers verification mails and password-reset links (the email provider's transport,
+    /// usually); without one, sign-up needs [`Self::allow_unverified_sign_in`] and password
+    /// reset is off. Its outcome is never shown: the answer must not tell whether the address
+    /// has an account, so queue the message (the server does) or send it quickly.
+    pub transport: Option<Arc<dyn EmailTransport>>,
+    /// Writes the verification and reset mails (default:
+    /// [`crate::providers::DefaultEmailTemplate`]).
+    pub template: Option<Arc<dyn EmailTemplate>>,
+    /// Limits on reset and verification mails, per address and per client network, counted
+    /// whether or not the address has an account; `code_attempts` limits wrong verification
+    /// codes.
+    pub mail_limits: EmailRateLimits,
+    /// Sign-ups from one client network (default 10 per hour).
+    pub sign_ups_per_client: Option<RateLimit>,
+    /// How long a reset link or a verification link and code work (default 15 minutes).
+    pub token_max_age: Duration,
 }
 
 impl Default for EmailPassword {
@@ -120,10 +135,12 @@ impl Default for EmailPassword {
         Self {
             sign_up: true,
             min_password_length: 8,
-            reset_transport: None,
-            reset_template: None,
-            reset_limits: EmailRateLimits::default(),
-            reset_token_max_age: Duration::from_secs(15 * 60),
+            allow_unverified_sign_in: false,
+            transport: None,
+            template: None,
+            mail_limits: EmailRateLimits::default(),
+            sign_ups_per_client: Some(RateLimit::new(10, Duration::from_secs(60 * 60))),
+            token_max_age: Duration::from_secs(15 * 60),
         }
     }
 }
@@ -133,9 +150,67 @@ impl std::fmt::Debug for EmailPassword {
         f.debug_struct("EmailPassword")
             .field("sign_up", &self.sign_up)
             .field("min_password_length", &self.min_password_length)
-            .field("reset", &self.reset_transport.is_some())
-            .field("reset_token_max_age", &self.reset_token_max_age)
+            .field("allow_unverified_sign_in", &self.allow_unverified_sign_in)
+            .field("transport", &self.transport.is_some())
+            .field("mail_limits", &self.mail_limits)
+            .field("sign_ups_per_client", &self.sign_ups_per_client)
+            .field("token_max_age", &self.token_max_age)
             .finish()
+    }
+}
+
+/// Limits on password guessing, applied by the engine to every password sign-in (the
+/// `email-password` provider, a users file, any [`crate::providers::CredentialsProvider`])
+/// before the password is checked. The account is the provider's account field (see
+/// [`crate::providers::CredentialsProvider::with_account_field`]), normalised; the client is
+/// its network (an IPv4 address or an IPv6 /64).
+///
+/// The policy, so that an attacker elsewhere cannot lock the owner out:
+/// 1. Every attempt counts before the password is checked, in one atomic step per counter;
+///    a successful one is taken back. Past a limit the answer is 429 with `Retry-After`, and
+///    no password is checked (no hashing work for refused guesses).
+/// 2. `per_account_and_network`: guesses at one account from one network. This is the limit
+///    an attacker meets first, and it does not touch the owner on another network.
+/// 3. `per_network`: guesses from one network at any account (password spraying).
+/// 4. `per_account`: guesses at one account from every network together (a distributed
+///    attack). Past it, only networks the account signed in from within `known_network_for`
+///    may still try; everyone else waits. The owner keeps signing in from their usual
+///    network, and email sign-in and password reset keep working for every network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PasswordThrottle {
+    /// Default 5 per 15 minutes.
+    pub per_account_and_network: Option<RateLimit>,
+    /// Default 100 per 15 minutes.
+    pub per_network: Option<RateLimit>,
+    /// Default 50 per 15 minutes, for networks the account is not known on.
+    pub per_account: Option<RateLimit>,
+    /// How long a network stays known for an account after a sign-in from it (default 30
+    /// days).
+    pub known_network_for: Duration,
+}
+
+impl Default for PasswordThrottle {
+    fn default() -> Self {
+        let window = Duration::from_secs(15 * 60);
+        Self {
+            per_account_and_network: Some(RateLimit::new(5, window)),
+            per_network: Some(RateLimit::new(100, window)),
+            per_account: Some(RateLimit::new(50, window)),
+            known_network_for: Duration::from_secs(30 * 24 * 60 * 60),
+        }
+    }
+}
+
+impl PasswordThrottle {
+    /// No throttle at all (tests, or a deployment that throttles in front of authrs).
+    pub fn off() -> Self {
+        Self {
+            per_account_and_network: None,
+            per_network: None,
+            per_account: None,
+            known_network_for: Duration::ZERO,
+        }
     }
 }
 
@@ -213,6 +288,12 @@ pub enum ConfigError {
         "OAuth providers need an HTTP client: set one with AuthBuilder::http_client (authrs-http has one)"
     )]
     NeedsHttpClient,
+    /// Sign-up is open, addresses must be proven, and nothing can send the proof.
+    #[error(
+        "email-and-password sign-up needs a mail transport to prove addresses: configure one, \
+         turn sign-up off, or allow unverified sign-in (for trusted deployments only)"
+    )]
+    SignUpNeedsTransport,
     /// A trusted origin does not parse.
     #[error("invalid trusted origin {value:?}: {reason}")]
     InvalidTrustedOrigin {
@@ -234,6 +315,9 @@ pub struct AuthBuilder {
     pub(crate) email_password: Option<EmailPassword>,
     pub(crate) password_hashing: Option<Arc<dyn PasswordHashing>>,
     pub(crate) revocable_jwt: bool,
+    pub(crate) limit_store: Option<Arc<dyn LimitStore>>,
+    pub(crate) background: Option<Arc<dyn crate::background::Background>>,
+    pub(crate) password_throttle: PasswordThrottle,
     pub(crate) max_age: Duration,
     pub(crate) update_age: Duration,
     pub(crate) use_secure_cookies: Option<bool>,
@@ -272,6 +356,9 @@ impl Default for AuthBuilder {
             email_password: None,
             password_hashing: None,
             revocable_jwt: false,
+            limit_store: None,
+            background: None,
+            password_throttle: PasswordThrottle::default(),
             max_age: Duration::from_secs(30 * 24 * 60 * 60),
             update_age: Duration::from_secs(24 * 60 * 60),
             use_secure_cookies: None,
@@ -346,6 +433,30 @@ impl AuthBuilder {
     /// read; needs an adapter). Database sessions are always revocable.
     pub fn revocable_jwt(mut self, revocable: bool) -> Self {
         self.revocable_jwt = revocable;
+        self
+    }
+
+    /// Where rate-limit counters live (default: a [`crate::ratelimit::MemoryLimitStore`] of
+    /// [`crate::ratelimit::MemoryLimitStore::DEFAULT_MAX_KEYS`] keys, per process). Give every instance the same
+    /// shared store (`authrs_sqlx::PostgresLimitStore`) so that N instances do not allow N
+    /// times each limit.
+    pub fn limit_store(mut self, store: Arc<dyn LimitStore>) -> Self {
+        self.limit_store = Some(store);
+        self
+    }
+
+    /// Where work runs that must not hold up the answer: verification and reset mails, and
+    /// the account look-ups behind them, so that the answer takes the same time whether or
+    /// not the address has an account (default: in place, before answering). Servers pass
+    /// `authrs_axum::TokioBackground`.
+    pub fn background(mut self, background: Arc<dyn crate::background::Background>) -> Self {
+        self.background = Some(background);
+        self
+    }
+
+    /// The limits on password guessing (default: [`PasswordThrottle::default`]).
+    pub fn password_throttle(mut self, throttle: PasswordThrottle) -> Self {
+        self.password_throttle = throttle;
         self
     }
 

@@ -62,8 +62,12 @@ pub(crate) struct Inner {
     pub(crate) trust_host: bool,
     pub(crate) trusted_origins: Vec<Origin>,
     pub(crate) client_ip_header: Option<http::HeaderName>,
-    /// The limits on password-reset mails.
-    pub(crate) reset_limiters: Option<crate::providers::email::EmailLimiters>,
+    /// Where every rate-limit counter lives.
+    pub(crate) limits: Arc<dyn crate::ratelimit::LimitStore>,
+    /// Where work runs that must not hold up the answer.
+    pub(crate) background: Option<Arc<dyn crate::background::Background>>,
+    /// The limits on password guessing.
+    pub(crate) password_throttle: crate::config::PasswordThrottle,
     /// Present when an OAuth provider is configured.
     pub(crate) oauth: Option<crate::oauth::OAuthRuntime>,
     /// Whether concurrent reads of one cookie share one computation: when a read does more
@@ -123,14 +127,24 @@ impl Auth {
                 return Err(ConfigError::NeedsAdapter("revocable JWT sessions"));
             }
         }
+        if let Some(options) = &b.email_password
+            && options.sign_up
+            && !options.allow_unverified_sign_in
+            && options.transport.is_none()
+        {
+            return Err(ConfigError::SignUpNeedsTransport);
+        }
         let password_hashing = match (&b.email_password, &b.adapter) {
-            (Some(_), Some(adapter)) => {
+            (Some(options), Some(adapter)) => {
                 let hashing = b
                     .password_hashing
                     .take()
                     .unwrap_or_else(|| Arc::new(crate::password::PasswordHasher::new()));
-                let provider =
-                    providers::email_password::provider(Arc::clone(adapter), Arc::clone(&hashing));
+                let provider = providers::email_password::provider(
+                    Arc::clone(adapter),
+                    Arc::clone(&hashing),
+                    options.allow_unverified_sign_in,
+                );
                 b.providers.push(provider.into());
                 Some(hashing)
             }
@@ -282,9 +296,11 @@ impl Auth {
                 oauth,
                 session_reads: Default::default(),
                 share_session_reads,
-                reset_limiters: b.email_password.as_ref().map(|options| {
-                    crate::providers::email::EmailLimiters::new(&options.reset_limits)
-                }),
+                limits: b
+                    .limit_store
+                    .unwrap_or_else(|| Arc::new(crate::ratelimit::MemoryLimitStore::default())),
+                password_throttle: b.password_throttle,
+                background: b.background,
                 email_password: b.email_password,
             }),
         })
@@ -347,7 +363,7 @@ impl Auth {
     /// answers with internal details.
     pub async fn handle(&self, request: Request<Bytes>) -> Response<Bytes> {
         let (parts, body) = request.into_parts();
-        let inner = &*self.inner;
+        let inner = &self.inner;
         let Some(route) = request::route(parts.uri.path(), &inner.base_path) else {
             return actions::plain(StatusCode::NOT_FOUND, "Not found");
         };

@@ -70,6 +70,7 @@ button:hover,.button:hover{filter:brightness(1.08)}
 .error{background:var(--error-bg);color:var(--error);border-radius:.4rem;padding:.75rem 1rem;margin:0 0 1.25rem;font-size:.925rem;text-align:center}
 .link{display:block;margin-top:1.25rem;text-align:center;color:var(--muted);font-size:.9rem}
 .notice{background:var(--bg);border:1px solid var(--border);border-radius:.4rem;padding:.75rem 1rem;margin:0 0 1.25rem;font-size:.925rem;text-align:center}
+button.secondary{color:var(--text);background:transparent;border:1px solid var(--border)}
 .extra{margin-top:1.25rem;padding-top:1rem;border-top:1px solid var(--border)}
 .extra summary{cursor:pointer;color:var(--muted);font-size:.925rem;margin-bottom:.75rem}
 "#;
@@ -310,6 +311,58 @@ pub(crate) fn verify_request(theme: &Theme, origin: &str, code: Option<&CodeForm
         a.link href=(origin) { (host) }
     };
     layout(theme, "Check your email", body)
+}
+
+/// Everything the "confirm your email" page of a new account shows.
+pub(crate) struct VerifyEmailPage<'a> {
+    pub(crate) theme: &'a Theme,
+    pub(crate) base_url: &'a str,
+    pub(crate) csrf_token: &'a str,
+    /// The address the account was made for (from the query: shown in a form field only).
+    pub(crate) email: &'a str,
+    pub(crate) error: Option<ErrorCode>,
+    /// A new mail was asked for.
+    pub(crate) sent: bool,
+}
+
+/// The page after sign-up: the code from the mail, or a new mail.
+pub(crate) fn verify_email(page: &VerifyEmailPage<'_>) -> String {
+    let base_url = page.base_url;
+    let body = html! {
+        h1 { "Confirm your email" }
+        @if let Some(error) = page.error {
+            div.error role="alert" {
+                @if error == ErrorCode::RateLimited {
+                    "Too many wrong codes. Wait a few minutes, or open the link in the email."
+                } @else {
+                    "That link or code did not work. Check it, or ask for a new email."
+                }
+            }
+        }
+        @if page.sent {
+            div.notice role="status" {
+                "If that address has an account waiting for confirmation, a new email is on its way."
+            }
+        }
+        p { "We sent a link and a code to your address. Open the link, or enter the code here. \
+             Until then, your password does not sign in." }
+        form.provider method="post" action={ (base_url) "/account/verify-email" } {
+            input type="hidden" name="csrfToken" value=(page.csrf_token);
+            label for="verify-email" { "Email" }
+            input id="verify-email" type="email" name="email" autocomplete="email"
+                value=(page.email) required;
+            label for="verify-code" { "Code" }
+            input id="verify-code" type="text" name="code" placeholder="ABCD-EFGH"
+                autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required;
+            button type="submit" { "Confirm" }
+        }
+        form.provider method="post" action={ (base_url) "/account/verify-email-resend" } {
+            input type="hidden" name="csrfToken" value=(page.csrf_token);
+            input type="hidden" name="email" value=(page.email);
+            button.secondary type="submit" { "Send a new email" }
+        }
+    };
+    layout(page.theme, "Confirm your email", body)
 }
 
 /// Everything the page behind an email link shows.

@@ -1,9 +1,16 @@
 //! `/account/*`: email-and-password accounts, in our own routes beside NextAuth's (clients that
 //! do not know them are unaffected). Every POST is CSRF-checked.
 //!
-//! - `POST /account/signup` `{email, password, name?}`: creates the account. The answer is the
-//!   same whether or not the address already had one, and the password is hashed either way,
-//!   so sign-up does not reveal which addresses are registered (ASVS 6.3.8).
+//! - `POST /account/signup` `{email, password, name?}`: creates the account, unverified, and
+//!   mails a link and a code that prove the address. An address that has an account (or a
+//!   sign-up in progress) gets a mail with a link to choose a new password instead. The
+//!   answer is the same either way, the password is hashed either way, and the look-up and
+//!   the mail run in the background, so sign-up does not reveal which addresses are
+//!   registered, by content or by time (ASVS 6.3.8).
+//! - `GET /account/verify-email?email[&token]`: the confirm page behind the link (a button
+//!   that POSTs, so mail scanners spend nothing), or the code form with "send again".
+//!   `POST /account/verify-email` `{email, token | code}` proves the address and signs in;
+//!   `POST /account/verify-email-resend` `{email}` mails a new link and code.
 //! - `POST /account/change-password` `{currentPassword, newPassword}` (signed in): replaces the
 //!   password and signs out everywhere, this browser included.
 //! - `POST /account/signout-everywhere` (signed in): deletes every session of the user and
@@ -12,25 +19,43 @@
 //!   provider, unless it is their last way to sign in.
 //! - `POST /account/reset-password-request` `{email}`: when the address has an account, stores
 //!   the hash of a single-use token bound to that user and sends a link through the configured
-//!   transport. The answer never says whether it did.
+//!   transport, in the background. The answer never says whether it did.
 //! - `GET /account/reset-password?email&token`: the form; `POST /account/reset-password`
 //!   `{email, token, password}` sets the password (once), and signs out everywhere.
+//!
+//! Every proof of ownership of an address (the first email-link or code sign-in, a verified
+//! sign-up, a completed password reset) runs one clean-up, [`prove_ownership`]: it marks the
+//! address verified, removes what an unverified party attached to the row (a password set
+//! before the proof, linked provider accounts, sessions, and JWT sessions through the "valid
+//! after" stamp), and invalidates every outstanding reset link of the user. A password change
+//! invalidates outstanding reset links too.
 
 use std::sync::Arc;
 
 use bytes::Bytes;
 use http::{Method, Response, StatusCode};
 
-use super::email::too_many;
+use super::callback::{SigningIn, finish_sign_in};
+use super::email::{code_hash, link_hash, too_many};
 use super::{Ctx, encode, unsupported};
-use crate::adapter::{Adapter, AdapterError, NewUser, Timestamp, VerificationToken};
+use crate::adapter::{Adapter, AdapterError, AdapterUser, NewUser, Timestamp, VerificationToken};
+use crate::background::Task;
 use crate::config::EmailPassword;
 use crate::email::normalize_email;
 use crate::error::{Error, ErrorCode};
 use crate::pages;
 use crate::password::PasswordHashing;
-use crate::providers::{DefaultEmailTemplate, EmailDetails, EmailMessage, EmailPurpose};
+use crate::providers::email::{canonical_code, random_code};
+use crate::providers::email_password::EMAIL_PASSWORD_PROVIDER_ID;
+use crate::providers::{
+    DefaultEmailTemplate, EmailDetails, EmailMessage, EmailPurpose, EmailTemplate, EmailTransport,
+};
+use crate::engine::Inner;
 use crate::secret::{random_hex, sha256_hex};
+use crate::user::{Account, ProviderType, User};
+
+/// The limit purpose of the account mails (verification, reset, "account exists").
+const MAIL_PURPOSE: &str = "account";
 
 /// Longest password accepted, in bytes (a bound on hashing work, far above any real password).
 const MAX_PASSWORD_BYTES: usize = 1024;
@@ -63,13 +88,16 @@ pub(crate) async fn handle(ctx: Ctx<'_>) -> Response<Bytes> {
         options: &options,
         hashing: hashing.as_ref(),
     };
-    let reset = options.reset_transport.is_some();
+    let mails = options.transport.is_some();
     match (is_post, operation) {
-        (false, "reset-password") if reset => reset_page(ctx),
+        (false, "reset-password") if mails => reset_page(ctx),
+        (false, "verify-email") if mails => verify_page(ctx),
         (true, "signup") if options.sign_up => sign_up(ctx, &features).await,
+        (true, "verify-email") if mails => verify_email(ctx, &features).await,
+        (true, "verify-email-resend") if mails => resend_verification(ctx, &features).await,
         (true, "change-password") => change_password(ctx, &features).await,
-        (true, "reset-password-request") if reset => reset_request(ctx, &features).await,
-        (true, "reset-password") if reset => reset_confirm(ctx, &features).await,
+        (true, "reset-password-request") if mails => reset_request(ctx, &features).await,
+        (true, "reset-password") if mails => reset_confirm(ctx, &features).await,
         _ => unsupported(ctx.inner, ctx.method),
     }
 }
@@ -124,30 +152,458 @@ async fn sign_up(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
     if !features.password_acceptable(&password) {
         return refuse(ctx, ErrorCode::PasswordPolicy, StatusCode::BAD_REQUEST);
     }
+    // Limits first, so a refused sign-up costs no hashing, and counted the same for every
+    // address, so a limit says nothing about an account.
+    let limits = ctx.limits();
+    let counted = match limits
+        .hit_client(
+            "signup-client",
+            features.options.sign_ups_per_client,
+            "sign-ups from one client",
+        )
+        .await
+    {
+        Ok(Ok(())) if features.options.transport.is_some() => {
+            features
+                .options
+                .mail_limits
+                .count_send(&limits, MAIL_PURPOSE, &email)
+                .await
+        }
+        other => other,
+    };
+    match counted {
+        Ok(Ok(())) => {}
+        Ok(Err(throttled)) => return too_many(ctx, throttled),
+        Err(error) => return ctx.fail(error.into()),
+    }
     // Hash before looking at the address, so both outcomes cost the same.
     let hash = match features.hash(&password).await {
         Ok(hash) => hash,
         Err(error) => return ctx.fail(error),
     };
-    let name = ctx
+    let name: Option<String> = ctx
         .body_str("name")
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(|n| n.chars().take(200).collect());
+    let inner = Arc::clone(ctx.inner);
+    let now_ms = ctx.now_ms;
+    let task_email = email.clone();
+    let task: Task = Box::pin(async move {
+        if let Err(error) = create_account(&inner, task_email, hash, name, now_ms).await {
+            tracing::error!(%error, "sign-up could not be completed");
+        }
+    });
+    crate::background::run(ctx.inner.background.as_deref(), task).await;
+    if features.options.transport.is_some() {
+        let url = verify_page_url(&ctx, &email, "");
+        ctx.redirect(url, StatusCode::OK)
+    } else {
+        to_sign_in(ctx, "notice=AccountCreated", StatusCode::OK)
+    }
+}
+
+/// The background half of a sign-up: a new, unverified account and the mail that proves its
+/// address; or, for an address that has an account (or a sign-up in progress), a mail to its
+/// owner with a link to choose a new password. The row is never changed by a second sign-up.
+async fn create_account(
+    inner: &Inner,
+    email: String,
+    hash: String,
+    name: Option<String>,
+    now_ms: u64,
+) -> Result<(), Error> {
+    let adapter = require_adapter(inner);
     let user = NewUser {
         name,
-        email: Some(email),
+        email: Some(email.clone()),
         password_hash: Some(hash),
         ..NewUser::default()
     };
-    match features.adapter.create_user(user).await {
-        Ok(user) => tracing::info!(user = %user.id, "account created"),
-        Err(AdapterError::DuplicateEmail) => {
-            tracing::info!("sign-up for an address that has an account")
+    let existing = match adapter.create_user(user).await {
+        Ok(user) => {
+            tracing::info!(user = %user.id, "account created; its address is not proven yet");
+            if inner.email_password.as_ref().is_some_and(|o| o.transport.is_some()) {
+                send_verification(inner, &user, &email, now_ms).await?;
+            }
+            return Ok(());
         }
+        Err(AdapterError::DuplicateEmail) => adapter.get_user_by_email(&email).await?,
+        Err(error) => return Err(error.into()),
+    };
+    tracing::info!("sign-up for an address that has an account");
+    if let Some(user) = existing
+        && inner.email_password.as_ref().is_some_and(|o| o.transport.is_some())
+    {
+        send_reset(inner, &user, &email, EmailPurpose::AccountExists, now_ms).await?;
+    }
+    Ok(())
+}
+
+fn require_adapter(inner: &Inner) -> &dyn Adapter {
+    inner
+        .adapter
+        .as_deref()
+        .expect("email-and-password accounts are only built with an adapter")
+}
+
+/// What a reset link's token is stored under.
+fn reset_identifier(user_id: &str) -> String {
+    format!("password-reset:{user_id}")
+}
+
+/// What a sign-up's verification link and code are stored under.
+fn verify_identifier(user_id: &str) -> String {
+    format!("verify-email:{user_id}")
+}
+
+/// Renders and sends one account mail through the configured transport.
+async fn send_mail(
+    inner: &Inner,
+    to: &str,
+    purpose: EmailPurpose,
+    url: String,
+    code: Option<String>,
+    expires: Timestamp,
+) -> Result<(), Error> {
+    let options = inner
+        .email_password
+        .as_ref()
+        .expect("account mails are only sent with email-and-password accounts");
+    let Some(transport) = &options.transport else {
+        return Ok(());
+    };
+    let template: Arc<dyn EmailTemplate> = options
+        .template
+        .clone()
+        .unwrap_or_else(|| Arc::new(DefaultEmailTemplate::default()));
+    let content = template.render(&EmailDetails {
+        purpose,
+        site: inner.origin.host(),
+        url: &url,
+        code: code.as_deref(),
+        valid_for: options.token_max_age,
+        brand_color: pages::brand_color(&inner.theme),
+    });
+    let message = EmailMessage {
+        to: to.to_owned(),
+        purpose,
+        subject: content.subject,
+        text: content.text,
+        html: content.html,
+        url,
+        code,
+        expires,
+    };
+    deliver(transport.as_ref(), &message).await
+}
+
+async fn deliver(transport: &dyn EmailTransport, message: &EmailMessage) -> Result<(), Error> {
+    transport.send(message).await.map_err(Error::EmailSend)
+}
+
+/// Stores a single-use reset token for `user` and mails its link (`PasswordReset`, or
+/// `AccountExists` for a sign-up that met an existing account).
+async fn send_reset(
+    inner: &Inner,
+    user: &AdapterUser,
+    email: &str,
+    purpose: EmailPurpose,
+    now_ms: u64,
+) -> Result<(), Error> {
+    let adapter = require_adapter(inner);
+    let max_age = inner
+        .email_password
+        .as_ref()
+        .map_or(0, |o| o.token_max_age.as_secs());
+    let token = random_hex::<32>();
+    let expires = Timestamp::from_millis(now_ms).plus_secs(max_age);
+    adapter
+        .create_verification_token(VerificationToken {
+            identifier: reset_identifier(&user.id),
+            token_hash: sha256_hex(&token),
+            expires,
+        })
+        .await?;
+    // From the configured URL only: a forwarded host must not choose where the link points.
+    let url = format!(
+        "{}/account/reset-password?email={}&token={token}",
+        inner.base_url,
+        encode(email)
+    );
+    send_mail(inner, email, purpose, url, None, expires).await?;
+    tracing::info!(user = %user.id, "password-reset link sent");
+    Ok(())
+}
+
+/// Stores the hashes of a verification link and code for `user` and mails them.
+async fn send_verification(
+    inner: &Inner,
+    user: &AdapterUser,
+    email: &str,
+    now_ms: u64,
+) -> Result<(), Error> {
+    let adapter = require_adapter(inner);
+    let max_age = inner
+        .email_password
+        .as_ref()
+        .map_or(0, |o| o.token_max_age.as_secs());
+    let secret = inner.secrets[0].expose();
+    let expires = Timestamp::from_millis(now_ms).plus_secs(max_age);
+    let token = random_hex::<32>();
+    let code = random_code();
+    let mut hashes = vec![link_hash(&token, secret)];
+    if let Some(canonical) = canonical_code(&code) {
+        hashes.push(code_hash(&canonical, secret));
+    }
+    for token_hash in hashes {
+        adapter
+            .create_verification_token(VerificationToken {
+                identifier: verify_identifier(&user.id),
+                token_hash,
+                expires,
+            })
+            .await?;
+    }
+    let url = format!(
+        "{}/account/verify-email?email={}&token={token}",
+        inner.base_url,
+        encode(email)
+    );
+    send_mail(inner, email, EmailPurpose::VerifyEmail, url, Some(code), expires).await?;
+    tracing::info!(user = %user.id, "verification mail sent");
+    Ok(())
+}
+
+/// Which proof of ownership [`prove_ownership`] follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OwnershipProof {
+    /// An email-provider link or code.
+    EmailSignIn,
+    /// The link or code of a sign-up: the password chosen with it stays.
+    VerifiedSignUp,
+    /// A completed password reset (the caller sets the new password next).
+    PasswordReset,
+}
+
+/// The one clean-up after a proof of ownership of `user`'s address. On the first proof (the
+/// row was unverified, so whoever typed the address made it) it removes what that party
+/// attached: the password (unless this proof is the sign-up that set it), every linked
+/// provider account and every session, including JWT sessions through the "valid after"
+/// stamp at `stamp_at` (GHSA-qq9h-g4jm-xgf3). On every proof it invalidates the user's
+/// outstanding reset and verification links, and marks the address verified now.
+pub(crate) async fn prove_ownership(
+    adapter: &dyn Adapter,
+    mut user: AdapterUser,
+    proof: OwnershipProof,
+    now: Timestamp,
+    stamp_at: Timestamp,
+) -> Result<AdapterUser, Error> {
+    if user.email_verified.is_none() {
+        if proof != OwnershipProof::VerifiedSignUp {
+            adapter.set_password_hash(&user.id, None).await?;
+        }
+        let accounts = adapter.list_accounts(&user.id).await?;
+        for account in &accounts {
+            adapter
+                .unlink_account(&account.provider, &account.provider_account_id)
+                .await?;
+        }
+        let sessions = adapter.delete_user_sessions(&user.id).await?;
+        adapter.set_sessions_valid_after(&user.id, stamp_at).await?;
+        tracing::warn!(
+            user = %user.id,
+            proof = ?proof,
+            unlinked = accounts.len(),
+            sessions,
+            "first proof of ownership of an unverified address: what was attached before it \
+             was removed"
+        );
+    }
+    adapter
+        .delete_verification_tokens(&reset_identifier(&user.id))
+        .await?;
+    adapter
+        .delete_verification_tokens(&verify_identifier(&user.id))
+        .await?;
+    user.email_verified = Some(now);
+    Ok(adapter.update_user(user).await?)
+}
+
+/// The page that asks for the verification code of `email`, with `extra` (`&error=…`).
+fn verify_page_url(ctx: &Ctx<'_>, email: &str, extra: &str) -> String {
+    format!(
+        "{}?email={}{extra}",
+        ctx.url("account/verify-email"),
+        encode(email)
+    )
+}
+
+/// `GET /account/verify-email?email[&token]`: the confirm page behind the link, or the code
+/// form.
+fn verify_page(mut ctx: Ctx<'_>) -> Response<Bytes> {
+    let email = ctx.query("email").unwrap_or_default().to_owned();
+    let token = ctx.query("token").unwrap_or_default().to_owned();
+    let csrf_token = ctx.csrf_token();
+    let action = ctx.url("account/verify-email");
+    if !token.is_empty() && !email.is_empty() {
+        let callback_url = ctx.query("callbackUrl").map(|url| ctx.validate(url));
+        let callback_url = callback_url.unwrap_or_else(|| ctx.origin.as_str().to_owned());
+        let markup = pages::confirm_email_sign_in(&pages::ConfirmPage {
+            theme: &ctx.inner.theme,
+            action: &action,
+            csrf_token: &csrf_token,
+            callback_url: &callback_url,
+            email: &email,
+            token: &token,
+            site: ctx.inner.origin.host(),
+        });
+        return ctx.html(StatusCode::OK, markup);
+    }
+    let error = ctx.query("error").map(ErrorCode::parse);
+    let sent = ctx.query("notice") == Some("Sent");
+    let markup = pages::verify_email(&pages::VerifyEmailPage {
+        theme: &ctx.inner.theme,
+        base_url: &ctx.base_url,
+        csrf_token: &csrf_token,
+        email: &email,
+        error,
+        sent,
+    });
+    ctx.html(StatusCode::OK, markup)
+}
+
+/// `POST /account/verify-email` `{email, token | code}`: proves the address of a new account
+/// and signs in.
+async fn verify_email(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
+    let typed = ctx.body_str("email").unwrap_or_default().to_owned();
+    let Ok(email) = normalize_email(&typed) else {
+        let url = verify_page_url(&ctx, &typed, "&error=Verification");
+        return ctx.redirect(url, StatusCode::BAD_REQUEST);
+    };
+    let code = ctx.body_str("code").map(canonical_code);
+    let limits = features.options.mail_limits;
+    // A code attempt counts before the code is checked; one that works is taken back.
+    if code.is_some() {
+        match limits
+            .count_code_attempt(&ctx.limits(), MAIL_PURPOSE, &email)
+            .await
+        {
+            Ok(Ok(())) => {}
+            Ok(Err(throttled)) => return too_many(ctx, throttled),
+            Err(error) => return ctx.fail(error.into()),
+        }
+    }
+    let callback_url = match ctx.callback_url().await {
+        Ok(url) => url,
+        Err(error) => return ctx.fail(error),
+    };
+    let user = match features.adapter.get_user_by_email(&email).await {
+        Ok(user) => user,
+        Err(error) => return ctx.fail(error.into()),
+    };
+    let token = ctx.body_str("token").unwrap_or_default().to_owned();
+    let mut used = None;
+    if let Some(user) = &user {
+        // Every secret, newest first, so mails sent before a rotation still work.
+        for secret in &ctx.inner.secrets {
+            let token_hash = match &code {
+                Some(Some(code)) => code_hash(code, secret.expose()),
+                Some(None) => break,
+                None if token.is_empty() => break,
+                None => link_hash(&token, secret.expose()),
+            };
+            match features
+                .adapter
+                .use_verification_token(&verify_identifier(&user.id), &token_hash)
+                .await
+            {
+                Ok(Some(found)) => {
+                    used = Some(found);
+                    break;
+                }
+                Ok(None) => {}
+                Err(error) => return ctx.fail(error.into()),
+            }
+        }
+    }
+    let now = Timestamp::from_millis(ctx.now_ms);
+    let user = match (user, used) {
+        (Some(user), Some(used)) if used.expires > now => user,
+        _ => {
+            tracing::info!("an unknown, used or expired verification link or code");
+            let url = verify_page_url(&ctx, &email, "&error=Verification");
+            return ctx.redirect(url, StatusCode::FORBIDDEN);
+        }
+    };
+    if code.is_some()
+        && let Err(error) = limits.code_worked(&ctx.limits(), MAIL_PURPOSE, &email).await
+    {
+        return ctx.fail(error.into());
+    }
+    // Sessions from before this request end; the one it starts does not.
+    let stamp_at = Timestamp::from_millis(ctx.now_ms.saturating_sub(1));
+    let proof = OwnershipProof::VerifiedSignUp;
+    let user = match prove_ownership(features.adapter, user, proof, now, stamp_at).await {
+        Ok(user) => user,
+        Err(error) => return ctx.fail(error),
+    };
+    tracing::info!(user = %user.id, "address proven");
+    let user = User::from(user);
+    let account = Account {
+        provider: EMAIL_PASSWORD_PROVIDER_ID.to_owned(),
+        provider_type: ProviderType::Credentials,
+        provider_account_id: user.id.clone(),
+    };
+    let signing_in = SigningIn {
+        user: &user,
+        account: &account,
+        credentials: None,
+        is_new_user: true,
+    };
+    finish_sign_in(ctx, signing_in, callback_url).await
+}
+
+/// `POST /account/verify-email-resend` `{email}`: a new link and code for an account whose
+/// address is not proven yet. The answer is the same for every address.
+async fn resend_verification(ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
+    let Ok(email) = normalize_email(ctx.body_str("email").unwrap_or_default()) else {
+        return refuse(ctx, ErrorCode::InvalidEmail, StatusCode::BAD_REQUEST);
+    };
+    match features
+        .options
+        .mail_limits
+        .count_send(&ctx.limits(), MAIL_PURPOSE, &email)
+        .await
+    {
+        Ok(Ok(())) => {}
+        Ok(Err(throttled)) => return too_many(ctx, throttled),
         Err(error) => return ctx.fail(error.into()),
     }
-    to_sign_in(ctx, "notice=AccountCreated", StatusCode::OK)
+    let inner = Arc::clone(ctx.inner);
+    let now_ms = ctx.now_ms;
+    let task_email = email.clone();
+    let task: Task = Box::pin(async move {
+        let adapter = require_adapter(&inner);
+        let result = async {
+            let Some(user) = adapter.get_user_by_email(&task_email).await? else {
+                return Ok(());
+            };
+            if user.email_verified.is_some() || adapter.get_password_hash(&user.id).await?.is_none()
+            {
+                return Ok(());
+            }
+            send_verification(&inner, &user, &task_email, now_ms).await
+        }
+        .await;
+        if let Err(error) = result {
+            tracing::error!(%error, "a verification mail could not be sent again");
+        }
+    });
+    crate::background::run(ctx.inner.background.as_deref(), task).await;
+    let url = verify_page_url(&ctx, &email, "&notice=Sent");
+    ctx.redirect(url, StatusCode::OK)
 }
 
 async fn change_password(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
@@ -170,6 +626,14 @@ async fn change_password(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<
     }
     if let Err(error) = features.set_password(&user_id, &new_password).await {
         return ctx.fail(error);
+    }
+    // A link mailed before the change must not set another password after it.
+    if let Err(error) = features
+        .adapter
+        .delete_verification_tokens(&reset_identifier(&user_id))
+        .await
+    {
+        return ctx.fail(error.into());
     }
     if let Err(error) = end_all_sessions(&mut ctx, features.adapter, &user_id).await {
         return ctx.fail(error);
@@ -272,74 +736,39 @@ async fn end_all_sessions(
     Ok(())
 }
 
-fn reset_identifier(user_id: &str) -> String {
-    format!("password-reset:{user_id}")
-}
-
 async fn reset_request(ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
     let Ok(email) = normalize_email(ctx.body_str("email").unwrap_or_default()) else {
         return refuse(ctx, ErrorCode::InvalidEmail, StatusCode::BAD_REQUEST);
     };
     // Counted before the address is looked up, so a limit says nothing about an account.
-    let counted = ctx
-        .inner
-        .reset_limiters
-        .as_ref()
-        .map(|limiters| limiters.count_send(&email, ctx.client_ip, ctx.now_ms));
-    if let Some(Err((retry_after, limit))) = counted {
-        return too_many(ctx, retry_after, limit);
-    }
-    let user = match features.adapter.get_user_by_email(&email).await {
-        Ok(user) => user,
+    match features
+        .options
+        .mail_limits
+        .count_send(&ctx.limits(), MAIL_PURPOSE, &email)
+        .await
+    {
+        Ok(Ok(())) => {}
+        Ok(Err(throttled)) => return too_many(ctx, throttled),
         Err(error) => return ctx.fail(error.into()),
-    };
-    if let (Some(user), Some(transport)) = (user, &features.options.reset_transport) {
-        let token = random_hex::<32>();
-        let expires = Timestamp::from_millis(ctx.now_ms)
-            .plus_secs(features.options.reset_token_max_age.as_secs());
-        let stored = VerificationToken {
-            identifier: reset_identifier(&user.id),
-            token_hash: sha256_hex(&token),
-            expires,
-        };
-        if let Err(error) = features.adapter.create_verification_token(stored).await {
-            return ctx.fail(error.into());
-        }
-        // From the configured URL only: a forwarded host must not choose where the link
-        // points.
-        let url = format!(
-            "{}/account/reset-password?email={}&token={token}",
-            ctx.inner.base_url,
-            encode(&email)
-        );
-        let template = features
-            .options
-            .reset_template
-            .clone()
-            .unwrap_or_else(|| Arc::new(DefaultEmailTemplate::default()));
-        let content = template.render(&EmailDetails {
-            purpose: EmailPurpose::PasswordReset,
-            site: ctx.inner.origin.host(),
-            url: &url,
-            code: None,
-            valid_for: features.options.reset_token_max_age,
-            brand_color: pages::brand_color(&ctx.inner.theme),
-        });
-        let message = EmailMessage {
-            to: email,
-            purpose: EmailPurpose::PasswordReset,
-            subject: content.subject,
-            text: content.text,
-            html: content.html,
-            url,
-            code: None,
-            expires,
-        };
-        // A failed send is logged, never shown: the answer must not depend on the address.
-        if let Err(error) = transport.send(&message).await {
-            tracing::error!(%error, user = %user.id, "password-reset link could not be sent");
-        }
     }
+    // The look-up, the token and the mail run in the background: the answer takes the same
+    // time whether or not the address has an account.
+    let inner = Arc::clone(ctx.inner);
+    let now_ms = ctx.now_ms;
+    let task: Task = Box::pin(async move {
+        let adapter = require_adapter(&inner);
+        let result = match adapter.get_user_by_email(&email).await {
+            Ok(Some(user)) => {
+                send_reset(&inner, &user, &email, EmailPurpose::PasswordReset, now_ms).await
+            }
+            Ok(None) => Ok(()),
+            Err(error) => Err(error.into()),
+        };
+        if let Err(error) = result {
+            tracing::error!(%error, "a password-reset link could not be sent");
+        }
+    });
+    crate::background::run(ctx.inner.background.as_deref(), task).await;
     to_sign_in(ctx, "notice=ResetSent", StatusCode::OK)
 }
 
@@ -392,6 +821,13 @@ async fn reset_confirm(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<By
             let url = format!("{}?error=Verification", ctx.url("error"));
             return ctx.redirect(url, StatusCode::FORBIDDEN);
         }
+    };
+    // The reset proves the address: the one clean-up runs (every other reset link goes too).
+    let now = Timestamp::from_millis(ctx.now_ms);
+    let proof = OwnershipProof::PasswordReset;
+    let user = match prove_ownership(features.adapter, user, proof, now, now).await {
+        Ok(user) => user,
+        Err(error) => return ctx.fail(error),
     };
     if let Err(error) = features.set_password(&user.id, &password).await {
         return ctx.fail(error);

@@ -8,6 +8,7 @@ use http::header::RETRY_AFTER;
 use http::{HeaderValue, Response, StatusCode};
 use serde_json::json;
 
+use super::account::{OwnershipProof, prove_ownership};
 use super::callback::{SigningIn, finish_sign_in};
 use super::{Ctx, JsonRedirect, NO_STORE, encode};
 use crate::adapter::{Adapter, AdapterError, AdapterUser, NewUser, Timestamp, VerificationToken};
@@ -15,6 +16,7 @@ use crate::callbacks::{SignInArgs, SignInDecision};
 use crate::email::normalize_email;
 use crate::error::{Error, ErrorCode};
 use crate::pages;
+use crate::ratelimit::Throttled;
 use crate::providers::email::{
     EmailDetails, EmailLinkMode, EmailMessage, EmailProvider, EmailPurpose, canonical_code,
     random_code,
@@ -23,12 +25,12 @@ use crate::secret::{random_hex, sha256_hex};
 use crate::user::{Account, ProviderType, User};
 
 /// The stored hash of a link token (§4.5: `sha256(token + secret)`).
-fn link_hash(token: &str, secret: &str) -> String {
+pub(crate) fn link_hash(token: &str, secret: &str) -> String {
     sha256_hex(&format!("{token}{secret}"))
 }
 
 /// The stored hash of a one-time code (canonical form), kept apart from link hashes.
-fn code_hash(code: &str, secret: &str) -> String {
+pub(crate) fn code_hash(code: &str, secret: &str) -> String {
     sha256_hex(&format!("code:{code}{secret}"))
 }
 
@@ -57,12 +59,14 @@ pub(crate) async fn send_link(
     let Ok(email) = normalize_email(ctx.body_str("email").unwrap_or_default()) else {
         return ctx.fail(Error::InvalidEmailAddress);
     };
-    if let Err((retry_after, limit)) =
-        provider
-            .limiters
-            .count_send(&email, ctx.client_ip, ctx.now_ms)
+    match provider
+        .limits
+        .count_send(&ctx.limits(), &provider.id, &email)
+        .await
     {
-        return too_many(ctx, retry_after, limit);
+        Ok(Ok(())) => {}
+        Ok(Err(throttled)) => return too_many(ctx, throttled),
+        Err(error) => return ctx.fail(error.into()),
     }
     let adapter = adapter(&ctx);
     let existing = match adapter.get_user_by_email(&email).await {
@@ -191,8 +195,12 @@ fn compose(
 }
 
 /// 429 with `Retry-After`: the error page, or `{url}` of it in JSON-redirect mode.
-pub(crate) fn too_many(ctx: Ctx<'_>, retry_after: u64, what: &str) -> Response<Bytes> {
-    tracing::info!(limit = what, retry_after, "rate limit reached");
+pub(crate) fn too_many(ctx: Ctx<'_>, throttled: Throttled) -> Response<Bytes> {
+    let Throttled {
+        retry_after_secs: retry_after,
+        limit,
+    } = throttled;
+    tracing::info!(limit, retry_after, "rate limit reached");
     let code = ErrorCode::RateLimited;
     let mut response = match ctx.json_redirect {
         JsonRedirect::Off => super::pages::error_page(ctx, code, Some(retry_after)),
@@ -287,10 +295,19 @@ async fn complete(
     email: &str,
     proof: Proof<'_>,
 ) -> Response<Bytes> {
-    let attempts = provider.limiters.code_attempts.as_ref();
     let is_code = matches!(proof, Proof::Code(_));
-    if let (true, Some(Err(retry_after))) = (is_code, attempts.map(|l| l.peek(email, ctx.now_ms))) {
-        return too_many(ctx, retry_after, "one-time code attempts for one address");
+    // A code attempt counts before the code is checked, so concurrent guesses cannot race
+    // past the limit; one that works is taken back.
+    if is_code {
+        match provider
+            .limits
+            .count_code_attempt(&ctx.limits(), &provider.id, email)
+            .await
+        {
+            Ok(Ok(())) => {}
+            Ok(Err(throttled)) => return too_many(ctx, throttled),
+            Err(error) => return ctx.fail(error.into()),
+        }
     }
     let callback_url = match ctx.callback_url().await {
         Ok(url) => url,
@@ -317,15 +334,17 @@ async fn complete(
     let valid = used.is_some_and(|token| token.expires > now);
     if !valid {
         if is_code {
-            if let Some(limiter) = attempts {
-                let _ = limiter.hit(email, ctx.now_ms);
-            }
             return wrong_code(ctx, provider);
         }
         return ctx.fail(Error::Verification("unknown, used or expired link"));
     }
-    if let Some(limiter) = attempts {
-        limiter.clear(email);
+    if is_code
+        && let Err(error) = provider
+            .limits
+            .code_worked(&ctx.limits(), &provider.id, email)
+            .await
+    {
+        return ctx.fail(error.into());
     }
     // The mail's other proof (the code after the link, or the link after the code), and
     // any earlier mail's, sign in no more.
@@ -346,35 +365,18 @@ async fn complete(
     finish_sign_in(ctx, signing_in, callback_url).await
 }
 
-/// The user who just proved they own `email`, marked verified now; created if new.
-///
-/// A row whose address was never verified was made by whoever typed the address (sign-up
-/// with a password, say), maybe not its owner. On this first proof of ownership it keeps
-/// nothing of that: its password is cleared, its provider accounts unlinked and its sessions
-/// ended (pre-account hijacking, GHSA-qq9h-g4jm-xgf3).
+/// The user who just proved they own `email`, marked verified now (after the one clean-up of
+/// [`prove_ownership`]); created if new.
 async fn verified_user(
     adapter: &dyn Adapter,
     email: &str,
     now: Timestamp,
 ) -> Result<(AdapterUser, bool), Error> {
-    if let Some(mut user) = adapter.get_user_by_email(email).await? {
-        if user.email_verified.is_none() {
-            adapter.set_password_hash(&user.id, None).await?;
-            for account in adapter.list_accounts(&user.id).await? {
-                adapter
-                    .unlink_account(&account.provider, &account.provider_account_id)
-                    .await?;
-            }
-            adapter.delete_user_sessions(&user.id).await?;
-            adapter.set_sessions_valid_after(&user.id, now).await?;
-            tracing::warn!(
-                user = %user.id,
-                "first proof of ownership of an unverified address: its password, linked \
-                 accounts and sessions were removed"
-            );
-        }
-        user.email_verified = Some(now);
-        return Ok((adapter.update_user(user).await?, false));
+    if let Some(user) = adapter.get_user_by_email(email).await? {
+        // Sessions from before this request end; the one it starts does not.
+        let stamp_at = Timestamp::from_millis(now.as_millis().saturating_sub(1));
+        let user = prove_ownership(adapter, user, OwnershipProof::EmailSignIn, now, stamp_at).await?;
+        return Ok((user, false));
     }
     let new_user = NewUser {
         email: Some(email.to_owned()),

@@ -43,7 +43,7 @@ pub(crate) enum JsonRedirect {
 
 /// One request being handled.
 pub(crate) struct Ctx<'r> {
-    pub(crate) inner: &'r Inner,
+    pub(crate) inner: &'r std::sync::Arc<Inner>,
     pub(crate) method: &'r Method,
     pub(crate) headers: &'r HeaderMap,
     pub(crate) query: Vec<(String, String)>,
@@ -65,7 +65,7 @@ pub(crate) struct Ctx<'r> {
 
 impl<'r> Ctx<'r> {
     pub(crate) fn new(
-        inner: &'r Inner,
+        inner: &'r std::sync::Arc<Inner>,
         method: &'r Method,
         headers: &'r HeaderMap,
         query: Option<&str>,
@@ -116,6 +116,15 @@ impl<'r> Ctx<'r> {
 
     pub(crate) fn now_secs(&self) -> u64 {
         self.now_ms / 1000
+    }
+
+    /// This request's rate limits: the engine's store, now, the client's network.
+    pub(crate) fn limits(&self) -> crate::ratelimit::Limits<'r> {
+        crate::ratelimit::Limits::new(
+            self.inner.limits.as_ref(),
+            crate::adapter::Timestamp::from_millis(self.now_ms),
+            self.client_ip,
+        )
     }
 
     pub(crate) fn query(&self, name: &str) -> Option<&str> {

@@ -41,7 +41,7 @@ pub(crate) async fn page(mut ctx: Ctx<'_>) -> Response<Bytes> {
             .inner
             .email_password
             .as_ref()
-            .is_some_and(|o| o.reset_transport.is_some()),
+            .is_some_and(|o| o.transport.is_some()),
     });
     ctx.html(StatusCode::OK, markup)
 }

@@ -25,7 +25,8 @@ use async_trait::async_trait;
 use maud::{DOCTYPE, html};
 
 use crate::adapter::Timestamp;
-use crate::ratelimit::{Limiter, RateLimit};
+use crate::adapter::AdapterError;
+use crate::ratelimit::{Limits, RateLimit, Verdict};
 
 /// The default id of the email provider, as in NextAuth (`signIn("email", …)`).
 pub const EMAIL_PROVIDER_ID: &str = "email";
@@ -37,6 +38,11 @@ pub enum EmailPurpose {
     SignIn,
     /// A password-reset link for an email-and-password account.
     PasswordReset,
+    /// The link and code that prove the address of a new email-and-password account.
+    VerifyEmail,
+    /// A sign-up for an address that has an account already (or a sign-up in progress): a
+    /// link to choose a new password, which also proves the address.
+    AccountExists,
 }
 
 /// One mail to send: the canonical recipient, the rendered content, and the link and code it
@@ -151,6 +157,20 @@ impl EmailTemplate for DefaultEmailTemplate {
                 format!("Reset your password for {}", d.site),
                 "Choose a new password",
             ),
+            EmailPurpose::VerifyEmail => (
+                format!("Confirm your email for {}", d.site),
+                format!("Confirm your email for {}", d.site),
+                "Confirm my email",
+            ),
+            EmailPurpose::AccountExists => (
+                format!("Your account at {}", d.site),
+                format!(
+                    "Someone asked to sign up at {} with this address, which has an account \
+                     already. If it was you, sign in, or choose a new password here",
+                    d.site
+                ),
+                "Choose a new password",
+            ),
         };
         let mut text = format!("{heading}\n\n{action}:\n{}\n", d.url);
         if let Some(code) = d.code {
@@ -202,18 +222,23 @@ pub enum EmailLinkMode {
     SignInOnGet,
 }
 
-/// The email provider's abuse limits. `None` turns one off.
+/// The email provider's abuse limits. `None` turns one off. Counted in the engine's
+/// [`crate::ratelimit::LimitStore`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct EmailRateLimits {
     /// Mails to one address (default 5 per 15 minutes).
     pub per_address: Option<RateLimit>,
-    /// Sign-in mails requested from one client network: an IPv4 address or an IPv6 /64
-    /// (default 20 per 15 minutes). Needs the client address (see
+    /// Mails requested from one client network: an IPv4 address or an IPv6 /64 (default 20
+    /// per 15 minutes). Needs the client address (see
     /// [`crate::ratelimit::ClientAddress`]).
     pub per_client: Option<RateLimit>,
-    /// Wrong one-time codes for one address (default 5 per 15 minutes); past it, codes for
-    /// that address are refused until the window moves on.
+    /// One-time code attempts for one address (default 5 per 15 minutes); past it, codes for
+    /// that address are refused until the window moves on. A code that works clears them.
     pub code_attempts: Option<RateLimit>,
+    /// One-time code attempts from one client network, at any address (default 30 per 15
+    /// minutes); a code that works is not counted.
+    pub code_attempts_per_client: Option<RateLimit>,
 }
 
 impl Default for EmailRateLimits {
@@ -223,44 +248,88 @@ impl Default for EmailRateLimits {
             per_address: Some(RateLimit::new(5, window)),
             per_client: Some(RateLimit::new(20, window)),
             code_attempts: Some(RateLimit::new(5, window)),
+            code_attempts_per_client: Some(RateLimit::new(30, window)),
         }
     }
 }
 
-/// The counters behind [`EmailRateLimits`], shared by clones of the provider.
-#[derive(Debug)]
-pub(crate) struct EmailLimiters {
-    pub(crate) per_address: Option<Limiter>,
-    pub(crate) per_client: Option<Limiter>,
-    pub(crate) code_attempts: Option<Limiter>,
-}
-
-impl EmailLimiters {
-    pub(crate) fn new(limits: &EmailRateLimits) -> Self {
+impl EmailRateLimits {
+    /// No limits at all.
+    pub fn off() -> Self {
         Self {
-            per_address: limits.per_address.map(Limiter::new),
-            per_client: limits.per_client.map(Limiter::new),
-            code_attempts: limits.code_attempts.map(Limiter::new),
+            per_address: None,
+            per_client: None,
+            code_attempts: None,
+            code_attempts_per_client: None,
         }
     }
 
-    /// Counts one mail to `email` requested by `client`: the client's network first, then the
-    /// address. `Err` has the seconds to wait and which limit it was.
-    pub(crate) fn count_send(
+    /// Counts one mail to `email` for the mails of `purpose` (a provider id, or the account
+    /// mails): the client's network first, then the address.
+    pub(crate) async fn count_send(
         &self,
+        limits: &Limits<'_>,
+        purpose: &str,
         email: &str,
-        client: Option<std::net::IpAddr>,
-        now_ms: u64,
-    ) -> Result<(), (u64, &'static str)> {
-        if let (Some(limiter), Some(ip)) = (&self.per_client, client) {
-            limiter
-                .hit(&crate::ratelimit::network_key(ip), now_ms)
-                .map_err(|wait| (wait, "mails requested by one client"))?;
+    ) -> Result<Verdict, AdapterError> {
+        let by_client = limits
+            .hit_client(
+                &format!("mail-client:{purpose}"),
+                self.per_client,
+                "mails requested by one client",
+            )
+            .await?;
+        if by_client.is_err() {
+            return Ok(by_client);
         }
-        if let Some(limiter) = &self.per_address {
-            limiter
-                .hit(email, now_ms)
-                .map_err(|wait| (wait, "mails to one address"))?;
+        limits
+            .hit(
+                &format!("mail-address:{purpose}"),
+                email,
+                self.per_address,
+                "mails to one address",
+            )
+            .await
+    }
+
+    /// Counts one code attempt for `email`, before the code is checked (so that concurrent
+    /// attempts cannot race past the limit): the client's network first, then the address.
+    pub(crate) async fn count_code_attempt(
+        &self,
+        limits: &Limits<'_>,
+        purpose: &str,
+        email: &str,
+    ) -> Result<Verdict, AdapterError> {
+        let by_client = limits
+            .hit_client(
+                &format!("code-client:{purpose}"),
+                self.code_attempts_per_client,
+                "one-time code attempts from one client",
+            )
+            .await?;
+        if by_client.is_err() {
+            return Ok(by_client);
+        }
+        limits
+            .hit(
+                &format!("code-address:{purpose}"),
+                email,
+                self.code_attempts,
+                "one-time code attempts for one address",
+            )
+            .await
+    }
+
+    /// A code worked: the address's attempts are cleared and the client's one taken back.
+    pub(crate) async fn code_worked(
+        &self,
+        limits: &Limits<'_>,
+        purpose: &str,
+        email: &str,
+    ) -> Result<(), AdapterError> {
+        limits.clear(&format!("code-address:{purpose}"), email).await?;
+        if self.code_attempts_per_client.is_some() {
+            limits.undo_client(&format!("code-client:{purpose}")).await?;
         }
         Ok(())
     }
@@ -294,7 +363,6 @@ pub struct EmailProvider {
     pub(crate) link_mode: EmailLinkMode,
     pub(crate) one_time_code: bool,
     pub(crate) limits: EmailRateLimits,
-    pub(crate) limiters: Arc<EmailLimiters>,
 }
 
 impl fmt::Debug for EmailProvider {
@@ -318,7 +386,6 @@ impl EmailProvider {
 
     /// [`Self::new`] with a shared transport.
     pub fn with_transport(transport: Arc<dyn EmailTransport>) -> Self {
-        let limits = EmailRateLimits::default();
         Self {
             id: EMAIL_PROVIDER_ID.to_owned(),
             name: "Email".to_owned(),
@@ -327,8 +394,7 @@ impl EmailProvider {
             max_age: Duration::from_secs(15 * 60),
             link_mode: EmailLinkMode::default(),
             one_time_code: true,
-            limiters: Arc::new(EmailLimiters::new(&limits)),
-            limits,
+            limits: EmailRateLimits::default(),
         }
     }
 
@@ -365,7 +431,6 @@ impl EmailProvider {
 
     /// The abuse limits (default [`EmailRateLimits::default`]).
     pub fn rate_limits(mut self, limits: EmailRateLimits) -> Self {
-        self.limiters = Arc::new(EmailLimiters::new(&limits));
         self.limits = limits;
         self
     }

@@ -22,6 +22,8 @@ pub const EMAIL_PASSWORD_PROVIDER_ID: &str = "email-password";
 struct EmailPasswordAuthorize {
     adapter: Arc<dyn Adapter>,
     hashing: Arc<dyn PasswordHashing>,
+    /// Whether a password signs in before its address is proven.
+    allow_unverified: bool,
 }
 
 #[async_trait]
@@ -56,6 +58,12 @@ impl Authorize for EmailPasswordAuthorize {
         let (Some(user), Some(stored)) = (user, stored) else {
             return Ok(None);
         };
+        // An address is not an identity until it is proven: until then the right password
+        // gets the same answer, after the same work, as a wrong one.
+        if user.email_verified.is_none() && !self.allow_unverified {
+            tracing::info!(user = %user.id, "password sign-in refused: the address is not proven");
+            return Ok(None);
+        }
         if self.hashing.needs_rehash(&stored) {
             match self.hashing.hash(password).await {
                 Ok(rehashed) => {
@@ -82,8 +90,13 @@ fn backend(error: crate::adapter::AdapterError) -> AuthorizeError {
 pub(crate) fn provider(
     adapter: Arc<dyn Adapter>,
     hashing: Arc<dyn PasswordHashing>,
+    allow_unverified: bool,
 ) -> CredentialsProvider {
-    CredentialsProvider::new(EmailPasswordAuthorize { adapter, hashing })
+    CredentialsProvider::new(EmailPasswordAuthorize {
+        adapter,
+        hashing,
+        allow_unverified,
+    })
         .with_id(EMAIL_PASSWORD_PROVIDER_ID)
         .with_name("Password")
         .with_fields(vec![
