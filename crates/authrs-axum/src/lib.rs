@@ -118,4 +118,4 @@ mod runtime;
 pub use extract::{Session, SessionRejection};
 pub use guard::{RequireSession, RequireSessionService};
 pub use routes::{MAX_BODY_BYTES, router, routes};
-pub use runtime::{BlockingPasswordHashing, spawn_expiry_sweep};
+pub use runtime::{BlockingPasswordHashing, TokioBackground, spawn_expiry_sweep};

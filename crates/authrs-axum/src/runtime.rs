@@ -106,3 +106,46 @@ mod tests {
         assert!(!hashing.verify("anything", None).await);
     }
 }
+
+/// Runs the engine's background work ([`authrs_core::background::Background`]: verification
+/// and reset mails, and the account look-ups behind them) as Tokio tasks, at most `limit` at
+/// once. Past the limit a task runs in place, before the answer: back-pressure that keeps
+/// memory bounded and loses nothing. A task's failures are logged by the task itself.
+#[derive(Debug, Clone)]
+pub struct TokioBackground {
+    slots: Arc<tokio::sync::Semaphore>,
+}
+
+impl TokioBackground {
+    /// The default number of background tasks at once.
+    pub const DEFAULT_LIMIT: usize = 1024;
+
+    /// At most `limit` tasks at once (at least one).
+    pub fn new(limit: usize) -> Self {
+        Self {
+            slots: Arc::new(tokio::sync::Semaphore::new(limit.max(1))),
+        }
+    }
+}
+
+impl Default for TokioBackground {
+    fn default() -> Self {
+        Self::new(Self::DEFAULT_LIMIT)
+    }
+}
+
+impl authrs_core::background::Background for TokioBackground {
+    fn spawn(&self, task: authrs_core::background::Task) -> Option<authrs_core::background::Task> {
+        let Ok(slot) = Arc::clone(&self.slots).try_acquire_owned() else {
+            return Some(task);
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return Some(task);
+        };
+        runtime.spawn(async move {
+            task.await;
+            drop(slot);
+        });
+        None
+    }
+}

@@ -102,7 +102,6 @@ pub struct Pages {
 /// (a link and a code, as email sign-in does), and its password signs in only after the
 /// address is proven, unless [`Self::allow_unverified_sign_in`] says otherwise.
 #[derive(Clone)]
-#[non_exhaustive]
 pub struct EmailPassword {
     /// Whether `/account/signup` is open and the sign-in page offers it.
     pub sign_up: bool,
@@ -177,7 +176,6 @@ impl std::fmt::Debug for EmailPassword {
 ///    may still try; everyone else waits. The owner keeps signing in from their usual
 ///    network, and email sign-in and password reset keep working for every network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct PasswordThrottle {
     /// Default 5 per 15 minutes.
     pub per_account_and_network: Option<RateLimit>,

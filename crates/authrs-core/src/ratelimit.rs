@@ -85,7 +85,11 @@ impl LimitKey {
 
 impl std::fmt::Debug for LimitKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "LimitKey({:02x}{:02x}{:02x}{:02x}…)", self.0[0], self.0[1], self.0[2], self.0[3])
+        write!(
+            f,
+            "LimitKey({:02x}{:02x}{:02x}{:02x}…)",
+            self.0[0], self.0[1], self.0[2], self.0[3]
+        )
     }
 }
 
@@ -100,9 +104,8 @@ impl Refused {
     /// The refusal for an event at `now_ms` whose oldest counted event is at `oldest_ms`.
     pub fn after(oldest_ms: Option<u64>, limit: RateLimit, now_ms: u64) -> Self {
         let window = limit.window_ms();
-        let allowed_at = oldest_ms.map_or(now_ms.saturating_add(window), |t| {
-            t.saturating_add(window)
-        });
+        let allowed_at =
+            oldest_ms.map_or(now_ms.saturating_add(window), |t| t.saturating_add(window));
         Self {
             retry_after_secs: allowed_at.saturating_sub(now_ms).div_ceil(1000).max(1),
         }
@@ -268,8 +271,11 @@ pub(crate) fn network_key(ip: IpAddr) -> String {
 /// The keys are spread over shards, each with its own lock and its own least-recently-used
 /// order, so one lock is held only for one key's few timestamps.
 pub struct MemoryLimitStore {
-    shards: Box<[Mutex<LruCache<LimitKey, Vec<u64>>>]>,
+    shards: Box<[Mutex<Shard>]>,
 }
+
+/// One shard: each key's timestamps, oldest first, in least-recently-used order.
+type Shard = LruCache<LimitKey, Vec<u64>>;
 
 /// How many shards a [`MemoryLimitStore`] spreads its keys over.
 const SHARDS: usize = 16;
@@ -288,7 +294,7 @@ impl MemoryLimitStore {
         Self { shards }
     }
 
-    fn shard(&self, key: &LimitKey) -> std::sync::MutexGuard<'_, LruCache<LimitKey, Vec<u64>>> {
+    fn shard(&self, key: &LimitKey) -> std::sync::MutexGuard<'_, Shard> {
         let index = usize::from(key.0[0]) % self.shards.len();
         // A panic while a shard was locked leaves only counters behind, still consistent.
         self.shards[index]
@@ -419,11 +425,25 @@ mod tests {
         }
         // The oldest event (minute 0) leaves the window at minute 15.
         let refused = store.hit_now(&key("a"), limit, 5 * MINUTE);
-        assert_eq!(refused, Err(Refused { retry_after_secs: 10 * 60 }));
-        assert_eq!(store.hit_now(&key("b"), limit, 5 * MINUTE), Ok(()), "keys are separate");
+        assert_eq!(
+            refused,
+            Err(Refused {
+                retry_after_secs: 10 * 60
+            })
+        );
+        assert_eq!(
+            store.hit_now(&key("b"), limit, 5 * MINUTE),
+            Ok(()),
+            "keys are separate"
+        );
         assert_eq!(store.hit_now(&key("a"), limit, 15 * MINUTE), Ok(()));
         let refused = store.hit_now(&key("a"), limit, 15 * MINUTE + 1);
-        assert_eq!(refused, Err(Refused { retry_after_secs: 60 }));
+        assert_eq!(
+            refused,
+            Err(Refused {
+                retry_after_secs: 60
+            })
+        );
     }
 
     #[test]
@@ -468,7 +488,9 @@ mod tests {
         let store = MemoryLimitStore::new(NonZeroUsize::new(1024).unwrap());
         let limit = RateLimit::new(5, WINDOW);
         for i in 0..50_000 {
-            store.hit_now(&key(&format!("address-{i}")), limit, 0).unwrap();
+            store
+                .hit_now(&key(&format!("address-{i}")), limit, 0)
+                .unwrap();
         }
         assert!(store.len() <= 1024, "{}", store.len());
     }
@@ -483,9 +505,14 @@ mod tests {
         for i in 0..10_000 {
             // The victim's counter is used between floods of fewer keys than a shard holds.
             if i % 32 == 0 {
-                assert!(store.hit_now(&key("victim"), limit, 0).is_err(), "round {i}");
+                assert!(
+                    store.hit_now(&key("victim"), limit, 0).is_err(),
+                    "round {i}"
+                );
             }
-            store.hit_now(&key(&format!("flood-{i}")), limit, 0).unwrap();
+            store
+                .hit_now(&key(&format!("flood-{i}")), limit, 0)
+                .unwrap();
         }
     }
 

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use authrs_core::adapter::{Adapter, MemoryAdapter};
 use authrs_core::clock::FixedClock;
 use authrs_core::password::{PasswordError, PasswordHasher, PasswordHashing};
+use authrs_core::providers::EmailPurpose;
 use authrs_core::{Auth, AuthBuilder, ConfigError, EmailPassword, SessionStrategy};
 use authrs_test_support::outbox::Outbox;
 use authrs_test_support::{Answer, EngineClient, TEST_SECRET};
@@ -73,7 +74,7 @@ fn setup() -> Setup {
         .adapter(adapter.clone())
         .password_hashing(hashing.clone())
         .email_password(EmailPassword {
-            reset_transport: Some(outbox.clone()),
+            transport: Some(outbox.clone()),
             ..EmailPassword::default()
         });
     Setup {
@@ -101,6 +102,40 @@ async fn sign_up(c: &mut EngineClient, email: &str, password: &str) -> Answer {
     .await
 }
 
+/// Signs up and proves the address through the mailed link, as its owner does (which signs
+/// this browser in).
+async fn sign_up_and_verify(s: &Setup, c: &mut EngineClient, email: &str, password: &str) {
+    let sent = s.outbox.len();
+    sign_up(c, email, password).await;
+    let mail = s
+        .outbox
+        .messages()
+        .get(sent)
+        .cloned()
+        .expect("a verification mail");
+    assert_eq!(mail.purpose, EmailPurpose::VerifyEmail);
+    let answer = c.open_email_link(&mail.url).await;
+    assert_proven(&answer);
+}
+
+/// The answer of a link or code that proved the address: a redirect that is not an error.
+fn assert_proven(answer: &Answer) {
+    let target = answer.redirect_url().unwrap_or_default();
+    assert!(
+        answer.status.is_redirection() || answer.status == StatusCode::OK,
+        "{}",
+        answer.status
+    );
+    assert!(!target.contains("error="), "{target}");
+}
+
+/// The answer of a link or code that did not work: back to the code page with the error.
+fn assert_refused(answer: &Answer) {
+    let target = answer.redirect_url().unwrap_or_default();
+    assert!(target.contains("/account/verify-email?"), "{target}");
+    assert!(target.contains("error=Verification"), "{target}");
+}
+
 async fn sign_in(c: &mut EngineClient, email: &str, password: &str) -> Answer {
     c.sign_in_with(
         "email-password",
@@ -118,13 +153,13 @@ fn signed_in(c: &EngineClient) -> bool {
 }
 
 #[tokio::test]
-async fn sign_up_then_sign_in_with_the_normalised_address() {
+async fn sign_up_then_sign_in_without_proof_gives_no_session() {
     let s = setup();
     let mut c = s.client();
     let answer = sign_up(&mut c, "  Ada@Example.COM", "correct horse").await;
     assert_eq!(
         answer.json(),
-        json!({"url": "http://localhost:3000/api/auth/signin?notice=AccountCreated"})
+        json!({"url": "http://localhost:3000/api/auth/account/verify-email?email=ada%40example.com"})
     );
     assert!(!signed_in(&c));
     let stored = s
@@ -134,6 +169,7 @@ async fn sign_up_then_sign_in_with_the_normalised_address() {
         .unwrap()
         .unwrap();
     assert_eq!(stored.name.as_deref(), Some("Ada"));
+    assert_eq!(stored.email_verified, None);
     let hash = s
         .adapter
         .get_password_hash(&stored.id)
@@ -141,11 +177,134 @@ async fn sign_up_then_sign_in_with_the_normalised_address() {
         .unwrap()
         .unwrap();
     assert!(hash.starts_with("$argon2id$"), "only the hash is stored");
+
+    // The right password of an unproven address answers as a wrong one and an unknown
+    // address do, after the same work.
+    let verifications = s.hashing.verifications.load(Ordering::SeqCst);
+    let right = sign_in(&mut c, "ADA@example.com", "correct horse").await;
+    let wrong = sign_in(&mut c, "ada@example.com", "wrong horse").await;
+    let unknown = sign_in(&mut c, "nobody@example.com", "correct horse").await;
+    assert_eq!(right.status, StatusCode::UNAUTHORIZED);
+    assert_eq!((right.status, &right.body), (wrong.status, &wrong.body));
+    assert_eq!((right.status, &right.body), (unknown.status, &unknown.body));
     assert_eq!(
-        sign_in_status(&mut c, "ADA@example.com", "correct horse").await,
+        s.hashing.verifications.load(Ordering::SeqCst),
+        verifications + 3
+    );
+    assert!(!signed_in(&c));
+
+    // The mail carries a link and a code; the code typed on the page proves the address and
+    // signs in.
+    let mail = s.outbox.last().unwrap();
+    assert_eq!(mail.purpose, EmailPurpose::VerifyEmail);
+    assert_eq!(mail.to, "ada@example.com");
+    let page = c
+        .get("/api/auth/account/verify-email?email=ada%40example.com")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text().contains("Send a new email"),
+        "the page offers to resend"
+    );
+    let code = mail.code.clone().unwrap();
+    let answer = post(
+        &mut c,
+        "/api/auth/account/verify-email",
+        &[("email", "ada@example.com"), ("code", &code)],
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    assert_eq!(c.session().await["user"]["email"], "ada@example.com");
+    // The link of the same mail works no more; the password signs in from now on.
+    let link = c.open_email_link(&mail.url).await;
+    assert_refused(&link);
+    let mut other = s.client();
+    assert_eq!(
+        sign_in_status(&mut other, "ada@example.com", "correct horse").await,
         StatusCode::OK
     );
+}
+
+#[tokio::test]
+async fn a_verification_mail_can_be_sent_again_and_its_link_signs_in() {
+    let s = setup();
+    let mut c = s.client();
+    sign_up(&mut c, "ada@example.com", "correct horse").await;
+    let answer = post(
+        &mut c,
+        "/api/auth/account/verify-email-resend",
+        &[("email", "ada@example.com")],
+    )
+    .await;
+    assert_eq!(
+        answer.json()["url"],
+        "http://localhost:3000/api/auth/account/verify-email?email=ada%40example.com&notice=Sent"
+    );
+    let unknown = post(
+        &mut c,
+        "/api/auth/account/verify-email-resend",
+        &[("email", "nobody@example.com")],
+    )
+    .await;
+    assert_eq!(unknown.status, answer.status);
+    let mails = s.outbox.messages();
+    assert_eq!(mails.len(), 2, "one new mail, none for the unknown address");
+    let answer = c.open_email_link(&mails[1].url).await;
+    assert_proven(&answer);
     assert_eq!(c.session().await["user"]["email"], "ada@example.com");
+    // A proven address gets no more verification mails.
+    post(
+        &mut c,
+        "/api/auth/account/verify-email-resend",
+        &[("email", "ada@example.com")],
+    )
+    .await;
+    assert_eq!(s.outbox.len(), 2);
+}
+
+#[tokio::test]
+async fn sign_up_needs_a_transport_unless_unverified_sign_in_is_allowed() {
+    let base = || {
+        Auth::builder()
+            .secret(TEST_SECRET)
+            .adapter(Arc::new(MemoryAdapter::new()))
+    };
+    let refused = base().email_password(EmailPassword::default()).build();
+    assert!(matches!(refused, Err(ConfigError::SignUpNeedsTransport)));
+    let trusted = EmailPassword {
+        allow_unverified_sign_in: true,
+        ..EmailPassword::default()
+    };
+    assert!(base().email_password(trusted).build().is_ok());
+    let closed = EmailPassword {
+        sign_up: false,
+        ..EmailPassword::default()
+    };
+    assert!(base().email_password(closed).build().is_ok());
+}
+
+#[tokio::test]
+async fn with_unverified_sign_in_allowed_a_new_account_signs_in_at_once() {
+    let s = setup();
+    let auth = s
+        .builder
+        .clone()
+        .email_password(EmailPassword {
+            allow_unverified_sign_in: true,
+            ..EmailPassword::default()
+        })
+        .build()
+        .unwrap();
+    let mut c = EngineClient::new(auth);
+    let answer = sign_up(&mut c, "ada@example.com", "correct horse").await;
+    assert_eq!(
+        answer.json()["url"],
+        "http://localhost:3000/api/auth/signin?notice=AccountCreated"
+    );
+    assert_eq!(
+        sign_in_status(&mut c, "ada@example.com", "correct horse").await,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -165,18 +324,63 @@ async fn providers_list_the_email_password_provider() {
 #[tokio::test]
 async fn sign_up_answers_the_same_for_a_taken_address_and_keeps_the_owners_password() {
     let s = setup();
-    let mut c = s.client();
-    let first = sign_up(&mut c, "ada@example.com", "correct horse").await;
-    let second = sign_up(&mut c, "ada@example.com", "attacker's choice").await;
+    let mut owner = s.client();
+    let first = sign_up(&mut owner, "ada@example.com", "correct horse").await;
+    let link = s.outbox.last().unwrap().url;
+    owner.open_email_link(&link).await;
+    let mut attacker = s.client();
+    let second = sign_up(&mut attacker, "ada@example.com", "attacker's choice").await;
     assert_eq!((first.status, first.body), (second.status, second.body));
+    // The owner hears of it, with a link to choose a new password; the attacker gets nothing.
+    let notice = s.outbox.last().unwrap();
+    assert_eq!(notice.purpose, EmailPurpose::AccountExists);
+    assert_eq!(notice.to, "ada@example.com");
+    assert!(
+        notice.url.contains("/account/reset-password?"),
+        "{}",
+        notice.url
+    );
     assert_eq!(
-        sign_in_status(&mut c, "ada@example.com", "attacker's choice").await,
+        sign_in_status(&mut attacker, "ada@example.com", "attacker's choice").await,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        sign_in_status(&mut c, "ada@example.com", "correct horse").await,
+        sign_in_status(&mut attacker, "ada@example.com", "correct horse").await,
         StatusCode::OK
     );
+}
+
+#[tokio::test]
+async fn a_second_sign_up_of_an_unproven_address_changes_nothing_and_mails_a_reset_link() {
+    // Mallory signs Ada's address up first; Ada's own sign-up must not end in Mallory's
+    // account: she gets a link to choose the password herself, which proves the address.
+    let s = setup();
+    let mut mallory = s.client();
+    sign_up(&mut mallory, "ada@example.com", "mallory's password").await;
+    let mut ada = s.client();
+    sign_up(&mut ada, "ada@example.com", "ada's password").await;
+    let notice = s.outbox.last().unwrap();
+    assert_eq!(notice.purpose, EmailPurpose::AccountExists);
+    let (email, token) = link_params(&notice.url);
+    let fields = [
+        ("email", email.as_str()),
+        ("token", token.as_str()),
+        ("password", "ada's password"),
+    ];
+    post(&mut ada, "/api/auth/account/reset-password", &fields).await;
+    assert_eq!(
+        sign_in_status(&mut ada, "ada@example.com", "ada's password").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        sign_in_status(&mut mallory, "ada@example.com", "mallory's password").await,
+        StatusCode::UNAUTHORIZED
+    );
+    // Mallory's verification link (in Ada's mailbox) proves nothing any more.
+    let first = s.outbox.messages()[0].clone();
+    assert_eq!(first.purpose, EmailPurpose::VerifyEmail);
+    let answer = mallory.open_email_link(&first.url).await;
+    assert_refused(&answer);
 }
 
 #[tokio::test]
@@ -303,7 +507,7 @@ async fn unknown_address_and_wrong_password_cost_one_verification_each_and_answe
 async fn a_hash_with_old_parameters_is_replaced_at_sign_in() {
     let s = setup();
     let mut c = s.client();
-    sign_up(&mut c, "ada@example.com", "correct horse").await;
+    sign_up_and_verify(&s, &mut c, "ada@example.com", "correct horse").await;
     let user = s
         .adapter
         .get_user_by_email("ada@example.com")
@@ -324,7 +528,10 @@ async fn a_hash_with_old_parameters_is_replaced_at_sign_in() {
         .clock(s.clock.clone())
         .adapter(s.adapter.clone())
         .password_hashing(stronger.clone())
-        .email_password(EmailPassword::default())
+        .email_password(EmailPassword {
+            transport: Some(s.outbox.clone()),
+            ..EmailPassword::default()
+        })
         .build()
         .unwrap();
     let mut c = EngineClient::new(upgraded);
@@ -346,10 +553,10 @@ async fn a_hash_with_old_parameters_is_replaced_at_sign_in() {
 #[tokio::test]
 async fn change_password_needs_the_current_one_and_signs_out_everywhere() {
     let s = setup();
-    let auth = s.builder.build().unwrap();
+    let auth = s.builder.clone().build().unwrap();
     let mut laptop = EngineClient::new(auth.clone());
     let mut phone = EngineClient::new(auth);
-    sign_up(&mut laptop, "ada@example.com", "correct horse").await;
+    sign_up_and_verify(&s, &mut laptop, "ada@example.com", "correct horse").await;
     sign_in(&mut laptop, "ada@example.com", "correct horse").await;
     sign_in(&mut phone, "ada@example.com", "correct horse").await;
 
@@ -414,10 +621,10 @@ async fn change_password_needs_a_session() {
 #[tokio::test]
 async fn sign_out_everywhere_ends_every_database_session() {
     let s = setup();
-    let auth = s.builder.build().unwrap();
+    let auth = s.builder.clone().build().unwrap();
     let mut laptop = EngineClient::new(auth.clone());
     let mut phone = EngineClient::new(auth);
-    sign_up(&mut laptop, "ada@example.com", "correct horse").await;
+    sign_up_and_verify(&s, &mut laptop, "ada@example.com", "correct horse").await;
     sign_in(&mut laptop, "ada@example.com", "correct horse").await;
     sign_in(&mut phone, "ada@example.com", "correct horse").await;
     let answer = post(
@@ -436,13 +643,14 @@ async fn revocable_jwt_sessions_end_on_sign_out_everywhere() {
     let s = setup();
     let auth = s
         .builder
+        .clone()
         .session_strategy(SessionStrategy::Jwt)
         .revocable_jwt(true)
         .build()
         .unwrap();
     let mut laptop = EngineClient::new(auth.clone());
     let mut phone = EngineClient::new(auth);
-    sign_up(&mut laptop, "ada@example.com", "correct horse").await;
+    sign_up_and_verify(&s, &mut laptop, "ada@example.com", "correct horse").await;
     sign_in(&mut laptop, "ada@example.com", "correct horse").await;
     sign_in(&mut phone, "ada@example.com", "correct horse").await;
     assert_eq!(laptop.session().await["user"]["email"], "ada@example.com");
@@ -466,12 +674,13 @@ async fn without_revocation_a_jwt_outlives_sign_out_everywhere() {
     let s = setup();
     let auth = s
         .builder
+        .clone()
         .session_strategy(SessionStrategy::Jwt)
         .build()
         .unwrap();
     let mut laptop = EngineClient::new(auth.clone());
     let mut phone = EngineClient::new(auth);
-    sign_up(&mut laptop, "ada@example.com", "correct horse").await;
+    sign_up_and_verify(&s, &mut laptop, "ada@example.com", "correct horse").await;
     sign_in(&mut laptop, "ada@example.com", "correct horse").await;
     sign_in(&mut phone, "ada@example.com", "correct horse").await;
     post(&mut phone, "/api/auth/account/signout-everywhere", &[]).await;
@@ -507,7 +716,7 @@ fn link_params(url: &str) -> (String, String) {
 async fn password_reset_works_once_through_the_transport() {
     let s = setup();
     let mut c = s.client();
-    sign_up(&mut c, "ada@example.com", "correct horse").await;
+    sign_up_and_verify(&s, &mut c, "ada@example.com", "correct horse").await;
     let (answer, link) = request_reset(&s, &mut c, "ADA@example.com").await;
     assert_eq!(
         answer.json()["url"],
@@ -551,7 +760,7 @@ async fn password_reset_works_once_through_the_transport() {
 async fn reset_request_for_an_unknown_address_answers_the_same_and_sends_nothing() {
     let s = setup();
     let mut c = s.client();
-    sign_up(&mut c, "ada@example.com", "correct horse").await;
+    sign_up_and_verify(&s, &mut c, "ada@example.com", "correct horse").await;
     let (known, _) = request_reset(&s, &mut c, "ada@example.com").await;
     let (unknown, link) = request_reset(&s, &mut c, "nobody@example.com").await;
     assert!(link.is_none());
@@ -562,8 +771,8 @@ async fn reset_request_for_an_unknown_address_answers_the_same_and_sends_nothing
 async fn a_reset_token_is_bound_to_its_user() {
     let s = setup();
     let mut c = s.client();
-    sign_up(&mut c, "ada@example.com", "correct horse").await;
-    sign_up(&mut c, "eve@example.com", "eve's password").await;
+    sign_up_and_verify(&s, &mut c, "ada@example.com", "correct horse").await;
+    sign_up_and_verify(&s, &mut c, "eve@example.com", "eve's password").await;
     let (_, link) = request_reset(&s, &mut c, "eve@example.com").await;
     let (_, token) = link_params(&link.unwrap());
     let answer = post(
@@ -587,7 +796,7 @@ async fn a_reset_token_is_bound_to_its_user() {
 async fn a_reset_token_expires() {
     let s = setup();
     let mut c = s.client();
-    sign_up(&mut c, "ada@example.com", "correct horse").await;
+    sign_up_and_verify(&s, &mut c, "ada@example.com", "correct horse").await;
     let (_, link) = request_reset(&s, &mut c, "ada@example.com").await;
     let (email, token) = link_params(&link.unwrap());
     s.clock.advance(Duration::from_secs(15 * 60));
@@ -608,7 +817,7 @@ async fn a_reset_token_expires() {
 async fn a_short_password_does_not_spend_the_reset_token() {
     let s = setup();
     let mut c = s.client();
-    sign_up(&mut c, "ada@example.com", "correct horse").await;
+    sign_up_and_verify(&s, &mut c, "ada@example.com", "correct horse").await;
     let (_, link) = request_reset(&s, &mut c, "ada@example.com").await;
     let (email, token) = link_params(&link.unwrap());
     let short = post(
@@ -638,4 +847,260 @@ async fn a_short_password_does_not_spend_the_reset_token() {
         ok.json()["url"],
         "http://localhost:3000/api/auth/signin?notice=PasswordReset"
     );
+}
+
+/// Mallory signs Ada's address up (an unproven row) and `attach` gives the row what Mallory
+/// could attach; then Ada resets the password through the mailed link.
+async fn mallory_then_ada_resets(s: &Setup, auth: Auth) -> (EngineClient, EngineClient, String) {
+    let mut mallory = EngineClient::new(auth.clone());
+    sign_up(&mut mallory, "ada@example.com", "mallory's password").await;
+    let user = s
+        .adapter
+        .get_user_by_email("ada@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut ada = EngineClient::new(auth);
+    let (_, link) = request_reset(s, &mut ada, "ada@example.com").await;
+    let (email, token) = link_params(&link.unwrap());
+    (mallory, ada, format!("{email}\n{token}\n{}", user.id))
+}
+
+async fn reset_with(c: &mut EngineClient, email: &str, token: &str, password: &str) -> Answer {
+    let fields = [("email", email), ("token", token), ("password", password)];
+    post(c, "/api/auth/account/reset-password", &fields).await
+}
+
+#[tokio::test]
+async fn the_reset_clean_up_unlinks_the_attacker() {
+    let s = setup();
+    let auth = s.builder.clone().build().unwrap();
+    let (_mallory, mut ada, found) = mallory_then_ada_resets(&s, auth).await;
+    let [email, token, user_id] = found.splitn(3, '\n').collect::<Vec<_>>()[..] else {
+        unreachable!()
+    };
+    // What Mallory attached to the unproven row (linked while signed in, on a deployment that
+    // let him, or before this release): his own OAuth account.
+    let account = authrs_core::adapter::AdapterAccount::new(
+        user_id,
+        authrs_core::user::ProviderType::Oidc,
+        "github",
+        "mallory-at-github",
+    );
+    s.adapter.link_account(account).await.unwrap();
+    s.clock.advance(Duration::from_secs(1));
+    let answer = reset_with(&mut ada, email, token, "ada's password").await;
+    assert_eq!(
+        answer.json()["url"],
+        "http://localhost:3000/api/auth/signin?notice=PasswordReset"
+    );
+    assert!(s.adapter.list_accounts(user_id).await.unwrap().is_empty());
+    assert!(
+        s.adapter
+            .get_user_by_account("github", "mallory-at-github")
+            .await
+            .unwrap()
+            .is_none(),
+        "Mallory's OAuth account signs in to nobody"
+    );
+    let user = s.adapter.get_user(user_id).await.unwrap().unwrap();
+    assert!(
+        user.email_verified.is_some(),
+        "the reset proved the address"
+    );
+    assert_eq!(
+        sign_in_status(&mut ada, "ada@example.com", "ada's password").await,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn the_jwt_clean_up_ends_the_attackers_cookie() {
+    let s = setup();
+    // A deployment that lets unproven addresses sign in, with revocable JWT sessions.
+    let auth = s
+        .builder
+        .clone()
+        .session_strategy(SessionStrategy::Jwt)
+        .revocable_jwt(true)
+        .email_password(EmailPassword {
+            allow_unverified_sign_in: true,
+            transport: Some(s.outbox.clone()),
+            ..EmailPassword::default()
+        })
+        .build()
+        .unwrap();
+    let (mut mallory, mut ada, found) = mallory_then_ada_resets(&s, auth).await;
+    let [email, token, _] = found.splitn(3, '\n').collect::<Vec<_>>()[..] else {
+        unreachable!()
+    };
+    sign_in(&mut mallory, "ada@example.com", "mallory's password").await;
+    assert_eq!(mallory.session().await["user"]["email"], "ada@example.com");
+    s.clock.advance(Duration::from_secs(60));
+    // Every read rolls the cookie on; only revocation ends it.
+    assert_eq!(mallory.session().await["user"]["email"], "ada@example.com");
+    s.clock.advance(Duration::from_secs(1));
+    reset_with(&mut ada, email, token, "ada's password").await;
+    assert_eq!(mallory.session().await, json!({}), "the copied JWT is dead");
+    s.clock.advance(Duration::from_secs(1));
+    assert_eq!(
+        sign_in_status(&mut mallory, "ada@example.com", "mallory's password").await,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn old_reset_links_are_refused() {
+    let s = setup();
+    let mut c = s.client();
+    sign_up_and_verify(&s, &mut c, "ada@example.com", "correct horse").await;
+    let (_, first) = request_reset(&s, &mut c, "ada@example.com").await;
+    let (_, second) = request_reset(&s, &mut c, "ada@example.com").await;
+    let (email, first) = link_params(&first.unwrap());
+    let (_, second) = link_params(&second.unwrap());
+    let answer = reset_with(&mut c, &email, &first, "battery staple").await;
+    assert_eq!(
+        answer.json()["url"],
+        "http://localhost:3000/api/auth/signin?notice=PasswordReset"
+    );
+    let answer = reset_with(&mut c, &email, &second, "mallory's choice").await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN, "the second link died");
+    assert_eq!(
+        sign_in_status(&mut c, "ada@example.com", "battery staple").await,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_password_change_invalidates_reset_links() {
+    let s = setup();
+    let mut c = s.client();
+    sign_up_and_verify(&s, &mut c, "ada@example.com", "correct horse").await;
+    let (_, link) = request_reset(&s, &mut c, "ada@example.com").await;
+    let (email, token) = link_params(&link.unwrap());
+    let changed = post(
+        &mut c,
+        "/api/auth/account/change-password",
+        &[
+            ("currentPassword", "correct horse"),
+            ("newPassword", "battery staple"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        changed.json()["url"],
+        "http://localhost:3000/api/auth/signin?notice=PasswordChanged"
+    );
+    let answer = reset_with(&mut c, &email, &token, "mallory's choice").await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+}
+
+/// A browser at `ip`.
+fn client_at(s: &Setup, auth: &Auth, ip: &str) -> EngineClient {
+    let _ = s;
+    let mut c = EngineClient::new(auth.clone());
+    c.client_address = Some(ip.parse().unwrap());
+    c
+}
+
+#[tokio::test]
+async fn three_hundred_wrong_passwords_end_in_throttling_while_the_owner_gets_in_from_their_own_network()
+ {
+    let s = setup();
+    let auth = s.builder.clone().build().unwrap();
+    let mut owner = client_at(&s, &auth, "198.51.100.7");
+    sign_up_and_verify(&s, &mut owner, "ada@example.com", "correct horse").await;
+    let mut attacker = client_at(&s, &auth, "203.0.113.66");
+    let before = s.hashing.verifications.load(Ordering::SeqCst);
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    let mut retry_after = None;
+    for i in 0..300 {
+        let answer = sign_in(&mut attacker, "ada@example.com", &format!("guess {i}")).await;
+        *statuses.entry(answer.status.as_u16()).or_default() += 1;
+        if answer.status == StatusCode::TOO_MANY_REQUESTS {
+            retry_after = answer.header("retry-after").map(str::to_owned);
+            assert!(
+                answer.json()["url"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("error=RateLimited")
+            );
+        }
+    }
+    assert_eq!(statuses, [(401, 5), (429, 295)].into_iter().collect());
+    assert_eq!(retry_after.as_deref(), Some("900"));
+    assert_eq!(
+        s.hashing.verifications.load(Ordering::SeqCst) - before,
+        5,
+        "throttled guesses check no password"
+    );
+    // The right password from the attacker's network waits too ...
+    assert_eq!(
+        sign_in_status(&mut attacker, "ada@example.com", "correct horse").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // ... but the owner, on their own network, gets in.
+    assert_eq!(
+        sign_in_status(&mut owner, "ada@example.com", "correct horse").await,
+        StatusCode::OK
+    );
+    // The window moves on.
+    s.clock.advance(Duration::from_secs(15 * 60));
+    assert_eq!(
+        sign_in_status(&mut attacker, "ada@example.com", "guess again").await,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn a_distributed_guess_leaves_the_owners_known_network_working() {
+    let s = setup();
+    let auth = s.builder.clone().build().unwrap();
+    let mut owner = client_at(&s, &auth, "198.51.100.7");
+    sign_up_and_verify(&s, &mut owner, "ada@example.com", "correct horse").await;
+    // The owner's network becomes known by a password sign-in from it.
+    assert_eq!(
+        sign_in_status(&mut owner, "ada@example.com", "correct horse").await,
+        StatusCode::OK
+    );
+    // 60 networks, one guess each: the 51st and later wait.
+    let mut refused = 0;
+    for n in 0..60 {
+        let mut bot = client_at(&s, &auth, &format!("2001:db8:{n:x}::1"));
+        let status = sign_in_status(&mut bot, "ada@example.com", "guess").await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            refused += 1;
+        } else {
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+        }
+    }
+    assert_eq!(refused, 10);
+    let mut stranger = client_at(&s, &auth, "192.0.2.200");
+    assert_eq!(
+        sign_in_status(&mut stranger, "ada@example.com", "correct horse").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a network the account never signed in from waits"
+    );
+    assert_eq!(
+        sign_in_status(&mut owner, "ada@example.com", "correct horse").await,
+        StatusCode::OK,
+        "the owner's known network still works"
+    );
+}
+
+#[tokio::test]
+async fn password_spraying_from_one_network_is_throttled() {
+    let s = setup();
+    let auth = s.builder.clone().build().unwrap();
+    let mut sprayer = client_at(&s, &auth, "203.0.113.66");
+    let mut refused = 0;
+    for n in 0..120 {
+        let email = format!("user{n}@example.com");
+        if sign_in_status(&mut sprayer, &email, "Summer2026!").await
+            == StatusCode::TOO_MANY_REQUESTS
+        {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 20, "100 guesses per network per window");
 }

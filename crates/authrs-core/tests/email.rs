@@ -142,7 +142,7 @@ fn the_email_provider_needs_an_adapter_and_a_sane_max_age() {
 async fn emailed_links_use_the_configured_url_never_a_forwarded_host() {
     let (builder, s) = builder();
     let builder = builder.trust_host(true).email_password(EmailPassword {
-        reset_transport: Some(s.outbox.clone()),
+        transport: Some(s.outbox.clone()),
         ..EmailPassword::default()
     });
     let mut browser = EngineClient::new(builder.build().unwrap());
@@ -252,9 +252,14 @@ async fn a_failed_send_is_email_signin_and_leaves_no_usable_token() {
 async fn first_email_proof_removes_what_an_unverified_registrant_left() {
     let (builder, s) = builder();
     let hasher = PasswordHasher::with_params(256, 1, 1).unwrap();
+    // A deployment that lets unproven addresses sign in with a password (the default refuses
+    // them, see `tests/accounts.rs`), where the clean-up is the only defence.
     let builder = builder
         .password_hashing(Arc::new(hasher))
-        .email_password(EmailPassword::default());
+        .email_password(EmailPassword {
+            allow_unverified_sign_in: true,
+            ..EmailPassword::default()
+        });
     let auth = builder.build().unwrap();
 
     // Mallory registers Ada's address with his own password and signs in.
@@ -397,4 +402,97 @@ async fn the_confirm_page_escapes_and_a_bad_link_is_verification() {
         answer.header("location"),
         Some(format!("{SITE}/api/auth/signin?csrf=true").as_str())
     );
+}
+
+/// Posts a typed code for `email`.
+async fn post_code(browser: &mut EngineClient, email: &str, code: &str) -> Answer {
+    let csrf = browser.csrf_token().await;
+    browser
+        .post_form(
+            "/api/auth/callback/email",
+            &[
+                ("csrfToken", &csrf),
+                ("email", email),
+                ("code", code),
+                ("json", "true"),
+            ],
+        )
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_raced_code_limit_holds_at_its_number() {
+    let (builder, _s) = builder();
+    let auth = builder.build().unwrap();
+    let mut owner = EngineClient::new(auth.clone());
+    request(&mut owner, "ada@example.com", &[]).await;
+    // 300 browsers, each with its CSRF token, post a wrong code at once.
+    let mut browsers = Vec::new();
+    for i in 0..300u32 {
+        let mut browser = EngineClient::new(auth.clone());
+        browser.client_address = Some(std::net::IpAddr::from([10, 1, (i / 256) as u8, i as u8]));
+        let csrf = browser.csrf_token().await;
+        browsers.push((browser, csrf));
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for (mut browser, csrf) in browsers {
+        tasks.spawn(async move {
+            browser
+                .post_form(
+                    "/api/auth/callback/email",
+                    &[
+                        ("csrfToken", &csrf),
+                        ("email", "ada@example.com"),
+                        ("code", "WRNG-CODE"),
+                        ("json", "true"),
+                    ],
+                )
+                .await
+                .status
+        });
+    }
+    let mut checked = 0;
+    let mut refused = 0;
+    while let Some(status) = tasks.join_next().await {
+        match status.unwrap() {
+            StatusCode::FORBIDDEN => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => refused += 1,
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!(
+        (checked, refused),
+        (5, 295),
+        "exactly the limit's 5 codes were checked"
+    );
+}
+
+#[tokio::test]
+async fn the_code_limiters_memory_stays_bounded() {
+    use authrs_core::ratelimit::MemoryLimitStore;
+    let store = Arc::new(MemoryLimitStore::new(
+        std::num::NonZeroUsize::new(1024).unwrap(),
+    ));
+    let (builder, _s) = builder();
+    let auth = builder.limit_store(store.clone()).build().unwrap();
+    let mut browser = EngineClient::new(auth);
+    // Wrong codes for 5,000 distinct addresses from as many client networks: 10,000 keys
+    // offered to a store that holds 1,024.
+    for i in 0..5_000u32 {
+        let [_, b, c, d] = i.to_be_bytes();
+        browser.client_address = Some(std::net::IpAddr::from([100, b, c, d]));
+        let answer = post_code(&mut browser, &format!("user{i}@example.com"), "WRNG-CODE").await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    }
+    assert!(store.len() <= 1024, "{} keys", store.len());
+    // One client alone is stopped long before: 30 attempts per network per window.
+    browser.client_address = Some("192.0.2.1".parse().unwrap());
+    let mut refused = 0;
+    for i in 0..100 {
+        let answer = post_code(&mut browser, &format!("x{i}@example.com"), "WRNG-CODE").await;
+        if answer.status == StatusCode::TOO_MANY_REQUESTS {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 70);
 }

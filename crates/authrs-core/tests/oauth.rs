@@ -928,3 +928,32 @@ async fn a_rotated_signing_key_is_fetched_once_its_kid_appears() {
     assert_signed_in(&round_trip(&stub, &mut browser, |n| sign(&rotated, &fresh(n))).await);
     assert_eq!(jwks_fetches(), 2);
 }
+
+#[tokio::test]
+async fn linking_while_signed_in_needs_a_proven_address() {
+    let stub = stub();
+    let adapter = Arc::new(MemoryAdapter::new());
+    let auth = builder(&stub).adapter(adapter.clone()).build().unwrap();
+    // Ada signs in with an account whose address the provider does not vouch for: her row's
+    // address is unproven.
+    let mut ada = EngineClient::new(auth);
+    assert_signed_in(&sign_in_as(&stub, &mut ada, "ada-1", "ada@example.com", false).await);
+    let user = adapter
+        .get_user_by_email("ada@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.email_verified, None);
+    // Linking a second account to that row is refused: whoever proves the address later
+    // would otherwise find someone else's account linked to it.
+    let answer = sign_in_as(&stub, &mut ada, "ada-2", "ada@work.example", true).await;
+    assert!(
+        answer
+            .header("location")
+            .unwrap()
+            .ends_with("error=OAuthAccountNotLinked"),
+        "{:?}",
+        answer.header("location")
+    );
+    assert_eq!(adapter.list_accounts(&user.id).await.unwrap().len(), 1);
+}

@@ -76,6 +76,8 @@ fn purpose(purpose: EmailPurpose) -> &'static str {
     match purpose {
         EmailPurpose::SignIn => "sign-in",
         EmailPurpose::PasswordReset => "password-reset",
+        EmailPurpose::VerifyEmail => "verify-email",
+        EmailPurpose::AccountExists => "account-exists",
     }
 }
 

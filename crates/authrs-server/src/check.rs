@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use authrs_core::SessionStrategy;
 use authrs_core::adapter::MemoryAdapter;
 use authrs_core::secret::Secret;
 
@@ -86,6 +87,25 @@ pub fn check(options: &LoadOptions, env: &Env) -> CheckReport {
             "database {url} ({}): the URL is well-formed; {contacted}",
             url.kind()
         ));
+    }
+
+    if settings.sign_up && settings.allow_unverified_sign_in {
+        notes.push(
+            "warning: accounts.allow_unverified_sign_in is on with sign-up open: anyone can \
+             create an account for any address and sign in as it at once"
+                .to_owned(),
+        );
+    }
+    if settings.sign_up
+        && settings.session_strategy == SessionStrategy::Jwt
+        && !settings.revocable_jwt
+    {
+        notes.push(
+            "warning: sign-up is open with JWT sessions that are not revocable \
+             (session.revocable_jwt = false): when the owner of an address proves it, sessions \
+             someone else started on it end only when they expire"
+                .to_owned(),
+        );
     }
 
     let users = match &settings.users_file {

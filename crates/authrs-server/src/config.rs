@@ -35,6 +35,7 @@
 //! | `session.update_age` | `AUTHRS_SESSION_UPDATE_AGE` | same form (default 1 day) |
 //! | `accounts.sign_up` | `AUTHRS_ACCOUNTS_SIGN_UP` | whether visitors may create accounts (default false) |
 //! | `accounts.min_password_length` | `AUTHRS_ACCOUNTS_MIN_PASSWORD_LENGTH` | 8 to 1024 characters (default 8) |
+//! | `accounts.allow_unverified_sign_in` | `AUTHRS_ACCOUNTS_ALLOW_UNVERIFIED_SIGN_IN` | let a password sign in before its address is proven (default false; trusted deployments only) |
 //! | `theme.color_scheme` | `AUTHRS_THEME_COLOR_SCHEME` | `"auto"`, `"light"` or `"dark"` |
 //! | `theme.brand_color` | `AUTHRS_THEME_BRAND_COLOR` | `#rgb` or `#rrggbb` |
 //! | `theme.logo` | `AUTHRS_THEME_LOGO` | an http(s) URL or a path |
@@ -120,6 +121,10 @@ const KEYS: &[(&str, &str)] = &[
     (
         "accounts.min_password_length",
         "AUTHRS_ACCOUNTS_MIN_PASSWORD_LENGTH",
+    ),
+    (
+        "accounts.allow_unverified_sign_in",
+        "AUTHRS_ACCOUNTS_ALLOW_UNVERIFIED_SIGN_IN",
     ),
     ("theme.color_scheme", "AUTHRS_THEME_COLOR_SCHEME"),
     ("theme.brand_color", "AUTHRS_THEME_BRAND_COLOR"),
@@ -314,6 +319,8 @@ pub struct Settings {
     pub sign_up: bool,
     /// Fewest characters an account password may have.
     pub min_password_length: usize,
+    /// Whether a password signs in before its address is proven.
+    pub allow_unverified_sign_in: bool,
     /// The configured users file for the `credentials` provider; `None`: no such provider.
     pub users_file: Option<PathBuf>,
     /// The configured database; `None` means the SQLite file in the data directory.
@@ -365,6 +372,7 @@ impl Default for Settings {
             revocable_jwt: false,
             sign_up: false,
             min_password_length: DEFAULT_MIN_PASSWORD_LENGTH,
+            allow_unverified_sign_in: false,
             users_file: None,
             database_url: None,
             data_dir: PathBuf::from(DEFAULT_DATA_DIR),
@@ -394,13 +402,15 @@ impl Settings {
         self.database_url.is_none()
     }
 
-    /// The email-and-password account settings; reset links go through `transport`.
+    /// The email-and-password account settings; verification and reset mails go through
+    /// `transport`.
     pub fn email_password(&self, transport: Arc<dyn EmailTransport>) -> EmailPassword {
         EmailPassword {
             sign_up: self.sign_up,
             min_password_length: self.min_password_length,
-            reset_transport: Some(transport),
-            reset_limits: self.email.rate_limits(),
+            allow_unverified_sign_in: self.allow_unverified_sign_in,
+            transport: Some(transport),
+            mail_limits: self.email.rate_limits(),
             ..EmailPassword::default()
         }
     }
@@ -423,7 +433,8 @@ impl Settings {
             .session_strategy(self.session_strategy)
             .revocable_jwt(self.revocable_jwt)
             .email_password(self.email_password(Arc::clone(&transport)))
-            .password_hashing(hashing);
+            .password_hashing(hashing)
+            .background(Arc::new(authrs_axum::TokioBackground::default()));
         if self.email.enabled {
             builder = builder.provider(self.email.provider(transport));
         }
@@ -874,6 +885,7 @@ struct Layer {
     revocable_jwt: Option<bool>,
     sign_up: Option<bool>,
     min_password_length: Option<usize>,
+    allow_unverified_sign_in: Option<bool>,
     client_ip_header: Option<Sourced<String>>,
     email_enabled: Option<bool>,
     email_transport: Option<Sourced<String>>,
@@ -1050,6 +1062,9 @@ impl Layer {
             }
             "session.revocable_jwt" => self.revocable_jwt = Some(raw.boolean()?),
             "accounts.sign_up" => self.sign_up = Some(raw.boolean()?),
+            "accounts.allow_unverified_sign_in" => {
+                self.allow_unverified_sign_in = Some(raw.boolean()?)
+            }
             "accounts.min_password_length" => {
                 let length = raw.count()?;
                 if !MIN_PASSWORD_LENGTH_RANGE.contains(&length) {
@@ -1197,6 +1212,9 @@ impl Layer {
         }
         if let Some(sign_up) = self.sign_up {
             settings.sign_up = sign_up;
+        }
+        if let Some(allow) = self.allow_unverified_sign_in {
+            settings.allow_unverified_sign_in = allow;
         }
         if let Some(length) = self.min_password_length {
             settings.min_password_length = length;

@@ -42,6 +42,7 @@ use crate::adapter::{Adapter, AdapterError, AdapterUser, NewUser, Timestamp, Ver
 use crate::background::Task;
 use crate::config::EmailPassword;
 use crate::email::normalize_email;
+use crate::engine::Inner;
 use crate::error::{Error, ErrorCode};
 use crate::pages;
 use crate::password::PasswordHashing;
@@ -50,7 +51,6 @@ use crate::providers::email_password::EMAIL_PASSWORD_PROVIDER_ID;
 use crate::providers::{
     DefaultEmailTemplate, EmailDetails, EmailMessage, EmailPurpose, EmailTemplate, EmailTransport,
 };
-use crate::engine::Inner;
 use crate::secret::{random_hex, sha256_hex};
 use crate::user::{Account, ProviderType, User};
 
@@ -224,7 +224,11 @@ async fn create_account(
     let existing = match adapter.create_user(user).await {
         Ok(user) => {
             tracing::info!(user = %user.id, "account created; its address is not proven yet");
-            if inner.email_password.as_ref().is_some_and(|o| o.transport.is_some()) {
+            if inner
+                .email_password
+                .as_ref()
+                .is_some_and(|o| o.transport.is_some())
+            {
                 send_verification(inner, &user, &email, now_ms).await?;
             }
             return Ok(());
@@ -234,7 +238,10 @@ async fn create_account(
     };
     tracing::info!("sign-up for an address that has an account");
     if let Some(user) = existing
-        && inner.email_password.as_ref().is_some_and(|o| o.transport.is_some())
+        && inner
+            .email_password
+            .as_ref()
+            .is_some_and(|o| o.transport.is_some())
     {
         send_reset(inner, &user, &email, EmailPurpose::AccountExists, now_ms).await?;
     }
@@ -371,7 +378,15 @@ async fn send_verification(
         inner.base_url,
         encode(email)
     );
-    send_mail(inner, email, EmailPurpose::VerifyEmail, url, Some(code), expires).await?;
+    send_mail(
+        inner,
+        email,
+        EmailPurpose::VerifyEmail,
+        url,
+        Some(code),
+        expires,
+    )
+    .await?;
     tracing::info!(user = %user.id, "verification mail sent");
     Ok(())
 }
@@ -538,7 +553,9 @@ async fn verify_email(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Byt
         }
     };
     if code.is_some()
-        && let Err(error) = limits.code_worked(&ctx.limits(), MAIL_PURPOSE, &email).await
+        && let Err(error) = limits
+            .code_worked(&ctx.limits(), MAIL_PURPOSE, &email)
+            .await
     {
         return ctx.fail(error.into());
     }

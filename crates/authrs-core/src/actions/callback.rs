@@ -77,8 +77,25 @@ async fn credentials(mut ctx: Ctx<'_>, provider: &CredentialsProvider) -> Respon
         headers: ctx.headers.clone(),
         query: ctx.query.clone(),
     };
+    // The throttle counts the attempt before any password is checked.
+    let mut attempt = super::throttle::PasswordAttempt::new(
+        ctx.limits(),
+        ctx.inner.password_throttle,
+        &provider.id,
+        provider.account_key(&credentials),
+    );
+    match attempt.count().await {
+        Ok(Ok(())) => {}
+        Ok(Err(throttled)) => return super::email::too_many(ctx, throttled),
+        Err(error) => return ctx.fail(error.into()),
+    }
     let user = match provider.authorize(&credentials, &meta).await {
-        Ok(Some(user)) if !user.id.is_empty() => user,
+        Ok(Some(user)) if !user.id.is_empty() => {
+            if let Err(error) = attempt.succeeded().await {
+                return ctx.fail(error.into());
+            }
+            user
+        }
         Ok(Some(_)) => {
             let error = AuthorizeError("authorize returned a user with an empty id".into());
             return ctx.fail(error.into());

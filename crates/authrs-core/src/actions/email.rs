@@ -16,11 +16,11 @@ use crate::callbacks::{SignInArgs, SignInDecision};
 use crate::email::normalize_email;
 use crate::error::{Error, ErrorCode};
 use crate::pages;
-use crate::ratelimit::Throttled;
 use crate::providers::email::{
     EmailDetails, EmailLinkMode, EmailMessage, EmailProvider, EmailPurpose, canonical_code,
     random_code,
 };
+use crate::ratelimit::Throttled;
 use crate::secret::{random_hex, sha256_hex};
 use crate::user::{Account, ProviderType, User};
 
@@ -375,7 +375,8 @@ async fn verified_user(
     if let Some(user) = adapter.get_user_by_email(email).await? {
         // Sessions from before this request end; the one it starts does not.
         let stamp_at = Timestamp::from_millis(now.as_millis().saturating_sub(1));
-        let user = prove_ownership(adapter, user, OwnershipProof::EmailSignIn, now, stamp_at).await?;
+        let user =
+            prove_ownership(adapter, user, OwnershipProof::EmailSignIn, now, stamp_at).await?;
         return Ok((user, false));
     }
     let new_user = NewUser {

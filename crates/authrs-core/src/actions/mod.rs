@@ -9,6 +9,7 @@ pub(crate) mod pages;
 pub(crate) mod session;
 pub(crate) mod signin;
 pub(crate) mod signout;
+pub(crate) mod throttle;
 
 use std::borrow::Cow;
 

@@ -379,6 +379,16 @@ async fn resolve_user(
                 .get_user(&current)
                 .await?
                 .ok_or(Error::OAuthAccountNotLinked)?;
+            // An unproven address may belong to someone else, who would inherit the link when
+            // they prove it: only a user whose address is proven (or who has none) links.
+            if user.email.is_some() && user.email_verified.is_none() {
+                tracing::info!(
+                    provider = %provider.id,
+                    user = %user.id,
+                    "linking refused: the signed-in user's address is not proven"
+                );
+                return Err(Error::OAuthAccountNotLinked);
+            }
             adapter.link_account(link(&user.id)).await?;
             tracing::info!(provider = %provider.id, user = %user.id, "account linked");
             Ok((User::from(user), false))

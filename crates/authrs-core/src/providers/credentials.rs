@@ -148,6 +148,8 @@ pub struct CredentialsProvider {
     pub(crate) id: String,
     pub(crate) name: String,
     pub(crate) fields: Vec<CredentialField>,
+    /// The field that names the account, for the password throttle.
+    pub(crate) account_field: Option<String>,
     pub(crate) authorize: Arc<dyn Authorize>,
 }
 
@@ -171,6 +173,7 @@ impl CredentialsProvider {
                 CredentialField::new("username", "Username", CredentialFieldKind::Text),
                 CredentialField::new("password", "Password", CredentialFieldKind::Password),
             ],
+            account_field: None,
             authorize: Arc::new(authorize),
         }
     }
@@ -196,6 +199,42 @@ impl CredentialsProvider {
     /// The form fields.
     pub fn fields(&self) -> &[CredentialField] {
         &self.fields
+    }
+
+    /// Which field names the account, for the engine's password throttle
+    /// ([`crate::config::PasswordThrottle`]). Default: the first field that is not a password
+    /// (`username`, `email`).
+    pub fn with_account_field(mut self, name: impl Into<String>) -> Self {
+        self.account_field = Some(name.into());
+        self
+    }
+
+    /// The account a sign-in attempt is for, normalised (an email field through the one email
+    /// policy, anything else trimmed and lowercased), or `None` when the field is empty.
+    pub(crate) fn account_key(&self, credentials: &Credentials) -> Option<String> {
+        let field = match &self.account_field {
+            Some(name) => self.fields.iter().find(|f| &f.name == name),
+            None => self
+                .fields
+                .iter()
+                .find(|f| f.kind != CredentialFieldKind::Password),
+        };
+        let (name, kind) = match (field, &self.account_field) {
+            (Some(field), _) => (field.name.as_str(), field.kind),
+            (None, Some(name)) => (name.as_str(), CredentialFieldKind::Text),
+            (None, None) => return None,
+        };
+        let value = credentials.get(name)?.trim();
+        if value.is_empty() {
+            return None;
+        }
+        let key = match kind {
+            CredentialFieldKind::Email => {
+                crate::email::normalize_email(value).unwrap_or_else(|_| value.to_lowercase())
+            }
+            _ => value.to_lowercase(),
+        };
+        Some(key)
     }
 
     /// Runs the `authorize` hook.

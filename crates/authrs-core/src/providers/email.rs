@@ -24,8 +24,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use maud::{DOCTYPE, html};
 
-use crate::adapter::Timestamp;
 use crate::adapter::AdapterError;
+use crate::adapter::Timestamp;
 use crate::ratelimit::{Limits, RateLimit, Verdict};
 
 /// The default id of the email provider, as in NextAuth (`signIn("email", …)`).
@@ -225,7 +225,6 @@ pub enum EmailLinkMode {
 /// The email provider's abuse limits. `None` turns one off. Counted in the engine's
 /// [`crate::ratelimit::LimitStore`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct EmailRateLimits {
     /// Mails to one address (default 5 per 15 minutes).
     pub per_address: Option<RateLimit>,
@@ -327,9 +326,13 @@ impl EmailRateLimits {
         purpose: &str,
         email: &str,
     ) -> Result<(), AdapterError> {
-        limits.clear(&format!("code-address:{purpose}"), email).await?;
+        limits
+            .clear(&format!("code-address:{purpose}"), email)
+            .await?;
         if self.code_attempts_per_client.is_some() {
-            limits.undo_client(&format!("code-client:{purpose}")).await?;
+            limits
+                .undo_client(&format!("code-client:{purpose}"))
+                .await?;
         }
         Ok(())
     }

@@ -97,11 +97,11 @@ pub(crate) fn provider(
         hashing,
         allow_unverified,
     })
-        .with_id(EMAIL_PASSWORD_PROVIDER_ID)
-        .with_name("Password")
-        .with_fields(vec![
-            CredentialField::new("email", "Email", CredentialFieldKind::Email)
-                .with_placeholder("you@example.com"),
-            CredentialField::new("password", "Password", CredentialFieldKind::Password),
-        ])
+    .with_id(EMAIL_PASSWORD_PROVIDER_ID)
+    .with_name("Password")
+    .with_fields(vec![
+        CredentialField::new("email", "Email", CredentialFieldKind::Email)
+            .with_placeholder("you@example.com"),
+        CredentialField::new("password", "Password", CredentialFieldKind::Password),
+    ])
 }
