@@ -109,22 +109,35 @@ mod tests {
 
 /// Runs the engine's background work ([`authrs_core::background::Background`]: verification
 /// and reset mails, and the account look-ups behind them) as Tokio tasks, at most `limit` at
-/// once. Past the limit a task runs in place, before the answer: back-pressure that keeps
-/// memory bounded and loses nothing. A task's failures are logged by the task itself.
+/// once, each for at most `deadline`. Past the limit a task runs in place, before the answer:
+/// back-pressure that keeps memory bounded and loses nothing. A task's failures are logged by
+/// the task itself; one past its deadline is dropped with a warning, freeing its slot.
 #[derive(Debug, Clone)]
 pub struct TokioBackground {
     slots: Arc<tokio::sync::Semaphore>,
+    deadline: Duration,
 }
 
 impl TokioBackground {
     /// The default number of background tasks at once.
     pub const DEFAULT_LIMIT: usize = 1024;
 
-    /// At most `limit` tasks at once (at least one).
+    /// The default deadline of one task: longer than any outbound call it makes should take.
+    pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
+
+    /// At most `limit` tasks at once (at least one), each for at most
+    /// [`Self::DEFAULT_DEADLINE`].
     pub fn new(limit: usize) -> Self {
         Self {
             slots: Arc::new(tokio::sync::Semaphore::new(limit.max(1))),
+            deadline: Self::DEFAULT_DEADLINE,
         }
+    }
+
+    /// Each task's deadline.
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
     }
 }
 
@@ -142,10 +155,55 @@ impl authrs_core::background::Background for TokioBackground {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return Some(task);
         };
+        let deadline = self.deadline;
         runtime.spawn(async move {
-            task.await;
+            if tokio::time::timeout(deadline, task).await.is_err() {
+                tracing::warn!(
+                    ?deadline,
+                    "a background task passed its deadline and was dropped"
+                );
+            }
             drop(slot);
         });
         None
+    }
+}
+
+#[cfg(test)]
+mod background_tests {
+    use super::*;
+    use authrs_core::background::Background;
+
+    #[tokio::test]
+    async fn at_capacity_a_task_comes_back_to_run_in_place() {
+        let background = TokioBackground::new(1);
+        let (release, wait) = tokio::sync::oneshot::channel::<()>();
+        let first = Box::pin(async move {
+            let _ = wait.await;
+        });
+        assert!(background.spawn(first).is_none(), "spawned");
+        let second = Box::pin(async {});
+        let returned = background.spawn(second);
+        assert!(returned.is_some(), "at capacity: run it in place");
+        release.send(()).unwrap();
+        returned.unwrap().await;
+    }
+
+    #[tokio::test]
+    async fn a_task_past_its_deadline_is_dropped_and_frees_its_slot() {
+        let background = TokioBackground::new(1).with_deadline(Duration::from_millis(20));
+        let hanging = Box::pin(std::future::pending::<()>());
+        assert!(background.spawn(hanging).is_none());
+        // The slot comes back once the deadline drops the hanging task.
+        let freed = tokio::time::timeout(Duration::from_secs(10), async {
+            loop {
+                if background.spawn(Box::pin(async {})).is_none() {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+        })
+        .await;
+        assert!(freed.is_ok(), "the slot was never freed");
     }
 }

@@ -32,7 +32,10 @@ async fn server() -> Server {
         .secret("0123456789abcdef0123456789abcdef")
         .adapter(Arc::new(MemoryAdapter::new()))
         .password_hashing(Arc::new(PasswordHasher::with_params(256, 1, 1).unwrap()))
-        .email_password(EmailPassword::default())
+        .email_password(EmailPassword {
+            transport: Some(outbox.clone()),
+            ..EmailPassword::default()
+        })
         .provider(EmailProvider::with_transport(outbox.clone()))
         .provider(OAuthProvider::oauth2(
             "example",
@@ -61,6 +64,21 @@ async fn sign_up(client: &AuthClient, server: &Server, email: &str, password: &s
             ("csrfToken", csrf.as_str()),
             ("email", email),
             ("password", password),
+            ("json", "true"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    // The owner proves the address with the mailed code before the password signs in.
+    let code = server.outbox.last().unwrap().code.unwrap();
+    let response = reqwest::Client::new()
+        .post(format!("{}/account/verify-email", server.base))
+        .header("cookie", client.cookie_header())
+        .form(&[
+            ("csrfToken", csrf.as_str()),
+            ("email", email),
+            ("code", code.as_str()),
             ("json", "true"),
         ])
         .send()

@@ -252,6 +252,9 @@ pub struct CookieNames {
     pub nonce: String,
     /// The address a sign-in mail went to (fills the code form; ours, not NextAuth's).
     pub email_hint: String,
+    /// The browser that signed up: only it keeps the password it chose when the address is
+    /// proven (ours).
+    pub sign_up: String,
     /// Whether cookies carry `Secure` (and the prefixes).
     pub secure: bool,
 }
@@ -272,6 +275,7 @@ impl CookieNames {
             pkce_code_verifier: format!("{normal}{prefix}pkce.code_verifier"),
             nonce: format!("{normal}{prefix}nonce"),
             email_hint: format!("{normal}{prefix}email-hint"),
+            sign_up: format!("{normal}{prefix}sign-up"),
             secure,
         }
     }

@@ -52,8 +52,8 @@ pub mod user;
 pub use authrs_types::seed;
 pub use callbacks::{Callbacks, SignInDecision};
 pub use config::{
-    AuthBuilder, ColorScheme, Compatibility, ConfigError, EmailPassword, Pages, SessionStrategy,
-    Theme,
+    AuthBuilder, ColorScheme, Compatibility, ConfigError, EmailPassword, Pages, PasswordThrottle,
+    SessionStrategy, Theme,
 };
 pub use engine::Auth;
 pub use error::{Error, ErrorCode};

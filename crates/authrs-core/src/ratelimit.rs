@@ -20,6 +20,10 @@
 //! 6. Memory is bounded: [`MemoryLimitStore`] holds at most a fixed number of keys and evicts
 //!    the least recently used one in constant time when a new key arrives at the cap (no scan
 //!    of the whole map, under a lock or otherwise). Each key keeps at most `max` timestamps.
+//!    The price of the bound: a flood of more distinct keys than the cap between two uses of
+//!    one counter forgets that counter. Shards are chosen with a random seed, so the flood
+//!    must fill the whole store, and per-network limits make it need that many networks; a
+//!    database store (PostgreSQL) forgets nothing.
 //!
 //! [`MemoryLimitStore`] counts per process. Several instances share their limits through a
 //! store on their common database (`authrs_sqlx::PostgresLimitStore`).
@@ -272,6 +276,9 @@ pub(crate) fn network_key(ip: IpAddr) -> String {
 /// order, so one lock is held only for one key's few timestamps.
 pub struct MemoryLimitStore {
     shards: Box<[Mutex<Shard>]>,
+    /// Picks a key's shard with a per-process random seed, so a client cannot aim a flood of
+    /// chosen keys at the shard that holds someone else's counter.
+    seed: std::collections::hash_map::RandomState,
 }
 
 /// One shard: each key's timestamps, oldest first, in least-recently-used order.
@@ -281,8 +288,9 @@ type Shard = LruCache<LimitKey, Vec<u64>>;
 const SHARDS: usize = 16;
 
 impl MemoryLimitStore {
-    /// The default cap on keys: 65,536, about 8 MiB at the most (a key with a few timestamps
-    /// takes about 120 bytes with its map entry).
+    /// The default cap on keys: 65,536. A key takes about 100 bytes with its map entry, plus 8
+    /// per timestamp it holds (at most its limit's `max`): about 8 MiB for keys of a few
+    /// events, more where many keys sit at a limit of 100.
     pub const DEFAULT_MAX_KEYS: usize = 65_536;
 
     /// A store that holds at most `max_keys` keys (at least one per shard).
@@ -291,11 +299,15 @@ impl MemoryLimitStore {
         let shards = (0..SHARDS)
             .map(|_| Mutex::new(LruCache::new(per_shard)))
             .collect();
-        Self { shards }
+        Self {
+            shards,
+            seed: std::collections::hash_map::RandomState::new(),
+        }
     }
 
     fn shard(&self, key: &LimitKey) -> std::sync::MutexGuard<'_, Shard> {
-        let index = usize::from(key.0[0]) % self.shards.len();
+        let hash = std::hash::BuildHasher::hash_one(&self.seed, key);
+        let index = usize::try_from(hash % self.shards.len() as u64).unwrap_or(0);
         // A panic while a shard was locked leaves only counters behind, still consistent.
         self.shards[index]
             .lock()
@@ -339,8 +351,9 @@ impl MemoryLimitStore {
 
     fn count_now(&self, key: &LimitKey, window: Duration, now_ms: u64) -> u32 {
         let window = u64::try_from(window.as_millis()).unwrap_or(u64::MAX);
-        let shard = self.shard(key);
-        shard.peek(key).map_or(0, |times| {
+        // A read counts as a use: a counter that is looked at stays.
+        let mut shard = self.shard(key);
+        shard.get(key).map_or(0, |times| {
             let n = times
                 .iter()
                 .filter(|&&t| t.saturating_add(window) > now_ms)

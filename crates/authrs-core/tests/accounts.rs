@@ -1104,3 +1104,83 @@ async fn password_spraying_from_one_network_is_throttled() {
     }
     assert_eq!(refused, 20, "100 guesses per network per window");
 }
+
+#[tokio::test]
+async fn confirming_someone_elses_sign_up_proves_the_address_but_keeps_no_strangers_password() {
+    let s = setup();
+    let auth = s.builder.clone().build().unwrap();
+    // Mallory signs Ada's address up; the mail goes to Ada, who opens its link in her own
+    // browser (or asks for it again, or types its code there).
+    let mut mallory = EngineClient::new(auth.clone());
+    sign_up(&mut mallory, "ada@example.com", "mallory's password").await;
+    let mut ada = EngineClient::new(auth.clone());
+    let resent = post(
+        &mut ada,
+        "/api/auth/account/verify-email-resend",
+        &[("email", "ada@example.com")],
+    )
+    .await;
+    assert_eq!(resent.status, StatusCode::OK);
+    let mails = s.outbox.messages();
+    assert_eq!(mails.len(), 2);
+    // A new mail replaces the last one.
+    let first = ada.open_email_link(&mails[0].url).await;
+    assert_refused(&first);
+    let answer = ada.open_email_link(&mails[1].url).await;
+    // Ada is signed in (she proved the address) and sent to choose a password herself.
+    let target = answer.redirect_url().unwrap();
+    assert!(
+        target.starts_with(
+            "http://localhost:3000/api/auth/account/reset-password?email=ada%40example.com&token="
+        ),
+        "{target}"
+    );
+    assert_eq!(ada.session().await["user"]["email"], "ada@example.com");
+    // Mallory's password is gone.
+    assert_eq!(
+        sign_in_status(&mut mallory, "ada@example.com", "mallory's password").await,
+        StatusCode::UNAUTHORIZED
+    );
+    let (email, token) = link_params(&target);
+    let set = reset_with(&mut ada, &email, &token, "ada's own password").await;
+    assert_eq!(
+        set.json()["url"],
+        "http://localhost:3000/api/auth/signin?notice=PasswordReset"
+    );
+    let mut anywhere = EngineClient::new(auth);
+    assert_eq!(
+        sign_in_status(&mut anywhere, "ada@example.com", "ada's own password").await,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn signing_in_to_ones_own_account_between_guesses_buys_no_more_guesses_than_the_network_limit()
+ {
+    let s = setup();
+    let auth = s.builder.clone().build().unwrap();
+    let mut attacker = client_at(&s, &auth, "203.0.113.66");
+    sign_up_and_verify(
+        &s,
+        &mut attacker,
+        "mallory@example.com",
+        "mallory's password",
+    )
+    .await;
+    let mut guesses_checked = 0;
+    for n in 0..150 {
+        sign_in(&mut attacker, "mallory@example.com", "mallory's password").await;
+        let guess = sign_in(
+            &mut attacker,
+            &format!("user{n}@example.com"),
+            "Summer2026!",
+        )
+        .await;
+        if guess.status == StatusCode::UNAUTHORIZED {
+            guesses_checked += 1;
+        } else {
+            assert_eq!(guess.status, StatusCode::TOO_MANY_REQUESTS);
+        }
+    }
+    assert_eq!(guesses_checked, 100);
+}

@@ -136,6 +136,7 @@ pub fn check(options: &LoadOptions, env: &Env) -> CheckReport {
             .engine_builder(
                 &url,
                 Arc::new(MemoryAdapter::new()),
+                Arc::new(authrs_core::ratelimit::MemoryLimitStore::default()),
                 Arc::new(config::validation_hasher()),
             )
             .and_then(|builder| {

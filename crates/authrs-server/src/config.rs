@@ -55,6 +55,11 @@
 //! | `email.subject` | `AUTHRS_EMAIL_SUBJECT` | subject of sign-in mails; `{site}` becomes the host |
 //! | `email.code` | `AUTHRS_EMAIL_CODE` | a one-time code in the mail too (default true) |
 //! | `email.max_per_address`, `email.max_per_client` | `AUTHRS_EMAIL_MAX_PER_ADDRESS`, `…_CLIENT` | mails per 15 minutes per address (default 5) and per client network (default 20); 0 turns one off |
+//! | `limits.password_per_account_and_network` | `AUTHRS_LIMITS_PASSWORD_PER_ACCOUNT_AND_NETWORK` | password guesses at one account from one client network per 15 minutes (default 5); 0 turns it off |
+//! | `limits.password_per_network` | `AUTHRS_LIMITS_PASSWORD_PER_NETWORK` | password guesses from one client network per 15 minutes (default 100); 0 off |
+//! | `limits.password_per_account` | `AUTHRS_LIMITS_PASSWORD_PER_ACCOUNT` | password guesses at one account from networks it has not signed in from within 30 days, per 15 minutes (default 50); 0 off |
+//! | `limits.sign_ups_per_client` | `AUTHRS_LIMITS_SIGN_UPS_PER_CLIENT` | sign-ups per client network per hour (default 10); 0 off |
+//! | `limits.memory_keys` | `AUTHRS_LIMITS_MEMORY_KEYS` | counters the in-memory limit store holds at most, 1024 to 16777216 (default 65536; SQLite only: PostgreSQL counts in the database) |
 //!
 //! OAuth providers: `[providers.<id>]` with `client_id`, `client_secret`, `issuer` (for presets
 //! that need one) and `allow_email_account_linking`, or `AUTHRS_<ID>_CLIENT_ID`,
@@ -75,10 +80,11 @@ use authrs_core::adapter::Adapter;
 use authrs_core::password::PasswordHashing;
 use authrs_core::providers::EmailTransport;
 use authrs_core::providers::presets::{PRESETS, preset};
+use authrs_core::ratelimit::{MemoryLimitStore, RateLimit};
 use authrs_core::secret::Secret;
 use authrs_core::{
     Auth, AuthBuilder, ColorScheme, Compatibility, ConfigError, EmailPassword, Pages,
-    SessionStrategy, Theme,
+    PasswordThrottle, SessionStrategy, Theme,
 };
 
 use crate::database::DatabaseUrl;
@@ -150,6 +156,23 @@ const KEYS: &[(&str, &str)] = &[
     ("email.code", "AUTHRS_EMAIL_CODE"),
     ("email.max_per_address", "AUTHRS_EMAIL_MAX_PER_ADDRESS"),
     ("email.max_per_client", "AUTHRS_EMAIL_MAX_PER_CLIENT"),
+    (
+        "limits.password_per_account_and_network",
+        "AUTHRS_LIMITS_PASSWORD_PER_ACCOUNT_AND_NETWORK",
+    ),
+    (
+        "limits.password_per_network",
+        "AUTHRS_LIMITS_PASSWORD_PER_NETWORK",
+    ),
+    (
+        "limits.password_per_account",
+        "AUTHRS_LIMITS_PASSWORD_PER_ACCOUNT",
+    ),
+    (
+        "limits.sign_ups_per_client",
+        "AUTHRS_LIMITS_SIGN_UPS_PER_CLIENT",
+    ),
+    ("limits.memory_keys", "AUTHRS_LIMITS_MEMORY_KEYS"),
 ];
 
 /// The tables of the file.
@@ -160,6 +183,7 @@ const SECTIONS: &[&str] = &[
     "pages",
     "credentials",
     "email",
+    "limits",
 ];
 
 /// The environment variable that names the configuration file (read by the command line).
@@ -331,6 +355,8 @@ pub struct Settings {
     pub client_ip_header: Option<String>,
     /// Email sign-in and the mail transport.
     pub email: EmailSettings,
+    /// The abuse limits.
+    pub limits: LimitSettings,
     /// The configured OAuth presets.
     pub oauth: Vec<OAuthSettings>,
     /// A folder served at `/` (an app beside the auth routes); `index.html` answers unknown
@@ -378,6 +404,7 @@ impl Default for Settings {
             data_dir: PathBuf::from(DEFAULT_DATA_DIR),
             client_ip_header: None,
             email: EmailSettings::default(),
+            limits: LimitSettings::default(),
             oauth: Vec::new(),
             static_dir: None,
         }
@@ -411,6 +438,7 @@ impl Settings {
             allow_unverified_sign_in: self.allow_unverified_sign_in,
             transport: Some(transport),
             mail_limits: self.email.rate_limits(),
+            sign_ups_per_client: self.limits.sign_ups(),
             ..EmailPassword::default()
         }
     }
@@ -424,6 +452,7 @@ impl Settings {
         &self,
         url: &str,
         adapter: Arc<dyn Adapter>,
+        limit_store: Arc<dyn authrs_core::ratelimit::LimitStore>,
         hashing: Arc<dyn PasswordHashing>,
     ) -> Result<AuthBuilder, String> {
         let transport = self.email.transport(&self.data_dir)?;
@@ -434,6 +463,8 @@ impl Settings {
             .revocable_jwt(self.revocable_jwt)
             .email_password(self.email_password(Arc::clone(&transport)))
             .password_hashing(hashing)
+            .password_throttle(self.limits.password_throttle())
+            .limit_store(limit_store)
             .background(Arc::new(authrs_axum::TokioBackground::default()));
         if self.email.enabled {
             builder = builder.provider(self.email.provider(transport));
@@ -481,6 +512,63 @@ impl Settings {
             builder = builder.client_ip_header(header);
         }
         builder
+    }
+}
+
+/// The abuse limits (`[limits]`): counts per window, 0 turning one off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimitSettings {
+    /// Password guesses at one account from one client network per 15 minutes.
+    pub password_per_account_and_network: u32,
+    /// Password guesses from one client network per 15 minutes.
+    pub password_per_network: u32,
+    /// Password guesses at one account from unknown networks per 15 minutes.
+    pub password_per_account: u32,
+    /// Sign-ups per client network per hour.
+    pub sign_ups_per_client: u32,
+    /// Counters the in-memory limit store holds at most.
+    pub memory_keys: u32,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        let throttle = PasswordThrottle::default();
+        let max = |limit: Option<RateLimit>| limit.map_or(0, |l| l.max);
+        Self {
+            password_per_account_and_network: max(throttle.per_account_and_network),
+            password_per_network: max(throttle.per_network),
+            password_per_account: max(throttle.per_account),
+            sign_ups_per_client: max(EmailPassword::default().sign_ups_per_client),
+            memory_keys: u32::try_from(MemoryLimitStore::DEFAULT_MAX_KEYS).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+impl LimitSettings {
+    /// The password throttle these settings describe.
+    pub fn password_throttle(&self) -> PasswordThrottle {
+        let window = Duration::from_secs(15 * 60);
+        let limit = |max: u32| (max > 0).then(|| RateLimit::new(max, window));
+        PasswordThrottle {
+            per_account_and_network: limit(self.password_per_account_and_network),
+            per_network: limit(self.password_per_network),
+            per_account: limit(self.password_per_account),
+            ..PasswordThrottle::default()
+        }
+    }
+
+    /// The sign-up limit.
+    pub fn sign_ups(&self) -> Option<RateLimit> {
+        let hour = Duration::from_secs(60 * 60);
+        (self.sign_ups_per_client > 0).then(|| RateLimit::new(self.sign_ups_per_client, hour))
+    }
+
+    /// An in-memory limit store of `memory_keys` counters.
+    pub fn memory_store(&self) -> Arc<MemoryLimitStore> {
+        let keys = usize::try_from(self.memory_keys).unwrap_or(usize::MAX);
+        Arc::new(MemoryLimitStore::new(
+            std::num::NonZeroUsize::new(keys).unwrap_or(std::num::NonZeroUsize::MIN),
+        ))
     }
 }
 
@@ -898,6 +986,7 @@ struct Layer {
     email_code: Option<bool>,
     email_max_per_address: Option<u32>,
     email_max_per_client: Option<u32>,
+    limits: std::collections::BTreeMap<&'static str, u32>,
     email_file_format: Option<authrs_mail::FileFormat>,
     static_dir: Option<Sourced<PathBuf>>,
     providers: std::collections::BTreeMap<String, ProviderLayer>,
@@ -1162,6 +1251,28 @@ impl Layer {
                     self.email_max_per_client = Some(count);
                 }
             }
+            "limits.password_per_account_and_network"
+            | "limits.password_per_network"
+            | "limits.password_per_account"
+            | "limits.sign_ups_per_client"
+            | "limits.memory_keys" => {
+                let count = raw.count()?;
+                let (low, high) = if key == "limits.memory_keys" {
+                    (1024, 16_777_216)
+                } else {
+                    (0, 1_000_000)
+                };
+                let count = u32::try_from(count)
+                    .ok()
+                    .filter(|c| (low..=high).contains(c))
+                    .ok_or_else(|| format!("{count} is out of range: use {low} to {high}"))?;
+                let name = KEYS
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .find(|name| *name == key)
+                    .expect("a known key");
+                self.limits.insert(name, count);
+            }
             other => return Err(format!("unknown key {other}")),
         }
         Ok(())
@@ -1322,6 +1433,7 @@ impl Layer {
             let storage = settings.engine_builder(
                 &url,
                 Arc::new(authrs_core::adapter::MemoryAdapter::default()),
+                Arc::new(MemoryLimitStore::default()),
                 Arc::new(validation_hasher()),
             );
             let error = match storage {
@@ -1445,6 +1557,18 @@ impl Layer {
                     dir.source.clone(),
                     format!("{} is not a directory", dir.value.display()),
                 ));
+            }
+        }
+        let limits = &mut settings.limits;
+        for (&key, &count) in &self.limits {
+            match key {
+                "limits.password_per_account_and_network" => {
+                    limits.password_per_account_and_network = count
+                }
+                "limits.password_per_network" => limits.password_per_network = count,
+                "limits.password_per_account" => limits.password_per_account = count,
+                "limits.sign_ups_per_client" => limits.sign_ups_per_client = count,
+                _ => limits.memory_keys = count,
             }
         }
         let email = &mut settings.email;

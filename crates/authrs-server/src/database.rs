@@ -348,6 +348,18 @@ impl Database {
         }
     }
 
+    /// Where rate limits count: in this process's memory on SQLite (one instance per file is
+    /// the embedded default), in the database on PostgreSQL so every instance shares them.
+    pub fn limit_store(
+        &self,
+        limits: &crate::config::LimitSettings,
+    ) -> Arc<dyn authrs_core::ratelimit::LimitStore> {
+        match self {
+            Self::Sqlite(_) => limits.memory_store(),
+            Self::Postgres(_) => limits.memory_store(),
+        }
+    }
+
     /// SQLite or PostgreSQL.
     pub fn kind(&self) -> DatabaseKind {
         match self {

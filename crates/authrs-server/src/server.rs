@@ -175,6 +175,7 @@ pub fn build_app(prepared: &Prepared, url: &str) -> Result<App, Error> {
         .engine_builder(
             url,
             prepared.database.adapter(),
+            prepared.database.limit_store(&prepared.settings.limits),
             Arc::clone(&prepared.hashing),
         )
         .map_err(config_problem)?

@@ -663,3 +663,79 @@ fn oauth_preset_problems_name_the_provider_and_the_missing_value() {
         "{found:?}"
     );
 }
+
+#[test]
+fn abuse_limits_are_settings_with_safe_defaults_checked_by_value() {
+    let defaults = load(None, &[], None).unwrap();
+    let throttle = defaults.limits.password_throttle();
+    assert_eq!(throttle.per_account_and_network.map(|l| l.max), Some(5));
+    assert_eq!(throttle.per_network.map(|l| l.max), Some(100));
+    assert_eq!(throttle.per_account.map(|l| l.max), Some(50));
+    assert_eq!(defaults.limits.sign_ups().map(|l| l.max), Some(10));
+    assert_eq!(defaults.limits.memory_keys, 65_536);
+    assert!(!defaults.allow_unverified_sign_in);
+
+    let dir = TempDir::new("config-limits");
+    let file = dir.write(
+        "authrs.toml",
+        "[limits]\npassword_per_account_and_network = 3\npassword_per_network = 0\n\
+         memory_keys = 4096\n[accounts]\nallow_unverified_sign_in = true\n",
+    );
+    let s = load(
+        Some(&file),
+        &[("AUTHRS_LIMITS_PASSWORD_PER_ACCOUNT", "7")],
+        None,
+    )
+    .unwrap();
+    let throttle = s.limits.password_throttle();
+    assert_eq!(throttle.per_account_and_network.map(|l| l.max), Some(3));
+    assert_eq!(throttle.per_network, None, "0 turns a limit off");
+    assert_eq!(throttle.per_account.map(|l| l.max), Some(7));
+    assert_eq!(s.limits.memory_keys, 4096);
+    assert!(s.allow_unverified_sign_in);
+
+    let found = problems(
+        None,
+        &[
+            ("AUTHRS_LIMITS_MEMORY_KEYS", "10"),
+            ("AUTHRS_LIMITS_SIGN_UPS_PER_CLIENT", "many"),
+        ],
+    );
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found[0].contains("AUTHRS_LIMITS_MEMORY_KEYS"), "{found:#?}");
+    assert!(found[0].contains("1024 to 16777216"), "{found:#?}");
+    assert!(
+        found[1].contains("AUTHRS_LIMITS_SIGN_UPS_PER_CLIENT"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn check_warns_about_unverified_sign_in_and_unrevocable_jwt_with_sign_up() {
+    let dir = TempDir::new("config-check-warnings");
+    let file = dir.write(
+        "authrs.toml",
+        &format!(
+            "secret = \"{SECRET}\"\ndata_dir = \"data\"\n[session]\nstrategy = \"jwt\"\n\
+             [accounts]\nsign_up = true\nallow_unverified_sign_in = true\n"
+        ),
+    );
+    let options = LoadOptions {
+        config_file: ConfigFile::At(file),
+        bind: None,
+        database_url: None,
+    };
+    let report = authrs_server::check(
+        &options,
+        &Env::from_pairs(std::iter::empty::<(&str, &str)>()),
+    );
+    let notes = report.notes.join("\n");
+    assert!(
+        notes.contains("warning: accounts.allow_unverified_sign_in is on"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("warning: sign-up is open with JWT sessions that are not revocable"),
+        "{notes}"
+    );
+}

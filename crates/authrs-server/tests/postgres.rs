@@ -111,3 +111,34 @@ fn two_instances_starting_at_once_on_an_empty_postgres_database_both_come_up() {
     let callback = client.sign_in_with_email(BASE, "ada@example.com", "analytical engine");
     assert_eq!(callback.status, 200, "{}", callback.body);
 }
+
+#[test]
+fn two_instances_share_one_password_guessing_budget() {
+    let database = PostgresDatabase::create("shared_budget");
+    let dir = TempDir::new("postgres-budget");
+    let env = [
+        ("AUTHRS_SECRET", SECRET),
+        ("AUTHRS_DATABASE_URL", database.url.as_str()),
+    ];
+    user_command(
+        dir.path(),
+        &["add", "ada@example.com", "--name", "Ada"],
+        &env,
+        b"analytical engine\n",
+    );
+    let a = Server::start(dir.path(), &env);
+    let b = Server::start(dir.path(), &env);
+    // Five guesses per account and network per window, shared: three on A, two on B, then
+    // the next is refused on either.
+    let mut statuses = Vec::new();
+    for (n, server) in [&a, &a, &a, &b, &b, &a, &b].into_iter().enumerate() {
+        let mut client = Client::new(server.addr);
+        let answer = client.sign_in_with_email(BASE, "ada@example.com", &format!("guess {n}"));
+        statuses.push(answer.status);
+    }
+    assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429]);
+    for server in [a, b] {
+        let (status, log) = server.terminate();
+        assert!(status.success(), "{log}");
+    }
+}

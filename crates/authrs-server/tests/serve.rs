@@ -308,3 +308,26 @@ fn bad_environment_value_stops_startup_naming_the_variable_and_the_value() {
     // Nothing was generated for a server that did not start.
     assert!(!dir.join("authrs-data").exists());
 }
+
+#[test]
+fn password_guessing_through_the_binary_ends_in_429_with_retry_after() {
+    let dir = TempDir::new("throttle");
+    let server = Server::start(dir.path(), &[]);
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    let mut retry_after = None;
+    for n in 0..12 {
+        let mut client = Client::new(server.addr);
+        let answer = client.sign_in_with_email(BASE, DEMO, &format!("guess {n}"));
+        *statuses.entry(answer.status).or_default() += 1;
+        if answer.status == 429 {
+            retry_after = answer.header("retry-after").map(str::to_owned);
+        }
+    }
+    assert_eq!(statuses, [(401, 5), (429, 7)].into_iter().collect());
+    assert_eq!(retry_after.as_deref(), Some("900"));
+    assert!(
+        server.log().contains("rate limit reached"),
+        "{}",
+        server.log()
+    );
+}

@@ -187,11 +187,32 @@ async fn sign_up(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(|n| n.chars().take(200).collect());
+    // This browser, and only it, keeps the password when the address is proven: a mailbox
+    // owner who confirms someone else's sign-up proves the address but gets no stranger's
+    // password. Set for every sign-up, so the answer is the same for every address.
+    let browser = random_hex::<16>();
+    let cookie = crate::cookies::SetCookie {
+        name: ctx.inner.cookie_names.sign_up.clone(),
+        value: browser.clone(),
+        lifetime: crate::cookies::CookieLifetime::MaxAge {
+            seconds: features.options.token_max_age.as_secs(),
+            now_secs: ctx.now_secs(),
+        },
+        secure: ctx.secure(),
+        same_site_none: false,
+    };
+    ctx.set_cookies.push(cookie);
     let inner = Arc::clone(ctx.inner);
     let now_ms = ctx.now_ms;
     let task_email = email.clone();
     let task: Task = Box::pin(async move {
-        if let Err(error) = create_account(&inner, task_email, hash, name, now_ms).await {
+        let account = NewAccount {
+            email: task_email,
+            hash,
+            name,
+            browser,
+        };
+        if let Err(error) = create_account(&inner, account, now_ms).await {
             tracing::error!(%error, "sign-up could not be completed");
         }
     });
@@ -207,14 +228,43 @@ async fn sign_up(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
 /// The background half of a sign-up: a new, unverified account and the mail that proves its
 /// address; or, for an address that has an account (or a sign-up in progress), a mail to its
 /// owner with a link to choose a new password. The row is never changed by a second sign-up.
-async fn create_account(
-    inner: &Inner,
+/// What one sign-up asked for.
+struct NewAccount {
     email: String,
+    /// The password's hash.
     hash: String,
     name: Option<String>,
-    now_ms: u64,
-) -> Result<(), Error> {
+    /// The value of the browser's sign-up cookie.
+    browser: String,
+}
+
+/// The binding of a sign-up's password to the browser that chose it: the hash of the
+/// browser's cookie and the password hash (so a later password change breaks it too).
+fn browser_binding(browser: &str, password_hash: &str) -> String {
+    sha256_hex(&format!("{browser}\0{password_hash}"))
+}
+
+/// What a sign-up's browser binding is stored under.
+fn binding_identifier(user_id: &str) -> String {
+    format!("sign-up-browser:{user_id}")
+}
+
+fn mails_on(inner: &Inner) -> bool {
+    inner
+        .email_password
+        .as_ref()
+        .is_some_and(|o| o.transport.is_some())
+}
+
+async fn create_account(inner: &Inner, account: NewAccount, now_ms: u64) -> Result<(), Error> {
     let adapter = require_adapter(inner);
+    let NewAccount {
+        email,
+        hash,
+        name,
+        browser,
+    } = account;
+    let binding = browser_binding(&browser, &hash);
     let user = NewUser {
         name,
         email: Some(email.clone()),
@@ -224,11 +274,18 @@ async fn create_account(
     let existing = match adapter.create_user(user).await {
         Ok(user) => {
             tracing::info!(user = %user.id, "account created; its address is not proven yet");
-            if inner
+            let max_age = inner
                 .email_password
                 .as_ref()
-                .is_some_and(|o| o.transport.is_some())
-            {
+                .map_or(0, |o| o.token_max_age.as_secs());
+            adapter
+                .create_verification_token(VerificationToken {
+                    identifier: binding_identifier(&user.id),
+                    token_hash: binding,
+                    expires: Timestamp::from_millis(now_ms).plus_secs(max_age),
+                })
+                .await?;
+            if mails_on(inner) {
                 send_verification(inner, &user, &email, now_ms).await?;
             }
             return Ok(());
@@ -238,10 +295,7 @@ async fn create_account(
     };
     tracing::info!("sign-up for an address that has an account");
     if let Some(user) = existing
-        && inner
-            .email_password
-            .as_ref()
-            .is_some_and(|o| o.transport.is_some())
+        && mails_on(inner)
     {
         send_reset(inner, &user, &email, EmailPurpose::AccountExists, now_ms).await?;
     }
@@ -358,6 +412,10 @@ async fn send_verification(
         .map_or(0, |o| o.token_max_age.as_secs());
     let secret = inner.secrets[0].expose();
     let expires = Timestamp::from_millis(now_ms).plus_secs(max_age);
+    // A new mail replaces the last one: only its link and code work.
+    adapter
+        .delete_verification_tokens(&verify_identifier(&user.id))
+        .await?;
     let token = random_hex::<32>();
     let code = random_code();
     let mut hashes = vec![link_hash(&token, secret)];
@@ -441,6 +499,9 @@ pub(crate) async fn prove_ownership(
         .await?;
     adapter
         .delete_verification_tokens(&verify_identifier(&user.id))
+        .await?;
+    adapter
+        .delete_verification_tokens(&binding_identifier(&user.id))
         .await?;
     user.email_verified = Some(now);
     Ok(adapter.update_user(user).await?)
@@ -559,14 +620,46 @@ async fn verify_email(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Byt
     {
         return ctx.fail(error.into());
     }
+    // The password stays only when this is the browser that chose it.
+    let binding = match signed_up_here(&ctx, features, &user).await {
+        Ok(binding) => binding,
+        Err(error) => return ctx.fail(error),
+    };
+    let proof = if binding {
+        OwnershipProof::VerifiedSignUp
+    } else {
+        OwnershipProof::EmailSignIn
+    };
     // Sessions from before this request end; the one it starts does not.
     let stamp_at = Timestamp::from_millis(ctx.now_ms.saturating_sub(1));
-    let proof = OwnershipProof::VerifiedSignUp;
     let user = match prove_ownership(features.adapter, user, proof, now, stamp_at).await {
         Ok(user) => user,
         Err(error) => return ctx.fail(error),
     };
-    tracing::info!(user = %user.id, "address proven");
+    tracing::info!(user = %user.id, password_kept = binding, "address proven");
+    if let Err(error) = remember_network(&ctx, &email).await {
+        return ctx.fail(error.into());
+    }
+    if ctx.cookies.get(&ctx.inner.cookie_names.sign_up).is_some() {
+        let cookie = crate::cookies::SetCookie {
+            name: ctx.inner.cookie_names.sign_up.clone(),
+            value: String::new(),
+            lifetime: crate::cookies::CookieLifetime::Delete,
+            secure: ctx.secure(),
+            same_site_none: false,
+        };
+        ctx.set_cookies.push(cookie);
+    }
+    // Without the password of its sign-up, the owner chooses one now: they just proved the
+    // mailbox, so the reset form comes straight back.
+    let callback_url = if binding {
+        callback_url
+    } else {
+        match in_band_reset_url(&ctx, features, &user).await {
+            Ok(url) => url,
+            Err(error) => return ctx.fail(error),
+        }
+    };
     let user = User::from(user);
     let account = Account {
         provider: EMAIL_PASSWORD_PROVIDER_ID.to_owned(),
@@ -580,6 +673,64 @@ async fn verify_email(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Byt
         is_new_user: true,
     };
     finish_sign_in(ctx, signing_in, callback_url).await
+}
+
+/// Makes the client's network known for the `email-password` account of `email`: a proof of
+/// ownership from it weighs more than a password.
+async fn remember_network(ctx: &Ctx<'_>, email: &str) -> Result<(), AdapterError> {
+    let attempt = super::throttle::PasswordAttempt::new(
+        ctx.limits(),
+        ctx.inner.password_throttle,
+        EMAIL_PASSWORD_PROVIDER_ID,
+        Some(email.to_owned()),
+    );
+    attempt.remember_network().await
+}
+
+/// Whether this request comes from the browser that signed `user` up with the password the
+/// row has now (its sign-up cookie matches the stored binding).
+async fn signed_up_here(
+    ctx: &Ctx<'_>,
+    features: &Features<'_>,
+    user: &AdapterUser,
+) -> Result<bool, Error> {
+    let Some(browser) = ctx.cookies.get(&ctx.inner.cookie_names.sign_up) else {
+        return Ok(false);
+    };
+    let Some(password_hash) = features.adapter.get_password_hash(&user.id).await? else {
+        return Ok(false);
+    };
+    let binding = browser_binding(&browser, &password_hash);
+    let found = features
+        .adapter
+        .use_verification_token(&binding_identifier(&user.id), &binding)
+        .await?;
+    Ok(found.is_some_and(|found| found.expires > Timestamp::from_millis(ctx.now_ms)))
+}
+
+/// A reset link for `user`, handed to the browser that just proved the address.
+async fn in_band_reset_url(
+    ctx: &Ctx<'_>,
+    features: &Features<'_>,
+    user: &AdapterUser,
+) -> Result<String, Error> {
+    let token = random_hex::<32>();
+    let max_age = features.options.token_max_age.as_secs();
+    let expires = Timestamp::from_millis(ctx.now_ms).plus_secs(max_age);
+    features
+        .adapter
+        .create_verification_token(VerificationToken {
+            identifier: reset_identifier(&user.id),
+            token_hash: sha256_hex(&token),
+            expires,
+        })
+        .await?;
+    let email = user.email.as_deref().unwrap_or_default();
+    Ok(format!(
+        "{}?email={}&token={token}",
+        ctx.url("account/reset-password"),
+        encode(email)
+    ))
 }
 
 /// `POST /account/verify-email-resend` `{email}`: a new link and code for an account whose
@@ -851,6 +1002,11 @@ async fn reset_confirm(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<By
     }
     if let Err(error) = end_all_sessions(&mut ctx, features.adapter, &user.id).await {
         return ctx.fail(error);
+    }
+    if let Some(email) = user.email.as_deref()
+        && let Err(error) = remember_network(&ctx, email).await
+    {
+        return ctx.fail(error.into());
     }
     tracing::info!(user = %user.id, "password reset; signed out everywhere");
     to_sign_in(ctx, "notice=PasswordReset", StatusCode::OK)

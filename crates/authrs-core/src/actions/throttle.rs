@@ -20,6 +20,9 @@ pub(crate) struct PasswordAttempt<'a> {
 /// Guesses from one network at any account, for every provider.
 const PER_NETWORK: &str = "password-network";
 
+/// Successful sign-ins from one network whose count was taken back.
+const PER_NETWORK_FORGIVEN: &str = "password-network-forgiven";
+
 impl<'a> PasswordAttempt<'a> {
     pub(crate) fn new(
         limits: Limits<'a>,
@@ -105,8 +108,18 @@ impl<'a> PasswordAttempt<'a> {
 
     /// The password was right: its counts are taken back and the network becomes known.
     pub(crate) async fn succeeded(&self) -> Result<(), AdapterError> {
-        if self.throttle.per_network.is_some() {
-            self.limits.undo_client(PER_NETWORK).await?;
+        // A network's successes are taken back only up to its limit per window: an attacker
+        // who signs in to an account of their own between guesses gets that many extra
+        // guesses at most, while an office behind one address keeps signing in.
+        let per_network = self.throttle.per_network;
+        if per_network.is_some() {
+            let forgiven = self
+                .limits
+                .hit_client(PER_NETWORK_FORGIVEN, per_network, "forgiven sign-ins")
+                .await?;
+            if forgiven.is_ok() {
+                self.limits.undo_client(PER_NETWORK).await?;
+            }
         }
         if self.counted_for_account
             && let Some(account) = &self.account
@@ -119,6 +132,15 @@ impl<'a> PasswordAttempt<'a> {
         };
         let purpose = format!("password-account-network:{}", self.provider);
         self.limits.clear(&purpose, &pair).await?;
+        self.remember_network().await
+    }
+
+    /// Makes this network known for the account (also after a password reset or a verified
+    /// sign-up from it, which prove more than a password does).
+    pub(crate) async fn remember_network(&self) -> Result<(), AdapterError> {
+        let Some(pair) = self.account_and_network() else {
+            return Ok(());
+        };
         let window = self.throttle.known_network_for;
         if !window.is_zero() {
             // One event, renewed on every sign-in: the network is known for a window from now.
