@@ -70,11 +70,21 @@ async fn sign_up(client: &AuthClient, server: &Server, email: &str, password: &s
         .await
         .unwrap();
     assert!(response.status().is_success());
-    // The owner proves the address with the mailed code before the password signs in.
+    // The owner proves the address with the mailed code, from the browser that signed up
+    // (its sign-up cookie keeps the password), before the password signs in.
+    let sign_up_cookie: Vec<String> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok()?.split(';').next().map(str::to_owned))
+        .collect();
     let code = server.outbox.last().unwrap().code.unwrap();
     let response = reqwest::Client::new()
         .post(format!("{}/account/verify-email", server.base))
-        .header("cookie", client.cookie_header())
+        .header(
+            "cookie",
+            format!("{}; {}", client.cookie_header(), sign_up_cookie.join("; ")),
+        )
         .form(&[
             ("csrfToken", csrf.as_str()),
             ("email", email),

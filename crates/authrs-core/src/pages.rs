@@ -137,7 +137,10 @@ fn sign_in_error_message(code: ErrorCode) -> &'static str {
             "This email is already linked to another sign-in method. Use the method you signed up with."
         }
         ErrorCode::EmailSignin => "The sign-in email could not be sent.",
-        ErrorCode::CredentialsSignin => "Sign-in failed. Check your details and try again.",
+        ErrorCode::CredentialsSignin => {
+            "Sign-in failed. Check your details and try again. A new account signs in once its \
+             email is confirmed."
+        }
         ErrorCode::SessionRequired => "Please sign in to see this page.",
         ErrorCode::MissingCsrf => "Your sign-in form expired. Please try again.",
         ErrorCode::InvalidEmail => "That email address is not accepted.",
@@ -344,8 +347,8 @@ pub(crate) fn verify_email(page: &VerifyEmailPage<'_>) -> String {
                 "If that address has an account waiting for confirmation, a new email is on its way."
             }
         }
-        p { "We sent a link and a code to your address. Open the link, or enter the code here. \
-             Until then, your password does not sign in." }
+        p { "We sent you an email. Open its link, or enter its code here. Until then, your \
+             password does not sign in." }
         form.provider method="post" action={ (base_url) "/account/verify-email" } {
             input type="hidden" name="csrfToken" value=(page.csrf_token);
             label for="verify-email" { "Email" }

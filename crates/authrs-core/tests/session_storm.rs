@@ -75,7 +75,10 @@ async fn an_unchanged_database_session_answers_304_to_a_revalidating_client() {
         .password_hashing(Arc::new(
             authrs_core::password::PasswordHasher::with_params(256, 1, 1).unwrap(),
         ))
-        .email_password(authrs_core::EmailPassword::default())
+        .email_password(authrs_core::EmailPassword {
+            sign_up: false,
+            ..authrs_core::EmailPassword::default()
+        })
         .build()
         .unwrap();
     let hash = authrs_core::password::PasswordHasher::with_params(256, 1, 1)
@@ -85,6 +88,7 @@ async fn an_unchanged_database_session_answers_304_to_a_revalidating_client() {
     adapter
         .create_user(NewUser {
             email: Some("ada@example.com".into()),
+            email_verified: Some(authrs_core::adapter::Timestamp::from_secs(1)),
             password_hash: Some(hash),
             ..NewUser::default()
         })
