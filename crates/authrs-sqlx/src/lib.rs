@@ -1,6 +1,8 @@
 //! SQL adapters for authrs: [`SqliteAdapter`] and [`PostgresAdapter`] implement
 //! [`authrs_core::adapter::Adapter`] on [sqlx] pools, so users, provider accounts, database
 //! sessions, verification tokens and password hashes live in a real database.
+//! [`PostgresLimitStore`] keeps the engine's rate limits in PostgreSQL too, so that several
+//! instances on one database share them (on SQLite, limits count in each process's memory).
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), authrs_sqlx::Error> {
@@ -59,6 +61,7 @@
 //! | `accounts` | `user_id`, `type`, `provider`, `provider_account_id`, `refresh_token`, `access_token`, `expires_at` (Unix seconds, integer), `token_type`, `scope`, `id_token`, `session_state` | PK `(provider, provider_account_id)`; `user_id` → `users` `ON DELETE CASCADE`, indexed |
 //! | `sessions` | `session_token` (hash), `user_id`, `expires` (time) | PK `session_token`; `user_id` → `users` `ON DELETE CASCADE`, indexed; index on `expires` |
 //! | `verification_tokens` | `identifier`, `token_hash`, `expires` (time) | PK `(identifier, token_hash)`; index on `expires` |
+//! | `rate_limits` (PostgreSQL only, version 2) | `key` (32-byte SHA-256 digest, bytea), `events` (Unix milliseconds, bigint array, at most the limit's `max`), `expires` (Unix milliseconds, bigint) | PK `key`; index on `expires` |
 //! | `_authrs_migrations` | `version`, `description`, `applied_at` | PK `version` |
 //!
 //! # Deployment notes
@@ -68,19 +71,22 @@
 //!   [`SQLITE_BUSY_TIMEOUT`]. Keep the file on a local disk (WAL needs shared memory).
 //! - Expired sessions and verification tokens stay until
 //!   [`Adapter::delete_expired`](authrs_core::adapter::Adapter::delete_expired) sweeps them;
-//!   the `expires` indexes keep that cheap.
+//!   the `expires` indexes keep that cheap. Rate-limit counters past their windows stay until
+//!   [`PostgresLimitStore::delete_expired`] sweeps them: call both from the same periodic task.
 //!
 //! [`Adapter::use_verification_token`]: authrs_core::adapter::Adapter::use_verification_token
 #![forbid(unsafe_code)]
 
 mod adapter;
 mod error;
+mod limits;
 mod migrate;
 mod postgres;
 mod sqlite;
 mod time;
 
 pub use error::Error;
+pub use limits::PostgresLimitStore;
 pub use postgres::PostgresAdapter;
 pub use sqlite::{SQLITE_BUSY_TIMEOUT, SqliteAdapter};
 

@@ -10,6 +10,9 @@ use crate::adapter::{SessionUserRow, fetch_session_and_user};
 /// An [`Adapter`](authrs_core::adapter::Adapter) on a PostgreSQL database.
 ///
 /// Built without TLS: connect over a unix socket or loopback (or through a local TLS proxy).
+/// For rate limits that several instances share, give the engine a
+/// [`PostgresLimitStore`](crate::PostgresLimitStore) on the same database
+/// ([`PostgresLimitStore::from_adapter`](crate::PostgresLimitStore::from_adapter)).
 ///
 /// ```no_run
 /// # async fn example() -> Result<(), authrs_sqlx::Error> {

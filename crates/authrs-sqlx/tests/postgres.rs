@@ -1,5 +1,7 @@
 //! [`PostgresAdapter`] against a real PostgreSQL server: the adapter conformance suite (a fresh
-//! database per test), concurrent migration, and how times and errors reach the database.
+//! database per test), concurrent migration, and how times and errors reach the database; and
+//! [`PostgresLimitStore`]: the rate-limit store conformance suite, limits shared between
+//! instances, and the sweep of expired counters.
 //!
 //! The server comes from `AUTHRS_TEST_POSTGRES_URL`, an account that may `CREATE DATABASE`
 //! (`scripts/test` starts a throwaway server and sets it). Each test creates its own
@@ -11,9 +13,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use authrs_core::adapter::{Adapter, AdapterError, AdapterSession, NewUser, Timestamp};
+use authrs_core::ratelimit::{LimitKey, LimitStore, RateLimit, Refused};
 use authrs_sqlx::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use authrs_sqlx::sqlx::{self, ConnectOptions};
-use authrs_sqlx::{Error, PostgresAdapter};
+use authrs_sqlx::{Error, PostgresAdapter, PostgresLimitStore};
 
 const URL_VARIABLE: &str = "AUTHRS_TEST_POSTGRES_URL";
 
@@ -107,7 +110,11 @@ async fn two_instances_migrate_one_fresh_database_at_once() {
         );
         let first = first.unwrap_or_else(|e| panic!("round {round}: first instance: {e}"));
         let second = second.unwrap_or_else(|e| panic!("round {round}: second instance: {e}"));
-        assert_eq!(applied_migrations(&first).await, vec![1], "round {round}");
+        assert_eq!(
+            applied_migrations(&first).await,
+            vec![1, 2],
+            "round {round}"
+        );
 
         let ada = first.create_user(NewUser::default()).await.unwrap();
         assert_eq!(second.get_user(&ada.id).await.unwrap(), Some(ada));
@@ -126,7 +133,7 @@ async fn reconnecting_keeps_the_data_and_applies_nothing_twice() {
     let again = PostgresAdapter::connect(&url).await.unwrap();
     again.migrate().await.unwrap();
     assert_eq!(again.get_user(&ada.id).await.unwrap(), Some(ada));
-    assert_eq!(applied_migrations(&again).await, vec![1]);
+    assert_eq!(applied_migrations(&again).await, vec![1, 2]);
 }
 
 #[tokio::test]
@@ -140,10 +147,33 @@ async fn refuses_a_schema_newer_than_it_knows() {
     match PostgresAdapter::connect(&url).await {
         Err(Error::SchemaTooNew {
             found: 999,
-            known: 1,
+            known: 2,
         }) => {}
         other => panic!("expected SchemaTooNew, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_database_at_version_1_is_upgraded_to_the_rate_limits_table() {
+    let url = fresh_database().await.to_url_lossy().to_string();
+    let adapter = PostgresAdapter::connect(&url).await.unwrap();
+    let ada = adapter.create_user(NewUser::default()).await.unwrap();
+    // Back to what version 1 left: no rate_limits table, version 1 recorded.
+    sqlx::raw_sql("DROP TABLE rate_limits; DELETE FROM _authrs_migrations WHERE version = 2")
+        .execute(adapter.pool())
+        .await
+        .unwrap();
+    adapter.pool().close().await;
+
+    let upgraded = PostgresAdapter::connect(&url).await.unwrap();
+    assert_eq!(applied_migrations(&upgraded).await, vec![1, 2]);
+    assert_eq!(upgraded.get_user(&ada.id).await.unwrap(), Some(ada));
+    let store = PostgresLimitStore::from_adapter(&upgraded);
+    let key = LimitKey::new("test", "a");
+    let limit = RateLimit::new(1, Duration::from_secs(60));
+    let now = Timestamp::from_millis(1_800_000_000_123);
+    assert_eq!(store.hit(&key, limit, now).await, Ok(Ok(())));
+    assert!(store.hit(&key, limit, now).await.unwrap().is_err());
 }
 
 /// The binary `timestamptz` encoding agrees with PostgreSQL's own reading of the value, not
@@ -265,4 +295,205 @@ async fn a_bad_url_is_invalid_url() {
         PostgresAdapter::connect("postgres://host:notaport/db").await,
         Err(Error::InvalidUrl(_))
     ));
+}
+
+authrs_test_support::limit_store_conformance_tests!(async {
+    let store: Arc<dyn LimitStore> =
+        Arc::new(PostgresLimitStore::from_adapter(&fresh_adapter().await));
+    store
+});
+
+/// A pool of its own on the database of `options`, as a second server instance has.
+async fn instance_pool(options: &PgConnectOptions) -> sqlx::PgPool {
+    PgPoolOptions::new()
+        .max_connections(5)
+        .connect_with(options.clone())
+        .await
+        .expect("connect an instance to the shared database")
+}
+
+const LIMIT_WINDOW: Duration = Duration::from_secs(15 * 60);
+const LIMIT_T0: u64 = 1_800_000_000_123;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_share_one_budget() {
+    let options = fresh_database().await;
+    let first_pool = instance_pool(&options).await;
+    let second_pool = instance_pool(&options).await;
+    PostgresAdapter::from_pool(first_pool.clone())
+        .await
+        .expect("migrate the shared database");
+    let instances = [
+        PostgresLimitStore::new(first_pool),
+        PostgresLimitStore::new(second_pool),
+    ];
+    let key = LimitKey::new("signin-client", "192.0.2.7");
+    let limit = RateLimit::new(5, LIMIT_WINDOW);
+    for attempt in 0..5u64 {
+        let instance = &instances[(attempt % 2) as usize];
+        let now = Timestamp::from_millis(LIMIT_T0 + attempt * 1_000);
+        assert_eq!(
+            instance.hit(&key, limit, now).await.unwrap(),
+            Ok(()),
+            "hit {} of 5 (on instance {})",
+            attempt + 1,
+            attempt % 2 + 1
+        );
+    }
+    // The 6th hit in total is refused on either instance, with the same wait: the oldest
+    // event (at LIMIT_T0, counted by the first) leaves the window 15 minutes after it.
+    let now = Timestamp::from_millis(LIMIT_T0 + 5 * 1_000);
+    for (index, instance) in instances.iter().enumerate() {
+        assert_eq!(
+            instance.hit(&key, limit, now).await.unwrap(),
+            Err(Refused {
+                retry_after_secs: 15 * 60 - 5
+            }),
+            "the 6th hit, on instance {}",
+            index + 1
+        );
+        assert_eq!(instance.count(&key, LIMIT_WINDOW, now).await.unwrap(), 5);
+    }
+    // What one instance takes back, the other may use.
+    instances[0].undo(&key).await.unwrap();
+    assert_eq!(instances[1].hit(&key, limit, now).await.unwrap(), Ok(()));
+    assert!(instances[0].hit(&key, limit, now).await.unwrap().is_err());
+}
+
+/// The rows of `rate_limits`, as `(key, events, expires)`, by key.
+async fn limit_rows(pool: &sqlx::PgPool) -> Vec<(Vec<u8>, Vec<i64>, i64)> {
+    sqlx::query_as("SELECT key, events, expires FROM rate_limits ORDER BY key")
+        .fetch_all(pool)
+        .await
+        .expect("read rate_limits")
+}
+
+#[tokio::test]
+async fn limits_are_stored_as_digests_and_at_most_max_events() {
+    let adapter = fresh_adapter().await;
+    let store = PostgresLimitStore::from_adapter(&adapter);
+    let key = LimitKey::new("mail-address", "ada@example.com");
+    let limit = RateLimit::new(3, LIMIT_WINDOW);
+    let minute = 60_000;
+    for offset in [0, minute, 2 * minute, 3 * minute] {
+        let _ = store
+            .hit(&key, limit, Timestamp::from_millis(LIMIT_T0 + offset))
+            .await
+            .unwrap();
+    }
+    // Past the first window: the first three left it, and only the new one is kept.
+    let later = LIMIT_T0 + 20 * minute;
+    store
+        .hit(&key, limit, Timestamp::from_millis(later))
+        .await
+        .unwrap()
+        .unwrap();
+    let rows = limit_rows(adapter.pool()).await;
+    assert_eq!(rows.len(), 1);
+    let (stored_key, events, expires) = &rows[0];
+    assert_eq!(
+        stored_key.as_slice(),
+        key.as_bytes(),
+        "the key is the 32-byte digest"
+    );
+    assert_eq!(events, &vec![later as i64]);
+    assert_eq!(*expires, (later + 15 * minute) as i64);
+}
+
+#[tokio::test]
+async fn a_zero_limit_writes_no_row() {
+    let adapter = fresh_adapter().await;
+    let store = PostgresLimitStore::from_adapter(&adapter);
+    let key = LimitKey::new("signup-client", "192.0.2.7");
+    let refused = store
+        .hit(
+            &key,
+            RateLimit::new(0, LIMIT_WINDOW),
+            Timestamp::from_millis(LIMIT_T0),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        refused,
+        Err(Refused {
+            retry_after_secs: 15 * 60
+        })
+    );
+    assert!(limit_rows(adapter.pool()).await.is_empty());
+}
+
+#[tokio::test]
+async fn delete_expired_sweeps_counters_past_their_windows_and_keeps_live_ones() {
+    let adapter = fresh_adapter().await;
+    let store = PostgresLimitStore::from_adapter(&adapter);
+    let minute = Duration::from_secs(60);
+    let short = RateLimit::new(5, minute);
+    let long = RateLimit::new(5, LIMIT_WINDOW);
+    let at = |offset_ms: u64| Timestamp::from_millis(LIMIT_T0 + offset_ms);
+    let old = LimitKey::new("test", "old");
+    let live = LimitKey::new("test", "live");
+    let long_lived = LimitKey::new("test", "long-lived");
+    let undone = LimitKey::new("test", "undone");
+    store.hit(&old, short, at(0)).await.unwrap().unwrap();
+    store.hit(&live, short, at(0)).await.unwrap().unwrap();
+    store.hit(&live, short, at(30_000)).await.unwrap().unwrap();
+    store.hit(&long_lived, long, at(0)).await.unwrap().unwrap();
+    // A later event under a shorter window does not cut the longer window short.
+    store
+        .hit(&long_lived, short, at(1_000))
+        .await
+        .unwrap()
+        .unwrap();
+    store.hit(&undone, short, at(0)).await.unwrap().unwrap();
+    store.undo(&undone).await.unwrap();
+
+    // At 59.999 s every event is still in its window.
+    assert_eq!(store.delete_expired(at(59_999)).await, Ok(0));
+    assert_eq!(limit_rows(adapter.pool()).await.len(), 4);
+
+    // At 60 s the events at 0 of the one-minute limit have left it, and the emptied row goes.
+    assert_eq!(store.delete_expired(at(60_000)).await, Ok(2));
+    let kept: Vec<Vec<u8>> = limit_rows(adapter.pool())
+        .await
+        .into_iter()
+        .map(|(key, _, _)| key)
+        .collect();
+    let mut expected = vec![live.as_bytes().to_vec(), long_lived.as_bytes().to_vec()];
+    expected.sort();
+    assert_eq!(kept, expected, "the live counters stay");
+    assert_eq!(store.count(&live, minute, at(60_000)).await, Ok(1));
+    assert_eq!(
+        store.count(&long_lived, LIMIT_WINDOW, at(60_000)).await,
+        Ok(2)
+    );
+
+    // A counter hit under a longer window than before lives as long as that window.
+    store.hit(&live, long, at(60_000)).await.unwrap().unwrap();
+    assert_eq!(store.delete_expired(at(14 * 60_000)).await, Ok(0));
+    assert_eq!(
+        store.delete_expired(at(15 * 60_000)).await,
+        Ok(1),
+        "long-lived, 15 minutes after its event under the 15-minute limit"
+    );
+    assert_eq!(store.delete_expired(at(16 * 60_000)).await, Ok(1), "live");
+    assert!(limit_rows(adapter.pool()).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_limit_store_on_a_closed_pool_is_unavailable() {
+    let adapter = fresh_adapter().await;
+    let store = PostgresLimitStore::from_adapter(&adapter);
+    adapter.pool().close().await;
+    let key = LimitKey::new("test", "a");
+    match store
+        .hit(
+            &key,
+            RateLimit::new(1, LIMIT_WINDOW),
+            Timestamp::from_millis(LIMIT_T0),
+        )
+        .await
+    {
+        Err(AdapterError::Unavailable(_)) => {}
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
 }

@@ -1,9 +1,11 @@
 //! Test helpers shared by the authrs crates: a browser-like client that drives the engine
-//! in-process with `http::Request`s and keeps a cookie jar, and the adapter conformance suite
-//! ([`conformance`]) that every storage back end runs.
+//! in-process with `http::Request`s and keeps a cookie jar, the adapter conformance suite
+//! ([`conformance`]) that every storage back end runs, and the rate-limit store conformance
+//! suite ([`limits`]) that every limit store runs.
 #![forbid(unsafe_code)]
 
 pub mod conformance;
+pub mod limits;
 pub mod oidc;
 pub mod outbox;
 pub mod session_flow;
