@@ -432,17 +432,16 @@ impl Auth {
         }
     }
 
-    /// Deletes expired database sessions and verification tokens; returns how many rows went.
-    /// Expired sessions are also deleted when they are read; call this periodically (the
-    /// `authrs` server does, every few minutes) for the ones nobody reads again. Without an
-    /// adapter there is nothing to sweep.
+    /// Deletes expired database sessions, verification tokens and rate-limit counters (of a
+    /// store that keeps them, such as PostgreSQL's); returns how many rows went. Expired
+    /// sessions are also deleted when they are read; call this periodically (the `authrs`
+    /// server does, every few minutes) for the ones nobody reads again.
     pub async fn sweep_expired(&self) -> Result<u64, crate::adapter::AdapterError> {
+        let now = crate::adapter::Timestamp::from_millis(self.inner.clock.now_millis());
+        let counters = self.inner.limits.delete_expired(now).await?;
         match &self.inner.adapter {
-            Some(adapter) => {
-                let now = crate::adapter::Timestamp::from_millis(self.inner.clock.now_millis());
-                adapter.delete_expired(now).await
-            }
-            None => Ok(0),
+            Some(adapter) => Ok(adapter.delete_expired(now).await? + counters),
+            None => Ok(counters),
         }
     }
 

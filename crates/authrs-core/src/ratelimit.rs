@@ -142,6 +142,13 @@ pub trait LimitStore: Send + Sync + 'static {
 
     /// Forgets every event of `key`.
     async fn clear(&self, key: &LimitKey) -> Result<(), AdapterError>;
+
+    /// Deletes counters whose events have all left their window at `now`; returns how many.
+    /// A store bounded by other means (the memory store's cap) keeps this default.
+    async fn delete_expired(&self, now: Timestamp) -> Result<u64, AdapterError> {
+        let _ = now;
+        Ok(0)
+    }
 }
 
 /// An event a limit refused: when to try again, and which limit it was (for the log).

@@ -356,7 +356,9 @@ impl Database {
     ) -> Arc<dyn authrs_core::ratelimit::LimitStore> {
         match self {
             Self::Sqlite(_) => limits.memory_store(),
-            Self::Postgres(_) => limits.memory_store(),
+            Self::Postgres(adapter) => {
+                Arc::new(authrs_sqlx::PostgresLimitStore::from_adapter(adapter))
+            }
         }
     }
 

@@ -39,8 +39,9 @@ use crate::error::backend_error;
 /// 4. **The table does not grow forever.** Each row's `expires` is when the last of its events
 ///    leaves the window it was counted under (the greatest event time plus window of its
 ///    hits); [`PostgresLimitStore::delete_expired`] deletes the rows past it, on the `expires`
-///    index. The server's periodic sweep should call it beside
-///    [`Auth::sweep_expired`](authrs_core::Auth::sweep_expired).
+///    index. [`Auth::sweep_expired`](authrs_core::Auth::sweep_expired) calls it through
+///    [`LimitStore::delete_expired`], so the periodic sweep that ends expired sessions
+///    (`authrs_axum::spawn_expiry_sweep`, which the server runs) covers it.
 /// 5. **Database failures are `Unavailable` or `Backend`**, mapped as the adapter's are
 ///    (see [the crate's rules](crate#rules)).
 ///
@@ -59,9 +60,7 @@ use crate::error::backend_error;
 /// ```no_run
 /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 /// use std::sync::Arc;
-/// use std::time::{SystemTime, UNIX_EPOCH};
 /// use authrs_core::Auth;
-/// use authrs_core::adapter::Timestamp;
 /// use authrs_sqlx::{PostgresAdapter, PostgresLimitStore};
 ///
 /// let adapter = PostgresAdapter::connect("postgres://authrs@127.0.0.1:5432/authrs").await?;
@@ -69,15 +68,11 @@ use crate::error::backend_error;
 /// let auth = Auth::builder()
 ///     .secret("a-secret-of-at-least-32-characters-long")
 ///     .adapter(Arc::new(adapter))
-///     .limit_store(limits.clone())
+///     .limit_store(limits)
 ///     .build()?;
 ///
-/// // Every few minutes, in the task that sweeps expired sessions:
+/// // Every few minutes: expired sessions, tokens and counters alike.
 /// auth.sweep_expired().await?;
-/// let now = SystemTime::now().duration_since(UNIX_EPOCH)?;
-/// limits
-///     .delete_expired(Timestamp::from_millis(now.as_millis() as u64))
-///     .await?;
 /// # Ok(()) }
 /// ```
 ///
@@ -187,6 +182,10 @@ impl LimitStore for PostgresLimitStore {
             .await
             .map_err(backend_error)?;
         Ok(())
+    }
+
+    async fn delete_expired(&self, now: Timestamp) -> Result<u64, AdapterError> {
+        PostgresLimitStore::delete_expired(self, now).await
     }
 }
 
