@@ -376,7 +376,10 @@ impl Auth {
             return actions::unsupported(inner, &method);
         };
         let body = if request::is_state_changing(&method) {
-            request::parse_body(&parts.headers, &body)
+            match request::parse_body(&parts.headers, &body, action) {
+                Ok(body) => body,
+                Err(refused) => return actions::body_refused(refused),
+            }
         } else {
             serde_json::Map::new()
         };

@@ -38,6 +38,7 @@ mod engine;
 pub mod error;
 pub mod http;
 pub mod jwt;
+mod logsafe;
 mod oauth;
 mod pages;
 pub mod password;

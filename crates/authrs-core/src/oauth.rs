@@ -10,10 +10,13 @@
 //!    so one is never accepted as a session (CVE-2023-48309), nor a session as one.
 //! 2. **RFC 9207.** An `iss` on the callback must equal the issuer; when the provider
 //!    advertises `authorization_response_iss_parameter_supported`, it must be there.
-//! 3. **ID tokens are validated fully**: signature with a key from the provider's JWKS (an
-//!    unknown `kid` refetches the set, at most once a minute), `alg` from the provider's
-//!    allow-list (`none` and HMAC never), `iss`, `aud` (and `azp` when there are several
-//!    audiences), `exp` and `iat` with 10 seconds of skew, and `nonce`.
+//! 3. **ID tokens are validated fully**: signature with a key from the provider's JWKS, `alg`
+//!    from the provider's allow-list (`none` and HMAC never), `iss`, `aud` (and `azp` when
+//!    there are several audiences), `exp`, `iat` and `nbf` with 10 seconds of skew, and
+//!    `nonce`. An unknown `kid` refetches the set at once, so a genuine key rotation never
+//!    fails a sign-in; a `kid` that the fresh set did not contain is then refused without
+//!    another fetch for a minute (at most 64 remembered per set), so repeating it costs the
+//!    provider nothing.
 //! 4. **Discovery is checked**: the document's `issuer` must equal the configured issuer. It is
 //!    cached for an hour; the JWKS likewise.
 //! 5. Provider error texts are logged, never shown: clients see NextAuth's codes.
@@ -42,9 +45,12 @@ use crate::secret::{constant_time_eq, random_bytes};
 
 /// How long discovery documents and key sets are kept.
 const CACHE_FOR_MS: u64 = 60 * 60 * 1000;
-/// At most one JWKS refetch for an unknown `kid` per this long, per key set.
-const REFETCH_AFTER_MS: u64 = 60 * 1000;
-/// Clock skew allowed on `exp` and `iat`.
+/// How long a `kid` that a freshly fetched key set did not contain is refused without
+/// another fetch.
+const MISSING_KID_FOR_MS: u64 = 60 * 1000;
+/// How many such `kid`s are remembered per key set (the oldest goes first).
+const MISSING_KIDS: usize = 64;
+/// Clock skew allowed on `exp`, `iat` and `nbf`.
 pub(crate) const SKEW_SECS: u64 = 10;
 /// How long a check cookie lives.
 pub(crate) const CHECK_MAX_AGE_SECS: u64 = 15 * 60;
@@ -90,6 +96,8 @@ pub(crate) struct Metadata {
 pub(crate) struct Caches {
     metadata: Mutex<HashMap<String, (u64, Metadata)>>,
     jwks: Mutex<HashMap<String, (u64, Value)>>,
+    /// Per key set URL: `kid`s a fresh fetch did not contain, with when (rule 3).
+    missing_kids: Mutex<HashMap<String, std::collections::VecDeque<(String, u64)>>>,
 }
 
 /// The parts of a token response the flow uses.
@@ -269,19 +277,22 @@ impl OAuthRuntime {
         Ok(metadata)
     }
 
-    /// The key set at `url`; `refresh` refetches it unless it was fetched within the last
-    /// minute (rule 3).
-    async fn jwks(&self, url: &str, now_ms: u64, refresh: bool) -> Result<Value, OAuthError> {
+    /// The key set at `url`, cached for an hour.
+    async fn cached_jwks(&self, url: &str, now_ms: u64) -> Result<Value, OAuthError> {
         let cached = {
             let cache = self.caches.jwks.lock().unwrap_or_else(|e| e.into_inner());
             cache.get(url).cloned()
         };
-        if let Some((at, set)) = cached {
-            let age = now_ms.saturating_sub(at);
-            if age < CACHE_FOR_MS && (!refresh || age < REFETCH_AFTER_MS) {
-                return Ok(set);
-            }
+        if let Some((at, set)) = cached
+            && now_ms.saturating_sub(at) < CACHE_FOR_MS
+        {
+            return Ok(set);
         }
+        self.fetch_jwks(url, now_ms).await
+    }
+
+    /// The key set at `url`, fetched now.
+    async fn fetch_jwks(&self, url: &str, now_ms: u64) -> Result<Value, OAuthError> {
         let set = fetch_json(&self.http, get(url)?, "JWKS").await?;
         self.caches
             .jwks
@@ -289,6 +300,34 @@ impl OAuthRuntime {
             .unwrap_or_else(|e| e.into_inner())
             .insert(url.to_owned(), (now_ms, set.clone()));
         Ok(set)
+    }
+
+    /// Whether a fresh fetch of the set at `url` lately lacked `kid` (rule 3).
+    fn kid_known_missing(&self, url: &str, kid: &str, now_ms: u64) -> bool {
+        let missing = self
+            .caches
+            .missing_kids
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        missing.get(url).is_some_and(|kids| {
+            kids.iter()
+                .any(|(k, at)| k == kid && now_ms.saturating_sub(*at) < MISSING_KID_FOR_MS)
+        })
+    }
+
+    /// Remembers that the set at `url`, fetched now, lacked `kid`.
+    fn remember_missing_kid(&self, url: &str, kid: &str, now_ms: u64) {
+        let mut missing = self
+            .caches
+            .missing_kids
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let kids = missing.entry(url.to_owned()).or_default();
+        kids.retain(|(k, at)| k != kid && now_ms.saturating_sub(*at) < MISSING_KID_FOR_MS);
+        if kids.len() >= MISSING_KIDS {
+            kids.pop_front();
+        }
+        kids.push_back((kid.to_owned(), now_ms));
     }
 
     /// Exchanges the authorization code (with the PKCE verifier) for tokens.
@@ -413,11 +452,15 @@ impl OAuthRuntime {
             .jwks_uri
             .as_deref()
             .ok_or_else(|| provider_error(format!("{} has no jwks_uri", provider.id)))?;
-        let mut set = self.jwks(jwks_url, now_ms, false).await?;
+        let set = self.cached_jwks(jwks_url, now_ms).await?;
         let mut jwk = find_key(&set, header.kid.as_deref(), &alg);
-        if jwk.is_none() {
-            set = self.jwks(jwks_url, now_ms, true).await?;
+        let kid = header.kid.as_deref().unwrap_or_default();
+        if jwk.is_none() && !self.kid_known_missing(jwks_url, kid, now_ms) {
+            let set = self.fetch_jwks(jwks_url, now_ms).await?;
             jwk = find_key(&set, header.kid.as_deref(), &alg);
+            if jwk.is_none() {
+                self.remember_missing_kid(jwks_url, kid, now_ms);
+            }
         }
         let jwk = jwk.ok_or_else(|| check_error("no key of the provider matches the ID token"))?;
         let jwk: jsonwebtoken::jwk::Jwk = serde_json::from_value(jwk)
@@ -444,6 +487,14 @@ impl OAuthRuntime {
         match number("iat") {
             Some(iat) if iat <= now + SKEW_SECS => {}
             _ => return Err(check_error("ID token issued in the future")),
+        }
+        // `nbf` is optional; when present it must be a number and not after now (with skew).
+        match claims.get("nbf") {
+            None => {}
+            Some(nbf) => match nbf.as_u64() {
+                Some(nbf) if nbf <= now + SKEW_SECS => {}
+                _ => return Err(check_error("ID token not valid yet (nbf)")),
+            },
         }
         let audiences = match claims.get("aud") {
             Some(Value::Array(audiences)) => audiences.len(),

@@ -66,11 +66,27 @@ pub(crate) fn route<'a>(
 /// bodies with `413` before reading past this limit.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Parses a POST body: `application/x-www-form-urlencoded` (all values strings) or JSON
-/// objects. Anything else, or anything that does not parse, is an empty body.
-pub(crate) fn parse_body(headers: &HeaderMap, body: &[u8]) -> Map<String, Value> {
+/// Why a POST body was refused before any endpoint saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyError {
+    /// A body in a media type this endpoint does not take (415).
+    UnsupportedMediaType,
+    /// A field given twice, or a body that does not parse (400): which value would count is
+    /// exactly what an attacker wants to choose.
+    Malformed,
+}
+
+/// Parses a POST body, strictly: `application/x-www-form-urlencoded` everywhere, and a JSON
+/// object where the protocol sends one (the session update). A field given twice is refused,
+/// whatever its name. `/_log` (next-auth's logger, which changes nothing) takes either
+/// form, as every client generation labels it. An empty body is an empty map.
+pub(crate) fn parse_body(
+    headers: &HeaderMap,
+    body: &[u8],
+    action: Action,
+) -> Result<Map<String, Value>, BodyError> {
     if body.is_empty() || body.len() > MAX_BODY_BYTES {
-        return Map::new();
+        return Ok(Map::new());
     }
     let content_type = headers
         .get(http::header::CONTENT_TYPE)
@@ -83,26 +99,68 @@ pub(crate) fn parse_body(headers: &HeaderMap, body: &[u8]) -> Map<String, Value>
                 .to_ascii_lowercase()
         })
         .unwrap_or_default();
+    if action == Action::Log {
+        // Lenient on purpose: the logger's body is only ever logged, escaped.
+        return Ok(match content_type.as_str() {
+            "application/json" => match serde_json::from_slice::<Value>(body) {
+                Ok(Value::Object(map)) => map,
+                Ok(_) => Map::new(),
+                Err(_) => parse_form(body).unwrap_or_default(),
+            },
+            _ => parse_form(body).unwrap_or_default(),
+        });
+    }
     match content_type.as_str() {
-        "application/json" => match serde_json::from_slice::<Value>(body) {
-            Ok(Value::Object(map)) => map,
-            // next-auth v3 labels its form-encoded `_log` beacon as JSON; read it as a form.
-            Ok(_) => Map::new(),
-            Err(_) => parse_form(body),
-        },
-        "application/x-www-form-urlencoded" | "" | "text/plain" => parse_form(body),
-        _ => Map::new(),
+        "application/x-www-form-urlencoded" => parse_form(body),
+        "application/json" if action == Action::Session => parse_json_object(body),
+        _ => Err(BodyError::UnsupportedMediaType),
     }
 }
 
-fn parse_form(body: &[u8]) -> Map<String, Value> {
+fn parse_form(body: &[u8]) -> Result<Map<String, Value>, BodyError> {
     let mut map = Map::new();
     for (key, value) in url::form_urlencoded::parse(body) {
-        // The first occurrence of a repeated key wins.
-        map.entry(key.into_owned())
-            .or_insert_with(|| Value::String(value.into_owned()));
+        if map
+            .insert(key.into_owned(), Value::String(value.into_owned()))
+            .is_some()
+        {
+            return Err(BodyError::Malformed);
+        }
     }
-    map
+    Ok(map)
+}
+
+/// A JSON object whose top-level keys are all distinct (serde_json would keep the last of
+/// a repeated key silently).
+fn parse_json_object(body: &[u8]) -> Result<Map<String, Value>, BodyError> {
+    struct Unique(Map<String, Value>);
+    impl<'de> serde::Deserialize<'de> for Unique {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> serde::de::Visitor<'de> for Visit {
+                type Value = Unique;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a JSON object with distinct keys")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut access: A,
+                ) -> Result<Unique, A::Error> {
+                    let mut map = Map::new();
+                    while let Some((key, value)) = access.next_entry::<String, Value>()? {
+                        if map.insert(key, value).is_some() {
+                            return Err(serde::de::Error::custom("a repeated key"));
+                        }
+                    }
+                    Ok(Unique(map))
+                }
+            }
+            d.deserialize_map(Visit)
+        }
+    }
+    serde_json::from_slice::<Unique>(body)
+        .map(|unique| unique.0)
+        .map_err(|_| BodyError::Malformed)
 }
 
 pub(crate) fn parse_query(query: Option<&str>) -> Vec<(String, String)> {
@@ -172,28 +230,51 @@ mod tests {
     }
 
     #[test]
-    fn parses_form_and_json_bodies() {
+    fn parses_forms_everywhere_and_json_only_for_the_session_update() {
         let mut headers = HeaderMap::new();
         headers.insert(
             http::header::CONTENT_TYPE,
             "application/x-www-form-urlencoded".parse().unwrap(),
         );
-        let body = parse_body(&headers, b"a=1&b=x%20y&a=2&json=true");
+        let body = parse_body(&headers, b"a=1&b=x%20y&json=true", Action::SignIn).unwrap();
         assert_eq!(body["a"], "1");
         assert_eq!(body["b"], "x y");
+        // A repeated field is refused, not resolved one way or the other.
+        let repeated = parse_body(&headers, b"a=1&a=2", Action::SignIn);
+        assert_eq!(repeated, Err(BodyError::Malformed));
         headers.insert(
             http::header::CONTENT_TYPE,
             "application/json; charset=utf-8".parse().unwrap(),
         );
-        let body = parse_body(&headers, br#"{"csrfToken":"t","data":{"n":1}}"#);
+        let json = br#"{"csrfToken":"t","data":{"n":1}}"#;
+        let body = parse_body(&headers, json, Action::Session).unwrap();
         assert_eq!(body["data"]["n"], 1);
-        // A form body mislabelled as JSON (next-auth v3's logger) still parses.
-        assert_eq!(parse_body(&headers, b"level=error&code=X")["code"], "X");
-        headers.insert(
-            http::header::CONTENT_TYPE,
-            "multipart/form-data".parse().unwrap(),
+        assert_eq!(
+            parse_body(&headers, json, Action::Callback),
+            Err(BodyError::UnsupportedMediaType)
         );
-        assert!(parse_body(&headers, b"a=1").is_empty());
+        let twice = br#"{"csrfToken":"t","csrfToken":"u"}"#;
+        assert_eq!(
+            parse_body(&headers, twice, Action::Session),
+            Err(BodyError::Malformed)
+        );
+        // A form body mislabelled as JSON (next-auth v3's logger) still parses for `_log`.
+        let log = parse_body(&headers, b"level=error&code=X", Action::Log).unwrap();
+        assert_eq!(log["code"], "X");
+        for other in ["multipart/form-data", "text/plain"] {
+            headers.insert(http::header::CONTENT_TYPE, other.parse().unwrap());
+            assert_eq!(
+                parse_body(&headers, b"a=1", Action::SignIn),
+                Err(BodyError::UnsupportedMediaType),
+                "{other}"
+            );
+        }
+        headers.remove(http::header::CONTENT_TYPE);
+        assert_eq!(
+            parse_body(&headers, b"a=1", Action::SignIn),
+            Err(BodyError::UnsupportedMediaType)
+        );
+        assert_eq!(parse_body(&headers, b"", Action::SignIn), Ok(Map::new()));
     }
 
     #[test]

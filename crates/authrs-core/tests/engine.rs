@@ -1292,3 +1292,114 @@ fn bad_configuration_fails_at_build_naming_the_value() {
         .unwrap_err();
     assert!(err.to_string().contains("*.example.com"), "{err}");
 }
+
+// ------------------------------------------------------------- strict input
+
+#[tokio::test]
+async fn unknown_or_malformed_provider_ids_are_4xx_never_5xx() {
+    for mut c in [client(), v5_client()] {
+        let token = c.csrf_token().await;
+        for id in [
+            "nope",
+            "oidc';--",
+            "email%22--",
+            "%00",
+            "a%0d%0aInjected:%201",
+        ] {
+            for action in ["signin", "callback"] {
+                let path = format!("/api/auth/{action}/{id}");
+                let posted = c
+                    .post_form(&path, &[("csrfToken", &token), ("json", "true")])
+                    .await;
+                assert!(
+                    posted.status.is_client_error() || posted.status.is_redirection(),
+                    "POST {path}: {}",
+                    posted.status
+                );
+                let got = c.get(&path).await;
+                assert!(!got.status.is_server_error(), "GET {path}: {}", got.status);
+            }
+        }
+        // JSON-redirect mode answers 400 with the protocol's error URL.
+        let answer = c
+            .post_form(
+                "/api/auth/signin/nope",
+                &[("csrfToken", &token), ("json", "true")],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    }
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_a_form_is_refused_with_415() {
+    let mut c = client();
+    let token = c.csrf_token().await;
+    let body = format!("csrfToken={token}&username=ada&password=correct+horse&json=true");
+    for content_type in [Some("text/plain"), None, Some("multipart/form-data")] {
+        let answer = c
+            .send(
+                http::Method::POST,
+                "/api/auth/callback/credentials",
+                content_type,
+                bytes::Bytes::from(body.clone()),
+                &[],
+            )
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}"
+        );
+        assert!(!c.jar.contains_key("next-auth.session-token"));
+    }
+    // JSON only where the protocol posts it (the session update), not to sign in.
+    let answer = c
+        .post_json(
+            "/api/auth/callback/credentials",
+            &json!({"csrfToken": token, "username": "ada", "password": "correct horse"}),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // The same fields as a form sign in.
+    signed_in(&mut c).await;
+}
+
+#[tokio::test]
+async fn a_repeated_field_is_refused_with_400() {
+    let mut c = client();
+    let token = c.csrf_token().await;
+    for body in [
+        format!("csrfToken={token}&username=ada&password=correct+horse&password=wrong"),
+        format!("csrfToken={token}&csrfToken=other&username=ada&password=correct+horse"),
+        format!(
+            "csrfToken={token}&callbackUrl=/a&callbackUrl=https://evil.example&username=ada&password=correct+horse"
+        ),
+    ] {
+        let answer = c
+            .send(
+                http::Method::POST,
+                "/api/auth/callback/credentials",
+                Some("application/x-www-form-urlencoded"),
+                bytes::Bytes::from(body),
+                &[],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+        assert!(!c.jar.contains_key("next-auth.session-token"));
+    }
+    // A JSON session update that names a key twice.
+    signed_in(&mut c).await;
+    let token = c.csrf_token().await;
+    let body = format!(r#"{{"csrfToken":"{token}","data":{{}},"csrfToken":"{token}"}}"#);
+    let answer = c
+        .send(
+            http::Method::POST,
+            "/api/auth/session",
+            Some("application/json"),
+            bytes::Bytes::from(body),
+            &[],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+}

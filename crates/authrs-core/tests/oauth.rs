@@ -957,3 +957,102 @@ async fn linking_while_signed_in_needs_a_proven_address() {
     );
     assert_eq!(adapter.list_accounts(&user.id).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn id_token_not_yet_valid_is_refused() {
+    assert_id_token_refused(|c| {
+        c["nbf"] = json!(NOW + 3600);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn id_token_with_nbf_within_the_skew_signs_in() {
+    let stub = stub();
+    let mut browser = EngineClient::new(builder(&stub).build().unwrap());
+    let answer = round_trip(&stub, &mut browser, |nonce| {
+        let mut c = claims(nonce);
+        c["nbf"] = json!(NOW + 5);
+        sign(&stub.key, &c)
+    })
+    .await;
+    assert_signed_in(&answer);
+}
+
+#[tokio::test]
+async fn a_genuine_rotation_right_after_an_unknown_kid_still_signs_in() {
+    let stub = stub();
+    let mut browser = EngineClient::new(builder(&stub).build().unwrap());
+    let jwks_fetches = || {
+        stub.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(u, _, _)| u.ends_with("/jwks"))
+            .count()
+    };
+    assert_signed_in(&round_trip(&stub, &mut browser, |n| sign(&stub.key, &claims(n))).await);
+    // A token under a kid the provider never published: one refetch, then refused.
+    let bogus = key("bogus");
+    assert_refused(&round_trip(&stub, &mut browser, |n| sign(&bogus, &claims(n))).await);
+    assert_eq!(jwks_fetches(), 2);
+    // The same unknown kid again is refused without another fetch.
+    assert_refused(&round_trip(&stub, &mut browser, |n| sign(&bogus, &claims(n))).await);
+    assert_eq!(jwks_fetches(), 2);
+    // The provider rotates at that very moment: its first token fetches the new set.
+    let rotated = key("key-2");
+    stub.extra_keys.lock().unwrap().push(rotated.jwk.clone());
+    assert_signed_in(&round_trip(&stub, &mut browser, |n| sign(&rotated, &claims(n))).await);
+    assert_eq!(jwks_fetches(), 3);
+}
+
+/// Everything logged while `f` runs, as the server's formatter writes it.
+async fn captured_log<F: std::future::Future<Output = ()>>(f: F) -> String {
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    f.await;
+    String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+}
+
+#[tokio::test]
+async fn client_text_reaches_the_log_escaped() {
+    let stub = stub();
+    let mut browser = EngineClient::new(builder(&stub).build().unwrap());
+    start(&mut browser, "stub").await;
+    let log = captured_log(async {
+        let answer = callback(
+            &mut browser,
+            "stub",
+            &[
+                (
+                    "error",
+                    "access_denied\n2026-12-06T00:00:00Z  INFO forged: signed in",
+                ),
+                ("error_description", "\u{1b}[31mred\u{7}"),
+            ],
+        )
+        .await;
+        assert_refused(&answer);
+    })
+    .await;
+    assert!(log.contains("access_denied"), "{log}");
+    assert_eq!(log.lines().count(), 1, "one line, no forged one: {log}");
+    assert!(!log.contains('\u{1b}') && !log.contains('\u{7}'), "{log:?}");
+    assert!(log.contains("\\u{1b}[31mred\\u{7}"), "{log}");
+}

@@ -24,6 +24,7 @@ use crate::cookies::{CookieLifetime, RequestCookies, SetCookie};
 use crate::csrf;
 use crate::engine::Inner;
 use crate::error::{Error, ErrorCode};
+use crate::logsafe::Escaped;
 use crate::providers::Provider;
 use crate::request::{Action, forwarded_origin};
 use crate::url::{Origin, resolve_callback_url};
@@ -412,12 +413,19 @@ impl<'r> Ctx<'r> {
                 | Error::OAuthHandler(_),
                 _,
             )
-            | (_, ErrorCode::Configuration) => {
-                tracing::error!(error = %error, "auth request failed");
+            | (_, ErrorCode::Configuration)
+                if !matches!(error, Error::UnknownProvider(_)) =>
+            {
+                tracing::error!(error = %Escaped(&error), "auth request failed");
             }
-            _ => tracing::info!(error = %error, "auth request refused"),
+            _ => tracing::info!(error = %Escaped(&error), "auth request refused"),
         }
         let status = match code {
+            // A provider id the configuration does not have is the client's mistake: Auth.js's
+            // `Configuration` code in the URL, but never a 5xx.
+            ErrorCode::Configuration if matches!(error, Error::UnknownProvider(_)) => {
+                StatusCode::BAD_REQUEST
+            }
             ErrorCode::AccessDenied => StatusCode::FORBIDDEN,
             ErrorCode::CredentialsSignin => StatusCode::UNAUTHORIZED,
             ErrorCode::Verification => StatusCode::FORBIDDEN,
@@ -489,6 +497,23 @@ pub(crate) fn plain(status: StatusCode, text: &'static str) -> Response<Bytes> {
 
 /// An unknown action, or a method the action does not take: 400, in the compatibility
 /// mode's form.
+/// The answer to a body refused before any endpoint saw it (415 or 400), logged as a client
+/// mistake.
+pub(crate) fn body_refused(refused: crate::request::BodyError) -> Response<Bytes> {
+    use crate::request::BodyError;
+    tracing::info!(?refused, "request body refused");
+    match refused {
+        BodyError::UnsupportedMediaType => plain(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Send the form as application/x-www-form-urlencoded.",
+        ),
+        BodyError::Malformed => plain(
+            StatusCode::BAD_REQUEST,
+            "The body does not parse, or gives a field more than once.",
+        ),
+    }
+}
+
 pub(crate) fn unsupported(inner: &Inner, method: &Method) -> Response<Bytes> {
     let mut response = match inner.compatibility {
         Compatibility::AuthJsV5 => {
@@ -517,7 +542,7 @@ pub(crate) fn unsupported(inner: &Inner, method: &Method) -> Response<Bytes> {
 /// The generic 500 answer for JSON endpoints (503 while the database is unreachable); the
 /// cause is logged, never sent.
 pub(crate) fn configuration_error_json(ctx: Ctx<'_>, error: &Error) -> Response<Bytes> {
-    tracing::error!(error = %error, "auth request failed");
+    tracing::error!(error = %Escaped(error), "auth request failed");
     let status = match error {
         Error::Adapter(crate::adapter::AdapterError::Unavailable(_)) => {
             StatusCode::SERVICE_UNAVAILABLE
