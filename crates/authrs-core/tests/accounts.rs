@@ -1248,3 +1248,37 @@ async fn reset_and_sign_up_answers_do_no_account_work_on_the_request_path() {
     assert_eq!(mails.len(), 2, "one reset mail, for the known address only");
     assert_eq!(mails[1].purpose, EmailPurpose::PasswordReset);
 }
+
+#[tokio::test]
+async fn with_revocable_jwt_sign_out_ends_that_session_and_its_copies() {
+    let s = setup();
+    let auth = s
+        .builder
+        .clone()
+        .session_strategy(SessionStrategy::Jwt)
+        .revocable_jwt(true)
+        .build()
+        .unwrap();
+    let mut laptop = EngineClient::new(auth.clone());
+    sign_up_and_verify(&s, &mut laptop, "ada@example.com", "correct horse").await;
+    s.clock.advance(Duration::from_secs(1));
+    sign_in(&mut laptop, "ada@example.com", "correct horse").await;
+    let mut phone = EngineClient::new(auth.clone());
+    sign_in(&mut phone, "ada@example.com", "correct horse").await;
+    // Someone copies the laptop's cookie; the laptop signs out.
+    let mut copy = EngineClient::new(auth);
+    copy.jar = laptop.jar.clone();
+    assert_eq!(copy.session().await["user"]["email"], "ada@example.com");
+    let token = laptop.csrf_token().await;
+    laptop
+        .post_form(
+            "/api/auth/signout",
+            &[("csrfToken", &token), ("json", "true")],
+        )
+        .await;
+    assert_eq!(copy.session().await, json!({}), "the copied cookie is dead");
+    s.clock.advance(Duration::from_secs(24 * 60 * 60));
+    assert_eq!(copy.session().await, json!({}), "and stays dead");
+    // Only that session: the phone's goes on.
+    assert_eq!(phone.session().await["user"]["email"], "ada@example.com");
+}

@@ -1403,3 +1403,28 @@ async fn a_repeated_field_is_refused_with_400() {
         .await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn with_revocable_jwt_sign_out_ends_a_credentials_session_copied_before_it() {
+    // Users of a credentials provider (a users file) have no user row: the session's own id
+    // is what sign-out revokes.
+    let (b, _clock) = builder();
+    let auth = b
+        .adapter(Arc::new(authrs_core::adapter::MemoryAdapter::new()))
+        .session_strategy(authrs_core::SessionStrategy::Jwt)
+        .revocable_jwt(true)
+        .build()
+        .unwrap();
+    let mut c = EngineClient::new(auth.clone());
+    signed_in(&mut c).await;
+    let mut copy = EngineClient::new(auth);
+    copy.jar = c.jar.clone();
+    assert_eq!(copy.session().await["user"]["name"], "Ada Lovelace");
+    let token = c.csrf_token().await;
+    c.post_form(
+        "/api/auth/signout",
+        &[("csrfToken", &token), ("json", "true")],
+    )
+    .await;
+    assert_eq!(copy.session().await, json!({}));
+}

@@ -181,6 +181,8 @@ pub(crate) mod sql {
     /// One statement: of concurrent callers exactly one deletes the row and gets it back.
     pub(crate) const USE_VERIFICATION_TOKEN: &str = "DELETE FROM verification_tokens WHERE identifier = $1 AND token_hash = $2 \
          RETURNING identifier, token_hash, expires";
+    pub(crate) const FIND_VERIFICATION_TOKEN: &str = "SELECT identifier, token_hash, expires \
+         FROM verification_tokens WHERE identifier = $1 AND token_hash = $2";
     pub(crate) const DELETE_VERIFICATION_TOKENS: &str =
         "DELETE FROM verification_tokens WHERE identifier = $1";
     pub(crate) const GET_PASSWORD_HASH: &str = "SELECT password_hash FROM users WHERE id = $1";
@@ -463,6 +465,27 @@ macro_rules! impl_adapter {
                 ) -> Result<Option<VerificationToken>, AdapterError> {
                     let row: Option<(String, String, DbTime)> =
                         sqlx::query_as(sql::USE_VERIFICATION_TOKEN)
+                            .bind(identifier)
+                            .bind(token_hash)
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(backend_error)?;
+                    Ok(
+                        row.map(|(identifier, token_hash, expires)| VerificationToken {
+                            identifier,
+                            token_hash,
+                            expires: expires.0,
+                        }),
+                    )
+                }
+
+                async fn find_verification_token(
+                    &self,
+                    identifier: &str,
+                    token_hash: &str,
+                ) -> Result<Option<VerificationToken>, AdapterError> {
+                    let row: Option<(String, String, DbTime)> =
+                        sqlx::query_as(sql::FIND_VERIFICATION_TOKEN)
                             .bind(identifier)
                             .bind(token_hash)
                             .fetch_optional(&self.pool)

@@ -54,6 +54,7 @@ macro_rules! adapter_conformance_tests {
             delete_expired_sweeps_sessions_and_tokens,
             verification_token_needs_identifier_and_hash_together,
             verification_token_is_single_use,
+            find_verification_token_reads_without_spending,
             verification_token_single_use_under_20_concurrent_attempts,
             delete_verification_tokens_clears_one_identifier,
             delete_user_cascades_accounts_sessions_password,
@@ -639,6 +640,42 @@ pub async fn delete_expired_sweeps_sessions_and_tokens(adapter: Arc<dyn Adapter>
             .use_verification_token("ada@example.com", "token-after")
             .await,
         Ok(Some(token("ada@example.com", "token-after", after)))
+    );
+}
+
+/// `find_verification_token` reads a token by identifier and hash together and leaves it.
+pub async fn find_verification_token_reads_without_spending(adapter: Arc<dyn Adapter>) {
+    adapter
+        .create_verification_token(token("ada@example.com", "hash-a", EXPIRES))
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        assert_eq!(
+            adapter
+                .find_verification_token("ada@example.com", "hash-a")
+                .await,
+            Ok(Some(token("ada@example.com", "hash-a", EXPIRES)))
+        );
+    }
+    assert_eq!(
+        adapter
+            .find_verification_token("mallory@example.com", "hash-a")
+            .await,
+        Ok(None)
+    );
+    assert_eq!(
+        adapter
+            .find_verification_token("ada@example.com", "hash-b")
+            .await,
+        Ok(None)
+    );
+    assert!(
+        adapter
+            .use_verification_token("ada@example.com", "hash-a")
+            .await
+            .unwrap()
+            .is_some(),
+        "still there to spend"
     );
 }
 

@@ -225,6 +225,14 @@ async fn initial_claims(
     // fractional); `iat` moves on every read, this does not. Revocable JWT sessions compare it
     // with the user's "sessions valid after" stamp.
     token.insert("auth_time".into(), Value::from(ctx.now_ms as f64 / 1000.0));
+    // With revocable JWT sessions, each session has an id of its own, so that signing out
+    // ends this session, copies of its cookie included.
+    if ctx.inner.revocable_jwt {
+        token.insert(
+            "sid".into(),
+            Value::String(crate::secret::random_hex::<16>()),
+        );
+    }
     let claims = ctx
         .inner
         .callbacks

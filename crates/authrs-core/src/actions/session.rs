@@ -151,11 +151,26 @@ async fn resolve_jwt(
     Ok(Resolved::Jwt { session, claims })
 }
 
-/// Whether a JWT's sign-in is not after its user's "sessions valid after" stamp. Tokens record
-/// their sign-in time in `auth_time`; one without it (minted elsewhere) counts as older than any
-/// stamp.
+/// What a signed-out JWT session's id is stored under (its SHA-256 as the token hash, until
+/// the last copy of its cookie could have expired).
+pub(crate) const SIGNED_OUT_SESSION: &str = "signed-out-jwt-session";
+
+/// Whether a JWT was signed out (its `sid` is on the deny-list), or its sign-in is not after
+/// its user's "sessions valid after" stamp. Tokens record their sign-in time in `auth_time`;
+/// one without it (minted elsewhere) counts as older than any stamp.
 async fn revoked(inner: &Inner, claims: &Claims) -> Result<bool, Error> {
-    let (Some(adapter), Some(Value::String(user_id))) = (&inner.adapter, claims.get("sub")) else {
+    let Some(adapter) = &inner.adapter else {
+        return Ok(false);
+    };
+    if let Some(Value::String(sid)) = claims.get("sid")
+        && adapter
+            .find_verification_token(SIGNED_OUT_SESSION, &crate::secret::sha256_hex(sid))
+            .await?
+            .is_some()
+    {
+        return Ok(true);
+    }
+    let Some(Value::String(user_id)) = claims.get("sub") else {
         return Ok(false);
     };
     let Some(valid_after) = adapter.get_sessions_valid_after(user_id).await? else {

@@ -23,6 +23,35 @@ pub(crate) async fn page(mut ctx: Ctx<'_>) -> Response<Bytes> {
     ctx.html(StatusCode::OK, markup)
 }
 
+/// With revocable JWT sessions, puts the signed-out session's id on the deny-list for as long
+/// as any copy of its cookie could live (each read re-issues it for `max_age` from then).
+async fn deny_jwt_session(ctx: &Ctx<'_>) -> Result<(), Error> {
+    let inner = ctx.inner;
+    let (SessionStrategy::Jwt, true, Some(adapter)) =
+        (inner.strategy, inner.revocable_jwt, &inner.adapter)
+    else {
+        return Ok(());
+    };
+    let Some(token) = ctx.cookies.chunked(&inner.cookie_names.session_token) else {
+        return Ok(());
+    };
+    let Ok(claims) = inner.session_codec.decode(&token, ctx.now_secs()) else {
+        return Ok(());
+    };
+    let Some(serde_json::Value::String(sid)) = claims.get("sid") else {
+        return Ok(());
+    };
+    let expires = crate::adapter::Timestamp::from_millis(ctx.now_ms).plus_secs(inner.max_age_secs);
+    adapter
+        .create_verification_token(crate::adapter::VerificationToken {
+            identifier: super::session::SIGNED_OUT_SESSION.to_owned(),
+            token_hash: sha256_hex(sid),
+            expires,
+        })
+        .await?;
+    Ok(())
+}
+
 /// `POST /signout`: CSRF-checked; deletes the database session (database strategy) and every
 /// chunk of the session cookie, and redirects to the validated callback URL.
 pub(crate) async fn post(mut ctx: Ctx<'_>) -> Response<Bytes> {
@@ -43,6 +72,9 @@ pub(crate) async fn post(mut ctx: Ctx<'_>) -> Response<Bytes> {
         if let Err(error) = adapter.delete_session(&sha256_hex(&token)).await {
             return ctx.fail(error.into());
         }
+    }
+    if let Err(error) = deny_jwt_session(&ctx).await {
+        return ctx.fail(error);
     }
     ctx.clear_session_cookie();
     ctx.redirect(callback_url, StatusCode::OK)

@@ -266,6 +266,15 @@ impl Adapter for MemoryAdapter {
         Ok(self.state().verification_tokens.remove(&key))
     }
 
+    async fn find_verification_token(
+        &self,
+        identifier: &str,
+        token_hash: &str,
+    ) -> Result<Option<VerificationToken>, AdapterError> {
+        let key = (identifier.to_owned(), token_hash.to_owned());
+        Ok(self.state().verification_tokens.get(&key).cloned())
+    }
+
     async fn delete_verification_tokens(&self, identifier: &str) -> Result<u64, AdapterError> {
         let mut state = self.state();
         let before = state.verification_tokens.len();

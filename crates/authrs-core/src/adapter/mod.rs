@@ -331,6 +331,15 @@ pub trait Adapter: Send + Sync + 'static {
         token_hash: &str,
     ) -> Result<Option<VerificationToken>, AdapterError>;
 
+    /// The verification token matching both `identifier` and `token_hash`, left in place
+    /// (expired ones too; the engine checks expiry). For records that are read many times,
+    /// such as a signed-out JWT session's entry.
+    async fn find_verification_token(
+        &self,
+        identifier: &str,
+        token_hash: &str,
+    ) -> Result<Option<VerificationToken>, AdapterError>;
+
     /// Deletes every verification token stored for `identifier` (the rest of an email's
     /// link and code once one of them signed in); returns how many went.
     async fn delete_verification_tokens(&self, identifier: &str) -> Result<u64, AdapterError>;
