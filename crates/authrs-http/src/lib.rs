@@ -28,8 +28,9 @@ use bytes::{Bytes, BytesMut};
 
 /// Longest time to establish a connection (TCP and TLS).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Longest time for a whole request, response body included.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+/// Longest time for a whole request, response body included (the default; see
+/// [`ReqwestClient::with_timeout`]).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest response body accepted, in bytes.
 pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
@@ -42,10 +43,17 @@ pub struct ReqwestClient {
 impl ReqwestClient {
     /// A client with the crate's timeouts, no redirects and no cookies.
     pub fn new() -> Result<Self, HttpError> {
+        Self::with_timeout(REQUEST_TIMEOUT)
+    }
+
+    /// [`Self::new`] with another deadline for a whole request (discovery, JWKS, token,
+    /// userinfo), response body included; connecting is bounded by the shorter of it and
+    /// [`CONNECT_TIMEOUT`]. Past it the sign-in fails with the protocol's error.
+    pub fn with_timeout(timeout: Duration) -> Result<Self, HttpError> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
+            .connect_timeout(CONNECT_TIMEOUT.min(timeout))
+            .timeout(timeout)
             .user_agent("authrs")
             .build()
             .map_err(|e| HttpError(format!("building the HTTP client failed: {e}")))?;

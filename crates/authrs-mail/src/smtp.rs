@@ -24,7 +24,7 @@ use crate::message::{build_message, parse_from};
 /// How long one delivery (connecting, TLS, authentication and the message) may take before
 /// the send fails. lettre bounds only the connect; a server that stops answering mid-session
 /// would otherwise hold the sign-in request for as long as the server's own idle timeout.
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How the connection to the SMTP server is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -332,6 +332,13 @@ mod tests {
         };
         let error = transport.send(&message).await.unwrap_err();
         assert!(error.0.contains("took longer than"), "{error}");
+    }
+
+    #[test]
+    fn the_default_deadline_of_a_whole_delivery_is_ten_seconds_at_most() {
+        assert!(DEFAULT_TIMEOUT <= Duration::from_secs(10));
+        let built = parse("smtp://mail.example.com").unwrap().build().unwrap();
+        assert_eq!(built.timeout, DEFAULT_TIMEOUT);
     }
 
     #[test]
