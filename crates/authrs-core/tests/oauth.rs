@@ -16,6 +16,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use bytes::Bytes;
 use http::StatusCode;
+use proptest::strategy::Strategy as _;
 use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
 use serde_json::{Value, json};
 use sha2::Digest as _;
@@ -1055,4 +1056,62 @@ async fn client_text_reaches_the_log_escaped() {
     assert_eq!(log.lines().count(), 1, "one line, no forged one: {log}");
     assert!(!log.contains('\u{1b}') && !log.contains('\u{7}'), "{log:?}");
     assert!(log.contains("\\u{1b}[31mred\\u{7}"), "{log}");
+}
+
+/// A claim's replacement in the property below: another value, or none at all.
+#[derive(Debug, Clone)]
+enum Mutation {
+    Remove,
+    Replace(Value),
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(64),
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// ID tokens whose claim breaks a rule (a required one missing, of the wrong type, or a
+    /// value that cannot hold) never sign in, however it breaks (issue 13 §5).
+    #[test]
+    fn id_tokens_with_a_broken_claim_never_sign_in(
+        claim in proptest::sample::select(vec!["exp", "iat", "iss", "aud", "nonce", "nbf"]),
+        mutation in proptest::prop_oneof![
+            proptest::strategy::Just(Mutation::Remove),
+            proptest::strategy::Just(Mutation::Replace(Value::Null)),
+            proptest::prelude::any::<bool>().prop_map(|b| Mutation::Replace(json!(b))),
+            "[a-z0-9 ]{0,12}".prop_map(|s| Mutation::Replace(json!(s))),
+            (-5_000i64..0).prop_map(|n| Mutation::Replace(json!(n))),
+            proptest::strategy::Just(Mutation::Replace(json!([]))),
+            proptest::strategy::Just(Mutation::Replace(json!({"$numberLong": "9"}))),
+            proptest::strategy::Just(Mutation::Replace(json!(1.5e300))),
+        ],
+    ) {
+        // `nbf` is optional: only its presence with a bad value is a broken claim.
+        proptest::prop_assume!(!(claim == "nbf" && matches!(mutation, Mutation::Remove)));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let answer = runtime.block_on(async {
+            let stub = stub();
+            let mut browser = EngineClient::new(builder(&stub).build().unwrap());
+            round_trip(&stub, &mut browser, |nonce| {
+                let mut c = claims(nonce);
+                match &mutation {
+                    Mutation::Remove => {
+                        c.as_object_mut().unwrap().remove(claim);
+                    }
+                    Mutation::Replace(value) => c[claim] = value.clone(),
+                }
+                sign(&stub.key, &c)
+            })
+            .await
+        });
+        let location = answer.header("location").unwrap_or_default().to_owned();
+        proptest::prop_assert!(
+            location.contains("error="),
+            "{claim} {mutation:?} signed in: {location}"
+        );
+    }
 }
