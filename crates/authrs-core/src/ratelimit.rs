@@ -214,6 +214,23 @@ impl<'a> Limits<'a> {
         }
     }
 
+    /// Counts an event against the client's network, then (when that allowed it) against
+    /// `subject`: each limit as `(purpose, limit, what)`.
+    pub(crate) async fn hit_client_then(
+        &self,
+        client: (&str, Option<RateLimit>, &'static str),
+        subject_limit: (&str, Option<RateLimit>, &'static str),
+        subject: &str,
+    ) -> Result<Verdict, AdapterError> {
+        let (purpose, limit, what) = client;
+        let by_client = self.hit_client(purpose, limit, what).await?;
+        if by_client.is_err() {
+            return Ok(by_client);
+        }
+        let (purpose, limit, what) = subject_limit;
+        self.hit(purpose, subject, limit, what).await
+    }
+
     /// How many events of `purpose` for `subject` are in the `window` that ends now.
     pub(crate) async fn count(
         &self,

@@ -36,7 +36,7 @@ use bytes::Bytes;
 use http::{Method, Response, StatusCode};
 
 use super::callback::{SigningIn, finish_sign_in};
-use super::email::{code_hash, link_hash, too_many};
+use super::email::{checked, code_hash, link_hash};
 use super::{Ctx, encode, unsupported};
 use crate::adapter::{Adapter, AdapterError, AdapterUser, NewUser, Timestamp, VerificationToken};
 use crate::background::Task;
@@ -172,10 +172,8 @@ async fn sign_up(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
         }
         other => other,
     };
-    match counted {
-        Ok(Ok(())) => {}
-        Ok(Err(throttled)) => return too_many(ctx, throttled),
-        Err(error) => return ctx.fail(error.into()),
+    if let Err(stop) = checked(counted) {
+        return stop.answer(ctx);
     }
     // Hash before looking at the address, so both outcomes cost the same.
     let hash = match features.hash(&password).await {
@@ -561,15 +559,14 @@ async fn verify_email(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Byt
     let code = ctx.body_str("code").map(canonical_code);
     let limits = features.options.mail_limits;
     // A code attempt counts before the code is checked; one that works is taken back.
-    if code.is_some() {
-        match limits
-            .count_code_attempt(&ctx.limits(), MAIL_PURPOSE, &email)
-            .await
-        {
-            Ok(Ok(())) => {}
-            Ok(Err(throttled)) => return too_many(ctx, throttled),
-            Err(error) => return ctx.fail(error.into()),
-        }
+    if code.is_some()
+        && let Err(stop) = checked(
+            limits
+                .count_code_attempt(&ctx.limits(), MAIL_PURPOSE, &email)
+                .await,
+        )
+    {
+        return stop.answer(ctx);
     }
     let callback_url = match ctx.callback_url().await {
         Ok(url) => url,
@@ -739,15 +736,14 @@ async fn resend_verification(ctx: Ctx<'_>, features: &Features<'_>) -> Response<
     let Ok(email) = normalize_email(ctx.body_str("email").unwrap_or_default()) else {
         return refuse(ctx, ErrorCode::InvalidEmail, StatusCode::BAD_REQUEST);
     };
-    match features
-        .options
-        .mail_limits
-        .count_send(&ctx.limits(), MAIL_PURPOSE, &email)
-        .await
-    {
-        Ok(Ok(())) => {}
-        Ok(Err(throttled)) => return too_many(ctx, throttled),
-        Err(error) => return ctx.fail(error.into()),
+    if let Err(stop) = checked(
+        features
+            .options
+            .mail_limits
+            .count_send(&ctx.limits(), MAIL_PURPOSE, &email)
+            .await,
+    ) {
+        return stop.answer(ctx);
     }
     let inner = Arc::clone(ctx.inner);
     let now_ms = ctx.now_ms;
@@ -909,15 +905,14 @@ async fn reset_request(ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes>
         return refuse(ctx, ErrorCode::InvalidEmail, StatusCode::BAD_REQUEST);
     };
     // Counted before the address is looked up, so a limit says nothing about an account.
-    match features
-        .options
-        .mail_limits
-        .count_send(&ctx.limits(), MAIL_PURPOSE, &email)
-        .await
-    {
-        Ok(Ok(())) => {}
-        Ok(Err(throttled)) => return too_many(ctx, throttled),
-        Err(error) => return ctx.fail(error.into()),
+    if let Err(stop) = checked(
+        features
+            .options
+            .mail_limits
+            .count_send(&ctx.limits(), MAIL_PURPOSE, &email)
+            .await,
+    ) {
+        return stop.answer(ctx);
     }
     // The look-up, the token and the mail run in the background: the answer takes the same
     // time whether or not the address has an account.

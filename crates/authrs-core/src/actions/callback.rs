@@ -84,10 +84,8 @@ async fn credentials(mut ctx: Ctx<'_>, provider: &CredentialsProvider) -> Respon
         &provider.id,
         provider.account_key(&credentials),
     );
-    match attempt.count().await {
-        Ok(Ok(())) => {}
-        Ok(Err(throttled)) => return super::email::too_many(ctx, throttled),
-        Err(error) => return ctx.fail(error.into()),
+    if let Err(stop) = super::email::checked(attempt.count().await) {
+        return stop.answer(ctx);
     }
     let user = match provider.authorize(&credentials, &meta).await {
         Ok(Some(user)) if !user.id.is_empty() => {

@@ -59,14 +59,13 @@ pub(crate) async fn send_link(
     let Ok(email) = normalize_email(ctx.body_str("email").unwrap_or_default()) else {
         return ctx.fail(Error::InvalidEmailAddress);
     };
-    match provider
-        .limits
-        .count_send(&ctx.limits(), &provider.id, &email)
-        .await
-    {
-        Ok(Ok(())) => {}
-        Ok(Err(throttled)) => return too_many(ctx, throttled),
-        Err(error) => return ctx.fail(error.into()),
+    if let Err(stop) = checked(
+        provider
+            .limits
+            .count_send(&ctx.limits(), &provider.id, &email)
+            .await,
+    ) {
+        return stop.answer(ctx);
     }
     let adapter = adapter(&ctx);
     let existing = match adapter.get_user_by_email(&email).await {
@@ -194,6 +193,33 @@ fn compose(
     }
 }
 
+/// Why a limit check stops a request: the limit, or the store failed.
+pub(crate) enum Stop {
+    Throttled(Throttled),
+    Failed(crate::adapter::AdapterError),
+}
+
+impl Stop {
+    /// The answer: 429 with `Retry-After`, or the failure.
+    pub(crate) fn answer(self, ctx: Ctx<'_>) -> Response<Bytes> {
+        match self {
+            Self::Throttled(throttled) => too_many(ctx, throttled),
+            Self::Failed(error) => ctx.fail(error.into()),
+        }
+    }
+}
+
+/// A limit check's outcome as "go on" or [`Stop`].
+pub(crate) fn checked(
+    verdict: Result<crate::ratelimit::Verdict, crate::adapter::AdapterError>,
+) -> Result<(), Stop> {
+    match verdict {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(throttled)) => Err(Stop::Throttled(throttled)),
+        Err(error) => Err(Stop::Failed(error)),
+    }
+}
+
 /// 429 with `Retry-After`: the error page, or `{url}` of it in JSON-redirect mode.
 pub(crate) fn too_many(ctx: Ctx<'_>, throttled: Throttled) -> Response<Bytes> {
     let Throttled {
@@ -298,16 +324,15 @@ async fn complete(
     let is_code = matches!(proof, Proof::Code(_));
     // A code attempt counts before the code is checked, so concurrent guesses cannot race
     // past the limit; one that works is taken back.
-    if is_code {
-        match provider
-            .limits
-            .count_code_attempt(&ctx.limits(), &provider.id, email)
-            .await
-        {
-            Ok(Ok(())) => {}
-            Ok(Err(throttled)) => return too_many(ctx, throttled),
-            Err(error) => return ctx.fail(error.into()),
-        }
+    if is_code
+        && let Err(stop) = checked(
+            provider
+                .limits
+                .count_code_attempt(&ctx.limits(), &provider.id, email)
+                .await,
+        )
+    {
+        return stop.answer(ctx);
     }
     let callback_url = match ctx.callback_url().await {
         Ok(url) => url,

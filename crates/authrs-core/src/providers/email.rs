@@ -271,22 +271,19 @@ impl EmailRateLimits {
         purpose: &str,
         email: &str,
     ) -> Result<Verdict, AdapterError> {
-        let by_client = limits
-            .hit_client(
-                &format!("mail-client:{purpose}"),
-                self.per_client,
-                "mails requested by one client",
-            )
-            .await?;
-        if by_client.is_err() {
-            return Ok(by_client);
-        }
         limits
-            .hit(
-                &format!("mail-address:{purpose}"),
+            .hit_client_then(
+                (
+                    &format!("mail-client:{purpose}"),
+                    self.per_client,
+                    "mails requested by one client",
+                ),
+                (
+                    &format!("mail-address:{purpose}"),
+                    self.per_address,
+                    "mails to one address",
+                ),
                 email,
-                self.per_address,
-                "mails to one address",
             )
             .await
     }
@@ -299,22 +296,19 @@ impl EmailRateLimits {
         purpose: &str,
         email: &str,
     ) -> Result<Verdict, AdapterError> {
-        let by_client = limits
-            .hit_client(
-                &format!("code-client:{purpose}"),
-                self.code_attempts_per_client,
-                "one-time code attempts from one client",
-            )
-            .await?;
-        if by_client.is_err() {
-            return Ok(by_client);
-        }
         limits
-            .hit(
-                &format!("code-address:{purpose}"),
+            .hit_client_then(
+                (
+                    &format!("code-client:{purpose}"),
+                    self.code_attempts_per_client,
+                    "one-time code attempts from one client",
+                ),
+                (
+                    &format!("code-address:{purpose}"),
+                    self.code_attempts,
+                    "one-time code attempts for one address",
+                ),
                 email,
-                self.code_attempts,
-                "one-time code attempts for one address",
             )
             .await
     }
