@@ -36,7 +36,7 @@ use bytes::Bytes;
 use http::{Method, Response, StatusCode};
 
 use super::callback::{SigningIn, finish_sign_in};
-use super::email::{checked, code_hash, link_hash};
+use super::email::{Proof, checked, code_hash, link_hash, spend_proof};
 use super::{Ctx, encode, unsupported};
 use crate::adapter::{Adapter, AdapterError, AdapterUser, NewUser, Timestamp, VerificationToken};
 use crate::background::Task;
@@ -577,30 +577,22 @@ async fn verify_email(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Byt
         Err(error) => return ctx.fail(error.into()),
     };
     let token = ctx.body_str("token").unwrap_or_default().to_owned();
-    let mut used = None;
-    if let Some(user) = &user {
-        // Every secret, newest first, so mails sent before a rotation still work.
-        for secret in &ctx.inner.secrets {
-            let token_hash = match &code {
-                Some(Some(code)) => code_hash(code, secret.expose()),
-                Some(None) => break,
-                None if token.is_empty() => break,
-                None => link_hash(&token, secret.expose()),
-            };
-            match features
-                .adapter
-                .use_verification_token(&verify_identifier(&user.id), &token_hash)
-                .await
-            {
-                Ok(Some(found)) => {
-                    used = Some(found);
-                    break;
-                }
-                Ok(None) => {}
-                Err(error) => return ctx.fail(error.into()),
-            }
+    let proof = match &code {
+        Some(Some(code)) => Some(Proof::Code(code.clone())),
+        None if !token.is_empty() => Some(Proof::Link(&token)),
+        _ => None,
+    };
+    let used = match (&user, &proof) {
+        (Some(user), Some(proof)) => {
+            let identifier = verify_identifier(&user.id);
+            spend_proof(&ctx.inner.secrets, features.adapter, &identifier, proof).await
         }
-    }
+        _ => Ok(None),
+    };
+    let used = match used {
+        Ok(used) => used,
+        Err(error) => return ctx.fail(error.into()),
+    };
     let now = Timestamp::from_millis(ctx.now_ms);
     let user = match (user, used) {
         (Some(user), Some(used)) if used.expires > now => user,

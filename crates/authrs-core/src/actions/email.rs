@@ -248,9 +248,32 @@ pub(crate) fn too_many(ctx: Ctx<'_>, throttled: Throttled) -> Response<Bytes> {
 }
 
 /// What proves the address: the link's token or a typed code.
-enum Proof<'a> {
+pub(crate) enum Proof<'a> {
     Link(&'a str),
     Code(String),
+}
+
+/// Spends the stored hash of `proof` under `identifier`, trying every secret, newest first,
+/// so mails sent before a rotation still work. `None`: no such token (or already spent).
+pub(crate) async fn spend_proof(
+    secrets: &[crate::secret::Secret],
+    adapter: &dyn Adapter,
+    identifier: &str,
+    proof: &Proof<'_>,
+) -> Result<Option<VerificationToken>, AdapterError> {
+    for secret in secrets {
+        let token_hash = match proof {
+            Proof::Link(token) => link_hash(token, secret.expose()),
+            Proof::Code(code) => code_hash(code, secret.expose()),
+        };
+        if let Some(token) = adapter
+            .use_verification_token(identifier, &token_hash)
+            .await?
+        {
+            return Ok(Some(token));
+        }
+    }
+    Ok(None)
 }
 
 /// `GET /callback/<id>`: the confirm page; in [`EmailLinkMode::SignInOnGet`] a GET (never a
@@ -339,22 +362,11 @@ async fn complete(
         Err(error) => return ctx.fail(error),
     };
     let adapter = adapter(&ctx);
-    let mut used = None;
-    // Every secret, newest first, so links sent before a rotation still work.
-    for secret in &ctx.inner.secrets {
-        let token_hash = match &proof {
-            Proof::Link(token) => link_hash(token, secret.expose()),
-            Proof::Code(code) => code_hash(code, secret.expose()),
-        };
-        match adapter.use_verification_token(email, &token_hash).await {
-            Ok(Some(token)) => {
-                used = Some(token);
-                break;
-            }
-            Ok(None) => {}
-            Err(error) => return ctx.fail(error.into()),
-        }
-    }
+    let used = spend_proof(&ctx.inner.secrets, adapter, email, &proof).await;
+    let used = match used {
+        Ok(used) => used,
+        Err(error) => return ctx.fail(error.into()),
+    };
     let now = Timestamp::from_millis(ctx.now_ms);
     let valid = used.is_some_and(|token| token.expires > now);
     if !valid {
