@@ -6,8 +6,9 @@
 //! describes it, or `null` when signed out. A client (authrs-leptos'
 //! `session_from_document`, or `JSON.parse` for next-auth's `<SessionProvider session>`)
 //! renders the user at once, with no loading state and no request. Such a page is per visitor:
-//! it is sent `Cache-Control: private, no-store` and `Vary: Cookie`. A page without the marker
-//! goes out as it is.
+//! it is sent `Vary: Cookie`. A page without the marker goes out as it is. Either way it is
+//! `Cache-Control: private, no-store`: it names the app's current (hashed) assets, so a cached
+//! copy would outlive a deploy.
 //!
 //! The element is [`authrs_core::seed::seed_script`]'s, escaped so that no value in a session
 //! can end it. When the session cannot be read (an app callback fails), the marker is removed
@@ -42,7 +43,10 @@ pub async fn app_page(State(page): State<AppPage>, headers: HeaderMap) -> Respon
             return (StatusCode::NOT_FOUND, "Not Found").into_response();
         }
     };
-    let html_type = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
+    let html_type = [
+        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+        (header::CACHE_CONTROL, "private, no-store"),
+    ];
     let marker = SEED_MARKER.as_bytes();
     let Some(at) = html.windows(marker.len()).position(|w| w == marker) else {
         // Served byte for byte, whatever its encoding.
@@ -60,11 +64,8 @@ pub async fn app_page(State(page): State<AppPage>, headers: HeaderMap) -> Respon
     seeded.extend_from_slice(seed.as_bytes());
     seeded.extend_from_slice(&html[at + marker.len()..]);
     let mut response = (html_type, seeded).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    headers.insert(header::VARY, HeaderValue::from_static("Cookie"));
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Cookie"));
     response
 }

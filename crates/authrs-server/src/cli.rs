@@ -201,9 +201,9 @@ fn serve(args: ServeArgs) -> Result<(), Error> {
         .build()
         .map_err(Error::Serve)?;
     runtime.block_on(async {
-        let shutdown = server::shutdown_signal().map_err(Error::Serve)?;
+        let signals = server::shutdown_signals().map_err(Error::Serve)?;
         let prepared = server::prepare(settings).await?;
-        server::serve(prepared, shutdown).await
+        server::serve(prepared, signals).await
     })
 }
 

@@ -60,6 +60,12 @@
 //! | `limits.password_per_account` | `AUTHRS_LIMITS_PASSWORD_PER_ACCOUNT` | password guesses at one account from networks it has not signed in from within 30 days, per 15 minutes (default 50); 0 off |
 //! | `limits.sign_ups_per_client` | `AUTHRS_LIMITS_SIGN_UPS_PER_CLIENT` | sign-ups per client network per hour (default 10); 0 off |
 //! | `limits.memory_keys` | `AUTHRS_LIMITS_MEMORY_KEYS` | counters the in-memory limit store holds at most, 1024 to 16777216 (default 65536; SQLite only: PostgreSQL counts in the database) |
+//! | `server.header_timeout` | `AUTHRS_SERVER_HEADER_TIMEOUT` | time for a request head to arrive (idle keep-alive connections too); the connection is closed after it; 1 s to 1 h (default 10 s) |
+//! | `server.body_timeout` | `AUTHRS_SERVER_BODY_TIMEOUT` | time for a whole request body to arrive after its head; `408` after it; 1 s to 1 h (default 10 s) |
+//! | `server.max_connections` | `AUTHRS_SERVER_MAX_CONNECTIONS` | connections served at once; past it `503` with `Retry-After`; 1 to 1000000 (default 1024) |
+//! | `server.max_header_bytes` | `AUTHRS_SERVER_MAX_HEADER_BYTES` | request line and headers together; past it `431`; 8192 to 1048576 (default 65536) |
+//! | `server.shutdown_grace` | `AUTHRS_SERVER_SHUTDOWN_GRACE` | after a shutdown signal, how long requests in flight may finish before their connections are dropped; 0 to 1 h (default 10 s) |
+//! | `static_dotfiles` | `AUTHRS_STATIC_DOTFILES` | serve hidden files (`.env`, `.git/`) from `static_dir` (default false; `/.well-known/` is always served) |
 //!
 //! OAuth providers: `[providers.<id>]` with `client_id`, `client_secret`, `issuer` (for presets
 //! that need one) and `allow_email_account_linking`, or `AUTHRS_<ID>_CLIENT_ID`,
@@ -173,6 +179,12 @@ const KEYS: &[(&str, &str)] = &[
         "AUTHRS_LIMITS_SIGN_UPS_PER_CLIENT",
     ),
     ("limits.memory_keys", "AUTHRS_LIMITS_MEMORY_KEYS"),
+    ("server.header_timeout", "AUTHRS_SERVER_HEADER_TIMEOUT"),
+    ("server.body_timeout", "AUTHRS_SERVER_BODY_TIMEOUT"),
+    ("server.max_connections", "AUTHRS_SERVER_MAX_CONNECTIONS"),
+    ("server.max_header_bytes", "AUTHRS_SERVER_MAX_HEADER_BYTES"),
+    ("server.shutdown_grace", "AUTHRS_SERVER_SHUTDOWN_GRACE"),
+    ("static_dotfiles", "AUTHRS_STATIC_DOTFILES"),
 ];
 
 /// The tables of the file.
@@ -184,6 +196,7 @@ const SECTIONS: &[&str] = &[
     "credentials",
     "email",
     "limits",
+    "server",
 ];
 
 /// The environment variable that names the configuration file (read by the command line).
@@ -357,11 +370,15 @@ pub struct Settings {
     pub email: EmailSettings,
     /// The abuse limits.
     pub limits: LimitSettings,
+    /// The bounds on connections and time.
+    pub server: ServerSettings,
     /// The configured OAuth presets.
     pub oauth: Vec<OAuthSettings>,
     /// A folder served at `/` (an app beside the auth routes); `index.html` answers unknown
     /// paths.
     pub static_dir: Option<PathBuf>,
+    /// Whether hidden files in `static_dir` are served.
+    pub static_dotfiles: bool,
 }
 
 /// One configured OAuth preset (`[providers.<id>]`, `AUTHRS_<ID>_CLIENT_ID`, …).
@@ -405,8 +422,10 @@ impl Default for Settings {
             client_ip_header: None,
             email: EmailSettings::default(),
             limits: LimitSettings::default(),
+            server: ServerSettings::default(),
             oauth: Vec::new(),
             static_dir: None,
+            static_dotfiles: false,
         }
     }
 }
@@ -569,6 +588,54 @@ impl LimitSettings {
         Arc::new(MemoryLimitStore::new(
             std::num::NonZeroUsize::new(keys).unwrap_or(std::num::NonZeroUsize::MIN),
         ))
+    }
+}
+
+/// The server's bounds on connections and time (`[server]`); see
+/// [`crate::connections`] for what each does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerSettings {
+    /// Time for a request head to arrive.
+    pub header_timeout: Duration,
+    /// Time for a whole request body to arrive after its head.
+    pub body_timeout: Duration,
+    /// Connections served at once.
+    pub max_connections: u32,
+    /// The request line and headers together, in bytes.
+    pub max_header_bytes: u32,
+    /// After a shutdown signal, how long requests in flight may finish.
+    pub shutdown_grace: Duration,
+}
+
+impl ServerSettings {
+    /// The default header and body timeouts: a real client sends a head in milliseconds and
+    /// the largest body the auth routes take (64 KiB) in well under a second, even on a slow
+    /// mobile link; ten seconds leaves room for a bad network without letting a slow client
+    /// hold a connection for long.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// The default header cap, 64 KiB: next-auth splits a session into cookies of about 4 KB,
+    /// and Node's own default cap (16 KiB) already bounds what a next-auth deployment sends, so
+    /// this fits 15 full chunks beside the other headers and still bounds each connection's
+    /// buffer.
+    pub const DEFAULT_MAX_HEADER_BYTES: u32 = 64 * 1024;
+
+    /// The default connection cap: far above what one instance answers at once, and under the
+    /// usual 4096+ file descriptors with room for the database and logs.
+    pub const DEFAULT_MAX_CONNECTIONS: u32 = 1024;
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            header_timeout: Self::DEFAULT_TIMEOUT,
+            body_timeout: Self::DEFAULT_TIMEOUT,
+            max_connections: Self::DEFAULT_MAX_CONNECTIONS,
+            max_header_bytes: Self::DEFAULT_MAX_HEADER_BYTES,
+            // As long as a body may take: a request that arrived just before the signal can
+            // still be read and answered.
+            shutdown_grace: Self::DEFAULT_TIMEOUT,
+        }
     }
 }
 
@@ -929,6 +996,14 @@ fn parse_bind(text: &str) -> Result<SocketAddr, String> {
     ))
 }
 
+/// The `'static` name of a key of [`KEYS`].
+fn known_key(key: &str) -> &'static str {
+    KEYS.iter()
+        .map(|(name, _)| *name)
+        .find(|name| *name == key)
+        .expect("a known key")
+}
+
 /// A value with its source.
 struct Sourced<T> {
     value: T,
@@ -987,6 +1062,9 @@ struct Layer {
     email_max_per_address: Option<u32>,
     email_max_per_client: Option<u32>,
     limits: std::collections::BTreeMap<&'static str, u32>,
+    server_durations: std::collections::BTreeMap<&'static str, Duration>,
+    server_counts: std::collections::BTreeMap<&'static str, u32>,
+    static_dotfiles: Option<bool>,
     email_file_format: Option<authrs_mail::FileFormat>,
     static_dir: Option<Sourced<PathBuf>>,
     providers: std::collections::BTreeMap<String, ProviderLayer>,
@@ -1024,7 +1102,7 @@ impl Layer {
             let mut expected = known.join(", ");
             if section.is_empty() {
                 expected
-                    .push_str(", [session], [accounts], [theme], [pages], [credentials], [email]");
+                    .push_str(", [session], [accounts], [theme], [pages], [credentials], [email], [limits], [server]");
             }
             problems.push(Problem::new(
                 source,
@@ -1266,13 +1344,34 @@ impl Layer {
                     .ok()
                     .filter(|c| (low..=high).contains(c))
                     .ok_or_else(|| format!("{count} is out of range: use {low} to {high}"))?;
-                let name = KEYS
-                    .iter()
-                    .map(|(name, _)| *name)
-                    .find(|name| *name == key)
-                    .expect("a known key");
-                self.limits.insert(name, count);
+                self.limits.insert(known_key(key), count);
             }
+            "server.header_timeout" | "server.body_timeout" | "server.shutdown_grace" => {
+                let duration = raw.duration()?;
+                let low = if key == "server.shutdown_grace" { 0 } else { 1 };
+                let range = Duration::from_secs(low)..=Duration::from_secs(60 * 60);
+                if !range.contains(&duration) {
+                    return Err(format!(
+                        "{}s is out of range: use {low}s to 1h",
+                        duration.as_secs()
+                    ));
+                }
+                self.server_durations.insert(known_key(key), duration);
+            }
+            "server.max_connections" | "server.max_header_bytes" => {
+                let count = raw.count()?;
+                let (low, high) = if key == "server.max_connections" {
+                    (1, 1_000_000)
+                } else {
+                    (8192, 1_048_576)
+                };
+                let count = u32::try_from(count)
+                    .ok()
+                    .filter(|c| (low..=high).contains(c))
+                    .ok_or_else(|| format!("{count} is out of range: use {low} to {high}"))?;
+                self.server_counts.insert(known_key(key), count);
+            }
+            "static_dotfiles" => self.static_dotfiles = Some(raw.boolean()?),
             other => return Err(format!("unknown key {other}")),
         }
         Ok(())
@@ -1570,6 +1669,23 @@ impl Layer {
                 "limits.sign_ups_per_client" => limits.sign_ups_per_client = count,
                 _ => limits.memory_keys = count,
             }
+        }
+        let server = &mut settings.server;
+        for (&key, &duration) in &self.server_durations {
+            match key {
+                "server.header_timeout" => server.header_timeout = duration,
+                "server.body_timeout" => server.body_timeout = duration,
+                _ => server.shutdown_grace = duration,
+            }
+        }
+        for (&key, &count) in &self.server_counts {
+            match key {
+                "server.max_connections" => server.max_connections = count,
+                _ => server.max_header_bytes = count,
+            }
+        }
+        if let Some(dotfiles) = self.static_dotfiles {
+            settings.static_dotfiles = dotfiles;
         }
         let email = &mut settings.email;
         if let Some(max) = self.email_max_per_address {

@@ -35,7 +35,8 @@
 //! Module map: [`cli`] (commands), [`config`] (file, environment, flags, and the schema),
 //! [`database`] (database URLs and the open adapter), [`accounts`] (`authrs user` and the demo
 //! account), [`users`] (users file and password checks), [`data_dir`] (generated files),
-//! [`home`] (the `/` page and `/healthz`), [`server`] (startup and shutdown), [`mod@check`]
+//! [`home`] (the `/` page and `/healthz`), [`server`] (startup and shutdown),
+//! [`connections`] (the bounded connection loop), [`static_files`] (the `static_dir` app), [`mod@check`]
 //! (`authrs check`), [`error`] (the one error type).
 #![forbid(unsafe_code)]
 
@@ -44,12 +45,14 @@ pub mod app_page;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod connections;
 pub mod data_dir;
 pub mod database;
 pub mod error;
 pub mod home;
 pub mod mail;
 pub mod server;
+pub mod static_files;
 pub mod users;
 
 pub use check::{CheckReport, check};

@@ -1,11 +1,13 @@
 //! Starting the server: [`prepare`] reads or generates everything on disk and opens the
 //! database, [`build_app`] makes the router, and [`serve`] binds, logs where it listens, sweeps
-//! expired sessions, and runs until the shutdown signal, then closes the database.
+//! expired sessions, and runs the connection loop ([`crate::connections`]) until the shutdown
+//! signal, then closes the database.
 
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,7 +26,10 @@ use crate::data_dir;
 use crate::database::Database;
 use crate::error::Error;
 use crate::home::{self, AppState, HomeSettings};
+use crate::static_files::{self, Dotfiles};
 use crate::users::{UserDirectory, Users};
+
+pub use crate::connections::serve_router;
 
 /// How often expired database sessions and verification tokens are deleted while serving.
 pub const EXPIRY_SWEEP_INTERVAL: Duration = Duration::from_secs(5 * 60);
@@ -215,23 +220,22 @@ pub fn build_app(prepared: &Prepared, url: &str) -> Result<App, Error> {
         if auth.base_path() != "/" {
             router = router.route_service("/", page.clone());
         }
-        // A file's `.gz` or `.br` sibling, when there is one, goes to clients that accept it.
-        let files = tower_http::services::ServeDir::new(dir)
-            .precompressed_br()
-            .precompressed_gzip()
-            .fallback(page);
+        let dotfiles = match prepared.settings.static_dotfiles {
+            true => Dotfiles::Served,
+            false => Dotfiles::Hidden,
+        };
+        let files = static_files::service(dir.clone(), page, dotfiles)
+            .map_err(|error| config_problem(format!("static_dir {}: {error}", dir.display())))?;
         router = router.fallback_service(files);
     }
     Ok(App { auth, router })
 }
 
-/// Binds the listen address, logs it, and serves until `shutdown` completes; then finishes the
-/// requests in flight, closes the database and returns. With no configured URL, the URL
-/// follows the bound port. Expired sessions are swept every [`EXPIRY_SWEEP_INTERVAL`].
-pub async fn serve(
-    prepared: Prepared,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), Error> {
+/// Binds the listen address, logs it, and serves until the first shutdown signal; then finishes
+/// the requests in flight (for at most `server.shutdown_grace`, or until the second signal),
+/// closes the database and returns. With no configured URL, the URL follows the bound port.
+/// Expired sessions are swept every [`EXPIRY_SWEEP_INTERVAL`].
+pub async fn serve(prepared: Prepared, signals: ShutdownSignals) -> Result<(), Error> {
     let addr = prepared.settings.bind;
     let listener = TcpListener::bind(addr)
         .await
@@ -250,31 +254,16 @@ pub async fn serve(
         app.auth.base_url()
     );
     let sweep = authrs_axum::spawn_expiry_sweep(app.auth.clone(), EXPIRY_SWEEP_INTERVAL);
-    // Each connection's peer address goes to the engine's per-client rate limits, on the
-    // requests that can hit one (POSTs); the polled GETs carry nothing extra.
-    let router = app.router;
-    let per_connection = tower::service_fn(
-        move |incoming: axum::serve::IncomingStream<'_, TcpListener>| {
-            let peer = incoming.remote_addr().ip();
-            let service = tower::ServiceExt::map_request(
-                router.clone(),
-                move |mut request: axum::extract::Request| {
-                    let method = request.method();
-                    if method != axum::http::Method::GET && method != axum::http::Method::HEAD {
-                        request
-                            .extensions_mut()
-                            .insert(authrs_core::ratelimit::ClientAddress(peer));
-                    }
-                    request
-                },
-            );
-            std::future::ready(Ok::<_, std::convert::Infallible>(service))
-        },
-    );
-    let served = axum::serve(listener, per_connection)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(Error::Serve);
+    let ShutdownSignals { first, second } = signals;
+    let served = crate::connections::serve_router(
+        listener,
+        app.router,
+        prepared.settings.server,
+        first,
+        second,
+    )
+    .await
+    .map_err(Error::Serve);
     sweep.abort();
     prepared.database.close().await;
     tracing::info!("closed the database");
@@ -283,31 +272,90 @@ pub async fn serve(
     Ok(())
 }
 
-/// Completes on SIGTERM or Ctrl-C. The handlers are installed when this is called, not when
-/// the future is first polled, so a signal that arrives during startup is not lost. Must be
-/// called inside a Tokio runtime.
-pub fn shutdown_signal() -> io::Result<impl Future<Output = ()> + Send + 'static> {
+/// The shutdown signals (SIGTERM or Ctrl-C): `first` completes on the first, `second` on the
+/// one after it.
+pub struct ShutdownSignals {
+    /// Completes on the first signal: stop accepting, finish what is in flight.
+    pub first: Pin<Box<dyn Future<Output = ()> + Send>>,
+    /// Completes on the second signal: drop what is still open and exit.
+    pub second: Pin<Box<dyn Future<Output = ()> + Send>>,
+}
+
+impl std::fmt::Debug for ShutdownSignals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShutdownSignals").finish_non_exhaustive()
+    }
+}
+
+/// The process's shutdown signals. The handlers are installed when this is called, not when a
+/// future is first polled, so a signal that arrives during startup is not lost. Must be called
+/// inside a Tokio runtime.
+pub fn shutdown_signals() -> io::Result<ShutdownSignals> {
+    let (first_tx, first_rx) = tokio::sync::oneshot::channel::<()>();
+    let (second_tx, second_rx) = tokio::sync::oneshot::channel::<()>();
+    let mut signal = next_signal()?;
+    tokio::spawn(async move {
+        let name = signal.recv().await;
+        tracing::info!("received {name}, shutting down");
+        let _ = first_tx.send(());
+        let name = signal.recv().await;
+        tracing::warn!("received {name} again, exiting now");
+        let _ = second_tx.send(());
+    });
+    let wait = |receiver: tokio::sync::oneshot::Receiver<()>| {
+        Box::pin(async move {
+            if receiver.await.is_err() {
+                // No signal handler any more: wait forever, as without a signal.
+                std::future::pending::<()>().await;
+            }
+        }) as Pin<Box<dyn Future<Output = ()> + Send>>
+    };
+    Ok(ShutdownSignals {
+        first: wait(first_rx),
+        second: wait(second_rx),
+    })
+}
+
+/// SIGTERM and Ctrl-C, one after another.
+struct NextSignal {
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+}
+
+fn next_signal() -> io::Result<NextSignal> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        let mut terminate = signal(SignalKind::terminate())?;
-        let mut interrupt = signal(SignalKind::interrupt())?;
-        Ok(async move {
-            tokio::select! {
-                _ = terminate.recv() => tracing::info!("received SIGTERM, shutting down"),
-                _ = interrupt.recv() => tracing::info!("received Ctrl-C, shutting down"),
-            }
+        Ok(NextSignal {
+            terminate: signal(SignalKind::terminate())?,
+            interrupt: signal(SignalKind::interrupt())?,
         })
     }
     #[cfg(not(unix))]
     {
-        Ok(async {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                tracing::info!("received Ctrl-C, shutting down");
-            } else {
-                std::future::pending::<()>().await;
+        Ok(NextSignal {})
+    }
+}
+
+impl NextSignal {
+    /// Waits for the next signal and names it.
+    async fn recv(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.terminate.recv() => "SIGTERM",
+                _ = self.interrupt.recv() => "Ctrl-C",
             }
-        })
+        }
+        #[cfg(not(unix))]
+        {
+            match tokio::signal::ctrl_c().await {
+                Ok(()) => "Ctrl-C",
+                Err(_) => std::future::pending().await,
+            }
+        }
     }
 }
 

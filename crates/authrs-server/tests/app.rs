@@ -359,3 +359,203 @@ async fn the_app_page_carries_the_visitors_session() {
     assert_eq!(post.status, 405);
     prepared.database().close().await;
 }
+
+/// An app serving `site/` (which the caller fills) with `extra` configuration lines.
+async fn static_app(dir: &TempDir, extra: &str) -> (Prepared, App) {
+    std::fs::create_dir_all(dir.join("site/assets")).unwrap();
+    dir.write("site/index.html", "<!doctype html><title>app</title>");
+    let config = dir.write(
+        "authrs.toml",
+        &format!(
+            "secret = \"0123456789abcdef0123456789abcdef\"\ndata_dir = \"data\"\nstatic_dir = \"site\"\n{extra}"
+        ),
+    );
+    let prepared = prepare_from(config).await;
+    let app = build_app(&prepared, URL).unwrap();
+    (prepared, app)
+}
+
+#[tokio::test]
+async fn negotiated_static_files_vary_on_accept_encoding() {
+    let dir = TempDir::new("app-vary");
+    let (prepared, app) = static_app(&dir, "").await;
+    dir.write("site/assets/app.js", "plain");
+    dir.write("site/assets/app.js.gz", "gzipped");
+    let mut jar = Jar::default();
+    for accept in ["gzip", "identity"] {
+        let headers = [("accept-encoding", accept)];
+        let file = send_with_headers(&app, &mut jar, "GET", "/assets/app.js", None, &headers).await;
+        assert_eq!(file.status, 200);
+        let vary = file.header("vary").unwrap_or_default().to_ascii_lowercase();
+        assert!(vary.contains("accept-encoding"), "{accept}: {file:?}");
+    }
+    prepared.database().close().await;
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn symlinks_out_of_the_static_dir_are_not_followed() {
+    let dir = TempDir::new("app-symlink");
+    let (prepared, app) = static_app(&dir, "").await;
+    dir.write("outside.txt", "top secret");
+    std::fs::create_dir_all(dir.join("outside-dir")).unwrap();
+    dir.write("outside-dir/index.html", "top secret page");
+    dir.write("site/assets/real.js", "inside");
+    let link = |target: &str, name: &str| {
+        std::os::unix::fs::symlink(dir.join(target), dir.join(name)).unwrap()
+    };
+    link("outside.txt", "site/leak.txt");
+    link("outside.txt", "site/assets/app.js.gz");
+    link("outside-dir", "site/linked-dir");
+    link("site/assets/real.js", "site/alias.js");
+    dir.write("site/assets/app.js", "plain");
+    let mut jar = Jar::default();
+    let gzip = [("accept-encoding", "gzip")];
+    for path in [
+        "/leak.txt",
+        "/assets/app.js",
+        "/linked-dir/",
+        "/linked-dir/index.html",
+    ] {
+        let answer = send_with_headers(&app, &mut jar, "GET", path, None, &gzip).await;
+        assert!(!answer.body.contains("top secret"), "{path}: {answer:?}");
+    }
+    // A link that stays inside the folder is fine.
+    let alias = send(&app, &mut jar, "GET", "/alias.js", None).await;
+    assert_eq!((alias.status, alias.body.as_str()), (200, "inside"));
+    prepared.database().close().await;
+}
+
+#[tokio::test]
+async fn dotfiles_are_not_served_unless_allowed() {
+    let dir = TempDir::new("app-dotfiles");
+    let (prepared, app) = static_app(&dir, "").await;
+    dir.write("site/.env", "SECRET=1");
+    std::fs::create_dir_all(dir.join("site/.git")).unwrap();
+    dir.write("site/.git/config", "[core] secret");
+    std::fs::create_dir_all(dir.join("site/.well-known")).unwrap();
+    dir.write(
+        "site/.well-known/security.txt",
+        "Contact: mailto:security@example.com",
+    );
+    let mut jar = Jar::default();
+    for path in ["/.env", "/.git/config", "/%2eenv", "/assets/../.env"] {
+        let answer = send(&app, &mut jar, "GET", path, None).await;
+        assert_eq!(answer.status, 404, "{path}: {answer:?}");
+        assert!(!answer.body.contains("secret") && !answer.body.contains("SECRET"));
+    }
+    // RFC 8615's well-known folder is not a hidden file.
+    let well_known = send(&app, &mut jar, "GET", "/.well-known/security.txt", None).await;
+    assert_eq!(well_known.status, 200);
+    prepared.database().close().await;
+
+    let dir = TempDir::new("app-dotfiles-allowed");
+    let (prepared, app) = static_app(&dir, "static_dotfiles = true\n").await;
+    dir.write("site/.env", "PUBLIC=1");
+    let answer = send(&app, &mut jar, "GET", "/.env", None).await;
+    assert_eq!((answer.status, answer.body.as_str()), (200, "PUBLIC=1"));
+    prepared.database().close().await;
+}
+
+#[tokio::test]
+async fn folder_redirects_name_only_a_relative_single_slash_path() {
+    let dir = TempDir::new("app-redirect");
+    let (prepared, app) = static_app(&dir, "").await;
+    dir.write("site/assets/index.html", "assets index");
+    let mut jar = Jar::default();
+    for (target, expected) in [
+        ("/assets", "/assets/"),
+        ("/assets?x=1", "/assets/?x=1"),
+        ("http://evil.example/assets", "/assets/"),
+        ("//assets", "/assets/"),
+        ("///assets", "/assets/"),
+    ] {
+        let answer = send(&app, &mut jar, "GET", target, None).await;
+        assert!((300..400).contains(&answer.status), "{target}: {answer:?}");
+        assert_eq!(answer.header("location"), Some(expected), "{target}");
+    }
+    prepared.database().close().await;
+}
+
+#[tokio::test]
+async fn hashed_assets_are_immutable_other_files_revalidate_and_the_page_is_not_stored() {
+    let dir = TempDir::new("app-cache");
+    let (prepared, app) = static_app(&dir, "").await;
+    for name in [
+        "assets/app-3f9a1c2b.js",
+        "assets/index-B3xYz9aQ.css",
+        "assets/main.3f9a1c2b4d5e6f70.chunk.js",
+        "assets/app.js",
+        "assets/app-settings.js",
+        "assets/jquery-3.7.1.min.js",
+        "favicon.ico",
+    ] {
+        dir.write(&format!("site/{name}"), name);
+    }
+    let mut jar = Jar::default();
+    for (path, expected) in [
+        (
+            "/assets/app-3f9a1c2b.js",
+            "public, max-age=31536000, immutable",
+        ),
+        (
+            "/assets/index-B3xYz9aQ.css",
+            "public, max-age=31536000, immutable",
+        ),
+        (
+            "/assets/main.3f9a1c2b4d5e6f70.chunk.js",
+            "public, max-age=31536000, immutable",
+        ),
+        ("/assets/app.js", "no-cache"),
+        ("/assets/app-settings.js", "no-cache"),
+        ("/assets/jquery-3.7.1.min.js", "no-cache"),
+        ("/favicon.ico", "no-cache"),
+    ] {
+        let answer = send(&app, &mut jar, "GET", path, None).await;
+        assert_eq!(answer.status, 200, "{path}");
+        assert_eq!(answer.header("cache-control"), Some(expected), "{path}");
+    }
+    // The app's page (for `/` and client-side routes) is never stored.
+    for path in ["/", "/client/route"] {
+        let page = send(&app, &mut jar, "GET", path, None).await;
+        assert_eq!(
+            page.header("cache-control"),
+            Some("private, no-store"),
+            "{path}"
+        );
+    }
+    prepared.database().close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_panicking_handler_gets_a_generic_500_and_the_server_carries_on() {
+    let dir = TempDir::new("app-panic");
+    let app = app(&dir).await;
+    // A route that exists only in this test, served by the binary's own connection loop.
+    async fn panics() -> &'static str {
+        panic!("internal detail 4242")
+    }
+    let router = app.router.route("/panic", axum::routing::get(panics));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(authrs_server::server::serve_router(
+        listener,
+        router,
+        authrs_server::config::ServerSettings::default(),
+        async {
+            let _ = stopped.await;
+        },
+        std::future::pending(),
+    ));
+    let get = |path: &'static str| {
+        tokio::task::spawn_blocking(move || support::request(addr, "GET", path, &[], ""))
+    };
+    let panicked = get("/panic").await.unwrap();
+    assert_eq!(panicked.status, 500);
+    assert!(!panicked.body.contains("4242"), "{}", panicked.body);
+    let health = get("/healthz").await.unwrap();
+    assert_eq!((health.status, health.body.as_str()), (200, "ok"));
+    stop.send(()).unwrap();
+    served.await.unwrap().unwrap();
+}

@@ -739,3 +739,49 @@ fn check_warns_about_unverified_sign_in_and_unrevocable_jwt_with_sign_up() {
         "{notes}"
     );
 }
+
+#[test]
+fn server_bounds_are_settings_with_safe_defaults_checked_by_value() {
+    use std::time::Duration;
+    let defaults = load(None, &[], None).unwrap();
+    let server = defaults.server;
+    assert_eq!(server.header_timeout, Duration::from_secs(10));
+    assert_eq!(server.body_timeout, Duration::from_secs(10));
+    assert_eq!(server.shutdown_grace, Duration::from_secs(10));
+    assert_eq!(server.max_connections, 1024);
+    assert_eq!(server.max_header_bytes, 65_536);
+    assert!(!defaults.static_dotfiles);
+
+    let dir = TempDir::new("config-server");
+    let file = dir.write(
+        "authrs.toml",
+        "static_dotfiles = true\n[server]\nheader_timeout = \"5s\"\nmax_connections = 64\n\
+         shutdown_grace = 0\n",
+    );
+    let s = load(
+        Some(&file),
+        &[("AUTHRS_SERVER_MAX_HEADER_BYTES", "16384")],
+        None,
+    )
+    .unwrap();
+    assert_eq!(s.server.header_timeout, Duration::from_secs(5));
+    assert_eq!(s.server.max_connections, 64);
+    assert_eq!(s.server.shutdown_grace, Duration::ZERO);
+    assert_eq!(s.server.max_header_bytes, 16_384);
+    assert!(s.static_dotfiles);
+
+    let found = problems(
+        None,
+        &[
+            ("AUTHRS_SERVER_BODY_TIMEOUT", "0"),
+            ("AUTHRS_SERVER_MAX_HEADER_BYTES", "1024"),
+        ],
+    );
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[0].contains("AUTHRS_SERVER_BODY_TIMEOUT"),
+        "{found:#?}"
+    );
+    assert!(found[0].contains("1s to 1h"), "{found:#?}");
+    assert!(found[1].contains("8192 to 1048576"), "{found:#?}");
+}

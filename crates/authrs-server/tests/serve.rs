@@ -4,9 +4,13 @@
 mod support;
 
 use std::fs;
-use std::net::TcpListener;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::time::{Duration, Instant};
 
-use support::{Client, Server, TempDir, authrs, run};
+use support::{
+    Client, PATIENCE, Server, TempDir, authrs, read_response, read_to_close, request, run,
+};
 
 const BASE: &str = "/api/auth";
 
@@ -327,4 +331,243 @@ fn password_guessing_through_the_binary_ends_in_429_with_retry_after() {
     assert_eq!(retry_after.as_deref(), Some("900"));
     let line = server.wait_for_line("rate limit reached").unwrap();
     assert!(line.contains("password guesses at one account"), "{line}");
+}
+
+/// Opens a connection with the test's patience as its read timeout.
+fn connect(server: &Server) -> TcpStream {
+    let stream = TcpStream::connect(server.addr).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream
+}
+
+/// Waits (bounded by [`PATIENCE`]) until the server closes `stream`, and returns what it sent
+/// before closing. Fails if the connection is still open after that.
+fn wait_until_closed(stream: &mut TcpStream) -> Vec<u8> {
+    let mut sent = Vec::new();
+    let mut buffer = [0u8; 1024];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return sent,
+            Ok(n) => sent.extend_from_slice(&buffer[..n]),
+            Err(error) if error.kind() == ErrorKind::ConnectionReset => return sent,
+            Err(error) => panic!("the connection is still open after {PATIENCE:?}: {error}"),
+        }
+    }
+}
+
+/// Starts a `POST /api/auth/signout` whose body (100 bytes announced) is never finished, and
+/// waits for the server's `100 Continue`: the request has reached a handler that reads its body.
+fn start_slow_upload(server: &Server) -> TcpStream {
+    let mut stream = connect(server);
+    let head = format!(
+        "POST /api/auth/signout HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: 100\r\nExpect: 100-continue\r\n\r\n",
+        server.addr
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !seen.ends_with(b"\r\n\r\n") {
+        assert_eq!(stream.read(&mut byte).unwrap(), 1, "closed: {seen:?}");
+        seen.push(byte[0]);
+    }
+    assert!(seen.starts_with(b"HTTP/1.1 100 Continue"), "{seen:?}");
+    stream.write_all(b"csrfToken=").unwrap();
+    stream
+}
+
+#[test]
+fn half_open_connections_leave_healthz_answering_and_close_after_the_header_timeout() {
+    let dir = TempDir::new("slowloris");
+    let server = Server::start(dir.path(), &[("AUTHRS_SERVER_HEADER_TIMEOUT", "1")]);
+    // 300 clients send part of a request head and stop.
+    let mut half_open: Vec<TcpStream> = (0..300)
+        .map(|_| {
+            let mut stream = connect(&server);
+            stream
+                .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+                .unwrap();
+            stream
+        })
+        .collect();
+    let started = Instant::now();
+    let health = request(server.addr, "GET", "/healthz", &[], "");
+    assert_eq!((health.status, health.body.as_str()), (200, "ok"));
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "/healthz took {:?}",
+        started.elapsed()
+    );
+    // Each one is closed once its head is overdue, with nothing but possibly a 408 sent.
+    for stream in &mut half_open {
+        let sent = wait_until_closed(stream);
+        assert!(
+            sent.is_empty() || sent.starts_with(b"HTTP/1.1 408"),
+            "{}",
+            String::from_utf8_lossy(&sent)
+        );
+    }
+}
+
+#[test]
+fn a_body_that_never_finishes_gets_408_after_the_body_timeout() {
+    let dir = TempDir::new("slow-body");
+    let server = Server::start(dir.path(), &[("AUTHRS_SERVER_BODY_TIMEOUT", "1")]);
+    let heads = [
+        "Content-Length: 100\r\n\r\ncsrfToken=",
+        "Transfer-Encoding: chunked\r\n\r\na\r\ncsrfToken=\r\n",
+    ];
+    for head in heads {
+        let mut stream = connect(&server);
+        let request = format!(
+            "POST /api/auth/signout HTTP/1.1\r\nHost: {}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\n{head}",
+            server.addr
+        );
+        stream.write_all(request.as_bytes()).unwrap();
+        let response = read_to_close(&mut stream);
+        assert_eq!(response.status, 408, "{head}: {response:?}");
+        assert_eq!(response.header("connection"), Some("close"));
+    }
+    // The server carries on.
+    assert_eq!(request(server.addr, "GET", "/healthz", &[], "").status, 200);
+}
+
+#[test]
+fn connections_past_the_cap_get_503_with_retry_after() {
+    let dir = TempDir::new("connection-cap");
+    let server = Server::start(dir.path(), &[("AUTHRS_SERVER_MAX_CONNECTIONS", "4")]);
+    // Four keep-alive connections, each proven accepted by an answered request.
+    let mut held: Vec<TcpStream> = (0..4)
+        .map(|_| {
+            let mut stream = connect(&server);
+            stream
+                .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .unwrap();
+            assert_eq!(read_response(&mut stream).status, 200);
+            stream
+        })
+        .collect();
+    let mut fifth = connect(&server);
+    fifth
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    let busy = read_to_close(&mut fifth);
+    assert_eq!(busy.status, 503, "{busy:?}");
+    assert!(busy.header("retry-after").is_some(), "{busy:?}");
+    // A closed connection frees its place (the server notices the close asynchronously).
+    drop(held.pop());
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let answer = request(server.addr, "GET", "/healthz", &[], "");
+        if answer.status == 200 {
+            break;
+        }
+        assert_eq!(answer.status, 503);
+        assert!(Instant::now() < deadline, "no place was freed");
+    }
+}
+
+#[test]
+fn oversized_headers_get_431_and_a_chunked_session_cookie_fits() {
+    let dir = TempDir::new("header-cap");
+    let server = Server::start(dir.path(), &[]);
+    // next-auth splits a large session into ~4 KB cookies: 12 of them (48 KB) still fit.
+    let chunk = "a".repeat(4000);
+    let cookie = (0..12)
+        .map(|i| format!("next-auth.session-token.{i}={chunk}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let fits = request(
+        server.addr,
+        "GET",
+        "/api/auth/session",
+        &[("Cookie", &cookie)],
+        "",
+    );
+    assert_eq!(fits.status, 200, "{fits:?}");
+    // One 100 KiB header does not.
+    let huge = "b".repeat(100 * 1024);
+    let mut stream = connect(&server);
+    let head = format!("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Huge: {huge}\r\n\r\n");
+    // The server may stop reading (and close) before the whole head is written.
+    let _ = stream.write_all(head.as_bytes());
+    let answer = wait_until_closed(&mut stream);
+    assert!(
+        answer.starts_with(b"HTTP/1.1 431"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+}
+
+#[test]
+fn sigterm_answers_the_request_in_flight_and_closes_idle_keep_alive_connections() {
+    let dir = TempDir::new("graceful");
+    let mut server = Server::start(dir.path(), &[]);
+    let mut idle = connect(&server);
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    assert_eq!(read_response(&mut idle).status, 200);
+    let mut upload = start_slow_upload(&server);
+
+    server.send_sigterm();
+    server.wait_for_line("received SIGTERM").unwrap();
+    // The idle keep-alive connection is closed cleanly, with no answer and no reset.
+    let mut buffer = [0u8; 64];
+    assert_eq!(idle.read(&mut buffer).unwrap(), 0);
+    // The request that had arrived is read to its end and answered.
+    upload.write_all(&[b'x'; 90]).unwrap();
+    let answer = read_to_close(&mut upload);
+    assert!(
+        (200..500).contains(&answer.status),
+        "{answer:?}\n{}",
+        server.log()
+    );
+    let (status, log) = server.wait_for_exit();
+    assert_eq!(status.code(), Some(0), "{log}");
+    assert!(log.contains("closed the database"), "{log}");
+}
+
+#[test]
+fn connections_still_open_after_the_grace_period_are_dropped() {
+    let dir = TempDir::new("grace");
+    let mut server = Server::start(
+        dir.path(),
+        &[
+            ("AUTHRS_SERVER_SHUTDOWN_GRACE", "1"),
+            ("AUTHRS_SERVER_BODY_TIMEOUT", "1h"),
+        ],
+    );
+    let mut upload = start_slow_upload(&server);
+    server.send_sigterm();
+    server.wait_for_line("received SIGTERM").unwrap();
+    let (status, log) = server.wait_for_exit();
+    assert_eq!(status.code(), Some(0), "{log}");
+    assert!(
+        log.contains("grace period is over: dropped 1 connection"),
+        "{log}"
+    );
+    assert!(log.contains("closed the database"), "{log}");
+    assert!(wait_until_closed(&mut upload).is_empty());
+}
+
+#[test]
+fn a_second_sigterm_exits_at_once() {
+    let dir = TempDir::new("second-signal");
+    let mut server = Server::start(
+        dir.path(),
+        &[
+            ("AUTHRS_SERVER_SHUTDOWN_GRACE", "1h"),
+            ("AUTHRS_SERVER_BODY_TIMEOUT", "1h"),
+        ],
+    );
+    let mut upload = start_slow_upload(&server);
+    server.send_sigterm();
+    server.wait_for_line("received SIGTERM").unwrap();
+    server.send_sigterm();
+    // Bounded by the test's patience, far below the hour of grace.
+    let (status, log) = server.wait_for_exit();
+    assert_eq!(status.code(), Some(0), "{log}");
+    assert!(log.contains("second signal: dropped 1 connection"), "{log}");
+    assert!(wait_until_closed(&mut upload).is_empty());
 }

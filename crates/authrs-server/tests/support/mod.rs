@@ -184,13 +184,25 @@ impl Server {
 
     /// Sends SIGTERM, waits (bounded) for the process to exit, and returns its status with
     /// everything it said.
-    pub fn terminate(mut self) -> (ExitStatus, String) {
-        let mut child = self.child.take().unwrap();
+    pub fn terminate(self) -> (ExitStatus, String) {
+        self.send_sigterm();
+        self.wait_for_exit()
+    }
+
+    /// Sends SIGTERM and returns at once.
+    pub fn send_sigterm(&self) {
+        let child = self.child.as_ref().unwrap();
         let status = Command::new("kill")
             .args(["-TERM", &child.id().to_string()])
             .status()
             .unwrap();
         assert!(status.success(), "kill -TERM failed");
+    }
+
+    /// Waits (bounded by [`PATIENCE`]) for the process to exit, and returns its status with
+    /// everything it said.
+    pub fn wait_for_exit(mut self) -> (ExitStatus, String) {
+        let mut child = self.child.take().unwrap();
         // stderr closes when the process exits.
         self.read_until_closed();
         let status = child.wait().unwrap();
@@ -336,7 +348,36 @@ pub fn request(
     parse_response(&raw)
 }
 
-fn parse_response(raw: &[u8]) -> Response {
+/// Reads one response from a connection the caller keeps (a `Content-Length` body, or none),
+/// leaving the connection open for the next request.
+pub fn read_response(stream: &mut TcpStream) -> Response {
+    let mut raw = Vec::new();
+    let mut byte = [0u8; 1];
+    while !raw.ends_with(b"\r\n\r\n") {
+        let n = stream.read(&mut byte).unwrap();
+        assert!(n > 0, "the connection closed mid-response: {raw:?}");
+        raw.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&raw).to_ascii_lowercase();
+    let length = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .map_or(0, |n| n.trim().parse::<usize>().unwrap());
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).unwrap();
+    raw.extend_from_slice(&body);
+    parse_response(&raw)
+}
+
+/// Reads a whole response until the server closes the connection.
+pub fn read_to_close(stream: &mut TcpStream) -> Response {
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    parse_response(&raw)
+}
+
+/// Parses one raw HTTP/1.1 response.
+pub fn parse_response(raw: &[u8]) -> Response {
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
