@@ -64,6 +64,7 @@
 //! | `server.body_timeout` | `AUTHRS_SERVER_BODY_TIMEOUT` | time for a whole request body to arrive after its head; `408` after it; 1 s to 1 h (default 10 s) |
 //! | `server.max_connections` | `AUTHRS_SERVER_MAX_CONNECTIONS` | connections served at once; past it `503` with `Retry-After`; 1 to 1000000 (default 1024) |
 //! | `server.max_header_bytes` | `AUTHRS_SERVER_MAX_HEADER_BYTES` | request line and headers together; past it `431`; 8192 to 1048576 (default 65536) |
+//! | `server.outbound_timeout` | `AUTHRS_SERVER_OUTBOUND_TIMEOUT` | deadline of one outbound call: a whole request to an OAuth provider (discovery, JWKS, token, userinfo) or a whole SMTP delivery; 1 s to 60 s (default 10 s) |
 //! | `server.shutdown_grace` | `AUTHRS_SERVER_SHUTDOWN_GRACE` | after a shutdown signal, how long requests in flight may finish before their connections are dropped; 0 to 1 h (default 10 s) |
 //! | `static_dotfiles` | `AUTHRS_STATIC_DOTFILES` | serve hidden files (`.env`, `.git/`) from `static_dir` (default false; `/.well-known/` is always served) |
 //!
@@ -184,6 +185,7 @@ const KEYS: &[(&str, &str)] = &[
     ("server.max_connections", "AUTHRS_SERVER_MAX_CONNECTIONS"),
     ("server.max_header_bytes", "AUTHRS_SERVER_MAX_HEADER_BYTES"),
     ("server.shutdown_grace", "AUTHRS_SERVER_SHUTDOWN_GRACE"),
+    ("server.outbound_timeout", "AUTHRS_SERVER_OUTBOUND_TIMEOUT"),
     ("static_dotfiles", "AUTHRS_STATIC_DOTFILES"),
 ];
 
@@ -474,7 +476,9 @@ impl Settings {
         limit_store: Arc<dyn authrs_core::ratelimit::LimitStore>,
         hashing: Arc<dyn PasswordHashing>,
     ) -> Result<AuthBuilder, String> {
-        let transport = self.email.transport(&self.data_dir)?;
+        let transport = self
+            .email
+            .transport(&self.data_dir, self.server.outbound_timeout)?;
         let mut builder = self
             .auth_builder(url)
             .adapter(adapter)
@@ -489,7 +493,8 @@ impl Settings {
             builder = builder.provider(self.email.provider(transport));
         }
         if !self.oauth.is_empty() {
-            let http = authrs_http::ReqwestClient::new().map_err(|e| e.to_string())?;
+            let http = authrs_http::ReqwestClient::with_timeout(self.server.outbound_timeout)
+                .map_err(|e| e.to_string())?;
             builder = builder.http_client(Arc::new(http));
         }
         for oauth in &self.oauth {
@@ -605,6 +610,8 @@ pub struct ServerSettings {
     pub max_header_bytes: u32,
     /// After a shutdown signal, how long requests in flight may finish.
     pub shutdown_grace: Duration,
+    /// The deadline of one outbound call (a provider request, an SMTP delivery).
+    pub outbound_timeout: Duration,
 }
 
 impl ServerSettings {
@@ -635,6 +642,7 @@ impl Default for ServerSettings {
             // As long as a body may take: a request that arrived just before the signal can
             // still be read and answered.
             shutdown_grace: Self::DEFAULT_TIMEOUT,
+            outbound_timeout: Self::DEFAULT_TIMEOUT,
         }
     }
 }
@@ -1358,6 +1366,17 @@ impl Layer {
                 }
                 self.server_durations.insert(known_key(key), duration);
             }
+            "server.outbound_timeout" => {
+                let duration = raw.duration()?;
+                let range = Duration::from_secs(1)..=Duration::from_secs(60);
+                if !range.contains(&duration) {
+                    return Err(format!(
+                        "{}s is out of range: use 1s to 60s",
+                        duration.as_secs()
+                    ));
+                }
+                self.server_durations.insert(known_key(key), duration);
+            }
             "server.max_connections" | "server.max_header_bytes" => {
                 let count = raw.count()?;
                 let (low, high) = if key == "server.max_connections" {
@@ -1675,6 +1694,7 @@ impl Layer {
             match key {
                 "server.header_timeout" => server.header_timeout = duration,
                 "server.body_timeout" => server.body_timeout = duration,
+                "server.outbound_timeout" => server.outbound_timeout = duration,
                 _ => server.shutdown_grace = duration,
             }
         }
@@ -1706,7 +1726,8 @@ impl Layer {
             }
             _ => MailTransport::Log,
         };
-        if let Err(message) = email.transport(&settings.data_dir) {
+        if let Err(message) = email.transport(&settings.data_dir, settings.server.outbound_timeout)
+        {
             let source = self
                 .email_smtp_url
                 .as_ref()

@@ -121,8 +121,13 @@ impl Default for EmailSettings {
 }
 
 impl EmailSettings {
-    /// Builds the transport (nothing connects yet). `data_dir` holds the default mail file.
-    pub fn transport(&self, data_dir: &Path) -> Result<Arc<dyn EmailTransport>, String> {
+    /// Builds the transport (nothing connects yet). `data_dir` holds the default mail file;
+    /// `timeout` bounds a whole SMTP delivery.
+    pub fn transport(
+        &self,
+        data_dir: &Path,
+        timeout: std::time::Duration,
+    ) -> Result<Arc<dyn EmailTransport>, String> {
         let described = |error: MailError| error.to_string();
         Ok(match &self.transport {
             MailTransport::Log => Arc::new(LogTransport),
@@ -133,7 +138,12 @@ impl EmailSettings {
                 Arc::new(FileTransport::new(path, self.file_format, &self.from).map_err(described)?)
             }
             MailTransport::Smtp(Some(url)) => {
-                Arc::new(SmtpTransport::new(url.expose(), &self.from).map_err(described)?)
+                let smtp = SmtpTransport::builder(url.expose(), &self.from)
+                    .map_err(described)?
+                    .timeout(timeout)
+                    .build()
+                    .map_err(described)?;
+                Arc::new(smtp)
             }
             MailTransport::Smtp(None) => {
                 return Err("email.transport is \"smtp\" but email.smtp_url is not set \
@@ -204,7 +214,11 @@ mod tests {
     #[test]
     fn transports_are_checked_when_built() {
         let dir = Path::new("authrs-data");
-        assert!(EmailSettings::default().transport(dir).is_ok());
+        assert!(
+            EmailSettings::default()
+                .transport(dir, std::time::Duration::from_secs(10))
+                .is_ok()
+        );
         let smtp = |url: Option<&str>, from: &str| EmailSettings {
             transport: MailTransport::Smtp(url.map(SmtpUrl::new)),
             from: from.into(),
@@ -212,16 +226,19 @@ mod tests {
         };
         assert!(
             smtp(Some("smtp://mail.example.com"), DEFAULT_FROM)
-                .transport(dir)
+                .transport(dir, std::time::Duration::from_secs(10))
                 .is_ok()
         );
-        let error = smtp(None, DEFAULT_FROM).transport(dir).err().unwrap();
+        let error = smtp(None, DEFAULT_FROM)
+            .transport(dir, std::time::Duration::from_secs(10))
+            .err()
+            .unwrap();
         assert!(error.contains("email.smtp_url"), "{error}");
         let error = smtp(
             Some("smtp://u:hunter2@mail.example.com?tls=none"),
             DEFAULT_FROM,
         )
-        .transport(dir)
+        .transport(dir, std::time::Duration::from_secs(10))
         .err()
         .unwrap();
         assert!(
@@ -229,7 +246,7 @@ mod tests {
             "{error}"
         );
         let error = smtp(Some("smtp://mail.example.com"), "nobody")
-            .transport(dir)
+            .transport(dir, std::time::Duration::from_secs(10))
             .err()
             .unwrap();
         assert!(error.contains("sender"), "{error}");

@@ -785,3 +785,16 @@ fn server_bounds_are_settings_with_safe_defaults_checked_by_value() {
     assert!(found[0].contains("1s to 1h"), "{found:#?}");
     assert!(found[1].contains("8192 to 1048576"), "{found:#?}");
 }
+
+#[test]
+fn the_outbound_deadline_is_a_setting_of_ten_seconds_at_most_by_default() {
+    use std::time::Duration;
+    let defaults = load(None, &[], None).unwrap();
+    assert_eq!(defaults.server.outbound_timeout, Duration::from_secs(10));
+    let s = load(None, &[("AUTHRS_SERVER_OUTBOUND_TIMEOUT", "3s")], None).unwrap();
+    assert_eq!(s.server.outbound_timeout, Duration::from_secs(3));
+    let found = problems(None, &[("AUTHRS_SERVER_OUTBOUND_TIMEOUT", "5m")]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].contains("AUTHRS_SERVER_OUTBOUND_TIMEOUT"), "{found:#?}");
+    assert!(found[0].contains("1s to 60s"), "{found:#?}");
+}
