@@ -456,6 +456,10 @@ impl Auth {
     /// The decoded session token of a request (next-auth's `getToken`): from the session cookie,
     /// or else an `Authorization: Bearer` header. Any decode failure is `None`, and so is every
     /// request under the database strategy, whose cookie holds no token.
+    ///
+    /// It reads the token only, as `getToken` does: it does not check revocation (a signed-out
+    /// `sid`, the "sessions valid after" stamp). Where `revocable_jwt` matters, read
+    /// [`Self::get_session`], which does.
     pub fn get_token(&self, headers: &HeaderMap) -> Option<Claims> {
         if self.inner.strategy == SessionStrategy::Database {
             return None;

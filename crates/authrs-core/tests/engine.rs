@@ -1428,3 +1428,53 @@ async fn with_revocable_jwt_sign_out_ends_a_credentials_session_copied_before_it
     .await;
     assert_eq!(copy.session().await, json!({}));
 }
+
+#[tokio::test]
+async fn a_session_update_cannot_choose_its_own_sid_to_outlive_sign_out() {
+    // The common `{...token, ...session}` callback merges whatever the client sends.
+    struct MergeEverything;
+    #[async_trait]
+    impl Callbacks for MergeEverything {
+        async fn jwt(&self, mut args: JwtArgs<'_>) -> Result<Option<Claims>, CallbackError> {
+            if let Some(Value::Object(data)) = args.session {
+                for (name, value) in data {
+                    args.token.insert(name.clone(), value.clone());
+                }
+            }
+            Ok(Some(args.token))
+        }
+    }
+    let (b, _clock) = builder();
+    let auth = b
+        .adapter(Arc::new(authrs_core::adapter::MemoryAdapter::new()))
+        .session_strategy(authrs_core::SessionStrategy::Jwt)
+        .revocable_jwt(true)
+        .callbacks(MergeEverything)
+        .build()
+        .unwrap();
+    let mut victim = EngineClient::new(auth.clone());
+    signed_in(&mut victim).await;
+    // A thief with a copy of the cookie rewrites the copy's sid and auth_time.
+    let mut thief = EngineClient::new(auth);
+    thief.jar = victim.jar.clone();
+    let token = thief.csrf_token().await;
+    let answer = thief
+        .post_json(
+            "/api/auth/session",
+            &json!({"csrfToken": token, "data": {"sid": "thiefs-own", "auth_time": 9.9e9}}),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let token = victim.csrf_token().await;
+    victim
+        .post_form(
+            "/api/auth/signout",
+            &[("csrfToken", &token), ("json", "true")],
+        )
+        .await;
+    assert_eq!(
+        thief.session().await,
+        json!({}),
+        "the copy died with the sign-out"
+    );
+}

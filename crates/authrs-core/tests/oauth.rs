@@ -1115,3 +1115,19 @@ proptest::proptest! {
         );
     }
 }
+
+#[tokio::test]
+async fn a_callback_parameter_given_twice_is_a_400() {
+    let stub = stub();
+    let mut browser = EngineClient::new(builder(&stub).build().unwrap());
+    let params = start(&mut browser, "stub").await;
+    let state = params["state"].clone();
+    let answer = callback(
+        &mut browser,
+        "stub",
+        &[("code", "first"), ("code", "second"), ("state", &state)],
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(!browser.jar.contains_key("next-auth.session-token"));
+}

@@ -92,13 +92,15 @@ impl StaticApp {
     async fn answer(&self, request: Request) -> Response {
         let path = request.uri().path().to_owned();
         let query = request.uri().query().map(str::to_owned);
-        if let Some(relative) = relative_path(&path) {
-            if self.dotfiles == Dotfiles::Hidden && is_hidden(&relative) {
-                return not_found();
-            }
-            if self.leaves_root(relative).await {
-                return not_found();
-            }
+        // A path that does not decode is answered here: the checks below could not judge it.
+        let Some(relative) = relative_path(&path) else {
+            return not_found();
+        };
+        if self.dotfiles == Dotfiles::Hidden && is_hidden(&relative) {
+            return not_found();
+        }
+        if self.leaves_root(relative).await {
+            return not_found();
         }
         // The page needs the request too when there is no file.
         let (parts, body) = request.into_parts();

@@ -795,6 +795,9 @@ fn the_outbound_deadline_is_a_setting_of_ten_seconds_at_most_by_default() {
     assert_eq!(s.server.outbound_timeout, Duration::from_secs(3));
     let found = problems(None, &[("AUTHRS_SERVER_OUTBOUND_TIMEOUT", "5m")]);
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert!(found[0].contains("AUTHRS_SERVER_OUTBOUND_TIMEOUT"), "{found:#?}");
+    assert!(
+        found[0].contains("AUTHRS_SERVER_OUTBOUND_TIMEOUT"),
+        "{found:#?}"
+    );
     assert!(found[0].contains("1s to 60s"), "{found:#?}");
 }

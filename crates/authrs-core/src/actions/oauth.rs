@@ -147,7 +147,14 @@ pub(crate) async fn callback(mut ctx: Ctx<'_>, provider: &OAuthProvider) -> Resp
             .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
             .collect()
     } else {
-        ctx.query.iter().cloned().collect()
+        // RFC 6749 §3.1: a parameter given twice is an invalid request, not a choice.
+        let mut params = BTreeMap::new();
+        for (name, value) in &ctx.query {
+            if params.insert(name.clone(), value.clone()).is_some() {
+                return super::body_refused(crate::request::BodyError::Malformed);
+            }
+        }
+        params
     };
     if *ctx.method == Method::POST && !provider.quirks.form_post {
         return super::unsupported(ctx.inner, ctx.method);

@@ -121,6 +121,13 @@ async fn resolve_jwt(
             .refresh_due_tokens(&inner.providers, adapter.as_ref(), user_id, now_ms)
             .await;
     }
+    // What revocation reads is the engine's, not the app's: a `jwt` callback that merges a
+    // client's update into the token must not let that client choose a new `sid` (and so
+    // outlive a sign-out) or a later `auth_time`.
+    let kept: Vec<(&str, Value)> = ["sid", "auth_time"]
+        .into_iter()
+        .filter_map(|name| Some((name, claims.get(name)?.clone())))
+        .collect();
     let args = JwtArgs {
         token: claims,
         user: None,
@@ -128,9 +135,12 @@ async fn resolve_jwt(
         trigger,
         session: data,
     };
-    let Some(claims) = inner.callbacks.jwt(args).await? else {
+    let Some(mut claims) = inner.callbacks.jwt(args).await? else {
         return Ok(Resolved::Ended);
     };
+    for (name, value) in kept {
+        claims.insert(name.to_owned(), value);
+    }
     let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
     let session = default_session(
         text("name"),
