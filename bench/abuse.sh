@@ -60,28 +60,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Waits for "listening on http://ADDR" in a log file and prints the base URL.
-wait_for_url() {
-  local log=$1
-  for _ in $(seq 1 200); do
-    url=$(grep -o 'listening on http://[0-9.:]*' "$log" 2>/dev/null | head -n1 | sed 's/listening on //') || true
-    [ -n "$url" ] && { echo "$url"; return; }
-    sleep 0.05
-  done
-  echo "server did not start; log:" >&2; cat "$log" >&2; exit 1
-}
-
-# start_authrs NAME [VAR=VALUE...]: `authrs serve` in $work/NAME with that environment; sets
-# started_pid and started_url.
-start_authrs() {
-  local name=$1
-  shift
-  mkdir -p "$work/$name"
-  (cd "$work/$name" && exec env RUST_LOG=info "$@" "$authrs" serve --bind 127.0.0.1:0 >"$work/$name.log" 2>&1) &
-  started_pid=$!
-  pids+=("$started_pid")
-  started_url=$(wait_for_url "$work/$name.log")
-}
+# wait_for_url and start_authrs.
+# shellcheck source=lib.sh
+source "$root/bench/lib.sh"
 
 # stop PID: ends one process this script started and forgets it (so cleanup never signals a
 # reused id).

@@ -1,0 +1,26 @@
+# Shared by the bench scripts (sourced): start `authrs serve` and wait for its URL. The caller
+# sets $work (a temporary directory), $authrs (the binary) and the array pids (what its
+# cleanup stops).
+
+# Waits for "listening on http://ADDR" in a log file and prints the base URL.
+wait_for_url() {
+  local log=$1
+  for _ in $(seq 1 200); do
+    url=$(grep -o 'listening on http://[0-9.:]*' "$log" 2>/dev/null | head -n1 | sed 's/listening on //') || true
+    [ -n "$url" ] && { echo "$url"; return; }
+    sleep 0.05
+  done
+  echo "server did not start; log:" >&2; cat "$log" >&2; exit 1
+}
+
+# start_authrs NAME [VAR=VALUE...]: `authrs serve` in $work/NAME with that environment; sets
+# started_pid and started_url.
+start_authrs() {
+  local name=$1
+  shift
+  mkdir -p "$work/$name"
+  (cd "$work/$name" && exec env RUST_LOG=info "$@" "$authrs" serve --bind 127.0.0.1:0 >"$work/$name.log" 2>&1) &
+  started_pid=$!
+  pids+=("$started_pid")
+  started_url=$(wait_for_url "$work/$name.log")
+}
