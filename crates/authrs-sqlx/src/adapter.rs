@@ -211,6 +211,30 @@ macro_rules! impl_adapter {
             use $crate::error::{backend_error, constraint_error};
             use $crate::time::DbTime;
 
+            impl $adapter {
+                /// Runs a statement that takes (identifier, token hash) and returns the row.
+                async fn verification_token_query(
+                    &self,
+                    statement: &'static str,
+                    identifier: &str,
+                    token_hash: &str,
+                ) -> Result<Option<VerificationToken>, AdapterError> {
+                    let row: Option<(String, String, DbTime)> = sqlx::query_as(statement)
+                        .bind(identifier)
+                        .bind(token_hash)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    Ok(
+                        row.map(|(identifier, token_hash, expires)| VerificationToken {
+                            identifier,
+                            token_hash,
+                            expires: expires.0,
+                        }),
+                    )
+                }
+            }
+
             #[async_trait::async_trait]
             impl Adapter for $adapter {
                 async fn create_user(&self, user: NewUser) -> Result<AdapterUser, AdapterError> {
@@ -463,20 +487,12 @@ macro_rules! impl_adapter {
                     identifier: &str,
                     token_hash: &str,
                 ) -> Result<Option<VerificationToken>, AdapterError> {
-                    let row: Option<(String, String, DbTime)> =
-                        sqlx::query_as(sql::USE_VERIFICATION_TOKEN)
-                            .bind(identifier)
-                            .bind(token_hash)
-                            .fetch_optional(&self.pool)
-                            .await
-                            .map_err(backend_error)?;
-                    Ok(
-                        row.map(|(identifier, token_hash, expires)| VerificationToken {
-                            identifier,
-                            token_hash,
-                            expires: expires.0,
-                        }),
+                    self.verification_token_query(
+                        sql::USE_VERIFICATION_TOKEN,
+                        identifier,
+                        token_hash,
                     )
+                    .await
                 }
 
                 async fn find_verification_token(
@@ -484,20 +500,12 @@ macro_rules! impl_adapter {
                     identifier: &str,
                     token_hash: &str,
                 ) -> Result<Option<VerificationToken>, AdapterError> {
-                    let row: Option<(String, String, DbTime)> =
-                        sqlx::query_as(sql::FIND_VERIFICATION_TOKEN)
-                            .bind(identifier)
-                            .bind(token_hash)
-                            .fetch_optional(&self.pool)
-                            .await
-                            .map_err(backend_error)?;
-                    Ok(
-                        row.map(|(identifier, token_hash, expires)| VerificationToken {
-                            identifier,
-                            token_hash,
-                            expires: expires.0,
-                        }),
+                    self.verification_token_query(
+                        sql::FIND_VERIFICATION_TOKEN,
+                        identifier,
+                        token_hash,
                     )
+                    .await
                 }
 
                 async fn delete_verification_tokens(

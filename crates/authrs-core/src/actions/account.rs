@@ -722,21 +722,45 @@ async fn in_band_reset_url(
     ))
 }
 
+/// Why a request for an account mail stops before any work.
+enum MailRefusal {
+    InvalidEmail,
+    Limited(super::email::Stop),
+}
+
+impl MailRefusal {
+    fn answer(self, ctx: Ctx<'_>) -> Response<Bytes> {
+        match self {
+            Self::InvalidEmail => refuse(ctx, ErrorCode::InvalidEmail, StatusCode::BAD_REQUEST),
+            Self::Limited(stop) => stop.answer(ctx),
+        }
+    }
+}
+
+/// The normalised address of a request for an account mail (reset, resend), counted against
+/// the mail limits before it is looked up, so a limit says nothing about an account.
+async fn mail_request_address(
+    ctx: &Ctx<'_>,
+    features: &Features<'_>,
+) -> Result<String, MailRefusal> {
+    let email = normalize_email(ctx.body_str("email").unwrap_or_default())
+        .map_err(|_| MailRefusal::InvalidEmail)?;
+    let counted = features
+        .options
+        .mail_limits
+        .count_send(&ctx.limits(), MAIL_PURPOSE, &email)
+        .await;
+    checked(counted).map_err(MailRefusal::Limited)?;
+    Ok(email)
+}
+
 /// `POST /account/verify-email-resend` `{email}`: a new link and code for an account whose
 /// address is not proven yet. The answer is the same for every address.
 async fn resend_verification(ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
-    let Ok(email) = normalize_email(ctx.body_str("email").unwrap_or_default()) else {
-        return refuse(ctx, ErrorCode::InvalidEmail, StatusCode::BAD_REQUEST);
+    let email = match mail_request_address(&ctx, features).await {
+        Ok(email) => email,
+        Err(refusal) => return refusal.answer(ctx),
     };
-    if let Err(stop) = checked(
-        features
-            .options
-            .mail_limits
-            .count_send(&ctx.limits(), MAIL_PURPOSE, &email)
-            .await,
-    ) {
-        return stop.answer(ctx);
-    }
     let inner = Arc::clone(ctx.inner);
     let now_ms = ctx.now_ms;
     let task_email = email.clone();
@@ -893,19 +917,10 @@ async fn end_all_sessions(
 }
 
 async fn reset_request(ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
-    let Ok(email) = normalize_email(ctx.body_str("email").unwrap_or_default()) else {
-        return refuse(ctx, ErrorCode::InvalidEmail, StatusCode::BAD_REQUEST);
+    let email = match mail_request_address(&ctx, features).await {
+        Ok(email) => email,
+        Err(refusal) => return refusal.answer(ctx),
     };
-    // Counted before the address is looked up, so a limit says nothing about an account.
-    if let Err(stop) = checked(
-        features
-            .options
-            .mail_limits
-            .count_send(&ctx.limits(), MAIL_PURPOSE, &email)
-            .await,
-    ) {
-        return stop.answer(ctx);
-    }
     // The look-up, the token and the mail run in the background: the answer takes the same
     // time whether or not the address has an account.
     let inner = Arc::clone(ctx.inner);

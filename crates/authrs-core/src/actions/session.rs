@@ -124,10 +124,15 @@ async fn resolve_jwt(
     // What revocation reads is the engine's, not the app's: a `jwt` callback that merges a
     // client's update into the token must not let that client choose a new `sid` (and so
     // outlive a sign-out) or a later `auth_time`.
-    let kept: Vec<(&str, Value)> = ["sid", "auth_time"]
-        .into_iter()
-        .filter_map(|name| Some((name, claims.get(name)?.clone())))
-        .collect();
+    // Only revocation reads them: without it the hot path copies nothing.
+    let kept: Vec<(&str, Value)> = if inner.revocable_jwt {
+        ["sid", "auth_time"]
+            .into_iter()
+            .filter_map(|name| Some((name, claims.get(name)?.clone())))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let args = JwtArgs {
         token: claims,
         user: None,
