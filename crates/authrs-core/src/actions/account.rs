@@ -272,15 +272,11 @@ async fn create_account(inner: &Inner, account: NewAccount, now_ms: u64) -> Resu
     let existing = match adapter.create_user(user).await {
         Ok(user) => {
             tracing::info!(user = %user.id, "account created; its address is not proven yet");
-            let max_age = inner
-                .email_password
-                .as_ref()
-                .map_or(0, |o| o.token_max_age.as_secs());
             adapter
                 .create_verification_token(VerificationToken {
                     identifier: binding_identifier(&user.id),
                     token_hash: binding,
-                    expires: Timestamp::from_millis(now_ms).plus_secs(max_age),
+                    expires: token_expiry(inner, now_ms),
                 })
                 .await?;
             if mails_on(inner) {
@@ -298,6 +294,15 @@ async fn create_account(inner: &Inner, account: NewAccount, now_ms: u64) -> Resu
         send_reset(inner, &user, &email, EmailPurpose::AccountExists, now_ms).await?;
     }
     Ok(())
+}
+
+/// When a link, code or binding made at `now_ms` stops working.
+fn token_expiry(inner: &Inner, now_ms: u64) -> Timestamp {
+    let max_age = inner
+        .email_password
+        .as_ref()
+        .map_or(0, |o| o.token_max_age.as_secs());
+    Timestamp::from_millis(now_ms).plus_secs(max_age)
 }
 
 fn require_adapter(inner: &Inner) -> &dyn Adapter {
@@ -372,12 +377,8 @@ async fn send_reset(
     now_ms: u64,
 ) -> Result<(), Error> {
     let adapter = require_adapter(inner);
-    let max_age = inner
-        .email_password
-        .as_ref()
-        .map_or(0, |o| o.token_max_age.as_secs());
     let token = random_hex::<32>();
-    let expires = Timestamp::from_millis(now_ms).plus_secs(max_age);
+    let expires = token_expiry(inner, now_ms);
     adapter
         .create_verification_token(VerificationToken {
             identifier: reset_identifier(&user.id),
@@ -404,12 +405,8 @@ async fn send_verification(
     now_ms: u64,
 ) -> Result<(), Error> {
     let adapter = require_adapter(inner);
-    let max_age = inner
-        .email_password
-        .as_ref()
-        .map_or(0, |o| o.token_max_age.as_secs());
     let secret = inner.secrets[0].expose();
-    let expires = Timestamp::from_millis(now_ms).plus_secs(max_age);
+    let expires = token_expiry(inner, now_ms);
     // A new mail replaces the last one: only its link and code work.
     adapter
         .delete_verification_tokens(&verify_identifier(&user.id))
