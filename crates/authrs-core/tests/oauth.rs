@@ -1007,57 +1007,6 @@ async fn a_genuine_rotation_right_after_an_unknown_kid_still_signs_in() {
     assert_eq!(jwks_fetches(), 3);
 }
 
-/// Everything logged while `f` runs, as the server's formatter writes it.
-async fn captured_log<F: std::future::Future<Output = ()>>(f: F) -> String {
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Buffer {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    f.await;
-    String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
-}
-
-#[tokio::test]
-async fn client_text_reaches_the_log_escaped() {
-    let stub = stub();
-    let mut browser = EngineClient::new(builder(&stub).build().unwrap());
-    start(&mut browser, "stub").await;
-    let log = captured_log(async {
-        let answer = callback(
-            &mut browser,
-            "stub",
-            &[
-                (
-                    "error",
-                    "access_denied\n2026-12-06T00:00:00Z  INFO forged: signed in",
-                ),
-                ("error_description", "\u{1b}[31mred\u{7}"),
-            ],
-        )
-        .await;
-        assert_refused(&answer);
-    })
-    .await;
-    assert!(log.contains("access_denied"), "{log}");
-    assert_eq!(log.lines().count(), 1, "one line, no forged one: {log}");
-    assert!(!log.contains('\u{1b}') && !log.contains('\u{7}'), "{log:?}");
-    assert!(log.contains("\\u{1b}[31mred\\u{7}"), "{log}");
-}
-
 /// A claim's replacement in the property below: another value, or none at all.
 #[derive(Debug, Clone)]
 enum Mutation {
