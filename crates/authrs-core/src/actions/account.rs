@@ -342,24 +342,15 @@ async fn send_mail(
         .template
         .clone()
         .unwrap_or_else(|| Arc::new(DefaultEmailTemplate::default()));
-    let content = template.render(&EmailDetails {
+    let details = EmailDetails {
         purpose,
         site: inner.origin.host(),
         url: &url,
         code: code.as_deref(),
         valid_for: options.token_max_age,
         brand_color: pages::brand_color(&inner.theme),
-    });
-    let message = EmailMessage {
-        to: to.to_owned(),
-        purpose,
-        subject: content.subject,
-        text: content.text,
-        html: content.html,
-        url,
-        code,
-        expires,
     };
+    let message = crate::providers::email::render_message(template.as_ref(), &details, to, expires);
     deliver(transport.as_ref(), &message).await
 }
 

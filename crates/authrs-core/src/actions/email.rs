@@ -173,24 +173,15 @@ fn compose(
     code: Option<String>,
     expires: Timestamp,
 ) -> EmailMessage {
-    let content = provider.template.render(&EmailDetails {
+    let details = EmailDetails {
         purpose: EmailPurpose::SignIn,
         site: ctx.inner.origin.host(),
         url: &url,
         code: code.as_deref(),
         valid_for: provider.max_age,
         brand_color: pages::brand_color(&ctx.inner.theme),
-    });
-    EmailMessage {
-        to: email.to_owned(),
-        purpose: EmailPurpose::SignIn,
-        subject: content.subject,
-        text: content.text,
-        html: content.html,
-        url,
-        code,
-        expires,
-    }
+    };
+    crate::providers::email::render_message(provider.template.as_ref(), &details, email, expires)
 }
 
 /// Why a limit check stops a request: the limit, or the store failed.

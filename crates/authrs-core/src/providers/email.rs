@@ -222,6 +222,26 @@ pub enum EmailLinkMode {
     SignInOnGet,
 }
 
+/// The message `template` writes for `details`, to `to`: one way to render every mail.
+pub(crate) fn render_message(
+    template: &dyn EmailTemplate,
+    details: &EmailDetails<'_>,
+    to: &str,
+    expires: Timestamp,
+) -> EmailMessage {
+    let content = template.render(details);
+    EmailMessage {
+        to: to.to_owned(),
+        purpose: details.purpose,
+        subject: content.subject,
+        text: content.text,
+        html: content.html,
+        url: details.url.to_owned(),
+        code: details.code.map(str::to_owned),
+        expires,
+    }
+}
+
 /// The email provider's abuse limits. `None` turns one off. Counted in the engine's
 /// [`crate::ratelimit::LimitStore`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
