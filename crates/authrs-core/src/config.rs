@@ -4,7 +4,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::Auth;
 use crate::adapter::Adapter;
 use crate::callbacks::{Callbacks, DefaultCallbacks};
 use crate::clock::{Clock, SystemClock};
@@ -229,7 +228,10 @@ pub enum ConfigError {
     )]
     MissingSecret,
     /// A secret is too short to be safe.
-    #[error("secret number {index} has {len} bytes; at least 32 are required")]
+    #[error(
+        "secret number {index} has {len} bytes; at least {} are required",
+        crate::secret::MIN_SECRET_BYTES
+    )]
     WeakSecret {
         /// Position in the secret list, from 1.
         index: usize,
@@ -534,11 +536,6 @@ impl AuthBuilder {
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
         self
-    }
-
-    /// Checks everything and derives the keys.
-    pub fn build(self) -> Result<Auth, ConfigError> {
-        Auth::from_builder(self)
     }
 }
 

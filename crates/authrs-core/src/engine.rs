@@ -8,16 +8,12 @@ use http::{HeaderMap, Method, Request, Response, StatusCode};
 
 use crate::actions::{self, Ctx};
 use crate::adapter::Adapter;
-use crate::callbacks::Callbacks;
-use crate::clock::Clock;
-use crate::config::{self, AuthBuilder, Compatibility, ConfigError, Pages, SessionStrategy, Theme};
+use crate::config::{AuthBuilder, ConfigError, SessionStrategy};
 use crate::cookies::{CookieNames, RequestCookies};
-use crate::jwt::{Claims, TokenCodec, TokenFormat};
-use crate::providers::{self, Provider};
+use crate::inner::Inner;
+use crate::jwt::Claims;
 use crate::request::{self, Action};
-use crate::secret::Secret;
-use crate::session::Session;
-use crate::url::Origin;
+use crate::session::{Resolved, Session};
 
 /// The authentication engine. Cheap to clone (one `Arc`); build it once at startup with
 /// [`Auth::builder`] and share it.
@@ -36,274 +32,19 @@ impl std::fmt::Debug for Auth {
     }
 }
 
-/// Everything fixed at startup.
-pub(crate) struct Inner {
-    pub(crate) origin: Origin,
-    pub(crate) base_path: String,
-    pub(crate) base_url: String,
-    pub(crate) secrets: Vec<Secret>,
-    pub(crate) compatibility: Compatibility,
-    pub(crate) session_codec: TokenCodec,
-    pub(crate) cookie_names: CookieNames,
-    pub(crate) max_age_secs: u64,
-    pub(crate) update_age_secs: u64,
-    pub(crate) strategy: SessionStrategy,
-    pub(crate) adapter: Option<Arc<dyn Adapter>>,
-    pub(crate) email_password: Option<crate::config::EmailPassword>,
-    pub(crate) password_hashing: Option<Arc<dyn crate::password::PasswordHashing>>,
-    pub(crate) revocable_jwt: bool,
-    pub(crate) providers: Vec<Provider>,
-    /// `/providers` for the configured origin, serialised once.
-    pub(crate) providers_json: Bytes,
-    pub(crate) callbacks: Arc<dyn Callbacks>,
-    pub(crate) pages: Pages,
-    pub(crate) theme: Theme,
-    pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) trust_host: bool,
-    pub(crate) trusted_origins: Vec<Origin>,
-    pub(crate) client_ip_header: Option<http::HeaderName>,
-    /// Where every rate-limit counter lives.
-    pub(crate) limits: Arc<dyn crate::ratelimit::LimitStore>,
-    /// Where work runs that must not hold up the answer.
-    pub(crate) background: Option<Arc<dyn crate::background::Background>>,
-    /// The limits on password guessing.
-    pub(crate) password_throttle: crate::config::PasswordThrottle,
-    /// Present when an OAuth provider is configured.
-    pub(crate) oauth: Option<crate::oauth::OAuthRuntime>,
-    /// Whether concurrent reads of one cookie share one computation: when a read does more
-    /// than decrypt a token (database, app callbacks, revocation, token refresh).
-    pub(crate) share_session_reads: bool,
-    /// Session reads in progress, by cookie value (see `actions::session::resolve_shared`).
-    pub(crate) session_reads:
-        std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<SharedRead>>>,
+impl AuthBuilder {
+    /// Checks everything (see `startup`) and derives the keys.
+    pub fn build(self) -> Result<Auth, ConfigError> {
+        Ok(Auth {
+            inner: Arc::new(crate::startup::build(self)?),
+        })
+    }
 }
-
-/// One shared session read.
-pub(crate) type SharedRead =
-    tokio::sync::OnceCell<std::sync::Arc<Result<actions::session::Resolved, crate::Error>>>;
 
 impl Auth {
     /// Starts a configuration.
     pub fn builder() -> AuthBuilder {
         AuthBuilder::default()
-    }
-
-    pub(crate) fn from_builder(mut b: AuthBuilder) -> Result<Self, ConfigError> {
-        let (origin, base_path) = config::split_base_url(&b.url)?;
-        if b.secrets.is_empty() {
-            return Err(ConfigError::MissingSecret);
-        }
-        for (index, secret) in b.secrets.iter().enumerate() {
-            if secret.len() < 32 {
-                return Err(ConfigError::WeakSecret {
-                    index: index + 1,
-                    len: secret.len(),
-                });
-            }
-        }
-        let max_age_secs = b.max_age.as_secs();
-        if max_age_secs == 0 {
-            return Err(ConfigError::InvalidSessionSetting {
-                name: "max_age",
-                reason: "must be at least one second".into(),
-            });
-        }
-        let strategy = match (b.strategy, &b.adapter) {
-            (Some(SessionStrategy::Database), None) => {
-                return Err(ConfigError::DatabaseStrategyWithoutAdapter);
-            }
-            (Some(strategy), _) => strategy,
-            (None, Some(_)) => SessionStrategy::Database,
-            (None, None) => SessionStrategy::Jwt,
-        };
-        if b.adapter.is_none() {
-            if b.providers.iter().any(|p| matches!(p, Provider::Email(_))) {
-                return Err(ConfigError::NeedsAdapter("the email provider"));
-            }
-            if b.email_password.is_some() {
-                return Err(ConfigError::NeedsAdapter("email-and-password accounts"));
-            }
-            if b.revocable_jwt {
-                return Err(ConfigError::NeedsAdapter("revocable JWT sessions"));
-            }
-        }
-        if let Some(options) = &b.email_password
-            && options.sign_up
-            && !options.allow_unverified_sign_in
-            && options.transport.is_none()
-        {
-            return Err(ConfigError::SignUpNeedsTransport);
-        }
-        let password_hashing = match (&b.email_password, &b.adapter) {
-            (Some(options), Some(adapter)) => {
-                let hashing = b
-                    .password_hashing
-                    .take()
-                    .unwrap_or_else(|| Arc::new(crate::password::PasswordHasher::new()));
-                let provider = providers::email_password::provider(
-                    Arc::clone(adapter),
-                    Arc::clone(&hashing),
-                    options.allow_unverified_sign_in,
-                );
-                b.providers.push(provider.into());
-                Some(hashing)
-            }
-            _ => None,
-        };
-        let mut seen = std::collections::HashSet::new();
-        for provider in &b.providers {
-            if !providers::valid_provider_id(provider.id())
-                || !seen.insert(provider.id().to_owned())
-            {
-                return Err(ConfigError::InvalidProviderId(provider.id().to_owned()));
-            }
-            match provider {
-                Provider::Credentials(p) => {
-                    let mut names = std::collections::HashSet::new();
-                    for field in p.fields() {
-                        let reserved = matches!(
-                            field.name.as_str(),
-                            "csrfToken" | "callbackUrl" | "json" | "redirect"
-                        );
-                        if field.name.is_empty() || reserved || !names.insert(field.name.as_str()) {
-                            return Err(ConfigError::InvalidProvider {
-                                provider: p.id.clone(),
-                                reason: format!(
-                                    "field name {:?} is empty, repeated or reserved",
-                                    field.name
-                                ),
-                            });
-                        }
-                    }
-                }
-                Provider::OAuth(p) => {
-                    if p.refresh && b.adapter.is_none() {
-                        return Err(ConfigError::NeedsAdapter("refreshing provider tokens"));
-                    }
-                    let endpoints = p.authorization_url.is_some() && p.token_url.is_some();
-                    let problem = if p.client_id.is_empty() {
-                        Some("the client id is empty".to_owned())
-                    } else if p.kind == crate::providers::OAuthKind::Oidc && p.issuer.is_none() {
-                        Some("an OpenID Connect provider needs an issuer".to_owned())
-                    } else if p.kind == crate::providers::OAuthKind::OAuth2
-                        && !(endpoints && p.userinfo_url.is_some())
-                    {
-                        Some(
-                            "an OAuth 2.0 provider needs authorization, token and userinfo URLs"
-                                .to_owned(),
-                        )
-                    } else if p
-                        .id_token_algorithms
-                        .iter()
-                        .any(|a| a == "none" || a.starts_with("HS"))
-                    {
-                        Some("ID tokens must be signed with a public-key algorithm (no none, no HS*)".to_owned())
-                    } else {
-                        None
-                    };
-                    if let Some(reason) = problem {
-                        return Err(ConfigError::InvalidProvider {
-                            provider: p.id.clone(),
-                            reason,
-                        });
-                    }
-                }
-                Provider::Email(p) => {
-                    if p.max_age.as_secs() < 60 {
-                        return Err(ConfigError::InvalidProvider {
-                            provider: p.id.clone(),
-                            reason: format!(
-                                "max_age {:?} is too short: links and codes must last at least a minute",
-                                p.max_age
-                            ),
-                        });
-                    }
-                }
-            }
-        }
-        for (page, value) in [
-            ("sign_in", &b.pages.sign_in),
-            ("sign_out", &b.pages.sign_out),
-            ("error", &b.pages.error),
-            ("verify_request", &b.pages.verify_request),
-            ("new_user", &b.pages.new_user),
-        ] {
-            config::check_page(page, value)?;
-        }
-        config::check_theme(&b.theme)?;
-        let trusted_origins = b
-            .trusted_origins
-            .iter()
-            .map(|value| {
-                Origin::parse(value).map_err(|reason| ConfigError::InvalidTrustedOrigin {
-                    value: value.clone(),
-                    reason,
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-
-        let secure = b.use_secure_cookies.unwrap_or_else(|| origin.is_https());
-        let cookie_names = CookieNames::new(b.compatibility.cookie_prefix(), secure);
-        let session_codec = match b.compatibility {
-            Compatibility::NextAuthV4 => TokenCodec::new(TokenFormat::V4, &b.secrets, ""),
-            Compatibility::AuthJsV5 => {
-                TokenCodec::new(TokenFormat::V5, &b.secrets, &cookie_names.session_token)
-            }
-        };
-        let base_url = format!("{origin}{base_path}");
-        let share_session_reads = strategy == SessionStrategy::Database
-            || b.custom_callbacks
-            || b.revocable_jwt
-            || b.providers
-                .iter()
-                .any(|p| matches!(p, Provider::OAuth(p) if p.refresh));
-        let has_oauth = b.providers.iter().any(|p| matches!(p, Provider::OAuth(_)));
-        let oauth = match (has_oauth, b.http_client.clone()) {
-            (false, _) => None,
-            (true, None) => return Err(ConfigError::NeedsHttpClient),
-            (true, Some(http)) => Some(crate::oauth::OAuthRuntime {
-                http,
-                caches: crate::oauth::Caches::default(),
-                checks: TokenCodec::new(TokenFormat::V5, &b.secrets, "authrs.oauth-check"),
-                refreshing: Default::default(),
-            }),
-        };
-        let providers_json = actions::providers_json(&b.providers, &base_url);
-        Ok(Self {
-            inner: Arc::new(Inner {
-                origin,
-                base_path,
-                base_url,
-                secrets: b.secrets,
-                compatibility: b.compatibility,
-                session_codec,
-                cookie_names,
-                max_age_secs,
-                update_age_secs: b.update_age.as_secs().min(max_age_secs),
-                strategy,
-                adapter: b.adapter,
-                password_hashing,
-                revocable_jwt: b.revocable_jwt,
-                providers: b.providers,
-                providers_json,
-                callbacks: b.callbacks,
-                pages: b.pages,
-                theme: b.theme,
-                clock: b.clock,
-                trust_host: b.trust_host,
-                trusted_origins,
-                client_ip_header: b.client_ip_header,
-                oauth,
-                session_reads: Default::default(),
-                share_session_reads,
-                limits: b
-                    .limit_store
-                    .unwrap_or_else(|| Arc::new(crate::ratelimit::MemoryLimitStore::default())),
-                password_throttle: b.password_throttle,
-                background: b.background,
-                email_password: b.email_password,
-            }),
-        })
     }
 
     /// The mount path of the auth routes, e.g. `/api/auth`.
@@ -319,17 +60,7 @@ impl Auth {
     /// The public URL of the auth routes for one request: the configured URL, or, when
     /// `trust_host` is on, the origin from `X-Forwarded-Host`/`-Proto` plus the base path.
     pub fn base_url_for(&self, headers: &HeaderMap) -> std::borrow::Cow<'_, str> {
-        let inner = &*self.inner;
-        match inner
-            .trust_host
-            .then(|| request::forwarded_origin(headers, &inner.origin))
-            .flatten()
-        {
-            Some(origin) if origin != inner.origin => {
-                std::borrow::Cow::Owned(format!("{origin}{}", inner.base_path))
-            }
-            _ => std::borrow::Cow::Borrowed(&inner.base_url),
-        }
+        self.inner.public_url(headers).1
     }
 
     /// The sign-in page URL for one request, with `callbackUrl` percent-encoded (what a guard
@@ -345,17 +76,12 @@ impl Auth {
 
     /// The session strategy in force.
     pub fn session_strategy(&self) -> SessionStrategy {
-        self.inner.strategy
+        self.inner.strategy()
     }
 
     /// The cookie names in force.
     pub fn cookie_names(&self) -> &CookieNames {
         &self.inner.cookie_names
-    }
-
-    /// The configured providers.
-    pub fn providers(&self) -> &[Provider] {
-        &self.inner.providers
     }
 
     /// Handles one request to the auth routes. The URI path must include the base path
@@ -429,9 +155,8 @@ impl Auth {
         };
         let now_ms = self.inner.clock.now_millis();
         match actions::session::resolve(&self.inner, &token, now_ms, None, None).await? {
-            actions::session::Resolved::Jwt { session, .. }
-            | actions::session::Resolved::Database { session } => Ok(Some(session)),
-            actions::session::Resolved::Invalid | actions::session::Resolved::Ended => Ok(None),
+            Resolved::Jwt { session, .. } | Resolved::Database { session } => Ok(Some(session)),
+            Resolved::Invalid | Resolved::Ended => Ok(None),
         }
     }
 
@@ -461,7 +186,7 @@ impl Auth {
     /// `sid`, the "sessions valid after" stamp). Where `revocable_jwt` matters, read
     /// [`Self::get_session`], which does.
     pub fn get_token(&self, headers: &HeaderMap) -> Option<Claims> {
-        if self.inner.strategy == SessionStrategy::Database {
+        if self.inner.strategy() == SessionStrategy::Database {
             return None;
         }
         let cookies = RequestCookies::from_headers(headers);

@@ -37,6 +37,7 @@ pub mod email;
 mod engine;
 pub mod error;
 pub mod http;
+mod inner;
 pub mod jwt;
 mod logsafe;
 mod oauth;
@@ -47,6 +48,7 @@ pub mod ratelimit;
 mod request;
 pub mod secret;
 pub mod session;
+mod startup;
 pub mod url;
 pub mod user;
 

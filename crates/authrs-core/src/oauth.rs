@@ -39,7 +39,6 @@ use serde_json::{Map, Value, json};
 use crate::adapter::{Adapter, AdapterAccount};
 use crate::http::SharedHttp;
 use crate::jwt::{Claims, TokenCodec};
-use crate::providers::Provider;
 use crate::providers::oauth::{ClientAuth, OAuthKind, OAuthProvider};
 use crate::secret::{constant_time_eq, random_bytes};
 
@@ -636,18 +635,11 @@ impl OAuthRuntime {
     /// Rule 6, for every account of `user_id` at a provider that refreshes.
     pub(crate) async fn refresh_due_tokens(
         &self,
-        providers: &[Provider],
+        refreshing: &[&OAuthProvider],
         adapter: &dyn Adapter,
         user_id: &str,
         now_ms: u64,
     ) {
-        let refreshing: Vec<&OAuthProvider> = providers
-            .iter()
-            .filter_map(|p| match p {
-                Provider::OAuth(p) if p.refresh => Some(p.as_ref()),
-                _ => None,
-            })
-            .collect();
         if refreshing.is_empty() {
             return;
         }

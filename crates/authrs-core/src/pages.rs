@@ -6,7 +6,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::config::{ColorScheme, Theme};
 use crate::error::ErrorCode;
-use crate::providers::Provider;
+use crate::inner::Mounted;
 
 const DEFAULT_BRAND: &str = "#2f6feb";
 
@@ -78,7 +78,7 @@ button.secondary{color:var(--text);background:transparent;border:1px solid var(-
 /// Everything the sign-in page shows.
 pub(crate) struct SignInPage<'a> {
     pub(crate) theme: &'a Theme,
-    pub(crate) providers: &'a [Provider],
+    pub(crate) providers: &'a [Mounted],
     pub(crate) base_url: &'a str,
     pub(crate) csrf_token: &'a str,
     pub(crate) callback_url: &'a str,
@@ -167,7 +167,7 @@ pub(crate) fn sign_in(page: &SignInPage<'_>) -> String {
         @for provider in page.providers {
             div.provider {
                 @match provider {
-                    Provider::Credentials(p) => {
+                    Mounted::Credentials(p) => {
                         form method="post" action={ (page.base_url) "/callback/" (p.id) } {
                             input type="hidden" name="csrfToken" value=(page.csrf_token);
                             input type="hidden" name="callbackUrl" value=(page.callback_url);
@@ -181,14 +181,14 @@ pub(crate) fn sign_in(page: &SignInPage<'_>) -> String {
                             button type="submit" { "Sign in with " (p.name) }
                         }
                     }
-                    Provider::OAuth(p) => {
+                    Mounted::OAuth(p, _) => {
                         form method="post" action={ (page.base_url) "/signin/" (p.id) } {
                             input type="hidden" name="csrfToken" value=(page.csrf_token);
                             input type="hidden" name="callbackUrl" value=(page.callback_url);
                             button type="submit" { "Sign in with " (p.name) }
                         }
                     }
-                    Provider::Email(p) => {
+                    Mounted::Email(p, _) => {
                         form method="post" action={ (page.base_url) "/signin/" (p.id) } {
                             input type="hidden" name="csrfToken" value=(page.csrf_token);
                             input type="hidden" name="callbackUrl" value=(page.callback_url);

@@ -4,6 +4,9 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
+/// The fewest bytes a configured secret may have: 256 bits, as 32 random bytes.
+pub const MIN_SECRET_BYTES: usize = 32;
+
 /// A secret value (the `AUTH_SECRET` / `NEXTAUTH_SECRET` of NextAuth).
 ///
 /// It has no `PartialEq`, its `Debug` output is redacted, and its memory is wiped on drop.

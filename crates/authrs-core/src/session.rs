@@ -23,3 +23,20 @@ impl SessionTrigger {
         }
     }
 }
+
+/// The outcome of reading a session cookie.
+#[derive(Clone)]
+pub(crate) enum Resolved {
+    /// No such session: the token does not decrypt, has expired, is not a session token, or
+    /// names no stored session.
+    Invalid,
+    /// The `jwt` callback ended the session.
+    Ended,
+    /// A live JWT session, with the claims to re-encode.
+    Jwt {
+        session: Session,
+        claims: crate::jwt::Claims,
+    },
+    /// A live database session (its cookie value stays as it is).
+    Database { session: Session },
+}

@@ -35,17 +35,19 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http::{Method, Response, StatusCode};
 
-use super::callback::{SigningIn, finish_sign_in};
-use super::email::{Proof, checked, code_hash, link_hash, spend_proof};
+use super::complete::{SigningIn, finish_sign_in};
+use super::proof::{
+    OwnershipProof, Proof, binding_identifier, code_hash, link_hash, prove_ownership,
+    reset_identifier, spend_proof, verify_identifier,
+};
+use super::throttle::checked;
 use super::{Ctx, encode, unsupported};
 use crate::adapter::{Adapter, AdapterError, AdapterUser, NewUser, Timestamp, VerificationToken};
 use crate::background::Task;
-use crate::config::EmailPassword;
 use crate::email::normalize_email;
-use crate::engine::Inner;
 use crate::error::{Error, ErrorCode};
+use crate::inner::{Accounts, Inner};
 use crate::pages;
-use crate::password::PasswordHashing;
 use crate::providers::email::{canonical_code, random_code};
 use crate::providers::email_password::EMAIL_PASSWORD_PROVIDER_ID;
 use crate::providers::{
@@ -77,17 +79,10 @@ pub(crate) async fn handle(ctx: Ctx<'_>) -> Response<Bytes> {
     if is_post && operation == "unlink" {
         return unlink(ctx, adapter.as_ref()).await;
     }
-    let (Some(options), Some(hashing)) = (
-        ctx.inner.email_password.clone(),
-        ctx.inner.password_hashing.clone(),
-    ) else {
+    let Some(features) = ctx.inner.accounts.clone() else {
         return unsupported(ctx.inner, ctx.method);
     };
-    let features = Features {
-        adapter: adapter.as_ref(),
-        options: &options,
-        hashing: hashing.as_ref(),
-    };
+    let options = &features.options;
     let mails = options.transport.is_some();
     match (is_post, operation) {
         (false, "reset-password") if mails => reset_page(ctx),
@@ -102,13 +97,7 @@ pub(crate) async fn handle(ctx: Ctx<'_>) -> Response<Bytes> {
     }
 }
 
-struct Features<'a> {
-    adapter: &'a dyn Adapter,
-    options: &'a EmailPassword,
-    hashing: &'a dyn PasswordHashing,
-}
-
-impl Features<'_> {
+impl Accounts {
     /// Hashes a password (a hashing failure is a server error, never shown).
     async fn hash(&self, password: &str) -> Result<String, Error> {
         self.hashing
@@ -141,7 +130,7 @@ fn refuse(ctx: Ctx<'_>, code: ErrorCode, status: StatusCode) -> Response<Bytes> 
     to_sign_in(ctx, &format!("error={}", code.as_str()), status)
 }
 
-async fn sign_up(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
+async fn sign_up(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> {
     if let Err(error) = ctx.callback_url().await {
         return ctx.fail(error);
     }
@@ -201,6 +190,7 @@ async fn sign_up(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
     };
     ctx.set_cookies.push(cookie);
     let inner = Arc::clone(ctx.inner);
+    let accounts = Arc::clone(features);
     let now_ms = ctx.now_ms;
     let task_email = email.clone();
     let task: Task = Box::pin(async move {
@@ -210,7 +200,7 @@ async fn sign_up(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
             name,
             browser,
         };
-        if let Err(error) = create_account(&inner, account, now_ms).await {
+        if let Err(error) = create_account(&inner, &accounts, account, now_ms).await {
             tracing::error!(%error, "sign-up could not be completed");
         }
     });
@@ -242,20 +232,17 @@ fn browser_binding(browser: &str, password_hash: &str) -> String {
     sha256_hex(&format!("{browser}\0{password_hash}"))
 }
 
-/// What a sign-up's browser binding is stored under.
-fn binding_identifier(user_id: &str) -> String {
-    format!("sign-up-browser:{user_id}")
+fn mails_on(accounts: &Accounts) -> bool {
+    accounts.options.transport.is_some()
 }
 
-fn mails_on(inner: &Inner) -> bool {
-    inner
-        .email_password
-        .as_ref()
-        .is_some_and(|o| o.transport.is_some())
-}
-
-async fn create_account(inner: &Inner, account: NewAccount, now_ms: u64) -> Result<(), Error> {
-    let adapter = require_adapter(inner);
+async fn create_account(
+    inner: &Inner,
+    accounts: &Accounts,
+    account: NewAccount,
+    now_ms: u64,
+) -> Result<(), Error> {
+    let adapter = accounts.adapter.as_ref();
     let NewAccount {
         email,
         hash,
@@ -276,11 +263,11 @@ async fn create_account(inner: &Inner, account: NewAccount, now_ms: u64) -> Resu
                 .create_verification_token(VerificationToken {
                     identifier: binding_identifier(&user.id),
                     token_hash: binding,
-                    expires: token_expiry(inner, now_ms),
+                    expires: token_expiry(accounts, now_ms),
                 })
                 .await?;
-            if mails_on(inner) {
-                send_verification(inner, &user, &email, now_ms).await?;
+            if mails_on(accounts) {
+                send_verification(inner, accounts, &user, &email, now_ms).await?;
             }
             return Ok(());
         }
@@ -289,52 +276,37 @@ async fn create_account(inner: &Inner, account: NewAccount, now_ms: u64) -> Resu
     };
     tracing::info!("sign-up for an address that has an account");
     if let Some(user) = existing
-        && mails_on(inner)
+        && mails_on(accounts)
     {
-        send_reset(inner, &user, &email, EmailPurpose::AccountExists, now_ms).await?;
+        send_reset(
+            inner,
+            accounts,
+            &user,
+            &email,
+            EmailPurpose::AccountExists,
+            now_ms,
+        )
+        .await?;
     }
     Ok(())
 }
 
 /// When a link, code or binding made at `now_ms` stops working.
-fn token_expiry(inner: &Inner, now_ms: u64) -> Timestamp {
-    let max_age = inner
-        .email_password
-        .as_ref()
-        .map_or(0, |o| o.token_max_age.as_secs());
-    Timestamp::from_millis(now_ms).plus_secs(max_age)
-}
-
-fn require_adapter(inner: &Inner) -> &dyn Adapter {
-    inner
-        .adapter
-        .as_deref()
-        .expect("email-and-password accounts are only built with an adapter")
-}
-
-/// What a reset link's token is stored under.
-fn reset_identifier(user_id: &str) -> String {
-    format!("password-reset:{user_id}")
-}
-
-/// What a sign-up's verification link and code are stored under.
-fn verify_identifier(user_id: &str) -> String {
-    format!("verify-email:{user_id}")
+fn token_expiry(accounts: &Accounts, now_ms: u64) -> Timestamp {
+    Timestamp::from_millis(now_ms).plus_secs(accounts.options.token_max_age.as_secs())
 }
 
 /// Renders and sends one account mail through the configured transport.
 async fn send_mail(
     inner: &Inner,
+    accounts: &Accounts,
     to: &str,
     purpose: EmailPurpose,
     url: String,
     code: Option<String>,
     expires: Timestamp,
 ) -> Result<(), Error> {
-    let options = inner
-        .email_password
-        .as_ref()
-        .expect("account mails are only sent with email-and-password accounts");
+    let options = &accounts.options;
     let Some(transport) = &options.transport else {
         return Ok(());
     };
@@ -362,14 +334,15 @@ async fn deliver(transport: &dyn EmailTransport, message: &EmailMessage) -> Resu
 /// `AccountExists` for a sign-up that met an existing account).
 async fn send_reset(
     inner: &Inner,
+    accounts: &Accounts,
     user: &AdapterUser,
     email: &str,
     purpose: EmailPurpose,
     now_ms: u64,
 ) -> Result<(), Error> {
-    let adapter = require_adapter(inner);
+    let adapter = accounts.adapter.as_ref();
     let token = random_hex::<32>();
-    let expires = token_expiry(inner, now_ms);
+    let expires = token_expiry(accounts, now_ms);
     adapter
         .create_verification_token(VerificationToken {
             identifier: reset_identifier(&user.id),
@@ -383,7 +356,7 @@ async fn send_reset(
         inner.base_url,
         encode(email)
     );
-    send_mail(inner, email, purpose, url, None, expires).await?;
+    send_mail(inner, accounts, email, purpose, url, None, expires).await?;
     tracing::info!(user = %user.id, "password-reset link sent");
     Ok(())
 }
@@ -391,13 +364,14 @@ async fn send_reset(
 /// Stores the hashes of a verification link and code for `user` and mails them.
 async fn send_verification(
     inner: &Inner,
+    accounts: &Accounts,
     user: &AdapterUser,
     email: &str,
     now_ms: u64,
 ) -> Result<(), Error> {
-    let adapter = require_adapter(inner);
+    let adapter = accounts.adapter.as_ref();
     let secret = inner.secrets[0].expose();
-    let expires = token_expiry(inner, now_ms);
+    let expires = token_expiry(accounts, now_ms);
     // A new mail replaces the last one: only its link and code work.
     adapter
         .delete_verification_tokens(&verify_identifier(&user.id))
@@ -424,6 +398,7 @@ async fn send_verification(
     );
     send_mail(
         inner,
+        accounts,
         email,
         EmailPurpose::VerifyEmail,
         url,
@@ -433,64 +408,6 @@ async fn send_verification(
     .await?;
     tracing::info!(user = %user.id, "verification mail sent");
     Ok(())
-}
-
-/// Which proof of ownership [`prove_ownership`] follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum OwnershipProof {
-    /// An email-provider link or code.
-    EmailSignIn,
-    /// The link or code of a sign-up: the password chosen with it stays.
-    VerifiedSignUp,
-    /// A completed password reset (the caller sets the new password next).
-    PasswordReset,
-}
-
-/// The one clean-up after a proof of ownership of `user`'s address. On the first proof (the
-/// row was unverified, so whoever typed the address made it) it removes what that party
-/// attached: the password (unless this proof is the sign-up that set it), every linked
-/// provider account and every session, including JWT sessions through the "valid after"
-/// stamp at `stamp_at` (GHSA-qq9h-g4jm-xgf3). On every proof it invalidates the user's
-/// outstanding reset and verification links, and marks the address verified now.
-pub(crate) async fn prove_ownership(
-    adapter: &dyn Adapter,
-    mut user: AdapterUser,
-    proof: OwnershipProof,
-    now: Timestamp,
-    stamp_at: Timestamp,
-) -> Result<AdapterUser, Error> {
-    if user.email_verified.is_none() {
-        if proof != OwnershipProof::VerifiedSignUp {
-            adapter.set_password_hash(&user.id, None).await?;
-        }
-        let accounts = adapter.list_accounts(&user.id).await?;
-        for account in &accounts {
-            adapter
-                .unlink_account(&account.provider, &account.provider_account_id)
-                .await?;
-        }
-        let sessions = adapter.delete_user_sessions(&user.id).await?;
-        adapter.set_sessions_valid_after(&user.id, stamp_at).await?;
-        tracing::warn!(
-            user = %user.id,
-            proof = ?proof,
-            unlinked = accounts.len(),
-            sessions,
-            "first proof of ownership of an unverified address: what was attached before it \
-             was removed"
-        );
-    }
-    adapter
-        .delete_verification_tokens(&reset_identifier(&user.id))
-        .await?;
-    adapter
-        .delete_verification_tokens(&verify_identifier(&user.id))
-        .await?;
-    adapter
-        .delete_verification_tokens(&binding_identifier(&user.id))
-        .await?;
-    user.email_verified = Some(now);
-    Ok(adapter.update_user(user).await?)
 }
 
 /// The page that asks for the verification code of `email`, with `extra` (`&error=…`).
@@ -538,7 +455,7 @@ fn verify_page(mut ctx: Ctx<'_>) -> Response<Bytes> {
 
 /// `POST /account/verify-email` `{email, token | code}`: proves the address of a new account
 /// and signs in.
-async fn verify_email(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
+async fn verify_email(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> {
     let typed = ctx.body_str("email").unwrap_or_default().to_owned();
     let Ok(email) = normalize_email(&typed) else {
         let url = verify_page_url(&ctx, &typed, "&error=Verification");
@@ -573,7 +490,13 @@ async fn verify_email(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Byt
     let used = match (&user, &proof) {
         (Some(user), Some(proof)) => {
             let identifier = verify_identifier(&user.id);
-            spend_proof(&ctx.inner.secrets, features.adapter, &identifier, proof).await
+            spend_proof(
+                &ctx.inner.secrets,
+                features.adapter.as_ref(),
+                &identifier,
+                proof,
+            )
+            .await
         }
         _ => Ok(None),
     };
@@ -609,7 +532,7 @@ async fn verify_email(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Byt
     };
     // Sessions from before this request end; the one it starts does not.
     let stamp_at = Timestamp::from_millis(ctx.now_ms.saturating_sub(1));
-    let user = match prove_ownership(features.adapter, user, proof, now, stamp_at).await {
+    let user = match prove_ownership(features.adapter.as_ref(), user, proof, now, stamp_at).await {
         Ok(user) => user,
         Err(error) => return ctx.fail(error),
     };
@@ -668,7 +591,7 @@ async fn remember_network(ctx: &Ctx<'_>, email: &str) -> Result<(), AdapterError
 /// row has now (its sign-up cookie matches the stored binding).
 async fn signed_up_here(
     ctx: &Ctx<'_>,
-    features: &Features<'_>,
+    features: &Arc<Accounts>,
     user: &AdapterUser,
 ) -> Result<bool, Error> {
     let Some(browser) = ctx.cookies.get(&ctx.inner.cookie_names.sign_up) else {
@@ -688,7 +611,7 @@ async fn signed_up_here(
 /// A reset link for `user`, handed to the browser that just proved the address.
 async fn in_band_reset_url(
     ctx: &Ctx<'_>,
-    features: &Features<'_>,
+    features: &Arc<Accounts>,
     user: &AdapterUser,
 ) -> Result<String, Error> {
     let token = random_hex::<32>();
@@ -713,7 +636,7 @@ async fn in_band_reset_url(
 /// Why a request for an account mail stops before any work.
 enum MailRefusal {
     InvalidEmail,
-    Limited(super::email::Stop),
+    Limited(super::throttle::Stop),
 }
 
 impl MailRefusal {
@@ -729,7 +652,7 @@ impl MailRefusal {
 /// the mail limits before it is looked up, so a limit says nothing about an account.
 async fn mail_request_address(
     ctx: &Ctx<'_>,
-    features: &Features<'_>,
+    features: &Arc<Accounts>,
 ) -> Result<String, MailRefusal> {
     let email = normalize_email(ctx.body_str("email").unwrap_or_default())
         .map_err(|_| MailRefusal::InvalidEmail)?;
@@ -744,16 +667,17 @@ async fn mail_request_address(
 
 /// `POST /account/verify-email-resend` `{email}`: a new link and code for an account whose
 /// address is not proven yet. The answer is the same for every address.
-async fn resend_verification(ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
+async fn resend_verification(ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> {
     let email = match mail_request_address(&ctx, features).await {
         Ok(email) => email,
         Err(refusal) => return refusal.answer(ctx),
     };
     let inner = Arc::clone(ctx.inner);
+    let accounts = Arc::clone(features);
     let now_ms = ctx.now_ms;
     let task_email = email.clone();
     let task: Task = Box::pin(async move {
-        let adapter = require_adapter(&inner);
+        let adapter = accounts.adapter.as_ref();
         let result = async {
             let Some(user) = adapter.get_user_by_email(&task_email).await? else {
                 return Ok(());
@@ -762,7 +686,7 @@ async fn resend_verification(ctx: Ctx<'_>, features: &Features<'_>) -> Response<
             {
                 return Ok(());
             }
-            send_verification(&inner, &user, &task_email, now_ms).await
+            send_verification(&inner, &accounts, &user, &task_email, now_ms).await
         }
         .await;
         if let Err(error) = result {
@@ -774,7 +698,7 @@ async fn resend_verification(ctx: Ctx<'_>, features: &Features<'_>) -> Response<
     ctx.redirect(url, StatusCode::OK)
 }
 
-async fn change_password(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
+async fn change_password(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> {
     let user_id = match super::session::current_user_id(&ctx).await {
         Ok(Some(user_id)) => user_id,
         Ok(None) => return refuse(ctx, ErrorCode::SessionRequired, StatusCode::UNAUTHORIZED),
@@ -803,7 +727,7 @@ async fn change_password(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<
     {
         return ctx.fail(error.into());
     }
-    if let Err(error) = end_all_sessions(&mut ctx, features.adapter, &user_id).await {
+    if let Err(error) = end_all_sessions(&mut ctx, features.adapter.as_ref(), &user_id).await {
         return ctx.fail(error);
     }
     tracing::info!(user = %user_id, "password changed; signed out everywhere");
@@ -875,7 +799,7 @@ async fn unlink(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
         .inner
         .providers
         .iter()
-        .any(|p| matches!(p, crate::providers::Provider::Email(_)));
+        .any(|p| matches!(p, crate::inner::Mounted::Email(..)));
     if accounts.len() == 1 && !has_password && !has_email {
         return refuse(ctx, ErrorCode::LastSignInMethod, StatusCode::BAD_REQUEST);
     }
@@ -904,7 +828,7 @@ async fn end_all_sessions(
     Ok(())
 }
 
-async fn reset_request(ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
+async fn reset_request(ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> {
     let email = match mail_request_address(&ctx, features).await {
         Ok(email) => email,
         Err(refusal) => return refusal.answer(ctx),
@@ -912,12 +836,21 @@ async fn reset_request(ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes>
     // The look-up, the token and the mail run in the background: the answer takes the same
     // time whether or not the address has an account.
     let inner = Arc::clone(ctx.inner);
+    let accounts = Arc::clone(features);
     let now_ms = ctx.now_ms;
     let task: Task = Box::pin(async move {
-        let adapter = require_adapter(&inner);
+        let adapter = accounts.adapter.as_ref();
         let result = match adapter.get_user_by_email(&email).await {
             Ok(Some(user)) => {
-                send_reset(&inner, &user, &email, EmailPurpose::PasswordReset, now_ms).await
+                send_reset(
+                    &inner,
+                    &accounts,
+                    &user,
+                    &email,
+                    EmailPurpose::PasswordReset,
+                    now_ms,
+                )
+                .await
             }
             Ok(None) => Ok(()),
             Err(error) => Err(error.into()),
@@ -942,7 +875,7 @@ fn reset_page(mut ctx: Ctx<'_>) -> Response<Bytes> {
     ctx.html(StatusCode::OK, markup)
 }
 
-async fn reset_confirm(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<Bytes> {
+async fn reset_confirm(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> {
     let password = ctx.body_str("password").unwrap_or_default().to_owned();
     // Checked before the token is spent, so a too-short password does not burn the link.
     if !features.password_acceptable(&password) {
@@ -983,14 +916,14 @@ async fn reset_confirm(mut ctx: Ctx<'_>, features: &Features<'_>) -> Response<By
     // The reset proves the address: the one clean-up runs (every other reset link goes too).
     let now = Timestamp::from_millis(ctx.now_ms);
     let proof = OwnershipProof::PasswordReset;
-    let user = match prove_ownership(features.adapter, user, proof, now, now).await {
+    let user = match prove_ownership(features.adapter.as_ref(), user, proof, now, now).await {
         Ok(user) => user,
         Err(error) => return ctx.fail(error),
     };
     if let Err(error) = features.set_password(&user.id, &password).await {
         return ctx.fail(error);
     }
-    if let Err(error) = end_all_sessions(&mut ctx, features.adapter, &user.id).await {
+    if let Err(error) = end_all_sessions(&mut ctx, features.adapter.as_ref(), &user.id).await {
         return ctx.fail(error);
     }
     if let Some(email) = user.email.as_deref()

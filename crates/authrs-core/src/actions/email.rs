@@ -4,42 +4,23 @@
 //! link's token or a typed code.
 
 use bytes::Bytes;
-use http::header::RETRY_AFTER;
-use http::{HeaderValue, Response, StatusCode};
-use serde_json::json;
+use http::{Response, StatusCode};
 
-use super::account::{OwnershipProof, prove_ownership};
-use super::callback::{SigningIn, finish_sign_in};
-use super::{Ctx, JsonRedirect, NO_STORE, encode};
+use super::complete::{SigningIn, finish_sign_in};
+use super::proof::{OwnershipProof, Proof, code_hash, link_hash, prove_ownership, spend_proof};
+use super::throttle::checked;
+use super::{Ctx, encode};
 use crate::adapter::{Adapter, AdapterError, AdapterUser, NewUser, Timestamp, VerificationToken};
 use crate::callbacks::{SignInArgs, SignInDecision};
 use crate::email::normalize_email;
-use crate::error::{Error, ErrorCode};
+use crate::error::Error;
 use crate::pages;
 use crate::providers::email::{
     EmailDetails, EmailLinkMode, EmailMessage, EmailProvider, EmailPurpose, canonical_code,
     random_code,
 };
-use crate::ratelimit::Throttled;
-use crate::secret::{random_hex, sha256_hex};
+use crate::secret::random_hex;
 use crate::user::{Account, ProviderType, User};
-
-/// The stored hash of a link token (§4.5: `sha256(token + secret)`).
-pub(crate) fn link_hash(token: &str, secret: &str) -> String {
-    sha256_hex(&format!("{token}{secret}"))
-}
-
-/// The stored hash of a one-time code (canonical form), kept apart from link hashes.
-pub(crate) fn code_hash(code: &str, secret: &str) -> String {
-    sha256_hex(&format!("code:{code}{secret}"))
-}
-
-fn adapter<'a>(ctx: &Ctx<'a>) -> &'a dyn Adapter {
-    ctx.inner
-        .adapter
-        .as_deref()
-        .expect("the email provider is only built with an adapter")
-}
 
 fn account(provider: &EmailProvider, email: &str) -> Account {
     Account {
@@ -54,6 +35,7 @@ fn account(provider: &EmailProvider, email: &str) -> Account {
 pub(crate) async fn send_link(
     mut ctx: Ctx<'_>,
     provider: &EmailProvider,
+    adapter: &dyn Adapter,
     callback_url: String,
 ) -> Response<Bytes> {
     let Ok(email) = normalize_email(ctx.body_str("email").unwrap_or_default()) else {
@@ -67,7 +49,6 @@ pub(crate) async fn send_link(
     ) {
         return stop.answer(ctx);
     }
-    let adapter = adapter(&ctx);
     let existing = match adapter.get_user_by_email(&email).await {
         Ok(user) => user,
         Err(error) => return ctx.fail(error.into()),
@@ -184,92 +165,13 @@ fn compose(
     crate::providers::email::render_message(provider.template.as_ref(), &details, email, expires)
 }
 
-/// Why a limit check stops a request: the limit, or the store failed.
-pub(crate) enum Stop {
-    Throttled(Throttled),
-    Failed(crate::adapter::AdapterError),
-}
-
-impl Stop {
-    /// The answer: 429 with `Retry-After`, or the failure.
-    pub(crate) fn answer(self, ctx: Ctx<'_>) -> Response<Bytes> {
-        match self {
-            Self::Throttled(throttled) => too_many(ctx, throttled),
-            Self::Failed(error) => ctx.fail(error.into()),
-        }
-    }
-}
-
-/// A limit check's outcome as "go on" or [`Stop`].
-pub(crate) fn checked(
-    verdict: Result<crate::ratelimit::Verdict, crate::adapter::AdapterError>,
-) -> Result<(), Stop> {
-    match verdict {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(throttled)) => Err(Stop::Throttled(throttled)),
-        Err(error) => Err(Stop::Failed(error)),
-    }
-}
-
-/// 429 with `Retry-After`: the error page, or `{url}` of it in JSON-redirect mode.
-pub(crate) fn too_many(ctx: Ctx<'_>, throttled: Throttled) -> Response<Bytes> {
-    let Throttled {
-        retry_after_secs: retry_after,
-        limit,
-    } = throttled;
-    tracing::info!(limit, retry_after, "rate limit reached");
-    let code = ErrorCode::RateLimited;
-    let mut response = match ctx.json_redirect {
-        JsonRedirect::Off => super::pages::error_page(ctx, code, Some(retry_after)),
-        JsonRedirect::BodyField | JsonRedirect::Header => {
-            let url = format!("{}?error={}", ctx.url("error"), code.as_str());
-            let body = Bytes::from(json!({ "url": url }).to_string());
-            ctx.respond(
-                StatusCode::TOO_MANY_REQUESTS,
-                "application/json",
-                body,
-                NO_STORE,
-            )
-        }
-    };
-    response
-        .headers_mut()
-        .insert(RETRY_AFTER, HeaderValue::from(retry_after));
-    response
-}
-
-/// What proves the address: the link's token or a typed code.
-pub(crate) enum Proof<'a> {
-    Link(&'a str),
-    Code(String),
-}
-
-/// Spends the stored hash of `proof` under `identifier`, trying every secret, newest first,
-/// so mails sent before a rotation still work. `None`: no such token (or already spent).
-pub(crate) async fn spend_proof(
-    secrets: &[crate::secret::Secret],
-    adapter: &dyn Adapter,
-    identifier: &str,
-    proof: &Proof<'_>,
-) -> Result<Option<VerificationToken>, AdapterError> {
-    for secret in secrets {
-        let token_hash = match proof {
-            Proof::Link(token) => link_hash(token, secret.expose()),
-            Proof::Code(code) => code_hash(code, secret.expose()),
-        };
-        if let Some(token) = adapter
-            .use_verification_token(identifier, &token_hash)
-            .await?
-        {
-            return Ok(Some(token));
-        }
-    }
-    Ok(None)
-}
-
 /// `GET /callback/<id>`: the confirm page; in [`EmailLinkMode::SignInOnGet`] a GET (never a
 /// HEAD) signs in directly.
-pub(crate) async fn callback_get(mut ctx: Ctx<'_>, provider: &EmailProvider) -> Response<Bytes> {
+pub(crate) async fn callback_get(
+    mut ctx: Ctx<'_>,
+    provider: &EmailProvider,
+    adapter: &dyn Adapter,
+) -> Response<Bytes> {
     let token = ctx.query("token").unwrap_or_default().to_owned();
     let email = normalize_email(ctx.query("email").unwrap_or_default());
     let Ok(email) = email else {
@@ -279,7 +181,7 @@ pub(crate) async fn callback_get(mut ctx: Ctx<'_>, provider: &EmailProvider) -> 
         return ctx.fail(Error::Verification("the link has no token"));
     }
     if provider.link_mode == EmailLinkMode::SignInOnGet && !ctx.is_head {
-        return complete(ctx, provider, &email, Proof::Link(&token)).await;
+        return complete(ctx, provider, adapter, &email, Proof::Link(&token)).await;
     }
     let callback_url = match ctx.callback_url().await {
         Ok(url) => url,
@@ -300,7 +202,11 @@ pub(crate) async fn callback_get(mut ctx: Ctx<'_>, provider: &EmailProvider) -> 
 
 /// `POST /callback/<id>`: CSRF-checked; `{email, token}` from the confirm page or
 /// `{email, code}` from the verify-request page.
-pub(crate) async fn callback_post(ctx: Ctx<'_>, provider: &EmailProvider) -> Response<Bytes> {
+pub(crate) async fn callback_post(
+    ctx: Ctx<'_>,
+    provider: &EmailProvider,
+    adapter: &dyn Adapter,
+) -> Response<Bytes> {
     if !ctx.verify_csrf() {
         return ctx.fail(Error::MissingCsrf);
     }
@@ -308,14 +214,16 @@ pub(crate) async fn callback_post(ctx: Ctx<'_>, provider: &EmailProvider) -> Res
     if let Some(typed) = ctx.body_str("code") {
         let code = canonical_code(typed);
         return match (email, code) {
-            (Ok(email), Some(code)) => complete(ctx, provider, &email, Proof::Code(code)).await,
+            (Ok(email), Some(code)) => {
+                complete(ctx, provider, adapter, &email, Proof::Code(code)).await
+            }
             _ => wrong_code(ctx, provider),
         };
     }
     let token = ctx.body_str("token").unwrap_or_default().to_owned();
     match email {
         Ok(email) if !token.is_empty() => {
-            complete(ctx, provider, &email, Proof::Link(&token)).await
+            complete(ctx, provider, adapter, &email, Proof::Link(&token)).await
         }
         _ => ctx.fail(Error::Verification("no address or token was posted")),
     }
@@ -332,6 +240,7 @@ fn wrong_code(ctx: Ctx<'_>, provider: &EmailProvider) -> Response<Bytes> {
 async fn complete(
     mut ctx: Ctx<'_>,
     provider: &EmailProvider,
+    adapter: &dyn Adapter,
     email: &str,
     proof: Proof<'_>,
 ) -> Response<Bytes> {
@@ -352,7 +261,6 @@ async fn complete(
         Ok(url) => url,
         Err(error) => return ctx.fail(error),
     };
-    let adapter = adapter(&ctx);
     let used = spend_proof(&ctx.inner.secrets, adapter, email, &proof).await;
     let used = match used {
         Ok(used) => used,

@@ -3,9 +3,11 @@
 
 pub(crate) mod account;
 pub(crate) mod callback;
+pub(crate) mod complete;
 pub(crate) mod email;
 pub(crate) mod oauth;
 pub(crate) mod pages;
+pub(crate) mod proof;
 pub(crate) mod session;
 pub(crate) mod signin;
 pub(crate) mod signout;
@@ -22,11 +24,10 @@ use crate::callbacks::RedirectArgs;
 use crate::config::Compatibility;
 use crate::cookies::{CookieLifetime, RequestCookies, SetCookie};
 use crate::csrf;
-use crate::engine::Inner;
 use crate::error::{Error, ErrorCode};
+use crate::inner::{Inner, Mounted};
 use crate::logsafe::Escaped;
-use crate::providers::Provider;
-use crate::request::{Action, forwarded_origin};
+use crate::request::Action;
 use crate::url::{Origin, resolve_callback_url};
 
 /// The v5 client's JSON-redirect request header.
@@ -75,20 +76,7 @@ impl<'r> Ctx<'r> {
         action: Action,
         provider_id: Option<&'r str>,
     ) -> Self {
-        let (origin, base_url) = match inner
-            .trust_host
-            .then(|| forwarded_origin(headers, &inner.origin))
-            .flatten()
-        {
-            Some(origin) if origin != inner.origin => {
-                let base_url = format!("{origin}{}", inner.base_path);
-                (Cow::Owned(origin), Cow::Owned(base_url))
-            }
-            _ => (
-                Cow::Borrowed(&inner.origin),
-                Cow::Borrowed(inner.base_url.as_str()),
-            ),
-        };
+        let (origin, base_url) = inner.public_url(headers);
         let json_redirect = if headers.contains_key(&X_AUTH_RETURN_REDIRECT) {
             JsonRedirect::Header
         } else if body.get("json").and_then(Value::as_str) == Some("true") {
@@ -255,12 +243,11 @@ impl<'r> Ctx<'r> {
     /// Starts a database session for a stored user: deletes the session the request had (a
     /// new token on every sign-in), stores the hash of a fresh random token, and sets the
     /// cookie.
-    pub(crate) async fn start_database_session(&mut self, user_id: &str) -> Result<(), Error> {
-        let adapter = self
-            .inner
-            .adapter
-            .as_ref()
-            .expect("the database strategy is only built with an adapter");
+    pub(crate) async fn start_database_session(
+        &mut self,
+        adapter: &dyn crate::adapter::Adapter,
+        user_id: &str,
+    ) -> Result<(), Error> {
         if let Some(previous) = self.cookies.chunked(&self.inner.cookie_names.session_token) {
             adapter
                 .delete_session(&crate::secret::sha256_hex(&previous))
@@ -577,7 +564,7 @@ pub(crate) fn providers(ctx: Ctx<'_>) -> Response<Bytes> {
     ctx.json(StatusCode::OK, body)
 }
 
-pub(crate) fn providers_json(providers: &[Provider], base_url: &str) -> Bytes {
+pub(crate) fn providers_json(providers: &[Mounted], base_url: &str) -> Bytes {
     let mut map = Map::new();
     for provider in providers {
         let id = provider.id();

@@ -9,7 +9,7 @@ use http::{Method, Response, StatusCode};
 use serde_json::Value;
 
 use super::Ctx;
-use super::callback::{SigningIn, finish_sign_in};
+use super::complete::{SigningIn, finish_sign_in};
 use crate::adapter::{Adapter, AdapterAccount, AdapterError, NewUser, Timestamp};
 use crate::cookies::{CookieLifetime, SetCookie};
 use crate::error::Error;
@@ -19,7 +19,7 @@ use crate::oauth::{
 };
 use crate::providers::oauth::{OAuthKind, OAuthProvider};
 use crate::secret::constant_time_eq;
-use crate::user::{Account, ProviderType, User};
+use crate::user::{Account, User};
 
 /// Authorization parameters a request's query (or a preset) may not set: the engine's own.
 pub(crate) const RESERVED: &[&str] = &[
@@ -35,13 +35,6 @@ pub(crate) const RESERVED: &[&str] = &[
     "callbackUrl",
     "json",
 ];
-
-fn runtime<'a>(ctx: &Ctx<'a>) -> &'a OAuthRuntime {
-    ctx.inner
-        .oauth
-        .as_ref()
-        .expect("OAuth providers are only built with an HTTP client")
-}
 
 /// Where the provider sends the browser back: from the configured URL only.
 fn redirect_uri(ctx: &Ctx<'_>, provider: &OAuthProvider) -> String {
@@ -61,8 +54,8 @@ fn check_cookie_name(ctx: &Ctx<'_>, check: Check) -> String {
 pub(crate) async fn sign_in_redirect(
     mut ctx: Ctx<'_>,
     provider: &OAuthProvider,
+    rt: &OAuthRuntime,
 ) -> Response<Bytes> {
-    let rt = runtime(&ctx);
     let metadata = match rt.metadata(provider, ctx.now_ms).await {
         Ok(metadata) => metadata,
         Err(error) => return ctx.fail(Error::OAuthSignin(error)),
@@ -140,7 +133,11 @@ pub(crate) async fn sign_in_redirect(
 }
 
 /// `GET /callback/<id>` (and `POST` for providers that post back).
-pub(crate) async fn callback(mut ctx: Ctx<'_>, provider: &OAuthProvider) -> Response<Bytes> {
+pub(crate) async fn callback(
+    mut ctx: Ctx<'_>,
+    provider: &OAuthProvider,
+    rt: &OAuthRuntime,
+) -> Response<Bytes> {
     let params: BTreeMap<String, String> = if *ctx.method == Method::POST {
         ctx.body
             .iter()
@@ -189,7 +186,7 @@ pub(crate) async fn callback(mut ctx: Ctx<'_>, provider: &OAuthProvider) -> Resp
         Ok(url) => url,
         Err(error) => return ctx.fail(error),
     };
-    let flow = match verify_and_exchange(&ctx, provider, &params, &cookies).await {
+    let flow = match verify_and_exchange(&ctx, provider, rt, &params, &cookies).await {
         Ok(flow) => flow,
         Err(error) => return ctx.fail(Error::OAuthCallback(error)),
     };
@@ -206,10 +203,7 @@ pub(crate) async fn callback(mut ctx: Ctx<'_>, provider: &OAuthProvider) -> Resp
     }
     let account = Account {
         provider: provider.id.clone(),
-        provider_type: match provider.kind {
-            OAuthKind::Oidc => ProviderType::Oidc,
-            OAuthKind::OAuth2 => ProviderType::Oauth,
-        },
+        provider_type: provider.provider_type(),
         provider_account_id: profile.id.clone(),
     };
     let (user, is_new) = match ctx.inner.adapter.clone() {
@@ -245,10 +239,10 @@ pub(crate) async fn callback(mut ctx: Ctx<'_>, provider: &OAuthProvider) -> Resp
 async fn verify_and_exchange(
     ctx: &Ctx<'_>,
     provider: &OAuthProvider,
+    rt: &OAuthRuntime,
     params: &BTreeMap<String, String>,
     cookies: &[(Check, Option<String>)],
 ) -> Result<(TokenSet, Profile), OAuthError> {
-    let rt = runtime(ctx);
     let metadata = rt.metadata(provider, ctx.now_ms).await?;
     let redirect_uri = redirect_uri(ctx, provider);
     let issuer = provider.issuer.clone().unwrap_or_default();
@@ -340,10 +334,7 @@ fn adapter_account(
 ) -> AdapterAccount {
     AdapterAccount {
         user_id: user_id.to_owned(),
-        provider_type: match provider.kind {
-            OAuthKind::Oidc => ProviderType::Oidc,
-            OAuthKind::OAuth2 => ProviderType::Oauth,
-        },
+        provider_type: provider.provider_type(),
         provider: provider.id.clone(),
         provider_account_id: profile.id.clone(),
         refresh_token: tokens.refresh_token.clone(),

@@ -5,8 +5,8 @@ use http::{Response, StatusCode};
 
 use super::Ctx;
 use crate::error::ErrorCode;
+use crate::inner::Mounted;
 use crate::pages;
-use crate::providers::Provider;
 
 /// `GET /verify-request`: "check your email", or a redirect to a custom page.
 pub(crate) async fn verify_request(mut ctx: Ctx<'_>) -> Response<Bytes> {
@@ -28,7 +28,7 @@ pub(crate) async fn verify_request(mut ctx: Ctx<'_>) -> Response<Bytes> {
     // carry codes.
     let wanted = ctx.query("provider").map(str::to_owned);
     let provider = ctx.inner.providers.iter().find_map(|p| match p {
-        Provider::Email(p) if wanted.as_deref().is_none_or(|id| id == p.id) => Some(p),
+        Mounted::Email(p, _) if wanted.as_deref().is_none_or(|id| id == p.id) => Some(p),
         _ => None,
     });
     let markup = match provider.filter(|p| p.one_time_code) {

@@ -14,30 +14,16 @@ use http::{Response, StatusCode};
 use serde_json::Value;
 
 use super::{Ctx, configuration_error_json};
-use crate::adapter::{AdapterUser, Timestamp};
+use crate::adapter::{Adapter, AdapterUser, Timestamp};
 use crate::callbacks::{JwtArgs, SessionArgs};
 use crate::clock::iso8601_millis;
 use crate::config::{Compatibility, SessionStrategy};
-use crate::engine::Inner;
 use crate::error::Error;
+use crate::inner::{Inner, SessionStore};
 use crate::jwt::Claims;
 use crate::secret::sha256_hex;
-use crate::session::{Session, SessionTrigger, SessionUser};
+use crate::session::{Resolved, Session, SessionTrigger, SessionUser};
 use crate::user::User;
-
-/// The outcome of reading a session cookie.
-#[derive(Clone)]
-pub(crate) enum Resolved {
-    /// No such session: the token does not decrypt, has expired, is not a session token, or
-    /// names no stored session.
-    Invalid,
-    /// The `jwt` callback ended the session.
-    Ended,
-    /// A live JWT session, with the claims to re-encode.
-    Jwt { session: Session, claims: Claims },
-    /// A live database session (its cookie value stays as it is).
-    Database { session: Session },
-}
 
 /// Whether the claims name a user: a non-empty string `sub`.
 pub(crate) fn has_subject(claims: &Claims) -> bool {
@@ -86,14 +72,19 @@ pub(crate) async fn resolve(
     trigger: Option<SessionTrigger>,
     data: Option<&Value>,
 ) -> Result<Resolved, Error> {
-    match inner.strategy {
-        SessionStrategy::Jwt => resolve_jwt(inner, token, now_ms, trigger, data).await,
-        SessionStrategy::Database => resolve_database(inner, token, now_ms, trigger, data).await,
+    match &inner.sessions {
+        SessionStore::Jwt { revocation } => {
+            resolve_jwt(inner, revocation.as_deref(), token, now_ms, trigger, data).await
+        }
+        SessionStore::Database(adapter) => {
+            resolve_database(inner, adapter.as_ref(), token, now_ms, trigger, data).await
+        }
     }
 }
 
 async fn resolve_jwt(
     inner: &Inner,
+    revocation: Option<&dyn Adapter>,
     token: &str,
     now_ms: u64,
     trigger: Option<SessionTrigger>,
@@ -110,22 +101,21 @@ async fn resolve_jwt(
             return Ok(Resolved::Invalid);
         }
     };
-    if inner.revocable_jwt && revoked(inner, &claims).await? {
+    if let Some(adapter) = revocation
+        && revoked(adapter, &claims).await?
+    {
         tracing::debug!("session token issued before the user signed out everywhere");
         return Ok(Resolved::Invalid);
     }
-    if let (Some(oauth), Some(adapter), Some(Value::String(user_id))) =
-        (&inner.oauth, &inner.adapter, claims.get("sub"))
+    if let (Some(refresh), Some(Value::String(user_id))) = (&inner.token_refresh, claims.get("sub"))
     {
-        oauth
-            .refresh_due_tokens(&inner.providers, adapter.as_ref(), user_id, now_ms)
-            .await;
+        refresh.run(&inner.providers, user_id, now_ms).await;
     }
     // What revocation reads is the engine's, not the app's: a `jwt` callback that merges a
     // client's update into the token must not let that client choose a new `sid` (and so
     // outlive a sign-out) or a later `auth_time`.
     // Only revocation reads them: without it the hot path copies nothing.
-    let kept: Vec<(&str, Value)> = if inner.revocable_jwt {
+    let kept: Vec<(&str, Value)> = if revocation.is_some() {
         ["sid", "auth_time"]
             .into_iter()
             .filter_map(|name| Some((name, claims.get(name)?.clone())))
@@ -173,10 +163,7 @@ pub(crate) const SIGNED_OUT_SESSION: &str = "signed-out-jwt-session";
 /// Whether a JWT was signed out (its `sid` is on the deny-list), or its sign-in is not after
 /// its user's "sessions valid after" stamp. Tokens record their sign-in time in `auth_time`;
 /// one without it (minted elsewhere) counts as older than any stamp.
-async fn revoked(inner: &Inner, claims: &Claims) -> Result<bool, Error> {
-    let Some(adapter) = &inner.adapter else {
-        return Ok(false);
-    };
+async fn revoked(adapter: &dyn Adapter, claims: &Claims) -> Result<bool, Error> {
     if let Some(Value::String(sid)) = claims.get("sid")
         && adapter
             .find_verification_token(SIGNED_OUT_SESSION, &crate::secret::sha256_hex(sid))
@@ -206,20 +193,22 @@ pub(crate) async fn current_user_id(ctx: &Ctx<'_>) -> Result<Option<String>, Err
     let Some(token) = ctx.cookies.chunked(&inner.cookie_names.session_token) else {
         return Ok(None);
     };
-    match inner.strategy {
-        SessionStrategy::Jwt => {
+    match &inner.sessions {
+        SessionStore::Jwt { revocation } => {
             let Ok(claims) = inner.session_codec.decode(&token, ctx.now_secs()) else {
                 return Ok(None);
             };
-            if !has_subject(&claims) || (inner.revocable_jwt && revoked(inner, &claims).await?) {
+            if !has_subject(&claims) {
+                return Ok(None);
+            }
+            if let Some(adapter) = revocation
+                && revoked(adapter.as_ref(), &claims).await?
+            {
                 return Ok(None);
             }
             Ok(claims.get("sub").and_then(Value::as_str).map(str::to_owned))
         }
-        SessionStrategy::Database => {
-            let Some(adapter) = &inner.adapter else {
-                return Ok(None);
-            };
+        SessionStore::Database(adapter) => {
             let found = adapter.get_session_and_user(&sha256_hex(&token)).await?;
             Ok(found
                 .filter(|(session, _)| session.expires > Timestamp::from_millis(ctx.now_ms))
@@ -230,15 +219,12 @@ pub(crate) async fn current_user_id(ctx: &Ctx<'_>) -> Result<Option<String>, Err
 
 async fn resolve_database(
     inner: &Inner,
+    adapter: &dyn Adapter,
     token: &str,
     now_ms: u64,
     trigger: Option<SessionTrigger>,
     data: Option<&Value>,
 ) -> Result<Resolved, Error> {
-    let adapter = inner
-        .adapter
-        .as_ref()
-        .expect("the database strategy is only built with an adapter");
     // Random tokens are 64 hex digits; anything else cannot name a session, so spare the query.
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(Resolved::Invalid);
@@ -262,10 +248,8 @@ async fn resolve_database(
             .update_session_expiry(&hash, now.plus_secs(inner.max_age_secs))
             .await?;
     }
-    if let Some(oauth) = &inner.oauth {
-        oauth
-            .refresh_due_tokens(&inner.providers, adapter.as_ref(), &user.id, now_ms)
-            .await;
+    if let Some(refresh) = &inner.token_refresh {
+        refresh.run(&inner.providers, &user.id, now_ms).await;
     }
     let user = User::from(user);
     // As in next-auth, `expires` reports the row's expiry as it was read.
@@ -402,7 +386,7 @@ fn answer(ctx: Ctx<'_>, trigger: Option<SessionTrigger>, body: Bytes) -> Respons
     if trigger.is_some() {
         return ctx.json(StatusCode::OK, body);
     }
-    if ctx.inner.strategy == SessionStrategy::Jwt {
+    if ctx.inner.strategy() == SessionStrategy::Jwt {
         return ctx.json_no_store(StatusCode::OK, body);
     }
     // A client that revalidates (`If-None-Match`) gets 304 when the session is unchanged: a

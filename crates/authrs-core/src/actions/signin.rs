@@ -5,8 +5,8 @@ use http::{Response, StatusCode};
 
 use super::{Ctx, encode};
 use crate::error::{Error, ErrorCode};
+use crate::inner::Mounted;
 use crate::pages;
-use crate::providers::Provider;
 
 /// `GET /signin`.
 pub(crate) async fn page(mut ctx: Ctx<'_>) -> Response<Bytes> {
@@ -36,12 +36,16 @@ pub(crate) async fn page(mut ctx: Ctx<'_>) -> Response<Bytes> {
         callback_url: &callback_url,
         error,
         notice: ctx.query("notice").and_then(pages::Notice::parse),
-        sign_up: ctx.inner.email_password.as_ref().is_some_and(|o| o.sign_up),
+        sign_up: ctx
+            .inner
+            .accounts
+            .as_ref()
+            .is_some_and(|a| a.options.sign_up),
         reset: ctx
             .inner
-            .email_password
+            .accounts
             .as_ref()
-            .is_some_and(|o| o.transport.is_some()),
+            .is_some_and(|a| a.options.transport.is_some()),
     });
     ctx.html(StatusCode::OK, markup)
 }
@@ -52,9 +56,7 @@ pub(crate) async fn post(mut ctx: Ctx<'_>) -> Response<Bytes> {
     if !ctx.verify_csrf() {
         return ctx.fail(Error::MissingCsrf);
     }
-    let provider = ctx
-        .provider_id
-        .and_then(|id| ctx.inner.providers.iter().find(|p| p.id() == id));
+    let provider = ctx.provider_id.and_then(|id| ctx.inner.provider(id));
     let Some(provider) = provider else {
         let id = ctx.provider_id.unwrap_or_default().to_owned();
         return ctx.fail(Error::UnknownProvider(id));
@@ -64,11 +66,15 @@ pub(crate) async fn post(mut ctx: Ctx<'_>) -> Response<Bytes> {
         Err(error) => return ctx.fail(error),
     };
     match provider {
-        Provider::Credentials(_) => {
+        Mounted::Credentials(_) => {
             let url = ctx.url("signin");
             ctx.redirect(url, StatusCode::OK)
         }
-        Provider::Email(provider) => super::email::send_link(ctx, provider, callback_url).await,
-        Provider::OAuth(provider) => super::oauth::sign_in_redirect(ctx, provider).await,
+        Mounted::Email(provider, adapter) => {
+            super::email::send_link(ctx, provider, adapter.as_ref(), callback_url).await
+        }
+        Mounted::OAuth(provider, runtime) => {
+            super::oauth::sign_in_redirect(ctx, provider, runtime).await
+        }
     }
 }

@@ -4,8 +4,8 @@ use bytes::Bytes;
 use http::{Response, StatusCode};
 
 use super::Ctx;
-use crate::config::SessionStrategy;
 use crate::error::Error;
+use crate::inner::SessionStore;
 use crate::pages;
 use crate::secret::sha256_hex;
 
@@ -27,9 +27,7 @@ pub(crate) async fn page(mut ctx: Ctx<'_>) -> Response<Bytes> {
 /// as any copy of its cookie could live (each read re-issues it for `max_age` from then).
 async fn deny_jwt_session(ctx: &Ctx<'_>) -> Result<(), Error> {
     let inner = ctx.inner;
-    let (SessionStrategy::Jwt, true, Some(adapter)) =
-        (inner.strategy, inner.revocable_jwt, &inner.adapter)
-    else {
+    let Some(adapter) = inner.sessions.revocation() else {
         return Ok(());
     };
     let Some(token) = ctx.cookies.chunked(&inner.cookie_names.session_token) else {
@@ -62,9 +60,8 @@ pub(crate) async fn post(mut ctx: Ctx<'_>) -> Response<Bytes> {
         Ok(url) => url,
         Err(error) => return ctx.fail(error),
     };
-    if let (SessionStrategy::Database, Some(adapter), Some(token)) = (
-        ctx.inner.strategy,
-        &ctx.inner.adapter,
+    if let (SessionStore::Database(adapter), Some(token)) = (
+        &ctx.inner.sessions,
         ctx.cookies.chunked(&ctx.inner.cookie_names.session_token),
     ) {
         // If the row cannot be deleted the session is still valid: say so rather than only

@@ -3,8 +3,16 @@
 //! checked, in the engine's limit store; a success takes its counts back and makes the
 //! network known for the account.
 
+use bytes::Bytes;
+use http::header::RETRY_AFTER;
+use http::{HeaderValue, Response, StatusCode};
+use serde_json::json;
+
+use super::{Ctx, JsonRedirect, NO_STORE};
 use crate::adapter::AdapterError;
 use crate::config::PasswordThrottle;
+use crate::error::ErrorCode;
+use crate::ratelimit::Throttled;
 use crate::ratelimit::{Limits, RateLimit, Verdict};
 
 /// One password sign-in attempt at the throttle.
@@ -154,4 +162,58 @@ impl<'a> PasswordAttempt<'a> {
         }
         Ok(())
     }
+}
+
+/// Why a limit check stops a request: the limit, or the store failed.
+pub(crate) enum Stop {
+    Throttled(Throttled),
+    Failed(crate::adapter::AdapterError),
+}
+
+impl Stop {
+    /// The answer: 429 with `Retry-After`, or the failure.
+    pub(crate) fn answer(self, ctx: Ctx<'_>) -> Response<Bytes> {
+        match self {
+            Self::Throttled(throttled) => too_many(ctx, throttled),
+            Self::Failed(error) => ctx.fail(error.into()),
+        }
+    }
+}
+
+/// A limit check's outcome as "go on" or [`Stop`].
+pub(crate) fn checked(
+    verdict: Result<crate::ratelimit::Verdict, crate::adapter::AdapterError>,
+) -> Result<(), Stop> {
+    match verdict {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(throttled)) => Err(Stop::Throttled(throttled)),
+        Err(error) => Err(Stop::Failed(error)),
+    }
+}
+
+/// 429 with `Retry-After`: the error page, or `{url}` of it in JSON-redirect mode.
+pub(crate) fn too_many(ctx: Ctx<'_>, throttled: Throttled) -> Response<Bytes> {
+    let Throttled {
+        retry_after_secs: retry_after,
+        limit,
+    } = throttled;
+    tracing::info!(limit, retry_after, "rate limit reached");
+    let code = ErrorCode::RateLimited;
+    let mut response = match ctx.json_redirect {
+        JsonRedirect::Off => super::pages::error_page(ctx, code, Some(retry_after)),
+        JsonRedirect::BodyField | JsonRedirect::Header => {
+            let url = format!("{}?error={}", ctx.url("error"), code.as_str());
+            let body = Bytes::from(json!({ "url": url }).to_string());
+            ctx.respond(
+                StatusCode::TOO_MANY_REQUESTS,
+                "application/json",
+                body,
+                NO_STORE,
+            )
+        }
+    };
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(retry_after));
+    response
 }

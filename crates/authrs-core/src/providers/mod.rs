@@ -56,10 +56,7 @@ impl Provider {
         match self {
             Self::Credentials(_) => ProviderType::Credentials,
             Self::Email(_) => ProviderType::Email,
-            Self::OAuth(p) => match p.kind {
-                OAuthKind::Oidc => ProviderType::Oidc,
-                OAuthKind::OAuth2 => ProviderType::Oauth,
-            },
+            Self::OAuth(p) => p.provider_type(),
         }
     }
 }

@@ -161,6 +161,14 @@ impl fmt::Debug for OAuthProvider {
 }
 
 impl OAuthProvider {
+    /// `oidc` or `oauth`, as `/providers` reports it.
+    pub(crate) fn provider_type(&self) -> super::ProviderType {
+        match self.kind {
+            OAuthKind::Oidc => super::ProviderType::Oidc,
+            OAuthKind::OAuth2 => super::ProviderType::Oauth,
+        }
+    }
+
     /// An OpenID Connect provider: endpoints and keys from `issuer`'s discovery document,
     /// scope `openid email profile`, PKCE, state and nonce, and the standard claims.
     pub fn oidc(

@@ -1,0 +1,151 @@
+//! The end of every sign-in, for every provider (credentials, email, OAuth, and our account
+//! routes' proofs): the `sign_in` callback, the session (a token or a database row), and the
+//! redirect. The endpoints that sign someone in call [`finish_sign_in`]; it calls none of them.
+
+use bytes::Bytes;
+use http::{Response, StatusCode};
+use serde_json::{Map, Value};
+
+use super::Ctx;
+use crate::callbacks::{JwtArgs, SignInArgs, SignInDecision};
+use crate::error::Error;
+use crate::inner::SessionStore;
+use crate::jwt::Claims;
+use crate::providers::Credentials;
+use crate::session::SessionTrigger;
+use crate::user::{Account, User};
+
+/// Who is signing in, with what.
+pub(crate) struct SigningIn<'a> {
+    pub(crate) user: &'a User,
+    pub(crate) account: &'a Account,
+    pub(crate) credentials: Option<&'a Credentials>,
+    /// The sign-in created the user (the `new_user` page comes first).
+    pub(crate) is_new_user: bool,
+}
+
+/// The end of every sign-in, for every provider: [`sign_in`], then the redirect to the
+/// callback URL (or the `new_user` page for a new user), or the `sign_in` callback's redirect,
+/// or the error.
+pub(crate) async fn finish_sign_in(
+    mut ctx: Ctx<'_>,
+    signing_in: SigningIn<'_>,
+    callback_url: String,
+) -> Response<Bytes> {
+    let SigningIn {
+        user,
+        account,
+        credentials,
+        is_new_user,
+    } = signing_in;
+    match sign_in(&mut ctx, user, account, credentials).await {
+        Ok(()) => {
+            tracing::info!(
+                provider = %account.provider,
+                user = %user.id,
+                new_user = is_new_user,
+                "signed in"
+            );
+            let target = ctx.after_sign_in(callback_url, is_new_user);
+            ctx.redirect(target, StatusCode::OK)
+        }
+        Err(SignInFailure::Redirect(url)) => {
+            let url = ctx.validate(&url);
+            ctx.redirect(url, StatusCode::OK)
+        }
+        Err(SignInFailure::Error(error)) => ctx.fail(error),
+    }
+}
+
+/// Why [`sign_in`] did not sign in.
+enum SignInFailure {
+    Redirect(String),
+    Error(Error),
+}
+
+impl From<Error> for SignInFailure {
+    fn from(error: Error) -> Self {
+        Self::Error(error)
+    }
+}
+
+/// The common end of every sign-in: the `sign_in` callback, the token, the session cookie.
+async fn sign_in(
+    ctx: &mut Ctx<'_>,
+    user: &User,
+    account: &Account,
+    credentials: Option<&Credentials>,
+) -> Result<(), SignInFailure> {
+    let decision = ctx
+        .inner
+        .callbacks
+        .sign_in(SignInArgs {
+            user,
+            account,
+            credentials,
+            verification_request: false,
+        })
+        .await
+        .map_err(Error::SignInCallback)?;
+    match decision {
+        SignInDecision::Allow => {}
+        SignInDecision::Deny => return Err(Error::AccessDenied.into()),
+        SignInDecision::Redirect(url) => return Err(SignInFailure::Redirect(url)),
+    }
+    let inner = ctx.inner;
+    match &inner.sessions {
+        SessionStore::Jwt { .. } => {
+            let mut claims = initial_claims(ctx, user, account).await?;
+            ctx.issue_session_token(&mut claims);
+        }
+        SessionStore::Database(adapter) => {
+            ctx.start_database_session(adapter.as_ref(), &user.id)
+                .await?
+        }
+    }
+    Ok(())
+}
+
+/// The token of a new JWT session: `{name, email, picture, sub}` through the `jwt` callback
+/// (`None` from it refuses the sign-in).
+async fn initial_claims(
+    ctx: &Ctx<'_>,
+    user: &User,
+    account: &Account,
+) -> Result<Claims, SignInFailure> {
+    let mut token = Map::new();
+    let mut put = |name: &str, value: &Option<String>| {
+        if let Some(value) = value {
+            token.insert(name.to_owned(), Value::String(value.clone()));
+        }
+    };
+    put("name", &user.name);
+    put("email", &user.email);
+    put("picture", &user.image);
+    token.insert("sub".into(), Value::String(user.id.clone()));
+    // When this sign-in happened, in seconds with millisecond precision (a NumericDate may be
+    // fractional); `iat` moves on every read, this does not. Revocable JWT sessions compare it
+    // with the user's "sessions valid after" stamp.
+    token.insert("auth_time".into(), Value::from(ctx.now_ms as f64 / 1000.0));
+    // With revocable JWT sessions, each session has an id of its own, so that signing out
+    // ends this session, copies of its cookie included.
+    if ctx.inner.sessions.revocation().is_some() {
+        token.insert(
+            "sid".into(),
+            Value::String(crate::secret::random_hex::<16>()),
+        );
+    }
+    let claims = ctx
+        .inner
+        .callbacks
+        .jwt(JwtArgs {
+            token,
+            user: Some(user),
+            account: Some(account),
+            trigger: Some(SessionTrigger::SignIn),
+            session: None,
+        })
+        .await
+        .map_err(Error::from)?;
+    claims.ok_or_else(|| Error::AccessDenied.into())
+}
