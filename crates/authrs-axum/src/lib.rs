@@ -118,4 +118,6 @@ mod runtime;
 pub use extract::{Session, SessionRejection};
 pub use guard::{RequireSession, RequireSessionService};
 pub use routes::{MAX_BODY_BYTES, router, routes};
-pub use runtime::{BlockingPasswordHashing, TokioBackground, spawn_expiry_sweep};
+#[cfg(feature = "password")]
+pub use runtime::BlockingPasswordHashing;
+pub use runtime::{TokioBackground, spawn_expiry_sweep};

@@ -4,9 +4,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+#[cfg(feature = "password")]
 use async_trait::async_trait;
 use authrs_core::Auth;
+#[cfg(feature = "password")]
 use authrs_core::password::{PasswordError, PasswordHasher, PasswordHashing};
+#[cfg(feature = "password")]
 use tokio::sync::Semaphore;
 
 /// Runs argon2 on tokio's blocking pool, at most one hash per CPU at a time (each takes the
@@ -14,11 +17,13 @@ use tokio::sync::Semaphore;
 /// burst of sign-ins cannot exhaust memory. Pass it to
 /// [`AuthBuilder::password_hashing`](authrs_core::AuthBuilder::password_hashing).
 #[derive(Clone)]
+#[cfg(feature = "password")]
 pub struct BlockingPasswordHashing {
     hasher: Arc<PasswordHasher>,
     permits: Arc<Semaphore>,
 }
 
+#[cfg(feature = "password")]
 impl std::fmt::Debug for BlockingPasswordHashing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BlockingPasswordHashing")
@@ -27,6 +32,7 @@ impl std::fmt::Debug for BlockingPasswordHashing {
     }
 }
 
+#[cfg(feature = "password")]
 impl BlockingPasswordHashing {
     /// Wraps a hasher; as many hashes run at once as the machine has CPUs.
     pub fn new(hasher: PasswordHasher) -> Self {
@@ -49,6 +55,7 @@ impl BlockingPasswordHashing {
     }
 }
 
+#[cfg(feature = "password")]
 #[async_trait]
 impl PasswordHashing for BlockingPasswordHashing {
     async fn hash(&self, password: &str) -> Result<String, PasswordError> {

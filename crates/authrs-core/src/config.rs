@@ -7,8 +7,11 @@ use std::time::Duration;
 use crate::adapter::Adapter;
 use crate::callbacks::{Callbacks, DefaultCallbacks};
 use crate::clock::{Clock, SystemClock};
+#[cfg(feature = "password")]
 use crate::password::PasswordHashing;
-use crate::providers::{EmailRateLimits, EmailTemplate, EmailTransport, Provider};
+use crate::providers::Provider;
+#[cfg(feature = "password")]
+use crate::providers::{EmailRateLimits, EmailTemplate, EmailTransport};
 use crate::ratelimit::{LimitStore, RateLimit};
 use crate::secret::Secret;
 use crate::url::Origin;
@@ -91,6 +94,7 @@ pub struct Pages {
     pub new_user: Option<String>,
 }
 
+#[cfg(feature = "password")]
 /// Email-and-password accounts in our own routes beside the NextAuth ones
 /// (`/account/signup`, `/account/verify-email`, `/account/change-password`,
 /// `/account/reset-password-request`, `/account/reset-password`,
@@ -128,6 +132,7 @@ pub struct EmailPassword {
     pub token_max_age: Duration,
 }
 
+#[cfg(feature = "password")]
 impl Default for EmailPassword {
     fn default() -> Self {
         Self {
@@ -143,6 +148,7 @@ impl Default for EmailPassword {
     }
 }
 
+#[cfg(feature = "password")]
 impl std::fmt::Debug for EmailPassword {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EmailPassword")
@@ -312,7 +318,9 @@ pub struct AuthBuilder {
     pub(crate) compatibility: Compatibility,
     pub(crate) strategy: Option<SessionStrategy>,
     pub(crate) adapter: Option<Arc<dyn Adapter>>,
+    #[cfg(feature = "password")]
     pub(crate) email_password: Option<EmailPassword>,
+    #[cfg(feature = "password")]
     pub(crate) password_hashing: Option<Arc<dyn PasswordHashing>>,
     pub(crate) revocable_jwt: bool,
     pub(crate) limit_store: Option<Arc<dyn LimitStore>>,
@@ -324,6 +332,7 @@ pub struct AuthBuilder {
     pub(crate) trust_host: bool,
     pub(crate) trusted_origins: Vec<String>,
     pub(crate) client_ip_header: Option<http::HeaderName>,
+    #[cfg(feature = "oauth")]
     pub(crate) http_client: Option<Arc<dyn crate::http::HttpClient>>,
     pub(crate) providers: Vec<Provider>,
     pub(crate) callbacks: Arc<dyn Callbacks>,
@@ -353,7 +362,9 @@ impl Default for AuthBuilder {
             compatibility: Compatibility::default(),
             strategy: None,
             adapter: None,
+            #[cfg(feature = "password")]
             email_password: None,
+            #[cfg(feature = "password")]
             password_hashing: None,
             revocable_jwt: false,
             limit_store: None,
@@ -365,6 +376,7 @@ impl Default for AuthBuilder {
             trust_host: false,
             trusted_origins: Vec::new(),
             client_ip_header: None,
+            #[cfg(feature = "oauth")]
             http_client: None,
             providers: Vec::new(),
             callbacks: Arc::new(DefaultCallbacks),
@@ -415,12 +427,14 @@ impl AuthBuilder {
         self
     }
 
+    #[cfg(feature = "password")]
     /// Turns on email-and-password accounts (needs an adapter).
     pub fn email_password(mut self, options: EmailPassword) -> Self {
         self.email_password = Some(options);
         self
     }
 
+    #[cfg(feature = "password")]
     /// Where the engine runs argon2 (default: [`crate::password::PasswordHasher`] on the
     /// calling thread). Servers should pass `authrs_axum::BlockingPasswordHashing`.
     pub fn password_hashing(mut self, hashing: Arc<dyn PasswordHashing>) -> Self {
@@ -494,6 +508,7 @@ impl AuthBuilder {
         self
     }
 
+    #[cfg(feature = "oauth")]
     /// The HTTP client OAuth providers are reached with (`authrs_http::ReqwestClient`, or any
     /// [`crate::http::HttpClient`]). Needed when an OAuth provider is configured.
     pub fn http_client(mut self, client: Arc<dyn crate::http::HttpClient>) -> Self {

@@ -43,6 +43,7 @@ pub enum Error {
     InvalidEmailAddress,
     /// The sign-in mail could not be sent.
     #[error("the sign-in email could not be sent: {0}")]
+    #[cfg(feature = "email")]
     EmailSend(#[from] crate::providers::EmailError),
     /// An email link or code was unknown, used, expired or for another address.
     #[error("email verification failed: {0}")]
@@ -51,10 +52,12 @@ pub enum Error {
     #[error("creating the user of an email sign-in failed: {0}")]
     EmailCreateAccount(AdapterError),
     /// The authorization request could not be made (discovery failed, say).
+    #[cfg(feature = "oauth")]
     #[error("OAuth sign-in failed: {0}")]
     OAuthSignin(crate::oauth::OAuthError),
     /// The OAuth callback failed: a provider error, a failed check, the code exchange or the
     /// ID token.
+    #[cfg(feature = "oauth")]
     #[error("OAuth callback failed: {0}")]
     OAuthCallback(crate::oauth::OAuthError),
     /// The user of a first OAuth sign-in could not be created.
@@ -88,10 +91,14 @@ impl Error {
             Self::AccessDenied | Self::SignInCallback(_) => ErrorCode::AccessDenied,
             Self::CredentialsSignin => ErrorCode::CredentialsSignin,
             Self::MissingCsrf => ErrorCode::MissingCsrf,
-            Self::InvalidEmailAddress | Self::EmailSend(_) => ErrorCode::EmailSignin,
+            Self::InvalidEmailAddress => ErrorCode::EmailSignin,
+            #[cfg(feature = "email")]
+            Self::EmailSend(_) => ErrorCode::EmailSignin,
             Self::Verification(_) => ErrorCode::Verification,
             Self::EmailCreateAccount(_) => ErrorCode::EmailCreateAccount,
+            #[cfg(feature = "oauth")]
             Self::OAuthSignin(_) => ErrorCode::OAuthSignin,
+            #[cfg(feature = "oauth")]
             Self::OAuthCallback(_) => ErrorCode::OAuthCallback,
             Self::OAuthCreateAccount(_) => ErrorCode::OAuthCreateAccount,
             Self::OAuthAccountNotLinked => ErrorCode::OAuthAccountNotLinked,

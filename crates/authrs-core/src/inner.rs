@@ -13,13 +13,14 @@ use bytes::Bytes;
 use crate::adapter::Adapter;
 use crate::callbacks::Callbacks;
 use crate::clock::Clock;
-use crate::config::{
-    Compatibility, EmailPassword, Pages, PasswordThrottle, SessionStrategy, Theme,
-};
+use crate::config::{Compatibility, Pages, PasswordThrottle, SessionStrategy, Theme};
 use crate::cookies::CookieNames;
 use crate::jwt::TokenCodec;
-use crate::password::PasswordHashing;
-use crate::providers::{CredentialsProvider, EmailProvider, OAuthProvider};
+use crate::providers::CredentialsProvider;
+#[cfg(feature = "email")]
+use crate::providers::EmailProvider;
+#[cfg(feature = "oauth")]
+use crate::providers::OAuthProvider;
 use crate::secret::Secret;
 use crate::session::Resolved;
 use crate::url::Origin;
@@ -41,12 +42,14 @@ pub(crate) struct Inner {
     /// The app's adapter, if any (account routes, the expiry sweep).
     pub(crate) adapter: Option<Arc<dyn Adapter>>,
     /// Email-and-password accounts, when enabled.
+    #[cfg(feature = "password")]
     pub(crate) accounts: Option<Arc<Accounts>>,
     /// The providers in their configured order, each with what it needs.
     pub(crate) providers: Vec<Mounted>,
     /// `/providers` for the configured origin, serialised once.
     pub(crate) providers_json: Bytes,
     /// Refreshing OAuth tokens on session reads, when a provider asks for it.
+    #[cfg(feature = "oauth")]
     pub(crate) token_refresh: Option<TokenRefresh>,
     pub(crate) callbacks: Arc<dyn Callbacks>,
     pub(crate) pages: Pages,
@@ -58,6 +61,7 @@ pub(crate) struct Inner {
     /// Where every rate-limit counter lives.
     pub(crate) limits: Arc<dyn crate::ratelimit::LimitStore>,
     /// Where work runs that must not hold up the answer.
+    #[cfg_attr(not(feature = "password"), allow(dead_code))]
     pub(crate) background: Option<Arc<dyn crate::background::Background>>,
     /// The limits on password guessing.
     pub(crate) password_throttle: PasswordThrottle,
@@ -101,12 +105,13 @@ impl SessionStore {
     }
 }
 
+#[cfg(feature = "password")]
 /// Email-and-password accounts: the app's options, the adapter that stores them and the
 /// password hashing.
 pub(crate) struct Accounts {
-    pub(crate) options: EmailPassword,
+    pub(crate) options: crate::config::EmailPassword,
     pub(crate) adapter: Arc<dyn Adapter>,
-    pub(crate) hashing: Arc<dyn PasswordHashing>,
+    pub(crate) hashing: Arc<dyn crate::password::PasswordHashing>,
 }
 
 /// A configured provider with what it needs at request time.
@@ -114,8 +119,10 @@ pub(crate) enum Mounted {
     /// Username or email plus password.
     Credentials(CredentialsProvider),
     /// Sign-in by email, with the adapter that stores its tokens.
+    #[cfg(feature = "email")]
     Email(EmailProvider, Arc<dyn Adapter>),
     /// OAuth 2.0 or OpenID Connect, with the HTTP client, caches and check codec.
+    #[cfg(feature = "oauth")]
     OAuth(Box<OAuthProvider>, Arc<crate::oauth::OAuthRuntime>),
 }
 
@@ -124,7 +131,9 @@ impl Mounted {
     pub(crate) fn id(&self) -> &str {
         match self {
             Self::Credentials(p) => &p.id,
+            #[cfg(feature = "email")]
             Self::Email(p, _) => &p.id,
+            #[cfg(feature = "oauth")]
             Self::OAuth(p, _) => &p.id,
         }
     }
@@ -133,7 +142,9 @@ impl Mounted {
     pub(crate) fn name(&self) -> &str {
         match self {
             Self::Credentials(p) => &p.name,
+            #[cfg(feature = "email")]
             Self::Email(p, _) => &p.name,
+            #[cfg(feature = "oauth")]
             Self::OAuth(p, _) => &p.name,
         }
     }
@@ -142,18 +153,22 @@ impl Mounted {
     pub(crate) fn provider_type(&self) -> ProviderType {
         match self {
             Self::Credentials(_) => ProviderType::Credentials,
+            #[cfg(feature = "email")]
             Self::Email(..) => ProviderType::Email,
+            #[cfg(feature = "oauth")]
             Self::OAuth(p, _) => p.provider_type(),
         }
     }
 }
 
 /// Refreshing OAuth tokens on session reads (rule 6 of `crate::oauth`).
+#[cfg(feature = "oauth")]
 pub(crate) struct TokenRefresh {
     pub(crate) runtime: Arc<crate::oauth::OAuthRuntime>,
     pub(crate) adapter: Arc<dyn Adapter>,
 }
 
+#[cfg(feature = "oauth")]
 impl TokenRefresh {
     /// Refreshes the due tokens of one user's accounts at the providers that refresh.
     pub(crate) async fn run(&self, providers: &[Mounted], user_id: &str, now_ms: u64) {

@@ -36,12 +36,15 @@ pub mod csrf;
 pub mod email;
 mod engine;
 pub mod error;
+#[cfg(feature = "oauth")]
 pub mod http;
 mod inner;
 pub mod jwt;
 mod logsafe;
+#[cfg(feature = "oauth")]
 mod oauth;
 mod pages;
+#[cfg(feature = "password")]
 pub mod password;
 pub mod providers;
 pub mod ratelimit;
@@ -54,9 +57,11 @@ pub mod user;
 
 pub use authrs_types::seed;
 pub use callbacks::{Callbacks, SignInDecision};
+#[cfg(feature = "password")]
+pub use config::EmailPassword;
 pub use config::{
-    AuthBuilder, ColorScheme, Compatibility, ConfigError, EmailPassword, Pages, PasswordThrottle,
-    SessionStrategy, Theme,
+    AuthBuilder, ColorScheme, Compatibility, ConfigError, Pages, PasswordThrottle, SessionStrategy,
+    Theme,
 };
 pub use engine::Auth;
 pub use error::{Error, ErrorCode};

@@ -152,6 +152,8 @@ fn sign_in_error_message(code: ErrorCode) -> &'static str {
     }
 }
 
+// Without the `oauth` and `email` features every provider is a credentials provider.
+#[allow(irrefutable_let_patterns)]
 pub(crate) fn sign_in(page: &SignInPage<'_>) -> String {
     let body = html! {
         h1 { "Sign in" }
@@ -166,38 +168,35 @@ pub(crate) fn sign_in(page: &SignInPage<'_>) -> String {
         }
         @for provider in page.providers {
             div.provider {
-                @match provider {
-                    Mounted::Credentials(p) => {
-                        form method="post" action={ (page.base_url) "/callback/" (p.id) } {
-                            input type="hidden" name="csrfToken" value=(page.csrf_token);
-                            input type="hidden" name="callbackUrl" value=(page.callback_url);
-                            @for field in p.fields() {
-                                @let id = format!("input-{}-for-{}-provider", field.name, p.id);
-                                label for=(id) { (field.label) }
-                                input id=(id) type=(field.kind.input_type()) name=(field.name)
-                                    placeholder=[field.placeholder.as_deref()]
-                                    autocomplete=(autocomplete(field.kind));
-                            }
-                            button type="submit" { "Sign in with " (p.name) }
+                @if let Mounted::Credentials(p) = provider {
+                    form method="post" action={ (page.base_url) "/callback/" (p.id) } {
+                        input type="hidden" name="csrfToken" value=(page.csrf_token);
+                        input type="hidden" name="callbackUrl" value=(page.callback_url);
+                        @for field in p.fields() {
+                            @let id = format!("input-{}-for-{}-provider", field.name, p.id);
+                            label for=(id) { (field.label) }
+                            input id=(id) type=(field.kind.input_type()) name=(field.name)
+                                placeholder=[field.placeholder.as_deref()]
+                                autocomplete=(autocomplete(field.kind));
                         }
+                        button type="submit" { "Sign in with " (p.name) }
                     }
-                    Mounted::OAuth(p, _) => {
-                        form method="post" action={ (page.base_url) "/signin/" (p.id) } {
-                            input type="hidden" name="csrfToken" value=(page.csrf_token);
-                            input type="hidden" name="callbackUrl" value=(page.callback_url);
-                            button type="submit" { "Sign in with " (p.name) }
-                        }
+                } @else if provider.provider_type() == crate::user::ProviderType::Email {
+                    form method="post" action={ (page.base_url) "/signin/" (provider.id()) } {
+                        input type="hidden" name="csrfToken" value=(page.csrf_token);
+                        input type="hidden" name="callbackUrl" value=(page.callback_url);
+                        @let id = format!("input-email-for-{}-provider", provider.id());
+                        label for=(id) { "Email" }
+                        input id=(id) type="email" name="email" placeholder="email@example.com"
+                            autocomplete="email" required;
+                        button type="submit" { "Sign in with " (provider.name()) }
                     }
-                    Mounted::Email(p, _) => {
-                        form method="post" action={ (page.base_url) "/signin/" (p.id) } {
-                            input type="hidden" name="csrfToken" value=(page.csrf_token);
-                            input type="hidden" name="callbackUrl" value=(page.callback_url);
-                            @let id = format!("input-email-for-{}-provider", p.id);
-                            label for=(id) { "Email" }
-                            input id=(id) type="email" name="email" placeholder="email@example.com"
-                                autocomplete="email" required;
-                            button type="submit" { "Sign in with " (p.name) }
-                        }
+                } @else {
+                    // OAuth: one button that starts the flow.
+                    form method="post" action={ (page.base_url) "/signin/" (provider.id()) } {
+                        input type="hidden" name="csrfToken" value=(page.csrf_token);
+                        input type="hidden" name="callbackUrl" value=(page.callback_url);
+                        button type="submit" { "Sign in with " (provider.name()) }
                     }
                 }
             }
@@ -241,6 +240,7 @@ fn autocomplete(kind: crate::providers::CredentialFieldKind) -> &'static str {
     }
 }
 
+#[cfg(feature = "password")]
 pub(crate) fn reset_password(
     theme: &Theme,
     base_url: &str,
@@ -316,6 +316,7 @@ pub(crate) fn verify_request(theme: &Theme, origin: &str, code: Option<&CodeForm
     layout(theme, "Check your email", body)
 }
 
+#[cfg(feature = "password")]
 /// Everything the "confirm your email" page of a new account shows.
 pub(crate) struct VerifyEmailPage<'a> {
     pub(crate) theme: &'a Theme,
@@ -328,6 +329,7 @@ pub(crate) struct VerifyEmailPage<'a> {
     pub(crate) sent: bool,
 }
 
+#[cfg(feature = "password")]
 /// The page after sign-up: the code from the mail, or a new mail.
 pub(crate) fn verify_email(page: &VerifyEmailPage<'_>) -> String {
     let base_url = page.base_url;
@@ -368,6 +370,7 @@ pub(crate) fn verify_email(page: &VerifyEmailPage<'_>) -> String {
     layout(page.theme, "Confirm your email", body)
 }
 
+#[cfg(feature = "email")]
 /// Everything the page behind an email link shows.
 pub(crate) struct ConfirmPage<'a> {
     pub(crate) theme: &'a Theme,
@@ -379,6 +382,7 @@ pub(crate) struct ConfirmPage<'a> {
     pub(crate) site: &'a str,
 }
 
+#[cfg(feature = "email")]
 /// The page an email link opens: one button that signs in with a POST, which a mail scanner
 /// fetching the link does not press.
 pub(crate) fn confirm_email_sign_in(page: &ConfirmPage<'_>) -> String {

@@ -216,6 +216,7 @@ impl<'a> Limits<'a> {
 
     /// Counts an event against the client's network, then (when that allowed it) against
     /// `subject`: each limit as `(purpose, limit, what)`.
+    #[cfg_attr(not(feature = "email"), allow(dead_code))]
     pub(crate) async fn hit_client_then(
         &self,
         client: (&str, Option<RateLimit>, &'static str),

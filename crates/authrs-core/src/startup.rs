@@ -15,19 +15,31 @@ use std::sync::Arc;
 use crate::adapter::Adapter;
 use crate::config::{self, AuthBuilder, Compatibility, ConfigError, SessionStrategy};
 use crate::cookies::CookieNames;
-use crate::inner::{Accounts, Inner, Mounted, SessionStore, TokenRefresh};
+#[cfg(feature = "password")]
+use crate::inner::Accounts;
+#[cfg(feature = "oauth")]
+use crate::inner::TokenRefresh;
+use crate::inner::{Inner, Mounted, SessionStore};
+/// No token refresh without OAuth.
+#[cfg(not(feature = "oauth"))]
+type TokenRefresh = std::convert::Infallible;
 use crate::jwt::{TokenCodec, TokenFormat};
-use crate::providers::{self, OAuthKind, OAuthProvider, Provider};
+use crate::providers::{self, Provider};
+#[cfg(feature = "oauth")]
+use crate::providers::{OAuthKind, OAuthProvider};
 use crate::secret::{MIN_SECRET_BYTES, Secret};
 use crate::url::Origin;
 
 /// Checks a builder and derives the engine's state from it.
+#[cfg_attr(not(feature = "password"), allow(unused_mut))]
 pub(crate) fn build(mut b: AuthBuilder) -> Result<Inner, ConfigError> {
     let (origin, base_path) = config::split_base_url(&b.url)?;
     secrets(&b.secrets)?;
     let sessions = session_store(&b)?;
     let max_age_secs = b.max_age.as_secs();
+    #[cfg(feature = "password")]
     let accounts = accounts(&mut b)?;
+    #[cfg(feature = "password")]
     if let Some(accounts) = &accounts {
         b.providers.push(
             providers::email_password::provider(
@@ -39,13 +51,11 @@ pub(crate) fn build(mut b: AuthBuilder) -> Result<Inner, ConfigError> {
         );
     }
     let trusted_origins = presentation(&b)?;
+    let (mounted, token_refresh) = providers(&b)?;
     let share_session_reads = sessions.strategy() == SessionStrategy::Database
         || b.custom_callbacks
         || b.revocable_jwt
-        || b.providers
-            .iter()
-            .any(|p| matches!(p, Provider::OAuth(p) if p.refresh));
-    let (mounted, token_refresh) = providers(&b)?;
+        || token_refresh.is_some();
     let secure = b.use_secure_cookies.unwrap_or_else(|| origin.is_https());
     let cookie_names = CookieNames::new(b.compatibility.cookie_prefix(), secure);
     let session_codec = match b.compatibility {
@@ -68,9 +78,11 @@ pub(crate) fn build(mut b: AuthBuilder) -> Result<Inner, ConfigError> {
         update_age_secs: b.update_age.as_secs().min(max_age_secs),
         sessions,
         adapter: b.adapter,
+        #[cfg(feature = "password")]
         accounts,
         providers: mounted,
         providers_json,
+        #[cfg(feature = "oauth")]
         token_refresh,
         callbacks: b.callbacks,
         pages: b.pages,
@@ -135,6 +147,7 @@ fn session_store(b: &AuthBuilder) -> Result<SessionStore, ConfigError> {
     }
 }
 
+#[cfg(feature = "password")]
 /// Email-and-password accounts: they need an adapter, and sign-up needs a way to mail the
 /// address it must prove (unless unproven addresses may sign in).
 fn accounts(b: &mut AuthBuilder) -> Result<Option<Arc<Accounts>>, ConfigError> {
@@ -161,16 +174,24 @@ fn accounts(b: &mut AuthBuilder) -> Result<Option<Arc<Accounts>>, ConfigError> {
 /// Every provider checked and given what it needs; and the token refresh, when a provider
 /// asks for it.
 fn providers(b: &AuthBuilder) -> Result<(Vec<Mounted>, Option<TokenRefresh>), ConfigError> {
+    #[cfg(not(feature = "oauth"))]
+    let token_refresh: Option<TokenRefresh> = None;
     let mut seen = HashSet::new();
     for provider in &b.providers {
         if !providers::valid_provider_id(provider.id()) || !seen.insert(provider.id()) {
             return Err(ConfigError::InvalidProviderId(provider.id().to_owned()));
         }
     }
+    #[cfg_attr(
+        not(any(feature = "email", feature = "oauth")),
+        allow(unused_variables)
+    )]
     let needs_adapter = |what: &'static str| -> Result<Arc<dyn Adapter>, ConfigError> {
         b.adapter.clone().ok_or(ConfigError::NeedsAdapter(what))
     };
+    #[cfg(feature = "oauth")]
     let has_oauth = b.providers.iter().any(|p| matches!(p, Provider::OAuth(_)));
+    #[cfg(feature = "oauth")]
     let runtime = match (has_oauth, &b.http_client) {
         (false, _) => None,
         (true, None) => return Err(ConfigError::NeedsHttpClient),
@@ -182,6 +203,7 @@ fn providers(b: &AuthBuilder) -> Result<(Vec<Mounted>, Option<TokenRefresh>), Co
         })),
     };
     let mut mounted = Vec::with_capacity(b.providers.len());
+    #[cfg(feature = "oauth")]
     let mut token_refresh = None;
     for provider in &b.providers {
         mounted.push(match provider {
@@ -189,6 +211,7 @@ fn providers(b: &AuthBuilder) -> Result<(Vec<Mounted>, Option<TokenRefresh>), Co
                 credential_fields(p)?;
                 Mounted::Credentials(p.clone())
             }
+            #[cfg(feature = "email")]
             Provider::Email(p) => {
                 if p.max_age.as_secs() < 60 {
                     return Err(ConfigError::InvalidProvider {
@@ -201,6 +224,7 @@ fn providers(b: &AuthBuilder) -> Result<(Vec<Mounted>, Option<TokenRefresh>), Co
                 }
                 Mounted::Email(p.clone(), needs_adapter("the email provider")?)
             }
+            #[cfg(feature = "oauth")]
             Provider::OAuth(p) => {
                 oauth_endpoints(p)?;
                 let runtime = runtime.clone().ok_or(ConfigError::NeedsHttpClient)?;
@@ -235,6 +259,7 @@ fn credential_fields(p: &providers::CredentialsProvider) -> Result<(), ConfigErr
     Ok(())
 }
 
+#[cfg(feature = "oauth")]
 /// What each OAuth kind needs, and ID tokens signed with public keys only.
 fn oauth_endpoints(p: &OAuthProvider) -> Result<(), ConfigError> {
     let endpoints = p.authorization_url.is_some() && p.token_url.is_some();

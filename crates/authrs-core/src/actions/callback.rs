@@ -20,9 +20,11 @@ fn find<'a>(ctx: &Ctx<'a>) -> Option<&'a Mounted> {
 pub(crate) async fn post(ctx: Ctx<'_>) -> Response<Bytes> {
     match find(&ctx) {
         Some(Mounted::Credentials(provider)) => credentials(ctx, provider).await,
+        #[cfg(feature = "email")]
         Some(Mounted::Email(provider, adapter)) => {
             super::email::callback_post(ctx, provider, adapter.as_ref()).await
         }
+        #[cfg(feature = "oauth")]
         Some(Mounted::OAuth(provider, runtime)) => {
             super::oauth::callback(ctx, provider, runtime).await
         }
@@ -33,9 +35,11 @@ pub(crate) async fn post(ctx: Ctx<'_>) -> Response<Bytes> {
 /// `GET /callback/:provider`. Credentials only take POST.
 pub(crate) async fn get(ctx: Ctx<'_>) -> Response<Bytes> {
     match find(&ctx) {
+        #[cfg(feature = "email")]
         Some(Mounted::Email(provider, adapter)) => {
             super::email::callback_get(ctx, provider, adapter.as_ref()).await
         }
+        #[cfg(feature = "oauth")]
         Some(Mounted::OAuth(provider, runtime)) => {
             super::oauth::callback(ctx, provider, runtime).await
         }

@@ -4,9 +4,14 @@
 pub(crate) mod account;
 pub(crate) mod callback;
 pub(crate) mod complete;
+#[cfg(feature = "email")]
 pub(crate) mod email;
+#[cfg(feature = "oauth")]
 pub(crate) mod oauth;
 pub(crate) mod pages;
+#[cfg(feature = "password")]
+pub(crate) mod password;
+#[cfg(feature = "email")]
 pub(crate) mod proof;
 pub(crate) mod session;
 pub(crate) mod signin;
@@ -391,11 +396,17 @@ impl<'r> Ctx<'r> {
     pub(crate) fn fail(self, error: Error) -> Response<Bytes> {
         let code = error.code();
         match (&error, code) {
+            #[cfg(feature = "oauth")]
+            (Error::OAuthSignin(_), _) => {
+                tracing::error!(error = %Escaped(&error), "auth request failed");
+            }
+            #[cfg(feature = "email")]
+            (Error::EmailSend(_), _) => {
+                tracing::error!(error = %Escaped(&error), "auth request failed");
+            }
             (
                 Error::SignInCallback(_)
-                | Error::EmailSend(_)
                 | Error::EmailCreateAccount(_)
-                | Error::OAuthSignin(_)
                 | Error::OAuthCreateAccount(_)
                 | Error::OAuthHandler(_),
                 _,

@@ -5,10 +5,12 @@ use http::{Response, StatusCode};
 
 use super::Ctx;
 use crate::error::ErrorCode;
+#[cfg(feature = "email")]
 use crate::inner::Mounted;
 use crate::pages;
 
 /// `GET /verify-request`: "check your email", or a redirect to a custom page.
+#[cfg_attr(not(feature = "email"), allow(unused_mut))]
 pub(crate) async fn verify_request(mut ctx: Ctx<'_>) -> Response<Bytes> {
     if let Some(custom) = ctx.inner.pages.verify_request.clone() {
         // v5 hands the original query (provider, type) on to the custom page.
@@ -26,30 +28,35 @@ pub(crate) async fn verify_request(mut ctx: Ctx<'_>) -> Response<Bytes> {
     }
     // The code form of the email provider the query names (or the only one), when its mails
     // carry codes.
-    let wanted = ctx.query("provider").map(str::to_owned);
-    let provider = ctx.inner.providers.iter().find_map(|p| match p {
-        Mounted::Email(p, _) if wanted.as_deref().is_none_or(|id| id == p.id) => Some(p),
-        _ => None,
-    });
-    let markup = match provider.filter(|p| p.one_time_code) {
-        Some(provider) => {
-            let csrf_token = ctx.csrf_token();
-            let action = ctx.url(&format!("callback/{}", provider.id));
-            let error = ctx.query("error").map(ErrorCode::parse);
-            let hint = ctx
-                .cookies
-                .get(&ctx.inner.cookie_names.email_hint)
-                .and_then(|v| crate::email::normalize_email(&v).ok());
-            let form = pages::CodeForm {
-                action: &action,
-                csrf_token: &csrf_token,
-                error,
-                email: hint.as_deref(),
-            };
-            pages::verify_request(&ctx.inner.theme, ctx.origin.as_str(), Some(&form))
+    #[cfg(feature = "email")]
+    let markup = {
+        let wanted = ctx.query("provider").map(str::to_owned);
+        let provider = ctx.inner.providers.iter().find_map(|p| match p {
+            Mounted::Email(p, _) if wanted.as_deref().is_none_or(|id| id == p.id) => Some(p),
+            _ => None,
+        });
+        match provider.filter(|p| p.one_time_code) {
+            Some(provider) => {
+                let csrf_token = ctx.csrf_token();
+                let action = ctx.url(&format!("callback/{}", provider.id));
+                let error = ctx.query("error").map(ErrorCode::parse);
+                let hint = ctx
+                    .cookies
+                    .get(&ctx.inner.cookie_names.email_hint)
+                    .and_then(|v| crate::email::normalize_email(&v).ok());
+                let form = pages::CodeForm {
+                    action: &action,
+                    csrf_token: &csrf_token,
+                    error,
+                    email: hint.as_deref(),
+                };
+                pages::verify_request(&ctx.inner.theme, ctx.origin.as_str(), Some(&form))
+            }
+            None => pages::verify_request(&ctx.inner.theme, ctx.origin.as_str(), None),
         }
-        None => pages::verify_request(&ctx.inner.theme, ctx.origin.as_str(), None),
     };
+    #[cfg(not(feature = "email"))]
+    let markup = pages::verify_request(&ctx.inner.theme, ctx.origin.as_str(), None);
     ctx.html(StatusCode::OK, markup)
 }
 

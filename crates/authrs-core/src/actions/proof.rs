@@ -53,6 +53,7 @@ pub(crate) enum OwnershipProof {
     /// The link or code of a sign-up: the password chosen with it stays.
     VerifiedSignUp,
     /// A completed password reset (the caller sets the new password next).
+    #[cfg(feature = "password")]
     PasswordReset,
 }
 

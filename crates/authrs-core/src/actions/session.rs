@@ -107,6 +107,7 @@ async fn resolve_jwt(
         tracing::debug!("session token issued before the user signed out everywhere");
         return Ok(Resolved::Invalid);
     }
+    #[cfg(feature = "oauth")]
     if let (Some(refresh), Some(Value::String(user_id))) = (&inner.token_refresh, claims.get("sub"))
     {
         refresh.run(&inner.providers, user_id, now_ms).await;
@@ -248,6 +249,7 @@ async fn resolve_database(
             .update_session_expiry(&hash, now.plus_secs(inner.max_age_secs))
             .await?;
     }
+    #[cfg(feature = "oauth")]
     if let Some(refresh) = &inner.token_refresh {
         refresh.run(&inner.providers, &user.id, now_ms).await;
     }

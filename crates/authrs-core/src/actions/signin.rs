@@ -28,6 +28,12 @@ pub(crate) async fn page(mut ctx: Ctx<'_>) -> Response<Bytes> {
         return ctx.redirect(url, StatusCode::OK);
     }
     let csrf_token = ctx.csrf_token();
+    #[cfg(feature = "password")]
+    let (sign_up, reset) = ctx.inner.accounts.as_ref().map_or((false, false), |a| {
+        (a.options.sign_up, a.options.transport.is_some())
+    });
+    #[cfg(not(feature = "password"))]
+    let (sign_up, reset) = (false, false);
     let markup = pages::sign_in(&pages::SignInPage {
         theme: &ctx.inner.theme,
         providers: &ctx.inner.providers,
@@ -36,16 +42,8 @@ pub(crate) async fn page(mut ctx: Ctx<'_>) -> Response<Bytes> {
         callback_url: &callback_url,
         error,
         notice: ctx.query("notice").and_then(pages::Notice::parse),
-        sign_up: ctx
-            .inner
-            .accounts
-            .as_ref()
-            .is_some_and(|a| a.options.sign_up),
-        reset: ctx
-            .inner
-            .accounts
-            .as_ref()
-            .is_some_and(|a| a.options.transport.is_some()),
+        sign_up,
+        reset,
     });
     ctx.html(StatusCode::OK, markup)
 }
@@ -65,14 +63,19 @@ pub(crate) async fn post(mut ctx: Ctx<'_>) -> Response<Bytes> {
         Ok(url) => url,
         Err(error) => return ctx.fail(error),
     };
+    // Checked for every provider; only the email provider carries it on.
+    #[cfg(not(feature = "email"))]
+    let _ = callback_url;
     match provider {
         Mounted::Credentials(_) => {
             let url = ctx.url("signin");
             ctx.redirect(url, StatusCode::OK)
         }
+        #[cfg(feature = "email")]
         Mounted::Email(provider, adapter) => {
             super::email::send_link(ctx, provider, adapter.as_ref(), callback_url).await
         }
+        #[cfg(feature = "oauth")]
         Mounted::OAuth(provider, runtime) => {
             super::oauth::sign_in_redirect(ctx, provider, runtime).await
         }

@@ -1,9 +1,13 @@
 //! Sign-in providers, as runtime data: one enum of kinds.
 
 mod credentials;
+#[cfg(feature = "email")]
 pub(crate) mod email;
+#[cfg(feature = "password")]
 pub(crate) mod email_password;
+#[cfg(feature = "oauth")]
 pub mod oauth;
+#[cfg(feature = "oauth")]
 pub mod presets;
 
 pub use credentials::{
@@ -11,11 +15,14 @@ pub use credentials::{
     CredentialsProvider, RequestMeta,
 };
 
+#[cfg(feature = "email")]
 pub use email::{
     DefaultEmailTemplate, EMAIL_PROVIDER_ID, EmailContent, EmailDetails, EmailError, EmailLinkMode,
     EmailMessage, EmailProvider, EmailPurpose, EmailRateLimits, EmailTemplate, EmailTransport,
 };
+#[cfg(feature = "password")]
 pub use email_password::EMAIL_PASSWORD_PROVIDER_ID;
+#[cfg(feature = "oauth")]
 pub use oauth::{Checks, ClientAuth, OAuthKind, OAuthProvider, ProfileMap, Quirks};
 
 use crate::user::ProviderType;
@@ -27,8 +34,10 @@ pub enum Provider {
     /// Username or email plus password.
     Credentials(CredentialsProvider),
     /// Passwordless sign-in by email.
+    #[cfg(feature = "email")]
     Email(EmailProvider),
     /// OAuth 2.0 or OpenID Connect (boxed: it is the largest by far).
+    #[cfg(feature = "oauth")]
     OAuth(Box<OAuthProvider>),
 }
 
@@ -37,7 +46,9 @@ impl Provider {
     pub fn id(&self) -> &str {
         match self {
             Self::Credentials(p) => &p.id,
+            #[cfg(feature = "email")]
             Self::Email(p) => &p.id,
+            #[cfg(feature = "oauth")]
             Self::OAuth(p) => &p.id,
         }
     }
@@ -46,7 +57,9 @@ impl Provider {
     pub fn name(&self) -> &str {
         match self {
             Self::Credentials(p) => &p.name,
+            #[cfg(feature = "email")]
             Self::Email(p) => &p.name,
+            #[cfg(feature = "oauth")]
             Self::OAuth(p) => &p.name,
         }
     }
@@ -55,7 +68,9 @@ impl Provider {
     pub fn provider_type(&self) -> ProviderType {
         match self {
             Self::Credentials(_) => ProviderType::Credentials,
+            #[cfg(feature = "email")]
             Self::Email(_) => ProviderType::Email,
+            #[cfg(feature = "oauth")]
             Self::OAuth(p) => p.provider_type(),
         }
     }
@@ -67,12 +82,14 @@ impl From<CredentialsProvider> for Provider {
     }
 }
 
+#[cfg(feature = "oauth")]
 impl From<OAuthProvider> for Provider {
     fn from(provider: OAuthProvider) -> Self {
         Self::OAuth(Box::new(provider))
     }
 }
 
+#[cfg(feature = "email")]
 impl From<EmailProvider> for Provider {
     fn from(provider: EmailProvider) -> Self {
         Self::Email(provider)
