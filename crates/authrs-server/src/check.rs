@@ -75,13 +75,14 @@ pub fn check(options: &LoadOptions, env: &Env) -> CheckReport {
              with a demo account while it has no users)",
             settings
                 .data_dir
-                .join(crate::database::DEFAULT_DATABASE_FILE)
+                .join(config::DEFAULT_DATABASE_FILE)
                 .display()
         ));
     } else {
         let contacted = match url.kind() {
             DatabaseKind::Sqlite => "the file was not opened",
-            DatabaseKind::Postgres => "the server was not contacted",
+            // PostgreSQL, and any server-based kind to come.
+            _ => "the server was not contacted",
         };
         notes.push(format!(
             "database {url} ({}): the URL is well-formed; {contacted}",

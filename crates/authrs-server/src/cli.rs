@@ -13,7 +13,7 @@ use crate::accounts;
 use crate::check::check;
 use crate::config::{ConfigFile, Env, LoadOptions, Settings, load_config};
 use crate::data_dir;
-use crate::database::Database;
+use crate::database::{self, Database};
 use crate::error::Error;
 use crate::server;
 
@@ -293,7 +293,7 @@ fn user(args: UserArgs) -> Result<(), Error> {
         if settings.uses_default_database() {
             data_dir::ensure_dir(&settings.data_dir)?;
         }
-        let database = Database::connect(&settings.database_url()).await?;
+        let database = database::open(&settings.database_url()).await?;
         let result = run_user_command(&settings, &database, args.command).await;
         database.close().await;
         result

@@ -94,9 +94,9 @@ use authrs_core::{
     PasswordThrottle, SessionStrategy, Theme,
 };
 
-use crate::database::DatabaseUrl;
 use crate::mail::{EmailSettings, MailTransport, SmtpUrl};
 use authrs_core::providers::EmailLinkMode;
+use authrs_sqlx::DatabaseUrl;
 
 /// The default listen address.
 pub const DEFAULT_BIND: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 3000);
@@ -110,6 +110,9 @@ pub const DEFAULT_MIN_PASSWORD_LENGTH: usize = 8;
 /// The accepted range of `accounts.min_password_length`: ASVS's floor, and the longest password
 /// the engine accepts.
 const MIN_PASSWORD_LENGTH_RANGE: std::ops::RangeInclusive<u64> = 8..=1024;
+
+/// The database file inside the data directory when no `database_url` is configured.
+pub const DEFAULT_DATABASE_FILE: &str = "authrs.db";
 
 /// The file read from the working directory when no file is named.
 pub const DEFAULT_CONFIG_FILE: &str = "authrs.toml";
@@ -442,7 +445,7 @@ impl Settings {
     pub fn database_url(&self) -> DatabaseUrl {
         self.database_url
             .clone()
-            .unwrap_or_else(|| DatabaseUrl::default_in(&self.data_dir))
+            .unwrap_or_else(|| DatabaseUrl::sqlite_file(&self.data_dir.join(DEFAULT_DATABASE_FILE)))
     }
 
     /// Whether the database is the embedded default (no `database_url` configured).
@@ -1215,7 +1218,7 @@ impl Layer {
                 }
             }
             "database_url" => {
-                let mut url = DatabaseUrl::parse(&raw.string()?)?;
+                let mut url = DatabaseUrl::parse(&raw.string()?).map_err(|e| e.to_string())?;
                 // A relative SQLite path in a file is relative to that file, like other paths.
                 if let Source::File { path: file, .. } = source {
                     url = url.relative_to(file.parent().unwrap_or(Path::new("")));
