@@ -312,7 +312,7 @@ async fn run_user_command(
             let email = accounts::normalized_email(&email)?;
             accounts::ensure_email_free(adapter, &email).await?;
             let password = read_new_password(&format!("Password for {email}: "))?;
-            accounts::check_password(&password, settings.min_password_length)?;
+            accounts::check_password(&password, settings.accounts.min_password_length)?;
             let hash = PasswordHasher::new().hash(&password)?;
             let name = name.as_deref().map(str::trim).filter(|n| !n.is_empty());
             let user = accounts::add_user(adapter, &email, name, &hash).await?;
@@ -345,7 +345,7 @@ async fn run_user_command(
             let email = accounts::normalized_email(&email)?;
             let user = accounts::find_user(adapter, &email).await?;
             let password = read_new_password(&format!("New password for {email}: "))?;
-            accounts::check_password(&password, settings.min_password_length)?;
+            accounts::check_password(&password, settings.accounts.min_password_length)?;
             let hash = PasswordHasher::new().hash(&password)?;
             let ended = accounts::set_password(adapter, &user, &hash).await?;
             let noun = if ended == 1 { "session" } else { "sessions" };

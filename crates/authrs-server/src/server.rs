@@ -99,7 +99,7 @@ pub async fn prepare(settings: Settings) -> Result<Prepared, Error> {
         settings.secrets.clone()
     };
 
-    let file_users = match &settings.users_file {
+    let file_users = match &settings.credentials.users_file {
         Some(path) => {
             let users = Users::load(path).map_err(Error::Config)?;
             if users.is_empty() {
@@ -131,7 +131,7 @@ pub async fn prepare(settings: Settings) -> Result<Prepared, Error> {
         data_dir::ensure_dir(&settings.data_dir)?;
     }
     let database = database::open(&url).await?;
-    let strategy = match settings.session_strategy {
+    let strategy = match settings.session.strategy {
         SessionStrategy::Database => "database sessions",
         SessionStrategy::Jwt => "JWT sessions",
     };
