@@ -187,6 +187,13 @@ pub fn secrets<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Secret>, D::Error>
     d.deserialize_seq(Secrets)
 }
 
+/// A list of strings (comma-separated in the environment), empty ones left out.
+pub fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let mut items = Vec::<String>::deserialize(d)?;
+    items.retain(|item| !item.trim().is_empty());
+    Ok(items)
+}
+
 /// A header name, lowercased.
 pub fn header_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let name = String::deserialize(d)?.trim().to_ascii_lowercase();

@@ -849,6 +849,14 @@ fn durations_take_humantime_forms_and_sub_ranges_name_their_bounds() {
     assert_eq!(s.session.max_age, Duration::from_secs(5400));
     assert_eq!(s.session.update_age, Duration::from_secs(900));
     assert_eq!(s.email.max_age, Duration::from_secs(7200));
+    let found = problems(None, &[("AUTHRS_EMAIL_MAX_AGE", "30s")]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("environment AUTHRS_EMAIL_MAX_AGE: provider \"email\": max_age"),
+        "{found:#?}"
+    );
+    let s = load(None, &[("AUTHRS_TRUSTED_ORIGINS", "")], None).unwrap();
+    assert!(s.trusted_origins.is_empty());
     let found = problems(None, &[("AUTHRS_SERVER_SHUTDOWN_GRACE", "2h")]);
     assert_eq!(
         found,

@@ -55,6 +55,7 @@ pub struct Settings {
     /// Whether `X-Forwarded-Host`/`-Proto` are trusted.
     pub trust_host: bool,
     /// Extra origins callback URLs may point to.
+    #[serde(deserialize_with = "values::list")]
     pub trusted_origins: Vec<String>,
     /// Forced secure-cookie setting; `None` follows the URL's scheme.
     pub use_secure_cookies: Option<bool>,
