@@ -97,5 +97,5 @@ pub use database::{
 pub use error::Error;
 pub use limits::PostgresLimitStore;
 pub use postgres::PostgresAdapter;
-pub use sqlite::{SQLITE_BUSY_TIMEOUT, SqliteAdapter};
+pub use sqlite::{SQLITE_BUSY_TIMEOUT, SqliteAdapter, default_session_readers};
 pub use url::{DatabaseKind, DatabaseUrl, UrlError, redact_url};
