@@ -11,8 +11,8 @@ use std::fmt;
 use std::path::PathBuf;
 
 use authrs_core::providers::presets::PRESETS;
-use serde::de::value::StrDeserializer;
-use serde::de::{self, Deserialize, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess};
+use serde::de::value::{SeqDeserializer, StrDeserializer};
+use serde::de::{self, Deserialize, DeserializeSeed, IntoDeserializer, MapAccess};
 use serde::de::{Deserializer, Unexpected, Visitor};
 use serde::forward_to_deserialize_any;
 
@@ -332,7 +332,7 @@ enum Message {
     /// A value of the wrong TOML type.
     Type {
         expected: String,
-        found: String,
+        found: &'static str,
     },
     /// An unknown key, with the keys of its table.
     UnknownKey(&'static [&'static str]),
@@ -410,14 +410,14 @@ impl de::Error for Error {
     }
 
     fn invalid_type(found: Unexpected<'_>, expected: &dyn de::Expected) -> Self {
+        // The names of TOML's types.
         let found = match found {
-            Unexpected::Bool(_) => "boolean".to_owned(),
-            Unexpected::Signed(_) | Unexpected::Unsigned(_) => "integer".to_owned(),
-            Unexpected::Float(_) => "float".to_owned(),
-            Unexpected::Str(_) | Unexpected::Char(_) => "string".to_owned(),
-            Unexpected::Seq => "array".to_owned(),
-            Unexpected::Map => "table".to_owned(),
-            other => other.to_string(),
+            Unexpected::Bool(_) => "boolean",
+            Unexpected::Signed(_) | Unexpected::Unsigned(_) => "integer",
+            Unexpected::Float(_) => "float",
+            Unexpected::Str(_) | Unexpected::Char(_) => "string",
+            Unexpected::Seq => "array",
+            _ => "table",
         };
         let expected = expected.to_string();
         Self::new(Message::Type { expected, found })
@@ -468,12 +468,12 @@ impl<'de> Deserializer<'de> for &Node {
             Value::Toml(toml::Value::Float(n)) => visitor.visit_f64(*n),
             Value::Toml(toml::Value::Boolean(b)) => visitor.visit_bool(*b),
             Value::Toml(toml::Value::Datetime(date)) => visitor.visit_string(date.to_string()),
-            Value::Toml(toml::Value::Array(items)) => visitor.visit_seq(Elements(
-                (items.iter())
+            Value::Toml(toml::Value::Array(items)) => {
+                let items: Vec<Node> = (items.iter())
                     .map(|item| self.element(Value::Toml(item.clone())))
-                    .collect::<Vec<_>>()
-                    .into_iter(),
-            )),
+                    .collect();
+                visitor.visit_seq(SeqDeserializer::new(items.iter()))
+            }
             Value::Toml(toml::Value::Table(_)) => {
                 Err(de::Error::invalid_type(Unexpected::Map, &visitor))
             }
@@ -519,7 +519,8 @@ impl<'de> Deserializer<'de> for &Node {
         let items = text
             .split(',')
             .map(|item| self.element(Value::Text(item.trim().into())));
-        (visitor.visit_seq(Elements(items.collect::<Vec<_>>().into_iter())))
+        let items: Vec<Node> = items.collect();
+        (visitor.visit_seq(SeqDeserializer::new(items.iter())))
             .map_err(|error: Error| error.at(self))
     }
 
@@ -581,22 +582,11 @@ impl<'de> MapAccess<'de> for Entries<'_> {
     }
 }
 
-/// The elements of an array, or of a comma-separated list.
-struct Elements(std::vec::IntoIter<Node>);
+impl<'de, 'a> IntoDeserializer<'de, Error> for &'a Node {
+    type Deserializer = &'a Node;
 
-impl<'de> SeqAccess<'de> for Elements {
-    type Error = Error;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, Error> {
-        let Some(node) = self.0.next() else {
-            return Ok(None);
-        };
-        seed.deserialize(&node)
-            .map(Some)
-            .map_err(|error| error.at(&node))
+    fn into_deserializer(self) -> &'a Node {
+        self
     }
 }
 
