@@ -49,10 +49,7 @@ pub fn check(options: &LoadOptions, env: &Env) -> CheckReport {
                 secrets.push(Secret::new(text.trim()));
             }
             Ok(text) => problems.push(Problem::new(
-                Source::File {
-                    path: secret_path.clone(),
-                    key: None,
-                },
+                Source::file(&secret_path),
                 format!(
                     "the secret file holds {} bytes, at least 32 are required",
                     text.trim().len()
@@ -75,13 +72,14 @@ pub fn check(options: &LoadOptions, env: &Env) -> CheckReport {
              with a demo account while it has no users)",
             settings
                 .data_dir
-                .join(crate::database::DEFAULT_DATABASE_FILE)
+                .join(config::DEFAULT_DATABASE_FILE)
                 .display()
         ));
     } else {
         let contacted = match url.kind() {
             DatabaseKind::Sqlite => "the file was not opened",
-            DatabaseKind::Postgres => "the server was not contacted",
+            // PostgreSQL, and any server-based kind to come.
+            _ => "the server was not contacted",
         };
         notes.push(format!(
             "database {url} ({}): the URL is well-formed; {contacted}",
@@ -89,16 +87,16 @@ pub fn check(options: &LoadOptions, env: &Env) -> CheckReport {
         ));
     }
 
-    if settings.sign_up && settings.allow_unverified_sign_in {
+    if settings.accounts.sign_up && settings.accounts.allow_unverified_sign_in {
         notes.push(
             "warning: accounts.allow_unverified_sign_in is on with sign-up open: anyone can \
              create an account for any address and sign in as it at once"
                 .to_owned(),
         );
     }
-    if settings.sign_up
-        && settings.session_strategy == SessionStrategy::Jwt
-        && !settings.revocable_jwt
+    if settings.accounts.sign_up
+        && settings.session.strategy == SessionStrategy::Jwt
+        && !settings.session.revocable_jwt
     {
         notes.push(
             "warning: sign-up is open with JWT sessions that are not revocable \
@@ -108,7 +106,7 @@ pub fn check(options: &LoadOptions, env: &Env) -> CheckReport {
         );
     }
 
-    let users = match &settings.users_file {
+    let users = match &settings.credentials.users_file {
         None => Some(None),
         Some(path) => match Users::load(path) {
             Ok(users) => {

@@ -13,7 +13,7 @@ use crate::accounts;
 use crate::check::check;
 use crate::config::{ConfigFile, Env, LoadOptions, Settings, load_config};
 use crate::data_dir;
-use crate::database::Database;
+use crate::database::{self, Database};
 use crate::error::Error;
 use crate::server;
 
@@ -293,7 +293,7 @@ fn user(args: UserArgs) -> Result<(), Error> {
         if settings.uses_default_database() {
             data_dir::ensure_dir(&settings.data_dir)?;
         }
-        let database = Database::connect(&settings.database_url()).await?;
+        let database = database::open(&settings.database_url()).await?;
         let result = run_user_command(&settings, &database, args.command).await;
         database.close().await;
         result
@@ -312,7 +312,7 @@ async fn run_user_command(
             let email = accounts::normalized_email(&email)?;
             accounts::ensure_email_free(adapter, &email).await?;
             let password = read_new_password(&format!("Password for {email}: "))?;
-            accounts::check_password(&password, settings.min_password_length)?;
+            accounts::check_password(&password, settings.accounts.min_password_length)?;
             let hash = PasswordHasher::new().hash(&password)?;
             let name = name.as_deref().map(str::trim).filter(|n| !n.is_empty());
             let user = accounts::add_user(adapter, &email, name, &hash).await?;
@@ -345,7 +345,7 @@ async fn run_user_command(
             let email = accounts::normalized_email(&email)?;
             let user = accounts::find_user(adapter, &email).await?;
             let password = read_new_password(&format!("New password for {email}: "))?;
-            accounts::check_password(&password, settings.min_password_length)?;
+            accounts::check_password(&password, settings.accounts.min_password_length)?;
             let hash = PasswordHasher::new().hash(&password)?;
             let ended = accounts::set_password(adapter, &user, &hash).await?;
             let noun = if ended == 1 { "session" } else { "sessions" };

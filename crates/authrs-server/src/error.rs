@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use authrs_core::adapter::AdapterError;
 use authrs_core::password::PasswordError;
 
-use crate::config::Problem;
+use crate::problem::Problem;
 
 /// Why the server could not start, or a command failed.
 #[derive(Debug, thiserror::Error)]

@@ -51,9 +51,11 @@ pub mod database;
 pub mod error;
 pub mod home;
 pub mod mail;
+pub mod problem;
 pub mod server;
 pub mod static_files;
 pub mod users;
+pub mod values;
 
 pub use check::{CheckReport, check};
 pub use config::{ConfigFile, Env, LoadOptions, Problem, Settings, Source, load_config};

@@ -18,6 +18,9 @@ use std::time::Duration;
 use authrs_core::providers::{EmailLinkMode, EmailProvider, EmailRateLimits, EmailTransport};
 use authrs_core::ratelimit::RateLimit;
 use authrs_mail::{FileFormat, FileTransport, LogTransport, MailError, SmtpTransport};
+use serde::{Deserialize, Deserializer};
+
+use crate::values::{self, Choice};
 
 /// The file the `file` transport appends to when `email.file` is not set, in the data
 /// directory.
@@ -45,6 +48,12 @@ impl SmtpUrl {
     }
 }
 
+impl<'de> Deserialize<'de> for SmtpUrl {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Self::new(String::deserialize(d)?.trim()))
+    }
+}
+
 impl fmt::Debug for SmtpUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "SmtpUrl({self})")
@@ -66,40 +75,61 @@ impl fmt::Display for SmtpUrl {
 }
 
 /// Where mail goes (`email.transport`).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum MailTransport {
     /// The log, for development (the default).
-    #[default]
     Log,
     /// Appended to a file (`email.file`; default `<data_dir>/mail.txt`).
-    File(Option<PathBuf>),
+    File,
     /// An SMTP server (`email.smtp_url`).
-    Smtp(Option<SmtpUrl>),
+    Smtp,
+}
+
+impl Choice for MailTransport {
+    const NAME: &'static str = "email transport";
+    const WORDS: &'static [(&'static str, Self)] = &[
+        ("log", Self::Log),
+        ("file", Self::File),
+        ("smtp", Self::Smtp),
+    ];
 }
 
 /// The `[email]` settings.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct EmailSettings {
     /// Whether the `email` provider is on (default true). Reset mails use the transport
     /// either way.
     pub enabled: bool,
-    /// Where mail goes.
-    pub transport: MailTransport,
+    /// Where mail goes; unset: SMTP when `smtp_url` is set, else the log.
+    #[serde(deserialize_with = "values::some_choice")]
+    pub transport: Option<MailTransport>,
+    /// The SMTP server.
+    pub smtp_url: Option<SmtpUrl>,
+    /// The file the `file` transport appends to (default `<data_dir>/mail.txt`).
+    #[serde(deserialize_with = "values::some_path")]
+    pub file: Option<PathBuf>,
     /// The sender.
     pub from: String,
     /// Confirm page (default) or NextAuth's sign-in on GET.
+    #[serde(deserialize_with = "values::choice")]
     pub link: EmailLinkMode,
     /// How long links and codes work (default 15 minutes).
+    #[serde(deserialize_with = "values::duration::<_, 0, { u64::MAX }>")]
     pub max_age: Duration,
     /// The subject of sign-in mails; `{site}` becomes the site's host.
     pub subject: Option<String>,
     /// Whether mails carry a one-time code (default true).
     pub code: bool,
     /// What the `file` transport writes: the MIME message (default) or one line per mail.
+    #[serde(deserialize_with = "values::choice")]
     pub file_format: FileFormat,
     /// Mails per address per 15 minutes (default 5; 0 turns the limit off).
+    #[serde(deserialize_with = "values::count::<_, 0, 1_000_000>")]
     pub max_per_address: u32,
     /// Mails per client network per 15 minutes (default 20; 0 turns the limit off).
+    #[serde(deserialize_with = "values::count::<_, 0, 1_000_000>")]
     pub max_per_client: u32,
 }
 
@@ -107,7 +137,9 @@ impl Default for EmailSettings {
     fn default() -> Self {
         Self {
             enabled: true,
-            transport: MailTransport::Log,
+            transport: None,
+            smtp_url: None,
+            file: None,
             from: DEFAULT_FROM.to_owned(),
             link: EmailLinkMode::Confirm,
             max_age: Duration::from_secs(15 * 60),
@@ -121,6 +153,21 @@ impl Default for EmailSettings {
 }
 
 impl EmailSettings {
+    /// The transport in force: the configured one; unset, SMTP when an SMTP URL is set, else
+    /// the log.
+    pub fn transport_kind(&self) -> MailTransport {
+        match (self.transport, &self.smtp_url) {
+            (Some(kind), _) => kind,
+            (None, Some(_)) => MailTransport::Smtp,
+            (None, None) => MailTransport::Log,
+        }
+    }
+
+    /// The file the `file` transport appends to.
+    fn mail_file(&self, data_dir: &Path) -> PathBuf {
+        (self.file.clone()).unwrap_or_else(|| data_dir.join(DEFAULT_MAIL_FILE))
+    }
+
     /// Builds the transport (nothing connects yet). `data_dir` holds the default mail file;
     /// `timeout` bounds a whole SMTP delivery.
     pub fn transport(
@@ -129,15 +176,13 @@ impl EmailSettings {
         timeout: std::time::Duration,
     ) -> Result<Arc<dyn EmailTransport>, String> {
         let described = |error: MailError| error.to_string();
-        Ok(match &self.transport {
-            MailTransport::Log => Arc::new(LogTransport),
-            MailTransport::File(path) => {
-                let path = path
-                    .clone()
-                    .unwrap_or_else(|| data_dir.join(DEFAULT_MAIL_FILE));
-                Arc::new(FileTransport::new(path, self.file_format, &self.from).map_err(described)?)
-            }
-            MailTransport::Smtp(Some(url)) => {
+        Ok(match (self.transport_kind(), &self.smtp_url) {
+            (MailTransport::Log, _) => Arc::new(LogTransport),
+            (MailTransport::File, _) => Arc::new(
+                FileTransport::new(self.mail_file(data_dir), self.file_format, &self.from)
+                    .map_err(described)?,
+            ),
+            (MailTransport::Smtp, Some(url)) => {
                 let smtp = SmtpTransport::builder(url.expose(), &self.from)
                     .map_err(described)?
                     .timeout(timeout)
@@ -145,7 +190,7 @@ impl EmailSettings {
                     .map_err(described)?;
                 Arc::new(smtp)
             }
-            MailTransport::Smtp(None) => {
+            (MailTransport::Smtp, None) => {
                 return Err("email.transport is \"smtp\" but email.smtp_url is not set \
                      (AUTHRS_EMAIL_SMTP_URL), e.g. smtp://user:password@mail.example.com"
                     .into());
@@ -178,18 +223,13 @@ impl EmailSettings {
 
     /// Where mail goes, for the start-up log line.
     pub fn describe(&self, data_dir: &Path) -> String {
-        match &self.transport {
-            MailTransport::Log => {
+        match (self.transport_kind(), &self.smtp_url) {
+            (MailTransport::Log, _) => {
                 "the log (development only: the log shows working sign-in links)".into()
             }
-            MailTransport::File(path) => {
-                let path = path
-                    .clone()
-                    .unwrap_or_else(|| data_dir.join(DEFAULT_MAIL_FILE));
-                format!("the file {}", path.display())
-            }
-            MailTransport::Smtp(Some(url)) => format!("SMTP {url}"),
-            MailTransport::Smtp(None) => "SMTP (no URL)".into(),
+            (MailTransport::File, _) => format!("the file {}", self.mail_file(data_dir).display()),
+            (MailTransport::Smtp, Some(url)) => format!("SMTP {url}"),
+            (MailTransport::Smtp, None) => "SMTP (no URL)".into(),
         }
     }
 }
@@ -204,7 +244,8 @@ mod tests {
         assert_eq!(url.to_string(), "smtp://apikey:***@mail.example.com");
         assert!(!format!("{url:?}").contains("hunter2"));
         let settings = EmailSettings {
-            transport: MailTransport::Smtp(Some(url)),
+            transport: Some(MailTransport::Smtp),
+            smtp_url: Some(url),
             ..EmailSettings::default()
         };
         assert!(!format!("{settings:?}").contains("hunter2"));
@@ -220,7 +261,8 @@ mod tests {
                 .is_ok()
         );
         let smtp = |url: Option<&str>, from: &str| EmailSettings {
-            transport: MailTransport::Smtp(url.map(SmtpUrl::new)),
+            transport: Some(MailTransport::Smtp),
+            smtp_url: url.map(SmtpUrl::new),
             from: from.into(),
             ..EmailSettings::default()
         };

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use authrs_axum::BlockingPasswordHashing;
 use authrs_core::password::{PasswordHasher, PasswordHashing};
+use authrs_core::ratelimit::LimitStore;
 use authrs_core::secret::Secret;
 use authrs_core::{Auth, SessionStrategy};
 use axum::Router;
@@ -21,9 +22,9 @@ use tokio::net::TcpListener;
 
 use crate::accounts;
 use crate::app_page::{self, AppPage};
-use crate::config::{self, Problem, Settings};
+use crate::config::{self, LimitSettings, Problem, Settings};
 use crate::data_dir;
-use crate::database::Database;
+use crate::database::{self, Database};
 use crate::error::Error;
 use crate::home::{self, AppState, HomeSettings};
 use crate::static_files::{self, Dotfiles};
@@ -98,7 +99,7 @@ pub async fn prepare(settings: Settings) -> Result<Prepared, Error> {
         settings.secrets.clone()
     };
 
-    let file_users = match &settings.users_file {
+    let file_users = match &settings.credentials.users_file {
         Some(path) => {
             let users = Users::load(path).map_err(Error::Config)?;
             if users.is_empty() {
@@ -129,8 +130,8 @@ pub async fn prepare(settings: Settings) -> Result<Prepared, Error> {
     if settings.uses_default_database() {
         data_dir::ensure_dir(&settings.data_dir)?;
     }
-    let database = Database::connect(&url).await?;
-    let strategy = match settings.session_strategy {
+    let database = database::open(&url).await?;
+    let strategy = match settings.session.strategy {
         SessionStrategy::Database => "database sessions",
         SessionStrategy::Jwt => "JWT sessions",
     };
@@ -180,7 +181,7 @@ pub fn build_app(prepared: &Prepared, url: &str) -> Result<App, Error> {
         .engine_builder(
             url,
             prepared.database.adapter(),
-            prepared.database.limit_store(&prepared.settings.limits),
+            limit_store(&prepared.database, &prepared.settings.limits),
             Arc::clone(&prepared.hashing),
         )
         .map_err(config_problem)?
@@ -366,4 +367,13 @@ pub fn public_url(settings: &Settings, local: SocketAddr) -> String {
         .url
         .clone()
         .unwrap_or_else(|| config::default_url(local))
+}
+
+/// Where rate limits count: in this process's memory on SQLite (one instance per file is the
+/// embedded default), in the database on PostgreSQL so every instance shares them.
+fn limit_store(database: &Database, limits: &LimitSettings) -> Arc<dyn LimitStore> {
+    match database.shared_limit_store() {
+        Some(shared) => Arc::new(shared),
+        None => limits.memory_store(),
+    }
 }

@@ -35,7 +35,7 @@ use authrs_core::providers::{
 };
 use tokio::sync::Semaphore;
 
-use crate::config::{Problem, Source};
+use crate::problem::{Problem, Source};
 
 /// One user of the users file.
 #[derive(Clone, PartialEq, Eq)]

@@ -36,19 +36,19 @@ fn no_file_and_no_environment_give_the_embedded_defaults() {
     assert_eq!(settings.bind.to_string(), "127.0.0.1:3000");
     assert_eq!(settings.url, None);
     assert!(settings.secrets.is_empty());
-    assert_eq!(settings.users_file, None);
+    assert_eq!(settings.credentials.users_file, None);
     assert!(settings.uses_default_database());
     assert_eq!(
         settings.database_url().expose(),
         "sqlite://authrs-data/authrs.db?mode=rwc"
     );
-    assert_eq!(settings.session_strategy, SessionStrategy::Database);
-    assert!(!settings.revocable_jwt);
-    assert!(!settings.sign_up);
-    assert_eq!(settings.min_password_length, 8);
+    assert_eq!(settings.session.strategy, SessionStrategy::Database);
+    assert!(!settings.session.revocable_jwt);
+    assert!(!settings.accounts.sign_up);
+    assert_eq!(settings.accounts.min_password_length, 8);
     assert_eq!(settings.secret_path(), PathBuf::from("authrs-data/secret"));
     assert_eq!(settings.compatibility, Compatibility::NextAuthV4);
-    assert_eq!(settings.session_max_age, Duration::from_secs(30 * 86_400));
+    assert_eq!(settings.session.max_age, Duration::from_secs(30 * 86_400));
 }
 
 #[test]
@@ -106,8 +106,8 @@ users_file = "conf/users.toml"
     assert!(s.trust_host);
     assert_eq!(s.trusted_origins, ["https://app.example.com"]);
     assert_eq!(s.use_secure_cookies, Some(false));
-    assert_eq!(s.session_max_age, Duration::from_secs(7 * 86_400));
-    assert_eq!(s.session_update_age, Duration::from_secs(3600));
+    assert_eq!(s.session.max_age, Duration::from_secs(7 * 86_400));
+    assert_eq!(s.session.update_age, Duration::from_secs(3600));
     assert_eq!(s.theme.color_scheme, ColorScheme::Dark);
     assert_eq!(s.theme.brand_color.as_deref(), Some("#336699"));
     assert_eq!(
@@ -122,15 +122,15 @@ users_file = "conf/users.toml"
     assert_eq!(s.pages.new_user.as_deref(), Some("/welcome"));
     // Relative paths in the file are relative to the file's directory.
     assert_eq!(s.data_dir, dir.join("state"));
-    assert_eq!(s.users_file, Some(dir.join("conf/users.toml")));
+    assert_eq!(s.credentials.users_file, Some(dir.join("conf/users.toml")));
     assert_eq!(
         s.database_url().expose(),
         format!("sqlite://{}/db/authrs.db?mode=rwc", dir.path().display())
     );
-    assert_eq!(s.session_strategy, SessionStrategy::Jwt);
-    assert!(s.revocable_jwt);
-    assert!(s.sign_up);
-    assert_eq!(s.min_password_length, 12);
+    assert_eq!(s.session.strategy, SessionStrategy::Jwt);
+    assert!(s.session.revocable_jwt);
+    assert!(s.accounts.sign_up);
+    assert_eq!(s.accounts.min_password_length, 12);
 }
 
 #[test]
@@ -171,17 +171,20 @@ fn environment_overrides_the_file_and_bind_flag_overrides_both() {
     assert_eq!(s.secrets[0].expose(), format!("{SECRET}-env"));
     assert_eq!(s.secrets.len(), 1);
     assert!(s.trust_host);
-    assert_eq!(s.session_max_age, Duration::from_secs(7200));
+    assert_eq!(s.session.max_age, Duration::from_secs(7200));
     // Paths from the environment are relative to the working directory.
-    assert_eq!(s.users_file, Some(PathBuf::from("relative/users.toml")));
+    assert_eq!(
+        s.credentials.users_file,
+        Some(PathBuf::from("relative/users.toml"))
+    );
     assert_eq!(s.data_dir, PathBuf::from("/var/lib/authrs"));
-    assert_eq!(s.session_strategy, SessionStrategy::Jwt);
+    assert_eq!(s.session.strategy, SessionStrategy::Jwt);
     assert_eq!(
         s.database_url().expose(),
         "postgres://authrs:pw@db.internal:5432/authrs"
     );
-    assert!(s.sign_up);
-    assert_eq!(s.min_password_length, 10);
+    assert!(s.accounts.sign_up);
+    assert_eq!(s.accounts.min_password_length, 10);
     assert_eq!(s.compatibility, Compatibility::AuthJsV5);
     assert_eq!(s.theme.brand_color.as_deref(), Some("#abc"));
     assert_eq!(s.pages.sign_in.as_deref(), Some("/enter"));
@@ -609,7 +612,7 @@ fn oauth_presets_come_from_the_environment_or_the_file() {
         None,
     )
     .unwrap();
-    let ids: Vec<&str> = settings.oauth.iter().map(|o| o.id.as_str()).collect();
+    let ids: Vec<&str> = settings.providers.keys().map(String::as_str).collect();
     assert_eq!(ids, ["github", "microsoft-entra-id"]);
     assert!(!format!("{settings:?}").contains("gh-secret"));
 
@@ -620,8 +623,9 @@ fn oauth_presets_come_from_the_environment_or_the_file() {
          issuer = \"https://sso.example.com/realms/main\"\nallow_email_account_linking = true\n",
     );
     let settings = load(Some(&file), &[], None).unwrap();
-    assert_eq!(settings.oauth[0].id, "keycloak");
-    assert!(settings.oauth[0].allow_email_account_linking);
+    let (id, keycloak) = settings.providers.iter().next().unwrap();
+    assert_eq!(id, "keycloak");
+    assert!(keycloak.allow_email_account_linking);
 }
 
 #[test]
@@ -673,7 +677,7 @@ fn abuse_limits_are_settings_with_safe_defaults_checked_by_value() {
     assert_eq!(throttle.per_account.map(|l| l.max), Some(50));
     assert_eq!(defaults.limits.sign_ups().map(|l| l.max), Some(10));
     assert_eq!(defaults.limits.memory_keys, 65_536);
-    assert!(!defaults.allow_unverified_sign_in);
+    assert!(!defaults.accounts.allow_unverified_sign_in);
 
     let dir = TempDir::new("config-limits");
     let file = dir.write(
@@ -692,7 +696,7 @@ fn abuse_limits_are_settings_with_safe_defaults_checked_by_value() {
     assert_eq!(throttle.per_network, None, "0 turns a limit off");
     assert_eq!(throttle.per_account.map(|l| l.max), Some(7));
     assert_eq!(s.limits.memory_keys, 4096);
-    assert!(s.allow_unverified_sign_in);
+    assert!(s.accounts.allow_unverified_sign_in);
 
     let found = problems(
         None,
@@ -800,4 +804,89 @@ fn the_outbound_deadline_is_a_setting_of_ten_seconds_at_most_by_default() {
         "{found:#?}"
     );
     assert!(found[0].contains("1s to 60s"), "{found:#?}");
+}
+
+#[test]
+fn every_problem_of_one_section_is_reported_not_only_the_first() {
+    let dir = TempDir::new("config-one-section");
+    let file = dir.write(
+        "authrs.toml",
+        "[email]\nsmpt_url = \"smtp://x\"\ntransport = \"pigeon\"\nmax_age = \"soon\"\ncodes = true\n",
+    );
+    let found = problems(Some(&file), &[]);
+    let path = file.display();
+    assert_eq!(found.len(), 4, "{found:#?}");
+    assert!(
+        found[0].starts_with(&format!(
+            "{path}: email.codes: unknown key (expected one of: email.enabled, email.transport,"
+        )),
+        "{found:#?}"
+    );
+    assert!(
+        found[1].starts_with(&format!("{path}: email.max_age: invalid duration \"soon\"")),
+        "{found:#?}"
+    );
+    assert!(
+        found[2].starts_with(&format!("{path}: email.smpt_url: unknown key")),
+        "{found:#?}"
+    );
+    assert_eq!(
+        found[3],
+        format!(
+            "{path}: email.transport: unknown email transport \"pigeon\": use \"log\", \"file\" or \"smtp\""
+        )
+    );
+}
+
+#[test]
+fn durations_take_humantime_forms_and_sub_ranges_name_their_bounds() {
+    let env = [
+        ("AUTHRS_SESSION_MAX_AGE", "1h 30m"),
+        ("AUTHRS_SESSION_UPDATE_AGE", "15min"),
+        ("AUTHRS_EMAIL_MAX_AGE", "2hours"),
+    ];
+    let s = load(None, &env, None).unwrap();
+    assert_eq!(s.session.max_age, Duration::from_secs(5400));
+    assert_eq!(s.session.update_age, Duration::from_secs(900));
+    assert_eq!(s.email.max_age, Duration::from_secs(7200));
+    let found = problems(None, &[("AUTHRS_EMAIL_MAX_AGE", "30s")]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("environment AUTHRS_EMAIL_MAX_AGE: provider \"email\": max_age"),
+        "{found:#?}"
+    );
+    let s = load(None, &[("AUTHRS_TRUSTED_ORIGINS", "")], None).unwrap();
+    assert!(s.trusted_origins.is_empty());
+    let found = problems(None, &[("AUTHRS_SERVER_SHUTDOWN_GRACE", "2h")]);
+    assert_eq!(
+        found,
+        ["environment AUTHRS_SERVER_SHUTDOWN_GRACE: 7200s is out of range: use 0s to 1h"]
+    );
+}
+
+#[test]
+fn an_smtp_url_alone_means_smtp_and_a_bad_one_is_named_without_its_password() {
+    let s = load(
+        None,
+        &[("AUTHRS_EMAIL_SMTP_URL", "smtp://mail.example.com")],
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        s.email.transport_kind(),
+        authrs_server::mail::MailTransport::Smtp
+    );
+    let found = problems(
+        None,
+        &[(
+            "AUTHRS_EMAIL_SMTP_URL",
+            "smtp://u:hunter2@mail.example.com?tls=none",
+        )],
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("environment AUTHRS_EMAIL_SMTP_URL: "),
+        "{found:#?}"
+    );
+    assert!(!found[0].contains("hunter2"), "{found:#?}");
 }

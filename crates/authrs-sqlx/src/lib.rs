@@ -3,6 +3,10 @@
 //! sessions, verification tokens and password hashes live in a real database.
 //! [`PostgresLimitStore`] keeps the engine's rate limits in PostgreSQL too, so that several
 //! instances on one database share them (on SQLite, limits count in each process's memory).
+//! [`Database`] opens either back end from a [`DatabaseUrl`] with tuned pools, and answers the
+//! operator's questions the adapter contract does not ask (listing and counting users): all
+//! SQL against this crate's schema lives here. Pools of your own need sqlx as a dependency of
+//! your own (this crate does not re-export it).
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), authrs_sqlx::Error> {
@@ -78,17 +82,20 @@
 #![forbid(unsafe_code)]
 
 mod adapter;
+mod database;
 mod error;
 mod limits;
 mod migrate;
 mod postgres;
 mod sqlite;
 mod time;
+mod url;
 
+pub use database::{
+    Database, PING_WHEN_IDLE_FOR, POSTGRES_CONNECTIONS, SQLITE_CONNECTIONS, UserSummary,
+};
 pub use error::Error;
 pub use limits::PostgresLimitStore;
 pub use postgres::PostgresAdapter;
-pub use sqlite::{SQLITE_BUSY_TIMEOUT, SqliteAdapter};
-
-/// The sqlx crate this adapter is built on, for building pools with matching types.
-pub use sqlx;
+pub use sqlite::{SQLITE_BUSY_TIMEOUT, SqliteAdapter, default_session_readers};
+pub use url::{DatabaseKind, DatabaseUrl, UrlError, redact_url};

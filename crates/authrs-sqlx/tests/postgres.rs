@@ -14,9 +14,9 @@ use std::time::Duration;
 
 use authrs_core::adapter::{Adapter, AdapterError, AdapterSession, NewUser, Timestamp};
 use authrs_core::ratelimit::{LimitKey, LimitStore, RateLimit, Refused};
-use authrs_sqlx::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use authrs_sqlx::sqlx::{self, ConnectOptions};
 use authrs_sqlx::{Error, PostgresAdapter, PostgresLimitStore};
+use sqlx::ConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 const URL_VARIABLE: &str = "AUTHRS_TEST_POSTGRES_URL";
 
@@ -496,4 +496,27 @@ async fn a_limit_store_on_a_closed_pool_is_unavailable() {
         Err(AdapterError::Unavailable(_)) => {}
         other => panic!("expected Unavailable, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn database_opens_a_url_lists_and_counts_users_and_shares_limits() {
+    let url = fresh_database().await.to_url_lossy().to_string();
+    let url = authrs_sqlx::DatabaseUrl::parse(&url).unwrap();
+    assert_eq!(url.kind(), authrs_sqlx::DatabaseKind::Postgres);
+    let database = authrs_sqlx::Database::connect(&url).await.unwrap();
+    assert!(database.shared_limit_store().is_some());
+    assert!(database.has_no_users().await.unwrap());
+    database
+        .adapter()
+        .create_user(NewUser {
+            email: Some("a@example.com".into()),
+            ..NewUser::default()
+        })
+        .await
+        .unwrap();
+    assert!(!database.has_no_users().await.unwrap());
+    let users = database.list_users().await.unwrap();
+    assert_eq!(users.len(), 1);
+    assert_eq!(users[0].email.as_deref(), Some("a@example.com"));
+    database.close().await;
 }

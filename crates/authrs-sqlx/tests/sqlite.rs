@@ -8,9 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use authrs_core::adapter::{Adapter, AdapterError, AdapterSession, NewUser};
-use authrs_sqlx::sqlx;
-use authrs_sqlx::sqlx::sqlite::SqlitePoolOptions;
 use authrs_sqlx::{Error, SqliteAdapter};
+use sqlx::sqlite::SqlitePoolOptions;
 
 /// A path for a database file that does not exist yet, under Cargo's scratch directory for
 /// integration tests. The first call in a test run also removes files there more than an hour
@@ -331,4 +330,42 @@ async fn session_reads_fall_back_to_the_pool_when_a_reader_cannot_open() {
         Ok(None)
     );
     std::fs::rename(&moved, &path).unwrap();
+}
+
+#[tokio::test]
+async fn database_opens_a_url_lists_and_counts_users_then_closes() {
+    let path = fresh_path();
+    let url = authrs_sqlx::DatabaseUrl::sqlite_file(&path);
+    let database = authrs_sqlx::Database::connect(&url).await.unwrap();
+    assert_eq!(database.kind(), authrs_sqlx::DatabaseKind::Sqlite);
+    assert!(database.shared_limit_store().is_none());
+    assert!(database.has_no_users().await.unwrap());
+    let adapter = database.adapter();
+    for (email, name) in [("b@example.com", "Bee"), ("a@example.com", "Ada")] {
+        adapter
+            .create_user(NewUser {
+                email: Some(email.into()),
+                name: Some(name.into()),
+                ..NewUser::default()
+            })
+            .await
+            .unwrap();
+    }
+    assert!(!database.has_no_users().await.unwrap());
+    let emails: Vec<Option<String>> = database
+        .list_users()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|user| user.email)
+        .collect();
+    assert_eq!(
+        emails,
+        [Some("a@example.com".into()), Some("b@example.com".into())]
+    );
+    database.close().await;
+    assert!(matches!(
+        database.has_no_users().await,
+        Err(AdapterError::Unavailable(_))
+    ));
 }

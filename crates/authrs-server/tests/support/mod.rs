@@ -562,7 +562,7 @@ impl PostgresDatabase {
     }
 
     fn admin(&self, statement: &str) {
-        use authrs_sqlx::sqlx::{self, Connection};
+        use sqlx::Connection;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

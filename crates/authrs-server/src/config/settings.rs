@@ -1,0 +1,521 @@
+//! The schema of the configuration and the values in force: [`Settings`], one struct per
+//! section, each field a key (`deserialize_with` names the reader of a value with a range or a
+//! form of its own), with the defaults, and the engine builder they describe.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use authrs_core::adapter::Adapter;
+use authrs_core::password::PasswordHashing;
+use authrs_core::providers::OAuthProvider;
+use authrs_core::providers::presets::{PRESETS, preset};
+use authrs_core::ratelimit::{LimitStore, MemoryLimitStore, RateLimit};
+use authrs_core::secret::Secret;
+use authrs_core::{
+    Auth, AuthBuilder, ColorScheme, Compatibility, EmailPassword, Pages, PasswordThrottle,
+    SessionStrategy, Theme,
+};
+use authrs_sqlx::DatabaseUrl;
+use serde::Deserialize;
+
+use crate::mail::EmailSettings;
+use crate::values;
+
+/// The default listen address.
+pub const DEFAULT_BIND: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 3000);
+
+/// The default data directory, relative to the working directory.
+pub const DEFAULT_DATA_DIR: &str = "authrs-data";
+
+/// The default fewest characters of an account password (ASVS 2.1.1).
+pub const DEFAULT_MIN_PASSWORD_LENGTH: usize = 8;
+
+/// The database file inside the data directory when no `database_url` is configured.
+pub const DEFAULT_DATABASE_FILE: &str = "authrs.db";
+
+/// The configuration of the server: the schema of the file (each field is a key, each struct
+/// a section) and, once loaded, the values in force.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The public URL of the auth routes; `None` derives it from the bound address.
+    pub url: Option<String>,
+    /// The listen address.
+    #[serde(deserialize_with = "values::bind")]
+    pub bind: SocketAddr,
+    /// The secrets, the first encrypting (`secret` in the file is one of them); empty means
+    /// the development secret kept in the data directory.
+    #[serde(deserialize_with = "values::secrets")]
+    pub secrets: Vec<Secret>,
+    /// NextAuth v4 or Auth.js v5 behaviour.
+    #[serde(deserialize_with = "values::choice")]
+    pub compatibility: Compatibility,
+    /// Whether `X-Forwarded-Host`/`-Proto` are trusted.
+    pub trust_host: bool,
+    /// Extra origins callback URLs may point to.
+    #[serde(deserialize_with = "values::list")]
+    pub trusted_origins: Vec<String>,
+    /// Forced secure-cookie setting; `None` follows the URL's scheme.
+    pub use_secure_cookies: Option<bool>,
+    /// Where generated files (development secret, default database, demo password) live.
+    #[serde(deserialize_with = "values::path")]
+    pub data_dir: PathBuf,
+    /// The configured database; `None` means the SQLite file in the data directory.
+    #[serde(deserialize_with = "values::database_url")]
+    pub database_url: Option<DatabaseUrl>,
+    /// The header the client address comes from (for rate limits); `None`: the TCP peer.
+    #[serde(deserialize_with = "values::header_name")]
+    pub client_ip_header: Option<String>,
+    /// A folder served at `/` (an app beside the auth routes); `index.html` answers unknown
+    /// paths.
+    #[serde(deserialize_with = "values::some_path")]
+    pub static_dir: Option<PathBuf>,
+    /// Whether hidden files in `static_dir` are served.
+    pub static_dotfiles: bool,
+    /// `[session]`.
+    pub session: SessionSettings,
+    /// `[accounts]`.
+    pub accounts: AccountSettings,
+    /// `[email]`: email sign-in and the mail transport.
+    pub email: EmailSettings,
+    /// `[limits]`: the abuse limits.
+    pub limits: LimitSettings,
+    /// `[server]`: the bounds on connections and time.
+    pub server: ServerSettings,
+    /// `[theme]`: the built-in pages' look.
+    pub theme: ThemeSettings,
+    /// `[pages]`: custom page URLs.
+    pub pages: PageSettings,
+    /// `[credentials]`.
+    pub credentials: CredentialSettings,
+    /// `[providers.<id>]`: the configured OAuth presets, by id.
+    pub providers: std::collections::BTreeMap<String, ProviderSettings>,
+    /// The configuration file that was read, if any.
+    #[serde(skip)]
+    pub config_file: Option<PathBuf>,
+}
+
+/// `[session]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SessionSettings {
+    /// How sessions are kept: a row in the database (default) or an encrypted JWT.
+    #[serde(deserialize_with = "values::choice")]
+    pub strategy: SessionStrategy,
+    /// Whether JWT sessions check the user's "sessions valid after" stamp on every read.
+    pub revocable_jwt: bool,
+    /// Session lifetime (default 30 days).
+    #[serde(deserialize_with = "values::duration::<_, 0, { u64::MAX }>")]
+    pub max_age: Duration,
+    /// How often a session's expiry is refreshed (default 1 day).
+    #[serde(deserialize_with = "values::duration::<_, 0, { u64::MAX }>")]
+    pub update_age: Duration,
+}
+
+/// `[accounts]`: email-and-password accounts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccountSettings {
+    /// Whether visitors may create accounts.
+    pub sign_up: bool,
+    /// Fewest characters an account password may have.
+    #[serde(deserialize_with = "values::password_length")]
+    pub min_password_length: usize,
+    /// Whether a password signs in before its address is proven.
+    pub allow_unverified_sign_in: bool,
+}
+
+/// `[theme]`: the look of the built-in pages (NextAuth's `theme`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThemeSettings {
+    /// Light, dark, or follow the browser.
+    #[serde(deserialize_with = "values::choice")]
+    pub color_scheme: ColorScheme,
+    /// Accent colour, `#rgb` or `#rrggbb`.
+    pub brand_color: Option<String>,
+    /// Logo: an http(s) URL or a path.
+    pub logo: Option<String>,
+    /// Text colour on brand-coloured buttons.
+    pub button_text: Option<String>,
+}
+
+/// `[pages]`: custom page URLs (NextAuth's `pages`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PageSettings {
+    /// Sign-in page.
+    pub sign_in: Option<String>,
+    /// Sign-out page.
+    pub sign_out: Option<String>,
+    /// Error page.
+    pub error: Option<String>,
+    /// "Check your email" page.
+    pub verify_request: Option<String>,
+    /// Where new users go after their first sign-in.
+    pub new_user: Option<String>,
+}
+
+/// `[credentials]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CredentialSettings {
+    /// A users file for the `credentials` provider; `None`: no such provider.
+    #[serde(deserialize_with = "values::some_path")]
+    pub users_file: Option<PathBuf>,
+}
+
+/// One OAuth preset (`[providers.<id>]`, `AUTHRS_<ID>_CLIENT_ID`, …).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProviderSettings {
+    /// The client id.
+    #[serde(deserialize_with = "values::trimmed")]
+    pub client_id: Option<String>,
+    /// The client secret (never shown).
+    #[serde(deserialize_with = "values::secret")]
+    pub client_secret: Option<Secret>,
+    /// The issuer, for presets that need one.
+    #[serde(deserialize_with = "values::trimmed")]
+    pub issuer: Option<String>,
+    /// Link by verified address (see `OAuthProvider::allow_email_account_linking`).
+    pub allow_email_account_linking: bool,
+}
+
+/// `[limits]`: the abuse limits, counts per window, 0 turning one off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitSettings {
+    /// Password guesses at one account from one client network per 15 minutes.
+    #[serde(deserialize_with = "values::count::<_, 0, 1_000_000>")]
+    pub password_per_account_and_network: u32,
+    /// Password guesses from one client network per 15 minutes.
+    #[serde(deserialize_with = "values::count::<_, 0, 1_000_000>")]
+    pub password_per_network: u32,
+    /// Password guesses at one account from unknown networks per 15 minutes.
+    #[serde(deserialize_with = "values::count::<_, 0, 1_000_000>")]
+    pub password_per_account: u32,
+    /// Sign-ups per client network per hour.
+    #[serde(deserialize_with = "values::count::<_, 0, 1_000_000>")]
+    pub sign_ups_per_client: u32,
+    /// Counters the in-memory limit store holds at most.
+    #[serde(deserialize_with = "values::count::<_, 1024, 16_777_216>")]
+    pub memory_keys: u32,
+}
+
+/// `[server]`: the server's bounds on connections and time (the connection loop says what
+/// each does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Time for a request head to arrive.
+    #[serde(deserialize_with = "values::duration::<_, 1, 3600>")]
+    pub header_timeout: Duration,
+    /// Time for a whole request body to arrive after its head.
+    #[serde(deserialize_with = "values::duration::<_, 1, 3600>")]
+    pub body_timeout: Duration,
+    /// Connections served at once.
+    #[serde(deserialize_with = "values::count::<_, 1, 1_000_000>")]
+    pub max_connections: u32,
+    /// The request line and headers together, in bytes.
+    #[serde(deserialize_with = "values::count::<_, 8192, 1_048_576>")]
+    pub max_header_bytes: u32,
+    /// After a shutdown signal, how long requests in flight may finish.
+    #[serde(deserialize_with = "values::duration::<_, 0, 3600>")]
+    pub shutdown_grace: Duration,
+    /// The deadline of one outbound call (a provider request, an SMTP delivery).
+    #[serde(deserialize_with = "values::duration::<_, 1, 60>")]
+    pub outbound_timeout: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            bind: DEFAULT_BIND,
+            secrets: Vec::new(),
+            compatibility: Compatibility::default(),
+            trust_host: false,
+            trusted_origins: Vec::new(),
+            use_secure_cookies: None,
+            data_dir: PathBuf::from(DEFAULT_DATA_DIR),
+            database_url: None,
+            client_ip_header: None,
+            static_dir: None,
+            static_dotfiles: false,
+            session: SessionSettings::default(),
+            accounts: AccountSettings::default(),
+            email: EmailSettings::default(),
+            limits: LimitSettings::default(),
+            server: ServerSettings::default(),
+            theme: ThemeSettings::default(),
+            pages: PageSettings::default(),
+            credentials: CredentialSettings::default(),
+            providers: Default::default(),
+            config_file: None,
+        }
+    }
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        Self {
+            strategy: SessionStrategy::Database,
+            revocable_jwt: false,
+            max_age: Duration::from_secs(30 * 24 * 60 * 60),
+            update_age: Duration::from_secs(24 * 60 * 60),
+        }
+    }
+}
+
+impl Default for AccountSettings {
+    fn default() -> Self {
+        Self {
+            sign_up: false,
+            min_password_length: DEFAULT_MIN_PASSWORD_LENGTH,
+            allow_unverified_sign_in: false,
+        }
+    }
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        let throttle = PasswordThrottle::default();
+        let max = |limit: Option<RateLimit>| limit.map_or(0, |l| l.max);
+        Self {
+            password_per_account_and_network: max(throttle.per_account_and_network),
+            password_per_network: max(throttle.per_network),
+            password_per_account: max(throttle.per_account),
+            sign_ups_per_client: max(EmailPassword::default().sign_ups_per_client),
+            memory_keys: u32::try_from(MemoryLimitStore::DEFAULT_MAX_KEYS).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            header_timeout: Self::DEFAULT_TIMEOUT,
+            body_timeout: Self::DEFAULT_TIMEOUT,
+            max_connections: Self::DEFAULT_MAX_CONNECTIONS,
+            max_header_bytes: Self::DEFAULT_MAX_HEADER_BYTES,
+            // As long as a body may take: a request that arrived just before the signal can
+            // still be read and answered.
+            shutdown_grace: Self::DEFAULT_TIMEOUT,
+            outbound_timeout: Self::DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+impl ServerSettings {
+    /// The default header and body timeouts: a real client sends a head in milliseconds and
+    /// the largest body the auth routes take (64 KiB) in well under a second, even on a slow
+    /// mobile link; ten seconds leaves room for a bad network without letting a slow client
+    /// hold a connection for long.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// The default header cap, 64 KiB: next-auth splits a session into cookies of about 4 KB,
+    /// and Node's own default cap (16 KiB) already bounds what a next-auth deployment sends, so
+    /// this fits 15 full chunks beside the other headers and still bounds each connection's
+    /// buffer.
+    pub const DEFAULT_MAX_HEADER_BYTES: u32 = 64 * 1024;
+
+    /// The default connection cap: far above what one instance answers at once, and under the
+    /// usual 4096+ file descriptors with room for the database and logs.
+    pub const DEFAULT_MAX_CONNECTIONS: u32 = 1024;
+}
+
+impl LimitSettings {
+    /// The password throttle these settings describe.
+    pub fn password_throttle(&self) -> PasswordThrottle {
+        let window = Duration::from_secs(15 * 60);
+        let limit = |max: u32| (max > 0).then(|| RateLimit::new(max, window));
+        PasswordThrottle {
+            per_account_and_network: limit(self.password_per_account_and_network),
+            per_network: limit(self.password_per_network),
+            per_account: limit(self.password_per_account),
+            ..PasswordThrottle::default()
+        }
+    }
+
+    /// The sign-up limit.
+    pub fn sign_ups(&self) -> Option<RateLimit> {
+        let hour = Duration::from_secs(60 * 60);
+        (self.sign_ups_per_client > 0).then(|| RateLimit::new(self.sign_ups_per_client, hour))
+    }
+
+    /// An in-memory limit store of `memory_keys` counters.
+    pub fn memory_store(&self) -> Arc<MemoryLimitStore> {
+        let keys = usize::try_from(self.memory_keys).unwrap_or(usize::MAX);
+        Arc::new(MemoryLimitStore::new(
+            std::num::NonZeroUsize::new(keys).unwrap_or(std::num::NonZeroUsize::MIN),
+        ))
+    }
+}
+
+impl ProviderSettings {
+    /// The OAuth preset `id` with these settings.
+    pub fn oauth_provider(&self, id: &str) -> Result<OAuthProvider, String> {
+        let Some(preset) = preset(id) else {
+            let known: Vec<&str> = PRESETS.iter().map(|p| p.id).collect();
+            return Err(format!(
+                "unknown provider {id:?} (known: {})",
+                known.join(", ")
+            ));
+        };
+        let (Some(client_id), Some(secret)) = (&self.client_id, &self.client_secret) else {
+            let env = id.to_ascii_uppercase().replace('-', "_");
+            return Err(format!(
+                "provider {id} needs client_id and client_secret \
+                 (AUTHRS_{env}_CLIENT_ID and AUTHRS_{env}_CLIENT_SECRET)"
+            ));
+        };
+        let provider = preset.build(client_id, secret.clone(), self.issuer.as_deref())?;
+        Ok(provider.allow_email_account_linking(self.allow_email_account_linking))
+    }
+}
+
+impl ThemeSettings {
+    /// The engine's theme.
+    pub fn theme(&self) -> Theme {
+        Theme {
+            color_scheme: self.color_scheme,
+            brand_color: self.brand_color.clone(),
+            logo: self.logo.clone(),
+            button_text: self.button_text.clone(),
+        }
+    }
+}
+
+impl PageSettings {
+    /// The engine's pages.
+    pub fn pages(&self) -> Pages {
+        Pages {
+            sign_in: self.sign_in.clone(),
+            sign_out: self.sign_out.clone(),
+            error: self.error.clone(),
+            verify_request: self.verify_request.clone(),
+            new_user: self.new_user.clone(),
+        }
+    }
+}
+
+impl Settings {
+    /// Where the development secret is kept when none is configured.
+    pub fn secret_path(&self) -> PathBuf {
+        self.data_dir.join("secret")
+    }
+
+    /// The database in force: the configured one, or the SQLite file in the data directory.
+    pub fn database_url(&self) -> DatabaseUrl {
+        (self.database_url.clone())
+            .unwrap_or_else(|| DatabaseUrl::sqlite_file(&self.data_dir.join(DEFAULT_DATABASE_FILE)))
+    }
+
+    /// Whether the database is the embedded default (no `database_url` configured).
+    pub fn uses_default_database(&self) -> bool {
+        self.database_url.is_none()
+    }
+
+    /// The email-and-password account settings; verification and reset mails go through
+    /// `transport`.
+    pub fn email_password(
+        &self,
+        transport: Arc<dyn authrs_core::providers::EmailTransport>,
+    ) -> EmailPassword {
+        EmailPassword {
+            sign_up: self.accounts.sign_up,
+            min_password_length: self.accounts.min_password_length,
+            allow_unverified_sign_in: self.accounts.allow_unverified_sign_in,
+            transport: Some(transport),
+            mail_limits: self.email.rate_limits(),
+            sign_ups_per_client: self.limits.sign_ups(),
+            ..EmailPassword::default()
+        }
+    }
+
+    /// The engine builder with storage: [`Self::auth_builder`] plus the adapter, the session
+    /// strategy, email-and-password accounts hashed by `hashing`, revocable JWTs if asked, the
+    /// mail transport with the `email` provider when it is on, and the OAuth presets. Secrets
+    /// are the caller's. Fails only when the mail transport or a preset cannot be built (which
+    /// loading the configuration has checked).
+    pub fn engine_builder(
+        &self,
+        url: &str,
+        adapter: Arc<dyn Adapter>,
+        limit_store: Arc<dyn LimitStore>,
+        hashing: Arc<dyn PasswordHashing>,
+    ) -> Result<AuthBuilder, String> {
+        let transport = (self.email).transport(&self.data_dir, self.server.outbound_timeout)?;
+        let mut builder = self
+            .auth_builder(url)
+            .adapter(adapter)
+            .session_strategy(self.session.strategy)
+            .revocable_jwt(self.session.revocable_jwt)
+            .email_password(self.email_password(Arc::clone(&transport)))
+            .password_hashing(hashing)
+            .password_throttle(self.limits.password_throttle())
+            .limit_store(limit_store)
+            .background(Arc::new(authrs_axum::TokioBackground::default()));
+        if self.email.enabled {
+            builder = builder.provider(self.email.provider(transport));
+        }
+        if !self.providers.is_empty() {
+            let http = authrs_http::ReqwestClient::with_timeout(self.server.outbound_timeout)
+                .map_err(|e| e.to_string())?;
+            builder = builder.http_client(Arc::new(http));
+        }
+        for (id, settings) in &self.providers {
+            builder = builder.provider(settings.oauth_provider(id)?);
+        }
+        Ok(builder)
+    }
+
+    /// The engine builder for these settings, without storage, secrets or providers.
+    pub fn auth_builder(&self, url: &str) -> AuthBuilder {
+        let mut builder = Auth::builder()
+            .url(url)
+            .compatibility(self.compatibility)
+            .session_max_age(self.session.max_age)
+            .session_update_age(self.session.update_age)
+            .trust_host(self.trust_host)
+            .theme(self.theme.theme())
+            .pages(self.pages.pages());
+        for origin in &self.trusted_origins {
+            builder = builder.trusted_origin(origin.clone());
+        }
+        if let Some(secure) = self.use_secure_cookies {
+            builder = builder.use_secure_cookies(secure);
+        }
+        if let Some(header) = (self.client_ip_header.as_deref())
+            .and_then(|name| axum::http::HeaderName::from_bytes(name.as_bytes()).ok())
+        {
+            builder = builder.client_ip_header(header);
+        }
+        builder
+    }
+}
+
+/// A password hasher for building an engine only to validate a configuration: the cheapest
+/// argon2 parameters, since its construction hashes once and nothing is ever verified with it.
+pub(crate) fn validation_hasher() -> authrs_core::password::PasswordHasher {
+    authrs_core::password::PasswordHasher::with_params(8, 1, 1)
+        .expect("the minimum argon2 parameters are valid")
+}
+
+/// The URL of the auth routes when none is configured: `http://localhost:<port>/api/auth` for a
+/// loopback or wildcard address, else the address itself.
+pub fn default_url(addr: SocketAddr) -> String {
+    let ip = addr.ip();
+    let host = if ip.is_loopback() || ip.is_unspecified() {
+        "localhost".to_owned()
+    } else {
+        match ip {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => format!("[{v6}]"),
+        }
+    };
+    format!("http://{host}:{}/api/auth", addr.port())
+}

@@ -1,0 +1,174 @@
+//! [`Database`]: an open database of either back end, chosen by its URL, with pools tuned for
+//! the adapter's queries, and the few queries an operator needs beyond the adapter contract
+//! (listing and counting users).
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use authrs_core::adapter::{Adapter, AdapterError};
+use sqlx::pool::PoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::{Connection, Database as SqlxDatabase};
+
+use crate::error::backend_error;
+use crate::url::{DatabaseKind, DatabaseUrl};
+use crate::{Error, PostgresAdapter, PostgresLimitStore, SqliteAdapter};
+
+/// Connections of the SQLite pool: WAL lets them read side by side. More only adds threads
+/// (sqlx runs each SQLite connection on a thread of its own) that compete for the CPUs.
+pub const SQLITE_CONNECTIONS: u32 = 4;
+
+/// Connections of the PostgreSQL pool, per process (sqlx's default).
+pub const POSTGRES_CONNECTIONS: u32 = 10;
+
+/// A pooled connection idle for longer than this is pinged before use; a busier one is not.
+pub const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
+
+/// A user as an operator's listing shows it: never the password hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserSummary {
+    /// The user's id.
+    pub id: String,
+    /// Email address.
+    pub email: Option<String>,
+    /// Display name.
+    pub name: Option<String>,
+}
+
+/// An open database of either back end: the adapter the engine stores users and sessions
+/// through, plus what an operator's tools need.
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use authrs_sqlx::{Database, DatabaseUrl};
+///
+/// let url = DatabaseUrl::parse("sqlite://authrs.db?mode=rwc")?;
+/// let database = Database::connect(&url).await?;
+/// let adapter = database.adapter();
+/// # let _ = adapter;
+/// database.close().await;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Database {
+    /// A SQLite file.
+    Sqlite(SqliteAdapter),
+    /// A PostgreSQL database.
+    Postgres(PostgresAdapter),
+}
+
+impl Database {
+    /// Opens the database and brings its schema up to date. A SQLite file is created if missing
+    /// (its directory must exist). The pools hold [`SQLITE_CONNECTIONS`] or
+    /// [`POSTGRES_CONNECTIONS`] connections and ping only one idle for [`PING_WHEN_IDLE_FOR`].
+    /// Errors may quote the URL: show them through [`DatabaseUrl::scrub`].
+    pub async fn connect(url: &DatabaseUrl) -> Result<Self, Error> {
+        match url.kind() {
+            DatabaseKind::Sqlite => {
+                let options = SqliteAdapter::connect_options(url.expose())?;
+                let pool = pool_options(SQLITE_CONNECTIONS)
+                    .connect_with(options)
+                    .await
+                    .map_err(Error::Connect)?;
+                SqliteAdapter::from_pool(pool).await.map(Self::Sqlite)
+            }
+            DatabaseKind::Postgres => {
+                let options =
+                    PgConnectOptions::from_str(url.expose()).map_err(Error::InvalidUrl)?;
+                // One direct connection first: a refused connection or a wrong password then
+                // fails at once with its cause, where the pool would retry until its acquire
+                // timeout and report only that it timed out.
+                let probe = PgConnection::connect_with(&options)
+                    .await
+                    .map_err(Error::Connect)?;
+                let _ = probe.close().await;
+                let pool = pool_options(POSTGRES_CONNECTIONS)
+                    .connect_with(options)
+                    .await
+                    .map_err(Error::Connect)?;
+                PostgresAdapter::from_pool(pool).await.map(Self::Postgres)
+            }
+        }
+    }
+
+    /// The adapter, for the engine.
+    pub fn adapter(&self) -> Arc<dyn Adapter> {
+        match self {
+            Self::Sqlite(adapter) => Arc::new(adapter.clone()),
+            Self::Postgres(adapter) => Arc::new(adapter.clone()),
+        }
+    }
+
+    /// A rate-limit store that every process on this database shares: `Some` on PostgreSQL,
+    /// `None` on SQLite (where one process per file is the rule, and limits count in memory).
+    pub fn shared_limit_store(&self) -> Option<PostgresLimitStore> {
+        match self {
+            Self::Sqlite(_) => None,
+            Self::Postgres(adapter) => Some(PostgresLimitStore::from_adapter(adapter)),
+        }
+    }
+
+    /// SQLite or PostgreSQL.
+    pub fn kind(&self) -> DatabaseKind {
+        match self {
+            Self::Sqlite(_) => DatabaseKind::Sqlite,
+            Self::Postgres(_) => DatabaseKind::Postgres,
+        }
+    }
+
+    /// Every user, ordered by email address (the adapter contract has no listing: the engine
+    /// never needs one).
+    pub async fn list_users(&self) -> Result<Vec<UserSummary>, AdapterError> {
+        const SQL: &str = "SELECT id, email, name FROM users ORDER BY email, id";
+        let rows: Vec<(String, Option<String>, Option<String>)> = match self {
+            Self::Sqlite(adapter) => sqlx::query_as(SQL).fetch_all(adapter.pool()).await,
+            Self::Postgres(adapter) => sqlx::query_as(SQL).fetch_all(adapter.pool()).await,
+        }
+        .map_err(backend_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, email, name)| UserSummary { id, email, name })
+            .collect())
+    }
+
+    /// Whether the database has no users at all.
+    pub async fn has_no_users(&self) -> Result<bool, AdapterError> {
+        const SQL: &str = "SELECT COUNT(*) FROM users";
+        let count: i64 = match self {
+            Self::Sqlite(adapter) => sqlx::query_scalar(SQL).fetch_one(adapter.pool()).await,
+            Self::Postgres(adapter) => sqlx::query_scalar(SQL).fetch_one(adapter.pool()).await,
+        }
+        .map_err(backend_error)?;
+        Ok(count == 0)
+    }
+
+    /// Closes the pool: waits for connections in use to be returned, then closes them all.
+    pub async fn close(&self) {
+        match self {
+            Self::Sqlite(adapter) => adapter.pool().close().await,
+            Self::Postgres(adapter) => adapter.pool().close().await,
+        }
+    }
+}
+
+/// Pool settings for both back ends. sqlx pings every connection it hands out by default, a
+/// round trip per query (to PostgreSQL, or to the thread of a SQLite connection) that the
+/// hot path of database sessions cannot afford; instead only a connection that sat idle for
+/// [`PING_WHEN_IDLE_FOR`] is checked, as connections that long unused are the ones a restart
+/// or a firewall may have cut. (sqlx also pings each connection when it is returned, which
+/// finds one broken by a failed query.)
+fn pool_options<DB: SqlxDatabase>(max_connections: u32) -> PoolOptions<DB> {
+    PoolOptions::new()
+        .max_connections(max_connections)
+        .test_before_acquire(false)
+        .before_acquire(|connection: &mut DB::Connection, meta| {
+            Box::pin(async move {
+                if meta.idle_for > PING_WHEN_IDLE_FOR {
+                    connection.ping().await?;
+                }
+                Ok(true)
+            })
+        })
+}

@@ -1,0 +1,380 @@
+//! [`DatabaseUrl`]: a database URL checked without connecting, and never shown with its
+//! password.
+//!
+//! Rules:
+//! 1. `sqlite:` URLs name a SQLite file (or `sqlite::memory:`); `postgres://` and
+//!    `postgresql://` URLs a PostgreSQL server; anything else is refused by value.
+//! 2. A URL is shown only through [`DatabaseUrl::redacted`]: the userinfo (`user:password@`)
+//!    becomes `***@` and a `password=` query value becomes `***`. Error texts from the driver
+//!    pass through [`DatabaseUrl::scrub`], which removes the password wherever it appears.
+//! 3. [`DatabaseUrl::parse`] never connects or writes.
+
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::sqlite::SqliteConnectOptions;
+
+/// Which database server a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DatabaseKind {
+    /// A SQLite file (or `sqlite::memory:`).
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+impl fmt::Display for DatabaseKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Sqlite => "SQLite",
+            Self::Postgres => "PostgreSQL",
+        })
+    }
+}
+
+/// Why a database URL was refused. Both messages show the URL redacted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UrlError {
+    /// The scheme is neither SQLite nor PostgreSQL.
+    #[error(
+        "unsupported database URL {shown:?}: use sqlite://path/to/file.db or \
+         postgres://user:password@host:port/database"
+    )]
+    Unsupported {
+        /// The URL, redacted.
+        shown: String,
+    },
+    /// The driver refused the URL's syntax.
+    #[error("invalid database URL {shown:?}: {reason}")]
+    Invalid {
+        /// The URL, redacted.
+        shown: String,
+        /// The driver's reason, scrubbed of the password.
+        reason: String,
+    },
+}
+
+/// A database URL whose syntax has been checked. It may hold a password, so it has no
+/// `PartialEq`, its `Debug` and `Display` are [`Self::redacted`], and [`Self::expose`] is the
+/// one way to the full text.
+#[derive(Clone)]
+pub struct DatabaseUrl {
+    url: String,
+    kind: DatabaseKind,
+}
+
+impl DatabaseUrl {
+    /// Checks the syntax of `text` without connecting.
+    pub fn parse(text: &str) -> Result<Self, UrlError> {
+        let text = text.trim();
+        let url = Self {
+            url: text.to_owned(),
+            kind: DatabaseKind::Sqlite,
+        };
+        let invalid = |error: sqlx::Error| UrlError::Invalid {
+            shown: url.redacted(),
+            reason: url.scrub(&error.to_string()),
+        };
+        let lower = text.to_ascii_lowercase();
+        let kind = if lower.starts_with("sqlite:") {
+            SqliteConnectOptions::from_str(text).map_err(invalid)?;
+            DatabaseKind::Sqlite
+        } else if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+            PgConnectOptions::from_str(text).map_err(invalid)?;
+            DatabaseKind::Postgres
+        } else {
+            return Err(UrlError::Unsupported {
+                shown: url.redacted(),
+            });
+        };
+        Ok(Self { kind, ..url })
+    }
+
+    /// The SQLite file at `path`, created when missing: `sqlite://<path>?mode=rwc`.
+    pub fn sqlite_file(path: &Path) -> Self {
+        Self {
+            url: format!("sqlite://{}?mode=rwc", encode_path(path)),
+            kind: DatabaseKind::Sqlite,
+        }
+    }
+
+    /// A `sqlite:` URL with a relative path, made relative to `dir` instead of the working
+    /// directory (for URLs written in a configuration file). Other URLs are returned as they are.
+    pub fn relative_to(self, dir: &Path) -> Self {
+        if self.kind != DatabaseKind::Sqlite || dir.as_os_str().is_empty() {
+            return self;
+        }
+        let rest = self.url["sqlite:".len()..].trim_start_matches("//");
+        let (path, query) = match rest.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (rest, None),
+        };
+        if path.is_empty() || path.starts_with('/') || path == ":memory:" {
+            return self;
+        }
+        let mut url = format!("sqlite://{}/{path}", encode_path(dir));
+        if let Some(query) = query {
+            url.push('?');
+            url.push_str(query);
+        }
+        Self { url, ..self }
+    }
+
+    /// SQLite or PostgreSQL.
+    pub fn kind(&self) -> DatabaseKind {
+        self.kind
+    }
+
+    /// The full URL, password included: only for connecting.
+    pub fn expose(&self) -> &str {
+        &self.url
+    }
+
+    /// The URL without its secrets, for messages and logs (rule 2).
+    pub fn redacted(&self) -> String {
+        redact_url(&self.url)
+    }
+
+    /// `text` with every occurrence of this URL's password (raw and percent-decoded) replaced
+    /// by `***`, for error texts that might quote it.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut text = text.replace(&self.url, &self.redacted());
+        for secret in self.passwords() {
+            if !secret.is_empty() {
+                text = text.replace(&secret, "***");
+            }
+        }
+        text
+    }
+
+    /// The password of the userinfo and of any `password=` query parameter, raw and decoded.
+    fn passwords(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        let rest = self.url.split_once("://").map_or("", |(_, rest)| rest);
+        if let Some(at) = rest.rfind('@')
+            && let Some((_, password)) = rest[..at].split_once(':')
+        {
+            found.push(password.to_owned());
+        }
+        if let Some((_, query)) = self.url.split_once('?') {
+            for pair in query.split(['&', '#']) {
+                if let Some((key, value)) = pair.split_once('=')
+                    && key.eq_ignore_ascii_case("password")
+                {
+                    found.push(value.to_owned());
+                }
+            }
+        }
+        let decoded: Vec<String> = found.iter().map(|p| percent_decode(p)).collect();
+        found.extend(decoded);
+        // Longest first, so a password containing another is replaced whole.
+        found.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        found
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("DatabaseUrl")
+            .field(&self.redacted())
+            .finish()
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// `text` (a URL, or something meant to be one) without secrets: everything between the scheme
+/// and the last `@` becomes `***`, and `password=` query values become `***`. Errs towards
+/// hiding too much: a URL that does not parse is redacted the same way.
+pub fn redact_url(text: &str) -> String {
+    let (scheme, rest) = match text.find("://") {
+        Some(end) => text.split_at(end + 3),
+        None => ("", text),
+    };
+    let mut out = scheme.to_owned();
+    let rest = match rest.rfind('@') {
+        Some(at) => {
+            out.push_str("***");
+            &rest[at..]
+        }
+        None => rest,
+    };
+    match rest.split_once('?') {
+        Some((before, query)) => {
+            out.push_str(before);
+            out.push('?');
+            let (query, fragment) = match query.split_once('#') {
+                Some((query, fragment)) => (query, Some(fragment)),
+                None => (query, None),
+            };
+            let pairs: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            out.push_str(&pairs.join("&"));
+            if let Some(fragment) = fragment {
+                out.push('#');
+                out.push_str(fragment);
+            }
+        }
+        None => out.push_str(rest),
+    }
+    out
+}
+
+/// A path for a `sqlite://` URL: sqlx percent-decodes the path, so `%`, `?` and `#` (which
+/// would end the path) are encoded.
+fn encode_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3F"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_hides_userinfo_and_password_parameters() {
+        assert_eq!(
+            redact_url("postgres://authrs:hunter2@db.example:5432/authrs"),
+            "postgres://***@db.example:5432/authrs"
+        );
+        assert_eq!(
+            redact_url("postgresql://u:p@ss/w:rd@host/db?sslmode=disable&password=x&user=u"),
+            "postgresql://***@host/db?sslmode=disable&password=***&user=u"
+        );
+        assert_eq!(
+            redact_url("postgres://host/db?PASSWORD=secret#frag"),
+            "postgres://host/db?PASSWORD=***#frag"
+        );
+        assert_eq!(
+            redact_url("sqlite://authrs-data/authrs.db?mode=rwc"),
+            "sqlite://authrs-data/authrs.db?mode=rwc"
+        );
+        // Not a URL at all: still nothing before an `@` is shown.
+        assert_eq!(redact_url("user:hunter2@host"), "***@host");
+    }
+
+    #[test]
+    fn schemes_choose_the_back_end_and_others_are_refused_by_value() {
+        let kind = |url: &str| {
+            DatabaseUrl::parse(url)
+                .map(|u| u.kind())
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(kind("sqlite://a.db?mode=rwc"), Ok(DatabaseKind::Sqlite));
+        assert_eq!(kind("sqlite::memory:"), Ok(DatabaseKind::Sqlite));
+        assert_eq!(
+            kind("postgres://u@localhost/db"),
+            Ok(DatabaseKind::Postgres)
+        );
+        assert_eq!(
+            kind("postgresql://u@localhost/db"),
+            Ok(DatabaseKind::Postgres)
+        );
+        let error = kind("mysql://root:hunter2@localhost/db").unwrap_err();
+        assert!(
+            error.starts_with("unsupported database URL \"mysql://***@localhost/db\""),
+            "{error}"
+        );
+        assert!(!error.contains("hunter2"));
+        let error = kind("sqlite://a.db?mode=sideways").unwrap_err();
+        assert!(
+            error.starts_with("invalid database URL \"sqlite://a.db?mode=sideways\""),
+            "{error}"
+        );
+        let error = kind("postgres://u:hunter2@host:notaport/db").unwrap_err();
+        assert!(error.starts_with("invalid database URL"), "{error}");
+        assert!(!error.contains("hunter2"), "{error}");
+    }
+
+    #[test]
+    fn debug_display_and_scrub_never_show_the_password() {
+        let url = DatabaseUrl::parse("postgres://u:p%40ss@localhost/db").unwrap();
+        assert_eq!(url.to_string(), "postgres://***@localhost/db");
+        assert!(!format!("{url:?}").contains("ss"));
+        assert_eq!(
+            url.scrub("auth failed for p@ss and p%40ss"),
+            "auth failed for *** and ***"
+        );
+        assert_eq!(url.expose(), "postgres://u:p%40ss@localhost/db");
+    }
+
+    #[test]
+    fn sqlite_file_urls_encode_their_path() {
+        let url = DatabaseUrl::sqlite_file(Path::new("authrs-data/authrs.db"));
+        assert_eq!(url.expose(), "sqlite://authrs-data/authrs.db?mode=rwc");
+        let odd = DatabaseUrl::sqlite_file(Path::new("/srv/a?b#c%d/authrs.db"));
+        assert_eq!(
+            odd.expose(),
+            "sqlite:///srv/a%3Fb%23c%25d/authrs.db?mode=rwc"
+        );
+        let options = SqliteConnectOptions::from_str(odd.expose()).unwrap();
+        assert_eq!(options.get_filename(), Path::new("/srv/a?b#c%d/authrs.db"));
+    }
+
+    #[test]
+    fn relative_sqlite_paths_follow_the_configuration_file() {
+        let dir = Path::new("/etc/authrs");
+        let moved = |url: &str| {
+            DatabaseUrl::parse(url)
+                .unwrap()
+                .relative_to(dir)
+                .expose()
+                .to_owned()
+        };
+        assert_eq!(
+            moved("sqlite://state/a.db"),
+            "sqlite:///etc/authrs/state/a.db"
+        );
+        assert_eq!(
+            moved("sqlite:a.db?mode=rwc"),
+            "sqlite:///etc/authrs/a.db?mode=rwc"
+        );
+        assert_eq!(moved("sqlite:///var/a.db"), "sqlite:///var/a.db");
+        assert_eq!(moved("sqlite::memory:"), "sqlite::memory:");
+        assert_eq!(moved("postgres://h/db"), "postgres://h/db");
+    }
+}
