@@ -29,6 +29,7 @@ impl CallbackError {
 
 /// What the `sign_in` callback decided.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SignInDecision {
     /// Continue the sign-in.
     Allow,

@@ -18,6 +18,7 @@ use crate::url::Origin;
 
 /// Which generation of the NextAuth clients and token format the server speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Compatibility {
     /// next-auth v4 (the default; v3 clients work too): `next-auth.*` cookies, JWE
     /// `dir`/`A256GCM` tokens, `{}` for "no session".
@@ -47,6 +48,7 @@ impl Compatibility {
 /// How sessions are kept. Without an explicit choice: `Database` when an adapter is
 /// configured, `Jwt` otherwise (as in NextAuth).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SessionStrategy {
     /// An encrypted JWT in a cookie; no server-side state.
     Jwt,
@@ -56,6 +58,7 @@ pub enum SessionStrategy {
 
 /// The colour scheme of the built-in pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum ColorScheme {
     /// Follow the browser's `prefers-color-scheme`.
     #[default]
@@ -219,6 +222,7 @@ impl PasswordThrottle {
 
 /// A configuration mistake, found when the configuration is built.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ConfigError {
     /// The base URL does not parse or is not http(s).
     #[error("invalid base URL {value:?}: {reason}")]

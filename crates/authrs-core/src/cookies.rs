@@ -155,6 +155,7 @@ fn chunk_index(cookie: &str, name: &str) -> Option<u32> {
 
 /// When a cookie expires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CookieLifetime {
     /// No `Expires`: the browser drops it when it closes.
     BrowserSession,

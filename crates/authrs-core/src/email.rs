@@ -19,6 +19,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Why an address was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum InvalidEmail {
     /// Not exactly one `@`.
     #[error("an email address has exactly one @")]

@@ -6,10 +6,16 @@ use crate::callbacks::CallbackError;
 use crate::config::ConfigError;
 use crate::providers::AuthorizeError;
 
+/// Why an OAuth or OpenID Connect step failed (inside [`Error::OAuthSignin`] and
+/// [`Error::OAuthCallback`]).
+#[cfg(feature = "oauth")]
+pub use crate::oauth::OAuthError;
+
 pub use authrs_types::ErrorCode;
 
 /// Everything that can go wrong while handling a request.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// An app callback (`sign_in`, `redirect`, `jwt`, `session`) failed.
     #[error("callback failed: {0}")]

@@ -33,6 +33,7 @@ pub const CLOCK_TOLERANCE_SECS: u64 = 15;
 
 /// Which token format to write and read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TokenFormat {
     /// next-auth v4: JWE `dir` + `A256GCM`, key = HKDF(secret, salt, "NextAuth.js Generated Encryption Key[ (salt)]", 32).
     V4,
@@ -43,6 +44,7 @@ pub enum TokenFormat {
 
 /// Why a token was not accepted. Callers map every variant to "no session".
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TokenError {
     /// The token is not five base64url segments with an empty key segment.
     #[error("the token is not a compact JWE of the expected shape")]

@@ -58,6 +58,7 @@ const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
 /// Why a step of the flow failed; the text goes to the log.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum OAuthError {
     /// The provider could not be reached or answered badly.
     #[error("{0}")]

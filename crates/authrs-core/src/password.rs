@@ -9,6 +9,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 
 /// Why a password could not be hashed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PasswordError {
     /// The argon2 parameters are out of range.
     #[error("invalid argon2 parameters: {0}")]

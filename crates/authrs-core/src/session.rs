@@ -4,6 +4,7 @@ pub use authrs_types::{Session, SessionUser};
 
 /// What the `jwt` and `session` callbacks are told about why they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SessionTrigger {
     /// A sign-in just happened.
     SignIn,

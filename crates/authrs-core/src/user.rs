@@ -49,6 +49,7 @@ impl User {
 /// The kind of provider an account came from (the `type` of `/providers`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum ProviderType {
     /// Username or email plus password, checked by an `authorize` hook.
     Credentials,

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use authrs_core::providers::{EmailError, EmailMessage, EmailPurpose, EmailTransport};
+use authrs_core::providers::{EmailError, EmailMessage, EmailTransport};
 use lettre::message::Mailbox;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::Mutex;
@@ -62,22 +62,13 @@ impl FileTransport {
             }
             FileFormat::Link => format!(
                 "{}\t{}\t{}\t{}\n",
-                purpose(message.purpose),
+                message.purpose.as_str(),
                 message.to,
                 message.url,
                 message.code.as_deref().unwrap_or("-")
             )
             .into_bytes(),
         })
-    }
-}
-
-fn purpose(purpose: EmailPurpose) -> &'static str {
-    match purpose {
-        EmailPurpose::SignIn => "sign-in",
-        EmailPurpose::PasswordReset => "password-reset",
-        EmailPurpose::VerifyEmail => "verify-email",
-        EmailPurpose::AccountExists => "account-exists",
     }
 }
 
@@ -110,7 +101,7 @@ impl EmailTransport for LogTransport {
     async fn send(&self, message: &EmailMessage) -> Result<(), EmailError> {
         tracing::info!(
             target: "authrs_mail",
-            purpose = purpose(message.purpose),
+            purpose = message.purpose.as_str(),
             to = %message.to,
             url = %message.url,
             code = message.code.as_deref().unwrap_or("-"),
@@ -124,6 +115,7 @@ impl EmailTransport for LogTransport {
 mod tests {
     use super::*;
     use authrs_core::adapter::Timestamp;
+    use authrs_core::providers::EmailPurpose;
 
     fn message(purpose: EmailPurpose, code: Option<&str>) -> EmailMessage {
         EmailMessage {

@@ -131,9 +131,10 @@ pub async fn prepare(settings: Settings) -> Result<Prepared, Error> {
         data_dir::ensure_dir(&settings.data_dir)?;
     }
     let database = database::open(&url).await?;
-    let strategy = match settings.session.strategy {
-        SessionStrategy::Database => "database sessions",
-        SessionStrategy::Jwt => "JWT sessions",
+    let strategy = if settings.session.strategy == SessionStrategy::Jwt {
+        "JWT sessions"
+    } else {
+        "database sessions"
     };
     tracing::info!("database: {url} ({}), {strategy}", database.kind());
     let mail = settings.email.describe(&settings.data_dir);

@@ -11,8 +11,9 @@
 use bytes::Bytes;
 use http::{Method, Response, StatusCode};
 
+use super::prelude::{end_all_sessions, not_signed_in, refuse, signed_in};
 use super::{Ctx, unsupported};
-use crate::adapter::{Adapter, Timestamp};
+use crate::adapter::Adapter;
 use crate::error::{Error, ErrorCode};
 
 /// `GET` and `POST` `/account/:operation`.
@@ -37,42 +38,6 @@ pub(crate) async fn handle(ctx: Ctx<'_>) -> Response<Bytes> {
         return super::password::handle(ctx, &accounts, is_post, operation).await;
     }
     unsupported(ctx.inner, ctx.method)
-}
-
-/// Redirects to the sign-in page with a notice (`AccountCreated`, …) or an error code.
-pub(crate) fn to_sign_in(ctx: Ctx<'_>, query: &str, status: StatusCode) -> Response<Bytes> {
-    let url = format!("{}?{query}", ctx.url("signin"));
-    ctx.redirect(url, status)
-}
-
-pub(crate) fn refuse(ctx: Ctx<'_>, code: ErrorCode, status: StatusCode) -> Response<Bytes> {
-    tracing::info!(code = code.as_str(), "account request refused");
-    to_sign_in(ctx, &format!("error={}", code.as_str()), status)
-}
-
-/// Why a request that needs a signed-in user cannot go on.
-pub(crate) enum NotSignedIn {
-    /// No session: 401 `SessionRequired`.
-    NoSession,
-    /// Reading the session or the callback URL failed.
-    Failed(Error),
-}
-
-/// The callback URL and the signed-in user's id of a request that needs one.
-pub(crate) async fn signed_in(ctx: &mut Ctx<'_>) -> Result<(String, String), NotSignedIn> {
-    let callback_url = ctx.callback_url().await.map_err(NotSignedIn::Failed)?;
-    match super::session::current_user_id(ctx).await {
-        Ok(Some(user_id)) => Ok((callback_url, user_id)),
-        Ok(None) => Err(NotSignedIn::NoSession),
-        Err(error) => Err(NotSignedIn::Failed(error)),
-    }
-}
-
-pub(crate) fn not_signed_in(ctx: Ctx<'_>, why: NotSignedIn) -> Response<Bytes> {
-    match why {
-        NotSignedIn::NoSession => refuse(ctx, ErrorCode::SessionRequired, StatusCode::UNAUTHORIZED),
-        NotSignedIn::Failed(error) => ctx.fail(error),
-    }
 }
 
 async fn sign_out_everywhere(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
@@ -127,19 +92,4 @@ async fn unlink(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
     }
     tracing::info!(user = %user_id, provider = %provider, "account unlinked");
     ctx.redirect(callback_url, StatusCode::OK)
-}
-
-/// Deletes every database session of the user, stamps the time for JWT sessions, and clears
-/// this browser's cookie.
-pub(crate) async fn end_all_sessions(
-    ctx: &mut Ctx<'_>,
-    adapter: &dyn Adapter,
-    user_id: &str,
-) -> Result<(), Error> {
-    adapter.delete_user_sessions(user_id).await?;
-    adapter
-        .set_sessions_valid_after(user_id, Timestamp::from_millis(ctx.now_ms))
-        .await?;
-    ctx.clear_session_cookie();
-    Ok(())
 }

@@ -11,6 +11,7 @@ pub(crate) mod oauth;
 pub(crate) mod pages;
 #[cfg(feature = "password")]
 pub(crate) mod password;
+pub(crate) mod prelude;
 #[cfg(feature = "email")]
 pub(crate) mod proof;
 pub(crate) mod session;

@@ -31,8 +31,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http::{Response, StatusCode};
 
-use super::account::{end_all_sessions, refuse, to_sign_in};
 use super::complete::{SigningIn, finish_sign_in};
+use super::prelude::{end_all_sessions, refuse, to_sign_in};
 use super::proof::{
     OwnershipProof, Proof, binding_identifier, code_hash, link_hash, prove_ownership,
     reset_identifier, spend_proof, verify_identifier,

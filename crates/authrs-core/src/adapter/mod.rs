@@ -217,6 +217,7 @@ impl std::fmt::Debug for VerificationToken {
 
 /// Why an adapter call failed.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AdapterError {
     /// Another user already has this email address.
     #[error("a user with this email address already exists")]

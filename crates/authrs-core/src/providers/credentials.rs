@@ -87,6 +87,7 @@ where
 
 /// How a credential field is rendered on the built-in sign-in page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CredentialFieldKind {
     /// `<input type="text">`.
     Text,

@@ -33,6 +33,7 @@ pub const EMAIL_PROVIDER_ID: &str = "email";
 
 /// What a mail is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum EmailPurpose {
     /// A sign-in link (and code) from the email provider.
     SignIn,
@@ -43,6 +44,19 @@ pub enum EmailPurpose {
     /// A sign-up for an address that has an account already (or a sign-up in progress): a
     /// link to choose a new password, which also proves the address.
     AccountExists,
+}
+
+impl EmailPurpose {
+    /// A stable name for logs and files: `sign-in`, `password-reset`, `verify-email`,
+    /// `account-exists`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignIn => "sign-in",
+            Self::PasswordReset => "password-reset",
+            Self::VerifyEmail => "verify-email",
+            Self::AccountExists => "account-exists",
+        }
+    }
 }
 
 /// One mail to send: the canonical recipient, the rendered content, and the link and code it
@@ -213,6 +227,7 @@ impl EmailTemplate for DefaultEmailTemplate {
 
 /// What opening a sign-in link does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum EmailLinkMode {
     /// Show a page with one button that signs in (a POST). Mail scanners that fetch links
     /// cannot spend it (next-auth issue #1840).

@@ -9,6 +9,7 @@ use crate::secret::Secret;
 
 /// How the provider is spoken to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OAuthKind {
     /// OpenID Connect: endpoints from the issuer's discovery document, and the user from the
     /// validated ID token.
@@ -19,6 +20,7 @@ pub enum OAuthKind {
 
 /// How the client authenticates at the token endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum ClientAuth {
     /// HTTP Basic with the form-urlencoded id and secret (`client_secret_basic`, the default).
     #[default]

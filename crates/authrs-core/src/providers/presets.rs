@@ -64,6 +64,7 @@ use crate::secret::Secret;
 
 /// What a preset needs besides the client id and secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PresetNeeds {
     /// Nothing: the provider's endpoints are fixed.
     Nothing,
