@@ -17,10 +17,12 @@
 //!    carry no timer.
 //! 5. A panic in a handler answers that one request with a generic `500` (no panic text) and
 //!    the connection and the process carry on.
-//! 6. On the first shutdown signal the listener closes, idle keep-alive connections close
-//!    cleanly, and requests already read are answered (keep-alive off) for up to
-//!    `server.shutdown_grace`; what is still open then is dropped. A second signal drops them
-//!    at once.
+//! 6. On the first shutdown signal the listener closes and every answer from then on carries
+//!    `Connection: close`. For a short drain ([`DRAIN`], within the grace period) keep-alive
+//!    connections are still read, so a request a client sent as the signal came is answered
+//!    (with `close`) rather than lost to a socket closed under it; then idle connections close
+//!    cleanly, and requests already read are answered for up to `server.shutdown_grace`; what
+//!    is still open then is dropped. A second signal drops them at once.
 //! 7. Each connection's peer address goes to the engine's per-client rate limits
 //!    ([`ClientAddress`]) on the requests that can hit one (not GET or HEAD).
 //!
@@ -66,6 +68,10 @@ Server is too busy.\n";
 /// closed unanswered, so a flood costs no more than this many tasks.
 const MAX_REFUSALS_IN_FLIGHT: usize = 64;
 
+/// After a shutdown signal, how long keep-alive connections are still read (rule 6): long
+/// enough for a request already on its way to arrive, short next to any grace period.
+const DRAIN: Duration = Duration::from_millis(500);
+
 /// How long a refused connection may take to receive [`BUSY`].
 const REFUSAL_TIMEOUT: Duration = Duration::from_secs(1);
 
@@ -80,6 +86,8 @@ pub async fn serve_router(
     force: impl Future<Output = ()> + Send,
 ) -> io::Result<()> {
     let router = router.layer(CatchPanicLayer::custom(answer_panic));
+    // Set at the first signal: every answer from then on closes its connection (rule 6).
+    let closing = Arc::new(AtomicBool::new(false));
     let mut http = http1::Builder::new();
     let max_header_bytes = usize::try_from(limits.max_header_bytes).unwrap_or(usize::MAX);
     http.timer(TokioTimer::new())
@@ -116,6 +124,7 @@ pub async fn serve_router(
             router.clone(),
             peer.ip(),
             limits.body_timeout,
+            Arc::clone(&closing),
         ));
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         let mut dropped = dropped.clone();
@@ -131,6 +140,22 @@ pub async fn serve_router(
     }
     // No new connections: those still in the listen queue are refused by the kernel.
     drop(listener);
+    closing.store(true, Ordering::Relaxed);
+    tokio::pin!(force);
+    let drain = DRAIN.min(limits.shutdown_grace);
+    let started = tokio::time::Instant::now();
+    if graceful.count() > 0 {
+        tokio::select! {
+            () = tokio::time::sleep(drain) => {}
+            () = &mut force => {
+                let open = open_connections(&places, limits.max_connections);
+                tracing::warn!("second signal: dropped {open} connection{}", plural(open));
+                let _ = drop_all.send(true);
+                let _ = places.acquire_many(limits.max_connections).await;
+                return Ok(());
+            }
+        }
+    }
 
     let open = graceful.count();
     if open > 0 {
@@ -142,11 +167,11 @@ pub async fn serve_router(
     }
     tokio::select! {
         () = graceful.shutdown() => return Ok(()),
-        () = tokio::time::sleep(limits.shutdown_grace) => {
+        () = tokio::time::sleep(limits.shutdown_grace.saturating_sub(started.elapsed())) => {
             let open = open_connections(&places, limits.max_connections);
             tracing::warn!("the grace period is over: dropped {open} connection{}", plural(open));
         }
-        () = force => {
+        () = &mut force => {
             let open = open_connections(&places, limits.max_connections);
             tracing::warn!("second signal: dropped {open} connection{}", plural(open));
         }
@@ -202,12 +227,13 @@ fn refuse(mut stream: TcpStream, refusals: &Arc<Semaphore>) {
     });
 }
 
-/// The service for one connection: the client address (rule 7) and the body deadline (rule 4)
-/// around the router.
+/// The service for one connection: the client address (rule 7), the body deadline (rule 4)
+/// and, once shutdown has begun, `Connection: close` (rule 6) around the router.
 fn per_connection(
     router: Router,
     peer: IpAddr,
     body_timeout: Duration,
+    closing: Arc<AtomicBool>,
 ) -> impl tower::Service<
     Request<Incoming>,
     Response = axum::response::Response,
@@ -220,16 +246,24 @@ fn per_connection(
             request.extensions_mut().insert(ClientAddress(peer));
         }
         let router = router.clone();
+        let closing = Arc::clone(&closing);
         async move {
-            if request.body().is_end_stream() {
-                return router.oneshot(request).await;
-            }
-            let expired = Arc::new(AtomicBool::new(false));
-            let request =
-                request.map(|body| DeadlineBody::new(body, body_timeout, Arc::clone(&expired)));
-            let response = router.oneshot(request).await?;
-            if expired.load(Ordering::Relaxed) {
-                return Ok(body_timed_out());
+            let mut response = if request.body().is_end_stream() {
+                router.oneshot(request).await?
+            } else {
+                let expired = Arc::new(AtomicBool::new(false));
+                let request =
+                    request.map(|body| DeadlineBody::new(body, body_timeout, Arc::clone(&expired)));
+                let response = router.oneshot(request).await?;
+                if expired.load(Ordering::Relaxed) {
+                    return Ok(body_timed_out());
+                }
+                response
+            };
+            if closing.load(Ordering::Relaxed) {
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
             }
             Ok(response)
         }

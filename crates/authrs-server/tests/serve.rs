@@ -571,3 +571,85 @@ fn a_second_sigterm_exits_at_once() {
     assert!(log.contains("second signal: dropped 1 connection"), "{log}");
     assert!(wait_until_closed(&mut upload).is_empty());
 }
+
+/// How a client of [`sigterm_under_load_loses_no_request`] stopped.
+#[derive(Debug, PartialEq)]
+enum Ending {
+    /// An answer said `Connection: close`: the client knows not to send more.
+    ToldToClose,
+    /// The server closed the connection before sending a request (nothing lost).
+    ClosedWhileIdle,
+    /// A request was sent and the connection closed with no answer: a lost request.
+    Lost,
+}
+
+/// One answer, or `None` when the connection closes before its first byte.
+fn try_read_response(stream: &mut TcpStream) -> Option<support::Response> {
+    let mut raw = Vec::new();
+    let mut byte = [0u8; 1];
+    while !raw.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => raw.push(byte[0]),
+            _ if raw.is_empty() => return None,
+            other => panic!("the connection broke mid-response ({other:?}): {raw:?}"),
+        }
+    }
+    let head = String::from_utf8_lossy(&raw).to_ascii_lowercase();
+    let length = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .map_or(0, |n| n.trim().parse::<usize>().unwrap());
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).unwrap();
+    raw.extend_from_slice(&body);
+    Some(support::parse_response(&raw))
+}
+
+/// Issue 13: under load, SIGTERM closed keep-alive connections under requests their clients
+/// had already sent (wrk saw a read error on each of its 64 connections). Every request that
+/// reaches the server is answered; the last answer on each connection says `Connection: close`.
+#[test]
+fn sigterm_under_load_loses_no_request() {
+    const CLIENTS: usize = 16;
+    let dir = TempDir::new("graceful-load");
+    let mut server = Server::start(dir.path(), &[]);
+    let (warm, warmed) = std::sync::mpsc::channel();
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            let mut stream = connect(&server);
+            let warm = warm.clone();
+            std::thread::spawn(move || {
+                let mut answered = 0usize;
+                loop {
+                    let sent = stream
+                        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                        .is_ok();
+                    match try_read_response(&mut stream) {
+                        Some(response) => {
+                            assert_eq!(response.status, 200);
+                            answered += 1;
+                            if answered == 20 {
+                                let _ = warm.send(());
+                            }
+                            if response.header("connection") == Some("close") {
+                                return (answered, Ending::ToldToClose);
+                            }
+                        }
+                        None if sent => return (answered, Ending::Lost),
+                        None => return (answered, Ending::ClosedWhileIdle),
+                    }
+                }
+            })
+        })
+        .collect();
+    // Every client is busy before the signal.
+    for _ in 0..CLIENTS {
+        warmed.recv_timeout(PATIENCE).unwrap();
+    }
+    server.send_sigterm();
+    let endings: Vec<_> = clients.into_iter().map(|c| c.join().unwrap()).collect();
+    let lost = endings.iter().filter(|(_, e)| *e == Ending::Lost).count();
+    assert_eq!(lost, 0, "{endings:?}\n{}", server.log());
+    let (status, log) = server.wait_for_exit();
+    assert_eq!(status.code(), Some(0), "{log}");
+}
