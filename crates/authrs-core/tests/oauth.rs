@@ -1,16 +1,17 @@
 //! The OAuth / OIDC flow in the engine against a stub provider answering through an
-//! `HttpFn` (discovery, JWKS, token, userinfo) with ID tokens signed by a test ES256 key:
-//! one named test per ID-token and check rule, and the account-linking table. The same flow
-//! against a real OpenID provider is in `crates/authrs-http/tests/oidc_provider.rs`.
+//! `HttpClient` of its own (discovery, JWKS, token, userinfo) with ID tokens signed by a test
+//! ES256 key: one named test per ID-token and check rule, and the account-linking table. The
+//! same flow against a real OpenID provider is in `crates/authrs-http/tests/oidc_provider.rs`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use authrs_core::adapter::{Adapter, MemoryAdapter, NewUser, Timestamp};
 use authrs_core::clock::FixedClock;
-use authrs_core::http::{HttpClient, HttpError, HttpFn};
+use authrs_core::http::{HttpClient, HttpError};
 use authrs_core::providers::{Checks, OAuthProvider, ProfileMap};
 use authrs_core::{Auth, AuthBuilder, SessionStrategy};
+use authrs_test_support::concurrency::until_every_other_task_waits;
 use authrs_test_support::{Answer, EngineClient, TEST_SECRET};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -91,7 +92,33 @@ fn respond(value: Value) -> Result<http::Response<Bytes>, HttpError> {
 }
 
 fn http_for(stub: Arc<Stub>) -> Arc<dyn HttpClient> {
-    Arc::new(HttpFn(move |request: http::Request<Bytes>| {
+    Arc::new(StubClient(stub))
+}
+
+/// The stub as the engine's HTTP client.
+struct StubClient(Arc<Stub>);
+
+#[async_trait::async_trait]
+impl HttpClient for StubClient {
+    async fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, HttpError> {
+        let refresh = url::form_urlencoded::parse(request.body())
+            .any(|(name, value)| name == "grant_type" && value == "refresh_token");
+        let answer = answer(&self.0, request);
+        if refresh {
+            // A slow provider: concurrent reads pile up behind the first refresh, since it
+            // answers only once every other task waits (on a paused clock, no time passes).
+            until_every_other_task_waits().await;
+        }
+        answer
+    }
+}
+
+/// The stub's answer to one request, which it records.
+fn answer(stub: &Stub, request: http::Request<Bytes>) -> Result<http::Response<Bytes>, HttpError> {
+    {
         let uri = request.uri().to_string();
         let authorization = request
             .headers()
@@ -124,8 +151,6 @@ fn http_for(stub: Arc<Stub>) -> Arc<dyn HttpClient> {
             if uri == format!("{issuer}/token")
                 && form.get("grant_type").map(String::as_str) == Some("refresh_token")
             {
-                // Slow enough that concurrent reads pile up behind the first refresh.
-                std::thread::sleep(std::time::Duration::from_millis(30));
                 // Counting this request: the first refresh answers `access-2`.
                 let n = stub
                     .requests
@@ -156,7 +181,7 @@ fn http_for(stub: Arc<Stub>) -> Arc<dyn HttpClient> {
             }
         }
         Err(HttpError(format!("no route for {uri}")))
-    }))
+    }
 }
 
 fn oidc(id: &str, issuer: &str) -> OAuthProvider {
@@ -772,7 +797,8 @@ fn oauth_providers_are_checked_when_built() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+// The paused clock lets the refresh answer only once all 50 reads are in flight (`StubClient`).
+#[tokio::test(start_paused = true)]
 async fn fifty_concurrent_session_reads_refresh_the_token_once() {
     let stub = stub();
     let adapter = Arc::new(MemoryAdapter::new());
