@@ -208,20 +208,12 @@ fn claims(nonce: &str) -> Value {
     })
 }
 
-/// The authorization request's query parameters.
+/// Starts a sign-in with `provider` (landing on `/dashboard`); returns the authorization
+/// request's query parameters.
 async fn start(browser: &mut EngineClient, provider: &str) -> HashMap<String, String> {
-    let csrf = browser.csrf_token().await;
-    let answer = browser
-        .post_form(
-            &format!("/api/auth/signin/{provider}"),
-            &[
-                ("csrfToken", &csrf),
-                ("callbackUrl", "/dashboard"),
-                ("json", "true"),
-            ],
-        )
+    let url = browser
+        .start_oauth_sign_in(provider, &[], "/dashboard")
         .await;
-    let url = url::Url::parse(answer.json()["url"].as_str().unwrap()).unwrap();
     url.query_pairs().into_owned().collect()
 }
 
@@ -254,24 +246,10 @@ async fn round_trip(
     .await
 }
 
-fn assert_signed_in(answer: &Answer) {
-    assert_eq!(answer.status, StatusCode::FOUND, "{}", answer.text());
-    assert_eq!(
-        answer.header("location"),
-        Some(format!("{SITE}/dashboard").as_str())
-    );
-}
-
-fn assert_refused(answer: &Answer) {
-    assert_eq!(
-        answer.header("location"),
-        Some(format!("{SITE}/api/auth/error?error=OAuthCallback").as_str()),
-        "{} {}",
-        answer.status,
-        answer.text()
-    );
-    assert!(answer.set_cookie("next-auth.session-token").is_none());
-}
+/// Where a sign-in that worked lands.
+const DASHBOARD: &str = "http://localhost:3000/dashboard";
+/// Where a refused callback lands.
+const REFUSED: &str = "http://localhost:3000/api/auth/error?error=OAuthCallback";
 
 #[tokio::test]
 async fn code_flow_with_pkce_state_and_nonce_signs_in() {
@@ -300,7 +278,7 @@ async fn code_flow_with_pkce_state_and_nonce_signs_in() {
         ],
     )
     .await;
-    assert_signed_in(&answer);
+    answer.assert_signed_in_to(DASHBOARD);
     let session = browser.session().await;
     assert_eq!(session["user"]["email"], "ada@example.com");
     assert_eq!(session["user"]["name"], "Ada");
@@ -337,7 +315,7 @@ async fn assert_id_token_refused(edit: impl Fn(&mut Value)) {
         sign(&stub.key, &c)
     })
     .await;
-    assert_refused(&answer);
+    answer.assert_refused_to(REFUSED);
 }
 
 #[tokio::test]
@@ -376,7 +354,7 @@ async fn id_token_with_a_bad_signature_is_refused() {
     // Signed by another key under the same kid.
     let impostor = key("key-1");
     let answer = round_trip(&stub, &mut browser, |nonce| sign(&impostor, &claims(nonce))).await;
-    assert_refused(&answer);
+    answer.assert_refused_to(REFUSED);
 }
 
 #[tokio::test]
@@ -389,7 +367,7 @@ async fn id_token_with_alg_none_is_refused() {
         format!("{header}.{payload}.")
     })
     .await;
-    assert_refused(&answer);
+    answer.assert_refused_to(REFUSED);
 }
 
 #[tokio::test]
@@ -425,7 +403,7 @@ async fn state_mismatch_is_refused() {
         ],
     )
     .await;
-    assert_refused(&answer);
+    answer.assert_refused_to(REFUSED);
     assert!(
         stub.requests
             .lock()
@@ -442,7 +420,7 @@ async fn missing_state_is_refused() {
     let params = start(&mut browser, "stub").await;
     *stub.id_token.lock().unwrap() = Some(sign(&stub.key, &claims(&params["nonce"])));
     let answer = callback(&mut browser, "stub", &[("code", "code-1"), ("iss", ISSUER)]).await;
-    assert_refused(&answer);
+    answer.assert_refused_to(REFUSED);
 }
 
 #[tokio::test]
@@ -462,7 +440,7 @@ async fn missing_pkce_verifier_is_refused() {
         ],
     )
     .await;
-    assert_refused(&answer);
+    answer.assert_refused_to(REFUSED);
 }
 
 #[tokio::test]
@@ -484,7 +462,7 @@ async fn a_check_cookie_from_provider_a_does_not_count_for_provider_b() {
         ],
     )
     .await;
-    assert_refused(&answer);
+    answer.assert_refused_to(REFUSED);
 }
 
 #[tokio::test]
@@ -505,7 +483,7 @@ async fn a_callback_with_no_check_cookies_at_all_is_refused() {
         ],
     )
     .await;
-    assert_refused(&answer);
+    answer.assert_refused_to(REFUSED);
 }
 
 #[tokio::test]
@@ -530,7 +508,9 @@ async fn an_iss_parameter_for_another_issuer_or_none_at_all_is_refused() {
         if let Some(iss) = iss {
             query.push(("iss", iss));
         }
-        assert_refused(&callback(&mut browser, "stub", &query).await);
+        callback(&mut browser, "stub", &query)
+            .await
+            .assert_refused_to(REFUSED);
     }
 }
 
@@ -548,7 +528,7 @@ async fn a_provider_error_is_oauth_callback_and_never_reflected() {
         ],
     )
     .await;
-    assert_refused(&answer);
+    answer.assert_refused_to(REFUSED);
     assert!(!answer.text().contains("script"));
 }
 
@@ -576,7 +556,9 @@ async fn first_sign_in_creates_the_user_and_links_the_account_with_its_tokens() 
     let auth = builder(&stub).adapter(adapter.clone()).build().unwrap();
     assert_eq!(auth.session_strategy(), SessionStrategy::Database);
     let mut browser = EngineClient::new(auth);
-    assert_signed_in(&sign_in_as(&stub, &mut browser, "user-123", "ada@example.com", true).await);
+    sign_in_as(&stub, &mut browser, "user-123", "ada@example.com", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     let user = adapter
         .get_user_by_account("stub", "user-123")
         .await
@@ -593,7 +575,9 @@ async fn first_sign_in_creates_the_user_and_links_the_account_with_its_tokens() 
 
     // Signing in again finds the same user.
     let mut again = EngineClient::new(browser.auth().clone());
-    assert_signed_in(&sign_in_as(&stub, &mut again, "user-123", "ada@example.com", true).await);
+    sign_in_as(&stub, &mut again, "user-123", "ada@example.com", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     assert_eq!(again.session().await["user"]["email"], "ada@example.com");
 }
 
@@ -684,9 +668,13 @@ async fn a_signed_in_user_links_another_account_and_a_taken_one_is_refused() {
     let adapter = Arc::new(MemoryAdapter::new());
     let auth = builder(&stub).adapter(adapter.clone()).build().unwrap();
     let mut ada = EngineClient::new(auth.clone());
-    assert_signed_in(&sign_in_as(&stub, &mut ada, "ada-1", "ada@example.com", true).await);
+    sign_in_as(&stub, &mut ada, "ada-1", "ada@example.com", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     // Signed in, a second account of the provider is linked to Ada.
-    assert_signed_in(&sign_in_as(&stub, &mut ada, "ada-2", "ada@work.example", true).await);
+    sign_in_as(&stub, &mut ada, "ada-2", "ada@work.example", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     let user = adapter
         .get_user_by_email("ada@example.com")
         .await
@@ -697,7 +685,9 @@ async fn a_signed_in_user_links_another_account_and_a_taken_one_is_refused() {
 
     // Bob, signed in, cannot take Ada's account.
     let mut bob = EngineClient::new(auth);
-    assert_signed_in(&sign_in_as(&stub, &mut bob, "bob-1", "bob@example.com", true).await);
+    sign_in_as(&stub, &mut bob, "bob-1", "bob@example.com", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     let answer = sign_in_as(&stub, &mut bob, "ada-1", "ada@example.com", true).await;
     assert!(
         answer
@@ -711,7 +701,9 @@ async fn a_signed_in_user_links_another_account_and_a_taken_one_is_refused() {
 async fn without_an_adapter_the_profile_goes_into_the_jwt() {
     let stub = stub();
     let mut browser = EngineClient::new(builder(&stub).build().unwrap());
-    assert_signed_in(&sign_in_as(&stub, &mut browser, "user-123", "ada@example.com", true).await);
+    sign_in_as(&stub, &mut browser, "user-123", "ada@example.com", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     let token = browser
         .auth()
         .get_token(&{
@@ -761,7 +753,7 @@ async fn plain_oauth2_reads_the_userinfo_endpoint() {
         &[("code", "c"), ("state", &params["state"])],
     )
     .await;
-    assert_signed_in(&answer);
+    answer.assert_signed_in_to(DASHBOARD);
     let session = browser.session().await;
     assert_eq!(session["user"]["name"], "ada");
     assert_eq!(session["user"]["email"], "ada@example.com");
@@ -813,7 +805,9 @@ async fn fifty_concurrent_session_reads_refresh_the_token_once() {
         .build()
         .unwrap();
     let mut browser = EngineClient::new(auth);
-    assert_signed_in(&sign_in_as(&stub, &mut browser, "user-123", "ada@example.com", true).await);
+    sign_in_as(&stub, &mut browser, "user-123", "ada@example.com", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     let refreshes = || {
         stub.requests
             .lock()
@@ -861,13 +855,14 @@ async fn a_signed_in_user_unlinks_an_account_but_not_the_last_way_in() {
     let stub = stub();
     let adapter = Arc::new(MemoryAdapter::new());
     let mut ada = EngineClient::new(builder(&stub).adapter(adapter.clone()).build().unwrap());
-    assert_signed_in(&sign_in_as(&stub, &mut ada, "ada-1", "ada@example.com", true).await);
+    sign_in_as(&stub, &mut ada, "ada-1", "ada@example.com", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     let unlink = async |browser: &mut EngineClient| {
-        let csrf = browser.csrf_token().await;
         browser
-            .post_form(
+            .post_form_with_csrf(
                 "/api/auth/account/unlink",
-                &[("csrfToken", &csrf), ("provider", "stub"), ("json", "true")],
+                &[("provider", "stub"), ("json", "true")],
             )
             .await
     };
@@ -888,7 +883,7 @@ async fn a_signed_in_user_unlinks_an_account_but_not_the_last_way_in() {
     assert_eq!(adapter.list_accounts(&user.id).await.unwrap().len(), 1);
 
     // With a second account (another provider) the first one can go.
-    assert_signed_in(&{
+    let linked = {
         let params = start(&mut ada, "other").await;
         let mut c = claims(&params["nonce"]);
         c["iss"] = json!(OTHER_ISSUER);
@@ -903,7 +898,8 @@ async fn a_signed_in_user_unlinks_an_account_but_not_the_last_way_in() {
             ],
         )
         .await
-    });
+    };
+    linked.assert_signed_in_to(DASHBOARD);
     let answer = unlink(&mut ada).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
     let accounts = adapter.list_accounts(&user.id).await.unwrap();
@@ -935,7 +931,9 @@ async fn a_rotated_signing_key_is_fetched_once_its_kid_appears() {
         c
     };
     // The key set is fetched and cached.
-    assert_signed_in(&round_trip(&stub, &mut browser, |n| sign(&stub.key, &claims(n))).await);
+    round_trip(&stub, &mut browser, |n| sign(&stub.key, &claims(n)))
+        .await
+        .assert_signed_in_to(DASHBOARD);
     let jwks_fetches = || {
         stub.requests
             .lock()
@@ -949,10 +947,14 @@ async fn a_rotated_signing_key_is_fetched_once_its_kid_appears() {
     let rotated = key("key-2");
     stub.extra_keys.lock().unwrap().push(rotated.jwk.clone());
     clock.advance(std::time::Duration::from_secs(61));
-    assert_signed_in(&round_trip(&stub, &mut browser, |n| sign(&rotated, &fresh(n))).await);
+    round_trip(&stub, &mut browser, |n| sign(&rotated, &fresh(n)))
+        .await
+        .assert_signed_in_to(DASHBOARD);
     assert_eq!(jwks_fetches(), 2);
     // Known kids use the cache.
-    assert_signed_in(&round_trip(&stub, &mut browser, |n| sign(&rotated, &fresh(n))).await);
+    round_trip(&stub, &mut browser, |n| sign(&rotated, &fresh(n)))
+        .await
+        .assert_signed_in_to(DASHBOARD);
     assert_eq!(jwks_fetches(), 2);
 }
 
@@ -964,7 +966,9 @@ async fn linking_while_signed_in_needs_a_proven_address() {
     // Ada signs in with an account whose address the provider does not vouch for: her row's
     // address is unproven.
     let mut ada = EngineClient::new(auth);
-    assert_signed_in(&sign_in_as(&stub, &mut ada, "ada-1", "ada@example.com", false).await);
+    sign_in_as(&stub, &mut ada, "ada-1", "ada@example.com", false)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     let user = adapter
         .get_user_by_email("ada@example.com")
         .await
@@ -1003,7 +1007,7 @@ async fn id_token_with_nbf_within_the_skew_signs_in() {
         sign(&stub.key, &c)
     })
     .await;
-    assert_signed_in(&answer);
+    answer.assert_signed_in_to(DASHBOARD);
 }
 
 #[tokio::test]
@@ -1018,18 +1022,26 @@ async fn a_genuine_rotation_right_after_an_unknown_kid_still_signs_in() {
             .filter(|(u, _, _)| u.ends_with("/jwks"))
             .count()
     };
-    assert_signed_in(&round_trip(&stub, &mut browser, |n| sign(&stub.key, &claims(n))).await);
+    round_trip(&stub, &mut browser, |n| sign(&stub.key, &claims(n)))
+        .await
+        .assert_signed_in_to(DASHBOARD);
     // A token under a kid the provider never published: one refetch, then refused.
     let bogus = key("bogus");
-    assert_refused(&round_trip(&stub, &mut browser, |n| sign(&bogus, &claims(n))).await);
+    round_trip(&stub, &mut browser, |n| sign(&bogus, &claims(n)))
+        .await
+        .assert_refused_to(REFUSED);
     assert_eq!(jwks_fetches(), 2);
     // The same unknown kid again is refused without another fetch.
-    assert_refused(&round_trip(&stub, &mut browser, |n| sign(&bogus, &claims(n))).await);
+    round_trip(&stub, &mut browser, |n| sign(&bogus, &claims(n)))
+        .await
+        .assert_refused_to(REFUSED);
     assert_eq!(jwks_fetches(), 2);
     // The provider rotates at that very moment: its first token fetches the new set.
     let rotated = key("key-2");
     stub.extra_keys.lock().unwrap().push(rotated.jwk.clone());
-    assert_signed_in(&round_trip(&stub, &mut browser, |n| sign(&rotated, &claims(n))).await);
+    round_trip(&stub, &mut browser, |n| sign(&rotated, &claims(n)))
+        .await
+        .assert_signed_in_to(DASHBOARD);
     assert_eq!(jwks_fetches(), 3);
 }
 

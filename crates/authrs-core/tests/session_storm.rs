@@ -99,10 +99,7 @@ async fn an_unchanged_database_session_answers_304_to_a_revalidating_client() {
         .unwrap();
     let mut browser = EngineClient::new(auth);
     browser
-        .sign_in_with(
-            "email-password",
-            &[("email", "ada@example.com"), ("password", "correct horse")],
-        )
+        .sign_in_with_email_password("ada@example.com", "correct horse")
         .await;
     let first = browser.get("/api/auth/session").await;
     let etag = first.header("etag").expect("an ETag").to_owned();
