@@ -1,6 +1,11 @@
 //! Helpers for the integration tests: temporary directories, the real `authrs` binary as a
-//! child process, a minimal HTTP/1.1 client over `std::net::TcpStream`, a cookie jar, and a
-//! fresh PostgreSQL database per test.
+//! child process, a minimal HTTP/1.1 client over `std::net::TcpStream` with a cookie jar, and
+//! a fresh PostgreSQL database per test.
+//!
+//! These drive the binary over real sockets, blocking, so they stay here rather than in
+//! `authrs-test-support` (whose [`EngineClient`](authrs_test_support::EngineClient) drives the
+//! engine or an axum app in-process); the cookie, form and page rules they follow are
+//! test-support's.
 // Each test file uses a different part of this module.
 #![allow(dead_code)]
 
@@ -12,6 +17,8 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
+
+use authrs_test_support::{cookie_header, form_encode, store_set_cookie};
 
 /// How long a server may take to start or to stop before the test fails.
 pub const PATIENCE: Duration = Duration::from_secs(60);
@@ -281,30 +288,15 @@ impl Jar {
     /// Stores the `Set-Cookie` headers of a response; `Max-Age=0` deletes.
     pub fn store(&mut self, response: &Response) {
         for (name, value) in &response.headers {
-            if name != "set-cookie" {
-                continue;
-            }
-            let mut parts = value.split(';');
-            let Some((cookie, cookie_value)) = parts.next().and_then(|p| p.split_once('=')) else {
-                continue;
-            };
-            let deleted = parts.any(|p| p.trim().eq_ignore_ascii_case("max-age=0"));
-            if deleted {
-                self.0.remove(cookie.trim());
-            } else {
-                self.0
-                    .insert(cookie.trim().to_owned(), cookie_value.trim().to_owned());
+            if name == "set-cookie" {
+                store_set_cookie(&mut self.0, value);
             }
         }
     }
 
     /// The `Cookie` header value.
     pub fn header(&self) -> String {
-        self.0
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
+        cookie_header(&self.0)
     }
 
     /// Whether a cookie of that name is held.
@@ -605,21 +597,6 @@ fn with_database(url: &str, name: &str) -> String {
     if let Some(query) = query {
         out.push('?');
         out.push_str(query);
-    }
-    out
-}
-
-/// `application/x-www-form-urlencoded` encoding of one value.
-pub fn form_encode(value: &str) -> String {
-    let mut out = String::new();
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
-                out.push(byte as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
     }
     out
 }
