@@ -4,8 +4,9 @@
 //! email link, OAuth start) and the checks of their answers; the cookie, form and page
 //! primitives that the server's own HTTP client shares; the adapter conformance suite
 //! ([`conformance`]) that every storage back end runs; the rate-limit store conformance suite
-//! ([`limits`]) that every limit store runs; and [`concurrency`], for tests of concurrent work
-//! that must not sleep.
+//! ([`limits`]) that every limit store runs; [`concurrency`], for tests of concurrent work
+//! that must not sleep; and, with the `postgres` feature, a fresh PostgreSQL database per test
+//! (`postgres`).
 #![forbid(unsafe_code)]
 
 pub mod concurrency;
@@ -13,6 +14,8 @@ pub mod conformance;
 pub mod limits;
 pub mod oidc;
 pub mod outbox;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod session_flow;
 pub mod smtp;
 
