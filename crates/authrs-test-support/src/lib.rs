@@ -16,6 +16,7 @@ pub mod oidc;
 pub mod outbox;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+pub mod process;
 pub mod session_flow;
 pub mod smtp;
 
@@ -37,19 +38,37 @@ pub fn set_cookie_pairs(headers: &HeaderMap) -> Vec<String> {
 }
 
 /// Applies one `Set-Cookie` header value to a cookie jar (name to raw value), as a browser
-/// does: the cookie is stored, or removed when the header deletes it (`Max-Age=0`). A header
-/// with no `name=value` is ignored.
+/// does: the cookie is stored, or removed when the header deletes it
+/// ([`deletes_cookie`]). A header with no `name=value` is ignored.
 pub fn store_set_cookie(jar: &mut BTreeMap<String, String>, set_cookie: &str) {
-    let mut parts = set_cookie.split(';');
-    let Some((name, value)) = parts.next().and_then(|pair| pair.split_once('=')) else {
+    let Some((name, value)) = set_cookie
+        .split(';')
+        .next()
+        .and_then(|pair| pair.split_once('='))
+    else {
         return;
     };
-    let deleted = parts.any(|attribute| attribute.trim().eq_ignore_ascii_case("Max-Age=0"));
-    if deleted {
+    if deletes_cookie(set_cookie) {
         jar.remove(name.trim());
     } else {
         jar.insert(name.trim().to_owned(), value.trim().to_owned());
     }
+}
+
+/// Whether a `Set-Cookie` header value deletes its cookie: an empty value, `Max-Age=0`, or an
+/// `Expires` in 1970.
+pub fn deletes_cookie(set_cookie: &str) -> bool {
+    let mut parts = set_cookie.split(';');
+    let value = parts
+        .next()
+        .and_then(|pair| pair.split_once('='))
+        .map_or("", |(_, value)| value.trim());
+    value.is_empty()
+        || parts.any(|attribute| {
+            let attribute = attribute.trim().to_ascii_lowercase();
+            attribute == "max-age=0"
+                || (attribute.starts_with("expires=") && attribute.contains("1970"))
+        })
 }
 
 /// The `Cookie` header a browser holding `jar` sends: `name=value` pairs joined by `; `.
@@ -155,11 +174,9 @@ impl Answer {
 
     /// Whether the answer sets a session cookie (rather than only deleting one).
     pub fn sets_session_cookie(&self) -> bool {
-        self.session_set_cookies().into_iter().any(|cookie| {
-            !cookie
-                .split(';')
-                .any(|attribute| attribute.trim().eq_ignore_ascii_case("Max-Age=0"))
-        })
+        self.session_set_cookies()
+            .into_iter()
+            .any(|cookie| !deletes_cookie(cookie))
     }
 
     /// Fails the test unless this answer ends a sign-in that worked, as a browser's form post
