@@ -808,14 +808,7 @@ async fn fifty_concurrent_session_reads_refresh_the_token_once() {
     sign_in_as(&stub, &mut browser, "user-123", "ada@example.com", true)
         .await
         .assert_signed_in_to(DASHBOARD);
-    let refreshes = || {
-        stub.requests
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(_, _, f)| f.get("grant_type").map(String::as_str) == Some("refresh_token"))
-            .count()
-    };
+    let refreshes = || refreshes(&stub);
     // Fresh tokens: reading the session refreshes nothing.
     browser.session().await;
     assert_eq!(refreshes(), 0);
@@ -848,6 +841,59 @@ async fn fifty_concurrent_session_reads_refresh_the_token_once() {
         .find(|(_, _, f)| f.get("grant_type").map(String::as_str) == Some("refresh_token"))
         .unwrap();
     assert_eq!(form["refresh_token"], "refresh-1");
+}
+
+/// How many refresh requests the stub got.
+fn refreshes(stub: &Stub) -> usize {
+    stub.requests
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(_, _, f)| f.get("grant_type").map(String::as_str) == Some("refresh_token"))
+        .count()
+}
+
+// Reads with different cookies do not share a computation: the per-account lock (rule 6)
+// alone keeps the refresh to one. The paused clock lets the refresh answer only once the other
+// session's read waits for the lock.
+#[tokio::test(start_paused = true)]
+async fn concurrent_reads_of_two_sessions_of_one_user_refresh_the_token_once() {
+    let stub = stub();
+    let clock = Arc::new(FixedClock::at_secs(NOW));
+    let auth = Auth::builder()
+        .url(format!("{SITE}/api/auth"))
+        .secret(TEST_SECRET)
+        .clock(clock.clone())
+        .http_client(http_for(stub.clone()))
+        .adapter(Arc::new(MemoryAdapter::new()))
+        .provider(oidc("stub", ISSUER).refresh_access_token(true))
+        .build()
+        .unwrap();
+    let mut laptop = EngineClient::new(auth.clone());
+    let mut phone = EngineClient::new(auth);
+    for browser in [&mut laptop, &mut phone] {
+        sign_in_as(&stub, browser, "user-123", "ada@example.com", true)
+            .await
+            .assert_signed_in_to(DASHBOARD);
+    }
+    assert_ne!(
+        laptop.jar["next-auth.session-token"],
+        phone.jar["next-auth.session-token"]
+    );
+
+    // The access token now expires within the minute.
+    clock.advance(std::time::Duration::from_secs(3600 - 30));
+    let mut reads = tokio::task::JoinSet::new();
+    for browser in [&laptop, &phone] {
+        for _ in 0..25 {
+            let mut reader = browser.clone();
+            reads.spawn(async move { reader.session().await });
+        }
+    }
+    while let Some(session) = reads.join_next().await {
+        assert_eq!(session.unwrap()["user"]["email"], "ada@example.com");
+    }
+    assert_eq!(refreshes(&stub), 1);
 }
 
 #[tokio::test]
