@@ -55,20 +55,14 @@ pub fn store_set_cookie(jar: &mut BTreeMap<String, String>, set_cookie: &str) {
     }
 }
 
-/// Whether a `Set-Cookie` header value deletes its cookie: an empty value, `Max-Age=0`, or an
-/// `Expires` in 1970.
+/// Whether a `Set-Cookie` header value deletes its cookie, as a browser reads it: `Max-Age=0`,
+/// or an `Expires` in 1970 (an empty value alone does not: a browser keeps an empty cookie).
 pub fn deletes_cookie(set_cookie: &str) -> bool {
-    let mut parts = set_cookie.split(';');
-    let value = parts
-        .next()
-        .and_then(|pair| pair.split_once('='))
-        .map_or("", |(_, value)| value.trim());
-    value.is_empty()
-        || parts.any(|attribute| {
-            let attribute = attribute.trim().to_ascii_lowercase();
-            attribute == "max-age=0"
-                || (attribute.starts_with("expires=") && attribute.contains("1970"))
-        })
+    set_cookie.split(';').skip(1).any(|attribute| {
+        let attribute = attribute.trim().to_ascii_lowercase();
+        attribute == "max-age=0"
+            || (attribute.starts_with("expires=") && attribute.contains("1970"))
+    })
 }
 
 /// The `Cookie` header a browser holding `jar` sends: `name=value` pairs joined by `; `.
