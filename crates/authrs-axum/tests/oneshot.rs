@@ -5,7 +5,7 @@ use authrs_axum::{MAX_BODY_BYTES, RequireSession, Session};
 use authrs_core::callbacks::{CallbackError, Callbacks, SessionArgs};
 use authrs_core::providers::{Credentials, CredentialsProvider};
 use authrs_core::{Auth, User};
-use authrs_test_support::set_cookie_pairs;
+use authrs_test_support::{EngineClient, set_cookie_pairs};
 use axum::body::Body;
 use axum::extract::FromRef;
 use axum::http::{HeaderMap, Request, Response, StatusCode, header};
@@ -92,39 +92,30 @@ async fn json(response: Response<Body>) -> Value {
     serde_json::from_str(&text(response).await).expect("a JSON body")
 }
 
-/// Signs `ada` in through `<base_path>/csrf` and `<base_path>/callback/credentials` and returns
-/// a `Cookie` header value holding the session cookie.
-async fn sign_in(app: &Router, base_path: &str) -> String {
-    let response = get_with_cookie(app, &format!("{base_path}/csrf"), None).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let csrf_cookie = set_cookie_pairs(response.headers()).join("; ");
+/// Signs `ada` in through the app (the engine's routes at `auth`'s base path: `/csrf`, then
+/// `/callback/credentials`) and returns a `Cookie` header value holding the session cookie.
+async fn sign_in(auth: &Auth, app: &Router) -> String {
+    let mut browser = EngineClient::for_router(auth.clone(), app.clone());
+    let token = browser.csrf_token().await;
     assert!(
-        csrf_cookie.starts_with("next-auth.csrf-token="),
-        "{csrf_cookie}"
+        browser.jar.contains_key("next-auth.csrf-token"),
+        "{:?}",
+        browser.jar
     );
-    let token = json(response).await["csrfToken"]
-        .as_str()
-        .unwrap()
-        .to_owned();
     assert!(
         token.chars().all(|c| c.is_ascii_alphanumeric()),
-        "needs no form encoding"
+        "the CSRF token needs no form encoding"
     );
-
-    let request = Request::post(format!("{base_path}/callback/credentials"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, csrf_cookie)
-        .body(Body::from(format!(
-            "csrfToken={token}&username=ada&password=correct+horse&json=true"
-        )))
-        .unwrap();
-    let response = send(app, request).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let session_cookies: Vec<String> = set_cookie_pairs(response.headers())
-        .into_iter()
-        .filter(|cookie| cookie.starts_with("next-auth.session-token"))
+    browser
+        .sign_in_with_credentials("ada", "correct horse")
+        .await
+        .assert_signed_in_json_to("http://localhost:3000");
+    let session_cookies: Vec<String> = browser
+        .jar
+        .iter()
+        .filter(|(name, _)| name.starts_with("next-auth.session-token"))
+        .map(|(name, value)| format!("{name}={value}"))
         .collect();
-    assert!(json(response).await["url"].is_string());
     assert!(
         !session_cookies.is_empty(),
         "sign-in sets the session cookie"
@@ -167,7 +158,7 @@ async fn router_nested_at_auth_base_path_serves_the_session_endpoint() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(json(response).await, serde_json::json!({}));
 
-    let cookie = sign_in(&app, "/api/auth").await;
+    let cookie = sign_in(&auth, &app).await;
     let response = get_with_cookie(&app, "/api/auth/session", Some(&cookie)).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(json(response).await["user"]["name"], "Ada");
@@ -228,7 +219,7 @@ async fn custom_base_path_works() {
     let app: Router = Router::new()
         .route("/me", get(me))
         .nest("/auth", authrs_axum::router(auth.clone()))
-        .with_state(auth);
+        .with_state(auth.clone());
 
     let response = get_with_cookie(&app, "/auth/providers", None).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -236,7 +227,7 @@ async fn custom_base_path_works() {
         json(response).await["credentials"]["signinUrl"],
         "http://localhost:3000/auth/signin/credentials"
     );
-    let cookie = sign_in(&app, "/auth").await;
+    let cookie = sign_in(&auth, &app).await;
     let response = get_with_cookie(&app, "/me", Some(&cookie)).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(json(response).await["user"]["name"], "Ada");
@@ -286,8 +277,9 @@ async fn oversized_body_is_rejected_with_413() {
 
 #[tokio::test]
 async fn credentials_sign_in_then_session_extractor_sees_the_user() {
-    let app = app(build_auth(URL));
-    let cookie = sign_in(&app, "/api/auth").await;
+    let auth = build_auth(URL);
+    let app = app(auth.clone());
+    let cookie = sign_in(&auth, &app).await;
 
     let response = get_with_cookie(&app, "/me", Some(&cookie)).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -322,8 +314,9 @@ async fn optional_session_is_none_without_a_cookie() {
 
 #[tokio::test]
 async fn tampered_session_cookie_is_no_session() {
-    let app = app(build_auth(URL));
-    let cookie = sign_in(&app, "/api/auth").await;
+    let auth = build_auth(URL);
+    let app = app(auth.clone());
+    let cookie = sign_in(&auth, &app).await;
     let (name, value) = cookie.split_once('=').unwrap();
     // Change one character in the middle of the encrypted token.
     let mut value = value.as_bytes().to_vec();
@@ -348,7 +341,7 @@ async fn tampered_session_cookie_is_no_session() {
         ))
         .build()
         .unwrap();
-    let foreign = sign_in(&self::app(other), "/api/auth").await;
+    let foreign = sign_in(&other, &self::app(other.clone())).await;
     let response = get_with_cookie(&app, "/me", Some(&foreign)).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
@@ -382,13 +375,13 @@ async fn extractor_found_through_from_ref_on_app_state() {
         .route("/greet", get(greet))
         .nest(auth.base_path(), authrs_axum::router(auth.clone()))
         .with_state(AppState {
-            auth,
+            auth: auth.clone(),
             greeting: "Hello",
         });
 
     let response = get_with_cookie(&app, "/greet", None).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    let cookie = sign_in(&app, "/api/auth").await;
+    let cookie = sign_in(&auth, &app).await;
     let response = get_with_cookie(&app, "/greet", Some(&cookie)).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(text(response).await, "Hello, Ada");
@@ -418,9 +411,9 @@ async fn failing_session_callback_answers_500_without_the_cause() {
         .route("/maybe", get(maybe))
         .merge(guarded)
         .nest(auth.base_path(), authrs_axum::router(auth.clone()))
-        .with_state(auth);
+        .with_state(auth.clone());
     // Signing in runs the `jwt` callback only, so it still succeeds.
-    let cookie = sign_in(&app, "/api/auth").await;
+    let cookie = sign_in(&auth, &app).await;
 
     for path in ["/me", "/maybe", "/guarded"] {
         let response = get_with_cookie(&app, path, Some(&cookie)).await;
@@ -525,8 +518,9 @@ async fn guard_answers_401_in_unauthorized_mode() {
 
 #[tokio::test]
 async fn guard_lets_signed_in_requests_through() {
-    let app = guarded_app(build_auth(URL));
-    let cookie = sign_in(&app, "/api/auth").await;
+    let auth = build_auth(URL);
+    let app = guarded_app(auth.clone());
+    let cookie = sign_in(&auth, &app).await;
 
     let response = get_with_cookie(&app, "/api/me", Some(&cookie)).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -571,11 +565,11 @@ async fn merged_routes_serve_the_auth_endpoints_at_their_full_paths() {
     let app = Router::new()
         .route("/me", get(me))
         .merge(authrs_axum::routes(auth.clone()))
-        .with_state(auth);
+        .with_state(auth.clone());
     let response = get_with_cookie(&app, "/api/auth/providers", None).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(json(response).await.get("credentials").is_some());
-    let cookie = sign_in(&app, "/api/auth").await;
+    let cookie = sign_in(&auth, &app).await;
     let response = get_with_cookie(&app, "/me", Some(&cookie)).await;
     assert_eq!(response.status(), StatusCode::OK);
     // The base path itself is an auth route too (an unknown action: 400).

@@ -2,37 +2,29 @@
 //! `tests/node-interop/nextauth-server.mjs`): the client speaks the protocol, not authrs.
 
 use std::path::Path;
-use std::process::Stdio;
-use std::time::Duration;
 
 use authrs_client::{AuthClient, ClientError};
 use authrs_core::ErrorCode;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use authrs_test_support::process::{ServerProcess, start_server};
+use tokio::process::Command;
 
 /// Starts the next-auth server; returns it (killed on drop) and its `/api/auth` URL.
-async fn next_auth() -> (Child, String) {
+async fn next_auth() -> (ServerProcess, String) {
     let script =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/node-interop/nextauth-server.mjs");
-    let mut child = Command::new("node")
-        .arg(&script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("run node (scripts/test installs it, and the npm packages of tests/node-interop)");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
-        .await
-        .expect("next-auth did not start within 20 s")
-        .unwrap()
+    let (server, line) = start_server(
+        Command::new("node").arg(&script),
+        "next-auth (node tests/node-interop/nextauth-server.mjs)",
+        "scripts/test installs node, and the npm packages of tests/node-interop",
+    )
+    .await;
+    let line = line
         .unwrap_or_else(|| panic!("next-auth did not start (npm ci --prefix tests/node-interop?)"));
     let origin = line
         .strip_prefix("LISTENING ")
         .expect("a LISTENING line")
         .to_owned();
-    (child, format!("{origin}/api/auth"))
+    (server, format!("{origin}/api/auth"))
 }
 
 #[tokio::test]

@@ -86,16 +86,8 @@ fn setup() -> Setup {
     }
 }
 
-async fn post(c: &mut EngineClient, path: &str, fields: &[(&str, &str)]) -> Answer {
-    let token = c.csrf_token().await;
-    let mut form = vec![("csrfToken", token.as_str()), ("json", "true")];
-    form.extend_from_slice(fields);
-    c.post_form(path, &form).await
-}
-
 async fn sign_up(c: &mut EngineClient, email: &str, password: &str) -> Answer {
-    post(
-        c,
+    c.post_form_with_csrf_json(
         "/api/auth/account/signup",
         &[("email", email), ("password", password), ("name", "Ada")],
     )
@@ -136,16 +128,8 @@ fn assert_refused(answer: &Answer) {
     assert!(target.contains("error=Verification"), "{target}");
 }
 
-async fn sign_in(c: &mut EngineClient, email: &str, password: &str) -> Answer {
-    c.sign_in_with(
-        "email-password",
-        &[("email", email), ("password", password)],
-    )
-    .await
-}
-
 async fn sign_in_status(c: &mut EngineClient, email: &str, password: &str) -> StatusCode {
-    sign_in(c, email, password).await.status
+    c.sign_in_with_email_password(email, password).await.status
 }
 
 fn signed_in(c: &EngineClient) -> bool {
@@ -181,9 +165,15 @@ async fn sign_up_then_sign_in_without_proof_gives_no_session() {
     // The right password of an unproven address answers as a wrong one and an unknown
     // address do, after the same work.
     let verifications = s.hashing.verifications.load(Ordering::SeqCst);
-    let right = sign_in(&mut c, "ADA@example.com", "correct horse").await;
-    let wrong = sign_in(&mut c, "ada@example.com", "wrong horse").await;
-    let unknown = sign_in(&mut c, "nobody@example.com", "correct horse").await;
+    let right = c
+        .sign_in_with_email_password("ADA@example.com", "correct horse")
+        .await;
+    let wrong = c
+        .sign_in_with_email_password("ada@example.com", "wrong horse")
+        .await;
+    let unknown = c
+        .sign_in_with_email_password("nobody@example.com", "correct horse")
+        .await;
     assert_eq!(right.status, StatusCode::UNAUTHORIZED);
     assert_eq!((right.status, &right.body), (wrong.status, &wrong.body));
     assert_eq!((right.status, &right.body), (unknown.status, &unknown.body));
@@ -207,12 +197,12 @@ async fn sign_up_then_sign_in_without_proof_gives_no_session() {
         "the page offers to resend"
     );
     let code = mail.code.clone().unwrap();
-    let answer = post(
-        &mut c,
-        "/api/auth/account/verify-email",
-        &[("email", "ada@example.com"), ("code", &code)],
-    )
-    .await;
+    let answer = c
+        .post_form_with_csrf_json(
+            "/api/auth/account/verify-email",
+            &[("email", "ada@example.com"), ("code", &code)],
+        )
+        .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
     assert_eq!(c.session().await["user"]["email"], "ada@example.com");
     // The link of the same mail works no more; the password signs in from now on.
@@ -230,22 +220,22 @@ async fn a_verification_mail_can_be_sent_again_and_its_link_signs_in() {
     let s = setup();
     let mut c = s.client();
     sign_up(&mut c, "ada@example.com", "correct horse").await;
-    let answer = post(
-        &mut c,
-        "/api/auth/account/verify-email-resend",
-        &[("email", "ada@example.com")],
-    )
-    .await;
+    let answer = c
+        .post_form_with_csrf_json(
+            "/api/auth/account/verify-email-resend",
+            &[("email", "ada@example.com")],
+        )
+        .await;
     assert_eq!(
         answer.json()["url"],
         "http://localhost:3000/api/auth/account/verify-email?email=ada%40example.com&notice=Sent"
     );
-    let unknown = post(
-        &mut c,
-        "/api/auth/account/verify-email-resend",
-        &[("email", "nobody@example.com")],
-    )
-    .await;
+    let unknown = c
+        .post_form_with_csrf_json(
+            "/api/auth/account/verify-email-resend",
+            &[("email", "nobody@example.com")],
+        )
+        .await;
     assert_eq!(unknown.status, answer.status);
     let mails = s.outbox.messages();
     assert_eq!(mails.len(), 2, "one new mail, none for the unknown address");
@@ -253,8 +243,7 @@ async fn a_verification_mail_can_be_sent_again_and_its_link_signs_in() {
     assert_proven(&answer);
     assert_eq!(c.session().await["user"]["email"], "ada@example.com");
     // A proven address gets no more verification mails.
-    post(
-        &mut c,
+    c.post_form_with_csrf_json(
         "/api/auth/account/verify-email-resend",
         &[("email", "ada@example.com")],
     )
@@ -367,7 +356,8 @@ async fn a_second_sign_up_of_an_unproven_address_changes_nothing_and_mails_a_res
         ("token", token.as_str()),
         ("password", "ada's password"),
     ];
-    post(&mut ada, "/api/auth/account/reset-password", &fields).await;
+    ada.post_form_with_csrf_json("/api/auth/account/reset-password", &fields)
+        .await;
     assert_eq!(
         sign_in_status(&mut ada, "ada@example.com", "ada's password").await,
         StatusCode::OK
@@ -495,9 +485,15 @@ async fn unknown_address_and_wrong_password_cost_one_verification_each_and_answe
     let mut c = s.client();
     sign_up(&mut c, "ada@example.com", "correct horse").await;
     let before = s.hashing.verifications.load(Ordering::SeqCst);
-    let wrong = sign_in(&mut c, "ada@example.com", "wrong").await;
-    let unknown = sign_in(&mut c, "nobody@example.com", "wrong").await;
-    let invalid = sign_in(&mut c, "not an address", "wrong").await;
+    let wrong = c
+        .sign_in_with_email_password("ada@example.com", "wrong")
+        .await;
+    let unknown = c
+        .sign_in_with_email_password("nobody@example.com", "wrong")
+        .await;
+    let invalid = c
+        .sign_in_with_email_password("not an address", "wrong")
+        .await;
     assert_eq!(s.hashing.verifications.load(Ordering::SeqCst) - before, 3);
     assert_eq!((wrong.status, &wrong.body), (unknown.status, &unknown.body));
     assert_eq!((wrong.status, &wrong.body), (invalid.status, &invalid.body));
@@ -557,30 +553,34 @@ async fn change_password_needs_the_current_one_and_signs_out_everywhere() {
     let mut laptop = EngineClient::new(auth.clone());
     let mut phone = EngineClient::new(auth);
     sign_up_and_verify(&s, &mut laptop, "ada@example.com", "correct horse").await;
-    sign_in(&mut laptop, "ada@example.com", "correct horse").await;
-    sign_in(&mut phone, "ada@example.com", "correct horse").await;
+    laptop
+        .sign_in_with_email_password("ada@example.com", "correct horse")
+        .await;
+    phone
+        .sign_in_with_email_password("ada@example.com", "correct horse")
+        .await;
 
-    let wrong = post(
-        &mut laptop,
-        "/api/auth/account/change-password",
-        &[
-            ("currentPassword", "nope"),
-            ("newPassword", "battery staple"),
-        ],
-    )
-    .await;
+    let wrong = laptop
+        .post_form_with_csrf_json(
+            "/api/auth/account/change-password",
+            &[
+                ("currentPassword", "nope"),
+                ("newPassword", "battery staple"),
+            ],
+        )
+        .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert!(signed_in(&laptop));
 
-    let answer = post(
-        &mut laptop,
-        "/api/auth/account/change-password",
-        &[
-            ("currentPassword", "correct horse"),
-            ("newPassword", "battery staple"),
-        ],
-    )
-    .await;
+    let answer = laptop
+        .post_form_with_csrf_json(
+            "/api/auth/account/change-password",
+            &[
+                ("currentPassword", "correct horse"),
+                ("newPassword", "battery staple"),
+            ],
+        )
+        .await;
     assert_eq!(
         answer.json()["url"],
         "http://localhost:3000/api/auth/signin?notice=PasswordChanged"
@@ -605,12 +605,12 @@ async fn change_password_needs_the_current_one_and_signs_out_everywhere() {
 async fn change_password_needs_a_session() {
     let s = setup();
     let mut c = s.client();
-    let answer = post(
-        &mut c,
-        "/api/auth/account/change-password",
-        &[("currentPassword", "a"), ("newPassword", "battery staple")],
-    )
-    .await;
+    let answer = c
+        .post_form_with_csrf_json(
+            "/api/auth/account/change-password",
+            &[("currentPassword", "a"), ("newPassword", "battery staple")],
+        )
+        .await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         answer.json()["url"],
@@ -625,14 +625,18 @@ async fn sign_out_everywhere_ends_every_database_session() {
     let mut laptop = EngineClient::new(auth.clone());
     let mut phone = EngineClient::new(auth);
     sign_up_and_verify(&s, &mut laptop, "ada@example.com", "correct horse").await;
-    sign_in(&mut laptop, "ada@example.com", "correct horse").await;
-    sign_in(&mut phone, "ada@example.com", "correct horse").await;
-    let answer = post(
-        &mut phone,
-        "/api/auth/account/signout-everywhere",
-        &[("callbackUrl", "/bye")],
-    )
-    .await;
+    laptop
+        .sign_in_with_email_password("ada@example.com", "correct horse")
+        .await;
+    phone
+        .sign_in_with_email_password("ada@example.com", "correct horse")
+        .await;
+    let answer = phone
+        .post_form_with_csrf_json(
+            "/api/auth/account/signout-everywhere",
+            &[("callbackUrl", "/bye")],
+        )
+        .await;
     assert_eq!(answer.json(), json!({"url": "http://localhost:3000/bye"}));
     assert_eq!(laptop.session().await, json!({}));
     assert_eq!(phone.session().await, json!({}));
@@ -651,10 +655,16 @@ async fn revocable_jwt_sessions_end_on_sign_out_everywhere() {
     let mut laptop = EngineClient::new(auth.clone());
     let mut phone = EngineClient::new(auth);
     sign_up_and_verify(&s, &mut laptop, "ada@example.com", "correct horse").await;
-    sign_in(&mut laptop, "ada@example.com", "correct horse").await;
-    sign_in(&mut phone, "ada@example.com", "correct horse").await;
+    laptop
+        .sign_in_with_email_password("ada@example.com", "correct horse")
+        .await;
+    phone
+        .sign_in_with_email_password("ada@example.com", "correct horse")
+        .await;
     assert_eq!(laptop.session().await["user"]["email"], "ada@example.com");
-    post(&mut phone, "/api/auth/account/signout-everywhere", &[]).await;
+    phone
+        .post_form_with_csrf_json("/api/auth/account/signout-everywhere", &[])
+        .await;
     assert_eq!(
         laptop.session().await,
         json!({}),
@@ -662,7 +672,9 @@ async fn revocable_jwt_sessions_end_on_sign_out_everywhere() {
     );
     // Signing in again afterwards works, a millisecond later as much as a day later.
     s.clock.advance(Duration::from_millis(1));
-    sign_in(&mut laptop, "ada@example.com", "correct horse").await;
+    laptop
+        .sign_in_with_email_password("ada@example.com", "correct horse")
+        .await;
     assert_eq!(laptop.session().await["user"]["email"], "ada@example.com");
     s.clock.advance(Duration::from_secs(5));
     assert_eq!(laptop.session().await["user"]["email"], "ada@example.com");
@@ -681,21 +693,27 @@ async fn without_revocation_a_jwt_outlives_sign_out_everywhere() {
     let mut laptop = EngineClient::new(auth.clone());
     let mut phone = EngineClient::new(auth);
     sign_up_and_verify(&s, &mut laptop, "ada@example.com", "correct horse").await;
-    sign_in(&mut laptop, "ada@example.com", "correct horse").await;
-    sign_in(&mut phone, "ada@example.com", "correct horse").await;
-    post(&mut phone, "/api/auth/account/signout-everywhere", &[]).await;
+    laptop
+        .sign_in_with_email_password("ada@example.com", "correct horse")
+        .await;
+    phone
+        .sign_in_with_email_password("ada@example.com", "correct horse")
+        .await;
+    phone
+        .post_form_with_csrf_json("/api/auth/account/signout-everywhere", &[])
+        .await;
     assert_eq!(laptop.session().await["user"]["email"], "ada@example.com");
 }
 
 /// Requests a reset for `email` and returns the link the transport got, if any.
 async fn request_reset(s: &Setup, c: &mut EngineClient, email: &str) -> (Answer, Option<String>) {
     let sent = s.outbox.len();
-    let answer = post(
-        c,
-        "/api/auth/account/reset-password-request",
-        &[("email", email)],
-    )
-    .await;
+    let answer = c
+        .post_form_with_csrf_json(
+            "/api/auth/account/reset-password-request",
+            &[("email", email)],
+        )
+        .await;
     let link = s.outbox.messages().get(sent).map(|m| m.url.clone());
     (answer, link)
 }
@@ -738,7 +756,9 @@ async fn password_reset_works_once_through_the_transport() {
         ("token", token.as_str()),
         ("password", "battery staple"),
     ];
-    let answer = post(&mut c, "/api/auth/account/reset-password", &fields).await;
+    let answer = c
+        .post_form_with_csrf_json("/api/auth/account/reset-password", &fields)
+        .await;
     assert_eq!(
         answer.json()["url"],
         "http://localhost:3000/api/auth/signin?notice=PasswordReset"
@@ -748,7 +768,9 @@ async fn password_reset_works_once_through_the_transport() {
         StatusCode::OK
     );
     // The link is single-use.
-    let again = post(&mut c, "/api/auth/account/reset-password", &fields).await;
+    let again = c
+        .post_form_with_csrf_json("/api/auth/account/reset-password", &fields)
+        .await;
     assert_eq!(again.status, StatusCode::FORBIDDEN);
     assert_eq!(
         again.json()["url"],
@@ -775,16 +797,16 @@ async fn a_reset_token_is_bound_to_its_user() {
     sign_up_and_verify(&s, &mut c, "eve@example.com", "eve's password").await;
     let (_, link) = request_reset(&s, &mut c, "eve@example.com").await;
     let (_, token) = link_params(&link.unwrap());
-    let answer = post(
-        &mut c,
-        "/api/auth/account/reset-password",
-        &[
-            ("email", "ada@example.com"),
-            ("token", &token),
-            ("password", "taken over"),
-        ],
-    )
-    .await;
+    let answer = c
+        .post_form_with_csrf_json(
+            "/api/auth/account/reset-password",
+            &[
+                ("email", "ada@example.com"),
+                ("token", &token),
+                ("password", "taken over"),
+            ],
+        )
+        .await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
     assert_eq!(
         sign_in_status(&mut c, "ada@example.com", "correct horse").await,
@@ -800,16 +822,16 @@ async fn a_reset_token_expires() {
     let (_, link) = request_reset(&s, &mut c, "ada@example.com").await;
     let (email, token) = link_params(&link.unwrap());
     s.clock.advance(Duration::from_secs(15 * 60));
-    let answer = post(
-        &mut c,
-        "/api/auth/account/reset-password",
-        &[
-            ("email", &email),
-            ("token", &token),
-            ("password", "battery staple"),
-        ],
-    )
-    .await;
+    let answer = c
+        .post_form_with_csrf_json(
+            "/api/auth/account/reset-password",
+            &[
+                ("email", &email),
+                ("token", &token),
+                ("password", "battery staple"),
+            ],
+        )
+        .await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
 }
 
@@ -820,12 +842,12 @@ async fn a_short_password_does_not_spend_the_reset_token() {
     sign_up_and_verify(&s, &mut c, "ada@example.com", "correct horse").await;
     let (_, link) = request_reset(&s, &mut c, "ada@example.com").await;
     let (email, token) = link_params(&link.unwrap());
-    let short = post(
-        &mut c,
-        "/api/auth/account/reset-password",
-        &[("email", &email), ("token", &token), ("password", "short")],
-    )
-    .await;
+    let short = c
+        .post_form_with_csrf_json(
+            "/api/auth/account/reset-password",
+            &[("email", &email), ("token", &token), ("password", "short")],
+        )
+        .await;
     assert_eq!(short.status, StatusCode::BAD_REQUEST);
     assert!(
         short.json()["url"]
@@ -833,16 +855,16 @@ async fn a_short_password_does_not_spend_the_reset_token() {
             .unwrap()
             .contains("error=PasswordPolicy")
     );
-    let ok = post(
-        &mut c,
-        "/api/auth/account/reset-password",
-        &[
-            ("email", &email),
-            ("token", &token),
-            ("password", "battery staple"),
-        ],
-    )
-    .await;
+    let ok = c
+        .post_form_with_csrf_json(
+            "/api/auth/account/reset-password",
+            &[
+                ("email", &email),
+                ("token", &token),
+                ("password", "battery staple"),
+            ],
+        )
+        .await;
     assert_eq!(
         ok.json()["url"],
         "http://localhost:3000/api/auth/signin?notice=PasswordReset"
@@ -868,7 +890,8 @@ async fn mallory_then_ada_resets(s: &Setup, auth: Auth) -> (EngineClient, Engine
 
 async fn reset_with(c: &mut EngineClient, email: &str, token: &str, password: &str) -> Answer {
     let fields = [("email", email), ("token", token), ("password", password)];
-    post(c, "/api/auth/account/reset-password", &fields).await
+    c.post_form_with_csrf_json("/api/auth/account/reset-password", &fields)
+        .await
 }
 
 #[tokio::test]
@@ -934,7 +957,9 @@ async fn the_jwt_clean_up_ends_the_attackers_cookie() {
     let [email, token, _] = found.splitn(3, '\n').collect::<Vec<_>>()[..] else {
         unreachable!()
     };
-    sign_in(&mut mallory, "ada@example.com", "mallory's password").await;
+    mallory
+        .sign_in_with_email_password("ada@example.com", "mallory's password")
+        .await;
     assert_eq!(mallory.session().await["user"]["email"], "ada@example.com");
     s.clock.advance(Duration::from_secs(60));
     // Every read rolls the cookie on; only revocation ends it.
@@ -978,15 +1003,15 @@ async fn a_password_change_invalidates_reset_links() {
     sign_up_and_verify(&s, &mut c, "ada@example.com", "correct horse").await;
     let (_, link) = request_reset(&s, &mut c, "ada@example.com").await;
     let (email, token) = link_params(&link.unwrap());
-    let changed = post(
-        &mut c,
-        "/api/auth/account/change-password",
-        &[
-            ("currentPassword", "correct horse"),
-            ("newPassword", "battery staple"),
-        ],
-    )
-    .await;
+    let changed = c
+        .post_form_with_csrf_json(
+            "/api/auth/account/change-password",
+            &[
+                ("currentPassword", "correct horse"),
+                ("newPassword", "battery staple"),
+            ],
+        )
+        .await;
     assert_eq!(
         changed.json()["url"],
         "http://localhost:3000/api/auth/signin?notice=PasswordChanged"
@@ -1015,7 +1040,9 @@ async fn three_hundred_wrong_passwords_end_in_throttling_while_the_owner_gets_in
     let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
     let mut retry_after = None;
     for i in 0..300 {
-        let answer = sign_in(&mut attacker, "ada@example.com", &format!("guess {i}")).await;
+        let answer = attacker
+            .sign_in_with_email_password("ada@example.com", &format!("guess {i}"))
+            .await;
         *statuses.entry(answer.status.as_u16()).or_default() += 1;
         if answer.status == StatusCode::TOO_MANY_REQUESTS {
             retry_after = answer.header("retry-after").map(str::to_owned);
@@ -1114,12 +1141,12 @@ async fn confirming_someone_elses_sign_up_proves_the_address_but_keeps_no_strang
     let mut mallory = EngineClient::new(auth.clone());
     sign_up(&mut mallory, "ada@example.com", "mallory's password").await;
     let mut ada = EngineClient::new(auth.clone());
-    let resent = post(
-        &mut ada,
-        "/api/auth/account/verify-email-resend",
-        &[("email", "ada@example.com")],
-    )
-    .await;
+    let resent = ada
+        .post_form_with_csrf_json(
+            "/api/auth/account/verify-email-resend",
+            &[("email", "ada@example.com")],
+        )
+        .await;
     assert_eq!(resent.status, StatusCode::OK);
     let mails = s.outbox.messages();
     assert_eq!(mails.len(), 2);
@@ -1169,13 +1196,12 @@ async fn signing_in_to_ones_own_account_between_guesses_buys_no_more_guesses_tha
     .await;
     let mut guesses_checked = 0;
     for n in 0..150 {
-        sign_in(&mut attacker, "mallory@example.com", "mallory's password").await;
-        let guess = sign_in(
-            &mut attacker,
-            &format!("user{n}@example.com"),
-            "Summer2026!",
-        )
-        .await;
+        attacker
+            .sign_in_with_email_password("mallory@example.com", "mallory's password")
+            .await;
+        let guess = attacker
+            .sign_in_with_email_password(&format!("user{n}@example.com"), "Summer2026!")
+            .await;
         if guess.status == StatusCode::UNAUTHORIZED {
             guesses_checked += 1;
         } else {
@@ -1233,12 +1259,12 @@ async fn reset_and_sign_up_answers_do_no_account_work_on_the_request_path() {
     let mut c = EngineClient::new(auth);
     let mut answers = Vec::new();
     for email in ["ada@example.com", "nobody@example.com"] {
-        let answer = post(
-            &mut c,
-            "/api/auth/account/reset-password-request",
-            &[("email", email)],
-        )
-        .await;
+        let answer = c
+            .post_form_with_csrf_json(
+                "/api/auth/account/reset-password-request",
+                &[("email", email)],
+            )
+            .await;
         assert_eq!(s.outbox.len(), 1, "nothing was sent on the request path");
         answers.push((answer.status, answer.body));
     }
@@ -1262,19 +1288,19 @@ async fn with_revocable_jwt_sign_out_ends_that_session_and_its_copies() {
     let mut laptop = EngineClient::new(auth.clone());
     sign_up_and_verify(&s, &mut laptop, "ada@example.com", "correct horse").await;
     s.clock.advance(Duration::from_secs(1));
-    sign_in(&mut laptop, "ada@example.com", "correct horse").await;
+    laptop
+        .sign_in_with_email_password("ada@example.com", "correct horse")
+        .await;
     let mut phone = EngineClient::new(auth.clone());
-    sign_in(&mut phone, "ada@example.com", "correct horse").await;
+    phone
+        .sign_in_with_email_password("ada@example.com", "correct horse")
+        .await;
     // Someone copies the laptop's cookie; the laptop signs out.
     let mut copy = EngineClient::new(auth);
     copy.jar = laptop.jar.clone();
     assert_eq!(copy.session().await["user"]["email"], "ada@example.com");
-    let token = laptop.csrf_token().await;
     laptop
-        .post_form(
-            "/api/auth/signout",
-            &[("csrfToken", &token), ("json", "true")],
-        )
+        .post_form_with_csrf_json("/api/auth/signout", &[])
         .await;
     assert_eq!(copy.session().await, json!({}), "the copied cookie is dead");
     s.clock.advance(Duration::from_secs(24 * 60 * 60));

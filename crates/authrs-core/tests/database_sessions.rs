@@ -53,13 +53,9 @@ async fn setup() -> (AuthBuilder, Arc<MemoryAdapter>, Arc<FixedClock>, String) {
     (builder, adapter, clock, ada.id)
 }
 
+/// Signs Ada in (see [`setup`]).
 async fn sign_in(c: &mut EngineClient) {
-    let answer = c
-        .sign_in_with(
-            "credentials",
-            &[("username", "ada"), ("password", "correct horse")],
-        )
-        .await;
+    let answer = c.sign_in_with_credentials("ada", "correct horse").await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
 }
 
@@ -183,13 +179,7 @@ async fn sign_out_deletes_the_row_and_the_old_cookie_yields_no_session() {
     let mut c = EngineClient::new(builder.build().unwrap());
     sign_in(&mut c).await;
     let old_cookie = c.jar[COOKIE].clone();
-    let token = c.csrf_token().await;
-    let answer = c
-        .post_form(
-            "/api/auth/signout",
-            &[("csrfToken", &token), ("json", "true")],
-        )
-        .await;
+    let answer = c.post_form_with_csrf_json("/api/auth/signout", &[]).await;
     assert_eq!(answer.json(), json!({"url": "http://localhost:3000"}));
     assert!(
         adapter
@@ -286,9 +276,7 @@ async fn signing_in_again_replaces_the_previous_session() {
 async fn a_signed_in_user_missing_from_the_adapter_is_a_configuration_error() {
     let (builder, ..) = setup().await;
     let mut c = EngineClient::new(builder.build().unwrap());
-    let answer = c
-        .sign_in_with("credentials", &[("username", "ghost"), ("password", "x")])
-        .await;
+    let answer = c.sign_in_with_credentials("ghost", "x").await;
     assert_eq!(answer.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(
         answer.json(),
@@ -353,15 +341,10 @@ async fn sign_out_everywhere_works_without_email_password_accounts() {
     assert_eq!(answer.json(), json!({"url": "http://localhost:3000"}));
     assert_eq!(laptop.session().await, json!({}));
     // The other account routes stay closed without email-and-password accounts.
-    let token = phone.csrf_token().await;
     let signup = phone
-        .post_form(
+        .post_form_with_csrf(
             "/api/auth/account/signup",
-            &[
-                ("csrfToken", &token),
-                ("email", "x@example.com"),
-                ("password", "long enough"),
-            ],
+            &[("email", "x@example.com"), ("password", "long enough")],
         )
         .await;
     assert_eq!(signup.status, StatusCode::BAD_REQUEST);

@@ -36,13 +36,6 @@ fn builder() -> (AuthBuilder, Setup) {
     (builder, Setup { outbox, adapter })
 }
 
-async fn request(browser: &mut EngineClient, email: &str, extra: &[(&str, &str)]) -> Answer {
-    let csrf = browser.csrf_token().await;
-    let mut form = vec![("csrfToken", csrf.as_str()), ("email", email)];
-    form.extend_from_slice(extra);
-    browser.post_form("/api/auth/signin/email", &form).await
-}
-
 /// Follows the newest mail's link: the confirm page, then its button.
 async fn follow_link(browser: &mut EngineClient, outbox: &Outbox) -> Answer {
     let url = outbox.last().expect("a mail was sent").url;
@@ -107,7 +100,7 @@ async fn without_codes_the_verify_request_page_has_no_code_form_and_mails_no_cod
         .build()
         .unwrap();
     let mut browser = EngineClient::new(auth);
-    request(&mut browser, "ada@example.com", &[]).await;
+    browser.request_email_sign_in("ada@example.com", &[]).await;
     let mail = outbox.last().unwrap();
     assert_eq!(mail.code, None);
     assert!(!mail.text.contains("code"));
@@ -149,7 +142,7 @@ async fn emailed_links_use_the_configured_url_never_a_forwarded_host() {
     browser
         .extra_headers
         .insert("x-forwarded-host", "evil.example".parse().unwrap());
-    request(&mut browser, "ada@example.com", &[]).await;
+    browser.request_email_sign_in("ada@example.com", &[]).await;
     let link = s.outbox.last().unwrap().url;
     assert!(
         link.starts_with(&format!("{SITE}/api/auth/callback/email?")),
@@ -164,11 +157,10 @@ async fn emailed_links_use_the_configured_url_never_a_forwarded_host() {
         })
         .await
         .unwrap();
-    let csrf = browser.csrf_token().await;
     browser
-        .post_form(
+        .post_form_with_csrf(
             "/api/auth/account/reset-password-request",
-            &[("csrfToken", &csrf), ("email", "bob@example.com")],
+            &[("email", "bob@example.com")],
         )
         .await;
     let link = s.outbox.last().unwrap().url;
@@ -203,7 +195,9 @@ async fn sign_in_callback_is_asked_before_the_mail_and_after_the_link() {
     let (builder, s) = builder();
     let gate = Gatekeeper::default();
     let mut browser = EngineClient::new(builder.callbacks(gate.clone()).build().unwrap());
-    let answer = request(&mut browser, "mallory@example.com", &[("json", "true")]).await;
+    let answer = browser
+        .request_email_sign_in("mallory@example.com", &[("json", "true")])
+        .await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
     assert_eq!(
         answer.json()["url"],
@@ -211,7 +205,7 @@ async fn sign_in_callback_is_asked_before_the_mail_and_after_the_link() {
     );
     assert!(s.outbox.is_empty(), "no mail for a refused address");
 
-    request(&mut browser, "ada@example.com", &[]).await;
+    browser.request_email_sign_in("ada@example.com", &[]).await;
     follow_link(&mut browser, &s.outbox).await;
     assert_eq!(
         *gate.0.lock().unwrap(),
@@ -228,7 +222,9 @@ async fn a_failed_send_is_email_signin_and_leaves_no_usable_token() {
     let (builder, s) = builder();
     let mut browser = EngineClient::new(builder.build().unwrap());
     s.outbox.fail(true);
-    let answer = request(&mut browser, "ada@example.com", &[("json", "true")]).await;
+    let answer = browser
+        .request_email_sign_in("ada@example.com", &[("json", "true")])
+        .await;
     assert_eq!(
         answer.json()["url"],
         format!("{SITE}/api/auth/error?error=EmailSignin")
@@ -264,12 +260,10 @@ async fn first_email_proof_removes_what_an_unverified_registrant_left() {
 
     // Mallory registers Ada's address with his own password and signs in.
     let mut mallory = EngineClient::new(auth.clone());
-    let csrf = mallory.csrf_token().await;
     mallory
-        .post_form(
+        .post_form_with_csrf(
             "/api/auth/account/signup",
             &[
-                ("csrfToken", &csrf),
                 ("email", "ada@example.com"),
                 ("password", "mallory's password"),
             ],
@@ -288,7 +282,7 @@ async fn first_email_proof_removes_what_an_unverified_registrant_left() {
 
     // Ada proves the address by email.
     let mut ada = EngineClient::new(auth);
-    request(&mut ada, "ada@example.com", &[]).await;
+    ada.request_email_sign_in("ada@example.com", &[]).await;
     follow_link(&mut ada, &s.outbox).await;
     assert_eq!(ada.session().await["user"]["email"], "ada@example.com");
 
@@ -314,12 +308,9 @@ async fn a_new_user_goes_to_the_new_user_page_once() {
         ..Pages::default()
     });
     let mut browser = EngineClient::new(builder.build().unwrap());
-    request(
-        &mut browser,
-        "ada@example.com",
-        &[("callbackUrl", "/dashboard")],
-    )
-    .await;
+    browser
+        .request_email_sign_in("ada@example.com", &[("callbackUrl", "/dashboard")])
+        .await;
     let answer = follow_link(&mut browser, &s.outbox).await;
     assert_eq!(
         answer.header("location"),
@@ -328,12 +319,9 @@ async fn a_new_user_goes_to_the_new_user_page_once() {
                 .as_str()
         )
     );
-    request(
-        &mut browser,
-        "ada@example.com",
-        &[("callbackUrl", "/dashboard")],
-    )
-    .await;
+    browser
+        .request_email_sign_in("ada@example.com", &[("callbackUrl", "/dashboard")])
+        .await;
     let answer = follow_link(&mut browser, &s.outbox).await;
     assert_eq!(
         answer.header("location"),
@@ -406,16 +394,10 @@ async fn the_confirm_page_escapes_and_a_bad_link_is_verification() {
 
 /// Posts a typed code for `email`.
 async fn post_code(browser: &mut EngineClient, email: &str, code: &str) -> Answer {
-    let csrf = browser.csrf_token().await;
     browser
-        .post_form(
+        .post_form_with_csrf(
             "/api/auth/callback/email",
-            &[
-                ("csrfToken", &csrf),
-                ("email", email),
-                ("code", code),
-                ("json", "true"),
-            ],
+            &[("email", email), ("code", code), ("json", "true")],
         )
         .await
 }
@@ -425,7 +407,7 @@ async fn the_raced_code_limit_holds_at_its_number() {
     let (builder, _s) = builder();
     let auth = builder.build().unwrap();
     let mut owner = EngineClient::new(auth.clone());
-    request(&mut owner, "ada@example.com", &[]).await;
+    owner.request_email_sign_in("ada@example.com", &[]).await;
     // 300 browsers, each with its CSRF token, post a wrong code at once.
     let mut browsers = Vec::new();
     for i in 0..300u32 {

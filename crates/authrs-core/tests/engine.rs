@@ -58,12 +58,10 @@ fn v5_client() -> EngineClient {
     )
 }
 
+/// Signs Ada in (see [`authorize`]).
 async fn signed_in(client: &mut EngineClient) {
     let answer = client
-        .sign_in_with(
-            "credentials",
-            &[("username", "ada"), ("password", "correct horse")],
-        )
+        .sign_in_with_credentials("ada", "correct horse")
         .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
 }
@@ -303,12 +301,7 @@ async fn rotated_secrets_accept_old_tokens_and_reissue_under_the_new_secret() {
 #[tokio::test]
 async fn v5_mode_uses_authjs_cookies_and_tokens() {
     let mut c = v5_client();
-    let answer = c
-        .sign_in_with(
-            "credentials",
-            &[("username", "ada"), ("password", "correct horse")],
-        )
-        .await;
+    let answer = c.sign_in_with_credentials("ada", "correct horse").await;
     assert_eq!(answer.status, StatusCode::OK);
     let token = c.jar["authjs.session-token"].clone();
     let codec = TokenCodec::new(
@@ -411,16 +404,8 @@ async fn failing_callback_on_session_read_is_a_500_without_details_and_keeps_the
 async fn sign_out_clears_the_session_cookie_and_redirects() {
     let mut c = client();
     signed_in(&mut c).await;
-    let token = c.csrf_token().await;
     let answer = c
-        .post_form(
-            "/api/auth/signout",
-            &[
-                ("csrfToken", &token),
-                ("callbackUrl", "/bye"),
-                ("json", "true"),
-            ],
-        )
+        .post_form_with_csrf_json("/api/auth/signout", &[("callbackUrl", "/bye")])
         .await;
     assert_eq!(answer.json(), json!({"url": "http://localhost:3000/bye"}));
     assert!(
@@ -436,10 +421,7 @@ async fn sign_out_clears_the_session_cookie_and_redirects() {
 async fn sign_out_without_json_mode_is_a_302() {
     let mut c = client();
     signed_in(&mut c).await;
-    let token = c.csrf_token().await;
-    let answer = c
-        .post_form("/api/auth/signout", &[("csrfToken", &token)])
-        .await;
+    let answer = c.post_form_with_csrf("/api/auth/signout", &[]).await;
     assert_eq!(answer.status, StatusCode::FOUND);
     assert_eq!(answer.header("location"), Some("http://localhost:3000"));
     assert!(answer.body.is_empty());
@@ -472,9 +454,7 @@ async fn x_auth_return_redirect_header_answers_200_with_url() {
 #[tokio::test]
 async fn wrong_credentials_give_credentials_signin_401_in_json_mode() {
     let mut c = client();
-    let answer = c
-        .sign_in_with("credentials", &[("username", "ada"), ("password", "wrong")])
-        .await;
+    let answer = c.sign_in_with_credentials("ada", "wrong").await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         answer.json(),
@@ -496,13 +476,9 @@ async fn wrong_credentials_give_credentials_signin_401_in_json_mode() {
 #[tokio::test]
 async fn unknown_user_and_wrong_password_get_the_same_answer() {
     let mut a = client();
-    let wrong_password = a
-        .sign_in_with("credentials", &[("username", "ada"), ("password", "x")])
-        .await;
+    let wrong_password = a.sign_in_with_credentials("ada", "x").await;
     let mut b = client();
-    let unknown_user = b
-        .sign_in_with("credentials", &[("username", "nobody"), ("password", "x")])
-        .await;
+    let unknown_user = b.sign_in_with_credentials("nobody", "x").await;
     assert_eq!(wrong_password.status, unknown_user.status);
     assert_eq!(wrong_password.body, unknown_user.body);
 }
@@ -510,9 +486,7 @@ async fn unknown_user_and_wrong_password_get_the_same_answer() {
 #[tokio::test]
 async fn authorize_error_gives_configuration_without_details() {
     let mut c = client();
-    let answer = c
-        .sign_in_with("credentials", &[("username", "broken"), ("password", "x")])
-        .await;
+    let answer = c.sign_in_with_credentials("broken", "x").await;
     assert_eq!(answer.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(
         answer.json(),
@@ -526,12 +500,7 @@ async fn authorize_error_gives_configuration_without_details() {
 /// Signs in with the right credentials and checks that the sign-in was refused with
 /// `AccessDenied` (403 in JSON mode) and no session cookie.
 async fn assert_sign_in_refused_as_access_denied(c: &mut EngineClient) {
-    let answer = c
-        .sign_in_with(
-            "credentials",
-            &[("username", "ada"), ("password", "correct horse")],
-        )
-        .await;
+    let answer = c.sign_in_with_credentials("ada", "correct horse").await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
     assert_eq!(
         answer.json(),
@@ -585,12 +554,7 @@ async fn sign_in_callback_redirect_is_still_validated() {
     }
     let (b, _) = builder();
     let mut c = EngineClient::new(b.callbacks(Elsewhere).build().unwrap());
-    let answer = c
-        .sign_in_with(
-            "credentials",
-            &[("username", "ada"), ("password", "correct horse")],
-        )
-        .await;
+    let answer = c.sign_in_with_credentials("ada", "correct horse").await;
     assert_eq!(answer.json(), json!({"url": "http://localhost:3000"}));
 }
 
@@ -724,12 +688,7 @@ async fn csrf_cookie_from_an_old_secret_is_accepted_after_rotation() {
         .unwrap();
     let mut c = EngineClient::new(rotated);
     c.jar = old.jar.clone();
-    let answer = c
-        .sign_in_with(
-            "credentials",
-            &[("username", "ada"), ("password", "correct horse")],
-        )
-        .await;
+    let answer = c.sign_in_with_credentials("ada", "correct horse").await;
     assert_eq!(answer.status, StatusCode::OK);
     let _ = token;
 }
@@ -739,12 +698,11 @@ async fn csrf_cookie_from_an_old_secret_is_accepted_after_rotation() {
 /// Signs out in JSON mode (with a `callbackUrl` field when given) and returns where the
 /// engine sends the browser.
 async fn sign_out_url(c: &mut EngineClient, callback_url: Option<&str>) -> String {
-    let token = c.csrf_token().await;
-    let mut form = vec![("csrfToken", token.as_str()), ("json", "true")];
-    if let Some(url) = callback_url {
-        form.push(("callbackUrl", url));
-    }
-    let answer = c.post_form("/api/auth/signout", &form).await;
+    let form: &[(&str, &str)] = match callback_url {
+        Some(url) => &[("callbackUrl", url)],
+        None => &[],
+    };
+    let answer = c.post_form_with_csrf_json("/api/auth/signout", form).await;
     answer.json()["url"].as_str().unwrap().to_owned()
 }
 
@@ -890,9 +848,7 @@ async fn large_sessions_are_chunked_and_read_back() {
     assert_eq!(chunks, ["next-auth.session-token"]);
     // Sign-out deletes every chunk.
     signed_in(&mut c).await;
-    let token = c.csrf_token().await;
-    c.post_form("/api/auth/signout", &[("csrfToken", &token)])
-        .await;
+    c.post_form_with_csrf("/api/auth/signout", &[]).await;
     assert!(
         !c.jar
             .keys()
@@ -1027,22 +983,12 @@ async fn behind_a_proxy_absolute_urls_follow_only_trusted_forwarded_headers() {
             "{trust}: {page}"
         );
         // `{url}` of a sign-in, and a plain redirect's Location.
-        let json = c
-            .sign_in_with(
-                "credentials",
-                &[("username", "ada"), ("password", "correct horse")],
-            )
-            .await;
+        let json = c.sign_in_with_credentials("ada", "correct horse").await;
         assert_eq!(json.json()["url"], expected, "{trust}");
-        let csrf = c.csrf_token().await;
         let plain = c
-            .post_form(
+            .post_form_with_csrf(
                 "/api/auth/callback/credentials",
-                &[
-                    ("csrfToken", &csrf),
-                    ("username", "ada"),
-                    ("password", "wrong"),
-                ],
+                &[("username", "ada"), ("password", "wrong")],
             )
             .await;
         let location = plain.header("location").unwrap();
@@ -1420,12 +1366,7 @@ async fn with_revocable_jwt_sign_out_ends_a_credentials_session_copied_before_it
     let mut copy = EngineClient::new(auth);
     copy.jar = c.jar.clone();
     assert_eq!(copy.session().await["user"]["name"], "Ada Lovelace");
-    let token = c.csrf_token().await;
-    c.post_form(
-        "/api/auth/signout",
-        &[("csrfToken", &token), ("json", "true")],
-    )
-    .await;
+    c.post_form_with_csrf_json("/api/auth/signout", &[]).await;
     assert_eq!(copy.session().await, json!({}));
 }
 

@@ -1,16 +1,17 @@
 //! The OAuth / OIDC flow in the engine against a stub provider answering through an
-//! `HttpFn` (discovery, JWKS, token, userinfo) with ID tokens signed by a test ES256 key:
-//! one named test per ID-token and check rule, and the account-linking table. The same flow
-//! against a real OpenID provider is in `crates/authrs-http/tests/oidc_provider.rs`.
+//! `HttpClient` of its own (discovery, JWKS, token, userinfo) with ID tokens signed by a test
+//! ES256 key: one named test per ID-token and check rule, and the account-linking table. The
+//! same flow against a real OpenID provider is in `crates/authrs-http/tests/oidc_provider.rs`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use authrs_core::adapter::{Adapter, MemoryAdapter, NewUser, Timestamp};
 use authrs_core::clock::FixedClock;
-use authrs_core::http::{HttpClient, HttpError, HttpFn};
+use authrs_core::http::{HttpClient, HttpError};
 use authrs_core::providers::{Checks, OAuthProvider, ProfileMap};
 use authrs_core::{Auth, AuthBuilder, SessionStrategy};
+use authrs_test_support::concurrency::until_every_other_task_waits;
 use authrs_test_support::{Answer, EngineClient, TEST_SECRET};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -91,7 +92,33 @@ fn respond(value: Value) -> Result<http::Response<Bytes>, HttpError> {
 }
 
 fn http_for(stub: Arc<Stub>) -> Arc<dyn HttpClient> {
-    Arc::new(HttpFn(move |request: http::Request<Bytes>| {
+    Arc::new(StubClient(stub))
+}
+
+/// The stub as the engine's HTTP client.
+struct StubClient(Arc<Stub>);
+
+#[async_trait::async_trait]
+impl HttpClient for StubClient {
+    async fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, HttpError> {
+        let refresh = url::form_urlencoded::parse(request.body())
+            .any(|(name, value)| name == "grant_type" && value == "refresh_token");
+        let answer = answer(&self.0, request);
+        if refresh {
+            // A slow provider: concurrent reads pile up behind the first refresh, since it
+            // answers only once every other task waits (on a paused clock, no time passes).
+            until_every_other_task_waits().await;
+        }
+        answer
+    }
+}
+
+/// The stub's answer to one request, which it records.
+fn answer(stub: &Stub, request: http::Request<Bytes>) -> Result<http::Response<Bytes>, HttpError> {
+    {
         let uri = request.uri().to_string();
         let authorization = request
             .headers()
@@ -124,8 +151,6 @@ fn http_for(stub: Arc<Stub>) -> Arc<dyn HttpClient> {
             if uri == format!("{issuer}/token")
                 && form.get("grant_type").map(String::as_str) == Some("refresh_token")
             {
-                // Slow enough that concurrent reads pile up behind the first refresh.
-                std::thread::sleep(std::time::Duration::from_millis(30));
                 // Counting this request: the first refresh answers `access-2`.
                 let n = stub
                     .requests
@@ -156,7 +181,7 @@ fn http_for(stub: Arc<Stub>) -> Arc<dyn HttpClient> {
             }
         }
         Err(HttpError(format!("no route for {uri}")))
-    }))
+    }
 }
 
 fn oidc(id: &str, issuer: &str) -> OAuthProvider {
@@ -183,20 +208,12 @@ fn claims(nonce: &str) -> Value {
     })
 }
 
-/// The authorization request's query parameters.
+/// Starts a sign-in with `provider` (landing on `/dashboard`); returns the authorization
+/// request's query parameters.
 async fn start(browser: &mut EngineClient, provider: &str) -> HashMap<String, String> {
-    let csrf = browser.csrf_token().await;
-    let answer = browser
-        .post_form(
-            &format!("/api/auth/signin/{provider}"),
-            &[
-                ("csrfToken", &csrf),
-                ("callbackUrl", "/dashboard"),
-                ("json", "true"),
-            ],
-        )
+    let url = browser
+        .start_oauth_sign_in(provider, &[], "/dashboard")
         .await;
-    let url = url::Url::parse(answer.json()["url"].as_str().unwrap()).unwrap();
     url.query_pairs().into_owned().collect()
 }
 
@@ -229,24 +246,10 @@ async fn round_trip(
     .await
 }
 
-fn assert_signed_in(answer: &Answer) {
-    assert_eq!(answer.status, StatusCode::FOUND, "{}", answer.text());
-    assert_eq!(
-        answer.header("location"),
-        Some(format!("{SITE}/dashboard").as_str())
-    );
-}
-
-fn assert_refused(answer: &Answer) {
-    assert_eq!(
-        answer.header("location"),
-        Some(format!("{SITE}/api/auth/error?error=OAuthCallback").as_str()),
-        "{} {}",
-        answer.status,
-        answer.text()
-    );
-    assert!(answer.set_cookie("next-auth.session-token").is_none());
-}
+/// Where a sign-in that worked lands.
+const DASHBOARD: &str = "http://localhost:3000/dashboard";
+/// Where a refused callback lands.
+const REFUSED: &str = "http://localhost:3000/api/auth/error?error=OAuthCallback";
 
 #[tokio::test]
 async fn code_flow_with_pkce_state_and_nonce_signs_in() {
@@ -275,7 +278,7 @@ async fn code_flow_with_pkce_state_and_nonce_signs_in() {
         ],
     )
     .await;
-    assert_signed_in(&answer);
+    answer.assert_signed_in_to(DASHBOARD);
     let session = browser.session().await;
     assert_eq!(session["user"]["email"], "ada@example.com");
     assert_eq!(session["user"]["name"], "Ada");
@@ -312,7 +315,7 @@ async fn assert_id_token_refused(edit: impl Fn(&mut Value)) {
         sign(&stub.key, &c)
     })
     .await;
-    assert_refused(&answer);
+    answer.assert_refused_to(REFUSED);
 }
 
 #[tokio::test]
@@ -351,7 +354,7 @@ async fn id_token_with_a_bad_signature_is_refused() {
     // Signed by another key under the same kid.
     let impostor = key("key-1");
     let answer = round_trip(&stub, &mut browser, |nonce| sign(&impostor, &claims(nonce))).await;
-    assert_refused(&answer);
+    answer.assert_refused_to(REFUSED);
 }
 
 #[tokio::test]
@@ -364,7 +367,7 @@ async fn id_token_with_alg_none_is_refused() {
         format!("{header}.{payload}.")
     })
     .await;
-    assert_refused(&answer);
+    answer.assert_refused_to(REFUSED);
 }
 
 #[tokio::test]
@@ -400,7 +403,7 @@ async fn state_mismatch_is_refused() {
         ],
     )
     .await;
-    assert_refused(&answer);
+    answer.assert_refused_to(REFUSED);
     assert!(
         stub.requests
             .lock()
@@ -417,7 +420,7 @@ async fn missing_state_is_refused() {
     let params = start(&mut browser, "stub").await;
     *stub.id_token.lock().unwrap() = Some(sign(&stub.key, &claims(&params["nonce"])));
     let answer = callback(&mut browser, "stub", &[("code", "code-1"), ("iss", ISSUER)]).await;
-    assert_refused(&answer);
+    answer.assert_refused_to(REFUSED);
 }
 
 #[tokio::test]
@@ -437,7 +440,7 @@ async fn missing_pkce_verifier_is_refused() {
         ],
     )
     .await;
-    assert_refused(&answer);
+    answer.assert_refused_to(REFUSED);
 }
 
 #[tokio::test]
@@ -459,7 +462,7 @@ async fn a_check_cookie_from_provider_a_does_not_count_for_provider_b() {
         ],
     )
     .await;
-    assert_refused(&answer);
+    answer.assert_refused_to(REFUSED);
 }
 
 #[tokio::test]
@@ -480,7 +483,7 @@ async fn a_callback_with_no_check_cookies_at_all_is_refused() {
         ],
     )
     .await;
-    assert_refused(&answer);
+    answer.assert_refused_to(REFUSED);
 }
 
 #[tokio::test]
@@ -505,7 +508,9 @@ async fn an_iss_parameter_for_another_issuer_or_none_at_all_is_refused() {
         if let Some(iss) = iss {
             query.push(("iss", iss));
         }
-        assert_refused(&callback(&mut browser, "stub", &query).await);
+        callback(&mut browser, "stub", &query)
+            .await
+            .assert_refused_to(REFUSED);
     }
 }
 
@@ -523,7 +528,7 @@ async fn a_provider_error_is_oauth_callback_and_never_reflected() {
         ],
     )
     .await;
-    assert_refused(&answer);
+    answer.assert_refused_to(REFUSED);
     assert!(!answer.text().contains("script"));
 }
 
@@ -551,7 +556,9 @@ async fn first_sign_in_creates_the_user_and_links_the_account_with_its_tokens() 
     let auth = builder(&stub).adapter(adapter.clone()).build().unwrap();
     assert_eq!(auth.session_strategy(), SessionStrategy::Database);
     let mut browser = EngineClient::new(auth);
-    assert_signed_in(&sign_in_as(&stub, &mut browser, "user-123", "ada@example.com", true).await);
+    sign_in_as(&stub, &mut browser, "user-123", "ada@example.com", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     let user = adapter
         .get_user_by_account("stub", "user-123")
         .await
@@ -568,7 +575,9 @@ async fn first_sign_in_creates_the_user_and_links_the_account_with_its_tokens() 
 
     // Signing in again finds the same user.
     let mut again = EngineClient::new(browser.auth().clone());
-    assert_signed_in(&sign_in_as(&stub, &mut again, "user-123", "ada@example.com", true).await);
+    sign_in_as(&stub, &mut again, "user-123", "ada@example.com", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     assert_eq!(again.session().await["user"]["email"], "ada@example.com");
 }
 
@@ -659,9 +668,13 @@ async fn a_signed_in_user_links_another_account_and_a_taken_one_is_refused() {
     let adapter = Arc::new(MemoryAdapter::new());
     let auth = builder(&stub).adapter(adapter.clone()).build().unwrap();
     let mut ada = EngineClient::new(auth.clone());
-    assert_signed_in(&sign_in_as(&stub, &mut ada, "ada-1", "ada@example.com", true).await);
+    sign_in_as(&stub, &mut ada, "ada-1", "ada@example.com", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     // Signed in, a second account of the provider is linked to Ada.
-    assert_signed_in(&sign_in_as(&stub, &mut ada, "ada-2", "ada@work.example", true).await);
+    sign_in_as(&stub, &mut ada, "ada-2", "ada@work.example", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     let user = adapter
         .get_user_by_email("ada@example.com")
         .await
@@ -672,7 +685,9 @@ async fn a_signed_in_user_links_another_account_and_a_taken_one_is_refused() {
 
     // Bob, signed in, cannot take Ada's account.
     let mut bob = EngineClient::new(auth);
-    assert_signed_in(&sign_in_as(&stub, &mut bob, "bob-1", "bob@example.com", true).await);
+    sign_in_as(&stub, &mut bob, "bob-1", "bob@example.com", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     let answer = sign_in_as(&stub, &mut bob, "ada-1", "ada@example.com", true).await;
     assert!(
         answer
@@ -686,7 +701,9 @@ async fn a_signed_in_user_links_another_account_and_a_taken_one_is_refused() {
 async fn without_an_adapter_the_profile_goes_into_the_jwt() {
     let stub = stub();
     let mut browser = EngineClient::new(builder(&stub).build().unwrap());
-    assert_signed_in(&sign_in_as(&stub, &mut browser, "user-123", "ada@example.com", true).await);
+    sign_in_as(&stub, &mut browser, "user-123", "ada@example.com", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     let token = browser
         .auth()
         .get_token(&{
@@ -736,7 +753,7 @@ async fn plain_oauth2_reads_the_userinfo_endpoint() {
         &[("code", "c"), ("state", &params["state"])],
     )
     .await;
-    assert_signed_in(&answer);
+    answer.assert_signed_in_to(DASHBOARD);
     let session = browser.session().await;
     assert_eq!(session["user"]["name"], "ada");
     assert_eq!(session["user"]["email"], "ada@example.com");
@@ -772,7 +789,8 @@ fn oauth_providers_are_checked_when_built() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+// The paused clock lets the refresh answer only once all 50 reads are in flight (`StubClient`).
+#[tokio::test(start_paused = true)]
 async fn fifty_concurrent_session_reads_refresh_the_token_once() {
     let stub = stub();
     let adapter = Arc::new(MemoryAdapter::new());
@@ -787,15 +805,10 @@ async fn fifty_concurrent_session_reads_refresh_the_token_once() {
         .build()
         .unwrap();
     let mut browser = EngineClient::new(auth);
-    assert_signed_in(&sign_in_as(&stub, &mut browser, "user-123", "ada@example.com", true).await);
-    let refreshes = || {
-        stub.requests
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(_, _, f)| f.get("grant_type").map(String::as_str) == Some("refresh_token"))
-            .count()
-    };
+    sign_in_as(&stub, &mut browser, "user-123", "ada@example.com", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
+    let refreshes = || refreshes(&stub);
     // Fresh tokens: reading the session refreshes nothing.
     browser.session().await;
     assert_eq!(refreshes(), 0);
@@ -830,18 +843,72 @@ async fn fifty_concurrent_session_reads_refresh_the_token_once() {
     assert_eq!(form["refresh_token"], "refresh-1");
 }
 
+/// How many refresh requests the stub got.
+fn refreshes(stub: &Stub) -> usize {
+    stub.requests
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(_, _, f)| f.get("grant_type").map(String::as_str) == Some("refresh_token"))
+        .count()
+}
+
+// Reads with different cookies do not share a computation: the per-account lock (rule 6)
+// alone keeps the refresh to one. The paused clock lets the refresh answer only once the other
+// session's read waits for the lock.
+#[tokio::test(start_paused = true)]
+async fn concurrent_reads_of_two_sessions_of_one_user_refresh_the_token_once() {
+    let stub = stub();
+    let clock = Arc::new(FixedClock::at_secs(NOW));
+    let auth = Auth::builder()
+        .url(format!("{SITE}/api/auth"))
+        .secret(TEST_SECRET)
+        .clock(clock.clone())
+        .http_client(http_for(stub.clone()))
+        .adapter(Arc::new(MemoryAdapter::new()))
+        .provider(oidc("stub", ISSUER).refresh_access_token(true))
+        .build()
+        .unwrap();
+    let mut laptop = EngineClient::new(auth.clone());
+    let mut phone = EngineClient::new(auth);
+    for browser in [&mut laptop, &mut phone] {
+        sign_in_as(&stub, browser, "user-123", "ada@example.com", true)
+            .await
+            .assert_signed_in_to(DASHBOARD);
+    }
+    assert_ne!(
+        laptop.jar["next-auth.session-token"],
+        phone.jar["next-auth.session-token"]
+    );
+
+    // The access token now expires within the minute.
+    clock.advance(std::time::Duration::from_secs(3600 - 30));
+    let mut reads = tokio::task::JoinSet::new();
+    for browser in [&laptop, &phone] {
+        for _ in 0..25 {
+            let mut reader = browser.clone();
+            reads.spawn(async move { reader.session().await });
+        }
+    }
+    while let Some(session) = reads.join_next().await {
+        assert_eq!(session.unwrap()["user"]["email"], "ada@example.com");
+    }
+    assert_eq!(refreshes(&stub), 1);
+}
+
 #[tokio::test]
 async fn a_signed_in_user_unlinks_an_account_but_not_the_last_way_in() {
     let stub = stub();
     let adapter = Arc::new(MemoryAdapter::new());
     let mut ada = EngineClient::new(builder(&stub).adapter(adapter.clone()).build().unwrap());
-    assert_signed_in(&sign_in_as(&stub, &mut ada, "ada-1", "ada@example.com", true).await);
+    sign_in_as(&stub, &mut ada, "ada-1", "ada@example.com", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     let unlink = async |browser: &mut EngineClient| {
-        let csrf = browser.csrf_token().await;
         browser
-            .post_form(
+            .post_form_with_csrf(
                 "/api/auth/account/unlink",
-                &[("csrfToken", &csrf), ("provider", "stub"), ("json", "true")],
+                &[("provider", "stub"), ("json", "true")],
             )
             .await
     };
@@ -862,7 +929,7 @@ async fn a_signed_in_user_unlinks_an_account_but_not_the_last_way_in() {
     assert_eq!(adapter.list_accounts(&user.id).await.unwrap().len(), 1);
 
     // With a second account (another provider) the first one can go.
-    assert_signed_in(&{
+    let linked = {
         let params = start(&mut ada, "other").await;
         let mut c = claims(&params["nonce"]);
         c["iss"] = json!(OTHER_ISSUER);
@@ -877,7 +944,8 @@ async fn a_signed_in_user_unlinks_an_account_but_not_the_last_way_in() {
             ],
         )
         .await
-    });
+    };
+    linked.assert_signed_in_to(DASHBOARD);
     let answer = unlink(&mut ada).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
     let accounts = adapter.list_accounts(&user.id).await.unwrap();
@@ -909,7 +977,9 @@ async fn a_rotated_signing_key_is_fetched_once_its_kid_appears() {
         c
     };
     // The key set is fetched and cached.
-    assert_signed_in(&round_trip(&stub, &mut browser, |n| sign(&stub.key, &claims(n))).await);
+    round_trip(&stub, &mut browser, |n| sign(&stub.key, &claims(n)))
+        .await
+        .assert_signed_in_to(DASHBOARD);
     let jwks_fetches = || {
         stub.requests
             .lock()
@@ -923,10 +993,14 @@ async fn a_rotated_signing_key_is_fetched_once_its_kid_appears() {
     let rotated = key("key-2");
     stub.extra_keys.lock().unwrap().push(rotated.jwk.clone());
     clock.advance(std::time::Duration::from_secs(61));
-    assert_signed_in(&round_trip(&stub, &mut browser, |n| sign(&rotated, &fresh(n))).await);
+    round_trip(&stub, &mut browser, |n| sign(&rotated, &fresh(n)))
+        .await
+        .assert_signed_in_to(DASHBOARD);
     assert_eq!(jwks_fetches(), 2);
     // Known kids use the cache.
-    assert_signed_in(&round_trip(&stub, &mut browser, |n| sign(&rotated, &fresh(n))).await);
+    round_trip(&stub, &mut browser, |n| sign(&rotated, &fresh(n)))
+        .await
+        .assert_signed_in_to(DASHBOARD);
     assert_eq!(jwks_fetches(), 2);
 }
 
@@ -938,7 +1012,9 @@ async fn linking_while_signed_in_needs_a_proven_address() {
     // Ada signs in with an account whose address the provider does not vouch for: her row's
     // address is unproven.
     let mut ada = EngineClient::new(auth);
-    assert_signed_in(&sign_in_as(&stub, &mut ada, "ada-1", "ada@example.com", false).await);
+    sign_in_as(&stub, &mut ada, "ada-1", "ada@example.com", false)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     let user = adapter
         .get_user_by_email("ada@example.com")
         .await
@@ -977,7 +1053,7 @@ async fn id_token_with_nbf_within_the_skew_signs_in() {
         sign(&stub.key, &c)
     })
     .await;
-    assert_signed_in(&answer);
+    answer.assert_signed_in_to(DASHBOARD);
 }
 
 #[tokio::test]
@@ -992,18 +1068,26 @@ async fn a_genuine_rotation_right_after_an_unknown_kid_still_signs_in() {
             .filter(|(u, _, _)| u.ends_with("/jwks"))
             .count()
     };
-    assert_signed_in(&round_trip(&stub, &mut browser, |n| sign(&stub.key, &claims(n))).await);
+    round_trip(&stub, &mut browser, |n| sign(&stub.key, &claims(n)))
+        .await
+        .assert_signed_in_to(DASHBOARD);
     // A token under a kid the provider never published: one refetch, then refused.
     let bogus = key("bogus");
-    assert_refused(&round_trip(&stub, &mut browser, |n| sign(&bogus, &claims(n))).await);
+    round_trip(&stub, &mut browser, |n| sign(&bogus, &claims(n)))
+        .await
+        .assert_refused_to(REFUSED);
     assert_eq!(jwks_fetches(), 2);
     // The same unknown kid again is refused without another fetch.
-    assert_refused(&round_trip(&stub, &mut browser, |n| sign(&bogus, &claims(n))).await);
+    round_trip(&stub, &mut browser, |n| sign(&bogus, &claims(n)))
+        .await
+        .assert_refused_to(REFUSED);
     assert_eq!(jwks_fetches(), 2);
     // The provider rotates at that very moment: its first token fetches the new set.
     let rotated = key("key-2");
     stub.extra_keys.lock().unwrap().push(rotated.jwk.clone());
-    assert_signed_in(&round_trip(&stub, &mut browser, |n| sign(&rotated, &claims(n))).await);
+    round_trip(&stub, &mut browser, |n| sign(&rotated, &claims(n)))
+        .await
+        .assert_signed_in_to(DASHBOARD);
     assert_eq!(jwks_fetches(), 3);
 }
 

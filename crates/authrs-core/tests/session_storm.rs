@@ -9,9 +9,11 @@ use authrs_core::Auth;
 use authrs_core::callbacks::{CallbackError, Callbacks, JwtArgs};
 use authrs_core::jwt::{Claims, TokenCodec, TokenFormat};
 use authrs_core::secret::Secret;
+use authrs_test_support::concurrency::until_every_other_task_waits;
 use authrs_test_support::{EngineClient, TEST_SECRET};
 
-/// A `jwt` callback that is slow (a token refresh, say) and counts its runs.
+/// A `jwt` callback that counts its runs and, like a slow one (a token refresh, say), is still
+/// running when the other reads arrive: each run ends only once every other task waits.
 #[derive(Clone, Default)]
 struct SlowJwt(Arc<AtomicUsize>);
 
@@ -19,12 +21,13 @@ struct SlowJwt(Arc<AtomicUsize>);
 impl Callbacks for SlowJwt {
     async fn jwt(&self, args: JwtArgs<'_>) -> Result<Option<Claims>, CallbackError> {
         self.0.fetch_add(1, Ordering::SeqCst);
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        until_every_other_task_waits().await;
         Ok(Some(args.token))
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+// The paused clock lets the callback end only once all 20 reads are in flight.
+#[tokio::test(start_paused = true)]
 async fn concurrent_reads_of_one_cookie_share_one_computation() {
     let runs = SlowJwt::default();
     let auth = Auth::builder()
@@ -96,10 +99,7 @@ async fn an_unchanged_database_session_answers_304_to_a_revalidating_client() {
         .unwrap();
     let mut browser = EngineClient::new(auth);
     browser
-        .sign_in_with(
-            "email-password",
-            &[("email", "ada@example.com"), ("password", "correct horse")],
-        )
+        .sign_in_with_email_password("ada@example.com", "correct horse")
         .await;
     let first = browser.get("/api/auth/session").await;
     let etag = first.header("etag").expect("an ETag").to_owned();

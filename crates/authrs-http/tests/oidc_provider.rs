@@ -10,7 +10,6 @@ use authrs_core::{Auth, SessionStrategy};
 use authrs_http::ReqwestClient;
 use authrs_test_support::oidc::{OidcAccount, OidcClient, OidcProvider};
 use authrs_test_support::{Answer, EngineClient, TEST_SECRET};
-use http::StatusCode;
 
 const SITE: &str = "http://localhost:3000";
 const SECRET: &str = "client-secret-0123456789-0123456789";
@@ -66,23 +65,14 @@ async fn sign_in(
     provider_id: &str,
     login: &str,
 ) -> Answer {
-    let csrf = browser.csrf_token().await;
-    let started = browser
-        .post_form(
-            &format!("/api/auth/signin/{provider_id}?login_hint={login}"),
-            &[
-                ("csrfToken", &csrf),
-                ("callbackUrl", "/dashboard"),
-                ("json", "true"),
-            ],
-        )
+    let authorization_url = browser
+        .start_oauth_sign_in(provider_id, &[("login_hint", login)], "/dashboard")
         .await;
-    let authorization_url = started.json()["url"].as_str().unwrap().to_owned();
     assert!(
-        authorization_url.starts_with(idp.issuer()),
+        authorization_url.as_str().starts_with(idp.issuer()),
         "{authorization_url}"
     );
-    let back = idp.authorize(&authorization_url).await;
+    let back = idp.authorize(authorization_url.as_str()).await;
     let path = back
         .strip_prefix(SITE)
         .expect("back at the site")
@@ -90,13 +80,8 @@ async fn sign_in(
     browser.get(&path).await
 }
 
-fn assert_signed_in(answer: &Answer) {
-    assert_eq!(answer.status, StatusCode::FOUND, "{}", answer.text());
-    assert_eq!(
-        answer.header("location"),
-        Some(format!("{SITE}/dashboard").as_str())
-    );
-}
+/// Where a sign-in that worked lands.
+const DASHBOARD: &str = "http://localhost:3000/dashboard";
 
 #[tokio::test]
 async fn code_flow_with_pkce_and_nonce_and_jwt_sessions() {
@@ -110,7 +95,9 @@ async fn code_flow_with_pkce_and_nonce_and_jwt_sessions() {
         .unwrap();
     assert_eq!(auth.session_strategy(), SessionStrategy::Jwt);
     let mut browser = EngineClient::new(auth);
-    assert_signed_in(&sign_in(&idp, &mut browser, "oidc", "ada").await);
+    sign_in(&idp, &mut browser, "oidc", "ada")
+        .await
+        .assert_signed_in_to(DASHBOARD);
     let session = browser.session().await;
     assert_eq!(session["user"]["email"], "ada@example.com");
     assert_eq!(session["user"]["name"], "ada of ada@example.com");
@@ -145,7 +132,9 @@ async fn code_flow_with_database_sessions_creates_links_and_refuses() {
 
     // Account creation.
     let mut ada = EngineClient::new(auth.clone());
-    assert_signed_in(&sign_in(&idp, &mut ada, "oidc", "ada").await);
+    sign_in(&idp, &mut ada, "oidc", "ada")
+        .await
+        .assert_signed_in_to(DASHBOARD);
     assert_eq!(ada.session().await["user"]["email"], "ada@example.com");
     let user = adapter
         .get_user_by_account("oidc", "ada")
@@ -156,7 +145,9 @@ async fn code_flow_with_database_sessions_creates_links_and_refuses() {
     assert!(accounts[0].access_token.is_some() && accounts[0].id_token.is_some());
 
     // Linking: signed in, Ada adds the second client's account (client_secret_post).
-    assert_signed_in(&sign_in(&idp, &mut ada, "second", "ada").await);
+    sign_in(&idp, &mut ada, "second", "ada")
+        .await
+        .assert_signed_in_to(DASHBOARD);
     assert_eq!(adapter.list_accounts(&user.id).await.unwrap().len(), 2);
 
     // OAuthAccountNotLinked: Grace's address belongs to a user who never linked this IdP.
@@ -202,7 +193,9 @@ async fn plain_oauth2_flow_using_the_userinfo_endpoint() {
         .build()
         .unwrap();
     let mut browser = EngineClient::new(auth);
-    assert_signed_in(&sign_in(&idp, &mut browser, "plain", "grace").await);
+    sign_in(&idp, &mut browser, "plain", "grace")
+        .await
+        .assert_signed_in_to(DASHBOARD);
     assert_eq!(
         browser.session().await["user"]["email"],
         "grace@example.com"

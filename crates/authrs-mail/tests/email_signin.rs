@@ -12,7 +12,7 @@ use authrs_core::ratelimit::RateLimit;
 use authrs_core::{Auth, SessionStrategy};
 use authrs_mail::SmtpTransport;
 use authrs_test_support::smtp::{ReceivedMail, SmtpServer, SmtpServerOptions};
-use authrs_test_support::{Answer, EngineClient, TEST_SECRET};
+use authrs_test_support::{EngineClient, TEST_SECRET};
 use http::{Method, StatusCode};
 
 const NOW_SECS: u64 = 1_800_000_000;
@@ -63,25 +63,15 @@ async fn site() -> Site {
     site_with(Arc::new(MemoryAdapter::new()), |p| p).await
 }
 
-/// `POST /signin/email` with a fresh CSRF token, in JSON-redirect mode.
-async fn request_email(browser: &mut EngineClient, email: &str) -> Answer {
-    let csrf = browser.csrf_token().await;
-    browser
-        .post_form(
-            "/api/auth/signin/email",
-            &[
-                ("csrfToken", &csrf),
-                ("email", email),
-                ("callbackUrl", "/dashboard"),
-                ("json", "true"),
-            ],
-        )
-        .await
-}
+/// What the sign-in requests of these tests send beside the address: land on `/dashboard`,
+/// in JSON-redirect mode.
+const TO_DASHBOARD_AS_JSON: &[(&str, &str)] = &[("callbackUrl", "/dashboard"), ("json", "true")];
 
 /// Requests a sign-in mail for `email` and returns it as delivered.
 async fn mail_for(site: &mut Site, browser: &mut EngineClient, email: &str) -> ReceivedMail {
-    let answer = request_email(browser, email).await;
+    let answer = browser
+        .request_email_sign_in(email, TO_DASHBOARD_AS_JSON)
+        .await;
     assert_eq!(
         answer.json()["url"],
         format!("{SITE}/api/auth/verify-request?provider=email&type=email"),
@@ -102,30 +92,10 @@ fn path_of(link: &str) -> String {
         .to_owned()
 }
 
-/// Opens the link (GET: the confirm page) and presses its button (POST).
-async fn open_and_confirm(browser: &mut EngineClient, link: &str) -> Answer {
-    browser.open_email_link(link).await
-}
-
-fn assert_signed_in(answer: &Answer) {
-    assert_eq!(answer.status, StatusCode::FOUND, "{}", answer.text());
-    assert_eq!(
-        answer.header("location"),
-        Some(format!("{SITE}/dashboard").as_str())
-    );
-    assert!(answer.set_cookie("next-auth.session-token").is_some());
-}
-
-fn assert_verification_error(answer: &Answer) {
-    assert_eq!(
-        answer.redirect_url().as_deref(),
-        Some(format!("{SITE}/api/auth/error?error=Verification").as_str()),
-        "{} {}",
-        answer.status,
-        answer.text()
-    );
-    assert!(answer.set_cookie("next-auth.session-token").is_none());
-}
+/// Where a sign-in that worked lands.
+const DASHBOARD: &str = "http://localhost:3000/dashboard";
+/// Where a link that does not work lands.
+const VERIFICATION_ERROR: &str = "http://localhost:3000/api/auth/error?error=Verification";
 
 #[tokio::test]
 async fn magic_link_signs_in_through_a_real_smtp_server() {
@@ -149,7 +119,10 @@ async fn magic_link_signs_in_through_a_real_smtp_server() {
         "{SITE}/api/auth/callback/email?callbackUrl=http%3A%2F%2Flocalhost%3A3000%2Fdashboard&token="
     )));
     assert!(link.ends_with("&email=ada%40example.com"));
-    assert_signed_in(&open_and_confirm(&mut browser, &link).await);
+    browser
+        .open_email_link(&link)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     let session = browser.session().await;
     assert_eq!(session["user"]["email"], "ada@example.com");
 
@@ -185,12 +158,15 @@ async fn one_time_code_signs_in_on_another_device() {
             ],
         )
         .await;
-    assert_signed_in(&answer);
+    answer.assert_signed_in_to(DASHBOARD);
     assert_eq!(laptop.session().await["user"]["email"], "ada@example.com");
 
     // The mail's link (the other proof) signs in no more.
     let mut phone = site.browser();
-    assert_verification_error(&open_and_confirm(&mut phone, &link_of(&mail)).await);
+    phone
+        .open_email_link(&link_of(&mail))
+        .await
+        .assert_refused_to(VERIFICATION_ERROR);
 }
 
 #[tokio::test]
@@ -198,10 +174,13 @@ async fn reused_token_is_refused() {
     let mut site = site().await;
     let mut browser = site.browser();
     let link = link_of(&mail_for(&mut site, &mut browser, "ada@example.com").await);
-    assert_signed_in(&open_and_confirm(&mut browser, &link).await);
+    browser
+        .open_email_link(&link)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     let mut other = site.browser();
-    let again = open_and_confirm(&mut other, &link).await;
-    assert_verification_error(&again);
+    let again = other.open_email_link(&link).await;
+    again.assert_refused_to(VERIFICATION_ERROR);
     assert_eq!(again.status, StatusCode::FOUND);
     let page = other.get("/api/auth/error?error=Verification").await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
@@ -213,7 +192,10 @@ async fn expired_token_is_refused() {
     let mut browser = site.browser();
     let link = link_of(&mail_for(&mut site, &mut browser, "ada@example.com").await);
     site.clock.advance(Duration::from_secs(15 * 60));
-    assert_verification_error(&open_and_confirm(&mut browser, &link).await);
+    browser
+        .open_email_link(&link)
+        .await
+        .assert_refused_to(VERIFICATION_ERROR);
 }
 
 #[tokio::test]
@@ -222,7 +204,10 @@ async fn a_token_just_inside_its_fifteen_minutes_works() {
     let mut browser = site.browser();
     let link = link_of(&mail_for(&mut site, &mut browser, "ada@example.com").await);
     site.clock.advance(Duration::from_secs(15 * 60 - 1));
-    assert_signed_in(&open_and_confirm(&mut browser, &link).await);
+    browser
+        .open_email_link(&link)
+        .await
+        .assert_signed_in_to(DASHBOARD);
 }
 
 #[tokio::test]
@@ -233,7 +218,10 @@ async fn token_used_with_another_address_is_refused() {
     let forged = link.replace("email=ada%40example.com", "email=mallory%40example.com");
     assert_ne!(forged, link);
     let mut mallory = site.browser();
-    assert_verification_error(&open_and_confirm(&mut mallory, &forged).await);
+    mallory
+        .open_email_link(&forged)
+        .await
+        .assert_refused_to(VERIFICATION_ERROR);
     assert!(
         site.adapter
             .get_user_by_email("mallory@example.com")
@@ -242,7 +230,10 @@ async fn token_used_with_another_address_is_refused() {
             .is_none()
     );
     // The mismatch spent nothing: Ada's link still works.
-    assert_signed_in(&open_and_confirm(&mut browser, &link).await);
+    browser
+        .open_email_link(&link)
+        .await
+        .assert_signed_in_to(DASHBOARD);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -293,7 +284,9 @@ async fn comma_list_quoted_local_part_and_fullwidth_at_are_rejected() {
         "victim@v.com\u{FF0C}attacker@a.com",
         "ada@example.com; bob@example.com",
     ] {
-        let answer = request_email(&mut browser, bad).await;
+        let answer = browser
+            .request_email_sign_in(bad, TO_DASHBOARD_AS_JSON)
+            .await;
         assert_eq!(
             answer.json()["url"],
             format!("{SITE}/api/auth/error?error=EmailSignin"),
@@ -328,7 +321,10 @@ async fn scanner_get_and_head_do_not_consume_the_token() {
         assert_eq!(answer.status, StatusCode::OK, "{method}");
         assert!(answer.set_cookie("next-auth.session-token").is_none());
     }
-    assert_signed_in(&open_and_confirm(&mut browser, &link).await);
+    browser
+        .open_email_link(&link)
+        .await
+        .assert_signed_in_to(DASHBOARD);
 }
 
 #[tokio::test]
@@ -341,7 +337,10 @@ async fn sign_in_on_get_mode_signs_in_on_get_but_never_on_head() {
         .send(Method::HEAD, &path_of(&link), None, Default::default(), &[])
         .await;
     assert!(head.set_cookie("next-auth.session-token").is_none());
-    assert_signed_in(&browser.get(&path_of(&link)).await);
+    browser
+        .get(&path_of(&link))
+        .await
+        .assert_signed_in_to(DASHBOARD);
 }
 
 #[tokio::test]
@@ -357,7 +356,9 @@ async fn the_rate_limit_triggers_per_address_and_per_client() {
     browser.client_address = Some("2001:db8:1:2::10".parse().unwrap());
     mail_for(&mut site, &mut browser, "ada@example.com").await;
     mail_for(&mut site, &mut browser, "ada@example.com").await;
-    let answer = request_email(&mut browser, "ada@example.com").await;
+    let answer = browser
+        .request_email_sign_in("ada@example.com", TO_DASHBOARD_AS_JSON)
+        .await;
     assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(answer.header("retry-after"), Some("600"));
     assert_eq!(
@@ -367,15 +368,13 @@ async fn the_rate_limit_triggers_per_address_and_per_client() {
     // The same client network, another address: the third send it asks for is refused too
     // (refused requests count against the client).
     browser.client_address = Some("2001:db8:1:2::99".parse().unwrap());
-    let answer = request_email(&mut browser, "bob@example.com").await;
+    let answer = browser
+        .request_email_sign_in("bob@example.com", TO_DASHBOARD_AS_JSON)
+        .await;
     assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS);
     // Without JavaScript the answer is the error page itself, with Retry-After.
-    let csrf = browser.csrf_token().await;
     let page = browser
-        .post_form(
-            "/api/auth/signin/email",
-            &[("csrfToken", &csrf), ("email", "carol@example.com")],
-        )
+        .request_email_sign_in("carol@example.com", &[])
         .await;
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(page.header("retry-after").is_some());
@@ -404,7 +403,9 @@ async fn limits_answer_alike_for_known_and_unknown_addresses() {
     let mut answers = Vec::new();
     for email in ["known@example.com", "unknown@example.com"] {
         mail_for(&mut site, &mut browser, email).await;
-        let answer = request_email(&mut browser, email).await;
+        let answer = browser
+            .request_email_sign_in(email, TO_DASHBOARD_AS_JSON)
+            .await;
         answers.push((
             answer.status,
             answer.header("retry-after").map(str::to_owned),
@@ -457,13 +458,7 @@ async fn too_many_wrong_codes_lock_the_address_until_the_window_moves() {
         .await
         .code()
         .unwrap();
-    assert_signed_in_json(&try_code(code).await);
-}
-
-fn assert_signed_in_json(answer: &Answer) {
-    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
-    assert_eq!(answer.json()["url"], format!("{SITE}/dashboard"));
-    assert!(answer.set_cookie("next-auth.session-token").is_some());
+    try_code(code).await.assert_signed_in_json_to(DASHBOARD);
 }
 
 #[tokio::test]
@@ -486,7 +481,9 @@ async fn a_failed_delivery_is_email_signin() {
         .build()
         .unwrap();
     let mut browser = EngineClient::new(auth);
-    let answer = request_email(&mut browser, "ada@example.com").await;
+    let answer = browser
+        .request_email_sign_in("ada@example.com", TO_DASHBOARD_AS_JSON)
+        .await;
     assert_eq!(
         answer.json()["url"],
         format!("{SITE}/api/auth/error?error=EmailSignin")
@@ -539,7 +536,9 @@ async fn smtp_with_starttls_and_authentication() {
             .unwrap()
     };
     let mut browser = EngineClient::new(site_for(send_as("s3cret")));
-    let answer = request_email(&mut browser, "ada@example.com").await;
+    let answer = browser
+        .request_email_sign_in("ada@example.com", TO_DASHBOARD_AS_JSON)
+        .await;
     assert!(
         answer.json()["url"]
             .as_str()
@@ -550,7 +549,9 @@ async fn smtp_with_starttls_and_authentication() {
     assert_eq!(mail.rcpt_tos, ["ada@example.com"]);
 
     let mut browser = EngineClient::new(site_for(send_as("wrong")));
-    let answer = request_email(&mut browser, "ada@example.com").await;
+    let answer = browser
+        .request_email_sign_in("ada@example.com", TO_DASHBOARD_AS_JSON)
+        .await;
     assert_eq!(
         answer.json()["url"],
         format!("{SITE}/api/auth/error?error=EmailSignin")
@@ -563,7 +564,9 @@ async fn smtp_with_starttls_and_authentication() {
     )
     .unwrap();
     let mut browser = EngineClient::new(site_for(untrusted));
-    let answer = request_email(&mut browser, "ada@example.com").await;
+    let answer = browser
+        .request_email_sign_in("ada@example.com", TO_DASHBOARD_AS_JSON)
+        .await;
     assert_eq!(
         answer.json()["url"],
         format!("{SITE}/api/auth/error?error=EmailSignin")
@@ -586,7 +589,10 @@ async fn database_sessions_on_sqlite_end_to_end() {
     assert_eq!(site.auth.session_strategy(), SessionStrategy::Database);
     let mut browser = site.browser();
     let link = link_of(&mail_for(&mut site, &mut browser, "ada@example.com").await);
-    assert_signed_in(&open_and_confirm(&mut browser, &link).await);
+    browser
+        .open_email_link(&link)
+        .await
+        .assert_signed_in_to(DASHBOARD);
     assert_eq!(browser.session().await["user"]["email"], "ada@example.com");
     let _ = std::fs::remove_file(&path);
 }

@@ -8,10 +8,9 @@ use authrs_core::SessionStrategy;
 use authrs_core::password::PasswordHasher;
 use authrs_server::config::{ConfigFile, Env, LoadOptions, load_config};
 use authrs_server::{App, Prepared, build_app, prepare};
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use support::{Jar, Response, TempDir};
-use tower::ServiceExt;
+use authrs_test_support::EngineClient;
+use axum::http::StatusCode;
+use support::TempDir;
 
 const URL: &str = "http://localhost:3000/api/auth";
 
@@ -38,83 +37,9 @@ async fn app(dir: &TempDir) -> App {
     build_app(&prepared, URL).unwrap()
 }
 
-async fn send(
-    app: &App,
-    jar: &mut Jar,
-    method: &str,
-    path: &str,
-    form: Option<String>,
-) -> Response {
-    send_with_headers(app, jar, method, path, form, &[]).await
-}
-
-async fn send_with_headers(
-    app: &App,
-    jar: &mut Jar,
-    method: &str,
-    path: &str,
-    form: Option<String>,
-    headers: &[(&str, &str)],
-) -> Response {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::COOKIE, jar.header());
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    if form.is_some() {
-        request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    }
-    let request = request.body(Body::from(form.unwrap_or_default())).unwrap();
-    let response = app.router.clone().oneshot(request).await.unwrap();
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap().to_owned()))
-        .collect();
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    let response = Response {
-        status,
-        headers,
-        body: String::from_utf8(body.to_vec()).unwrap(),
-    };
-    jar.store(&response);
-    response
-}
-
-/// `/csrf`, then `POST /callback/credentials` with `json=true`; returns the callback's status
-/// and `url`.
-async fn sign_in(app: &App, jar: &mut Jar, username: &str, password: &str) -> (u16, String) {
-    let form = format!(
-        "username={}&password={}",
-        support::form_encode(username),
-        support::form_encode(password)
-    );
-    post_callback(app, jar, "credentials", &form).await
-}
-
-/// `/csrf`, then `POST /callback/{provider}` with `fields`, the token and `json=true`; returns
-/// the callback's status and `url`.
-async fn post_callback(app: &App, jar: &mut Jar, provider: &str, fields: &str) -> (u16, String) {
-    let csrf = send(app, jar, "GET", "/api/auth/csrf", None).await;
-    let token = csrf.json()["csrfToken"].as_str().unwrap().to_owned();
-    let form = format!("{fields}&csrfToken={token}&json=true");
-    let callback = send(
-        app,
-        jar,
-        "POST",
-        &format!("/api/auth/callback/{provider}"),
-        Some(form),
-    )
-    .await;
-    (
-        callback.status,
-        callback.json()["url"].as_str().unwrap().to_owned(),
-    )
+/// A browser on `app`, in-process through its router.
+fn browser_on(app: &App) -> EngineClient {
+    EngineClient::for_router(app.auth.clone(), app.router.clone())
 }
 
 /// Loads the configuration file (no environment) and prepares the server from it.
@@ -132,12 +57,12 @@ async fn prepare_from(config: std::path::PathBuf) -> Prepared {
 async fn right_password_gives_a_session_with_the_users_file_details() {
     let dir = TempDir::new("app-right");
     let app = app(&dir).await;
-    let mut jar = Jar::default();
-    let (status, url) = sign_in(&app, &mut jar, "alice", "wonderland").await;
-    assert_eq!((status, url.as_str()), (200, "http://localhost:3000"));
-    let session = send(&app, &mut jar, "GET", "/api/auth/session", None)
+    let mut browser = browser_on(&app);
+    browser
+        .sign_in_with_credentials("alice", "wonderland")
         .await
-        .json();
+        .assert_signed_in_json_to("http://localhost:3000");
+    let session = browser.get("/api/auth/session").await.json();
     assert_eq!(session["user"]["name"], "Alice");
     assert_eq!(session["user"]["email"], "alice@example.com");
 }
@@ -147,13 +72,14 @@ async fn right_password_gives_a_session_with_the_users_file_details() {
 async fn assert_refused(name: &str, username: &str, password: &str) {
     let dir = TempDir::new(name);
     let app = app(&dir).await;
-    let mut jar = Jar::default();
-    let (status, url) = sign_in(&app, &mut jar, username, password).await;
-    assert_eq!(status, 401);
+    let mut browser = browser_on(&app);
+    let answer = browser.sign_in_with_credentials(username, password).await;
+    assert_eq!(answer.status, 401);
+    let url = answer.json()["url"].as_str().unwrap().to_owned();
     assert!(url.contains("error=CredentialsSignin"), "{url}");
-    assert!(!jar.has("next-auth.session-token"));
-    let session = send(&app, &mut jar, "GET", "/api/auth/session", None).await;
-    assert_eq!(session.body, "{}");
+    assert!(!browser.jar.contains_key("next-auth.session-token"));
+    let session = browser.get("/api/auth/session").await;
+    assert_eq!(session.text(), "{}");
 }
 
 #[tokio::test]
@@ -170,8 +96,8 @@ async fn wrong_password_gets_no_session() {
 async fn home_page_follows_the_session() {
     let dir = TempDir::new("app-home");
     let app = app(&dir).await;
-    let mut jar = Jar::default();
-    let home = send(&app, &mut jar, "GET", "/", None).await;
+    let mut browser = browser_on(&app);
+    let home = browser.get("/").await;
     assert_eq!(home.status, 200);
     assert_eq!(home.header("cache-control"), Some("no-store"));
     assert!(
@@ -179,30 +105,34 @@ async fn home_page_follows_the_session() {
             .unwrap()
             .starts_with("text/html")
     );
-    assert!(home.body.contains("Not signed in"));
-    assert_eq!(sign_in(&app, &mut jar, "alice", "wonderland").await.0, 200);
-    let home = send(&app, &mut jar, "GET", "/", None).await;
+    assert!(home.text().contains("Not signed in"));
+    let signed_in = browser
+        .sign_in_with_credentials("alice", "wonderland")
+        .await;
+    assert_eq!(signed_in.status, 200);
+    let home = browser.get("/").await;
     assert!(
-        home.body
+        home.text()
             .contains("Signed in as <strong>Alice</strong><small>alice@example.com</small>"),
         "{}",
-        home.body
+        home.text()
     );
-    assert!(home.body.contains(r#"href="/api/auth/signout""#));
+    assert!(home.text().contains(r#"href="/api/auth/signout""#));
 }
 
 #[tokio::test]
 async fn healthz_answers_ok_and_other_paths_are_not_found() {
     let dir = TempDir::new("app-health");
     let app = app(&dir).await;
-    let mut jar = Jar::default();
-    let health = send(&app, &mut jar, "GET", "/healthz", None).await;
-    assert_eq!((health.status, health.body.as_str()), (200, "ok"));
-    let missing = send(&app, &mut jar, "GET", "/nope", None).await;
-    assert_eq!(missing.status, StatusCode::NOT_FOUND.as_u16());
-    let providers = send(&app, &mut jar, "GET", "/api/auth/providers", None)
-        .await
-        .json();
+    let mut browser = browser_on(&app);
+    let health = browser.get("/healthz").await;
+    assert_eq!(
+        (health.status.as_u16(), health.text().as_str()),
+        (200, "ok")
+    );
+    let missing = browser.get("/nope").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let providers = browser.get("/api/auth/providers").await.json();
     assert_eq!(providers["credentials"]["type"], "credentials");
     assert_eq!(providers["email-password"]["type"], "credentials");
 }
@@ -223,37 +153,28 @@ async fn demo_account_in_the_embedded_database_gets_a_database_session() {
     let app = build_app(&prepared, URL).unwrap();
     assert_eq!(app.auth.session_strategy(), SessionStrategy::Database);
 
-    let mut jar = Jar::default();
-    let fields = format!(
-        "email=Demo%40Example.com&password={}",
-        support::form_encode(password.trim_end())
-    );
-    let (status, url) = post_callback(&app, &mut jar, "email-password", &fields).await;
-    assert_eq!((status, url.as_str()), (200, "http://localhost:3000"));
-    let session = send(&app, &mut jar, "GET", "/api/auth/session", None)
+    let mut browser = browser_on(&app);
+    browser
+        .sign_in_with_email_password("Demo@Example.com", password.trim_end())
         .await
-        .json();
+        .assert_signed_in_json_to("http://localhost:3000");
+    let session = browser.get("/api/auth/session").await.json();
     assert_eq!(session["user"]["email"], "demo@example.com");
     assert_eq!(session["user"]["name"], "Demo");
-    let home = send(&app, &mut jar, "GET", "/", None).await;
+    let home = browser.get("/").await;
     assert!(
-        home.body.contains("Signed in as <strong>Demo</strong>"),
+        home.text().contains("Signed in as <strong>Demo</strong>"),
         "{}",
-        home.body
+        home.text()
     );
     // Sign-up is off by default: the route answers as an unknown action does.
-    let csrf = send(&app, &mut jar, "GET", "/api/auth/csrf", None).await;
-    let token = csrf.json()["csrfToken"].as_str().unwrap().to_owned();
-    let form = format!("email=new%40example.com&password=long+enough+pw&csrfToken={token}");
-    let signup = send(
-        &app,
-        &mut jar,
-        "POST",
-        "/api/auth/account/signup",
-        Some(form),
-    )
-    .await;
-    assert_eq!(signup.status, 400, "{}", signup.body);
+    let signup = browser
+        .post_form_with_csrf(
+            "/api/auth/account/signup",
+            &[("email", "new@example.com"), ("password", "long enough pw")],
+        )
+        .await;
+    assert_eq!(signup.status, 400, "{}", signup.text());
     prepared.database().close().await;
 }
 
@@ -269,29 +190,30 @@ async fn a_static_folder_is_served_beside_the_auth_routes() {
     );
     let prepared = prepare_from(config).await;
     let app = build_app(&prepared, URL).unwrap();
-    let mut jar = Jar::default();
-    let index = send(&app, &mut jar, "GET", "/", None).await;
+    let mut browser = browser_on(&app);
+    let index = browser.get("/").await;
     assert_eq!(index.status, 200);
-    assert!(index.body.contains("<title>app</title>"));
-    let script = send(&app, &mut jar, "GET", "/assets/app.js", None).await;
-    assert_eq!(script.body, "console.log('app')");
+    assert!(index.text().contains("<title>app</title>"));
+    let script = browser.get("/assets/app.js").await;
+    assert_eq!(script.text(), "console.log('app')");
     // A precompressed sibling goes to clients that accept it, and only to them.
     dir.write("site/assets/app.js.gz", "gzipped bytes");
     let accepts_gzip = [("accept-encoding", "gzip")];
-    let gzipped =
-        send_with_headers(&app, &mut jar, "GET", "/assets/app.js", None, &accepts_gzip).await;
+    let gzipped = browser
+        .get_with_headers("/assets/app.js", &accepts_gzip)
+        .await;
     assert_eq!(gzipped.header("content-encoding"), Some("gzip"));
-    assert_eq!(gzipped.body, "gzipped bytes");
-    let plain = send(&app, &mut jar, "GET", "/assets/app.js", None).await;
+    assert_eq!(gzipped.text(), "gzipped bytes");
+    let plain = browser.get("/assets/app.js").await;
     assert_eq!(plain.header("content-encoding"), None);
-    assert_eq!(plain.body, "console.log('app')");
+    assert_eq!(plain.text(), "console.log('app')");
     // A client-side route gets the app; the auth routes are still the engine's.
-    let route = send(&app, &mut jar, "GET", "/dashboard/settings", None).await;
-    assert!(route.body.contains("<title>app</title>"));
-    let csrf = send(&app, &mut jar, "GET", "/api/auth/csrf", None).await;
-    assert!(csrf.body.contains("csrfToken"));
-    let escape = send(&app, &mut jar, "GET", "/../authrs.toml", None).await;
-    assert!(!escape.body.contains("secret"));
+    let route = browser.get("/dashboard/settings").await;
+    assert!(route.text().contains("<title>app</title>"));
+    let csrf = browser.get("/api/auth/csrf").await;
+    assert!(csrf.text().contains("csrfToken"));
+    let escape = browser.get("/../authrs.toml").await;
+    assert!(!escape.text().contains("secret"));
 }
 
 #[tokio::test]
@@ -311,18 +233,18 @@ async fn the_app_page_carries_the_visitors_session() {
     let prepared = prepare_from(config).await;
     let password = std::fs::read_to_string(dir.join("data/demo-password")).unwrap();
     let app = build_app(&prepared, URL).unwrap();
-    let mut jar = Jar::default();
+    let mut browser = browser_on(&app);
 
     // Signed out: known, as `null`; per visitor, never cached.
     for path in ["/", "/some/client/route"] {
-        let page = send(&app, &mut jar, "GET", path, None).await;
+        let page = browser.get(path).await;
         assert_eq!(page.status, 200);
         assert!(
-            page.body.contains(
+            page.text().contains(
                 r#"<head><script type="application/json" id="authrs-session">null</script></head>"#
             ),
             "{}",
-            page.body
+            page.text()
         );
         assert_eq!(page.header("cache-control"), Some("private, no-store"));
         assert_eq!(page.header("vary"), Some("Cookie"));
@@ -333,29 +255,25 @@ async fn the_app_page_carries_the_visitors_session() {
     }
 
     // Signed in: the session as /session describes it.
-    let fields = format!(
-        "email=demo%40example.com&password={}",
-        support::form_encode(password.trim_end())
-    );
-    let (status, _) = post_callback(&app, &mut jar, "email-password", &fields).await;
-    assert_eq!(status, 200);
-    let page = send(&app, &mut jar, "GET", "/", None).await;
-    let start = page.body.find(r#"id="authrs-session">"#).expect("a seed") + 20;
-    let end = start + page.body[start..].find("</script>").unwrap();
-    let seeded: serde_json::Value = serde_json::from_str(&page.body[start..end]).unwrap();
+    let signed_in = browser
+        .sign_in_with_email_password("demo@example.com", password.trim_end())
+        .await;
+    assert_eq!(signed_in.status, 200);
+    let page = browser.get("/").await.text();
+    let start = page.find(r#"id="authrs-session">"#).expect("a seed") + 20;
+    let end = start + page[start..].find("</script>").unwrap();
+    let seeded: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap();
     assert_eq!(seeded["user"]["email"], "demo@example.com");
-    let session = send(&app, &mut jar, "GET", "/api/auth/session", None)
-        .await
-        .json();
+    let session = browser.get("/api/auth/session").await.json();
     assert_eq!(seeded["user"], session["user"]);
     assert!(seeded["expires"].is_string());
 
     // A folder's own index.html is served as it is.
-    let other = send(&app, &mut jar, "GET", "/other/", None).await;
-    assert_eq!(other.body, "<title>other app</title>");
+    let other = browser.get("/other/").await;
+    assert_eq!(other.text(), "<title>other app</title>");
 
     // The page is for reading only.
-    let post = send(&app, &mut jar, "POST", "/", Some(String::new())).await;
+    let post = browser.post_form("/", &[]).await;
     assert_eq!(post.status, 405);
     prepared.database().close().await;
 }
@@ -381,10 +299,10 @@ async fn negotiated_static_files_vary_on_accept_encoding() {
     let (prepared, app) = static_app(&dir, "").await;
     dir.write("site/assets/app.js", "plain");
     dir.write("site/assets/app.js.gz", "gzipped");
-    let mut jar = Jar::default();
+    let mut browser = browser_on(&app);
     for accept in ["gzip", "identity"] {
         let headers = [("accept-encoding", accept)];
-        let file = send_with_headers(&app, &mut jar, "GET", "/assets/app.js", None, &headers).await;
+        let file = browser.get_with_headers("/assets/app.js", &headers).await;
         assert_eq!(file.status, 200);
         let vary = file.header("vary").unwrap_or_default().to_ascii_lowercase();
         assert!(vary.contains("accept-encoding"), "{accept}: {file:?}");
@@ -409,7 +327,7 @@ async fn symlinks_out_of_the_static_dir_are_not_followed() {
     link("outside-dir", "site/linked-dir");
     link("site/assets/real.js", "site/alias.js");
     dir.write("site/assets/app.js", "plain");
-    let mut jar = Jar::default();
+    let mut browser = browser_on(&app);
     let gzip = [("accept-encoding", "gzip")];
     for path in [
         "/leak.txt",
@@ -417,12 +335,15 @@ async fn symlinks_out_of_the_static_dir_are_not_followed() {
         "/linked-dir/",
         "/linked-dir/index.html",
     ] {
-        let answer = send_with_headers(&app, &mut jar, "GET", path, None, &gzip).await;
-        assert!(!answer.body.contains("top secret"), "{path}: {answer:?}");
+        let answer = browser.get_with_headers(path, &gzip).await;
+        assert!(!answer.text().contains("top secret"), "{path}: {answer:?}");
     }
     // A link that stays inside the folder is fine.
-    let alias = send(&app, &mut jar, "GET", "/alias.js", None).await;
-    assert_eq!((alias.status, alias.body.as_str()), (200, "inside"));
+    let alias = browser.get("/alias.js").await;
+    assert_eq!(
+        (alias.status.as_u16(), alias.text().as_str()),
+        (200, "inside")
+    );
     prepared.database().close().await;
 }
 
@@ -438,22 +359,26 @@ async fn dotfiles_are_not_served_unless_allowed() {
         "site/.well-known/security.txt",
         "Contact: mailto:security@example.com",
     );
-    let mut jar = Jar::default();
+    let mut browser = browser_on(&app);
     for path in ["/.env", "/.git/config", "/%2eenv", "/assets/../.env"] {
-        let answer = send(&app, &mut jar, "GET", path, None).await;
+        let answer = browser.get(path).await;
         assert_eq!(answer.status, 404, "{path}: {answer:?}");
-        assert!(!answer.body.contains("secret") && !answer.body.contains("SECRET"));
+        assert!(!answer.text().contains("secret") && !answer.text().contains("SECRET"));
     }
     // RFC 8615's well-known folder is not a hidden file.
-    let well_known = send(&app, &mut jar, "GET", "/.well-known/security.txt", None).await;
+    let well_known = browser.get("/.well-known/security.txt").await;
     assert_eq!(well_known.status, 200);
     prepared.database().close().await;
 
     let dir = TempDir::new("app-dotfiles-allowed");
     let (prepared, app) = static_app(&dir, "static_dotfiles = true\n").await;
     dir.write("site/.env", "PUBLIC=1");
-    let answer = send(&app, &mut jar, "GET", "/.env", None).await;
-    assert_eq!((answer.status, answer.body.as_str()), (200, "PUBLIC=1"));
+    let mut browser = browser_on(&app);
+    let answer = browser.get("/.env").await;
+    assert_eq!(
+        (answer.status.as_u16(), answer.text().as_str()),
+        (200, "PUBLIC=1")
+    );
     prepared.database().close().await;
 }
 
@@ -462,7 +387,7 @@ async fn folder_redirects_name_only_a_relative_single_slash_path() {
     let dir = TempDir::new("app-redirect");
     let (prepared, app) = static_app(&dir, "").await;
     dir.write("site/assets/index.html", "assets index");
-    let mut jar = Jar::default();
+    let mut browser = browser_on(&app);
     for (target, expected) in [
         ("/assets", "/assets/"),
         ("/assets?x=1", "/assets/?x=1"),
@@ -470,8 +395,11 @@ async fn folder_redirects_name_only_a_relative_single_slash_path() {
         ("//assets", "/assets/"),
         ("///assets", "/assets/"),
     ] {
-        let answer = send(&app, &mut jar, "GET", target, None).await;
-        assert!((300..400).contains(&answer.status), "{target}: {answer:?}");
+        let answer = browser.get(target).await;
+        assert!(
+            (300..400).contains(&answer.status.as_u16()),
+            "{target}: {answer:?}"
+        );
         assert_eq!(answer.header("location"), Some(expected), "{target}");
     }
     prepared.database().close().await;
@@ -492,7 +420,7 @@ async fn hashed_assets_are_immutable_other_files_revalidate_and_the_page_is_not_
     ] {
         dir.write(&format!("site/{name}"), name);
     }
-    let mut jar = Jar::default();
+    let mut browser = browser_on(&app);
     for (path, expected) in [
         (
             "/assets/app-3f9a1c2b.js",
@@ -511,13 +439,13 @@ async fn hashed_assets_are_immutable_other_files_revalidate_and_the_page_is_not_
         ("/assets/jquery-3.7.1.min.js", "no-cache"),
         ("/favicon.ico", "no-cache"),
     ] {
-        let answer = send(&app, &mut jar, "GET", path, None).await;
+        let answer = browser.get(path).await;
         assert_eq!(answer.status, 200, "{path}");
         assert_eq!(answer.header("cache-control"), Some(expected), "{path}");
     }
     // The app's page (for `/` and client-side routes) is never stored.
     for path in ["/", "/client/route"] {
-        let page = send(&app, &mut jar, "GET", path, None).await;
+        let page = browser.get(path).await;
         assert_eq!(
             page.header("cache-control"),
             Some("private, no-store"),

@@ -5,21 +5,10 @@
 mod support;
 
 use authrs_test_support::smtp::SmtpServer;
-use support::{Client, Response, Server, TempDir, form_encode};
+use authrs_test_support::{form_encode, hidden_input};
+use support::{Client, Response, Server, TempDir};
 
 const BASE: &str = "/api/auth";
-
-/// The value of the hidden input `name` in a page.
-fn hidden(page: &Response, name: &str) -> String {
-    let marker = format!(r#"name="{name}" value=""#);
-    let start = page
-        .body
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} in {}", page.body))
-        + marker.len();
-    let end = start + page.body[start..].find('"').unwrap();
-    page.body[start..end].replace("&amp;", "&")
-}
 
 /// Asks for a sign-in mail for `email`; the answer must send the browser to verify-request.
 fn request_email(client: &mut Client, email: &str) {
@@ -43,7 +32,7 @@ fn open_and_confirm(client: &mut Client, link: &str) -> Response {
     let page = client.get(path);
     assert_eq!(page.status, 200, "{}", page.body);
     let form = ["csrfToken", "callbackUrl", "email", "token"]
-        .map(|name| format!("{name}={}", form_encode(&hidden(&page, name))))
+        .map(|name| format!("{name}={}", form_encode(&hidden_input(&page.body, name))))
         .join("&");
     client.post_form(&format!("{BASE}/callback/email"), &form)
 }

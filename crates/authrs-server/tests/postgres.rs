@@ -6,14 +6,15 @@
 
 mod support;
 
-use support::{Client, PostgresDatabase, Server, TempDir, user_command};
+use authrs_test_support::postgres::PostgresDatabase;
+use support::{Client, Server, TempDir, user_command};
 
 const BASE: &str = "/api/auth";
 const SECRET: &str = "0123456789abcdef0123456789abcdef-shared-by-instances";
 
 #[test]
 fn two_instances_on_one_postgres_behave_as_one() {
-    let database = PostgresDatabase::create("two_instances");
+    let database = PostgresDatabase::create();
     let dir = TempDir::new("postgres-two");
     let env = [
         ("AUTHRS_SECRET", SECRET),
@@ -81,7 +82,7 @@ fn two_instances_on_one_postgres_behave_as_one() {
 
 #[test]
 fn two_instances_starting_at_once_on_an_empty_postgres_database_both_come_up() {
-    let database = PostgresDatabase::create("concurrent_start");
+    let database = PostgresDatabase::create();
     let dir = TempDir::new("postgres-concurrent");
     let env = [
         ("AUTHRS_SECRET", SECRET),
@@ -114,7 +115,7 @@ fn two_instances_starting_at_once_on_an_empty_postgres_database_both_come_up() {
 
 #[test]
 fn two_instances_share_one_password_guessing_budget() {
-    let database = PostgresDatabase::create("shared_budget");
+    let database = PostgresDatabase::create();
     let dir = TempDir::new("postgres-budget");
     let env = [
         ("AUTHRS_SECRET", SECRET),

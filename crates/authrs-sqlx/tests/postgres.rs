@@ -5,70 +5,18 @@
 //!
 //! The server comes from `AUTHRS_TEST_POSTGRES_URL`, an account that may `CREATE DATABASE`
 //! (`scripts/test` starts a throwaway server and sets it). Each test creates its own
-//! `authrs_test_<time>_<random>` database there; a later run drops those over an hour old.
+//! `authrs_test_<time>_<random>` database there (`authrs_test_support::postgres`); a later run
+//! drops those over an hour old.
 
-use std::str::FromStr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use authrs_core::adapter::{Adapter, AdapterError, AdapterSession, NewUser, Timestamp};
 use authrs_core::ratelimit::{LimitKey, LimitStore, RateLimit, Refused};
 use authrs_sqlx::{Error, PostgresAdapter, PostgresLimitStore};
+use authrs_test_support::postgres::{admin_options, fresh_database};
 use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-
-const URL_VARIABLE: &str = "AUTHRS_TEST_POSTGRES_URL";
-
-/// The admin connection's options. Fails, never skips, when no server is configured.
-fn admin_options() -> PgConnectOptions {
-    let url = std::env::var(URL_VARIABLE).unwrap_or_else(|_| {
-        panic!(
-            "{URL_VARIABLE} is not set, so the PostgreSQL tests have no server. Run \
-             `bash scripts/test`, which starts a throwaway PostgreSQL and sets it, or set it to \
-             a server where this account may CREATE DATABASE, e.g. \
-             postgres://postgres@127.0.0.1:5432/postgres"
-        )
-    });
-    PgConnectOptions::from_str(&url).unwrap_or_else(|e| panic!("{URL_VARIABLE}={url:?}: {e}"))
-}
-
-/// Connection options for a new, empty database of this test's own, named
-/// `authrs_test_<server's Unix time>_<random>`. The first call in a test run also drops test
-/// databases more than an hour old, so a long-lived server does not collect them.
-async fn fresh_database() -> PgConnectOptions {
-    static REAPED: AtomicBool = AtomicBool::new(false);
-    let admin = admin_options();
-    let mut conn = admin.connect().await.unwrap_or_else(|e| {
-        panic!("cannot reach the PostgreSQL server named by {URL_VARIABLE}: {e}")
-    });
-    if !REAPED.swap(true, Ordering::SeqCst) {
-        let stale: Vec<String> = sqlx::query_scalar(
-            "SELECT datname FROM pg_database \
-             WHERE datname ~ '^authrs_test_[0-9]+_[0-9a-f]+$' \
-               AND split_part(datname, '_', 3)::bigint < extract(epoch FROM now()) - 3600",
-        )
-        .fetch_all(&mut conn)
-        .await
-        .expect("list stale test databases");
-        for name in stale {
-            // Best effort: one still in use stays until a later run.
-            let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name}"))
-                .execute(&mut conn)
-                .await;
-        }
-    }
-    let now: i64 = sqlx::query_scalar("SELECT extract(epoch FROM now())::bigint")
-        .fetch_one(&mut conn)
-        .await
-        .expect("read the server's clock");
-    let name = format!("authrs_test_{now}_{}", uuid::Uuid::new_v4().simple());
-    sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .expect("CREATE DATABASE");
-    admin.database(&name)
-}
 
 async fn fresh_adapter() -> PostgresAdapter {
     let pool = PgPoolOptions::new()

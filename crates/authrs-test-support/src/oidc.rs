@@ -17,14 +17,16 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+use tokio::process::Command;
 use url::Url;
+
+use crate::process::{ServerProcess, start_server};
+use crate::{cookie_header, store_set_cookie};
 
 /// How many redirects [`OidcProvider::authorize`] follows before giving up.
 const MAX_HOPS: usize = 20;
@@ -65,9 +67,7 @@ pub struct OidcAccount {
 pub struct OidcProvider {
     issuer: String,
     redirect_uris: Vec<String>,
-    _stdin: ChildStdin,
-    _stdout: Lines<BufReader<ChildStdout>>,
-    _child: Child,
+    _server: ServerProcess,
 }
 
 impl OidcProvider {
@@ -121,29 +121,15 @@ impl OidcProvider {
             .flat_map(|client| client["redirect_uris"].as_array().into_iter().flatten())
             .filter_map(|uri| uri.as_str().map(str::to_owned))
             .collect();
-        let mut child = Command::new("node")
-            .arg("server.mjs")
-            .arg(config.to_string())
-            .current_dir(&dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "could not run `node` for the OpenID provider of the tests ({e}); install \
-                     Node.js 20+ (scripts/test does) and run `npm ci --prefix tests/oidc-provider`"
-                )
-            });
-        let stdin = child.stdin.take().expect("piped stdin");
-        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
-        let first = tokio::time::timeout(Duration::from_secs(20), stdout.next_line())
-            .await
-            .expect(
-                "the OpenID provider (tests/oidc-provider/server.mjs) did not start within 20 s",
-            )
-            .expect("read the OpenID provider's output");
+        let (server, first) = start_server(
+            Command::new("node")
+                .arg("server.mjs")
+                .arg(config.to_string())
+                .current_dir(&dir),
+            "`node` with the OpenID provider of the tests (tests/oidc-provider/server.mjs)",
+            "install Node.js 20+ (scripts/test does) and run `npm ci --prefix tests/oidc-provider`",
+        )
+        .await;
         let issuer = first
             .as_deref()
             .and_then(|line| line.strip_prefix("ISSUER "))
@@ -158,9 +144,7 @@ impl OidcProvider {
         Self {
             issuer,
             redirect_uris,
-            _stdin: stdin,
-            _stdout: stdout,
-            _child: child,
+            _server: server,
         }
     }
 
@@ -279,33 +263,12 @@ struct CookieJar(BTreeMap<String, String>);
 impl CookieJar {
     fn store(&mut self, response: &HttpResponse) {
         for (_, cookie) in response.headers.iter().filter(|(k, _)| k == "set-cookie") {
-            let mut parts = cookie.split(';');
-            let Some((name, value)) = parts.next().and_then(|pair| pair.split_once('=')) else {
-                continue;
-            };
-            let (name, value) = (name.trim(), value.trim());
-            let deleted = value.is_empty()
-                || parts.any(|attribute| {
-                    let attribute = attribute.trim().to_ascii_lowercase();
-                    attribute == "max-age=0"
-                        || (attribute.starts_with("expires=") && attribute.contains("1970"))
-                });
-            if deleted {
-                self.0.remove(name);
-            } else {
-                self.0.insert(name.to_owned(), value.to_owned());
-            }
+            store_set_cookie(&mut self.0, cookie);
         }
     }
 
     fn header(&self) -> Option<String> {
-        (!self.0.is_empty()).then(|| {
-            self.0
-                .iter()
-                .map(|(name, value)| format!("{name}={value}"))
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
+        (!self.0.is_empty()).then(|| cookie_header(&self.0))
     }
 }
 

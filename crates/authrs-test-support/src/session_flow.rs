@@ -49,12 +49,7 @@ pub async fn check_database_session_flow(adapter: Arc<dyn Adapter>) {
     assert_eq!(auth.session_strategy(), SessionStrategy::Database);
     let mut c = EngineClient::new(auth);
 
-    let answer = c
-        .sign_in_with(
-            "credentials",
-            &[("username", "ada"), ("password", "correct horse")],
-        )
-        .await;
+    let answer = c.sign_in_with_credentials("ada", "correct horse").await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
     let cookie = c.jar[COOKIE].clone();
     let hash = sha256_hex(&cookie);
@@ -92,9 +87,7 @@ pub async fn check_database_session_flow(adapter: Arc<dyn Adapter>) {
         "rolled after updateAge"
     );
 
-    let token = c.csrf_token().await;
-    c.post_form("/api/auth/signout", &[("csrfToken", &token)])
-        .await;
+    c.post_form_with_csrf("/api/auth/signout", &[]).await;
     assert!(
         adapter
             .get_session_and_user(&hash)

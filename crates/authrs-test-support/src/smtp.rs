@@ -6,13 +6,13 @@
 //! message saying so: it is never skipped.
 
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::mpsc;
+
+use crate::process::{ServerProcess, start_server};
 
 /// One message the server accepted.
 #[derive(Debug, Clone)]
@@ -115,24 +115,17 @@ impl SmtpServer {
         if let Some(auth) = &options.auth {
             command.arg("--auth").arg(auth);
         }
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "could not run {python} for the SMTP test server ({e}); run scripts/test, \
-                     or set AUTHRS_TEST_PYTHON to a Python with aiosmtpd"
-                )
-            });
-        let stdin = child.stdin.take().expect("piped stdin");
-        let mut lines = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
-        let first = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
-            .await
-            .expect("the SMTP test server did not start within 20 s")
-            .expect("read the SMTP test server's output");
+        let (server, first) = start_server(
+            &mut command,
+            &format!("the SMTP test server ({python} {})", script.display()),
+            "run scripts/test, or set AUTHRS_TEST_PYTHON to a Python with aiosmtpd",
+        )
+        .await;
+        let ServerProcess {
+            stdin,
+            stdout: mut lines,
+            child,
+        } = server;
         let port = first
             .as_deref()
             .and_then(|line| line.strip_prefix("PORT "))

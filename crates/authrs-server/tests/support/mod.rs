@@ -1,6 +1,11 @@
 //! Helpers for the integration tests: temporary directories, the real `authrs` binary as a
-//! child process, a minimal HTTP/1.1 client over `std::net::TcpStream`, a cookie jar, and a
-//! fresh PostgreSQL database per test.
+//! child process, and a minimal HTTP/1.1 client over `std::net::TcpStream` with a cookie jar.
+//! (A fresh PostgreSQL database per test is `authrs_test_support::postgres::PostgresDatabase`.)
+//!
+//! These drive the binary over real sockets, blocking, so they stay here rather than in
+//! `authrs-test-support` (whose [`EngineClient`](authrs_test_support::EngineClient) drives the
+//! engine or an axum app in-process); the cookie, form and page rules they follow are
+//! test-support's.
 // Each test file uses a different part of this module.
 #![allow(dead_code)]
 
@@ -12,6 +17,8 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
+
+use authrs_test_support::{cookie_header, form_encode, store_set_cookie};
 
 /// How long a server may take to start or to stop before the test fails.
 pub const PATIENCE: Duration = Duration::from_secs(60);
@@ -281,30 +288,15 @@ impl Jar {
     /// Stores the `Set-Cookie` headers of a response; `Max-Age=0` deletes.
     pub fn store(&mut self, response: &Response) {
         for (name, value) in &response.headers {
-            if name != "set-cookie" {
-                continue;
-            }
-            let mut parts = value.split(';');
-            let Some((cookie, cookie_value)) = parts.next().and_then(|p| p.split_once('=')) else {
-                continue;
-            };
-            let deleted = parts.any(|p| p.trim().eq_ignore_ascii_case("max-age=0"));
-            if deleted {
-                self.0.remove(cookie.trim());
-            } else {
-                self.0
-                    .insert(cookie.trim().to_owned(), cookie_value.trim().to_owned());
+            if name == "set-cookie" {
+                store_set_cookie(&mut self.0, value);
             }
         }
     }
 
     /// The `Cookie` header value.
     pub fn header(&self) -> String {
-        self.0
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
+        cookie_header(&self.0)
     }
 
     /// Whether a cookie of that name is held.
@@ -521,105 +513,4 @@ pub fn user_command(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: &[u8
         "authrs {all:?} failed ({status:?}):\n{stderr}"
     );
     stdout
-}
-
-/// The variable naming the PostgreSQL server the tests create their databases on.
-pub const POSTGRES_URL_VAR: &str = "AUTHRS_TEST_POSTGRES_URL";
-
-/// A database of its own on the test PostgreSQL server, created empty and dropped on drop.
-pub struct PostgresDatabase {
-    admin_url: String,
-    name: String,
-    /// The URL of this database, for `AUTHRS_DATABASE_URL`.
-    pub url: String,
-}
-
-impl PostgresDatabase {
-    /// Creates a fresh database through the admin URL in [`POSTGRES_URL_VAR`]. Fails (never
-    /// skips) when the variable is unset.
-    pub fn create(name: &str) -> Self {
-        let admin_url = std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| {
-            panic!(
-                "{POSTGRES_URL_VAR} is not set. The PostgreSQL tests need a server where they may \
-                 CREATE DATABASE: run them through scripts/test, which starts a throwaway one, or \
-                 set {POSTGRES_URL_VAR}=postgres://USER@HOST:PORT/postgres"
-            )
-        });
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let name = format!(
-            "authrs_server_{name}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let url = with_database(&admin_url, &name);
-        let database = Self {
-            admin_url,
-            name,
-            url,
-        };
-        database.admin(&format!("CREATE DATABASE \"{}\"", database.name));
-        database
-    }
-
-    fn admin(&self, statement: &str) {
-        use sqlx::Connection;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let mut connection = sqlx::PgConnection::connect(&self.admin_url)
-                .await
-                .unwrap_or_else(|e| panic!("cannot reach {POSTGRES_URL_VAR}: {e}"));
-            sqlx::query(statement)
-                .execute(&mut connection)
-                .await
-                .unwrap_or_else(|e| panic!("{statement}: {e}"));
-            let _ = connection.close().await;
-        });
-    }
-}
-
-impl Drop for PostgresDatabase {
-    fn drop(&mut self) {
-        if !std::thread::panicking() {
-            self.admin(&format!(
-                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
-                self.name
-            ));
-        }
-    }
-}
-
-/// `url` with its database name replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[authority_start..]
-        .find('/')
-        .map_or(base.len(), |i| authority_start + i);
-    let mut out = format!("{}/{name}", &base[..path_start]);
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(query);
-    }
-    out
-}
-
-/// `application/x-www-form-urlencoded` encoding of one value.
-pub fn form_encode(value: &str) -> String {
-    let mut out = String::new();
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
-                out.push(byte as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }

@@ -1,0 +1,120 @@
+//! A database of its own per test on a real PostgreSQL server (feature `postgres`): the
+//! server is named by [`POSTGRES_URL_VAR`], an account that may `CREATE DATABASE`
+//! (`scripts/test` starts a throwaway server and sets it). Without it the tests fail; they
+//! never skip.
+//!
+//! Each [`fresh_database`] is named `authrs_test_<server's Unix time>_<random>`. The first
+//! call in a test process drops those more than an hour old, so a long-lived server does not
+//! collect the ones that tests did not drop themselves ([`drop_database`]).
+
+use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+
+/// The variable naming the PostgreSQL server the tests create their databases on.
+pub const POSTGRES_URL_VAR: &str = "AUTHRS_TEST_POSTGRES_URL";
+
+/// The admin connection's options, from [`POSTGRES_URL_VAR`]. Panics, saying how to set it,
+/// when it is unset.
+pub fn admin_options() -> PgConnectOptions {
+    let url = std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| {
+        panic!(
+            "{POSTGRES_URL_VAR} is not set, so the PostgreSQL tests have no server. Run \
+             `bash scripts/test`, which starts a throwaway PostgreSQL and sets it, or set it to \
+             a server where this account may CREATE DATABASE, e.g. \
+             postgres://postgres@127.0.0.1:5432/postgres"
+        )
+    });
+    PgConnectOptions::from_str(&url).unwrap_or_else(|e| panic!("{POSTGRES_URL_VAR}={url:?}: {e}"))
+}
+
+/// Creates a new, empty database of the caller's own and returns its connection options
+/// (`to_url_lossy()` gives its URL). The first call in a test process also drops test
+/// databases more than an hour old.
+pub async fn fresh_database() -> PgConnectOptions {
+    static REAPED: AtomicBool = AtomicBool::new(false);
+    let admin = admin_options();
+    let mut conn = admin.connect().await.unwrap_or_else(|e| {
+        panic!("cannot reach the PostgreSQL server named by {POSTGRES_URL_VAR}: {e}")
+    });
+    if !REAPED.swap(true, Ordering::SeqCst) {
+        let stale: Vec<String> = sqlx::query_scalar(
+            "SELECT datname FROM pg_database \
+             WHERE datname ~ '^authrs_test_[0-9]+_[0-9a-f]+$' \
+               AND split_part(datname, '_', 3)::bigint < extract(epoch FROM now()) - 3600",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .expect("list stale test databases");
+        for name in stale {
+            // Best effort: one still in use stays until a later run.
+            let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name}"))
+                .execute(&mut conn)
+                .await;
+        }
+    }
+    let now: i64 = sqlx::query_scalar("SELECT extract(epoch FROM now())::bigint")
+        .fetch_one(&mut conn)
+        .await
+        .expect("read the server's clock");
+    let name = format!("authrs_test_{now}_{}", uuid::Uuid::new_v4().simple());
+    sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("CREATE DATABASE");
+    let _ = conn.close().await;
+    admin.database(&name)
+}
+
+/// Drops a database made by [`fresh_database`], disconnecting whoever is still on it.
+pub async fn drop_database(database: &PgConnectOptions) {
+    let name = database
+        .get_database()
+        .expect("the options name their database");
+    let mut conn = admin_options().connect().await.unwrap_or_else(|e| {
+        panic!("cannot reach the PostgreSQL server named by {POSTGRES_URL_VAR}: {e}")
+    });
+    let statement = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+    sqlx::raw_sql(&statement)
+        .execute(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{statement}: {e}"));
+    let _ = conn.close().await;
+}
+
+/// A [`fresh_database`] for a test that is not async (one that drives the `authrs` binary),
+/// made on a runtime of its own; [`drop_database`] runs when this is dropped, unless the test
+/// is already panicking.
+pub struct PostgresDatabase {
+    options: PgConnectOptions,
+    /// The database's URL (for `AUTHRS_DATABASE_URL`).
+    pub url: String,
+}
+
+impl PostgresDatabase {
+    /// Creates the database. Must not be called from async code (it blocks on a runtime of
+    /// its own).
+    pub fn create() -> Self {
+        let options = block_on(fresh_database());
+        let url = options.to_url_lossy().to_string();
+        Self { options, url }
+    }
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            block_on(drop_database(&self.options));
+        }
+    }
+}
+
+fn block_on<T>(future: impl Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime for the database set-up")
+        .block_on(future)
+}
