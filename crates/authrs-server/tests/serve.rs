@@ -612,7 +612,7 @@ fn try_read_response(stream: &mut TcpStream) -> Option<support::Response> {
 fn sigterm_under_load_loses_no_request() {
     const CLIENTS: usize = 16;
     let dir = TempDir::new("graceful-load");
-    let mut server = Server::start(dir.path(), &[]);
+    let server = Server::start(dir.path(), &[]);
     let (warm, warmed) = std::sync::mpsc::channel();
     let clients: Vec<_> = (0..CLIENTS)
         .map(|_| {
