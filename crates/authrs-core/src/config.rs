@@ -316,6 +316,7 @@ pub enum ConfigError {
 
 /// Builds an [`Auth`]. Start with [`Auth::builder`].
 #[derive(Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct AuthBuilder {
     pub(crate) url: String,
     pub(crate) secrets: Vec<Secret>,

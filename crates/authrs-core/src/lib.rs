@@ -31,8 +31,8 @@ pub mod background;
 pub mod callbacks;
 pub mod clock;
 pub mod config;
-pub mod cookies;
-pub mod csrf;
+mod cookies;
+mod csrf;
 pub mod email;
 mod engine;
 pub mod error;
@@ -52,7 +52,9 @@ mod request;
 pub mod secret;
 pub mod session;
 mod startup;
-pub mod url;
+#[cfg(test)]
+mod fuzz_tests;
+mod url;
 pub mod user;
 
 pub use authrs_types::seed;
@@ -63,6 +65,7 @@ pub use config::{
     AuthBuilder, ColorScheme, Compatibility, ConfigError, Pages, PasswordThrottle, SessionStrategy,
     Theme,
 };
+pub use cookies::CookieNames;
 pub use engine::Auth;
 pub use error::{Error, ErrorCode};
 pub use request::MAX_BODY_BYTES;

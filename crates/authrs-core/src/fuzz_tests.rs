@@ -1,21 +1,22 @@
-//! Property tests of every parser that takes client bytes (issue 13 §5): the `Cookie` header
+//! Property tests (unit tests, as they reach the crate's own parsers) of every parser that takes client bytes (issue 13 §5): the `Cookie` header
 //! and chunk reassembly, JWE decoding in both formats, form and JSON bodies (through the
 //! engine), the callback-URL validator (against the WHATWG parser) and email normalisation.
 //! The ID-token checks have theirs in `tests/oauth.rs` (they need the stub provider).
 //!
 //! Each runs `PROPTEST_CASES` cases (256 by default, in `cargo test`); `scripts/fuzz` runs
 //! them for longer. A failure is minimised and its seed kept in
-//! `tests/fuzz.proptest-regressions`, which is committed: the corpus of known bad inputs.
+//! `src/fuzz_tests.proptest-regressions` (proptest writes it beside this file), which is
+//! committed: the corpus of known bad inputs.
 
 use std::sync::Arc;
 
-use authrs_core::Auth;
-use authrs_core::cookies::RequestCookies;
-use authrs_core::email::normalize_email;
-use authrs_core::jwt::{Claims, TokenCodec, TokenFormat};
-use authrs_core::providers::CredentialsProvider;
-use authrs_core::secret::Secret;
-use authrs_core::url::{Origin, resolve_callback_url};
+use crate::Auth;
+use crate::cookies::RequestCookies;
+use crate::email::normalize_email;
+use crate::jwt::{Claims, TokenCodec, TokenFormat};
+use crate::providers::CredentialsProvider;
+use crate::secret::Secret;
+use crate::url::{Origin, resolve_callback_url};
 use bytes::Bytes;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -146,9 +147,9 @@ fn engine() -> Auth {
         .url("http://localhost:3000/api/auth")
         .secret(SECRET)
         .provider(CredentialsProvider::new(
-            |_credentials: authrs_core::providers::Credentials,
-             _request: authrs_core::providers::RequestMeta| async {
-                Ok::<_, authrs_core::providers::AuthorizeError>(None)
+            |_credentials: crate::providers::Credentials,
+             _request: crate::providers::RequestMeta| async {
+                Ok::<_, crate::providers::AuthorizeError>(None)
             },
         ))
         .build()
