@@ -62,7 +62,7 @@ impl Clock for FixedClock {
 }
 
 /// Formats Unix milliseconds as the protocol's JSON date, `YYYY-MM-DDTHH:mm:ss.sssZ`.
-pub fn iso8601_millis(millis: u64) -> String {
+pub(crate) fn iso8601_millis(millis: u64) -> String {
     let secs = millis / 1000;
     let (year, month, day) = civil_from_days(secs / 86_400);
     let rem = secs % 86_400;
@@ -96,7 +96,7 @@ fn push_digits(out: &mut String, value: u64, width: usize) {
 }
 
 /// Formats Unix seconds as an HTTP date (`Expires` cookie attribute).
-pub fn http_date(secs: u64) -> String {
+pub(crate) fn http_date(secs: u64) -> String {
     // Every `/session` answer writes one, and most fall in the same second as the last one on
     // this thread: reuse it.
     thread_local! {

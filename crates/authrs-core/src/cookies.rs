@@ -162,6 +162,7 @@ pub enum CookieLifetime {
     /// `Expires` at this Unix time (seconds).
     ExpiresAt(u64),
     /// `Max-Age` seconds plus the matching `Expires` (the check cookies).
+    #[cfg_attr(not(any(feature = "email", feature = "oauth")), allow(dead_code))]
     MaxAge {
         /// Seconds the cookie lives.
         seconds: u64,

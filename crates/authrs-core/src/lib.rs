@@ -36,6 +36,8 @@ mod csrf;
 pub mod email;
 mod engine;
 pub mod error;
+#[cfg(test)]
+mod fuzz_tests;
 #[cfg(feature = "oauth")]
 pub mod http;
 mod inner;
@@ -52,8 +54,6 @@ mod request;
 pub mod secret;
 pub mod session;
 mod startup;
-#[cfg(test)]
-mod fuzz_tests;
 mod url;
 pub mod user;
 

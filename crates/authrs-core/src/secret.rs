@@ -62,7 +62,7 @@ impl From<&str> for Secret {
 /// Compares two byte strings in time that depends only on their lengths.
 ///
 /// This is the one place where secret-derived values (CSRF hashes, tokens, MAC tags) are compared.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;
     a.len() == b.len() && bool::from(a.ct_eq(b))
 }
@@ -72,7 +72,7 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// # Panics
 /// Panics if the operating system has no entropy source, which is unrecoverable for an
 /// authentication server: continuing would mint predictable tokens.
-pub fn random_bytes<const N: usize>() -> [u8; N] {
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
     let mut out = [0u8; N];
     getrandom::fill(&mut out).expect("the operating system's random number generator failed");
     out
@@ -91,7 +91,7 @@ pub fn sha256_hex(token: &str) -> String {
 }
 
 /// Lowercase hex encoding.
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for byte in bytes {

@@ -48,6 +48,7 @@ impl Origin {
 
     /// The host and, when not the scheme's default, the port: `example.com`,
     /// `localhost:3000`.
+    #[cfg_attr(not(feature = "email"), allow(dead_code))]
     pub fn host(&self) -> &str {
         self.serialized
             .split_once("://")
