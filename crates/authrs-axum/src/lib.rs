@@ -113,11 +113,7 @@
 mod extract;
 mod guard;
 mod routes;
-mod runtime;
 
 pub use extract::{Session, SessionRejection};
 pub use guard::{RequireSession, RequireSessionService};
 pub use routes::{MAX_BODY_BYTES, router, routes};
-#[cfg(feature = "password")]
-pub use runtime::BlockingPasswordHashing;
-pub use runtime::{TokioBackground, spawn_expiry_sweep};

@@ -1,7 +1,7 @@
 //! Work that must not hold up the answer: mails, and the account look-ups whose cost would
 //! tell a client whether an address has an account. The engine has no runtime of its own, so
 //! the integration says where such work runs ([`crate::AuthBuilder::background`]);
-//! `authrs_axum::TokioBackground` runs it as a Tokio task.
+//! `authrs_tokio::TokioBackground` runs it as a Tokio task.
 
 use std::future::Future;
 use std::pin::Pin;

@@ -441,7 +441,7 @@ impl AuthBuilder {
 
     #[cfg(feature = "password")]
     /// Where the engine runs argon2 (default: [`crate::password::PasswordHasher`] on the
-    /// calling thread). Servers should pass `authrs_axum::BlockingPasswordHashing`.
+    /// calling thread). Servers should pass `authrs_tokio::BlockingPasswordHashing`.
     pub fn password_hashing(mut self, hashing: Arc<dyn PasswordHashing>) -> Self {
         self.password_hashing = Some(hashing);
         self
@@ -467,7 +467,7 @@ impl AuthBuilder {
     /// Where work runs that must not hold up the answer: verification and reset mails, and
     /// the account look-ups behind them, so that the answer takes the same time whether or
     /// not the address has an account (default: in place, before answering). Servers pass
-    /// `authrs_axum::TokioBackground`.
+    /// `authrs_tokio::TokioBackground`.
     pub fn background(mut self, background: Arc<dyn crate::background::Background>) -> Self {
         self.background = Some(background);
         self

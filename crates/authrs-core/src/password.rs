@@ -107,7 +107,7 @@ impl Default for PasswordHasher {
 
 /// Where argon2 runs for the engine's own password checks (email-and-password accounts).
 /// Hashing costs tens of milliseconds of CPU, so a server should run it off its event loop:
-/// `authrs_axum::BlockingPasswordHashing` uses tokio's blocking pool. [`PasswordHasher`]
+/// `authrs_tokio::BlockingPasswordHashing` uses tokio's blocking pool. [`PasswordHasher`]
 /// itself runs on the calling thread, which suits tests and command-line tools.
 #[async_trait::async_trait]
 pub trait PasswordHashing: Send + Sync + 'static {

@@ -11,11 +11,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use authrs_axum::BlockingPasswordHashing;
 use authrs_core::password::{PasswordHasher, PasswordHashing};
 use authrs_core::ratelimit::LimitStore;
 use authrs_core::secret::Secret;
 use authrs_core::{Auth, SessionStrategy};
+use authrs_tokio::BlockingPasswordHashing;
 use axum::Router;
 use axum::routing::get;
 use tokio::net::TcpListener;
@@ -255,7 +255,7 @@ pub async fn serve(prepared: Prepared, signals: ShutdownSignals) -> Result<(), E
         "listening on http://{local} (home page {home}/, auth routes {})",
         app.auth.base_url()
     );
-    let sweep = authrs_axum::spawn_expiry_sweep(app.auth.clone(), EXPIRY_SWEEP_INTERVAL);
+    let sweep = authrs_tokio::spawn_expiry_sweep(app.auth.clone(), EXPIRY_SWEEP_INTERVAL);
     let ShutdownSignals { first, second } = signals;
     let served = crate::connections::serve_router(
         listener,

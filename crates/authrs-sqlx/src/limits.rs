@@ -41,7 +41,7 @@ use crate::error::backend_error;
 ///    hits); [`PostgresLimitStore::delete_expired`] deletes the rows past it, on the `expires`
 ///    index. [`Auth::sweep_expired`](authrs_core::Auth::sweep_expired) calls it through
 ///    [`LimitStore::delete_expired`], so the periodic sweep that ends expired sessions
-///    (`authrs_axum::spawn_expiry_sweep`, which the server runs) covers it.
+///    (`authrs_tokio::spawn_expiry_sweep`, which the server runs) covers it.
 /// 5. **Database failures are `Unavailable` or `Backend`**, mapped as the adapter's are
 ///    (see [the crate's rules](crate#rules)).
 ///

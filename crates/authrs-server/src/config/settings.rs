@@ -458,7 +458,7 @@ impl Settings {
             .password_hashing(hashing)
             .password_throttle(self.limits.password_throttle())
             .limit_store(limit_store)
-            .background(Arc::new(authrs_axum::TokioBackground::default()));
+            .background(Arc::new(authrs_tokio::TokioBackground::default()));
         if self.email.enabled {
             builder = builder.provider(self.email.provider(transport));
         }

@@ -1,5 +1,10 @@
-//! The engine's runtime needs, met with tokio: argon2 off the event loop, and the periodic
-//! sweep of expired database rows.
+//! # authrs-tokio
+//!
+//! The engine's runtime needs, met with tokio, for any host (axum, the `authrs` server, or
+//! another framework): argon2 off the event loop ([`BlockingPasswordHashing`], feature
+//! `password`), work that must not hold up an answer ([`TokioBackground`]), and the periodic
+//! sweep of expired database rows ([`spawn_expiry_sweep`]).
+#![forbid(unsafe_code)]
 
 use std::sync::Arc;
 use std::time::Duration;
