@@ -7,6 +7,7 @@
 #
 #   bench/compare.sh OLD_BINARY NEW_BINARY
 #   ROUNDS=7 DURATION=10s CONNECTIONS=32 bench/compare.sh a b
+#   PIN=1 bench/compare.sh a b   # servers on CPU 1, wrk on CPU 0 (less scheduling noise)
 #
 # Build the old one from a worktree: git worktree add /tmp/old REV && (cd /tmp/old &&
 # cargo build --release -p authrs-server) — then /tmp/old/target/release/authrs.
@@ -41,20 +42,27 @@ sign_in() {
 declare -A url cookie pid
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
+wrk_cmd=(wrk)
+if [ -n "${PIN:-}" ]; then wrk_cmd=(taskset -c 0 wrk); fi
 for side in A B; do
-  if [ "$side" = A ]; then authrs=$1; else authrs=$2; fi
+  if [ "$side" = A ]; then authrs=$(realpath "$1"); else authrs=$(realpath "$2"); fi
+  if [ -n "${PIN:-}" ]; then
+    printf '#!/bin/sh\nexec taskset -c 1 %s "$@"\n' "$authrs" >"$work/pinned-$side"
+    chmod +x "$work/pinned-$side"
+    authrs=$work/pinned-$side
+  fi
   start_authrs "$side" AUTHRS_SESSION_STRATEGY=jwt
   url[$side]=$started_url
   pid[$side]=$started_pid
   cookie[$side]=$(sign_in "$started_url" "$side")
   curl -sf -b "${cookie[$side]}" "${url[$side]}/api/auth/session" | grep -q demo@example.com ||
     { echo "no session on $side" >&2; exit 1; }
-  wrk -t1 "-c$CONNECTIONS" -d3s -H "Cookie: ${cookie[$side]}" "${url[$side]}/api/auth/session" >/dev/null
+  "${wrk_cmd[@]}" -t1 "-c$CONNECTIONS" -d3s -H "Cookie: ${cookie[$side]}" "${url[$side]}/api/auth/session" >/dev/null
 done
 for round in $(seq 1 "$ROUNDS"); do
   for side in A B; do
     before=$(cpu_ticks "${pid[$side]}")
-    out=$(wrk -t1 "-c$CONNECTIONS" "-d$DURATION" -H "Cookie: ${cookie[$side]}" "${url[$side]}/api/auth/session")
+    out=$("${wrk_cmd[@]}" -t1 "-c$CONNECTIONS" "-d$DURATION" -H "Cookie: ${cookie[$side]}" "${url[$side]}/api/auth/session")
     after=$(cpu_ticks "${pid[$side]}")
     rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
     requests=$(awk '/requests in/ {print $1}' <<<"$out")

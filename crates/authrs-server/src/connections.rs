@@ -43,8 +43,9 @@ use std::time::Duration;
 use authrs_core::ratelimit::ClientAddress;
 use axum::Router;
 use axum::body::Bytes;
-use axum::http::{HeaderValue, Method, Request, Response, StatusCode, header};
+use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use axum::response::IntoResponse;
+use futures_util::FutureExt as _;
 use hyper::body::{Body as HttpBody, Frame, Incoming, SizeHint};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -54,7 +55,6 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tower::ServiceExt;
-use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::config::ServerSettings;
 
@@ -85,7 +85,6 @@ pub async fn serve_router(
     shutdown: impl Future<Output = ()> + Send,
     force: impl Future<Output = ()> + Send,
 ) -> io::Result<()> {
-    let router = router.layer(CatchPanicLayer::custom(answer_panic));
     // Set at the first signal: every answer from then on closes its connection (rule 6).
     let closing = Arc::new(AtomicBool::new(false));
     let mut http = http1::Builder::new();
@@ -249,12 +248,12 @@ fn per_connection(
         let closing = Arc::clone(&closing);
         async move {
             let mut response = if request.body().is_end_stream() {
-                router.oneshot(request).await?
+                call_guarded(router, request).await
             } else {
                 let expired = Arc::new(AtomicBool::new(false));
                 let request =
                     request.map(|body| DeadlineBody::new(body, body_timeout, Arc::clone(&expired)));
-                let response = router.oneshot(request).await?;
+                let response = call_guarded(router, request).await;
                 if expired.load(Ordering::Relaxed) {
                     return Ok(body_timed_out());
                 }
@@ -268,6 +267,24 @@ fn per_connection(
             Ok(response)
         }
     })
+}
+
+/// Calls the router; a panic in it (a handler, an app callback) answers this one request with
+/// a generic `500` (rule 5), and the unwind stops here, so the connection and the process carry
+/// on.
+async fn call_guarded<B>(router: Router, request: Request<B>) -> axum::response::Response
+where
+    B: HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    match std::panic::AssertUnwindSafe(router.oneshot(request))
+        .catch_unwind()
+        .await
+    {
+        Ok(Ok(response)) => response,
+        Ok(Err(never)) => match never {},
+        Err(panic) => answer_panic(panic),
+    }
 }
 
 /// `408 Request Timeout`, closing the connection (the rest of the body is never read).
@@ -285,15 +302,14 @@ fn body_timed_out() -> axum::response::Response {
 
 /// The generic answer to a panic (rule 5): nothing of the panic reaches the client. Its
 /// message is on stderr through the panic hook.
-fn answer_panic(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response<String> {
+fn answer_panic(_panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
     tracing::error!("a request handler panicked; answered 500");
-    let mut response = Response::new("Internal Server Error\n".to_owned());
-    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "Internal Server Error\n",
+    )
+        .into_response()
 }
 
 /// The body did not arrive within the body timeout.
