@@ -583,28 +583,6 @@ enum Ending {
     Lost,
 }
 
-/// One answer, or `None` when the connection closes before its first byte.
-fn try_read_response(stream: &mut TcpStream) -> Option<support::Response> {
-    let mut raw = Vec::new();
-    let mut byte = [0u8; 1];
-    while !raw.ends_with(b"\r\n\r\n") {
-        match stream.read(&mut byte) {
-            Ok(1) => raw.push(byte[0]),
-            _ if raw.is_empty() => return None,
-            other => panic!("the connection broke mid-response ({other:?}): {raw:?}"),
-        }
-    }
-    let head = String::from_utf8_lossy(&raw).to_ascii_lowercase();
-    let length = head
-        .lines()
-        .find_map(|line| line.strip_prefix("content-length:"))
-        .map_or(0, |n| n.trim().parse::<usize>().unwrap());
-    let mut body = vec![0u8; length];
-    stream.read_exact(&mut body).unwrap();
-    raw.extend_from_slice(&body);
-    Some(support::parse_response(&raw))
-}
-
 /// Issue 13: under load, SIGTERM closed keep-alive connections under requests their clients
 /// had already sent (wrk saw a read error on each of its 64 connections). Every request that
 /// reaches the server is answered; the last answer on each connection says `Connection: close`.
@@ -624,7 +602,7 @@ fn sigterm_under_load_loses_no_request() {
                     let sent = stream
                         .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
                         .is_ok();
-                    match try_read_response(&mut stream) {
+                    match support::try_read_response(&mut stream) {
                         Some(response) => {
                             assert_eq!(response.status, 200);
                             answered += 1;
