@@ -14,15 +14,9 @@ ROUNDS=${ROUNDS:-3}
 (cd "$root" && cargo build --release --locked -p authrs-server >&2)
 authrs=${AUTHRS_BIN:-$root/target/release/authrs}
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=lib.sh
 source "$root/bench/lib.sh"
+bench_workdir
 
 field() { awk -v k="$1:" '$1 == k {print $2}' "$2"; }
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }

@@ -24,3 +24,12 @@ start_authrs() {
   pids+=("$started_pid")
   started_url=$(wait_for_url "$work/$name.log")
 }
+
+# bench_workdir: a temporary directory in $work and an empty pids array, both cleaned up on exit
+# (the servers in pids stopped, $work removed). Scripts with more to stop (a database) set
+# their own trap instead.
+bench_workdir() {
+  work=$(mktemp -d)
+  pids=()
+  trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+}
