@@ -166,21 +166,16 @@ impl Mounted {
 pub(crate) struct TokenRefresh {
     pub(crate) runtime: Arc<crate::oauth::OAuthRuntime>,
     pub(crate) adapter: Arc<dyn Adapter>,
+    /// The providers that refresh, found once at startup.
+    pub(crate) providers: Vec<OAuthProvider>,
 }
 
 #[cfg(feature = "oauth")]
 impl TokenRefresh {
     /// Refreshes the due tokens of one user's accounts at the providers that refresh.
-    pub(crate) async fn run(&self, providers: &[Mounted], user_id: &str, now_ms: u64) {
-        let refreshing: Vec<&OAuthProvider> = providers
-            .iter()
-            .filter_map(|p| match p {
-                Mounted::OAuth(p, _) if p.refresh => Some(p.as_ref()),
-                _ => None,
-            })
-            .collect();
+    pub(crate) async fn run(&self, user_id: &str, now_ms: u64) {
         self.runtime
-            .refresh_due_tokens(&refreshing, self.adapter.as_ref(), user_id, now_ms)
+            .refresh_due_tokens(&self.providers, self.adapter.as_ref(), user_id, now_ms)
             .await;
     }
 }

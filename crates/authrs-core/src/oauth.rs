@@ -636,7 +636,7 @@ impl OAuthRuntime {
     /// Rule 6, for every account of `user_id` at a provider that refreshes.
     pub(crate) async fn refresh_due_tokens(
         &self,
-        refreshing: &[&OAuthProvider],
+        refreshing: &[OAuthProvider],
         adapter: &dyn Adapter,
         user_id: &str,
         now_ms: u64,

@@ -228,11 +228,17 @@ fn providers(b: &AuthBuilder) -> Result<(Vec<Mounted>, Option<TokenRefresh>), Co
             Provider::OAuth(p) => {
                 oauth_endpoints(p)?;
                 let runtime = runtime.clone().ok_or(ConfigError::NeedsHttpClient)?;
-                if p.refresh && token_refresh.is_none() {
-                    token_refresh = Some(TokenRefresh {
-                        runtime: Arc::clone(&runtime),
-                        adapter: needs_adapter("refreshing provider tokens")?,
-                    });
+                if p.refresh {
+                    match &mut token_refresh {
+                        Some(TokenRefresh { providers, .. }) => providers.push(p.as_ref().clone()),
+                        None => {
+                            token_refresh = Some(TokenRefresh {
+                                runtime: Arc::clone(&runtime),
+                                adapter: needs_adapter("refreshing provider tokens")?,
+                                providers: vec![p.as_ref().clone()],
+                            });
+                        }
+                    }
                 }
                 Mounted::OAuth(p.clone(), runtime)
             }

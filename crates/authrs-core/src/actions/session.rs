@@ -110,7 +110,7 @@ async fn resolve_jwt(
     #[cfg(feature = "oauth")]
     if let (Some(refresh), Some(Value::String(user_id))) = (&inner.token_refresh, claims.get("sub"))
     {
-        refresh.run(&inner.providers, user_id, now_ms).await;
+        refresh.run(user_id, now_ms).await;
     }
     // What revocation reads is the engine's, not the app's: a `jwt` callback that merges a
     // client's update into the token must not let that client choose a new `sid` (and so
@@ -251,7 +251,7 @@ async fn resolve_database(
     }
     #[cfg(feature = "oauth")]
     if let Some(refresh) = &inner.token_refresh {
-        refresh.run(&inner.providers, &user.id, now_ms).await;
+        refresh.run(&user.id, now_ms).await;
     }
     let user = User::from(user);
     // As in next-auth, `expires` reports the row's expiry as it was read.
