@@ -35,6 +35,7 @@ sign_in() {
 
 declare -A url cookie pid
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+sys_ticks() { awk '{print $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 wrk_cmd=(wrk)
 if [ -n "${PIN:-}" ]; then wrk_cmd=(taskset -c 0 wrk); fi
@@ -56,14 +57,18 @@ done
 for round in $(seq 1 "$ROUNDS"); do
   for side in A B; do
     before=$(cpu_ticks "${pid[$side]}")
+    sys_before=$(sys_ticks "${pid[$side]}")
     out=$("${wrk_cmd[@]}" -t1 "-c$CONNECTIONS" "-d$DURATION" -H "Cookie: ${cookie[$side]}" "${url[$side]}/api/auth/session")
     after=$(cpu_ticks "${pid[$side]}")
+    sys_after=$(sys_ticks "${pid[$side]}")
     rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
     requests=$(awk '/requests in/ {print $1}' <<<"$out")
     cpu=$(awk -v t="$((after - before))" -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.2f", t / hz * 1e6 / n}')
     echo "$rps" >>"$work/rps-$side"
+    sys=$(awk -v t="$((sys_after - sys_before))" -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.2f", t / hz * 1e6 / n}')
     echo "$cpu" >>"$work/cpu-$side"
-    echo "round $round $side: $rps req/s, $cpu µs CPU/request" >&2
+    echo "$sys" >>"$work/sys-$side"
+    echo "round $round $side: $rps req/s, $cpu µs CPU/request ($sys in the kernel)" >&2
   done
 done
 median() { sort -n "$1" | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
@@ -75,3 +80,10 @@ cb=$(median "$work/cpu-B")
 echo "JWT /session, medians of $ROUNDS × $DURATION on $CONNECTIONS connections:"
 echo "  req/s: A $a, B $b, B/A $(ratio "$a" "$b")"
 echo "  server CPU µs/request: A $ca, B $cb, B/A $(ratio "$ca" "$cb")"
+# Each round's B/A ratio of CPU per request: neighbours in time, so a drift of the host's
+# speed over the run cancels out of each ratio; their median is the figure to quote.
+paste "$work/cpu-A" "$work/cpu-B" | awk '{printf "%.4f\n", $2 / $1}' >"$work/cpu-ratio"
+echo "  median of the rounds' B/A CPU ratios: $(median "$work/cpu-ratio") (range $(sort -n "$work/cpu-ratio" | head -n1) to $(sort -n "$work/cpu-ratio" | tail -n1))"
+sa=$(median "$work/sys-A")
+sb=$(median "$work/sys-B")
+echo "  of which in the kernel: A $sa, B $sb"

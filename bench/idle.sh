@@ -5,14 +5,22 @@
 #
 #   bench/idle.sh              # 3 rounds, the release binary (built if needed)
 #   ROUNDS=5 bench/idle.sh
+#   AUTHRS_BIN=/tmp/old/authrs bench/idle.sh   # another build
+#   COLD=1 bench/idle.sh       # drop the page cache before each round (root): the binary is
+#                              # read from disk as at a real start, so RssFile repeats better
 #
 # VmRSS is what the issue targets (≤ 10 MiB). RssAnon is heap, stacks and jemalloc; RssFile is
 # the binary's and libraries' pages that were touched (code and read-only data).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=${ROUNDS:-3}
-(cd "$root" && cargo build --release --locked -p authrs-server >&2)
-authrs=${AUTHRS_BIN:-$root/target/release/authrs}
+authrs=${AUTHRS_BIN:-}
+# (Not passed on: the server refuses AUTHRS_* variables that are not its settings.)
+unset AUTHRS_BIN
+if [ -z "$authrs" ]; then
+  (cd "$root" && cargo build --release --locked -p authrs-server >&2)
+  authrs=$root/target/release/authrs
+fi
 
 # shellcheck source=lib.sh
 source "$root/bench/lib.sh"
@@ -23,6 +31,10 @@ median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
 : >"$work/rows"
 for round in $(seq 1 "$ROUNDS"); do
+  if [ -n "${COLD:-}" ]; then
+    sync
+    echo 3 >/proc/sys/vm/drop_caches || { echo "COLD=1 needs root (drop_caches)" >&2; exit 1; }
+  fi
   start_authrs "idle-$round"
   pid=$started_pid
   base=$started_url

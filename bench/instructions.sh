@@ -7,7 +7,7 @@
 #   REQUESTS=4000 CONNECTIONS=4 bench/instructions.sh old new
 #
 # Each binary serves the embedded default in JWT mode under callgrind. The demo account signs
-# in, a warm-up of 200 reads runs with collection off, then collection is switched on for
+# in, a warm-up of 200 reads runs uninstrumented, then instrumentation is switched on for
 # REQUESTS reads over CONNECTIONS keep-alive connections. Printed: instructions per request
 # (all threads), and the callgrind output file, for `callgrind_annotate FILE | head -40`.
 # Instructions are not time (a cache miss costs more than an add), but at equal work they
@@ -57,8 +57,8 @@ for binary in "$@"; do
   out="$out_dir/callgrind.$name.out"
   rm -f "$out"
   # valgrind in front of the binary, through a wrapper, so start_authrs runs it unchanged.
-  printf '#!/bin/sh\nexec valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file=%s %s "$@"\n' \
-    "$out" "$(realpath "$binary")" >"$work/valgrind-$i"
+  printf '#!/bin/sh\nexec valgrind --tool=callgrind --instr-atstart=no %s --callgrind-out-file=%s %s "$@"\n' \
+    "${CACHE_SIM:+--cache-sim=yes}" "$out" "$(realpath "$binary")" >"$work/valgrind-$i"
   chmod +x "$work/valgrind-$i"
   authrs=$work/valgrind-$i
   start_authrs "$name" AUTHRS_SESSION_STRATEGY=jwt
@@ -76,7 +76,7 @@ for binary in "$@"; do
   callgrind_control -i off "$started_pid" >/dev/null
   kill -INT "$started_pid"
   wait "$started_pid" 2>/dev/null || true
-  total=$(awk '/^summary:/ {print $2}' "$out")
-  awk -v t="$total" -v n="$REQUESTS" -v b="$binary" -v f="$out" \
-    'BEGIN {printf "%s: %.0f instructions per request (%s)\n", b, t / n, f}'
+  awk -v n="$REQUESTS" -v b="$binary" -v f="$out" '
+    /^events:/ { for (i = 2; i <= NF; i++) name[i] = $i }
+    /^totals:/ { printf "%s (%s), per request:", b, f; for (i = 2; i <= NF; i++) printf " %s %.0f", name[i], $i / n; print "" }' "$out"
 done

@@ -2,13 +2,19 @@
 //! request is bounded in number, size and time, and shutdown is graceful and bounded too.
 //!
 //! Rules:
-//! 1. At most `server.max_connections` connections are served at once. Past the cap a
-//!    connection is answered `503 Service Unavailable` with `Retry-After` and closed, without
-//!    reading its request (a few refusals at a time; beyond that the socket is just closed).
+//! 1. At most `server.max_connections` connections are served at once, and at most
+//!    `server.max_connections_per_client` to one client network (an IPv4 address, an IPv6
+//!    /64; [`PerClient`]). Past either cap a connection is answered `503 Service Unavailable`
+//!    with `Retry-After` and closed, without reading its request (a few refusals at a time;
+//!    beyond that the socket is just closed).
 //! 2. A request head (request line and headers) must arrive within `server.header_timeout` of
-//!    the connection being ready for it: an idle keep-alive connection and a client that sends
-//!    part of a head and stops (slowloris) are both closed when it is over. Nothing is
-//!    answered then: for an idle connection any answer would be to no request.
+//!    the connection being ready for it (accepted, or done with its last answer): an idle
+//!    keep-alive connection and a client that sends part of a head and stops, or trickles it
+//!    (slowloris), are both closed when it is over. Nothing is answered then: for an idle
+//!    connection any answer would be to no request. An answer that the client takes none of
+//!    for `server.send_timeout` (a slow reader holding the connection) is cut off the same
+//!    way. Both are one deadline per connection ([`Guarded`]), moved as the connection makes
+//!    progress, not a timer per request.
 //! 3. A request head larger than `server.max_header_bytes` is answered
 //!    `431 Request Header Fields Too Large` and the connection closed; hyper never buffers more.
 //! 4. A request body must be complete within `server.body_timeout` of its head. A handler that
@@ -30,13 +36,14 @@
 //! less what the database pool and log files use, so that the cap, not `accept` failing, is
 //! what refuses connections.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::pin::Pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -48,12 +55,13 @@ use axum::response::IntoResponse;
 use futures_util::FutureExt as _;
 use hyper::body::{Body as HttpBody, Frame, Incoming, SizeHint};
 use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
+use tokio::time::{Instant, Sleep};
 use tower::ServiceExt;
 
 use crate::config::ServerSettings;
@@ -67,6 +75,11 @@ Server is too busy.\n";
 /// How many connections past the cap are being answered [`BUSY`] at once; beyond this they are
 /// closed unanswered, so a flood costs no more than this many tasks.
 const MAX_REFUSALS_IN_FLIGHT: usize = 64;
+
+/// The answer past the per-client cap.
+const BUSY_FOR_CLIENT: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n\
+Content-Type: text/plain; charset=utf-8\r\nContent-Length: 39\r\nConnection: close\r\n\r\n\
+Too many connections from one address.\n";
 
 /// After a shutdown signal, how long keep-alive connections are still read (rule 6): long
 /// enough for a request already on its way to arrive, short next to any grace period.
@@ -89,15 +102,15 @@ pub async fn serve_router(
     let closing = Arc::new(AtomicBool::new(false));
     let mut http = http1::Builder::new();
     let max_header_bytes = usize::try_from(limits.max_header_bytes).unwrap_or(usize::MAX);
-    http.timer(TokioTimer::new())
-        .header_read_timeout(limits.header_timeout)
-        .max_header_size(max_header_bytes)
+    // (No hyper timer: the header deadline is the connection's own, in `Guarded`.)
+    http.max_header_size(max_header_bytes)
         // hyper's smallest buffer is 8 KiB; the setting's range starts there.
         .max_buf_size(max_header_bytes.max(8192));
     let places = Arc::new(Semaphore::new(
         usize::try_from(limits.max_connections).unwrap_or(usize::MAX),
     ));
     let refusals = Arc::new(Semaphore::new(MAX_REFUSALS_IN_FLIGHT));
+    let per_client = Arc::new(PerClient::new(limits.max_connections_per_client));
     let graceful = GracefulShutdown::new();
     // Connections still open after the grace period are dropped through this.
     let (drop_all, dropped) = watch::channel(false);
@@ -115,16 +128,23 @@ pub async fn serve_router(
             () = &mut shutdown => break,
         };
         let Ok(place) = Arc::clone(&places).try_acquire_owned() else {
-            refuse(stream, &refusals);
+            refuse(stream, BUSY, &refusals);
+            continue;
+        };
+        let Some(client_place) = PerClient::enter(&per_client, peer.ip()) else {
+            refuse(stream, BUSY_FOR_CLIENT, &refusals);
             continue;
         };
         let _ = stream.set_nodelay(true);
+        let requests = Arc::new(Requests::default());
         let service = TowerToHyperService::new(per_connection(
             router.clone(),
             peer.ip(),
             limits.body_timeout,
             Arc::clone(&closing),
+            Arc::clone(&requests),
         ));
+        let stream = Guarded::new(stream, requests, limits.header_timeout, limits.send_timeout);
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         let mut dropped = dropped.clone();
         tokio::spawn(async move {
@@ -134,6 +154,7 @@ pub async fn serve_router(
                 },
                 _ = dropped.wait_for(|dropped| *dropped) => {}
             }
+            drop(client_place);
             drop(place);
         });
     }
@@ -206,15 +227,15 @@ async fn accept_failed(error: io::Error) {
     tokio::time::sleep(Duration::from_millis(100)).await;
 }
 
-/// Answers a connection past the cap with [`BUSY`] (rule 1).
-fn refuse(mut stream: TcpStream, refusals: &Arc<Semaphore>) {
+/// Answers a connection past a cap with `answer` ([`BUSY`] or [`BUSY_FOR_CLIENT`], rule 1).
+fn refuse(mut stream: TcpStream, answer: &'static [u8], refusals: &Arc<Semaphore>) {
     let Ok(refusal) = Arc::clone(refusals).try_acquire_owned() else {
         return;
     };
     tokio::spawn(async move {
         let _refusal = refusal;
         let _ = tokio::time::timeout(REFUSAL_TIMEOUT, async {
-            stream.write_all(BUSY).await?;
+            stream.write_all(answer).await?;
             stream.shutdown().await?;
             // Read what the client sends until it closes: closing with unread data would reset
             // the connection, and the client could lose the answer.
@@ -226,13 +247,81 @@ fn refuse(mut stream: TcpStream, refusals: &Arc<Semaphore>) {
     });
 }
 
+/// Open connections per client network (rule 1). An entry exists only while its network has
+/// a connection open, so there are never more than `server.max_connections` of them.
+struct PerClient {
+    max: u32,
+    open: Mutex<HashMap<IpAddr, u32>>,
+}
+
+/// A connection's place in its network's count; given back on drop.
+struct ClientPlace {
+    per_client: Arc<PerClient>,
+    network: IpAddr,
+}
+
+impl PerClient {
+    /// A cap of `max` connections per network; 0 is no cap.
+    fn new(max: u32) -> Self {
+        Self {
+            max,
+            open: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A place for a connection from `peer`: `Some` (`None` inside it when there is no cap),
+    /// or `None` when its network has `max` open.
+    fn enter(this: &Arc<Self>, peer: IpAddr) -> Option<Option<ClientPlace>> {
+        if this.max == 0 {
+            return Some(None);
+        }
+        let network = network_of(peer);
+        let mut open = this.open.lock().unwrap_or_else(PoisonError::into_inner);
+        let count = open.entry(network).or_insert(0);
+        if *count >= this.max {
+            return None;
+        }
+        *count += 1;
+        Some(Some(ClientPlace {
+            per_client: Arc::clone(this),
+            network,
+        }))
+    }
+}
+
+impl Drop for ClientPlace {
+    fn drop(&mut self) {
+        let mut open = (self.per_client.open.lock()).unwrap_or_else(PoisonError::into_inner);
+        if let Some(count) = open.get_mut(&self.network) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.network);
+            }
+        }
+    }
+}
+
+/// The network a peer is counted under: its IPv4 address (also when written IPv4-mapped), or
+/// its IPv6 /64, inside which a host may pick any address.
+fn network_of(peer: IpAddr) -> IpAddr {
+    match peer {
+        IpAddr::V4(_) => peer,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from_bits(v6.to_bits() & !u128::from(u64::MAX))),
+        },
+    }
+}
+
 /// The service for one connection: the client address (rule 7), the body deadline (rule 4)
-/// and, once shutdown has begun, `Connection: close` (rule 6) around the router.
+/// and, once shutdown has begun, `Connection: close` (rule 6) around the router. It counts
+/// the requests it is given and answers in `requests`, for the connection's deadline (rule 2).
 fn per_connection(
     router: Router,
     peer: IpAddr,
     body_timeout: Duration,
     closing: Arc<AtomicBool>,
+    requests: Arc<Requests>,
 ) -> impl tower::Service<
     Request<Incoming>,
     Response = axum::response::Response,
@@ -246,6 +335,8 @@ fn per_connection(
         }
         let router = router.clone();
         let closing = Arc::clone(&closing);
+        let requests = Arc::clone(&requests);
+        requests.started.fetch_add(1, Ordering::Relaxed);
         async move {
             let mut response = if request.body().is_end_stream() {
                 call_guarded(router, request).await
@@ -255,10 +346,12 @@ fn per_connection(
                     request.map(|body| DeadlineBody::new(body, body_timeout, Arc::clone(&expired)));
                 let response = call_guarded(router, request).await;
                 if expired.load(Ordering::Relaxed) {
+                    requests.answered.fetch_add(1, Ordering::Relaxed);
                     return Ok(body_timed_out());
                 }
                 response
             };
+            requests.answered.fetch_add(1, Ordering::Relaxed);
             if closing.load(Ordering::Relaxed) {
                 response
                     .headers_mut()
@@ -359,5 +452,225 @@ impl HttpBody for DeadlineBody {
 
     fn size_hint(&self) -> SizeHint {
         self.inner.size_hint()
+    }
+}
+
+/// Requests one connection's service was given, and those it has answered (its response is
+/// ready to be written). Written by the service, read by [`Guarded`]; both run in the
+/// connection's one task.
+#[derive(Default)]
+struct Requests {
+    started: AtomicU32,
+    answered: AtomicU32,
+}
+
+impl Requests {
+    /// Whether a request is being served: its head has arrived and its answer is not ready.
+    fn in_flight(&self) -> bool {
+        self.started.load(Ordering::Relaxed) != self.answered.load(Ordering::Relaxed)
+    }
+}
+
+/// A connection's socket with its deadline (rule 2): one timer per connection.
+///
+/// - While no request is in flight, a read that would wait fails once `header_timeout` has
+///   passed since the connection became ready for a head (accepted, or its last answer
+///   ready, or the last bytes of an answer taken by the client). Trickled bytes of a head do
+///   not move it. While a request is in flight, reads are the body's, bounded by the body
+///   deadline (rule 4), or hyper's watch for a closed connection, and are not cut.
+/// - A write that would wait fails once `send_timeout` has passed since the client last took
+///   any bytes (or the answer was ready); while a write waits, so does a read (hyper reads
+///   while it writes, to see a closed connection), so a download paused for longer than the
+///   header timeout is not cut.
+///
+/// The timer is moved lazily: the connection notes when it last made progress (an
+/// `Instant::now()` per request and per write), and only when the timer fires is it checked
+/// against that and set again if the connection is not overdue. So a request costs no timer
+/// registration, unlike hyper's own header timeout (a timer set and removed per request).
+struct Guarded {
+    io: TcpStream,
+    requests: Arc<Requests>,
+    header_timeout: Duration,
+    send_timeout: Duration,
+    /// When the connection last made progress: accepted, an answer ready, bytes written.
+    progress: Instant,
+    /// `requests.answered` when `progress` was last set from it.
+    answered: u32,
+    /// Whether the last write waited for the client: it is taking an answer, not sending a
+    /// head, so a read that waits meanwhile is held to `send_timeout`.
+    sending: bool,
+    timer: Pin<Box<Sleep>>,
+}
+
+impl Guarded {
+    fn new(
+        io: TcpStream,
+        requests: Arc<Requests>,
+        header_timeout: Duration,
+        send_timeout: Duration,
+    ) -> Self {
+        let now = Instant::now();
+        Self {
+            io,
+            requests,
+            header_timeout,
+            send_timeout,
+            progress: now,
+            answered: 0,
+            sending: false,
+            timer: Box::pin(tokio::time::sleep_until(
+                now + header_timeout.min(send_timeout),
+            )),
+        }
+    }
+
+    /// Called when a read or a write would wait: `Err(TimedOut)` if the connection is overdue
+    /// for `timeout`, else `Ok` with the timer set to wake the task by the time it may be.
+    fn check(&mut self, cx: &mut Context<'_>, timeout: Duration) -> io::Result<()> {
+        let answered = self.requests.answered.load(Ordering::Relaxed);
+        if answered != self.answered {
+            // A request was answered since the last look: the wait for the next head (or for
+            // the client to take the answer) starts now.
+            self.answered = answered;
+            self.progress = Instant::now();
+        }
+        let due = self.progress + timeout;
+        if self.timer.deadline() > due {
+            // Set for a longer wait (a send) than this one (a head): bring it forward.
+            self.timer.as_mut().reset(due);
+        }
+        while self.timer.as_mut().poll(cx).is_ready() {
+            if Instant::now() >= due {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "the client sent no request head, or took no answer, in time",
+                ));
+            }
+            self.timer.as_mut().reset(due);
+        }
+        Ok(())
+    }
+
+    fn wrote(&mut self, written: &Poll<io::Result<usize>>, cx: &mut Context<'_>) -> io::Result<()> {
+        match written {
+            Poll::Ready(Ok(n)) if *n > 0 => {
+                self.progress = Instant::now();
+                self.sending = false;
+                Ok(())
+            }
+            Poll::Pending => {
+                self.sending = true;
+                self.check(cx, self.send_timeout)
+            }
+            Poll::Ready(_) => Ok(()),
+        }
+    }
+}
+
+impl AsyncRead for Guarded {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let read = Pin::new(&mut this.io).poll_read(cx, buf);
+        if read.is_pending() && !this.requests.in_flight() {
+            let timeout = if this.sending {
+                this.send_timeout
+            } else {
+                this.header_timeout
+            };
+            this.check(cx, timeout)?;
+        }
+        read
+    }
+}
+
+impl AsyncWrite for Guarded {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let written = Pin::new(&mut this.io).poll_write(cx, buf);
+        this.wrote(&written, cx)?;
+        written
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let written = Pin::new(&mut this.io).poll_write_vectored(cx, bufs);
+        this.wrote(&written, cx)?;
+        written
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_announce_their_body_length() {
+        for answer in [BUSY, BUSY_FOR_CLIENT] {
+            let text = std::str::from_utf8(answer).unwrap();
+            let (head, body) = text.split_once("\r\n\r\n").unwrap();
+            assert!(
+                head.contains(&format!("\r\nContent-Length: {}\r\n", body.len())),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn clients_are_counted_by_ipv4_address_and_ipv6_64() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert_eq!(network_of(ip("192.0.2.7")), ip("192.0.2.7"));
+        assert_eq!(network_of(ip("::ffff:192.0.2.7")), ip("192.0.2.7"));
+        assert_eq!(network_of(ip("2001:db8:1:2:aaaa::1")), ip("2001:db8:1:2::"));
+        assert_eq!(
+            network_of(ip("2001:db8:1:2:ffff:ffff:ffff:ffff")),
+            ip("2001:db8:1:2::")
+        );
+        assert_ne!(network_of(ip("2001:db8:1:3::1")), ip("2001:db8:1:2::"));
+    }
+
+    #[test]
+    fn a_network_gets_its_places_back_and_leaves_no_entry() {
+        let per_client = Arc::new(PerClient::new(2));
+        let a = "2001:db8::1".parse().unwrap();
+        let b = "2001:db8::2".parse().unwrap();
+        let first = PerClient::enter(&per_client, a).unwrap();
+        let second = PerClient::enter(&per_client, b).unwrap();
+        assert!(
+            PerClient::enter(&per_client, a).is_none(),
+            "a third from one /64"
+        );
+        assert!(PerClient::enter(&per_client, "192.0.2.1".parse().unwrap()).is_some());
+        drop(first);
+        let third = PerClient::enter(&per_client, a).unwrap();
+        drop((second, third));
+        assert!(per_client.open.lock().unwrap().is_empty());
+        // No cap: no counting at all.
+        let off = Arc::new(PerClient::new(0));
+        assert!(matches!(PerClient::enter(&off, a), Some(None)));
+        assert!(off.open.lock().unwrap().is_empty());
     }
 }

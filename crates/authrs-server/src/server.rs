@@ -257,15 +257,17 @@ pub async fn serve(prepared: Prepared, signals: ShutdownSignals) -> Result<(), E
     );
     let sweep = authrs_tokio::spawn_expiry_sweep(app.auth.clone(), EXPIRY_SWEEP_INTERVAL);
     let ShutdownSignals { first, second } = signals;
-    let served = crate::connections::serve_router(
-        listener,
-        app.router,
-        prepared.settings.server,
-        first,
-        second,
-    )
-    .await
-    .map_err(Error::Serve);
+    let mut limits = prepared.settings.server;
+    if prepared.settings.client_ip_header.is_some() && limits.max_connections_per_client > 0 {
+        // Every connection comes from the proxy: a cap per address would cap the proxy.
+        tracing::info!(
+            "client_ip_header is set (behind a proxy): server.max_connections_per_client does not apply"
+        );
+        limits.max_connections_per_client = 0;
+    }
+    let served = crate::connections::serve_router(listener, app.router, limits, first, second)
+        .await
+        .map_err(Error::Serve);
     sweep.abort();
     prepared.database.close().await;
     tracing::info!("closed the database");

@@ -409,6 +409,144 @@ fn half_open_connections_leave_healthz_answering_and_close_after_the_header_time
     }
 }
 
+/// Sends `GET /healthz` on `stream` and reads its answer, leaving the connection open.
+fn healthz_on(stream: &mut TcpStream) {
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    assert_eq!(read_response(stream).status, 200);
+}
+
+#[test]
+fn an_idle_keep_alive_connection_closes_after_the_header_timeout() {
+    let dir = TempDir::new("idle-keep-alive");
+    let server = Server::start(dir.path(), &[("AUTHRS_SERVER_HEADER_TIMEOUT", "1")]);
+    let mut stream = connect(&server);
+    for _ in 0..3 {
+        healthz_on(&mut stream);
+    }
+    // No next request: the server closes the connection, answering nothing.
+    assert_eq!(wait_until_closed(&mut stream), b"");
+}
+
+#[test]
+fn a_trickled_request_head_after_an_answer_is_cut_at_the_header_timeout() {
+    let dir = TempDir::new("trickle");
+    let server = Server::start(dir.path(), &[("AUTHRS_SERVER_HEADER_TIMEOUT", "1")]);
+    let mut stream = connect(&server);
+    healthz_on(&mut stream);
+    // The next head arrives a byte at a time, never ending: the bytes must not keep the
+    // connection open. Each byte is followed by a short wait for the server's close.
+    stream
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nX-Slow: ")
+        .unwrap();
+    let started = Instant::now();
+    let mut buffer = [0u8; 64];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => panic!("answered: {:?}", String::from_utf8_lossy(&buffer[..n])),
+            Err(error) if error.kind() == ErrorKind::ConnectionReset => break,
+            Err(_) => {}
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "still open after {PATIENCE:?}"
+        );
+        if stream.write_all(b"a").is_err() {
+            break;
+        }
+    }
+}
+
+#[test]
+fn a_client_that_takes_no_answer_is_dropped_after_the_send_timeout() {
+    let dir = TempDir::new("slow-reader");
+    let site = dir.join("site");
+    fs::create_dir_all(&site).unwrap();
+    // Far more than the socket buffers of both ends hold: the server's writes must wait.
+    let size = 64 << 20;
+    fs::write(site.join("big.bin"), vec![7u8; size]).unwrap();
+    let server = Server::start(
+        dir.path(),
+        &[
+            ("AUTHRS_STATIC_DIR", site.to_str().unwrap()),
+            ("AUTHRS_SERVER_SEND_TIMEOUT", "1"),
+            // Only the send timeout may end the connection within the test's patience.
+            ("AUTHRS_SERVER_HEADER_TIMEOUT", "3600"),
+            // The reader holds the only place: it is free again once the reader is dropped.
+            ("AUTHRS_SERVER_MAX_CONNECTIONS", "1"),
+        ],
+    );
+    let mut reader = connect(&server);
+    reader
+        .write_all(b"GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    // The reader takes nothing; the server must give its place up.
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let answer = request(server.addr, "GET", "/healthz", &[], "");
+        if answer.status == 200 {
+            break;
+        }
+        assert_eq!(answer.status, 503, "{answer:?}");
+        assert!(
+            Instant::now() < deadline,
+            "the slow reader still holds its connection"
+        );
+    }
+    // What the reader gets now is what the buffers held, then the end: not the whole file.
+    let mut received = 0;
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => received += n,
+            Err(error) if error.kind() == ErrorKind::ConnectionReset => break,
+            Err(error) => panic!("the connection is still open: {error}"),
+        }
+    }
+    assert!(received < size, "the whole file arrived ({received} bytes)");
+}
+
+#[test]
+fn a_download_paused_for_longer_than_the_header_timeout_completes() {
+    let dir = TempDir::new("paused-download");
+    let site = dir.join("site");
+    fs::create_dir_all(&site).unwrap();
+    let size = 64 << 20;
+    fs::write(site.join("big.bin"), vec![7u8; size]).unwrap();
+    let server = Server::start(
+        dir.path(),
+        &[
+            ("AUTHRS_STATIC_DIR", site.to_str().unwrap()),
+            ("AUTHRS_SERVER_HEADER_TIMEOUT", "1"),
+            ("AUTHRS_SERVER_SEND_TIMEOUT", "60"),
+        ],
+    );
+    let mut stream = connect(&server);
+    stream
+        .write_all(b"GET /big.bin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut received = stream.read(&mut buffer).unwrap();
+    // The client stops taking bytes for longer than the header timeout, then carries on: the
+    // answer is still being sent, so only the send timeout applies.
+    std::thread::sleep(Duration::from_millis(2500));
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => received += n,
+            Err(error) => panic!("cut after {received} bytes: {error}"),
+        }
+    }
+    let head = b"HTTP/1.1 200 OK\r\n".len();
+    assert!(received > size + head, "cut after {received} bytes");
+}
+
 #[test]
 fn a_body_that_never_finishes_gets_408_after_the_body_timeout() {
     let dir = TempDir::new("slow-body");
@@ -466,6 +604,87 @@ fn connections_past_the_cap_get_503_with_retry_after() {
         assert_eq!(answer.status, 503);
         assert!(Instant::now() < deadline, "no place was freed");
     }
+}
+
+/// A connection to `server` from the loopback address `from` (any of 127.0.0.0/8).
+fn connect_from(server: &Server, from: &str) -> TcpStream {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .unwrap();
+    let stream = runtime.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
+        socket.connect(server.addr).await.unwrap()
+    });
+    let stream = stream.into_std().unwrap();
+    stream.set_nonblocking(false).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream
+}
+
+#[test]
+fn one_client_past_its_connection_cap_gets_503_and_others_are_served() {
+    let dir = TempDir::new("per-client-cap");
+    let server = Server::start(
+        dir.path(),
+        &[("AUTHRS_SERVER_MAX_CONNECTIONS_PER_CLIENT", "2")],
+    );
+    // 127.0.0.1 holds two keep-alive connections, each proven accepted by an answer.
+    let mut held: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut stream = connect_from(&server, "127.0.0.1");
+            healthz_on(&mut stream);
+            stream
+        })
+        .collect();
+    let mut third = connect_from(&server, "127.0.0.1");
+    third
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    let busy = read_to_close(&mut third);
+    assert_eq!(busy.status, 503, "{busy:?}");
+    assert!(busy.header("retry-after").is_some(), "{busy:?}");
+    assert_eq!(busy.body, "Too many connections from one address.\n");
+    // Another address is served meanwhile.
+    let mut other = connect_from(&server, "127.0.0.2");
+    healthz_on(&mut other);
+    // A closed connection gives its place back (the server notices asynchronously).
+    drop(held.pop());
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let mut stream = connect_from(&server, "127.0.0.1");
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let answer = read_to_close(&mut stream);
+        if answer.status == 200 {
+            break;
+        }
+        assert_eq!(answer.status, 503, "{answer:?}");
+        assert!(Instant::now() < deadline, "no place was given back");
+    }
+}
+
+#[test]
+fn behind_a_proxy_the_per_client_connection_cap_is_off() {
+    let dir = TempDir::new("per-client-proxy");
+    let mut server = Server::start(
+        dir.path(),
+        &[
+            ("AUTHRS_SERVER_MAX_CONNECTIONS_PER_CLIENT", "1"),
+            ("AUTHRS_CLIENT_IP_HEADER", "X-Forwarded-For"),
+        ],
+    );
+    // Every connection comes from the proxy's address: a second one is still served.
+    let mut first = connect(&server);
+    healthz_on(&mut first);
+    let mut second = connect(&server);
+    healthz_on(&mut second);
+    let line = server
+        .wait_for_line("max_connections_per_client does not apply")
+        .unwrap();
+    assert!(line.contains("client_ip_header"), "{line}");
 }
 
 #[test]

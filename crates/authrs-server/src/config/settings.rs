@@ -216,9 +216,16 @@ pub struct ServerSettings {
     /// Time for a whole request body to arrive after its head.
     #[serde(deserialize_with = "values::duration::<_, 1, 3600>")]
     pub body_timeout: Duration,
+    /// Time an answer may wait for the client to take any of its bytes.
+    #[serde(deserialize_with = "values::duration::<_, 1, 3600>")]
+    pub send_timeout: Duration,
     /// Connections served at once.
     #[serde(deserialize_with = "values::count::<_, 1, 1_000_000>")]
     pub max_connections: u32,
+    /// Connections served at once to one client network (an IPv4 address, an IPv6 /64);
+    /// 0 turns it off. Not applied behind a proxy (`client_ip_header` set).
+    #[serde(deserialize_with = "values::count::<_, 0, 1_000_000>")]
+    pub max_connections_per_client: u32,
     /// The request line and headers together, in bytes.
     #[serde(deserialize_with = "values::count::<_, 8192, 1_048_576>")]
     pub max_header_bytes: u32,
@@ -299,7 +306,9 @@ impl Default for ServerSettings {
         Self {
             header_timeout: Self::DEFAULT_TIMEOUT,
             body_timeout: Self::DEFAULT_TIMEOUT,
+            send_timeout: Self::DEFAULT_SEND_TIMEOUT,
             max_connections: Self::DEFAULT_MAX_CONNECTIONS,
+            max_connections_per_client: Self::DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
             max_header_bytes: Self::DEFAULT_MAX_HEADER_BYTES,
             // As long as a body may take: a request that arrived just before the signal can
             // still be read and answered.
@@ -316,6 +325,11 @@ impl ServerSettings {
     /// hold a connection for long.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
+    /// The default send timeout: a client that takes no byte of an answer for half a minute
+    /// is gone or stalling on purpose; one on a slow link still takes some every second. (A
+    /// large static asset streams for as long as the client keeps taking it.)
+    pub const DEFAULT_SEND_TIMEOUT: Duration = Duration::from_secs(30);
+
     /// The default header cap, 64 KiB: next-auth splits a session into cookies of about 4 KB,
     /// and Node's own default cap (16 KiB) already bounds what a next-auth deployment sends, so
     /// this fits 15 full chunks beside the other headers and still bounds each connection's
@@ -325,6 +339,11 @@ impl ServerSettings {
     /// The default connection cap: far above what one instance answers at once, and under the
     /// usual 4096+ file descriptors with room for the database and logs.
     pub const DEFAULT_MAX_CONNECTIONS: u32 = 1024;
+
+    /// The default per-client cap, a quarter of the places: one address cannot fill the
+    /// server, while an office or a carrier NAT behind one address (a browser keeps at most
+    /// six connections to a host) still gets dozens of users in at once.
+    pub const DEFAULT_MAX_CONNECTIONS_PER_CLIENT: u32 = 256;
 }
 
 impl LimitSettings {
