@@ -57,7 +57,6 @@ use hyper::body::{Body as HttpBody, Frame, Incoming, SizeHint};
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
@@ -137,13 +136,13 @@ pub async fn serve_router(
         };
         let _ = stream.set_nodelay(true);
         let requests = Arc::new(Requests::default());
-        let service = TowerToHyperService::new(per_connection(
+        let service = per_connection(
             router.clone(),
             peer.ip(),
             limits.body_timeout,
             Arc::clone(&closing),
             Arc::clone(&requests),
-        ));
+        );
         let stream = Guarded::new(stream, requests, limits.header_timeout, limits.send_timeout);
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         let mut dropped = dropped.clone();
@@ -322,13 +321,15 @@ fn per_connection(
     body_timeout: Duration,
     closing: Arc<AtomicBool>,
     requests: Arc<Requests>,
-) -> impl tower::Service<
+) -> impl hyper::service::Service<
     Request<Incoming>,
     Response = axum::response::Response,
     Error = Infallible,
     Future = impl Future<Output = Result<axum::response::Response, Infallible>> + Send,
-> + Clone {
-    tower::service_fn(move |mut request: Request<Incoming>| {
+> {
+    // hyper's own `service_fn`: hyper calls it as soon as a head is parsed, so `started`
+    // counts the request from then (a tower service would be called on its first poll).
+    hyper::service::service_fn(move |mut request: Request<Incoming>| {
         let method = request.method();
         if method != Method::GET && method != Method::HEAD {
             request.extensions_mut().insert(ClientAddress(peer));
@@ -474,25 +475,27 @@ impl Requests {
 /// A connection's socket with its deadline (rule 2): one timer per connection.
 ///
 /// - While no request is in flight, a read that would wait fails once `header_timeout` has
-///   passed since the connection became ready for a head (accepted, or its last answer
-///   ready, or the last bytes of an answer taken by the client). Trickled bytes of a head do
-///   not move it. While a request is in flight, reads are the body's, bounded by the body
-///   deadline (rule 4), or hyper's watch for a closed connection, and are not cut.
+///   passed since the connection became ready for a head: accepted, or the client took the
+///   last bytes of an answer (for a 408 or other answer whose bytes went out earlier, when
+///   the connection next looks). Trickled bytes of a head do not move it. From a parsed head
+///   until its answer is ready, reads are the body's, bounded by the body deadline (rule 4),
+///   or hyper's watch for a closed connection, and are not cut.
 /// - A write that would wait fails once `send_timeout` has passed since the client last took
-///   any bytes (or the answer was ready); while a write waits, so does a read (hyper reads
-///   while it writes, to see a closed connection), so a download paused for longer than the
-///   header timeout is not cut.
+///   any bytes; while a write waits, so does a read (hyper reads while it writes, to see a
+///   closed connection), so a download paused for longer than the header timeout is not cut.
 ///
-/// The timer is moved lazily: the connection notes when it last made progress (an
-/// `Instant::now()` per request and per write), and only when the timer fires is it checked
-/// against that and set again if the connection is not overdue. So a request costs no timer
-/// registration, unlike hyper's own header timeout (a timer set and removed per request).
+/// The timer is set from the last progress after every write ([`Guarded::arm`]: moving a
+/// registered timer later is one atomic exchange) and checked when a read or write would
+/// wait; a timer that fires early (its deadline was set for the shorter of the two waits) is
+/// set again to what the current wait allows. So a request costs no timer registration,
+/// unlike hyper's own header timeout (a timer allocated, registered and removed per request).
 struct Guarded {
     io: TcpStream,
     requests: Arc<Requests>,
     header_timeout: Duration,
     send_timeout: Duration,
-    /// When the connection last made progress: accepted, an answer ready, bytes written.
+    /// When the connection last made progress: accepted, bytes of an answer taken, or (seen
+    /// by a read) an answer ready.
     progress: Instant,
     /// `requests.answered` when `progress` was last set from it.
     answered: u32,
@@ -524,6 +527,18 @@ impl Guarded {
         }
     }
 
+    /// Sets the timer for the shorter of the two waits from `progress` and registers it to
+    /// wake this task. Done after every write, because after an answer hyper may not read
+    /// again until the client sends something: without this a timer that fired while a
+    /// request was in flight (when reads are not checked) would leave the connection with no
+    /// deadline. Moving a registered timer later costs one atomic exchange.
+    fn arm(&mut self, cx: &mut Context<'_>) {
+        let due = self.progress + self.header_timeout.min(self.send_timeout);
+        self.timer.as_mut().reset(due);
+        // `due` is ahead, so this registers the waker and is pending.
+        let _ = self.timer.as_mut().poll(cx);
+    }
+
     /// Called when a read or a write would wait: `Err(TimedOut)` if the connection is overdue
     /// for `timeout`, else `Ok` with the timer set to wake the task by the time it may be.
     fn check(&mut self, cx: &mut Context<'_>, timeout: Duration) -> io::Result<()> {
@@ -551,11 +566,17 @@ impl Guarded {
         Ok(())
     }
 
+    /// After a write: progress if the client took bytes (and the timer set from it), the send
+    /// wait checked if it would wait.
     fn wrote(&mut self, written: &Poll<io::Result<usize>>, cx: &mut Context<'_>) -> io::Result<()> {
         match written {
             Poll::Ready(Ok(n)) if *n > 0 => {
+                // Bytes of an answer are only written once it is ready: the answers counted
+                // so far need no later look, and the waits from here run from now.
+                self.answered = self.requests.answered.load(Ordering::Relaxed);
                 self.progress = Instant::now();
                 self.sending = false;
+                self.arm(cx);
                 Ok(())
             }
             Poll::Pending => {

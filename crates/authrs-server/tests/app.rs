@@ -487,3 +487,52 @@ async fn a_panicking_handler_gets_a_generic_500_and_the_server_carries_on() {
     stop.send(()).unwrap();
     served.await.unwrap().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_connection_idle_after_an_answer_that_outlived_the_header_deadline_still_closes() {
+    use std::io::{Read, Write};
+    let dir = TempDir::new("app-slow-answer");
+    let app = app(&dir).await;
+    // A handler that takes longer than what is left of the header deadline when its request
+    // arrives: the deadline passes while the request is in flight.
+    async fn slow() -> &'static str {
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        "done"
+    }
+    let router = app.router.route("/slow", axum::routing::get(slow));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = authrs_server::config::ServerSettings {
+        header_timeout: std::time::Duration::from_secs(1),
+        ..Default::default()
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(authrs_server::server::serve_router(
+        listener,
+        router,
+        limits,
+        async {
+            let _ = stopped.await;
+        },
+        std::future::pending(),
+    ));
+    let client = tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(support::PATIENCE)).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        stream
+            .write_all(b"GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            .unwrap();
+        let answer = support::read_response(&mut stream);
+        assert_eq!((answer.status, answer.body.as_str()), (200, "done"));
+        // No next request: the server must close the connection within its header timeout.
+        let mut rest = Vec::new();
+        match stream.read_to_end(&mut rest) {
+            Ok(_) => assert!(rest.is_empty(), "{rest:?}"),
+            Err(error) => panic!("still open after {:?}: {error}", support::PATIENCE),
+        }
+    });
+    client.await.unwrap();
+    stop.send(()).unwrap();
+    served.await.unwrap().unwrap();
+}
