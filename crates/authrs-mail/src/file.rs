@@ -116,6 +116,7 @@ mod tests {
     use super::*;
     use authrs_core::adapter::Timestamp;
     use authrs_core::providers::EmailPurpose;
+    use authrs_test_support::TempDir;
 
     fn message(purpose: EmailPurpose, code: Option<&str>) -> EmailMessage {
         EmailMessage {
@@ -130,17 +131,16 @@ mod tests {
         }
     }
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("authrs-mail-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+    /// A scratch directory (removed when dropped) and a file path in it.
+    fn scratch(name: &str) -> (TempDir, PathBuf) {
+        let dir = TempDir::new("authrs-mail");
         let path = dir.join(name);
-        let _ = std::fs::remove_file(&path);
-        path
+        (dir, path)
     }
 
     #[tokio::test]
     async fn link_format_appends_one_line_per_message() {
-        let path = scratch("links.txt");
+        let (_dir, path) = scratch("links.txt");
         let transport =
             FileTransport::new(&path, FileFormat::Link, "no-reply@example.com").unwrap();
         transport
@@ -167,7 +167,7 @@ mod tests {
 
     #[tokio::test]
     async fn message_format_writes_the_mime_message() {
-        let path = scratch("messages.txt");
+        let (_dir, path) = scratch("messages.txt");
         let transport =
             FileTransport::new(&path, FileFormat::Message, "Example <no-reply@example.com>")
                 .unwrap();

@@ -507,8 +507,8 @@ fn certificate(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf
 
 #[tokio::test]
 async fn smtp_with_starttls_and_authentication() {
-    let dir = std::env::temp_dir().join(format!("authrs-mail-tls-{}", std::process::id()));
-    let (cert, key, pem) = certificate(&dir);
+    let dir = authrs_test_support::TempDir::new("authrs-mail-tls");
+    let (cert, key, pem) = certificate(dir.path());
     let mut smtp = SmtpServer::start_with(SmtpServerOptions {
         tls: Some((cert, key)),
         auth: Some("mailer:s3cret".into()),
@@ -576,12 +576,8 @@ async fn smtp_with_starttls_and_authentication() {
 
 #[tokio::test]
 async fn database_sessions_on_sqlite_end_to_end() {
-    let path = std::env::temp_dir().join(format!(
-        "authrs-mail-{}-{}.db",
-        std::process::id(),
-        NOW_SECS
-    ));
-    let _ = std::fs::remove_file(&path);
+    let dir = authrs_test_support::TempDir::new("authrs-mail-sqlite");
+    let path = dir.join("authrs.db");
     let adapter = authrs_sqlx::SqliteAdapter::connect(&format!("sqlite://{}", path.display()))
         .await
         .unwrap();
@@ -594,5 +590,4 @@ async fn database_sessions_on_sqlite_end_to_end() {
         .await
         .assert_signed_in_to(DASHBOARD);
     assert_eq!(browser.session().await["user"]["email"], "ada@example.com");
-    let _ = std::fs::remove_file(&path);
 }

@@ -12,9 +12,8 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -23,49 +22,7 @@ use authrs_test_support::{cookie_header, form_encode, store_set_cookie};
 /// How long a server may take to start or to stop before the test fails.
 pub const PATIENCE: Duration = Duration::from_secs(60);
 
-/// A directory under the target's temporary directory, removed on drop.
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    /// A new, empty directory whose name starts with `name`.
-    pub fn new(name: &str) -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let unique = format!(
-            "{name}-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join("authrs-server")
-            .join(unique);
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-
-    /// The directory.
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// A path inside it.
-    pub fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    /// Writes a file inside it.
-    pub fn write(&self, name: &str, contents: &str) -> PathBuf {
-        let path = self.join(name);
-        std::fs::write(&path, contents).unwrap();
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+pub use authrs_test_support::TempDir;
 
 /// The `authrs` binary, run in `dir` with a clean environment plus `env`.
 pub fn authrs(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
