@@ -468,18 +468,44 @@ fn a_trickled_request_head_after_an_answer_is_cut_at_the_header_timeout() {
     }
 }
 
-#[test]
-fn a_client_that_takes_no_answer_is_dropped_after_the_send_timeout() {
-    let dir = TempDir::new("slow-reader");
+/// The size of [`BIG_FILE`]: far more than the socket buffers of both ends hold, so the
+/// server's writes of it must wait for the client.
+const BIG_FILE_SIZE: usize = 64 << 20;
+
+/// The static file that [`serve_big_file`] serves.
+const BIG_FILE: &str = "/big.bin";
+
+/// A server in a fresh directory with `env`, serving [`BIG_FILE`] from its `static_dir`.
+fn serve_big_file(name: &str, env: &[(&str, &str)]) -> (TempDir, Server) {
+    let dir = TempDir::new(name);
     let site = dir.join("site");
     fs::create_dir_all(&site).unwrap();
-    // Far more than the socket buffers of both ends hold: the server's writes must wait.
-    let size = 64 << 20;
-    fs::write(site.join("big.bin"), vec![7u8; size]).unwrap();
-    let server = Server::start(
-        dir.path(),
+    fs::write(site.join(&BIG_FILE[1..]), vec![7u8; BIG_FILE_SIZE]).unwrap();
+    let mut env = env.to_vec();
+    env.push(("AUTHRS_STATIC_DIR", site.to_str().unwrap()));
+    let server = Server::start(dir.path(), &env);
+    (dir, server)
+}
+
+/// Asks for `/healthz` on new connections until one is answered 200, each refusal being a
+/// 503 (a cap is full); fails with `why` if none is within [`PATIENCE`].
+fn until_a_place_is_free(server: &Server, why: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let answer = request(server.addr, "GET", "/healthz", &[], "");
+        if answer.status == 200 {
+            return;
+        }
+        assert_eq!(answer.status, 503, "{answer:?}");
+        assert!(Instant::now() < deadline, "{why}");
+    }
+}
+
+#[test]
+fn a_client_that_takes_no_answer_is_dropped_after_the_send_timeout() {
+    let (_dir, server) = serve_big_file(
+        "slow-reader",
         &[
-            ("AUTHRS_STATIC_DIR", site.to_str().unwrap()),
             ("AUTHRS_SERVER_SEND_TIMEOUT", "1"),
             // Only the send timeout may end the connection within the test's patience.
             ("AUTHRS_SERVER_HEADER_TIMEOUT", "3600"),
@@ -489,21 +515,10 @@ fn a_client_that_takes_no_answer_is_dropped_after_the_send_timeout() {
     );
     let mut reader = connect(&server);
     reader
-        .write_all(b"GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .write_all(format!("GET {BIG_FILE} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes())
         .unwrap();
     // The reader takes nothing; the server must give its place up.
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let answer = request(server.addr, "GET", "/healthz", &[], "");
-        if answer.status == 200 {
-            break;
-        }
-        assert_eq!(answer.status, 503, "{answer:?}");
-        assert!(
-            Instant::now() < deadline,
-            "the slow reader still holds its connection"
-        );
-    }
+    until_a_place_is_free(&server, "the slow reader still holds its connection");
     // What the reader gets now is what the buffers held, then the end: not the whole file.
     let mut received = 0;
     let mut buffer = vec![0u8; 1 << 16];
@@ -515,27 +530,27 @@ fn a_client_that_takes_no_answer_is_dropped_after_the_send_timeout() {
             Err(error) => panic!("the connection is still open: {error}"),
         }
     }
-    assert!(received < size, "the whole file arrived ({received} bytes)");
+    assert!(
+        received < BIG_FILE_SIZE,
+        "the whole file arrived ({received} bytes)"
+    );
 }
 
 #[test]
 fn a_download_paused_for_longer_than_the_header_timeout_completes() {
-    let dir = TempDir::new("paused-download");
-    let site = dir.join("site");
-    fs::create_dir_all(&site).unwrap();
-    let size = 64 << 20;
-    fs::write(site.join("big.bin"), vec![7u8; size]).unwrap();
-    let server = Server::start(
-        dir.path(),
+    let (_dir, server) = serve_big_file(
+        "paused-download",
         &[
-            ("AUTHRS_STATIC_DIR", site.to_str().unwrap()),
             ("AUTHRS_SERVER_HEADER_TIMEOUT", "1"),
             ("AUTHRS_SERVER_SEND_TIMEOUT", "60"),
         ],
     );
     let mut stream = connect(&server);
     stream
-        .write_all(b"GET /big.bin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .write_all(
+            format!("GET {BIG_FILE} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
         .unwrap();
     let mut buffer = vec![0u8; 1 << 16];
     let mut received = stream.read(&mut buffer).unwrap();
@@ -550,7 +565,10 @@ fn a_download_paused_for_longer_than_the_header_timeout_completes() {
         }
     }
     let head = b"HTTP/1.1 200 OK\r\n".len();
-    assert!(received > size + head, "cut after {received} bytes");
+    assert!(
+        received > BIG_FILE_SIZE + head,
+        "cut after {received} bytes"
+    );
 }
 
 #[test]
@@ -601,15 +619,7 @@ fn connections_past_the_cap_get_503_with_retry_after() {
     assert!(busy.header("retry-after").is_some(), "{busy:?}");
     // A closed connection frees its place (the server notices the close asynchronously).
     drop(held.pop());
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let answer = request(server.addr, "GET", "/healthz", &[], "");
-        if answer.status == 200 {
-            break;
-        }
-        assert_eq!(answer.status, 503);
-        assert!(Instant::now() < deadline, "no place was freed");
-    }
+    until_a_place_is_free(&server, "no place was freed");
 }
 
 /// A connection to `server` from the loopback address `from` (any of 127.0.0.0/8).
