@@ -85,6 +85,20 @@ pub fn check(options: &LoadOptions, env: &Env) -> CheckReport {
             "database {url} ({}): the URL is well-formed; {contacted}",
             url.kind()
         ));
+        if url.kind() == DatabaseKind::Postgres {
+            let pg = &settings.postgres;
+            let statement = if pg.statement_timeout.is_zero() {
+                "off".to_owned()
+            } else {
+                format!("{:?}", pg.statement_timeout)
+            };
+            notes.push(format!(
+                "PostgreSQL pool: {} connections, acquire timeout {:?}, statement timeout \
+                 {statement}, idle connections closed after {:?}; start-up waits up to {:?} \
+                 for the database ([postgres])",
+                pg.pool_size, pg.acquire_timeout, pg.idle_timeout, pg.connect_retry
+            ));
+        }
     }
 
     if settings.accounts.sign_up && settings.accounts.allow_unverified_sign_in {

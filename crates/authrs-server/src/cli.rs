@@ -297,7 +297,13 @@ fn user(args: UserArgs) -> Result<(), Error> {
         if settings.uses_default_database() {
             data_dir::ensure_dir(&settings.data_dir)?;
         }
-        let database = database::open(&settings.database_url()).await?;
+        // A command reports an unreachable database at once rather than waiting for it.
+        let database = database::open(
+            &settings.database_url(),
+            &settings.postgres,
+            std::time::Duration::ZERO,
+        )
+        .await?;
         let result = run_user_command(&settings, &database, args.command).await;
         database.close().await;
         result

@@ -10,14 +10,51 @@
 
 pub use authrs_sqlx::{Database, DatabaseKind, DatabaseUrl, UserSummary, redact_url};
 
+use std::time::Duration;
+
+use crate::config::PostgresSettings;
 use crate::error::Error;
 
+/// The first pause between start-up attempts; it doubles up to [`MAX_RETRY_PAUSE`].
+const FIRST_RETRY_PAUSE: Duration = Duration::from_millis(250);
+
+/// The longest pause between start-up attempts.
+const MAX_RETRY_PAUSE: Duration = Duration::from_secs(4);
+
 /// Opens the database and brings its schema up to date; the error names the URL redacted.
-pub async fn open(url: &DatabaseUrl) -> Result<Database, Error> {
-    Database::connect(url)
-        .await
-        .map_err(|error| Error::Database {
-            url: url.redacted(),
-            reason: url.scrub(&error.to_string()),
-        })
+/// PostgreSQL gets `postgres`' pool. While the failure is transient (the server is not up
+/// yet, refuses connections for now) it tries again, with pauses from 250 ms doubling to 4 s,
+/// for up to `retry` in all, logging each failure; then it gives up with the last error.
+pub async fn open(
+    url: &DatabaseUrl,
+    postgres: &PostgresSettings,
+    retry: Duration,
+) -> Result<Database, Error> {
+    let pool = postgres.pool();
+    let give_up = tokio::time::Instant::now() + retry;
+    let mut pause = FIRST_RETRY_PAUSE;
+    loop {
+        match Database::connect_with(url, &pool).await {
+            Ok(database) => return Ok(database),
+            Err(error) => {
+                let reason = url.scrub(&error.to_string());
+                let now = tokio::time::Instant::now();
+                if !error.is_transient() || now + pause > give_up {
+                    return Err(Error::Database {
+                        url: url.redacted(),
+                        reason,
+                    });
+                }
+                let left = give_up.saturating_duration_since(now);
+                tracing::warn!(
+                    "the database {} is not reachable yet ({reason}); trying again in {pause:?} \
+                     (giving up in {}s, postgres.connect_retry)",
+                    url.redacted(),
+                    left.as_secs()
+                );
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(MAX_RETRY_PAUSE);
+            }
+        }
+    }
 }

@@ -130,7 +130,8 @@ pub async fn prepare(settings: Settings) -> Result<Prepared, Error> {
     if settings.uses_default_database() {
         data_dir::ensure_dir(&settings.data_dir)?;
     }
-    let database = database::open(&url).await?;
+    let database =
+        database::open(&url, &settings.postgres, settings.postgres.connect_retry).await?;
     let strategy = if settings.session.strategy == SessionStrategy::Jwt {
         "JWT sessions"
     } else {

@@ -123,6 +123,11 @@ fn check_reads_the_database_url_without_contacting_the_database() {
         "{stdout}"
     );
     assert!(!stdout.contains("hunter2"), "{stdout}");
+    // The pool's bounds, as `serve` would use them.
+    assert!(
+        stdout.contains("note: PostgreSQL pool: 10 connections, acquire timeout 5s, statement timeout 5s, idle connections closed after 600s; start-up waits up to 30s for the database ([postgres])"),
+        "{stdout}"
+    );
     let (status, stdout, _) = run(
         authrs(
             dir.path(),

@@ -6,8 +6,11 @@
 
 mod support;
 
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
 use authrs_test_support::postgres::PostgresDatabase;
-use support::{Client, Server, TempDir, user_command};
+use support::{Client, Server, TempDir, authrs, request, user_command};
 
 const BASE: &str = "/api/auth";
 const SECRET: &str = "0123456789abcdef0123456789abcdef-shared-by-instances";
@@ -142,4 +145,92 @@ fn two_instances_share_one_password_guessing_budget() {
         let (status, log) = server.terminate();
         assert!(status.success(), "{log}");
     }
+}
+
+/// Relays every connection made to `listener` to `target`, both ways, until either side
+/// closes: a database server that "comes up" when the relay starts.
+fn relay(listener: TcpListener, target: SocketAddr) {
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { return };
+            let Ok(upstream) = TcpStream::connect(target) else {
+                continue;
+            };
+            let pipe = |mut from: TcpStream, mut to: TcpStream| {
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut from, &mut to);
+                    let _ = to.shutdown(std::net::Shutdown::Write);
+                });
+            };
+            pipe(client.try_clone().unwrap(), upstream.try_clone().unwrap());
+            pipe(upstream, client);
+        }
+    });
+}
+
+#[test]
+fn a_server_started_before_postgres_is_up_waits_for_it_then_serves() {
+    let database = PostgresDatabase::create();
+    let mut url = url::Url::parse(&database.url).unwrap();
+    let target: SocketAddr = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap())
+        .parse()
+        .unwrap();
+    // A port where nothing listens yet.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    url.set_port(Some(port)).unwrap();
+    let dir = TempDir::new("postgres-late");
+    let env = [
+        ("AUTHRS_SECRET", SECRET),
+        ("AUTHRS_DATABASE_URL", url.as_str()),
+    ];
+    let mut server = Server::spawn(authrs(dir.path(), &["--bind", "127.0.0.1:0"], &env));
+    let waiting = server.wait_for_line("is not reachable yet").unwrap();
+    assert!(waiting.contains("postgres.connect_retry"), "{waiting}");
+    // The database comes up on that port: start-up carries on.
+    relay(TcpListener::bind(("127.0.0.1", port)).unwrap(), target);
+    server.wait_until_listening();
+    assert!(
+        server.log().contains("(PostgreSQL), database sessions"),
+        "{}",
+        server.log()
+    );
+    assert_eq!(request(server.addr, "GET", "/healthz", &[], "").status, 200);
+}
+
+#[test]
+fn a_statement_stuck_behind_a_lock_answers_503_within_the_statement_timeout() {
+    let database = PostgresDatabase::create();
+    let dir = TempDir::new("postgres-lock");
+    let env = [
+        ("AUTHRS_SECRET", SECRET),
+        ("AUTHRS_DATABASE_URL", database.url.as_str()),
+        ("AUTHRS_POSTGRES_STATEMENT_TIMEOUT", "1"),
+    ];
+    user_command(
+        dir.path(),
+        &["add", "ada@example.com"],
+        &env,
+        b"analytical engine\n",
+    );
+    let server = Server::start(dir.path(), &env);
+    let mut client = Client::new(server.addr);
+    let signed_in = client.sign_in_with_email(BASE, "ada@example.com", "analytical engine");
+    assert_eq!(signed_in.status, 200, "{}", signed_in.body);
+    // Something holds the sessions table (a stuck transaction, a long migration): the
+    // session read waits for it only as long as the statement timeout.
+    let lock = database.lock_table("sessions");
+    let started = Instant::now();
+    let answer = client.get(&format!("{BASE}/session"));
+    assert_eq!(answer.status, 503, "{answer:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "answered after {:?}",
+        started.elapsed()
+    );
+    drop(lock);
+    assert_eq!(client.session(BASE)["user"]["email"], "ada@example.com");
 }

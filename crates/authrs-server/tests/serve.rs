@@ -239,7 +239,7 @@ fn users_file_with_database_sessions_stops_startup_naming_both_settings() {
 }
 
 #[test]
-fn unreachable_database_stops_startup_without_showing_the_password() {
+fn unreachable_database_is_retried_then_stops_startup_without_showing_the_password() {
     let dir = TempDir::new("unreachable");
     // Nothing listens on port 1.
     let env = [
@@ -248,9 +248,15 @@ fn unreachable_database_stops_startup_without_showing_the_password() {
             "postgres://authrs:hunter2@127.0.0.1:1/authrs",
         ),
         ("AUTHRS_SECRET", "0123456789abcdef0123456789abcdef"),
+        ("AUTHRS_POSTGRES_CONNECT_RETRY", "1"),
     ];
     let (status, _, stderr) = run(authrs(dir.path(), &["--bind", "127.0.0.1:0"], &env), b"");
     assert_eq!(status.code(), Some(1), "{stderr}");
+    // It tried more than once within the second, saying so, then gave up.
+    assert!(
+        stderr.contains("the database postgres://***@127.0.0.1:1/authrs is not reachable yet"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("error: cannot open the database postgres://***@127.0.0.1:1/authrs"),
         "{stderr}"

@@ -25,6 +25,35 @@ pub const POSTGRES_CONNECTIONS: u32 = 10;
 /// A pooled connection idle for longer than this is pinged before use; a busier one is not.
 pub const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
 
+/// The PostgreSQL pool's size and time bounds ([`Database::connect_with`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PostgresPool {
+    /// Connections per process.
+    pub size: u32,
+    /// How long a query waits for a free connection before it fails (the request then gets
+    /// `503`).
+    pub acquire_timeout: Duration,
+    /// PostgreSQL's `statement_timeout` on every connection: a statement running (or waiting
+    /// for a lock) longer is cancelled, and its request gets `503`. Zero turns it off.
+    pub statement_timeout: Duration,
+    /// A connection unused for this long is closed (down to none: the pool opens connections
+    /// again as they are needed).
+    pub idle_timeout: Duration,
+}
+
+impl Default for PostgresPool {
+    /// 10 connections, 5 s to acquire one, 5 s per statement, idle ones closed after 10 min.
+    fn default() -> Self {
+        Self {
+            size: POSTGRES_CONNECTIONS,
+            acquire_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(5),
+            idle_timeout: Duration::from_secs(10 * 60),
+        }
+    }
+}
+
 /// A user as an operator's listing shows it: never the password hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserSummary {
@@ -60,11 +89,17 @@ pub enum Database {
 }
 
 impl Database {
-    /// Opens the database and brings its schema up to date. A SQLite file is created if missing
-    /// (its directory must exist). The pools hold [`SQLITE_CONNECTIONS`] or
-    /// [`POSTGRES_CONNECTIONS`] connections and ping only one idle for [`PING_WHEN_IDLE_FOR`].
-    /// Errors may quote the URL: show them through [`DatabaseUrl::scrub`].
+    /// [`Self::connect_with`] the default [`PostgresPool`].
     pub async fn connect(url: &DatabaseUrl) -> Result<Self, Error> {
+        Self::connect_with(url, &PostgresPool::default()).await
+    }
+
+    /// Opens the database and brings its schema up to date. A SQLite file is created if missing
+    /// (its directory must exist). The SQLite pool holds [`SQLITE_CONNECTIONS`] connections;
+    /// the PostgreSQL pool is `postgres`. Both ping only a connection idle for
+    /// [`PING_WHEN_IDLE_FOR`]. Errors may quote the URL: show them through
+    /// [`DatabaseUrl::scrub`]; [`Error::is_transient`] tells whether trying again may work.
+    pub async fn connect_with(url: &DatabaseUrl, postgres: &PostgresPool) -> Result<Self, Error> {
         match url.kind() {
             DatabaseKind::Sqlite => {
                 let options = SqliteAdapter::connect_options(url.expose())?;
@@ -75,8 +110,13 @@ impl Database {
                 SqliteAdapter::from_pool(pool).await.map(Self::Sqlite)
             }
             DatabaseKind::Postgres => {
-                let options =
+                let mut options =
                     PgConnectOptions::from_str(url.expose()).map_err(Error::InvalidUrl)?;
+                if !postgres.statement_timeout.is_zero() {
+                    // A startup parameter: every connection of the pool has it from the start.
+                    let millis = postgres.statement_timeout.as_millis().to_string();
+                    options = options.options([("statement_timeout", millis.as_str())]);
+                }
                 // One direct connection first: a refused connection or a wrong password then
                 // fails at once with its cause, where the pool would retry until its acquire
                 // timeout and report only that it timed out.
@@ -84,7 +124,9 @@ impl Database {
                     .await
                     .map_err(Error::Connect)?;
                 let _ = probe.close().await;
-                let pool = pool_options(POSTGRES_CONNECTIONS)
+                let pool = pool_options(postgres.size)
+                    .acquire_timeout(postgres.acquire_timeout)
+                    .idle_timeout(postgres.idle_timeout)
                     .connect_with(options)
                     .await
                     .map_err(Error::Connect)?;

@@ -49,6 +49,31 @@ pub enum Error {
     Database(#[source] sqlx::Error),
 }
 
+impl Error {
+    /// Whether trying again later may work: the server could not be reached, or refused
+    /// connections for now (starting up, shutting down, out of connections). A wrong password,
+    /// a missing database or a failed migration is not transient.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Connect(error) | Self::Database(error) => is_transient(error),
+            _ => false,
+        }
+    }
+}
+
+fn is_transient(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => db
+            .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+            .is_some_and(|pg| {
+                let code = pg.code();
+                code.starts_with("08") || code.starts_with("53") || code.starts_with("57P")
+            }),
+        _ => false,
+    }
+}
+
 /// A database error as an [`AdapterError`]: [`AdapterError::Unavailable`] when the database
 /// could not be reached, was busy past the timeout or is shutting down (retrying later may
 /// work), [`AdapterError::Backend`] for anything else.
@@ -88,8 +113,12 @@ fn is_unavailable(db: &dyn sqlx::error::DatabaseError) -> bool {
     if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
         let code = pg.code();
         // 08: connection exception; 53: insufficient resources (too many connections, disk
-        // full); 57P01-57P03: administrator or crash shutdown, server starting up.
-        return code.starts_with("08") || code.starts_with("53") || code.starts_with("57P");
+        // full); 57014: cancelled by `statement_timeout` (a statement ran or waited for a lock
+        // too long); 57P01-57P03: administrator or crash shutdown, server starting up.
+        return code.starts_with("08")
+            || code.starts_with("53")
+            || code == "57014"
+            || code.starts_with("57P");
     }
     // SQLITE_BUSY and SQLITE_LOCKED: another connection held the lock past the busy timeout.
     matches!(sqlite_primary_code(db), Some(SQLITE_BUSY | SQLITE_LOCKED))

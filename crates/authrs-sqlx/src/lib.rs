@@ -92,7 +92,8 @@ mod time;
 mod url;
 
 pub use database::{
-    Database, PING_WHEN_IDLE_FOR, POSTGRES_CONNECTIONS, SQLITE_CONNECTIONS, UserSummary,
+    Database, PING_WHEN_IDLE_FOR, POSTGRES_CONNECTIONS, PostgresPool, SQLITE_CONNECTIONS,
+    UserSummary,
 };
 pub use error::Error;
 pub use limits::PostgresLimitStore;

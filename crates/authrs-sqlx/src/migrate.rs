@@ -147,13 +147,19 @@ async fn use_wal(pool: &SqlitePool) -> Result<(), Error> {
     }
 }
 
-/// Migrates a PostgreSQL database. The first statement of the transaction takes a
-/// transaction-scoped advisory lock, so concurrent starts queue behind it (it is released by
+/// Migrates a PostgreSQL database, with no statement timeout. The transaction's first lock is
+/// a transaction-scoped advisory lock, so concurrent starts queue behind it (it is released by
 /// the commit, also through a transaction-pooling proxy); PostgreSQL DDL is transactional, so
 /// a failure leaves nothing half-applied.
 pub(crate) async fn migrate_postgres(pool: &PgPool) -> Result<(), Error> {
     let mut conn = pool.acquire().await.map_err(Error::Connect)?;
     let mut tx = conn.begin().await.map_err(Error::Database)?;
+    // Migrating, and waiting for another instance's migration, may take longer than the
+    // pool's `statement_timeout` allows a request's statement: not for this transaction.
+    sqlx::query("SET LOCAL statement_timeout = 0")
+        .execute(&mut *tx)
+        .await
+        .map_err(Error::Database)?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(POSTGRES_MIGRATION_LOCK)
         .execute(&mut *tx)

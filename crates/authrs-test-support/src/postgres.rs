@@ -103,6 +103,52 @@ impl PostgresDatabase {
     }
 }
 
+impl PostgresDatabase {
+    /// Takes `LOCK TABLE <table> IN ACCESS EXCLUSIVE MODE` in a transaction of its own and
+    /// holds it until the returned guard is dropped: every statement that touches the table
+    /// waits meanwhile, as behind a long migration or a stuck transaction.
+    pub fn lock_table(&self, table: &'static str) -> TableLock {
+        let options = self.options.clone();
+        let (locked, is_locked) = std::sync::mpsc::channel();
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        let holder = std::thread::spawn(move || {
+            block_on(async move {
+                let mut conn = options.connect().await.expect("a connection for the lock");
+                let mut tx = conn.begin().await.expect("a transaction for the lock");
+                sqlx::query(&format!("LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
+                    .execute(&mut *tx)
+                    .await
+                    .expect("the table lock");
+                locked.send(()).expect("the test waits for the lock");
+                let _ = released.await;
+                tx.rollback().await.expect("releasing the lock");
+            });
+        });
+        is_locked.recv().expect("the lock was taken");
+        TableLock {
+            release: Some(release),
+            holder: Some(holder),
+        }
+    }
+}
+
+/// A table lock held by [`PostgresDatabase::lock_table`]; released when dropped.
+pub struct TableLock {
+    release: Option<tokio::sync::oneshot::Sender<()>>,
+    holder: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for TableLock {
+    fn drop(&mut self) {
+        if let Some(release) = self.release.take() {
+            let _ = release.send(());
+        }
+        if let Some(holder) = self.holder.take() {
+            let _ = holder.join();
+        }
+    }
+}
+
 impl Drop for PostgresDatabase {
     fn drop(&mut self) {
         if !std::thread::panicking() {

@@ -84,6 +84,8 @@ pub struct Settings {
     pub limits: LimitSettings,
     /// `[server]`: the bounds on connections and time.
     pub server: ServerSettings,
+    /// `[postgres]`: the PostgreSQL pool and start-up (unused on SQLite).
+    pub postgres: PostgresSettings,
     /// `[theme]`: the built-in pages' look.
     pub theme: ThemeSettings,
     /// `[pages]`: custom page URLs.
@@ -205,6 +207,58 @@ pub struct LimitSettings {
     pub memory_keys: u32,
 }
 
+/// `[postgres]`: the PostgreSQL pool's size and time bounds, and how long start-up waits for
+/// the database (docs/operations.md says what each does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PostgresSettings {
+    /// Connections per process.
+    #[serde(deserialize_with = "values::count::<_, 1, 1000>")]
+    pub pool_size: u32,
+    /// Time a query waits for a free connection.
+    #[serde(deserialize_with = "values::duration::<_, 1, 600>")]
+    pub acquire_timeout: Duration,
+    /// PostgreSQL's `statement_timeout`; 0 turns it off.
+    #[serde(deserialize_with = "values::duration::<_, 0, 3600>")]
+    pub statement_timeout: Duration,
+    /// A connection unused this long is closed.
+    #[serde(deserialize_with = "values::duration::<_, 1, 86400>")]
+    pub idle_timeout: Duration,
+    /// How long start-up keeps trying to reach a database that is not up yet; 0: no retry.
+    #[serde(deserialize_with = "values::duration::<_, 0, 3600>")]
+    pub connect_retry: Duration,
+}
+
+impl Default for PostgresSettings {
+    fn default() -> Self {
+        let pool = authrs_sqlx::PostgresPool::default();
+        Self {
+            pool_size: pool.size,
+            acquire_timeout: pool.acquire_timeout,
+            statement_timeout: pool.statement_timeout,
+            idle_timeout: pool.idle_timeout,
+            connect_retry: Self::DEFAULT_CONNECT_RETRY,
+        }
+    }
+}
+
+impl PostgresSettings {
+    /// The default start-up retry: long enough for a database started beside the server (a
+    /// container, a restarted managed instance) to come up, short enough that a wrong host
+    /// is reported while someone is still watching.
+    pub const DEFAULT_CONNECT_RETRY: Duration = Duration::from_secs(30);
+
+    /// The pool these settings describe.
+    pub fn pool(&self) -> authrs_sqlx::PostgresPool {
+        let mut pool = authrs_sqlx::PostgresPool::default();
+        pool.size = self.pool_size;
+        pool.acquire_timeout = self.acquire_timeout;
+        pool.statement_timeout = self.statement_timeout;
+        pool.idle_timeout = self.idle_timeout;
+        pool
+    }
+}
+
 /// `[server]`: the server's bounds on connections and time (the connection loop says what
 /// each does).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -257,6 +311,7 @@ impl Default for Settings {
             email: EmailSettings::default(),
             limits: LimitSettings::default(),
             server: ServerSettings::default(),
+            postgres: PostgresSettings::default(),
             theme: ThemeSettings::default(),
             pages: PageSettings::default(),
             credentials: CredentialSettings::default(),

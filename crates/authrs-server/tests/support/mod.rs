@@ -59,7 +59,14 @@ impl Server {
     }
 
     /// Starts a prepared command and waits for its listening line.
-    pub fn start_with(mut command: Command) -> Self {
+    pub fn start_with(command: Command) -> Self {
+        let mut server = Self::spawn(command);
+        server.wait_until_listening();
+        server
+    }
+
+    /// Starts a prepared command without waiting for it; see [`Self::wait_until_listening`].
+    pub fn spawn(mut command: Command) -> Self {
         let mut child = command
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -76,12 +83,17 @@ impl Server {
             }
             let _ = sender.send(Line::Closed);
         });
-        let mut server = Self {
+        Self {
             child: Some(child),
             lines,
             log: Vec::new(),
             addr: SocketAddr::from(([0, 0, 0, 0], 0)),
-        };
+        }
+    }
+
+    /// Waits for the listening line and takes the address from it.
+    pub fn wait_until_listening(&mut self) {
+        let server = self;
         let line = server
             .wait_for_line("listening on http://")
             .unwrap_or_else(|| {
@@ -96,7 +108,6 @@ impl Server {
         server.addr = addr
             .parse()
             .unwrap_or_else(|_| panic!("not an address: {addr:?}"));
-        server
     }
 
     /// Waits (bounded) for a stderr line containing `needle`; `None` if the process closed
