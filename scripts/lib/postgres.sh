@@ -11,6 +11,10 @@
 # the script that owns it; one left with the same prefix by a run that was killed outright is
 # stopped and removed first. PG_URL is the admin URL,
 # postgres://postgres@127.0.0.1:PORT/postgres.
+#
+# Optional, for the TLS tests: PG_SSL_DIR names a directory with server.crt and server.key (and
+# root.crt, the CA that client certificates must chain to): the server then offers TLS. PG_HBA
+# replaces pg_hba.conf with its text.
 
 # The PostgreSQL server programs: Debian keeps them in /usr/lib/postgresql/<version>/bin, off
 # PATH; the newest version found wins, then PATH.
@@ -56,6 +60,23 @@ postgres_start() {
   [ ${#PG_AS[@]} -eq 0 ] || chown postgres "$PG_DIR"
   "${PG_AS[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust --no-locale \
     -E UTF8 --no-sync >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log" >&2; return 1; }
+  local ssl_opts=""
+  if [ -n "${PG_SSL_DIR:-}" ]; then
+    mkdir -p "$PG_DIR/tls"
+    cp "$PG_SSL_DIR/server.crt" "$PG_SSL_DIR/server.key" "$PG_DIR/tls/"
+    ssl_opts="-c ssl=on -c ssl_cert_file=$PG_DIR/tls/server.crt -c ssl_key_file=$PG_DIR/tls/server.key"
+    if [ -f "$PG_SSL_DIR/root.crt" ]; then
+      cp "$PG_SSL_DIR/root.crt" "$PG_DIR/tls/"
+      ssl_opts="$ssl_opts -c ssl_ca_file=$PG_DIR/tls/root.crt"
+    fi
+    # PostgreSQL refuses a key that others can read.
+    chmod 600 "$PG_DIR/tls/server.key"
+    [ ${#PG_AS[@]} -eq 0 ] || chown -R postgres "$PG_DIR/tls"
+  fi
+  if [ -n "${PG_HBA:-}" ]; then
+    printf '%s\n' "$PG_HBA" >"$PG_DIR/data/pg_hba.conf"
+    [ ${#PG_AS[@]} -eq 0 ] || chown postgres "$PG_DIR/data/pg_hba.conf"
+  fi
   PG_PORT=""
   for _ in $(seq 20); do
     port=$((20000 + RANDOM % 40000))
@@ -63,7 +84,7 @@ postgres_start() {
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
     if "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
       -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR -c fsync=off \
-          -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+          -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 $ssl_opts" \
       start >/dev/null; then
       PG_PORT=$port
       break

@@ -85,6 +85,9 @@ pub fn check(options: &LoadOptions, env: &Env) -> CheckReport {
             "database {url} ({}): the URL is well-formed; {contacted}",
             url.kind()
         ));
+        if let Some(warning) = crate::database::weak_tls_warning(&url) {
+            notes.push(warning);
+        }
         if url.kind() == DatabaseKind::Postgres {
             let pg = &settings.postgres;
             let statement = if pg.statement_timeout.is_zero() {

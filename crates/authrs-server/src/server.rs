@@ -138,6 +138,9 @@ pub async fn prepare(settings: Settings) -> Result<Prepared, Error> {
         "database sessions"
     };
     tracing::info!("database: {url} ({}), {strategy}", database.kind());
+    if let Some(warning) = database::weak_tls_warning(&url) {
+        tracing::warn!("{warning}");
+    }
     let mail = settings.email.describe(&settings.data_dir);
     match settings.email.enabled {
         true => tracing::info!("email sign-in on; mail goes to {mail}"),

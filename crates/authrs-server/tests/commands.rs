@@ -106,6 +106,38 @@ fn check_accepts_a_good_configuration_and_writes_nothing() {
 }
 
 #[test]
+fn check_warns_about_a_remote_postgres_server_without_verify_full() {
+    let dir = TempDir::new("check-postgres-tls");
+    for (url, warned) in [
+        ("postgres://app:pw@db.example.com/app?sslmode=require", true),
+        (
+            "postgres://app:pw@db.example.com/app?sslmode=verify-ca",
+            true,
+        ),
+        ("postgres://app:pw@db.example.com/app", false),
+        (
+            "postgres://app:pw@db.example.com/app?sslmode=verify-full&sslrootcert=system",
+            false,
+        ),
+    ] {
+        let env = [
+            ("AUTHRS_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("AUTHRS_DATABASE_URL", url),
+        ];
+        let (status, stdout, _) = run(authrs(dir.path(), &["check"], &env), b"");
+        assert!(status.success(), "{stdout}");
+        let line = stdout
+            .lines()
+            .find(|line| line.contains("is on another machine and sslmode="));
+        assert_eq!(line.is_some(), warned, "{url}: {stdout}");
+        if let Some(line) = line {
+            assert!(line.contains("use sslmode=verify-full"), "{line}");
+            assert!(!line.contains(":pw@"), "{line}");
+        }
+    }
+}
+
+#[test]
 fn check_reads_the_database_url_without_contacting_the_database() {
     let dir = TempDir::new("check-postgres");
     let env = [
@@ -123,6 +155,8 @@ fn check_reads_the_database_url_without_contacting_the_database() {
         "{stdout}"
     );
     assert!(!stdout.contains("hunter2"), "{stdout}");
+    // A server on this machine needs no TLS: no warning.
+    assert!(!stdout.contains("sslmode"), "{stdout}");
     // The pool's bounds, as `serve` would use them.
     assert!(
         stdout.contains("note: PostgreSQL pool: 10 connections, acquire timeout 5s, statement timeout 5s, idle connections closed after 600s; start-up waits up to 30s for the database ([postgres])"),

@@ -2,13 +2,12 @@
 //! the adapter's queries, and the few queries an operator needs beyond the adapter contract
 //! (listing and counting users).
 
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use authrs_core::adapter::{Adapter, AdapterError};
 use sqlx::pool::PoolOptions;
-use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::postgres::PgConnection;
 use sqlx::{Connection, Database as SqlxDatabase};
 
 use crate::error::backend_error;
@@ -110,8 +109,7 @@ impl Database {
                 SqliteAdapter::from_pool(pool).await.map(Self::Sqlite)
             }
             DatabaseKind::Postgres => {
-                let mut options =
-                    PgConnectOptions::from_str(url.expose()).map_err(Error::InvalidUrl)?;
+                let mut options = url.postgres_options().map_err(Error::InvalidUrl)?;
                 if !postgres.statement_timeout.is_zero() {
                     // A startup parameter: every connection of the pool has it from the start.
                     let millis = postgres.statement_timeout.as_millis().to_string();

@@ -99,4 +99,4 @@ pub use error::Error;
 pub use limits::PostgresLimitStore;
 pub use postgres::PostgresAdapter;
 pub use sqlite::{SQLITE_BUSY_TIMEOUT, SqliteAdapter, default_session_readers};
-pub use url::{DatabaseKind, DatabaseUrl, UrlError, redact_url};
+pub use url::{DatabaseKind, DatabaseUrl, PostgresTls, SslMode, UrlError, redact_url};

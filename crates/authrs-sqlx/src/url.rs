@@ -13,7 +13,7 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
-use sqlx::postgres::PgConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgSslMode};
 use sqlx::sqlite::SqliteConnectOptions;
 
 /// Which database server a URL names.
@@ -32,6 +32,72 @@ impl fmt::Display for DatabaseKind {
             Self::Sqlite => "SQLite",
             Self::Postgres => "PostgreSQL",
         })
+    }
+}
+
+/// libpq's `sslmode`: whether and how a PostgreSQL connection uses TLS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SslMode {
+    /// No TLS.
+    Disable,
+    /// TLS only if the server insists.
+    Allow,
+    /// TLS if the server offers it, unverified.
+    Prefer,
+    /// TLS, but the server's certificate is not verified.
+    Require,
+    /// TLS, the certificate verified against the root certificates, any host name.
+    VerifyCa,
+    /// TLS, the certificate verified and issued for the host connected to.
+    VerifyFull,
+}
+
+impl fmt::Display for SslMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Disable => "disable",
+            Self::Allow => "allow",
+            Self::Prefer => "prefer",
+            Self::Require => "require",
+            Self::VerifyCa => "verify-ca",
+            Self::VerifyFull => "verify-full",
+        })
+    }
+}
+
+impl From<PgSslMode> for SslMode {
+    fn from(mode: PgSslMode) -> Self {
+        match mode {
+            PgSslMode::Disable => Self::Disable,
+            PgSslMode::Allow => Self::Allow,
+            PgSslMode::Prefer => Self::Prefer,
+            PgSslMode::Require => Self::Require,
+            PgSslMode::VerifyCa => Self::VerifyCa,
+            PgSslMode::VerifyFull => Self::VerifyFull,
+        }
+    }
+}
+
+/// How a PostgreSQL URL's connections are protected, as [`crate::Database::connect`] makes
+/// them ([`DatabaseUrl::postgres_tls`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PostgresTls {
+    /// The mode in force.
+    pub mode: SslMode,
+    /// Whether it was chosen (`sslmode` in the URL, or `PGSSLMODE`), not defaulted.
+    pub explicit: bool,
+    /// Whether the server is on this machine: a loopback address, `localhost`, or a unix
+    /// socket.
+    pub local: bool,
+}
+
+impl PostgresTls {
+    /// Whether someone on the network between could read the traffic or pose as the server:
+    /// a server on another machine with less than `verify-full`.
+    pub fn is_weak(&self) -> bool {
+        !self.local && self.mode != SslMode::VerifyFull
     }
 }
 
@@ -124,6 +190,74 @@ impl DatabaseUrl {
         Self { url, ..self }
     }
 
+    /// For a PostgreSQL URL, how its connections are protected: the URL's `sslmode` (or
+    /// `PGSSLMODE`) if it sets one; otherwise `verify-full` for a server on another machine,
+    /// and sqlx's `prefer` for one on this machine. `None` for SQLite.
+    pub fn postgres_tls(&self) -> Option<PostgresTls> {
+        if self.kind != DatabaseKind::Postgres {
+            return None;
+        }
+        let options = PgConnectOptions::from_str(&self.without_system_roots()).ok()?;
+        let explicit =
+            self.has_query_key(&["sslmode", "ssl-mode"]) || std::env::var_os("PGSSLMODE").is_some();
+        let local = options.get_socket().is_some() || is_local_host(options.get_host());
+        let mode = if explicit || local {
+            options.get_ssl_mode().into()
+        } else {
+            SslMode::VerifyFull
+        };
+        Some(PostgresTls {
+            mode,
+            explicit,
+            local,
+        })
+    }
+
+    /// The connection options of a PostgreSQL URL, with [`Self::postgres_tls`]'s mode and
+    /// `sslrootcert=system` meaning the platform's root certificates (libpq's spelling).
+    pub(crate) fn postgres_options(&self) -> Result<PgConnectOptions, sqlx::Error> {
+        let options = PgConnectOptions::from_str(&self.without_system_roots())?;
+        Ok(match self.postgres_tls() {
+            Some(tls) if !tls.explicit && !tls.local => options.ssl_mode(PgSslMode::VerifyFull),
+            _ => options,
+        })
+    }
+
+    /// The URL without an `sslrootcert=system` parameter: with none, sqlx trusts the
+    /// platform's root certificates, which is what libpq's `system` asks for.
+    fn without_system_roots(&self) -> String {
+        let Some((base, query)) = self.url.split_once('?') else {
+            return self.url.clone();
+        };
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|pair| {
+                !pair.split_once('=').is_some_and(|(key, value)| {
+                    ["sslrootcert", "ssl-root-cert", "ssl-ca"]
+                        .iter()
+                        .any(|k| key.eq_ignore_ascii_case(k))
+                        && value.eq_ignore_ascii_case("system")
+                })
+            })
+            .collect();
+        if kept.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?{}", kept.join("&"))
+        }
+    }
+
+    /// Whether the URL's query sets one of `keys`.
+    fn has_query_key(&self, keys: &[&str]) -> bool {
+        let Some((_, query)) = self.url.split_once('?') else {
+            return false;
+        };
+        query.split('&').any(|pair| {
+            let key = pair.split_once('=').map_or(pair, |(key, _)| key);
+            keys.iter().any(|k| key.eq_ignore_ascii_case(k))
+        })
+    }
+
     /// SQLite or PostgreSQL.
     pub fn kind(&self) -> DatabaseKind {
         self.kind
@@ -175,6 +309,17 @@ impl DatabaseUrl {
         found.sort_by_key(|p| std::cmp::Reverse(p.len()));
         found
     }
+}
+
+/// Whether `host` is this machine: `localhost`, a loopback address, or a unix socket's
+/// directory.
+fn is_local_host(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.starts_with('/')
+        || host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 impl fmt::Debug for DatabaseUrl {
@@ -274,6 +419,75 @@ fn percent_decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn tls(url: &str) -> PostgresTls {
+        DatabaseUrl::parse(url).unwrap().postgres_tls().unwrap()
+    }
+
+    #[test]
+    fn a_remote_postgres_server_defaults_to_verify_full() {
+        let remote = tls("postgres://app:pw@db.example.com:5432/app");
+        assert_eq!(
+            (remote.mode, remote.explicit, remote.local),
+            (SslMode::VerifyFull, false, false)
+        );
+        assert!(!remote.is_weak());
+        let options = DatabaseUrl::parse("postgres://app:pw@10.0.0.7/app")
+            .unwrap()
+            .postgres_options()
+            .unwrap();
+        assert!(matches!(options.get_ssl_mode(), PgSslMode::VerifyFull));
+    }
+
+    #[test]
+    fn a_server_on_this_machine_keeps_the_drivers_default() {
+        for url in [
+            "postgres://app@localhost/app",
+            "postgres://app@127.0.0.1:5432/app",
+            "postgres://app@[::1]:5432/app",
+            "postgres://app@%2Fvar%2Frun%2Fpostgresql/app",
+            "postgres:///app?host=/var/run/postgresql",
+        ] {
+            let local = tls(url);
+            assert!(local.local, "{url}");
+            assert!(!local.explicit, "{url}");
+            assert!(!local.is_weak(), "{url}");
+        }
+    }
+
+    #[test]
+    fn a_weaker_mode_chosen_for_a_remote_server_is_weak() {
+        for (mode, expected) in [
+            ("disable", SslMode::Disable),
+            ("prefer", SslMode::Prefer),
+            ("require", SslMode::Require),
+            ("verify-ca", SslMode::VerifyCa),
+        ] {
+            let chosen = tls(&format!("postgres://app@db.example.com/app?sslmode={mode}"));
+            assert_eq!((chosen.mode, chosen.explicit), (expected, true), "{mode}");
+            assert!(chosen.is_weak(), "{mode}");
+            assert_eq!(chosen.mode.to_string(), mode);
+        }
+        let full = tls("postgres://app@db.example.com/app?sslmode=verify-full");
+        assert!(full.explicit && !full.is_weak());
+    }
+
+    #[test]
+    fn sslrootcert_system_means_the_platform_roots() {
+        let url = DatabaseUrl::parse(
+            "postgres://app@db.example.com/app?sslmode=verify-full&sslrootcert=system&application_name=x",
+        )
+        .unwrap();
+        assert_eq!(
+            url.without_system_roots(),
+            "postgres://app@db.example.com/app?sslmode=verify-full&application_name=x"
+        );
+        // A file stays a file.
+        let file = DatabaseUrl::parse("postgres://app@db.example.com/app?sslrootcert=/etc/ca.pem")
+            .unwrap();
+        assert_eq!(file.without_system_roots(), file.expose());
+        assert!(url.postgres_options().is_ok());
+    }
 
     #[test]
     fn redaction_hides_userinfo_and_password_parameters() {

@@ -164,3 +164,59 @@ fn block_on<T>(future: impl Future<Output = T>) -> T {
         .expect("a runtime for the database set-up")
         .block_on(future)
 }
+
+/// A PostgreSQL server of the test's own that offers TLS, started by `scripts/lib/postgres.sh`
+/// (which runs it as the `postgres` user when the test runs as root) and stopped, its
+/// directory removed, when this is dropped. Admin role `postgres`, trust authentication unless
+/// `hba` says otherwise.
+pub struct TlsServer {
+    /// The port on 127.0.0.1.
+    pub port: u16,
+    script: std::process::Child,
+}
+
+impl TlsServer {
+    /// Starts the server with `tls_dir`'s `server.crt`, `server.key` and, if present,
+    /// `root.crt` (the CA for client certificates); `hba`, when given, is its whole
+    /// `pg_hba.conf`. Blocks until it accepts connections.
+    pub fn start(tls_dir: &std::path::Path, hba: Option<&str>) -> Self {
+        use std::io::BufRead;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        // The shell stays up while the server runs (its PID names the server's directory, so
+        // that a later start does not take it for a leftover); closing its stdin stops it.
+        let mut script = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(
+                "set -e; source scripts/lib/postgres.sh; pg_bin=$(pg_bindir); \
+                 postgres_start \"$pg_bin\" authrs-tls-pg; echo \"PORT $PG_PORT\"; \
+                 read -r _ || true; postgres_stop",
+            )
+            .current_dir(&root)
+            .env("PG_SSL_DIR", tls_dir)
+            .env("PG_HBA", hba.unwrap_or(""))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("bash, to run scripts/lib/postgres.sh");
+        let stdout = script.stdout.take().expect("its stdout");
+        let port = std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|line| line.strip_prefix("PORT ").and_then(|p| p.parse().ok()))
+            .unwrap_or_else(|| panic!("the TLS PostgreSQL server did not start"));
+        Self { port, script }
+    }
+
+    /// `postgres://<user>@<host>:<port>/postgres?<query>`.
+    pub fn url(&self, user: &str, host: &str, query: &str) -> String {
+        format!("postgres://{user}@{host}:{}/postgres?{query}", self.port)
+    }
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        // Closing stdin lets the script go on to postgres_stop.
+        drop(self.script.stdin.take());
+        let _ = self.script.wait();
+    }
+}
