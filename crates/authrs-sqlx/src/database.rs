@@ -118,9 +118,23 @@ impl Database {
                 // One direct connection first: a refused connection or a wrong password then
                 // fails at once with its cause, where the pool would retry until its acquire
                 // timeout and report only that it timed out.
-                let probe = PgConnection::connect_with(&options)
-                    .await
-                    .map_err(Error::Connect)?;
+                // Bounded: a host that drops packets, or a peer that accepts and says nothing,
+                // would otherwise hold start-up for minutes or for ever.
+                let probe = tokio::time::timeout(
+                    postgres.acquire_timeout,
+                    PgConnection::connect_with(&options),
+                )
+                .await
+                .map_err(|_| {
+                    Error::Connect(sqlx::Error::Io(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        format!(
+                            "no answer within {:?} (postgres.acquire_timeout)",
+                            postgres.acquire_timeout
+                        ),
+                    )))
+                })?
+                .map_err(Error::Connect)?;
                 let _ = probe.close().await;
                 let pool = pool_options(postgres.size)
                     .acquire_timeout(postgres.acquire_timeout)

@@ -62,8 +62,19 @@ impl Error {
 }
 
 fn is_transient(error: &sqlx::Error) -> bool {
+    use std::io::ErrorKind;
     match error {
-        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
+        sqlx::Error::PoolTimedOut => true,
+        // Refused, reset, timed out, a name that does not resolve yet: maybe later. Not a
+        // TLS failure (InvalidData: a wrong CA or host name), nor a missing or unreadable
+        // certificate file: those stay wrong however long one waits.
+        sqlx::Error::Io(io) => !matches!(
+            io.kind(),
+            ErrorKind::InvalidData
+                | ErrorKind::InvalidInput
+                | ErrorKind::NotFound
+                | ErrorKind::PermissionDenied
+        ),
         sqlx::Error::Database(db) => db
             .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
             .is_some_and(|pg| {
@@ -139,4 +150,31 @@ pub(crate) fn is_sqlite_busy(error: &sqlx::Error) -> bool {
 fn sqlite_primary_code(db: &dyn sqlx::error::DatabaseError) -> Option<i32> {
     db.try_downcast_ref::<sqlx::sqlite::SqliteError>()?;
     db.code()?.parse::<i32>().ok().map(|code| code & 0xff)
+}
+
+#[cfg(test)]
+mod transient_tests {
+    use std::io;
+
+    use super::*;
+
+    #[test]
+    fn only_failures_that_may_pass_are_transient() {
+        let io = |kind| Error::Connect(sqlx::Error::Io(io::Error::new(kind, "x")));
+        for kind in [
+            io::ErrorKind::ConnectionRefused,
+            io::ErrorKind::ConnectionReset,
+            io::ErrorKind::TimedOut,
+            io::ErrorKind::Other,
+        ] {
+            assert!(io(kind).is_transient(), "{kind:?}");
+        }
+        // A wrong CA or host name (rustls's errors come as InvalidData), a missing file.
+        for kind in [io::ErrorKind::InvalidData, io::ErrorKind::NotFound] {
+            assert!(!io(kind).is_transient(), "{kind:?}");
+        }
+        assert!(Error::Connect(sqlx::Error::PoolTimedOut).is_transient());
+        assert!(!Error::Connect(sqlx::Error::Configuration("bad".into())).is_transient());
+        assert!(!Error::ForeignKeysOff.is_transient());
+    }
 }

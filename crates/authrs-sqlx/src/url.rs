@@ -190,37 +190,58 @@ impl DatabaseUrl {
         Self { url, ..self }
     }
 
-    /// For a PostgreSQL URL, how its connections are protected: the URL's `sslmode` (or
-    /// `PGSSLMODE`) if it sets one; otherwise `verify-full` for a server on another machine,
-    /// and sqlx's `prefer` for one on this machine. `None` for SQLite.
+    /// For a PostgreSQL URL, how its connections are protected: the URL's `sslmode` (or a
+    /// valid `PGSSLMODE`) if it sets one; otherwise `verify-full` for a server on another
+    /// machine, and sqlx's `prefer` for one on this machine. `None` for SQLite.
     pub fn postgres_tls(&self) -> Option<PostgresTls> {
         if self.kind != DatabaseKind::Postgres {
             return None;
         }
         let options = PgConnectOptions::from_str(&self.without_system_roots()).ok()?;
-        let explicit =
-            self.has_query_key(&["sslmode", "ssl-mode"]) || std::env::var_os("PGSSLMODE").is_some();
-        let local = options.get_socket().is_some() || is_local_host(options.get_host());
-        let mode = if explicit || local {
-            options.get_ssl_mode().into()
+        Some(self.tls_of(&options))
+    }
+
+    /// The connection options of a PostgreSQL URL: [`Self::postgres_tls`]'s mode, an IPv6
+    /// literal host without its brackets (so it is checked against the certificate's IP
+    /// address), and `sslrootcert=system` meaning the platform's root certificates (libpq's
+    /// spelling).
+    pub(crate) fn postgres_options(&self) -> Result<PgConnectOptions, sqlx::Error> {
+        let mut options = PgConnectOptions::from_str(&self.without_system_roots())?;
+        let host = options.get_host();
+        if host.starts_with('[') && host.ends_with(']') {
+            let bare = host[1..host.len() - 1].to_owned();
+            options = options.host(&bare);
+        }
+        let tls = self.tls_of(&options);
+        Ok(if tls.explicit {
+            options
         } else {
-            SslMode::VerifyFull
-        };
-        Some(PostgresTls {
-            mode,
-            explicit,
-            local,
+            // Not chosen: what `tls_of` reports is what is used (a `PGSSLMODE` that sqlx
+            // could not read, and so took as `prefer`, is overridden too).
+            options.ssl_mode(match tls.mode {
+                SslMode::VerifyFull => PgSslMode::VerifyFull,
+                _ => PgSslMode::Prefer,
+            })
         })
     }
 
-    /// The connection options of a PostgreSQL URL, with [`Self::postgres_tls`]'s mode and
-    /// `sslrootcert=system` meaning the platform's root certificates (libpq's spelling).
-    pub(crate) fn postgres_options(&self) -> Result<PgConnectOptions, sqlx::Error> {
-        let options = PgConnectOptions::from_str(&self.without_system_roots())?;
-        Ok(match self.postgres_tls() {
-            Some(tls) if !tls.explicit && !tls.local => options.ssl_mode(PgSslMode::VerifyFull),
-            _ => options,
-        })
+    /// The TLS posture of `options`, parsed from this URL.
+    fn tls_of(&self, options: &PgConnectOptions) -> PostgresTls {
+        let explicit = self.query_value(&["sslmode", "ssl-mode"]).is_some()
+            || std::env::var("PGSSLMODE").is_ok_and(|mode| mode.parse::<PgSslMode>().is_ok());
+        let local = options.get_socket().is_some() || is_local_host(options.get_host());
+        let mode = if explicit {
+            options.get_ssl_mode().into()
+        } else if local {
+            SslMode::Prefer
+        } else {
+            SslMode::VerifyFull
+        };
+        PostgresTls {
+            mode,
+            explicit,
+            local,
+        }
     }
 
     /// The URL without an `sslrootcert=system` parameter: with none, sqlx trusts the
@@ -229,32 +250,40 @@ impl DatabaseUrl {
         let Some((base, query)) = self.url.split_once('?') else {
             return self.url.clone();
         };
+        let (query, fragment) = match query.split_once('#') {
+            Some((query, fragment)) => (query, Some(fragment)),
+            None => (query, None),
+        };
         let kept: Vec<&str> = query
             .split('&')
             .filter(|pair| {
                 !pair.split_once('=').is_some_and(|(key, value)| {
-                    ["sslrootcert", "ssl-root-cert", "ssl-ca"]
-                        .iter()
-                        .any(|k| key.eq_ignore_ascii_case(k))
-                        && value.eq_ignore_ascii_case("system")
+                    ROOT_CERT_KEYS.contains(&percent_decode(key).as_str())
+                        && percent_decode(value) == "system"
                 })
             })
             .collect();
-        if kept.is_empty() {
-            base.to_owned()
-        } else {
-            format!("{base}?{}", kept.join("&"))
+        let mut url = base.to_owned();
+        if !kept.is_empty() {
+            url.push('?');
+            url.push_str(&kept.join("&"));
         }
+        if let Some(fragment) = fragment {
+            url.push('#');
+            url.push_str(fragment);
+        }
+        url
     }
 
-    /// Whether the URL's query sets one of `keys`.
-    fn has_query_key(&self, keys: &[&str]) -> bool {
-        let Some((_, query)) = self.url.split_once('?') else {
-            return false;
-        };
-        query.split('&').any(|pair| {
-            let key = pair.split_once('=').map_or(pair, |(key, _)| key);
-            keys.iter().any(|k| key.eq_ignore_ascii_case(k))
+    /// The last value of one of `keys` in the URL's query, matched as sqlx matches them
+    /// (decoded, exact case; nothing after `#`).
+    fn query_value(&self, keys: &[&str]) -> Option<String> {
+        let before_fragment = self.url.split('#').next().unwrap_or_default();
+        let (_, query) = before_fragment.split_once('?')?;
+        query.split('&').rev().find_map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            keys.contains(&percent_decode(key).as_str())
+                .then(|| percent_decode(value))
         })
     }
 
@@ -310,6 +339,9 @@ impl DatabaseUrl {
         found
     }
 }
+
+/// The query keys sqlx reads as `sslrootcert`.
+const ROOT_CERT_KEYS: [&str; 3] = ["sslrootcert", "ssl-root-cert", "ssl-ca"];
 
 /// Whether `host` is this machine: `localhost`, a loopback address, or a unix socket's
 /// directory.
@@ -470,6 +502,39 @@ mod tests {
         }
         let full = tls("postgres://app@db.example.com/app?sslmode=verify-full");
         assert!(full.explicit && !full.is_weak());
+    }
+
+    #[test]
+    fn a_key_sqlx_does_not_read_is_no_choice() {
+        // sqlx reads `sslmode` and `ssl-mode` only, exactly: `SSLMODE` is ignored by it, so
+        // the default for a remote server stays, and is what the options carry.
+        for url in [
+            "postgres://app@db.example.com/app?SSLMODE=disable",
+            "postgres://app@db.example.com/app#?sslmode=disable",
+        ] {
+            let parsed = DatabaseUrl::parse(url).unwrap();
+            let tls = parsed.postgres_tls().unwrap();
+            assert_eq!(
+                (tls.mode, tls.explicit),
+                (SslMode::VerifyFull, false),
+                "{url}"
+            );
+            let options = parsed.postgres_options().unwrap();
+            assert!(
+                matches!(options.get_ssl_mode(), PgSslMode::VerifyFull),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_ipv6_literal_host_loses_its_brackets_for_the_certificate_check() {
+        let options = DatabaseUrl::parse("postgres://app@[2001:db8::1]:5432/app")
+            .unwrap()
+            .postgres_options()
+            .unwrap();
+        assert_eq!(options.get_host(), "2001:db8::1");
+        assert!(matches!(options.get_ssl_mode(), PgSslMode::VerifyFull));
     }
 
     #[test]
