@@ -326,7 +326,7 @@ impl DatabaseUrl {
         if let Some((_, query)) = self.url.split_once('?') {
             for pair in query.split(['&', '#']) {
                 if let Some((key, value)) = pair.split_once('=')
-                    && key.eq_ignore_ascii_case("password")
+                    && percent_decode(key).eq_ignore_ascii_case("password")
                 {
                     found.push(value.to_owned());
                 }
@@ -395,7 +395,10 @@ pub fn redact_url(text: &str) -> String {
             let pairs: Vec<String> = query
                 .split('&')
                 .map(|pair| match pair.split_once('=') {
-                    Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                    // Decoded as sqlx decodes it: `pass%77ord` is the password too.
+                    Some((key, _)) if percent_decode(key).eq_ignore_ascii_case("password") => {
+                        format!("{key}=***")
+                    }
                     _ => pair.to_owned(),
                 })
                 .collect();
@@ -502,6 +505,14 @@ mod tests {
         }
         let full = tls("postgres://app@db.example.com/app?sslmode=verify-full");
         assert!(full.explicit && !full.is_weak());
+    }
+
+    #[test]
+    fn a_percent_encoded_password_key_is_redacted_too() {
+        let url =
+            DatabaseUrl::parse("postgres://app@db.example.com/app?pass%77ord=s3cr3t").unwrap();
+        assert!(!url.redacted().contains("s3cr3t"), "{}", url.redacted());
+        assert_eq!(url.scrub("failed for s3cr3t"), "failed for ***");
     }
 
     #[test]
