@@ -86,7 +86,7 @@ pub fn check(options: &LoadOptions, env: &Env) -> CheckReport {
             url.kind()
         ));
         if let Some(warning) = crate::database::weak_tls_warning(&url) {
-            notes.push(warning);
+            notes.push(format!("warning: {warning}"));
         }
         if url.kind() == DatabaseKind::Postgres {
             let pg = &settings.postgres;

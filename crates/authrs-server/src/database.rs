@@ -10,23 +10,6 @@
 
 pub use authrs_sqlx::{Database, DatabaseKind, DatabaseUrl, UserSummary, redact_url};
 
-/// For a PostgreSQL server on another machine reached with less than `verify-full`, the
-/// warning that `serve` logs once and `authrs check` prints; `None` otherwise.
-pub fn weak_tls_warning(url: &DatabaseUrl) -> Option<String> {
-    let tls = url.postgres_tls().filter(|tls| tls.is_weak())?;
-    let risk = match tls.mode {
-        authrs_sqlx::SslMode::VerifyCa => "the certificate is checked but not its host name",
-        authrs_sqlx::SslMode::Require => "the server's certificate is not verified",
-        _ => "the connection may not be encrypted at all",
-    };
-    Some(format!(
-        "warning: the PostgreSQL server of {url} is on another machine and sslmode={}: {risk}, \
-         so someone on the network between could read or change the traffic; use \
-         sslmode=verify-full (with sslrootcert=FILE or system)",
-        tls.mode
-    ))
-}
-
 use std::time::Duration;
 
 use crate::config::PostgresSettings;
@@ -74,4 +57,21 @@ pub async fn open(
             }
         }
     }
+}
+
+/// For a PostgreSQL server on another machine reached with less than `verify-full`, the
+/// warning that `serve` logs once and `authrs check` prints (as a warning); `None` otherwise.
+pub fn weak_tls_warning(url: &DatabaseUrl) -> Option<String> {
+    let tls = url.postgres_tls().filter(|tls| tls.is_weak())?;
+    let risk = match tls.mode {
+        authrs_sqlx::SslMode::VerifyCa => "the certificate is checked but not its host name",
+        authrs_sqlx::SslMode::Require => "the server's certificate is not verified",
+        _ => "the connection may not be encrypted at all",
+    };
+    Some(format!(
+        "the PostgreSQL server of {url} is on another machine and sslmode={}: {risk}, \
+         so someone on the network between could read or change the traffic; use \
+         sslmode=verify-full (with sslrootcert=FILE or system)",
+        tls.mode
+    ))
 }
