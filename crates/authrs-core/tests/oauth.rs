@@ -189,12 +189,17 @@ fn oidc(id: &str, issuer: &str) -> OAuthProvider {
         .id_token_algorithms(&["ES256"])
 }
 
-fn builder(stub: &Arc<Stub>) -> AuthBuilder {
+/// The site's URL and secret, `clock`, and `stub` as the provider's network; no provider.
+fn site(stub: &Arc<Stub>, clock: Arc<FixedClock>) -> AuthBuilder {
     Auth::builder()
         .url(format!("{SITE}/api/auth"))
         .secret(TEST_SECRET)
-        .clock(Arc::new(FixedClock::at_secs(NOW)))
+        .clock(clock)
         .http_client(http_for(stub.clone()))
+}
+
+fn builder(stub: &Arc<Stub>) -> AuthBuilder {
+    site(stub, Arc::new(FixedClock::at_secs(NOW)))
         .provider(oidc("stub", ISSUER))
         .provider(oidc("other", OTHER_ISSUER))
 }
@@ -625,11 +630,7 @@ async fn email_linking_needs_the_opt_in_and_both_sides_verified() {
             })
             .await
             .unwrap();
-        let auth = Auth::builder()
-            .url(format!("{SITE}/api/auth"))
-            .secret(TEST_SECRET)
-            .clock(Arc::new(FixedClock::at_secs(NOW)))
-            .http_client(http_for(stub.clone()))
+        let auth = site(&stub, Arc::new(FixedClock::at_secs(NOW)))
             .adapter(adapter.clone())
             .provider(oidc("stub", ISSUER).allow_email_account_linking(true))
             .build()
@@ -736,11 +737,7 @@ async fn plain_oauth2_reads_the_userinfo_endpoint() {
         ),
     )
     .checks(Checks::PKCE_AND_STATE);
-    let auth = Auth::builder()
-        .url(format!("{SITE}/api/auth"))
-        .secret(TEST_SECRET)
-        .clock(Arc::new(FixedClock::at_secs(NOW)))
-        .http_client(http_for(stub.clone()))
+    let auth = site(&stub, Arc::new(FixedClock::at_secs(NOW)))
         .provider(provider)
         .build()
         .unwrap();
@@ -795,11 +792,7 @@ async fn fifty_concurrent_session_reads_refresh_the_token_once() {
     let stub = stub();
     let adapter = Arc::new(MemoryAdapter::new());
     let clock = Arc::new(FixedClock::at_secs(NOW));
-    let auth = Auth::builder()
-        .url(format!("{SITE}/api/auth"))
-        .secret(TEST_SECRET)
-        .clock(clock.clone())
-        .http_client(http_for(stub.clone()))
+    let auth = site(&stub, clock.clone())
         .adapter(adapter.clone())
         .provider(oidc("stub", ISSUER).refresh_access_token(true))
         .build()
@@ -860,11 +853,7 @@ fn refreshes(stub: &Stub) -> usize {
 async fn concurrent_reads_of_two_sessions_of_one_user_refresh_the_token_once() {
     let stub = stub();
     let clock = Arc::new(FixedClock::at_secs(NOW));
-    let auth = Auth::builder()
-        .url(format!("{SITE}/api/auth"))
-        .secret(TEST_SECRET)
-        .clock(clock.clone())
-        .http_client(http_for(stub.clone()))
+    let auth = site(&stub, clock.clone())
         .adapter(Arc::new(MemoryAdapter::new()))
         .provider(oidc("stub", ISSUER).refresh_access_token(true))
         .build()
@@ -961,11 +950,7 @@ async fn a_signed_in_user_unlinks_an_account_but_not_the_last_way_in() {
 async fn a_rotated_signing_key_is_fetched_once_its_kid_appears() {
     let stub = stub();
     let clock = Arc::new(FixedClock::at_secs(NOW));
-    let auth = Auth::builder()
-        .url(format!("{SITE}/api/auth"))
-        .secret(TEST_SECRET)
-        .clock(clock.clone())
-        .http_client(http_for(stub.clone()))
+    let auth = site(&stub, clock.clone())
         .provider(oidc("stub", ISSUER))
         .build()
         .unwrap();
