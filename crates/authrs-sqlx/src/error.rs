@@ -77,12 +77,16 @@ fn is_transient(error: &sqlx::Error) -> bool {
         ),
         sqlx::Error::Database(db) => db
             .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
-            .is_some_and(|pg| {
-                let code = pg.code();
-                code.starts_with("08") || code.starts_with("53") || code.starts_with("57P")
-            }),
+            .is_some_and(|pg| pg_refuses_for_now(pg.code())),
         _ => false,
     }
+}
+
+/// Whether a PostgreSQL error code says the server cannot serve this connection for now:
+/// 08, connection exception; 53, insufficient resources (too many connections, disk full);
+/// 57P01-57P03, administrator or crash shutdown, server starting up.
+fn pg_refuses_for_now(code: &str) -> bool {
+    code.starts_with("08") || code.starts_with("53") || code.starts_with("57P")
 }
 
 /// A database error as an [`AdapterError`]: [`AdapterError::Unavailable`] when the database
@@ -122,14 +126,9 @@ pub(crate) fn constraint_error(error: sqlx::Error, on_unique: AdapterError) -> A
 
 fn is_unavailable(db: &dyn sqlx::error::DatabaseError) -> bool {
     if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
-        let code = pg.code();
-        // 08: connection exception; 53: insufficient resources (too many connections, disk
-        // full); 57014: cancelled by `statement_timeout` (a statement ran or waited for a lock
-        // too long); 57P01-57P03: administrator or crash shutdown, server starting up.
-        return code.starts_with("08")
-            || code.starts_with("53")
-            || code == "57014"
-            || code.starts_with("57P");
+        // 57014: cancelled by `statement_timeout` (a statement ran or waited for a lock too
+        // long); retrying the request later may work, reconnecting would not help.
+        return pg_refuses_for_now(pg.code()) || pg.code() == "57014";
     }
     // SQLITE_BUSY and SQLITE_LOCKED: another connection held the lock past the busy timeout.
     matches!(sqlite_primary_code(db), Some(SQLITE_BUSY | SQLITE_LOCKED))
