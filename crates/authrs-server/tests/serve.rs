@@ -267,6 +267,34 @@ fn unreachable_database_is_retried_then_stops_startup_without_showing_the_passwo
 }
 
 #[test]
+fn a_database_that_accepts_and_never_answers_stops_startup_after_the_retry_window() {
+    let dir = TempDir::new("silent-database");
+    // A peer that takes connections and says nothing (a stuck proxy, a firewall's tarpit).
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream);
+        }
+    });
+    let url = format!("postgres://authrs:hunter2@127.0.0.1:{port}/authrs");
+    let env = [
+        ("AUTHRS_DATABASE_URL", url.as_str()),
+        ("AUTHRS_SECRET", "0123456789abcdef0123456789abcdef"),
+        ("AUTHRS_POSTGRES_CONNECT_RETRY", "2"),
+        ("AUTHRS_POSTGRES_ACQUIRE_TIMEOUT", "1"),
+    ];
+    let (status, _, stderr) = run(authrs(dir.path(), &["--bind", "127.0.0.1:0"], &env), b"");
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("no answer within 1s (postgres.acquire_timeout)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+}
+
+#[test]
 fn unsupported_database_url_is_a_configuration_problem_naming_it_redacted() {
     let dir = TempDir::new("unsupported");
     let args = [
@@ -630,10 +658,14 @@ fn connections_past_the_cap_get_503_with_retry_after() {
 
 /// A connection to `server` from the loopback address `from` (any of 127.0.0.0/8).
 fn connect_from(server: &Server, from: &str) -> TcpStream {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .build()
-        .unwrap();
+    // One runtime for every such connection (std cannot bind a socket before connecting it).
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    let runtime = RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+            .unwrap()
+    });
     let stream = runtime.block_on(async {
         let socket = tokio::net::TcpSocket::new_v4().unwrap();
         socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
