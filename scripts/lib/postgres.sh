@@ -3,6 +3,8 @@
 #   pg_bin=$(pg_bindir) || install the `postgresql` Debian package and try again
 #   postgres_start "$pg_bin" authrs-test-pg   # sets PG_DIR, PG_PORT and PG_URL
 #   trap postgres_stop EXIT                   # or call it from your own exit trap
+#   postgres_restart -c name=value            # optional: a restart with settings added
+#   postgres_pause; postgres_resume           # optional: down for a while, then up again
 #
 # The server has its own temporary directory (data, unix socket, log) under $TMPDIR and a free
 # port on 127.0.0.1, trust authentication (only this machine's loopback and the private socket
@@ -82,10 +84,10 @@ postgres_start() {
     port=$((20000 + RANDOM % 40000))
     # Something answers there already: try another port.
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
+    PG_OPTS="-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR -c fsync=off \
+      -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 $ssl_opts"
     if "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR -c fsync=off \
-          -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 $ssl_opts" \
-      start >/dev/null; then
+      -o "$PG_OPTS" start >/dev/null; then
       PG_PORT=$port
       break
     fi
@@ -97,6 +99,20 @@ postgres_start() {
   fi
   "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 30
   PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+}
+
+# postgres_pause: stops the server started by postgres_start (fast shutdown: open connections
+# are cut) and keeps its data; postgres_resume [OPTIONS] starts it again on the same port, with
+# server OPTIONS added (`-c name=value`); postgres_restart [OPTIONS] does both.
+postgres_pause() {
+  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -t 60 -m fast stop >/dev/null
+}
+postgres_resume() {
+  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+    -o "$PG_OPTS $*" start >/dev/null
+}
+postgres_restart() {
+  postgres_pause && postgres_resume "$@"
 }
 
 # postgres_stop: stops the server started by postgres_start and removes its directory.

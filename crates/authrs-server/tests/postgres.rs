@@ -9,7 +9,7 @@ mod support;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use authrs_test_support::postgres::PostgresDatabase;
+use authrs_test_support::postgres::{OwnServer, PostgresDatabase};
 use support::{Client, Server, TempDir, authrs, request, user_command};
 
 const BASE: &str = "/api/auth";
@@ -233,4 +233,62 @@ fn a_statement_stuck_behind_a_lock_answers_503_within_the_statement_timeout() {
     );
     drop(lock);
     assert_eq!(client.session(BASE)["user"]["email"], "ada@example.com");
+}
+
+#[test]
+fn a_database_that_goes_away_answers_503_for_database_sessions_while_jwt_goes_on_then_resumes() {
+    let mut postgres = OwnServer::start();
+    let url = postgres.url("postgres", "127.0.0.1", "");
+    let dir = TempDir::new("postgres-away");
+    let database = [
+        ("AUTHRS_SECRET", SECRET),
+        ("AUTHRS_DATABASE_URL", url.as_str()),
+        ("AUTHRS_POSTGRES_ACQUIRE_TIMEOUT", "1"),
+    ];
+    let mut jwt = database.to_vec();
+    jwt.push(("AUTHRS_SESSION_STRATEGY", "jwt"));
+    user_command(
+        dir.path(),
+        &["add", "ada@example.com"],
+        &database,
+        b"analytical engine\n",
+    );
+    let with_database = Server::start(dir.path(), &database);
+    let with_jwt = Server::start(dir.path(), &jwt);
+    let mut on_database = Client::new(with_database.addr);
+    let mut on_jwt = Client::new(with_jwt.addr);
+    for client in [&mut on_database, &mut on_jwt] {
+        let signed_in = client.sign_in_with_email(BASE, "ada@example.com", "analytical engine");
+        assert_eq!(signed_in.status, 200, "{}", signed_in.body);
+    }
+
+    postgres.pause();
+    let started = Instant::now();
+    let answer = on_database.get(&format!("{BASE}/session"));
+    assert_eq!(answer.status, 503, "{answer:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "answered after {:?}",
+        started.elapsed()
+    );
+    // A JWT session is read from its cookie alone.
+    assert_eq!(on_jwt.session(BASE)["user"]["email"], "ada@example.com");
+
+    // Back up: the same process serves the database session again.
+    postgres.resume(&[]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let answer = on_database.get(&format!("{BASE}/session"));
+        if answer.status == 200 {
+            assert!(answer.body.contains("ada@example.com"), "{answer:?}");
+            break;
+        }
+        assert_eq!(answer.status, 503, "{answer:?}");
+        assert!(Instant::now() < deadline, "not served again after 10 s");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    for server in [with_database, with_jwt] {
+        let (status, log) = server.terminate();
+        assert!(status.success(), "{log}");
+    }
 }

@@ -87,7 +87,7 @@ where
     E: sqlx::Executor<'c, Database = DB>,
     SessionUserRow: for<'r> sqlx::FromRow<'r, DB::Row>,
     for<'q> &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-    for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    DB::Arguments: sqlx::IntoArguments<DB>,
 {
     sqlx::query_as(sql::GET_SESSION_AND_USER)
         .bind(session_token)
@@ -194,7 +194,8 @@ pub(crate) mod sql {
 }
 
 /// Implements [`Adapter`](authrs_core::adapter::Adapter) for `$adapter`, a struct whose `pool`
-/// field is an `sqlx::Pool` of either back end. The bodies are the same for both; the pool's
+/// field is an `sqlx::Pool` of either back end and which has `fn saw(&self, &sqlx::Error)`, told
+/// of every failed statement. The bodies are the same for both; the pool's
 /// type picks the driver.
 macro_rules! impl_adapter {
     ($adapter:ty) => {
@@ -212,6 +213,22 @@ macro_rules! impl_adapter {
             use $crate::time::DbTime;
 
             impl $adapter {
+                /// [`backend_error`], once the adapter has seen the error.
+                fn fail(&self, error: sqlx::Error) -> AdapterError {
+                    self.saw(&error);
+                    backend_error(error)
+                }
+
+                /// [`constraint_error`], once the adapter has seen the error.
+                fn fail_constraint(
+                    &self,
+                    error: sqlx::Error,
+                    on_unique: AdapterError,
+                ) -> AdapterError {
+                    self.saw(&error);
+                    constraint_error(error, on_unique)
+                }
+
                 /// Runs a statement that takes (identifier, token hash) and returns the row.
                 async fn verification_token_query(
                     &self,
@@ -224,7 +241,7 @@ macro_rules! impl_adapter {
                         .bind(token_hash)
                         .fetch_optional(&self.pool)
                         .await
-                        .map_err(backend_error)?;
+                        .map_err(|e| self.fail(e))?;
                     Ok(
                         row.map(|(identifier, token_hash, expires)| VerificationToken {
                             identifier,
@@ -248,7 +265,7 @@ macro_rules! impl_adapter {
                         .bind(&user.password_hash)
                         .execute(&self.pool)
                         .await
-                        .map_err(|e| constraint_error(e, AdapterError::DuplicateEmail))?;
+                        .map_err(|e| self.fail_constraint(e, AdapterError::DuplicateEmail))?;
                     Ok(AdapterUser {
                         id,
                         name: user.name,
@@ -263,7 +280,7 @@ macro_rules! impl_adapter {
                         .bind(id)
                         .fetch_optional(&self.pool)
                         .await
-                        .map_err(backend_error)?;
+                        .map_err(|e| self.fail(e))?;
                     Ok(row.map(user_from_row))
                 }
 
@@ -275,7 +292,7 @@ macro_rules! impl_adapter {
                         .bind(email)
                         .fetch_optional(&self.pool)
                         .await
-                        .map_err(backend_error)?;
+                        .map_err(|e| self.fail(e))?;
                     Ok(row.map(user_from_row))
                 }
 
@@ -289,7 +306,7 @@ macro_rules! impl_adapter {
                         .bind(provider_account_id)
                         .fetch_optional(&self.pool)
                         .await
-                        .map_err(backend_error)?;
+                        .map_err(|e| self.fail(e))?;
                     Ok(row.map(user_from_row))
                 }
 
@@ -305,7 +322,7 @@ macro_rules! impl_adapter {
                         .bind(&user.image)
                         .fetch_optional(&self.pool)
                         .await
-                        .map_err(|e| constraint_error(e, AdapterError::DuplicateEmail))?;
+                        .map_err(|e| self.fail_constraint(e, AdapterError::DuplicateEmail))?;
                     row.map(user_from_row).ok_or(AdapterError::UserNotFound)
                 }
 
@@ -314,7 +331,7 @@ macro_rules! impl_adapter {
                         .bind(id)
                         .execute(&self.pool)
                         .await
-                        .map_err(backend_error)?;
+                        .map_err(|e| self.fail(e))?;
                     Ok(())
                 }
 
@@ -333,7 +350,7 @@ macro_rules! impl_adapter {
                         .bind(&account.session_state)
                         .execute(&self.pool)
                         .await
-                        .map_err(|e| constraint_error(e, AdapterError::DuplicateAccount))?;
+                        .map_err(|e| self.fail_constraint(e, AdapterError::DuplicateAccount))?;
                     Ok(())
                 }
 
@@ -353,7 +370,7 @@ macro_rules! impl_adapter {
                         .bind(&account.session_state)
                         .execute(&self.pool)
                         .await
-                        .map_err(backend_error)?;
+                        .map_err(|e| self.fail(e))?;
                     Ok(done.rows_affected() > 0)
                 }
 
@@ -367,7 +384,7 @@ macro_rules! impl_adapter {
                         .bind(provider_account_id)
                         .execute(&self.pool)
                         .await
-                        .map_err(backend_error)?;
+                        .map_err(|e| self.fail(e))?;
                     Ok(done.rows_affected() > 0)
                 }
 
@@ -379,7 +396,7 @@ macro_rules! impl_adapter {
                         .bind(user_id)
                         .fetch_all(&self.pool)
                         .await
-                        .map_err(backend_error)?;
+                        .map_err(|e| self.fail(e))?;
                     let mut accounts = rows
                         .into_iter()
                         .map(account_from_row)
@@ -403,7 +420,7 @@ macro_rules! impl_adapter {
                         .bind(DbTime(session.expires))
                         .execute(&self.pool)
                         .await
-                        .map_err(|e| constraint_error(e, AdapterError::DuplicateSession))?;
+                        .map_err(|e| self.fail_constraint(e, AdapterError::DuplicateSession))?;
                     Ok(())
                 }
 
@@ -414,7 +431,7 @@ macro_rules! impl_adapter {
                     self.read_session_and_user(session_token)
                         .await
                         .map(|row| row.map(session_and_user_from_row))
-                        .map_err(backend_error)
+                        .map_err(|e| self.fail(e))
                 }
 
                 async fn update_session_expiry(
@@ -427,7 +444,7 @@ macro_rules! impl_adapter {
                         .bind(DbTime(expires))
                         .fetch_optional(&self.pool)
                         .await
-                        .map_err(backend_error)?;
+                        .map_err(|e| self.fail(e))?;
                     Ok(row.map(session_from_row))
                 }
 
@@ -439,7 +456,7 @@ macro_rules! impl_adapter {
                         .bind(session_token)
                         .fetch_optional(&self.pool)
                         .await
-                        .map_err(backend_error)?;
+                        .map_err(|e| self.fail(e))?;
                     Ok(row.map(session_from_row))
                 }
 
@@ -448,23 +465,23 @@ macro_rules! impl_adapter {
                         .bind(user_id)
                         .execute(&self.pool)
                         .await
-                        .map_err(backend_error)?;
+                        .map_err(|e| self.fail(e))?;
                     Ok(done.rows_affected())
                 }
 
                 async fn delete_expired(&self, now: Timestamp) -> Result<u64, AdapterError> {
-                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    let mut tx = self.pool.begin().await.map_err(|e| self.fail(e))?;
                     let sessions = sqlx::query(sql::DELETE_EXPIRED_SESSIONS)
                         .bind(DbTime(now))
                         .execute(&mut *tx)
                         .await
-                        .map_err(backend_error)?;
+                        .map_err(|e| self.fail(e))?;
                     let tokens = sqlx::query(sql::DELETE_EXPIRED_TOKENS)
                         .bind(DbTime(now))
                         .execute(&mut *tx)
                         .await
-                        .map_err(backend_error)?;
-                    tx.commit().await.map_err(backend_error)?;
+                        .map_err(|e| self.fail(e))?;
+                    tx.commit().await.map_err(|e| self.fail(e))?;
                     Ok(sessions.rows_affected() + tokens.rows_affected())
                 }
 
@@ -478,7 +495,7 @@ macro_rules! impl_adapter {
                         .bind(DbTime(token.expires))
                         .execute(&self.pool)
                         .await
-                        .map_err(backend_error)?;
+                        .map_err(|e| self.fail(e))?;
                     Ok(())
                 }
 
@@ -516,7 +533,7 @@ macro_rules! impl_adapter {
                         .bind(identifier)
                         .execute(&self.pool)
                         .await
-                        .map_err(backend_error)?;
+                        .map_err(|e| self.fail(e))?;
                     Ok(done.rows_affected())
                 }
 
@@ -528,7 +545,7 @@ macro_rules! impl_adapter {
                         .bind(user_id)
                         .fetch_optional(&self.pool)
                         .await
-                        .map_err(backend_error)?;
+                        .map_err(|e| self.fail(e))?;
                     Ok(hash.flatten())
                 }
 
@@ -542,7 +559,7 @@ macro_rules! impl_adapter {
                         .bind(password_hash)
                         .execute(&self.pool)
                         .await
-                        .map_err(backend_error)?;
+                        .map_err(|e| self.fail(e))?;
                     if done.rows_affected() == 0 {
                         return Err(AdapterError::UserNotFound);
                     }
@@ -558,7 +575,7 @@ macro_rules! impl_adapter {
                             .bind(user_id)
                             .fetch_optional(&self.pool)
                             .await
-                            .map_err(backend_error)?;
+                            .map_err(|e| self.fail(e))?;
                     Ok(at.flatten().map(|t| t.0))
                 }
 
@@ -572,7 +589,7 @@ macro_rules! impl_adapter {
                         .bind(DbTime(at))
                         .execute(&self.pool)
                         .await
-                        .map_err(backend_error)?;
+                        .map_err(|e| self.fail(e))?;
                     if done.rows_affected() == 0 {
                         return Err(AdapterError::UserNotFound);
                     }

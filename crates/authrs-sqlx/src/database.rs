@@ -6,11 +6,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use authrs_core::adapter::{Adapter, AdapterError};
-use sqlx::pool::PoolOptions;
+use sqlx::Connection;
 use sqlx::postgres::PgConnection;
-use sqlx::{Connection, Database as SqlxDatabase};
 
 use crate::error::backend_error;
+use crate::pool::{ReadOnlyWatch, pool_options, refuse_read_only, watched_pool_options};
 use crate::url::{DatabaseKind, DatabaseUrl};
 use crate::{Error, PostgresAdapter, PostgresLimitStore, SqliteAdapter};
 
@@ -20,9 +20,6 @@ pub const SQLITE_CONNECTIONS: u32 = 4;
 
 /// Connections of the PostgreSQL pool, per process (sqlx's default).
 pub const POSTGRES_CONNECTIONS: u32 = 10;
-
-/// A pooled connection idle for longer than this is pinged before use; a busier one is not.
-pub const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
 
 /// The PostgreSQL pool's size and time bounds ([`Database::connect_with`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,7 +99,7 @@ impl Database {
         match url.kind() {
             DatabaseKind::Sqlite => {
                 let options = SqliteAdapter::connect_options(url.expose())?;
-                let pool = pool_options(SQLITE_CONNECTIONS)
+                let pool = pool_options(SQLITE_CONNECTIONS, |_| true)
                     .connect_with(options)
                     .await
                     .map_err(Error::Connect)?;
@@ -135,14 +132,20 @@ impl Database {
                     )))
                 })?
                 .map_err(Error::Connect)?;
+                let mut probe = probe;
+                let writable = refuse_read_only(&mut probe).await;
                 let _ = probe.close().await;
-                let pool = pool_options(postgres.size)
+                writable.map_err(Error::Connect)?;
+                let watch = Arc::new(ReadOnlyWatch::default());
+                let pool = watched_pool_options(postgres.size, Arc::clone(&watch))
                     .acquire_timeout(postgres.acquire_timeout)
                     .idle_timeout(postgres.idle_timeout)
                     .connect_with(options)
                     .await
                     .map_err(Error::Connect)?;
-                PostgresAdapter::from_pool(pool).await.map(Self::Postgres)
+                PostgresAdapter::from_watched_pool(pool, watch)
+                    .await
+                    .map(Self::Postgres)
             }
         }
     }
@@ -205,24 +208,4 @@ impl Database {
             Self::Postgres(adapter) => adapter.pool().close().await,
         }
     }
-}
-
-/// Pool settings for both back ends. sqlx pings every connection it hands out by default, a
-/// round trip per query (to PostgreSQL, or to the thread of a SQLite connection) that the
-/// hot path of database sessions cannot afford; instead only a connection that sat idle for
-/// [`PING_WHEN_IDLE_FOR`] is checked, as connections that long unused are the ones a restart
-/// or a firewall may have cut. (sqlx also pings each connection when it is returned, which
-/// finds one broken by a failed query.)
-fn pool_options<DB: SqlxDatabase>(max_connections: u32) -> PoolOptions<DB> {
-    PoolOptions::new()
-        .max_connections(max_connections)
-        .test_before_acquire(false)
-        .before_acquire(|connection: &mut DB::Connection, meta| {
-            Box::pin(async move {
-                if meta.idle_for > PING_WHEN_IDLE_FOR {
-                    connection.ping().await?;
-                }
-                Ok(true)
-            })
-        })
 }

@@ -25,11 +25,11 @@ pub enum Error {
         #[source]
         source: sqlx::Error,
     },
-    /// The database was migrated by a newer authrs-sqlx than this one: refusing to run on a
-    /// schema this code does not know.
+    /// The database was migrated by a newer authrs-sqlx than this one, with a migration that
+    /// removed or changed what this code uses: refusing to run on it.
     #[error(
-        "the database schema is at version {found}, but this authrs-sqlx knows versions up to \
-         {known}: upgrade authrs-sqlx"
+        "the database schema is at version {found}, which needs a newer authrs-sqlx than this \
+         one (it knows versions up to {known}): upgrade authrs-sqlx"
     )]
     SchemaTooNew {
         /// The newest version recorded in the database.
@@ -84,9 +84,25 @@ fn is_transient(error: &sqlx::Error) -> bool {
 
 /// Whether a PostgreSQL error code says the server cannot serve this connection for now:
 /// 08, connection exception; 53, insufficient resources (too many connections, disk full);
-/// 57P01-57P03, administrator or crash shutdown, server starting up.
+/// 57P01-57P03, administrator or crash shutdown, server starting up; 25006, a write refused
+/// because the server is read-only (a primary demoted in a failover: a new connection finds
+/// the new one).
 fn pg_refuses_for_now(code: &str) -> bool {
-    code.starts_with("08") || code.starts_with("53") || code.starts_with("57P")
+    code.starts_with("08")
+        || code.starts_with("53")
+        || code.starts_with("57P")
+        || code == READ_ONLY_SQL_TRANSACTION
+}
+
+/// SQLSTATE `read_only_sql_transaction`.
+const READ_ONLY_SQL_TRANSACTION: &str = "25006";
+
+/// Whether `error` is a statement refused because the PostgreSQL server is read-only.
+pub(crate) fn is_read_only_refusal(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db)
+        if db
+            .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+            .is_some_and(|pg| pg.code() == READ_ONLY_SQL_TRANSACTION))
 }
 
 /// A database error as an [`AdapterError`]: [`AdapterError::Unavailable`] when the database

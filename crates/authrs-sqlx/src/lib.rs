@@ -51,8 +51,9 @@
 //! - SQLite: `BEGIN IMMEDIATE`, which takes the write lock (waiting up to the busy timeout)
 //!   before the applied versions are read.
 //!
-//! A database migrated by a newer version of this crate is refused
-//! ([`Error::SchemaTooNew`]) rather than used with a schema this code does not know.
+//! Migrations are expand-then-contract: a database migrated by a newer version of this crate
+//! is used if every newer migration only added to the schema, and refused
+//! ([`Error::SchemaTooNew`]) if one removed or changed what this code uses.
 //!
 //! # Schema
 //! The NextAuth v4/v5 model in snake_case, plus two columns for email-and-password accounts.
@@ -66,7 +67,7 @@
 //! | `sessions` | `session_token` (hash), `user_id`, `expires` (time) | PK `session_token`; `user_id` → `users` `ON DELETE CASCADE`, indexed; index on `expires` |
 //! | `verification_tokens` | `identifier`, `token_hash`, `expires` (time) | PK `(identifier, token_hash)`; index on `expires` |
 //! | `rate_limits` (PostgreSQL only, version 2) | `key` (32-byte SHA-256 digest, bytea), `events` (Unix milliseconds, bigint array, at most the limit's `max`), `expires` (Unix milliseconds, bigint) | PK `key`; index on `expires` |
-//! | `_authrs_migrations` | `version`, `description`, `applied_at` | PK `version` |
+//! | `_authrs_migrations` | `version`, `description`, `applied_at`, `compatible_from` (the oldest version whose code runs on it) | PK `version` |
 //!
 //! # Deployment notes
 //! - No TLS is compiled in: reach PostgreSQL over a unix socket (`?host=/run/postgresql`) or
@@ -86,17 +87,16 @@ mod database;
 mod error;
 mod limits;
 mod migrate;
+mod pool;
 mod postgres;
 mod sqlite;
 mod time;
 mod url;
 
-pub use database::{
-    Database, PING_WHEN_IDLE_FOR, POSTGRES_CONNECTIONS, PostgresPool, SQLITE_CONNECTIONS,
-    UserSummary,
-};
+pub use database::{Database, POSTGRES_CONNECTIONS, PostgresPool, SQLITE_CONNECTIONS, UserSummary};
 pub use error::Error;
 pub use limits::PostgresLimitStore;
+pub use pool::PING_WHEN_IDLE_FOR;
 pub use postgres::PostgresAdapter;
 pub use sqlite::{SQLITE_BUSY_TIMEOUT, SqliteAdapter, default_session_readers};
 pub use url::{DatabaseKind, DatabaseUrl, PostgresTls, SslMode, UrlError, redact_url};

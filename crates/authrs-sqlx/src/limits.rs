@@ -7,6 +7,7 @@
 //!
 //! [`MemoryLimitStore`]: authrs_core::ratelimit::MemoryLimitStore
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -16,6 +17,7 @@ use sqlx::postgres::PgPool;
 
 use crate::PostgresAdapter;
 use crate::error::backend_error;
+use crate::pool::ReadOnlyWatch;
 
 /// A [`LimitStore`] on a PostgreSQL database: counters that every instance on the database
 /// shares.
@@ -80,18 +82,32 @@ use crate::error::backend_error;
 #[derive(Debug, Clone)]
 pub struct PostgresLimitStore {
     pool: PgPool,
+    read_only: Arc<ReadOnlyWatch>,
 }
 
 impl PostgresLimitStore {
     /// A store on `pool`, whose database must be migrated (as [`PostgresAdapter::connect`],
     /// [`PostgresAdapter::from_pool`] and [`PostgresAdapter::migrate`] leave it).
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            read_only: Arc::default(),
+        }
     }
 
-    /// A store on the adapter's pool and database.
+    /// A store on the adapter's pool and database; a write it finds refused by a read-only
+    /// server has the pool's connections replaced, as the adapter's do.
     pub fn from_adapter(adapter: &PostgresAdapter) -> Self {
-        Self::new(adapter.pool().clone())
+        Self {
+            pool: adapter.pool().clone(),
+            read_only: Arc::clone(adapter.read_only_watch()),
+        }
+    }
+
+    /// [`backend_error`], once the pool's failover watch has seen the error.
+    fn fail(&self, error: sqlx::Error) -> AdapterError {
+        self.read_only.saw(&error);
+        backend_error(error)
     }
 
     /// The pool, for queries of your own.
@@ -107,7 +123,7 @@ impl PostgresLimitStore {
             .bind(millis(now)?)
             .execute(&self.pool)
             .await
-            .map_err(backend_error)?;
+            .map_err(|e| self.fail(e))?;
         Ok(done.rows_affected())
     }
 }
@@ -141,7 +157,7 @@ impl LimitStore for PostgresLimitStore {
             .bind(i64::from(limit.max))
             .fetch_one(&self.pool)
             .await
-            .map_err(backend_error)?;
+            .map_err(|e| self.fail(e))?;
         if counted {
             return Ok(Ok(()));
         }
@@ -162,7 +178,7 @@ impl LimitStore for PostgresLimitStore {
             .bind(window_millis(window))
             .fetch_one(&self.pool)
             .await
-            .map_err(backend_error)?;
+            .map_err(|e| self.fail(e))?;
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
     }
 
@@ -171,7 +187,7 @@ impl LimitStore for PostgresLimitStore {
             .bind(key.as_bytes().as_slice())
             .execute(&self.pool)
             .await
-            .map_err(backend_error)?;
+            .map_err(|e| self.fail(e))?;
         Ok(())
     }
 
@@ -180,7 +196,7 @@ impl LimitStore for PostgresLimitStore {
             .bind(key.as_bytes().as_slice())
             .execute(&self.pool)
             .await
-            .map_err(backend_error)?;
+            .map_err(|e| self.fail(e))?;
         Ok(())
     }
 

@@ -6,6 +6,18 @@
 //! application that runs its own sqlx migrations (`_sqlx_migrations`) on the same database
 //! is not disturbed, and neither is authrs. A released migration is never edited; a schema
 //! change is a new file with the next version.
+//!
+//! # Expand, then contract
+//! During a rolling upgrade the old and the new version run side by side on one schema, and a
+//! rollback starts the old version on the new schema. So a migration either only adds
+//! (**expand**: new tables, nullable columns or ones with a default, indexes), which code of
+//! the version before it still runs on, or it removes or changes what older code uses
+//! (**contract**: drops, renames, type changes, new `NOT NULL`s), and ships only in a release
+//! after the code stopped using it. Each applied migration records the oldest schema version
+//! code must know to run on it (`compatible_from`): older code starts on a newer schema whose
+//! newer migrations all allow it, and refuses one with a contract it predates
+//! ([`Error::SchemaTooNew`]). A unit test holds every migration marked as an expansion to
+//! statements that only add.
 
 use sqlx::postgres::PgPool;
 use sqlx::sqlite::SqlitePool;
@@ -24,6 +36,10 @@ pub(crate) struct Migration {
     pub(crate) description: &'static str,
     /// The statements, run as one batch.
     pub(crate) sql: &'static str,
+    /// The oldest schema version that code must know to run on a database with this
+    /// migration applied: the version before for an expansion, its own for a contraction (see
+    /// the module docs).
+    pub(crate) compatible_from: i64,
 }
 
 /// The SQLite schema, oldest first.
@@ -31,6 +47,7 @@ pub(crate) const SQLITE: &[Migration] = &[Migration {
     version: 1,
     description: "users, accounts, sessions, verification tokens",
     sql: include_str!("../migrations/sqlite/0001_initial.sql"),
+    compatible_from: 1,
 }];
 
 /// The PostgreSQL schema, oldest first. Version 2 has no SQLite counterpart: SQLite's rate
@@ -40,11 +57,14 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 1,
         description: "users, accounts, sessions, verification tokens",
         sql: include_str!("../migrations/postgres/0001_initial.sql"),
+        compatible_from: 1,
     },
     Migration {
         version: 2,
         description: "rate-limit counters",
         sql: include_str!("../migrations/postgres/0002_rate_limits.sql"),
+        // A new table: version 1's code runs on it (and never counted limits there).
+        compatible_from: 1,
     },
 ];
 
@@ -52,13 +72,10 @@ pub(crate) const POSTGRES: &[Migration] = &[
 /// (advisory locks are per database). Any fixed number works; this is "authrs" in ASCII.
 const POSTGRES_MIGRATION_LOCK: i64 = 0x6175_7468_7273;
 
-/// Brings `tx` (already holding the migration lock) up to the newest of `migrations`.
+/// Brings `tx` (already holding the migration lock, its `_authrs_migrations` table in place)
+/// up to the newest of `migrations`, or leaves a newer schema alone if it allows this code.
 macro_rules! apply_migrations {
-    ($tx:ident, $migrations:expr, $create_table:expr) => {{
-        sqlx::query($create_table)
-            .execute(&mut *$tx)
-            .await
-            .map_err(Error::Database)?;
+    ($tx:ident, $migrations:expr) => {{
         let current: i64 =
             sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM _authrs_migrations")
                 .fetch_one(&mut *$tx)
@@ -66,10 +83,21 @@ macro_rules! apply_migrations {
                 .map_err(Error::Database)?;
         let known = $migrations.last().map_or(0, |m| m.version);
         if current > known {
-            return Err(Error::SchemaTooNew {
-                found: current,
-                known,
-            });
+            // A row without `compatible_from` allows only code that knows it.
+            let needs: i64 = sqlx::query_scalar(
+                "SELECT COALESCE(MAX(COALESCE(compatible_from, version)), 0) \
+                 FROM _authrs_migrations WHERE version > $1",
+            )
+            .bind(known)
+            .fetch_one(&mut *$tx)
+            .await
+            .map_err(Error::Database)?;
+            if needs > known {
+                return Err(Error::SchemaTooNew {
+                    found: current,
+                    known,
+                });
+            }
         }
         for migration in $migrations.iter().filter(|m| m.version > current) {
             let failed = |source| Error::Migration {
@@ -81,12 +109,16 @@ macro_rules! apply_migrations {
                 .execute(&mut *$tx)
                 .await
                 .map_err(failed)?;
-            sqlx::query("INSERT INTO _authrs_migrations (version, description) VALUES ($1, $2)")
-                .bind(migration.version)
-                .bind(migration.description)
-                .execute(&mut *$tx)
-                .await
-                .map_err(failed)?;
+            sqlx::query(
+                "INSERT INTO _authrs_migrations (version, description, compatible_from) \
+                 VALUES ($1, $2, $3)",
+            )
+            .bind(migration.version)
+            .bind(migration.description)
+            .bind(migration.compatible_from)
+            .execute(&mut *$tx)
+            .await
+            .map_err(failed)?;
         }
     }};
 }
@@ -102,15 +134,32 @@ pub(crate) async fn migrate_sqlite(pool: &SqlitePool) -> Result<(), Error> {
         .begin_with("BEGIN IMMEDIATE")
         .await
         .map_err(Error::Database)?;
-    apply_migrations!(
-        tx,
-        SQLITE,
+    sqlx::query(
         "CREATE TABLE IF NOT EXISTS _authrs_migrations (
-            version     INTEGER NOT NULL PRIMARY KEY,
-            description TEXT NOT NULL,
-            applied_at  TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
-        ) STRICT"
-    );
+            version         INTEGER NOT NULL PRIMARY KEY,
+            description     TEXT NOT NULL,
+            applied_at      TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+            compatible_from INTEGER
+        ) STRICT",
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(Error::Database)?;
+    // A table made before `compatible_from` existed (SQLite has no ADD COLUMN IF NOT EXISTS).
+    let has_column: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('_authrs_migrations') \
+         WHERE name = 'compatible_from')",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(Error::Database)?;
+    if !has_column {
+        sqlx::query("ALTER TABLE _authrs_migrations ADD COLUMN compatible_from INTEGER")
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::Database)?;
+    }
+    apply_migrations!(tx, SQLITE);
     tx.commit().await.map_err(Error::Database)
 }
 
@@ -165,21 +214,109 @@ pub(crate) async fn migrate_postgres(pool: &PgPool) -> Result<(), Error> {
         .execute(&mut *tx)
         .await
         .map_err(Error::Database)?;
-    apply_migrations!(
-        tx,
-        POSTGRES,
+    sqlx::raw_sql(
         "CREATE TABLE IF NOT EXISTS _authrs_migrations (
             version     BIGINT PRIMARY KEY,
             description TEXT NOT NULL,
             applied_at  TIMESTAMPTZ NOT NULL DEFAULT now()
-        )"
-    );
+        );
+        ALTER TABLE _authrs_migrations ADD COLUMN IF NOT EXISTS compatible_from BIGINT;",
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(Error::Database)?;
+    apply_migrations!(tx, POSTGRES);
     tx.commit().await.map_err(Error::Database)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What an expansion may not do: each would break code of the version before it (a
+    /// column it reads is gone or renamed, or an insert it makes now fails).
+    const CONTRACTIONS: [&str; 7] = [
+        "DROP TABLE",
+        "DROP COLUMN",
+        "RENAME",
+        "ALTER COLUMN",
+        "SET NOT NULL",
+        "DROP CONSTRAINT",
+        "ADD CONSTRAINT",
+    ];
+
+    /// Whether `sql` (upper case, comments removed) adds a column that older inserts, which
+    /// do not name it, would leave NULL against a `NOT NULL` without a default.
+    fn adds_required_column(sql: &str) -> bool {
+        sql.split("ADD COLUMN")
+            .skip(1)
+            .map(|rest| rest.split([',', ';']).next().unwrap_or_default())
+            .any(|column| column.contains("NOT NULL") && !column.contains("DEFAULT"))
+    }
+
+    fn without_comments(sql: &str) -> String {
+        sql.lines()
+            .map(|line| line.split("--").next().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n")
+            .to_uppercase()
+    }
+
+    /// Why `migration`, marked as an expansion, is not one; `None` if it only adds.
+    fn contraction_in(migration: &Migration) -> Option<String> {
+        let sql = without_comments(migration.sql);
+        CONTRACTIONS
+            .iter()
+            .find(|c| sql.contains(*c))
+            .map(|c| (*c).to_owned())
+            .or_else(|| adds_required_column(&sql).then(|| "a NOT NULL column".to_owned()))
+    }
+
+    #[test]
+    fn migrations_marked_as_expansions_only_add() {
+        for migrations in [SQLITE, POSTGRES] {
+            for migration in migrations.iter().filter(|m| m.version > 1) {
+                assert!(
+                    migration.compatible_from == migration.version
+                        || migration.compatible_from == migration.version - 1,
+                    "version {}: compatible_from is its own version or the one before",
+                    migration.version
+                );
+                if migration.compatible_from < migration.version {
+                    assert_eq!(
+                        contraction_in(migration),
+                        None,
+                        "version {} is marked as an expansion",
+                        migration.version
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_expansion_check_catches_contractions() {
+        let check = |sql: &'static str| {
+            contraction_in(&Migration {
+                version: 2,
+                description: "test",
+                sql,
+                compatible_from: 1,
+            })
+        };
+        assert_eq!(check("CREATE TABLE t (a TEXT NOT NULL);"), None);
+        assert_eq!(check("ALTER TABLE users ADD COLUMN locale TEXT;"), None);
+        assert_eq!(
+            check("ALTER TABLE users ADD COLUMN n INTEGER NOT NULL DEFAULT 0;"),
+            None
+        );
+        assert_eq!(check("-- we never DROP TABLE here\nSELECT 1;"), None);
+        assert!(check("ALTER TABLE users DROP COLUMN image;").is_some());
+        assert!(check("alter table users rename column name to full_name;").is_some());
+        assert!(check("ALTER TABLE users ALTER COLUMN email TYPE citext;").is_some());
+        assert!(check("ALTER TABLE users ADD COLUMN n INTEGER NOT NULL;").is_some());
+        assert!(check("DROP TABLE rate_limits;").is_some());
+    }
 
     #[test]
     fn versions_increase_from_one_on_each_backend() {

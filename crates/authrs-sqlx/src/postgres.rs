@@ -1,15 +1,23 @@
 //! [`PostgresAdapter`]: the adapter on a PostgreSQL database.
 
 use std::str::FromStr;
+use std::sync::Arc;
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool};
 
 use crate::Error;
 use crate::adapter::{SessionUserRow, fetch_session_and_user};
+use crate::pool::{ReadOnlyWatch, watched_pool_options};
 
 /// An [`Adapter`](authrs_core::adapter::Adapter) on a PostgreSQL database.
 ///
-/// Built without TLS: connect over a unix socket or loopback (or through a local TLS proxy).
+/// It works only with a writable primary, as libpq's `target_session_attrs=read-write`: a
+/// connection that opens on a read-only server (a standby, or a primary being failed over) is
+/// closed and tried again until the pool's acquire timeout. When a statement is refused
+/// because the server has become read-only (SQLSTATE 25006, a primary demoted in a
+/// failover), every connection opened before it is closed when next handed out and replaced
+/// by a new one, which finds the new primary.
+///
 /// For rate limits that several instances share, give the engine a
 /// [`PostgresLimitStore`](crate::PostgresLimitStore) on the same database
 /// ([`PostgresLimitStore::from_adapter`](crate::PostgresLimitStore::from_adapter)).
@@ -27,6 +35,7 @@ use crate::adapter::{SessionUserRow, fetch_session_and_user};
 #[derive(Debug, Clone)]
 pub struct PostgresAdapter {
     pool: PgPool,
+    read_only: Arc<ReadOnlyWatch>,
 }
 
 impl PostgresAdapter {
@@ -35,16 +44,26 @@ impl PostgresAdapter {
     /// brings its schema up to date.
     pub async fn connect(url: &str) -> Result<Self, Error> {
         let options = PgConnectOptions::from_str(url).map_err(Error::InvalidUrl)?;
-        let pool = PgPoolOptions::new()
+        let watch = Arc::new(ReadOnlyWatch::default());
+        let pool = watched_pool_options(0, Arc::clone(&watch))
             .connect_with(options)
             .await
             .map_err(Error::Connect)?;
-        Self::from_pool(pool).await
+        Self::from_watched_pool(pool, watch).await
     }
 
-    /// An adapter on an existing pool; brings the schema up to date.
+    /// An adapter on an existing pool; brings the schema up to date. The pool's connections
+    /// are not replaced after a failover: [`Self::connect`] and
+    /// [`Database::connect_with`](crate::Database::connect_with) build pools that are.
     pub async fn from_pool(pool: PgPool) -> Result<Self, Error> {
-        let adapter = Self { pool };
+        Self::from_watched_pool(pool, Arc::default()).await
+    }
+
+    pub(crate) async fn from_watched_pool(
+        pool: PgPool,
+        read_only: Arc<ReadOnlyWatch>,
+    ) -> Result<Self, Error> {
+        let adapter = Self { pool, read_only };
         adapter.migrate().await?;
         Ok(adapter)
     }
@@ -58,6 +77,15 @@ impl PostgresAdapter {
     /// The pool, for queries of your own.
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// What a statement's failure says about the server (see [`ReadOnlyWatch`]).
+    fn saw(&self, error: &sqlx::Error) {
+        self.read_only.saw(error);
+    }
+
+    pub(crate) fn read_only_watch(&self) -> &Arc<ReadOnlyWatch> {
+        &self.read_only
     }
 
     /// [`Adapter::get_session_and_user`](authrs_core::adapter::Adapter::get_session_and_user)'s

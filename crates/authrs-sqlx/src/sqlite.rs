@@ -139,6 +139,9 @@ impl SqliteAdapter {
         &self.pool
     }
 
+    /// A failed statement tells SQLite's adapter nothing it acts on.
+    fn saw(&self, _error: &sqlx::Error) {}
+
     /// [`Adapter::get_session_and_user`](authrs_core::adapter::Adapter::get_session_and_user)'s
     /// query, on a dedicated connection when there are any.
     async fn read_session_and_user(

@@ -229,7 +229,14 @@ impl DatabaseUrl {
     fn tls_of(&self, options: &PgConnectOptions) -> PostgresTls {
         let explicit = self.query_value(&["sslmode", "ssl-mode"]).is_some()
             || std::env::var("PGSSLMODE").is_ok_and(|mode| mode.parse::<PgSslMode>().is_ok());
-        let local = options.get_socket().is_some() || is_local_host(options.get_host());
+        // With `hostaddr` (libpq's, which sqlx 0.9 reads too) the connection goes to that
+        // address and the host name is only what the certificate must carry.
+        let hostaddr = self
+            .query_value(&["hostaddr"])
+            .or_else(|| std::env::var("PGHOSTADDR").ok())
+            .and_then(|addr| addr.parse::<std::net::IpAddr>().ok());
+        let local = options.get_socket().is_some()
+            || hostaddr.map_or_else(|| is_local_host(options.get_host()), |ip| ip.is_loopback());
         let mode = if explicit {
             options.get_ssl_mode().into()
         } else if local {
@@ -488,6 +495,17 @@ mod tests {
             assert!(!local.explicit, "{url}");
             assert!(!local.is_weak(), "{url}");
         }
+    }
+
+    #[test]
+    fn hostaddr_decides_where_the_server_is() {
+        // The name is local but the connection goes elsewhere: verify-full, as for any
+        // remote server.
+        let remote = tls("postgres://app@localhost/app?hostaddr=10.0.0.7");
+        assert_eq!((remote.mode, remote.local), (SslMode::VerifyFull, false));
+        // A remote name reached through a loopback address (a tunnel) is on this machine.
+        let tunnel = tls("postgres://app@db.example.com/app?hostaddr=127.0.0.1");
+        assert_eq!((tunnel.mode, tunnel.local), (SslMode::Prefer, true));
     }
 
     #[test]

@@ -85,6 +85,35 @@ async fn reconnecting_keeps_the_data_and_applies_nothing_twice() {
 }
 
 #[tokio::test]
+async fn runs_on_a_newer_schema_until_a_contraction_it_predates() {
+    let url = fresh_database().await.to_url_lossy().to_string();
+    let adapter = PostgresAdapter::connect(&url).await.unwrap();
+    let ada = adapter.create_user(NewUser::default()).await.unwrap();
+    // A newer release's expansion (as a rollback meets it): this version still runs on it.
+    sqlx::query(
+        "INSERT INTO _authrs_migrations (version, description, compatible_from) \
+         VALUES (3, 'a newer expansion', 2)",
+    )
+    .execute(adapter.pool())
+    .await
+    .unwrap();
+    let older = PostgresAdapter::connect(&url).await.unwrap();
+    assert_eq!(older.get_user(&ada.id).await.unwrap(), Some(ada));
+    // A later contraction needs code that knows it.
+    sqlx::query(
+        "INSERT INTO _authrs_migrations (version, description, compatible_from) \
+         VALUES (4, 'a newer contraction', 4)",
+    )
+    .execute(adapter.pool())
+    .await
+    .unwrap();
+    match PostgresAdapter::connect(&url).await {
+        Err(Error::SchemaTooNew { found: 4, known: 2 }) => {}
+        other => panic!("expected SchemaTooNew, got {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn refuses_a_schema_newer_than_it_knows() {
     let url = fresh_database().await.to_url_lossy().to_string();
     let adapter = PostgresAdapter::connect(&url).await.unwrap();

@@ -1,12 +1,12 @@
 //! TLS to PostgreSQL with libpq's URL parameters (`sslmode`, `sslrootcert`, `sslcert`,
 //! `sslkey`), against a PostgreSQL server of this test's own with `ssl = on` and certificates
-//! from a CA the test makes (`authrs_test_support::postgres::TlsServer`).
+//! from a CA the test makes (`authrs_test_support::postgres::OwnServer`).
 
 use std::path::Path;
 
 use authrs_sqlx::{Database, DatabaseUrl};
 use authrs_test_support::TempDir;
-use authrs_test_support::postgres::TlsServer;
+use authrs_test_support::postgres::OwnServer;
 use rcgen::{BasicConstraints, Certificate, CertificateParams, DnType, IsCa, KeyPair};
 
 /// A CA: its certificate and key.
@@ -54,7 +54,7 @@ async fn tls_modes_against_a_server_with_a_certificate_from_a_test_ca() {
     let hba = "hostssl all certuser 127.0.0.1/32 cert\n\
                host all postgres 127.0.0.1/32 trust\n\
                local all all trust";
-    let server = TlsServer::start(dir.path(), Some(hba));
+    let server = OwnServer::start_tls(dir.path(), Some(hba));
     let ca = dir.join("ca.pem").display().to_string();
     let other = dir.join("other-ca.pem").display().to_string();
     let client = format!(
@@ -97,14 +97,28 @@ async fn tls_modes_against_a_server_with_a_certificate_from_a_test_ca() {
             format!("sslmode=verify-full&sslrootcert={ca}"),
             false,
         ),
-        // libpq's verify-ca also accepts a name mismatch; sqlx 0.8.6 refuses it
-        // (launchbadge/sqlx#3793, fixed in 0.9): stricter than asked, untested until then.
         (
             "verify-ca, our CA",
             "postgres",
             "localhost",
             format!("sslmode=verify-ca&sslrootcert={ca}"),
             true,
+        ),
+        (
+            // As libpq: verify-ca checks the chain, not the name (sqlx 0.8 refused this,
+            // launchbadge/sqlx#3793).
+            "verify-ca, our CA, a name the certificate lacks",
+            "postgres",
+            "127.0.0.1",
+            format!("sslmode=verify-ca&sslrootcert={ca}"),
+            true,
+        ),
+        (
+            "verify-ca, another CA, a name the certificate lacks",
+            "postgres",
+            "127.0.0.1",
+            format!("sslmode=verify-ca&sslrootcert={other}"),
+            false,
         ),
         (
             "verify-ca, another CA",

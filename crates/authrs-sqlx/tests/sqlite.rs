@@ -103,6 +103,35 @@ async fn reopening_keeps_the_data_and_applies_nothing_twice() {
 }
 
 #[tokio::test]
+async fn runs_on_a_newer_schema_until_a_contraction_it_predates() {
+    let url = url(&fresh_path());
+    let adapter = SqliteAdapter::connect(&url).await.unwrap();
+    let ada = adapter.create_user(NewUser::default()).await.unwrap();
+    // A newer release's expansion (as a rollback meets it): this version still runs on it.
+    sqlx::query(
+        "INSERT INTO _authrs_migrations (version, description, compatible_from) \
+         VALUES (2, 'a newer expansion', 1)",
+    )
+    .execute(adapter.pool())
+    .await
+    .unwrap();
+    let older = SqliteAdapter::connect(&url).await.unwrap();
+    assert_eq!(older.get_user(&ada.id).await.unwrap(), Some(ada));
+    // A later contraction needs code that knows it.
+    sqlx::query(
+        "INSERT INTO _authrs_migrations (version, description, compatible_from) \
+         VALUES (3, 'a newer contraction', 3)",
+    )
+    .execute(adapter.pool())
+    .await
+    .unwrap();
+    match SqliteAdapter::connect(&url).await {
+        Err(Error::SchemaTooNew { found: 3, known: 1 }) => {}
+        other => panic!("expected SchemaTooNew, got {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn refuses_a_schema_newer_than_it_knows() {
     let url = url(&fresh_path());
     let adapter = SqliteAdapter::connect(&url).await.unwrap();

@@ -11,7 +11,7 @@ use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use sqlx::postgres::PgConnectOptions;
-use sqlx::{ConnectOptions, Connection};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection};
 
 /// The variable naming the PostgreSQL server the tests create their databases on.
 pub const POSTGRES_URL_VAR: &str = "AUTHRS_TEST_POSTGRES_URL";
@@ -49,8 +49,9 @@ pub async fn fresh_database() -> PgConnectOptions {
         .await
         .expect("list stale test databases");
         for name in stale {
-            // Best effort: one still in use stays until a later run.
-            let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name}"))
+            // Best effort: one still in use stays until a later run. The name matched the
+            // pattern above, so it is letters, digits and underscores only.
+            let _ = sqlx::raw_sql(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
                 .execute(&mut conn)
                 .await;
         }
@@ -60,7 +61,8 @@ pub async fn fresh_database() -> PgConnectOptions {
         .await
         .expect("read the server's clock");
     let name = format!("authrs_test_{now}_{}", uuid::Uuid::new_v4().simple());
-    sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+    // The name is a timestamp and a UUID's hex digits.
+    sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut conn)
         .await
         .expect("CREATE DATABASE");
@@ -77,7 +79,8 @@ pub async fn drop_database(database: &PgConnectOptions) {
         panic!("cannot reach the PostgreSQL server named by {POSTGRES_URL_VAR}: {e}")
     });
     let statement = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-    sqlx::raw_sql(&statement)
+    // The name is one `fresh_database` made, quoted.
+    sqlx::raw_sql(AssertSqlSafe(statement.as_str()))
         .execute(&mut conn)
         .await
         .unwrap_or_else(|e| panic!("{statement}: {e}"));
@@ -115,10 +118,13 @@ impl PostgresDatabase {
             block_on(async move {
                 let mut conn = options.connect().await.expect("a connection for the lock");
                 let mut tx = conn.begin().await.expect("a transaction for the lock");
-                sqlx::query(&format!("LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
-                    .execute(&mut *tx)
-                    .await
-                    .expect("the table lock");
+                // `table` is a literal in the test's source.
+                sqlx::query(AssertSqlSafe(format!(
+                    "LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"
+                )))
+                .execute(&mut *tx)
+                .await
+                .expect("the table lock");
                 locked.send(()).expect("the test waits for the lock");
                 let _ = released.await;
                 tx.rollback().await.expect("releasing the lock");
@@ -165,46 +171,100 @@ fn block_on<T>(future: impl Future<Output = T>) -> T {
         .block_on(future)
 }
 
-/// A PostgreSQL server of the test's own that offers TLS, started by `scripts/lib/postgres.sh`
-/// (which runs it as the `postgres` user when the test runs as root) and stopped, its
-/// directory removed, when this is dropped. Admin role `postgres`, trust authentication unless
-/// `hba` says otherwise.
-pub struct TlsServer {
+/// A PostgreSQL server of the test's own, started by `scripts/lib/postgres.sh` (which runs it
+/// as the `postgres` user when the test runs as root) and stopped, its directory removed, when
+/// this is dropped: for tests that change the server itself (TLS, `pg_hba.conf`, restarts).
+/// Admin role `postgres`, trust authentication unless `hba` says otherwise.
+pub struct OwnServer {
     /// The port on 127.0.0.1.
     pub port: u16,
     script: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    lines: std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
 }
 
-impl TlsServer {
+impl OwnServer {
+    /// Starts a server without TLS. Blocks until it accepts connections.
+    pub fn start() -> Self {
+        Self::spawn(None, None)
+    }
+
     /// Starts the server with `tls_dir`'s `server.crt`, `server.key` and, if present,
     /// `root.crt` (the CA for client certificates); `hba`, when given, is its whole
     /// `pg_hba.conf`. Blocks until it accepts connections.
-    pub fn start(tls_dir: &std::path::Path, hba: Option<&str>) -> Self {
-        use std::io::BufRead;
+    pub fn start_tls(tls_dir: &std::path::Path, hba: Option<&str>) -> Self {
+        Self::spawn(Some(tls_dir), hba)
+    }
+
+    fn spawn(tls_dir: Option<&std::path::Path>, hba: Option<&str>) -> Self {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         // The shell stays up while the server runs (its PID names the server's directory, so
-        // that a later start does not take it for a leftover); closing its stdin stops it.
-        let mut script = std::process::Command::new("bash")
+        // that a later start does not take it for a leftover), reading commands from stdin;
+        // closing stdin stops it.
+        let mut command = std::process::Command::new("bash");
+        command
             .arg("-c")
             .arg(
                 "set -e; source scripts/lib/postgres.sh; pg_bin=$(pg_bindir); \
-                 postgres_start \"$pg_bin\" authrs-tls-pg; echo \"PORT $PG_PORT\"; \
-                 read -r _ || true; postgres_stop",
+                 postgres_start \"$pg_bin\" authrs-own-pg; echo \"PORT $PG_PORT\"; \
+                 while read -r cmd args; do \
+                   case $cmd in pause|resume|restart) postgres_$cmd $args; echo DONE;; esac; \
+                 done; postgres_stop",
             )
             .current_dir(&root)
-            .env("PG_SSL_DIR", tls_dir)
             .env("PG_HBA", hba.unwrap_or(""))
             .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        match tls_dir {
+            Some(dir) => command.env("PG_SSL_DIR", dir),
+            None => command.env_remove("PG_SSL_DIR"),
+        };
+        let mut script = command
             .spawn()
             .expect("bash, to run scripts/lib/postgres.sh");
+        let stdin = script.stdin.take().expect("its stdin");
         let stdout = script.stdout.take().expect("its stdout");
-        let port = std::io::BufReader::new(stdout)
-            .lines()
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+        let port = lines
+            .by_ref()
             .map_while(Result::ok)
             .find_map(|line| line.strip_prefix("PORT ").and_then(|p| p.parse().ok()))
-            .unwrap_or_else(|| panic!("the TLS PostgreSQL server did not start"));
-        Self { port, script }
+            .unwrap_or_else(|| panic!("the test's own PostgreSQL server did not start"));
+        Self {
+            port,
+            script,
+            stdin: Some(stdin),
+            lines,
+        }
+    }
+
+    /// Restarts the server on the same port with `settings` added to its command line
+    /// (`name=value` each; none for its first settings). Connections open are cut. Blocks
+    /// until it accepts connections again.
+    pub fn restart(&mut self, settings: &[&str]) {
+        self.command("restart", settings);
+    }
+
+    /// Stops the server (connections open are cut), keeping its data for [`Self::resume`].
+    pub fn pause(&mut self) {
+        self.command("pause", &[]);
+    }
+
+    /// Starts the server again after [`Self::pause`], as [`Self::restart`] does.
+    pub fn resume(&mut self, settings: &[&str]) {
+        self.command("resume", settings);
+    }
+
+    fn command(&mut self, command: &str, settings: &[&str]) {
+        use std::io::Write;
+        let args: Vec<String> = settings.iter().map(|s| format!("-c {s}")).collect();
+        let stdin = self.stdin.as_mut().expect("open until drop");
+        writeln!(stdin, "{command} {}", args.join(" ")).expect("the server's script runs");
+        self.lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find(|line| line == "DONE")
+            .unwrap_or_else(|| panic!("the test's own PostgreSQL server did not {command}"));
     }
 
     /// `postgres://<user>@<host>:<port>/postgres?<query>`.
@@ -213,10 +273,10 @@ impl TlsServer {
     }
 }
 
-impl Drop for TlsServer {
+impl Drop for OwnServer {
     fn drop(&mut self) {
-        // Closing stdin lets the script go on to postgres_stop.
-        drop(self.script.stdin.take());
+        // Closing stdin ends the script's loop: it goes on to postgres_stop.
+        drop(self.stdin.take());
         let _ = self.script.wait();
     }
 }
