@@ -14,8 +14,8 @@
 #    mail limits off (AUTHRS_EMAIL_MAX_PER_ADDRESS=0, AUTHRS_EMAIL_MAX_PER_CLIENT=0) so that every
 #    request is answered 200. Target: medians equal within noise.
 #
-# Replaces the section "## Abuse limits (bench/abuse.sh)" at the end of BENCHMARKS.md (appends it
-# when missing). bench/run.sh rewrites BENCHMARKS.md whole: rerun this after it.
+# Replaces the section "## Abuse limits (bench/abuse.sh)" of BENCHMARKS.md (appends it when
+# missing). bench/run.sh rewrites BENCHMARKS.md whole: rerun this after it.
 #
 #   bench/abuse.sh                  # 60 s flood, 16 connections, 150 timing samples per address
 #   DURATION=20 bench/abuse.sh      # a shorter flood
@@ -241,16 +241,6 @@ section="$work/section.md"
   echo "[$low, $high] µs. Target: $timing_verdict."
 } >"$section"
 
-# Everything before an earlier copy of the section (trailing blank lines dropped), then the
-# section. The earlier copy is the file's last section, so what follows it goes too.
-{
-  if [ -f "$OUT" ]; then
-    awk -v s="$SECTION" '$0 == s {exit} {print}' "$OUT" |
-      awk '{lines[NR] = $0} NF {last = NR} END {for (i = 1; i <= last; i++) print lines[i]}'
-    echo
-  fi
-  cat "$section"
-} >"$work/out.md"
-cp "$work/out.md" "$OUT"
+replace_section "$OUT" "$SECTION" "$section"
 echo "wrote $SECTION to $OUT" >&2
 cat "$section"

@@ -33,3 +33,23 @@ bench_workdir() {
   pids=()
   trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 }
+
+# replace_section OUT HEADING FILE: puts FILE (which starts with the line HEADING, a `## `
+# heading) in place of the section of OUT with that heading, up to the next `## ` heading; at
+# the end of OUT when it has no such section.
+replace_section() {
+  local out=$1 heading=$2 file=$3 merged
+  merged=$(mktemp)
+  if [ -f "$out" ] && grep -qxF "$heading" "$out"; then
+    awk -v h="$heading" -v f="$file" '
+      $0 == h { while ((getline line < f) > 0) print line; print ""; skip = 1; next }
+      skip && /^## / { skip = 0 }
+      !skip { print }
+    ' "$out" >"$merged"
+  else
+    { [ ! -f "$out" ] || { cat "$out"; echo; }; cat "$file"; } >"$merged"
+  fi
+  # No run of blank lines, and none at the end.
+  awk 'NF { for (; blank > 0; blank--) print ""; print; next } { blank = 1 }' "$merged" >"$out"
+  rm -f "$merged"
+}

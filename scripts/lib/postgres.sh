@@ -5,6 +5,7 @@
 #   trap postgres_stop EXIT                   # or call it from your own exit trap
 #   postgres_restart -c name=value            # optional: a restart with settings added
 #   postgres_pause; postgres_resume           # optional: down for a while, then up again
+#   postgres_demote; postgres_promote         # optional: a standby for a while, then primary
 #
 # The server has its own temporary directory (data, unix socket, log) under $TMPDIR and a free
 # port on 127.0.0.1, trust authentication (only this machine's loopback and the private socket
@@ -113,6 +114,15 @@ postgres_resume() {
 }
 postgres_restart() {
   postgres_pause && postgres_resume "$@"
+}
+
+# postgres_demote: restarts the server as a standby (in recovery, read-only, with no primary
+# to follow), as a failed-over primary comes back; postgres_promote makes it a primary again.
+postgres_demote() {
+  postgres_pause && "${PG_AS[@]}" touch "$PG_DIR/data/standby.signal" && postgres_resume
+}
+postgres_promote() {
+  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -t 60 promote >/dev/null
 }
 
 # postgres_stop: stops the server started by postgres_start and removes its directory.

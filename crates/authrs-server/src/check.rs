@@ -104,6 +104,21 @@ pub fn check(options: &LoadOptions, env: &Env) -> CheckReport {
         }
     }
 
+    if settings.session.strategy == SessionStrategy::Database {
+        let session = &settings.session;
+        notes.push(if session.cache_size == 0 {
+            "session cache: off (session.cache_size = 0): every session read goes to the \
+             database"
+                .to_owned()
+        } else {
+            format!(
+                "session cache: up to {} sessions, each served for at most {:?} unread; \
+                 revocations reach every instance within 750 ms ([session])",
+                session.cache_size, session.cache_ttl
+            )
+        });
+    }
+
     if settings.accounts.sign_up && settings.accounts.allow_unverified_sign_in {
         notes.push(
             "warning: accounts.allow_unverified_sign_in is on with sign-up open: anyone can \

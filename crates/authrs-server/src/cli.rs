@@ -42,6 +42,8 @@ Environment variables:
   AUTHRS_SESSION_REVOCABLE_JWT  JWT sessions honour sign-out-everywhere: true or false [default: false]
   AUTHRS_SESSION_MAX_AGE     seconds or 30d, 12h, 1h30m [default: 30d]
   AUTHRS_SESSION_UPDATE_AGE  same form [default: 1d]
+  AUTHRS_SESSION_CACHE_SIZE  database sessions cached in memory; 0 turns it off [default: 10000]
+  AUTHRS_SESSION_CACHE_TTL   longest a cached session is served unread, up to 1h [default: 60s]
   AUTHRS_ACCOUNTS_SIGN_UP    visitors may create accounts: true or false [default: false]
   AUTHRS_ACCOUNTS_MIN_PASSWORD_LENGTH  8 to 1024 [default: 8]
   AUTHRS_USERS_FILE          a users file for the credentials provider [default: none]; needs

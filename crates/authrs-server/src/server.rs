@@ -11,6 +11,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use authrs_core::adapter::Adapter;
 use authrs_core::password::{PasswordHasher, PasswordHashing};
 use authrs_core::ratelimit::LimitStore;
 use authrs_core::secret::Secret;
@@ -40,6 +41,8 @@ pub struct Prepared {
     settings: Settings,
     secrets: Vec<Secret>,
     database: Database,
+    /// The database's adapter, with the session cache in front when it is on.
+    adapter: Arc<dyn Adapter>,
     hashing: Arc<dyn PasswordHashing>,
     file_users: Option<Arc<UserDirectory>>,
     demo_password_file: Option<PathBuf>,
@@ -154,10 +157,18 @@ pub async fn prepare(settings: Settings) -> Result<Prepared, Error> {
     } else {
         None
     };
+    let session = &settings.session;
+    let adapter: Arc<dyn Adapter> =
+        if session.strategy == SessionStrategy::Database && session.cache_size > 0 {
+            Arc::new(database.cached_adapter(session.cache_size as usize, session.cache_ttl))
+        } else {
+            database.adapter()
+        };
     Ok(Prepared {
         settings,
         secrets,
         database,
+        adapter,
         hashing,
         file_users,
         demo_password_file,
@@ -185,7 +196,7 @@ pub fn build_app(prepared: &Prepared, url: &str) -> Result<App, Error> {
         .settings
         .engine_builder(
             url,
-            prepared.database.adapter(),
+            Arc::clone(&prepared.adapter),
             limit_store(&prepared.database, &prepared.settings.limits),
             Arc::clone(&prepared.hashing),
         )

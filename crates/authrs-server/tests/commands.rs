@@ -162,6 +162,11 @@ fn check_reads_the_database_url_without_contacting_the_database() {
         stdout.contains("note: PostgreSQL pool: 10 connections, acquire timeout 5s, statement timeout 5s, idle connections closed after 600s; start-up waits up to 30s for the database ([postgres])"),
         "{stdout}"
     );
+    // And the session cache's.
+    assert!(
+        stdout.contains("note: session cache: up to 10000 sessions, each served for at most 60s unread; revocations reach every instance within 750 ms ([session])"),
+        "{stdout}"
+    );
     let (status, stdout, _) = run(
         authrs(
             dir.path(),
@@ -280,7 +285,7 @@ fn user_commands_manage_accounts_in_sqlite() {
         changed,
         "changed the password of ada@example.com; ended 1 database session\n"
     );
-    assert_eq!(client.get(&format!("{BASE}/session")).body, "{}");
+    client.until_signed_out(BASE);
     let mut client = Client::new(server.addr);
     assert_eq!(
         client
@@ -301,7 +306,7 @@ fn user_commands_manage_accounts_in_sqlite() {
         removed.starts_with("removed ada@example.com (id "),
         "{removed}"
     );
-    assert_eq!(client.get(&format!("{BASE}/session")).body, "{}");
+    client.until_signed_out(BASE);
     let list = user_command(dir.path(), &["list"], &env, b"");
     assert!(
         !list.contains("ada@example.com") && list.contains("bob@example.com"),

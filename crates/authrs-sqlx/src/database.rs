@@ -5,12 +5,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use authrs_core::adapter::{Adapter, AdapterError};
+use authrs_core::adapter::{Adapter, AdapterError, CachedAdapter, SessionCache};
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
 
 use crate::error::backend_error;
-use crate::pool::{ReadOnlyWatch, pool_options, refuse_read_only, watched_pool_options};
+use crate::pool::{ReadOnlyWatch, pool_options, refuse_standby, watched_pool_options};
 use crate::url::{DatabaseKind, DatabaseUrl};
 use crate::{Error, PostgresAdapter, PostgresLimitStore, SqliteAdapter};
 
@@ -117,10 +117,12 @@ impl Database {
                 // timeout and report only that it timed out.
                 // Bounded: a host that drops packets, or a peer that accepts and says nothing,
                 // would otherwise hold start-up for minutes or for ever.
-                let probe = tokio::time::timeout(
-                    postgres.acquire_timeout,
-                    PgConnection::connect_with(&options),
-                )
+                let probe = tokio::time::timeout(postgres.acquire_timeout, async {
+                    let mut probe = PgConnection::connect_with(&options).await?;
+                    let primary = refuse_standby(&mut probe).await;
+                    let _ = probe.close().await;
+                    primary
+                })
                 .await
                 .map_err(|_| {
                     Error::Connect(sqlx::Error::Io(std::io::Error::new(
@@ -130,12 +132,8 @@ impl Database {
                             postgres.acquire_timeout
                         ),
                     )))
-                })?
-                .map_err(Error::Connect)?;
-                let mut probe = probe;
-                let writable = refuse_read_only(&mut probe).await;
-                let _ = probe.close().await;
-                writable.map_err(Error::Connect)?;
+                })?;
+                probe.map_err(Error::Connect)?;
                 let watch = Arc::new(ReadOnlyWatch::default());
                 let pool = watched_pool_options(postgres.size, Arc::clone(&watch))
                     .acquire_timeout(postgres.acquire_timeout)
@@ -155,6 +153,32 @@ impl Database {
         match self {
             Self::Sqlite(adapter) => Arc::new(adapter.clone()),
             Self::Postgres(adapter) => Arc::new(adapter.clone()),
+        }
+    }
+
+    /// The adapter with its session reads cached (see [`CachedAdapter`]): at most `capacity`
+    /// sessions, each served for at most `ttl` after it was read.
+    ///
+    /// The cache is kept current by a feed of the changes the schema's triggers record,
+    /// whoever makes them (this process, another instance, `authrs user`, SQL by hand): on
+    /// PostgreSQL `LISTEN` with a heartbeat through the database (two tasks), on SQLite a
+    /// read of the change log every [`FEED_HEARTBEAT`](crate::FEED_HEARTBEAT) (one task).
+    /// Without a proof of being current for [`FEED_GRACE`](crate::FEED_GRACE) the cache
+    /// serves nothing, so a revocation is seen everywhere within that bound, also while the
+    /// feed is cut off. The tasks run on this runtime and end when the database is closed.
+    ///
+    /// Must be called on a tokio runtime.
+    pub fn cached_adapter(&self, capacity: usize, ttl: Duration) -> CachedAdapter {
+        let cache = SessionCache::fed(capacity, ttl);
+        match self {
+            Self::Sqlite(adapter) => {
+                crate::feed::spawn_sqlite(adapter.pool().clone(), Arc::clone(&cache));
+                CachedAdapter::new(Arc::new(adapter.clone()), cache)
+            }
+            Self::Postgres(adapter) => {
+                crate::feed::spawn_postgres(adapter.pool().clone(), Arc::clone(&cache));
+                CachedAdapter::new(Arc::new(adapter.clone()), cache)
+            }
         }
     }
 
@@ -181,7 +205,10 @@ impl Database {
         const SQL: &str = "SELECT id, email, name FROM users ORDER BY email, id";
         let rows: Vec<(String, Option<String>, Option<String>)> = match self {
             Self::Sqlite(adapter) => sqlx::query_as(SQL).fetch_all(adapter.pool()).await,
-            Self::Postgres(adapter) => sqlx::query_as(SQL).fetch_all(adapter.pool()).await,
+            Self::Postgres(adapter) => sqlx::query_as(SQL)
+                .fetch_all(adapter.pool())
+                .await
+                .inspect_err(|e| adapter.saw(e)),
         }
         .map_err(backend_error)?;
         Ok(rows
@@ -195,7 +222,10 @@ impl Database {
         const SQL: &str = "SELECT COUNT(*) FROM users";
         let count: i64 = match self {
             Self::Sqlite(adapter) => sqlx::query_scalar(SQL).fetch_one(adapter.pool()).await,
-            Self::Postgres(adapter) => sqlx::query_scalar(SQL).fetch_one(adapter.pool()).await,
+            Self::Postgres(adapter) => sqlx::query_scalar(SQL)
+                .fetch_one(adapter.pool())
+                .await
+                .inspect_err(|e| adapter.saw(e)),
         }
         .map_err(backend_error)?;
         Ok(count == 0)

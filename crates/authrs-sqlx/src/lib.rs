@@ -85,6 +85,7 @@
 mod adapter;
 mod database;
 mod error;
+mod feed;
 mod limits;
 mod migrate;
 mod pool;
@@ -95,6 +96,7 @@ mod url;
 
 pub use database::{Database, POSTGRES_CONNECTIONS, PostgresPool, SQLITE_CONNECTIONS, UserSummary};
 pub use error::Error;
+pub use feed::{FEED_GRACE, FEED_HEARTBEAT};
 pub use limits::PostgresLimitStore;
 pub use pool::PING_WHEN_IDLE_FOR;
 pub use postgres::PostgresAdapter;

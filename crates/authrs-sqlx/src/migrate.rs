@@ -43,15 +43,24 @@ pub(crate) struct Migration {
 }
 
 /// The SQLite schema, oldest first.
-pub(crate) const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    description: "users, accounts, sessions, verification tokens",
-    sql: include_str!("../migrations/sqlite/0001_initial.sql"),
-    compatible_from: 1,
-}];
+pub(crate) const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "users, accounts, sessions, verification tokens",
+        sql: include_str!("../migrations/sqlite/0001_initial.sql"),
+        compatible_from: 1,
+    },
+    Migration {
+        version: 2,
+        description: "change log for session caches",
+        sql: include_str!("../migrations/sqlite/0002_session_changes.sql"),
+        // A table and triggers that only log: version 1's code runs on it.
+        compatible_from: 1,
+    },
+];
 
-/// The PostgreSQL schema, oldest first. Version 2 has no SQLite counterpart: SQLite's rate
-/// limits count in memory.
+/// The PostgreSQL schema, oldest first. Version 2 has no SQLite counterpart (SQLite's rate
+/// limits count in memory); version 3 is SQLite's version 2 in PostgreSQL's form.
 pub(crate) const POSTGRES: &[Migration] = &[
     Migration {
         version: 1,
@@ -65,6 +74,13 @@ pub(crate) const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0002_rate_limits.sql"),
         // A new table: version 1's code runs on it (and never counted limits there).
         compatible_from: 1,
+    },
+    Migration {
+        version: 3,
+        description: "change announcements for session caches",
+        sql: include_str!("../migrations/postgres/0003_session_changes.sql"),
+        // Triggers that only notify: version 2's code runs on it.
+        compatible_from: 2,
     },
 ];
 
@@ -214,17 +230,33 @@ pub(crate) async fn migrate_postgres(pool: &PgPool) -> Result<(), Error> {
         .execute(&mut *tx)
         .await
         .map_err(Error::Database)?;
-    sqlx::raw_sql(
+    sqlx::query(
         "CREATE TABLE IF NOT EXISTS _authrs_migrations (
-            version     BIGINT PRIMARY KEY,
-            description TEXT NOT NULL,
-            applied_at  TIMESTAMPTZ NOT NULL DEFAULT now()
-        );
-        ALTER TABLE _authrs_migrations ADD COLUMN IF NOT EXISTS compatible_from BIGINT;",
+            version         BIGINT PRIMARY KEY,
+            description     TEXT NOT NULL,
+            applied_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
+            compatible_from BIGINT
+        )",
     )
     .execute(&mut *tx)
     .await
     .map_err(Error::Database)?;
+    // A table made before `compatible_from` existed. Looked up first: ALTER TABLE needs the
+    // table's owner and an exclusive lock even when there is nothing to add.
+    let has_column: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM information_schema.columns \
+         WHERE table_schema = current_schema() AND table_name = '_authrs_migrations' \
+           AND column_name = 'compatible_from')",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(Error::Database)?;
+    if !has_column {
+        sqlx::query("ALTER TABLE _authrs_migrations ADD COLUMN compatible_from BIGINT")
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::Database)?;
+    }
     apply_migrations!(tx, POSTGRES);
     tx.commit().await.map_err(Error::Database)
 }
@@ -233,43 +265,92 @@ pub(crate) async fn migrate_postgres(pool: &PgPool) -> Result<(), Error> {
 mod tests {
     use super::*;
 
-    /// What an expansion may not do: each would break code of the version before it (a
-    /// column it reads is gone or renamed, or an insert it makes now fails).
-    const CONTRACTIONS: [&str; 7] = [
-        "DROP TABLE",
-        "DROP COLUMN",
-        "RENAME",
-        "ALTER COLUMN",
-        "SET NOT NULL",
-        "DROP CONSTRAINT",
-        "ADD CONSTRAINT",
-    ];
-
-    /// Whether `sql` (upper case, comments removed) adds a column that older inserts, which
-    /// do not name it, would leave NULL against a `NOT NULL` without a default.
-    fn adds_required_column(sql: &str) -> bool {
-        sql.split("ADD COLUMN")
-            .skip(1)
-            .map(|rest| rest.split([',', ';']).next().unwrap_or_default())
-            .any(|column| column.contains("NOT NULL") && !column.contains("DEFAULT"))
-    }
-
-    fn without_comments(sql: &str) -> String {
-        sql.lines()
+    /// The statements of `sql`, upper case, without comments or the bodies of dollar-quoted
+    /// strings (a function's body may hold `;`).
+    fn statements(sql: &str) -> Vec<String> {
+        let mut text = String::new();
+        let mut rest = sql;
+        while let Some(start) = rest.find("$$") {
+            text.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            rest = after.find("$$").map_or("", |end| &after[end + 2..]);
+            text.push_str("$$");
+        }
+        text.push_str(rest);
+        let mut plain = String::new();
+        let mut rest = text.as_str();
+        while let Some(start) = rest.find("/*") {
+            plain.push_str(&rest[..start]);
+            rest = rest[start..]
+                .find("*/")
+                .map_or("", |end| &rest[start + end + 2..]);
+        }
+        plain.push_str(rest);
+        plain
+            .lines()
             .map(|line| line.split("--").next().unwrap_or_default())
             .collect::<Vec<_>>()
-            .join("\n")
-            .to_uppercase()
+            .join(" ")
+            .split(';')
+            .map(|s| {
+                s.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_uppercase()
+            })
+            .filter(|s| !s.is_empty())
+            .fold(Vec::new(), |mut statements: Vec<String>, piece| {
+                // A SQLite trigger's body (`BEGIN … END`) holds statements of its own.
+                match statements.last_mut() {
+                    Some(open)
+                        if open.starts_with("CREATE TRIGGER")
+                            && open.contains(" BEGIN")
+                            && !open.ends_with(" END") =>
+                    {
+                        open.push_str("; ");
+                        open.push_str(&piece);
+                    }
+                    _ => statements.push(piece),
+                }
+                statements
+            })
+    }
+
+    /// Whether `statement` only adds what older code never notices (an allowlist): a table,
+    /// a plain index, a function, an `AFTER` trigger, or a column that may be left out of an
+    /// insert and carries no constraint.
+    fn only_adds(statement: &str) -> bool {
+        let starts = |prefix: &str| statement.starts_with(prefix);
+        if starts("CREATE TABLE") || starts("CREATE FUNCTION") {
+            return true;
+        }
+        if starts("CREATE INDEX") {
+            return true;
+        }
+        if starts("CREATE TRIGGER") {
+            return statement.contains(" AFTER ");
+        }
+        if let Some(rest) = statement.strip_prefix("ALTER TABLE ") {
+            let Some((_, column)) = rest.split_once(" ADD ") else {
+                return false;
+            };
+            if column.contains(" ADD ") || column.contains(',') {
+                return false; // one column per statement
+            }
+            let constrained = ["UNIQUE", "PRIMARY KEY", "REFERENCES", "CHECK", "CONSTRAINT"]
+                .iter()
+                .any(|c| column.contains(c));
+            let required = column.contains("NOT NULL") && !column.contains("DEFAULT");
+            return !constrained && !required;
+        }
+        false
     }
 
     /// Why `migration`, marked as an expansion, is not one; `None` if it only adds.
     fn contraction_in(migration: &Migration) -> Option<String> {
-        let sql = without_comments(migration.sql);
-        CONTRACTIONS
-            .iter()
-            .find(|c| sql.contains(*c))
-            .map(|c| (*c).to_owned())
-            .or_else(|| adds_required_column(&sql).then(|| "a NOT NULL column".to_owned()))
+        statements(migration.sql)
+            .into_iter()
+            .find(|s| !only_adds(s))
     }
 
     #[test]
@@ -310,12 +391,49 @@ mod tests {
             check("ALTER TABLE users ADD COLUMN n INTEGER NOT NULL DEFAULT 0;"),
             None
         );
-        assert_eq!(check("-- we never DROP TABLE here\nSELECT 1;"), None);
-        assert!(check("ALTER TABLE users DROP COLUMN image;").is_some());
-        assert!(check("alter table users rename column name to full_name;").is_some());
-        assert!(check("ALTER TABLE users ALTER COLUMN email TYPE citext;").is_some());
-        assert!(check("ALTER TABLE users ADD COLUMN n INTEGER NOT NULL;").is_some());
-        assert!(check("DROP TABLE rate_limits;").is_some());
+        assert_eq!(
+            check("-- we never DROP TABLE here\nCREATE INDEX i ON t (a);"),
+            None
+        );
+        assert_eq!(
+            check(
+                "CREATE TRIGGER t AFTER DELETE ON users WHEN OLD.a > 1 BEGIN \
+                 INSERT INTO x VALUES (1); INSERT INTO x VALUES (2); END; \
+                 CREATE INDEX i ON t (a);"
+            ),
+            None
+        );
+        assert_eq!(
+            check(
+                "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+                 DELETE FROM x; RETURN NULL; END $$; \
+                 CREATE TRIGGER t AFTER UPDATE ON users FOR EACH ROW EXECUTE FUNCTION f();"
+            ),
+            None
+        );
+        for contraction in [
+            "ALTER TABLE users DROP COLUMN image;",
+            "alter table users rename column name to full_name;",
+            "ALTER TABLE users ALTER COLUMN email TYPE citext;",
+            "ALTER TABLE users ADD COLUMN n INTEGER NOT NULL;",
+            "ALTER TABLE users ADD n INTEGER NOT NULL;",
+            "ALTER TABLE users ADD COLUMN n NUMERIC(10,2) NOT NULL;",
+            "ALTER TABLE users ADD UNIQUE (name);",
+            "ALTER TABLE users ADD CHECK (name <> '');",
+            "ALTER TABLE users ADD COLUMN n TEXT REFERENCES t (a);",
+            "CREATE UNIQUE INDEX i ON users (name);",
+            "CREATE TRIGGER t BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION f();",
+            "DROP INDEX users_email_idx;",
+            "CREATE TRIGGER t AFTER UPDATE ON users FOR EACH ROW EXECUTE FUNCTION f(); \
+             DROP TABLE users;",
+            "CREATE TRIGGER t AFTER DELETE ON users BEGIN INSERT INTO x VALUES (1); END; \
+             DROP TABLE users;",
+            "DROP TABLE rate_limits;",
+            "UPDATE users SET name = '';",
+            "/* tidy */ DELETE FROM sessions;",
+        ] {
+            assert!(check(contraction).is_some(), "{contraction}");
+        }
     }
 
     #[test]

@@ -90,24 +90,25 @@ impl ReadOnlyWatch {
 }
 
 /// sqlx's pool options with this crate's hooks for PostgreSQL: the ping of an idle connection
-/// ([`pool_options`]), a new connection refused while the server is read-only, and a
-/// connection opened before a read-only refusal replaced. `size` zero keeps sqlx's default.
+/// ([`pool_options`]), a new connection to a standby refused, and a connection opened before
+/// a read-only refusal replaced. `size` zero keeps sqlx's default.
 pub(crate) fn watched_pool_options(size: u32, watch: Arc<ReadOnlyWatch>) -> PgPoolOptions {
     pool_options(size, move |meta| !watch.opened_before_refusal(meta.age))
-        .after_connect(|connection, _| Box::pin(refuse_read_only(connection)))
+        .after_connect(|connection, _| Box::pin(refuse_standby(connection)))
 }
 
-/// Fails when `connection`'s server takes no writes (as libpq's
-/// `target_session_attrs=read-write` checks): an I/O error of kind `Other`, which sqlx's pool
-/// answers by trying again until its acquire timeout, and which start-up takes as transient.
-pub(crate) async fn refuse_read_only(connection: &mut PgConnection) -> Result<(), sqlx::Error> {
-    let read_only: String = sqlx::query_scalar("SHOW transaction_read_only")
+/// Fails when `connection`'s server is a standby (as libpq's `target_session_attrs=primary`
+/// checks): an I/O error of kind `Other`, which sqlx's pool answers by trying again until its
+/// acquire timeout, and which start-up takes as transient. A primary that is read-only by
+/// setting (`default_transaction_read_only`, as managed services set it when the disk is
+/// full) is kept: session reads go on, and its writes are refused with `503`.
+pub(crate) async fn refuse_standby(connection: &mut PgConnection) -> Result<(), sqlx::Error> {
+    let standby: bool = sqlx::query_scalar("SELECT pg_is_in_recovery()")
         .fetch_one(&mut *connection)
         .await?;
-    if read_only == "on" {
+    if standby {
         return Err(sqlx::Error::Io(std::io::Error::other(
-            "the PostgreSQL server is read-only (a standby, or a primary being failed over); \
-             authrs needs a writable primary",
+            "the PostgreSQL server is a standby (in recovery); authrs needs the primary",
         )));
     }
     Ok(())

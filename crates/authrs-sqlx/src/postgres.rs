@@ -11,12 +11,11 @@ use crate::pool::{ReadOnlyWatch, watched_pool_options};
 
 /// An [`Adapter`](authrs_core::adapter::Adapter) on a PostgreSQL database.
 ///
-/// It works only with a writable primary, as libpq's `target_session_attrs=read-write`: a
-/// connection that opens on a read-only server (a standby, or a primary being failed over) is
-/// closed and tried again until the pool's acquire timeout. When a statement is refused
-/// because the server has become read-only (SQLSTATE 25006, a primary demoted in a
-/// failover), every connection opened before it is closed when next handed out and replaced
-/// by a new one, which finds the new primary.
+/// It works only with the primary, as libpq's `target_session_attrs=primary`: a connection
+/// that opens on a standby is closed and tried again until the pool's acquire timeout. When a
+/// statement is refused because the server is read-only (SQLSTATE 25006: a primary demoted in
+/// a failover, or fenced read-only), every connection opened before it is closed when next
+/// handed out and replaced by a new one, which finds the new primary.
 ///
 /// For rate limits that several instances share, give the engine a
 /// [`PostgresLimitStore`](crate::PostgresLimitStore) on the same database
@@ -80,7 +79,7 @@ impl PostgresAdapter {
     }
 
     /// What a statement's failure says about the server (see [`ReadOnlyWatch`]).
-    fn saw(&self, error: &sqlx::Error) {
+    pub(crate) fn saw(&self, error: &sqlx::Error) {
         self.read_only.saw(error);
     }
 

@@ -13,6 +13,7 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
+use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgSslMode};
 use sqlx::sqlite::SqliteConnectOptions;
 
@@ -145,6 +146,14 @@ impl DatabaseUrl {
             shown: url.redacted(),
             reason: url.scrub(&error.to_string()),
         };
+        // The URL parser sqlx uses drops tabs and line breaks anywhere, so `host\taddr` would
+        // be read as `hostaddr` by sqlx and as something else here: refuse them outright.
+        if text.chars().any(char::is_control) {
+            return Err(UrlError::Invalid {
+                shown: url.redacted(),
+                reason: "it contains a control character (a tab or a line break?)".to_owned(),
+            });
+        }
         let lower = text.to_ascii_lowercase();
         let kind = if lower.starts_with("sqlite:") {
             SqliteConnectOptions::from_str(text).map_err(invalid)?;
@@ -229,13 +238,17 @@ impl DatabaseUrl {
     fn tls_of(&self, options: &PgConnectOptions) -> PostgresTls {
         let explicit = self.query_value(&["sslmode", "ssl-mode"]).is_some()
             || std::env::var("PGSSLMODE").is_ok_and(|mode| mode.parse::<PgSslMode>().is_ok());
-        // With `hostaddr` (libpq's, which sqlx 0.9 reads too) the connection goes to that
-        // address and the host name is only what the certificate must carry.
-        let hostaddr = self
-            .query_value(&["hostaddr"])
-            .or_else(|| std::env::var("PGHOSTADDR").ok())
-            .and_then(|addr| addr.parse::<std::net::IpAddr>().ok());
-        let local = options.get_socket().is_some()
+        // A unix socket wins over everything. Otherwise, with `hostaddr` (libpq's, which sqlx
+        // 0.9 reads from the URL or PGHOSTADDR) the connection goes to that address and the
+        // host name is only what the certificate must carry. It is read back from sqlx's own
+        // parse, so both agree on it.
+        let socket = options.get_socket().is_some() || options.get_host().starts_with('/');
+        let hostaddr = options
+            .to_url_lossy()
+            .query_pairs()
+            .find(|(key, _)| key == "hostaddr")
+            .and_then(|(_, addr)| addr.parse::<std::net::IpAddr>().ok());
+        let local = socket
             || hostaddr.map_or_else(|| is_local_host(options.get_host()), |ip| ip.is_loopback());
         let mode = if explicit {
             options.get_ssl_mode().into()
@@ -498,6 +511,18 @@ mod tests {
     }
 
     #[test]
+    fn control_characters_are_refused() {
+        for url in [
+            "postgres://app@localhost/app?host\taddr=10.0.0.7",
+            "postgres://app@localhost/app?sslmode=\nverify-full",
+            "postgres://app@local\rhost/app",
+        ] {
+            let error = DatabaseUrl::parse(url).unwrap_err().to_string();
+            assert!(error.contains("control character"), "{url:?}: {error}");
+        }
+    }
+
+    #[test]
     fn hostaddr_decides_where_the_server_is() {
         // The name is local but the connection goes elsewhere: verify-full, as for any
         // remote server.
@@ -506,6 +531,9 @@ mod tests {
         // A remote name reached through a loopback address (a tunnel) is on this machine.
         let tunnel = tls("postgres://app@db.example.com/app?hostaddr=127.0.0.1");
         assert_eq!((tunnel.mode, tunnel.local), (SslMode::Prefer, true));
+        // A unix socket is used whatever `hostaddr` says, as sqlx does.
+        let socket = tls("postgres:///app?host=/var/run/postgresql&hostaddr=10.0.0.7");
+        assert!(socket.local);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Failover: a primary that becomes read-only has its connections dropped and replaced, and a
-//! server that is read-only gets no connections, against a PostgreSQL server of this test's
-//! own (`authrs_test_support::postgres::OwnServer`), demoted by `default_transaction_read_only`.
+//! standby gets no connections until it is promoted, against a PostgreSQL server of this
+//! test's own (`authrs_test_support::postgres::OwnServer`), made read-only by
+//! `default_transaction_read_only` or restarted as a standby.
 
 use std::time::{Duration, Instant};
 
@@ -51,6 +52,67 @@ fn is_unavailable<T>(result: &Result<T, AdapterError>) -> bool {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_primary_that_turns_read_only_has_its_connections_replaced() {
+    let server = OwnServer::start();
+    let url = server.url("postgres", "127.0.0.1", "");
+    let mut pool = PostgresPool::default();
+    pool.size = 1;
+    let database = Database::connect_with(&DatabaseUrl::parse(&url).unwrap(), &pool)
+        .await
+        .unwrap();
+    let adapter = database.adapter();
+    adapter.create_user(NewUser::default()).await.unwrap();
+    let first = backend_pid(&database).await;
+
+    // The primary turns read-only while the pool's connection stays open (a managed service
+    // fencing a full disk, or a failover that keeps the old primary up): writes are refused,
+    // and answer "not now" (503), not 500.
+    admin(
+        &url,
+        &[
+            "ALTER SYSTEM SET default_transaction_read_only = on",
+            "SELECT pg_reload_conf()",
+        ],
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let refused = loop {
+        let result = adapter.create_user(NewUser::default()).await;
+        if result.is_err() || Instant::now() > deadline {
+            break result;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(is_unavailable(&refused), "{refused:?}");
+    // The connection that met the refusal is replaced by a new one; reads go on.
+    assert!(adapter.get_user("nobody").await.unwrap().is_none());
+    assert_ne!(backend_pid(&database).await, first);
+    while backend_is_open(&url, first).await {
+        assert!(
+            Instant::now() < deadline,
+            "the connection to the read-only primary is still open"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // Writable again: writes resume without a restart.
+    admin(
+        &url,
+        &[
+            "ALTER SYSTEM RESET default_transaction_read_only",
+            "SELECT pg_reload_conf()",
+        ],
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while adapter.create_user(NewUser::default()).await.is_err() {
+        assert!(Instant::now() < deadline, "writes did not resume");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    database.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_standby_gets_no_connection_until_it_is_promoted() {
     let mut server = OwnServer::start();
     let url = server.url("postgres", "127.0.0.1", "");
     let mut pool = PostgresPool::default();
@@ -61,69 +123,41 @@ async fn a_primary_that_turns_read_only_has_its_connections_replaced() {
         .unwrap();
     let adapter = database.adapter();
     adapter.create_user(NewUser::default()).await.unwrap();
-    let first = backend_pid(&database).await;
 
-    // 1. The primary is demoted while the pool's connection stays open (a failover that
-    // keeps the old primary up as a standby): the write is refused, and answers "not now".
-    admin(
-        &url,
-        &[
-            "ALTER SYSTEM SET default_transaction_read_only = on",
-            "SELECT pg_reload_conf()",
-        ],
-    )
-    .await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let refused = adapter.create_user(NewUser::default()).await;
-    assert!(is_unavailable(&refused), "{refused:?}");
-    // The connection is dropped when next handed out, and a new one to a server that is
-    // still read-only is refused: the call fails once the acquire timeout has passed.
-    let waited = adapter.get_user("nobody").await;
-    assert!(is_unavailable(&waited), "{waited:?}");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while backend_is_open(&url, first).await {
-        assert!(
-            Instant::now() < deadline,
-            "the connection to the demoted primary is still open"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-
-    // 2. A writable primary again (here the same server, promoted back): service resumes on
-    // a new connection, without a restart.
-    admin(
-        &url,
-        &[
-            "ALTER SYSTEM RESET default_transaction_read_only",
-            "SELECT pg_reload_conf()",
-        ],
-    )
-    .await;
-    adapter.create_user(NewUser::default()).await.unwrap();
-    assert_ne!(backend_pid(&database).await, first);
-
-    // 3. The server restarted read-only: every connection is refused, reads too, until it
-    // takes writes again.
-    server.restart(&["default_transaction_read_only=on"]);
+    // The primary comes back as a standby (as after a failover, before DNS moves on): the
+    // connection cut by the restart fails once...
+    server.demote();
+    let cut = adapter.get_user("nobody").await;
+    assert!(is_unavailable(&cut), "{cut:?}");
+    // ...and every new one is refused, even for a read, until the acquire timeout.
+    let started = Instant::now();
     let refused = adapter.get_user("nobody").await;
     assert!(is_unavailable(&refused), "{refused:?}");
-    server.restart(&[]);
-    adapter.create_user(NewUser::default()).await.unwrap();
+    assert!(
+        started.elapsed() >= pool.acquire_timeout,
+        "refused after {:?}, before the acquire timeout: not by the standby check",
+        started.elapsed()
+    );
+
+    // Promoted (or the name now leads to the new primary): served again.
+    server.promote();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while adapter.create_user(NewUser::default()).await.is_err() {
+        assert!(Instant::now() < deadline, "not served after the promotion");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     database.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn start_up_against_a_read_only_server_is_refused_as_transient() {
-    let server = OwnServer::start();
-    let url = server.url(
-        "postgres",
-        "127.0.0.1",
-        "options=-c%20default_transaction_read_only%3Don",
-    );
+async fn start_up_against_a_standby_is_refused_as_transient() {
+    let mut server = OwnServer::start();
+    server.demote();
+    let url = server.url("postgres", "127.0.0.1", "");
     let error =
         Database::connect_with(&DatabaseUrl::parse(&url).unwrap(), &PostgresPool::default())
             .await
             .unwrap_err();
     assert!(error.is_transient(), "{error}");
-    assert!(error.to_string().contains("read-only"), "{error}");
+    assert!(error.to_string().contains("standby"), "{error}");
 }

@@ -76,7 +76,11 @@ async fn two_pools_migrate_one_fresh_file_at_once() {
             tokio::join!(SqliteAdapter::connect(&url), SqliteAdapter::connect(&url));
         let first = first.unwrap_or_else(|e| panic!("round {round}: first pool: {e}"));
         let second = second.unwrap_or_else(|e| panic!("round {round}: second pool: {e}"));
-        assert_eq!(applied_migrations(&first).await, vec![1], "round {round}");
+        assert_eq!(
+            applied_migrations(&first).await,
+            vec![1, 2],
+            "round {round}"
+        );
 
         let ada = first
             .create_user(NewUser {
@@ -99,7 +103,7 @@ async fn reopening_keeps_the_data_and_applies_nothing_twice() {
     let again = SqliteAdapter::connect(&url).await.unwrap();
     again.migrate().await.unwrap();
     assert_eq!(again.get_user(&ada.id).await.unwrap(), Some(ada));
-    assert_eq!(applied_migrations(&again).await, vec![1]);
+    assert_eq!(applied_migrations(&again).await, vec![1, 2]);
 }
 
 #[tokio::test]
@@ -110,7 +114,7 @@ async fn runs_on_a_newer_schema_until_a_contraction_it_predates() {
     // A newer release's expansion (as a rollback meets it): this version still runs on it.
     sqlx::query(
         "INSERT INTO _authrs_migrations (version, description, compatible_from) \
-         VALUES (2, 'a newer expansion', 1)",
+         VALUES (3, 'a newer expansion', 2)",
     )
     .execute(adapter.pool())
     .await
@@ -120,13 +124,13 @@ async fn runs_on_a_newer_schema_until_a_contraction_it_predates() {
     // A later contraction needs code that knows it.
     sqlx::query(
         "INSERT INTO _authrs_migrations (version, description, compatible_from) \
-         VALUES (3, 'a newer contraction', 3)",
+         VALUES (4, 'a newer contraction', 4)",
     )
     .execute(adapter.pool())
     .await
     .unwrap();
     match SqliteAdapter::connect(&url).await {
-        Err(Error::SchemaTooNew { found: 3, known: 1 }) => {}
+        Err(Error::SchemaTooNew { found: 4, known: 2 }) => {}
         other => panic!("expected SchemaTooNew, got {other:?}"),
     }
 }
@@ -142,7 +146,7 @@ async fn refuses_a_schema_newer_than_it_knows() {
     match SqliteAdapter::connect(&url).await {
         Err(Error::SchemaTooNew {
             found: 999,
-            known: 1,
+            known: 2,
         }) => {}
         other => panic!("expected SchemaTooNew, got {other:?}"),
     }

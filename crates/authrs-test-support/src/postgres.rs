@@ -206,10 +206,14 @@ impl OwnServer {
             .arg("-c")
             .arg(
                 "set -e; source scripts/lib/postgres.sh; pg_bin=$(pg_bindir); \
+                 trap postgres_stop EXIT; \
                  postgres_start \"$pg_bin\" authrs-own-pg; echo \"PORT $PG_PORT\"; \
                  while read -r cmd args; do \
-                   case $cmd in pause|resume|restart) postgres_$cmd $args; echo DONE;; esac; \
-                 done; postgres_stop",
+                   case $cmd in pause|resume|restart|demote|promote) \
+                     if postgres_$cmd $args; then echo DONE; \
+                     else echo FAILED; tail -n 20 \"$PG_DIR/server.log\" >&2; fi;; \
+                   esac; \
+                 done",
             )
             .current_dir(&root)
             .env("PG_HBA", hba.unwrap_or(""))
@@ -255,16 +259,32 @@ impl OwnServer {
         self.command("resume", settings);
     }
 
+    /// Restarts the server as a standby: in recovery, read-only, following no primary (a
+    /// failed-over primary come back).
+    pub fn demote(&mut self) {
+        self.command("demote", &[]);
+    }
+
+    /// Makes a [`Self::demote`]d server a primary again.
+    pub fn promote(&mut self) {
+        self.command("promote", &[]);
+    }
+
     fn command(&mut self, command: &str, settings: &[&str]) {
         use std::io::Write;
         let args: Vec<String> = settings.iter().map(|s| format!("-c {s}")).collect();
         let stdin = self.stdin.as_mut().expect("open until drop");
         writeln!(stdin, "{command} {}", args.join(" ")).expect("the server's script runs");
-        self.lines
+        let outcome = self
+            .lines
             .by_ref()
             .map_while(Result::ok)
-            .find(|line| line == "DONE")
-            .unwrap_or_else(|| panic!("the test's own PostgreSQL server did not {command}"));
+            .find(|line| line == "DONE" || line == "FAILED");
+        assert_eq!(
+            outcome.as_deref(),
+            Some("DONE"),
+            "the test's own PostgreSQL server did not {command} (the end of its log is above)"
+        );
     }
 
     /// `postgres://<user>@<host>:<port>/postgres?<query>`.

@@ -16,10 +16,12 @@
 //! 5. Database failures are [`AdapterError::Unavailable`] or [`AdapterError::Backend`]; their
 //!    text is for the log only.
 
+mod cache;
 mod memory;
 
 use async_trait::async_trait;
 
+pub use cache::{CachedAdapter, SessionCache};
 pub use memory::MemoryAdapter;
 
 use crate::user::ProviderType;

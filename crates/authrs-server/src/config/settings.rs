@@ -114,6 +114,12 @@ pub struct SessionSettings {
     /// How often a session's expiry is refreshed (default 1 day).
     #[serde(deserialize_with = "values::duration::<_, 0, { u64::MAX }>")]
     pub update_age: Duration,
+    /// Database sessions the in-process cache holds at most; 0 turns it off.
+    #[serde(deserialize_with = "values::count::<_, 0, 10_000_000>")]
+    pub cache_size: u32,
+    /// The longest a cached session is served without a database read.
+    #[serde(deserialize_with = "values::duration::<_, 0, 3600>")]
+    pub cache_ttl: Duration,
 }
 
 /// `[accounts]`: email-and-password accounts.
@@ -328,6 +334,8 @@ impl Default for SessionSettings {
             revocable_jwt: false,
             max_age: Duration::from_secs(30 * 24 * 60 * 60),
             update_age: Duration::from_secs(24 * 60 * 60),
+            cache_size: 10_000,
+            cache_ttl: Duration::from_secs(60),
         }
     }
 }

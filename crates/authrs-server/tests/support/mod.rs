@@ -476,7 +476,33 @@ impl Client {
         assert_eq!(response.status, 200, "{}", response.body);
         response.json()
     }
+
+    /// Reads `/session` until it is empty (`{}`); fails once [`REVOCATION_BOUND`] has passed.
+    /// A session ended by another process or instance is refused within that bound (the
+    /// session cache's feed), not at once.
+    pub fn until_signed_out(&mut self, base: &str) {
+        let started = std::time::Instant::now();
+        loop {
+            let response = self.get(&format!("{base}/session"));
+            assert_eq!(response.status, 200, "{}", response.body);
+            if response.body == "{}" {
+                return;
+            }
+            assert!(
+                started.elapsed() < REVOCATION_BOUND,
+                "still signed in {:?} after the session was ended: {}",
+                started.elapsed(),
+                response.body
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
 }
+
+/// How late a session ended elsewhere may still be served: the session cache's bound (750 ms,
+/// `authrs_sqlx::FEED_GRACE`) with room for a loaded machine, under the one second issue 17
+/// allows.
+pub const REVOCATION_BOUND: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Runs `authrs user ARGS` in `dir` with `env`, feeding `stdin`; fails the test unless it
 /// succeeds. Returns its standard output.

@@ -1,0 +1,579 @@
+//! [`SessionCache`] and [`CachedAdapter`]: database sessions read from memory, revoked
+//! everywhere within a bound.
+//!
+//! [`CachedAdapter`] wraps an adapter and answers
+//! [`Adapter::get_session_and_user`] from a [`SessionCache`] when it can. Every other call
+//! goes to the adapter, and those that change a session or a user also drop what the cache
+//! holds for it, so a write through this process is seen by its next read.
+//!
+//! Writes made elsewhere (another instance, an operator's command) reach the cache through a
+//! **feed** ([`SessionCache::fed`]): something outside, such as `authrs-sqlx`'s PostgreSQL
+//! `LISTEN`, calls [`SessionCache::invalidate_session`] and
+//! [`SessionCache::invalidate_user`] as changes commit, and [`SessionCache::live_for`] each
+//! time it has proven itself current. A fed cache serves nothing while its feed is not live,
+//! so a feed that stops (a dropped connection, a network partition) stops the cache within
+//! the period it last granted. A cache without a feed ([`SessionCache::unfed`]) bounds what
+//! another process's write can miss by its entries' time to live.
+//!
+//! Rules:
+//! 1. Keys are session token hashes, as the adapter's; the value is the row and its user as
+//!    the adapter returned them. A hit is never another session's.
+//! 2. Bounded: at most `capacity` entries, the oldest filled going first; each is served for
+//!    at most `ttl` after it was read from the database.
+//! 3. A read that raced a change is not stored: every invalidation moves a generation
+//!    counter, and a result read before the move is not put in the cache.
+//! 4. Expiry is the engine's: an expired row is served as the adapter would serve it, and
+//!    the engine deletes it (which invalidates it).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use hashlink::LinkedHashMap;
+
+use super::{
+    Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser, Timestamp,
+    VerificationToken,
+};
+
+/// Shards of the cache: each is a lock of its own, picked by the token hash.
+const SHARDS: usize = 16;
+
+/// A bounded, time-limited map from session token hash to the session and its user (see the
+/// [module docs](self)).
+#[derive(Debug)]
+pub struct SessionCache {
+    shards: Box<[RwLock<Shard>]>,
+    /// Entries per shard.
+    shard_capacity: usize,
+    ttl: Duration,
+    start: Instant,
+    /// Milliseconds from `start` until which hits may be served; `u64::MAX` without a feed.
+    live_until: AtomicU64,
+    /// Moves on every invalidation (rule 3).
+    generation: AtomicU64,
+}
+
+#[derive(Debug, Default)]
+struct Shard {
+    /// In fill order: the front is the oldest.
+    entries: LinkedHashMap<String, Entry>,
+    /// The token hashes of each user's entries in this shard.
+    by_user: HashMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    session: AdapterSession,
+    user: AdapterUser,
+    filled: Instant,
+}
+
+impl SessionCache {
+    /// A cache that no feed keeps current: entries serve for `ttl` after they were read, so a
+    /// change made outside this process is missed for at most that long.
+    pub fn unfed(capacity: usize, ttl: Duration) -> Arc<Self> {
+        Arc::new(Self::new(capacity, ttl, u64::MAX))
+    }
+
+    /// A cache kept current by a feed: it serves nothing until the feed calls
+    /// [`Self::live_for`], and nothing once the period it granted has passed.
+    pub fn fed(capacity: usize, ttl: Duration) -> Arc<Self> {
+        Arc::new(Self::new(capacity, ttl, 0))
+    }
+
+    fn new(capacity: usize, ttl: Duration, live_until: u64) -> Self {
+        let shard_capacity = capacity.div_ceil(SHARDS);
+        Self {
+            shards: (0..SHARDS).map(|_| RwLock::default()).collect(),
+            shard_capacity,
+            ttl,
+            start: Instant::now(),
+            live_until: AtomicU64::new(live_until),
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    /// The feed is current: hits may be served for `period` from now. When the feed was not
+    /// live (never yet, lost, or quiet past its last period), every entry is dropped first:
+    /// a change in the gap may have gone unheard.
+    pub fn live_for(&self, period: Duration) {
+        let now = self.elapsed_ms();
+        if now >= self.live_until.load(Ordering::Acquire) {
+            self.flush();
+        }
+        let until = now.saturating_add(duration_ms(period));
+        self.live_until.store(until, Ordering::Release);
+    }
+
+    /// The feed is down: drops every entry, and serves nothing until [`Self::live_for`].
+    pub fn feed_lost(&self) {
+        self.live_until.store(0, Ordering::Release);
+        self.flush();
+    }
+
+    /// Drops the entry of this session token hash, if any.
+    pub fn invalidate_session(&self, token_hash: &str) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        let mut shard = self
+            .shard(token_hash)
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(entry) = shard.entries.remove(token_hash) {
+            shard.unindex(&entry.session.user_id, token_hash);
+        }
+    }
+
+    /// Drops every entry of this user (their sessions, and the user's details they carry).
+    pub fn invalidate_user(&self, user_id: &str) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        for shard in &self.shards {
+            let mut shard = shard.write().unwrap_or_else(|e| e.into_inner());
+            if let Some(tokens) = shard.by_user.remove(user_id) {
+                for token in tokens {
+                    shard.entries.remove(&token);
+                }
+            }
+        }
+    }
+
+    /// Drops every entry.
+    pub fn flush(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        for shard in &self.shards {
+            *shard.write().unwrap_or_else(|e| e.into_inner()) = Shard::default();
+        }
+    }
+
+    /// Whether hits may be served now: always without a feed; with one, while the period it
+    /// last granted lasts.
+    pub fn is_live(&self) -> bool {
+        self.elapsed_ms() < self.live_until.load(Ordering::Acquire)
+    }
+
+    /// How many entries it holds.
+    pub fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.read().unwrap_or_else(|e| e.into_inner()).entries.len())
+            .sum()
+    }
+
+    /// Whether it holds no entry.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn get(&self, token_hash: &str) -> Option<(AdapterSession, AdapterUser)> {
+        if !self.is_live() {
+            return None;
+        }
+        let shard = self
+            .shard(token_hash)
+            .read()
+            .unwrap_or_else(|e| e.into_inner());
+        let entry = shard.entries.get(token_hash)?;
+        (entry.filled.elapsed() < self.ttl).then(|| (entry.session.clone(), entry.user.clone()))
+    }
+
+    fn insert(&self, generation: u64, session: &AdapterSession, user: &AdapterUser) {
+        if self.shard_capacity == 0 || self.ttl.is_zero() {
+            return;
+        }
+        let token = &session.session_token;
+        let mut shard = self.shard(token).write().unwrap_or_else(|e| e.into_inner());
+        // Under the shard's lock: an invalidation of this entry either moved the generation
+        // before this check, or waits for the lock and removes what is put here.
+        if self.generation.load(Ordering::Acquire) != generation {
+            return;
+        }
+        if let Some(old) = shard.entries.remove(token) {
+            shard.unindex(&old.session.user_id, token);
+        }
+        while shard.entries.len() >= self.shard_capacity {
+            let Some((old_token, old)) = shard.entries.pop_front() else {
+                break;
+            };
+            shard.unindex(&old.session.user_id, &old_token);
+        }
+        shard.entries.insert(
+            token.clone(),
+            Entry {
+                session: session.clone(),
+                user: user.clone(),
+                filled: Instant::now(),
+            },
+        );
+        shard
+            .by_user
+            .entry(session.user_id.clone())
+            .or_default()
+            .push(token.clone());
+    }
+
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    fn shard(&self, token_hash: &str) -> &RwLock<Shard> {
+        // Token hashes are uniform hex digits: their last bytes pick the shard.
+        let pick = token_hash
+            .bytes()
+            .rev()
+            .take(2)
+            .fold(0usize, |acc, b| acc * 31 + usize::from(b));
+        &self.shards[pick % SHARDS]
+    }
+
+    fn elapsed_ms(&self) -> u64 {
+        duration_ms(self.start.elapsed())
+    }
+}
+
+impl Shard {
+    fn unindex(&mut self, user_id: &str, token_hash: &str) {
+        if let Some(tokens) = self.by_user.get_mut(user_id) {
+            tokens.retain(|t| t != token_hash);
+            if tokens.is_empty() {
+                self.by_user.remove(user_id);
+            }
+        }
+    }
+}
+
+fn duration_ms(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// An [`Adapter`] whose session reads go through a [`SessionCache`] (see the
+/// [module docs](self)).
+#[derive(Debug, Clone)]
+pub struct CachedAdapter<A: ?Sized = dyn Adapter> {
+    inner: Arc<A>,
+    cache: Arc<SessionCache>,
+}
+
+impl<A: Adapter + ?Sized> CachedAdapter<A> {
+    /// `inner` with its session reads cached in `cache`.
+    pub fn new(inner: Arc<A>, cache: Arc<SessionCache>) -> Self {
+        Self { inner, cache }
+    }
+
+    /// The cache.
+    pub fn cache(&self) -> &Arc<SessionCache> {
+        &self.cache
+    }
+}
+
+#[async_trait]
+impl<A: Adapter + ?Sized> Adapter for CachedAdapter<A> {
+    async fn create_user(&self, user: NewUser) -> Result<AdapterUser, AdapterError> {
+        self.inner.create_user(user).await
+    }
+
+    async fn get_user(&self, id: &str) -> Result<Option<AdapterUser>, AdapterError> {
+        self.inner.get_user(id).await
+    }
+
+    async fn get_user_by_email(&self, email: &str) -> Result<Option<AdapterUser>, AdapterError> {
+        self.inner.get_user_by_email(email).await
+    }
+
+    async fn get_user_by_account(
+        &self,
+        provider: &str,
+        provider_account_id: &str,
+    ) -> Result<Option<AdapterUser>, AdapterError> {
+        self.inner
+            .get_user_by_account(provider, provider_account_id)
+            .await
+    }
+
+    async fn update_user(&self, user: AdapterUser) -> Result<AdapterUser, AdapterError> {
+        let id = user.id.clone();
+        let result = self.inner.update_user(user).await;
+        self.cache.invalidate_user(&id);
+        result
+    }
+
+    async fn delete_user(&self, id: &str) -> Result<(), AdapterError> {
+        let result = self.inner.delete_user(id).await;
+        self.cache.invalidate_user(id);
+        result
+    }
+
+    async fn link_account(&self, account: AdapterAccount) -> Result<(), AdapterError> {
+        self.inner.link_account(account).await
+    }
+
+    async fn update_account(&self, account: AdapterAccount) -> Result<bool, AdapterError> {
+        self.inner.update_account(account).await
+    }
+
+    async fn unlink_account(
+        &self,
+        provider: &str,
+        provider_account_id: &str,
+    ) -> Result<bool, AdapterError> {
+        self.inner
+            .unlink_account(provider, provider_account_id)
+            .await
+    }
+
+    async fn list_accounts(&self, user_id: &str) -> Result<Vec<AdapterAccount>, AdapterError> {
+        self.inner.list_accounts(user_id).await
+    }
+
+    async fn create_session(&self, session: AdapterSession) -> Result<(), AdapterError> {
+        self.inner.create_session(session).await
+    }
+
+    async fn get_session_and_user(
+        &self,
+        session_token: &str,
+    ) -> Result<Option<(AdapterSession, AdapterUser)>, AdapterError> {
+        if let Some(hit) = self.cache.get(session_token) {
+            return Ok(Some(hit));
+        }
+        let generation = self.cache.generation();
+        let found = self.inner.get_session_and_user(session_token).await?;
+        if let Some((session, user)) = &found {
+            self.cache.insert(generation, session, user);
+        }
+        Ok(found)
+    }
+
+    async fn update_session_expiry(
+        &self,
+        session_token: &str,
+        expires: Timestamp,
+    ) -> Result<Option<AdapterSession>, AdapterError> {
+        let result = self
+            .inner
+            .update_session_expiry(session_token, expires)
+            .await;
+        self.cache.invalidate_session(session_token);
+        result
+    }
+
+    async fn delete_session(
+        &self,
+        session_token: &str,
+    ) -> Result<Option<AdapterSession>, AdapterError> {
+        let result = self.inner.delete_session(session_token).await;
+        self.cache.invalidate_session(session_token);
+        result
+    }
+
+    async fn delete_user_sessions(&self, user_id: &str) -> Result<u64, AdapterError> {
+        let result = self.inner.delete_user_sessions(user_id).await;
+        self.cache.invalidate_user(user_id);
+        result
+    }
+
+    async fn delete_expired(&self, now: Timestamp) -> Result<u64, AdapterError> {
+        // Expired entries are the engine's to refuse (rule 4).
+        self.inner.delete_expired(now).await
+    }
+
+    async fn create_verification_token(
+        &self,
+        token: VerificationToken,
+    ) -> Result<(), AdapterError> {
+        self.inner.create_verification_token(token).await
+    }
+
+    async fn use_verification_token(
+        &self,
+        identifier: &str,
+        token_hash: &str,
+    ) -> Result<Option<VerificationToken>, AdapterError> {
+        self.inner
+            .use_verification_token(identifier, token_hash)
+            .await
+    }
+
+    async fn find_verification_token(
+        &self,
+        identifier: &str,
+        token_hash: &str,
+    ) -> Result<Option<VerificationToken>, AdapterError> {
+        self.inner
+            .find_verification_token(identifier, token_hash)
+            .await
+    }
+
+    async fn delete_verification_tokens(&self, identifier: &str) -> Result<u64, AdapterError> {
+        self.inner.delete_verification_tokens(identifier).await
+    }
+
+    async fn get_password_hash(&self, user_id: &str) -> Result<Option<String>, AdapterError> {
+        self.inner.get_password_hash(user_id).await
+    }
+
+    async fn set_password_hash(
+        &self,
+        user_id: &str,
+        hash: Option<&str>,
+    ) -> Result<(), AdapterError> {
+        let result = self.inner.set_password_hash(user_id, hash).await;
+        self.cache.invalidate_user(user_id);
+        result
+    }
+
+    async fn get_sessions_valid_after(
+        &self,
+        user_id: &str,
+    ) -> Result<Option<Timestamp>, AdapterError> {
+        self.inner.get_sessions_valid_after(user_id).await
+    }
+
+    async fn set_sessions_valid_after(
+        &self,
+        user_id: &str,
+        at: Timestamp,
+    ) -> Result<(), AdapterError> {
+        let result = self.inner.set_sessions_valid_after(user_id, at).await;
+        self.cache.invalidate_user(user_id);
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(token: &str, user: &str) -> AdapterSession {
+        AdapterSession {
+            session_token: token.to_owned(),
+            user_id: user.to_owned(),
+            expires: Timestamp::from_secs(2_000_000_000),
+        }
+    }
+
+    fn user(id: &str) -> AdapterUser {
+        AdapterUser {
+            id: id.to_owned(),
+            name: None,
+            email: Some(format!("{id}@example.com")),
+            email_verified: None,
+            image: None,
+        }
+    }
+
+    fn fill(cache: &SessionCache, token: &str, user_id: &str) {
+        cache.insert(cache.generation(), &session(token, user_id), &user(user_id));
+    }
+
+    #[test]
+    fn a_hit_is_the_sessions_own_and_invalidation_drops_it() {
+        let cache = SessionCache::unfed(100, Duration::from_secs(60));
+        fill(&cache, "t1", "ada");
+        fill(&cache, "t2", "ada");
+        fill(&cache, "t3", "bob");
+        assert_eq!(cache.get("t1").unwrap().0.session_token, "t1");
+        assert_eq!(cache.get("t3").unwrap().1.id, "bob");
+        assert!(cache.get("t4").is_none());
+        cache.invalidate_session("t1");
+        assert!(cache.get("t1").is_none());
+        assert!(cache.get("t2").is_some());
+        cache.invalidate_user("ada");
+        assert!(cache.get("t2").is_none());
+        assert!(cache.get("t3").is_some());
+        assert_eq!(cache.len(), 1);
+        cache.flush();
+        assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn a_read_that_raced_an_invalidation_is_not_stored() {
+        let cache = SessionCache::unfed(100, Duration::from_secs(60));
+        let before = cache.generation();
+        cache.invalidate_user("someone else");
+        cache.insert(before, &session("t1", "ada"), &user("ada"));
+        assert!(cache.get("t1").is_none());
+    }
+
+    #[test]
+    fn capacity_and_time_to_live_bound_it() {
+        let cache = SessionCache::unfed(32, Duration::from_secs(60));
+        for i in 0..1000 {
+            fill(&cache, &format!("{i:064x}"), &format!("user{}", i % 7));
+        }
+        assert!(cache.len() <= 32, "{}", cache.len());
+        // The index holds no more than the entries.
+        let indexed: usize = cache
+            .shards
+            .iter()
+            .map(|s| {
+                s.read()
+                    .unwrap()
+                    .by_user
+                    .values()
+                    .map(Vec::len)
+                    .sum::<usize>()
+            })
+            .sum();
+        assert_eq!(indexed, cache.len());
+
+        let short = SessionCache::unfed(32, Duration::from_millis(30));
+        fill(&short, "t1", "ada");
+        assert!(short.get("t1").is_some());
+        std::thread::sleep(Duration::from_millis(40));
+        assert!(short.get("t1").is_none());
+    }
+
+    #[test]
+    fn a_fed_cache_serves_only_while_its_feed_is_live() {
+        let cache = SessionCache::fed(100, Duration::from_secs(60));
+        cache.live_for(Duration::from_millis(40));
+        fill(&cache, "t1", "ada");
+        assert!(cache.get("t1").is_some());
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(cache.get("t1").is_none(), "the feed went quiet");
+        // Live again: what was filled before the gap is gone, what is filled now serves.
+        cache.live_for(Duration::from_secs(60));
+        assert!(
+            cache.get("t1").is_none(),
+            "a change in the gap may have gone unheard"
+        );
+        fill(&cache, "t1", "ada");
+        assert!(cache.get("t1").is_some());
+        cache.feed_lost();
+        assert!(cache.is_empty());
+        fill(&cache, "t1", "ada");
+        assert!(cache.get("t1").is_none(), "lost until live again");
+    }
+
+    #[tokio::test]
+    async fn writes_through_the_adapter_reach_its_next_read() {
+        use crate::adapter::MemoryAdapter;
+        let memory = Arc::new(MemoryAdapter::new());
+        let cache = SessionCache::unfed(100, Duration::from_secs(60));
+        let adapter = CachedAdapter::new(memory.clone() as Arc<dyn Adapter>, cache.clone());
+        let ada = adapter.create_user(NewUser::default()).await.unwrap();
+        let mut s = session("t1", &ada.id);
+        adapter.create_session(s.clone()).await.unwrap();
+        assert!(adapter.get_session_and_user("t1").await.unwrap().is_some());
+        assert_eq!(cache.len(), 1);
+        // Served from memory: a change behind the cache's back is not seen...
+        memory.delete_session("t1").await.unwrap();
+        assert!(adapter.get_session_and_user("t1").await.unwrap().is_some());
+        // ...but one through it is.
+        adapter.delete_session("t1").await.unwrap();
+        assert!(adapter.get_session_and_user("t1").await.unwrap().is_none());
+
+        s.session_token = "t2".to_owned();
+        adapter.create_session(s).await.unwrap();
+        adapter.get_session_and_user("t2").await.unwrap();
+        let mut renamed = ada.clone();
+        renamed.name = Some("Ada".to_owned());
+        adapter.update_user(renamed).await.unwrap();
+        let (_, read) = adapter.get_session_and_user("t2").await.unwrap().unwrap();
+        assert_eq!(read.name.as_deref(), Some("Ada"));
+        adapter.delete_user_sessions(&ada.id).await.unwrap();
+        assert!(adapter.get_session_and_user("t2").await.unwrap().is_none());
+    }
+}
