@@ -195,7 +195,8 @@ pub(crate) mod sql {
 
 /// Implements [`Adapter`](authrs_core::adapter::Adapter) for `$adapter`, a struct whose `pool`
 /// field is an `sqlx::Pool` of either back end and which has `fn saw(&self, &sqlx::Error)`, told
-/// of every failed statement. The bodies are the same for both; the pool's
+/// of every failed statement, and `async fn prune_change_log(&self)`, run after the expiry
+/// sweep. The bodies are the same for both; the pool's
 /// type picks the driver.
 macro_rules! impl_adapter {
     ($adapter:ty) => {
@@ -482,6 +483,7 @@ macro_rules! impl_adapter {
                         .await
                         .map_err(|e| self.fail(e))?;
                     tx.commit().await.map_err(|e| self.fail(e))?;
+                    self.prune_change_log().await;
                     Ok(sessions.rows_affected() + tokens.rows_affected())
                 }
 

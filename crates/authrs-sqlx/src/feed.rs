@@ -6,16 +6,17 @@
 //!   `_authrs_changes` past the last one seen.
 //!
 //! Each proof of being current (a heartbeat heard, a read done) lets the cache serve for
-//! [`FEED_GRACE`]; without one it serves nothing, and it starts empty when it is current
-//! again.
+//! [`FEED_GRACE`] from the moment the proof was made (the heartbeat sent, the read begun);
+//! without one it serves nothing, and it starts empty when it is current again.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use authrs_core::adapter::SessionCache;
 use sqlx::postgres::{PgConnection, PgListener, PgPool};
 use sqlx::sqlite::{SqliteConnection, SqlitePool};
-use sqlx::Connection;
+use sqlx::{ConnectOptions, Connection};
 
 /// The channel migration 3's triggers announce session and user changes on.
 pub(crate) const CHANGES_CHANNEL: &str = "authrs_changes";
@@ -24,36 +25,50 @@ pub(crate) const CHANGES_CHANNEL: &str = "authrs_changes";
 /// through the database, the SQLite feed reads the change log.
 pub const FEED_HEARTBEAT: Duration = Duration::from_millis(250);
 
-/// How long a proof keeps the cache serving: a feed that stops (a dropped connection, a
-/// partition, a locked file) stops the cache this long after its last proof, at the latest.
-/// It bounds how late a revocation can be seen.
+/// How long a proof keeps the cache serving, counted from when it was made: a feed that stops
+/// (a dropped connection, a partition, a locked file, a primary turned read-only) stops the
+/// cache this long after its last proof, at the latest. It bounds how late a revocation can
+/// be seen.
 pub const FEED_GRACE: Duration = Duration::from_millis(750);
+
+/// A listener that hears nothing, not even its heartbeats, for this long starts over (its
+/// heartbeats may be going to another server than the one it listens on).
+const LISTENER_SILENCE: Duration = Duration::from_millis(1500);
 
 /// Pause before listening again after the listener's connection failed.
 const RECONNECT_PAUSE: Duration = Duration::from_millis(250);
 
-/// How long the SQLite change log keeps a row: far past [`FEED_GRACE`], so a process that
-/// missed rows was not current meanwhile, and flushes.
+/// How long the SQLite feed keeps a row of the change log after it has read past it.
 const SQLITE_LOG_KEPT: Duration = Duration::from_secs(60);
 
 /// Rows read from the SQLite change log per query.
 const SQLITE_BATCH: i64 = 1000;
+
+/// Rows of the SQLite change log older than this are deleted whatever any feed has read (at
+/// start-up and by the expiry sweep), so the log stays bounded with the cache off or the
+/// server down. Far past any feed's reach: one that far behind was not live, and flushes.
+pub(crate) const SQLITE_LOG_MAX_AGE: Duration = Duration::from_secs(3600);
 
 /// Runs the PostgreSQL feed for `cache` on `pool` until the pool is closed: two tasks, one
 /// listening and one sending heartbeats.
 pub(crate) fn spawn_postgres(pool: PgPool, cache: Arc<SessionCache>) {
     // A channel of this process's own for its heartbeats: others do not hear them.
     let heartbeat = format!("authrs_live_{}", uuid::Uuid::new_v4().simple());
-    tokio::spawn(send_heartbeats(pool.clone(), heartbeat.clone()));
-    tokio::spawn(listen(pool, cache, heartbeat));
+    let start = Instant::now();
+    tokio::spawn(send_heartbeats(pool.clone(), heartbeat.clone(), start));
+    tokio::spawn(listen(pool, cache, heartbeat, start));
 }
 
-/// Notifies `channel` every [`FEED_HEARTBEAT`], on a connection of its own (a pool busy with
-/// requests must not delay the heartbeat, or the cache would stop serving just when it helps
-/// most). A heartbeat commits after every change committed before it, and PostgreSQL delivers
-/// notifications in commit order, so hearing it means every earlier change was heard. A
-/// standby takes no `NOTIFY`: connected to one, the cache stops serving.
-async fn send_heartbeats(pool: PgPool, channel: String) {
+/// Notifies `channel` every [`FEED_HEARTBEAT`] with the time it was sent (milliseconds from
+/// `start`), on a connection of its own: a pool busy with requests must not delay the
+/// heartbeat, or the cache would stop serving just when it helps most. A heartbeat commits
+/// after every change committed before it, and PostgreSQL delivers notifications in commit
+/// order, so hearing it means every change made before it was sent was heard.
+///
+/// Only a writable primary's heartbeat counts: on a standby or a read-only primary the
+/// changes are being made elsewhere (after a failover), so no heartbeat is sent, the
+/// connection is dropped to find the primary again, and the cache stops serving.
+async fn send_heartbeats(pool: PgPool, channel: String, start: Instant) {
     let mut ticks = tokio::time::interval(FEED_HEARTBEAT);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut connection: Option<PgConnection> = None;
@@ -75,28 +90,34 @@ async fn send_heartbeats(pool: PgPool, channel: String) {
         let Some(open) = connection.as_mut() else {
             continue; // the listener hears no heartbeat: the cache stops serving
         };
+        let sent_at = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
         let sent = tokio::time::timeout(
             FEED_GRACE,
-            sqlx::query("SELECT pg_notify($1, '')")
-                .bind(&channel)
-                .execute(&mut *open),
+            sqlx::query_scalar::<_, bool>(
+                "SELECT pg_notify($1, $2) IS NULL WHERE NOT pg_is_in_recovery() \
+                 AND current_setting('transaction_read_only') = 'off'",
+            )
+            .bind(&channel)
+            .bind(sent_at.to_string())
+            .fetch_optional(&mut *open),
         )
         .await;
-        if !matches!(sent, Ok(Ok(_))) {
-            // In an unknown state: a new connection next time.
+        if !matches!(sent, Ok(Ok(Some(_)))) {
+            // Failed, in an unknown state, or not a writable primary: a new connection next
+            // time.
             connection = None;
         }
     }
 }
 
-async fn listen(pool: PgPool, cache: Arc<SessionCache>, heartbeat: String) {
+async fn listen(pool: PgPool, cache: Arc<SessionCache>, heartbeat: String, start: Instant) {
     // Logged once per outage, not once per attempt.
     let mut failing = false;
     loop {
         if pool.is_closed() {
             return;
         }
-        match listen_once(&pool, &cache, &heartbeat, &mut failing).await {
+        match listen_once(&pool, &cache, &heartbeat, start, &mut failing).await {
             Ok(()) => {}
             Err(sqlx::Error::PoolClosed) => return,
             Err(error) if !failing => {
@@ -114,11 +135,12 @@ async fn listen(pool: PgPool, cache: Arc<SessionCache>, heartbeat: String) {
     }
 }
 
-/// Listens until the connection is lost (`Ok`) or fails (`Err`).
+/// Listens until the connection is lost or silent (`Ok`) or fails (`Err`).
 async fn listen_once(
     pool: &PgPool,
     cache: &SessionCache,
     heartbeat: &str,
+    start: Instant,
     failing: &mut bool,
 ) -> Result<(), sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
@@ -126,10 +148,15 @@ async fn listen_once(
     if std::mem::take(failing) {
         tracing::info!("session cache feed: listening again");
     }
-    while let Some(notification) = listener.try_recv().await? {
+    // Dropped (not reused) when a wait times out, so a wait cut short leaves nothing behind.
+    while let Ok(received) = tokio::time::timeout(LISTENER_SILENCE, listener.try_recv()).await {
+        let Some(notification) = received? else {
+            return Ok(()); // the connection was lost
+        };
         if notification.channel() == heartbeat {
-            // The first heartbeat after a gap flushes what the gap may have hidden.
-            cache.live_for(FEED_GRACE);
+            if let Ok(sent_at) = notification.payload().parse::<u64>() {
+                cache.live_from(start + Duration::from_millis(sent_at), FEED_GRACE);
+            }
             continue;
         }
         apply(cache, notification.payload());
@@ -137,64 +164,54 @@ async fn listen_once(
     Ok(())
 }
 
-/// Drops what a change record names: `s` and a token hash, or `u` and a user id.
+/// Drops what a change record names: `s` and a token hash, or `u` and a user id; anything
+/// else (`*`, a table truncated) drops everything.
 fn apply(cache: &SessionCache, change: &str) {
     match change.split_at_checked(1) {
         Some(("s", token_hash)) => cache.invalidate_session(token_hash),
         Some(("u", user_id)) => cache.invalidate_user(user_id),
-        // Not ours to read: drop everything rather than guess.
         _ => cache.flush(),
     }
 }
 
 /// Runs the SQLite feed for `cache` on `pool` until the pool is closed: one task that reads
-/// the change log every [`FEED_HEARTBEAT`] and prunes it now and then.
+/// the change log every [`FEED_HEARTBEAT`] on a connection of its own (a pool busy with
+/// requests must not delay it), and deletes the rows it read more than [`SQLITE_LOG_KEPT`]
+/// ago.
 pub(crate) fn spawn_sqlite(pool: SqlitePool, cache: Arc<SessionCache>) {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(FEED_HEARTBEAT);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut last_seen = None;
-        let mut reads: u32 = 0;
-        // A connection of its own: a pool busy with writes must not hold up the feed.
-        let mut connection: Option<SqliteConnection> = None;
+        let mut feed = SqliteFeed::default();
         // Logged once per outage, not once per attempt.
         let mut failing = false;
         loop {
             ticks.tick().await;
             if pool.is_closed() {
-                if let Some(connection) = connection.take() {
+                if let Some(connection) = feed.connection.take() {
                     let _ = connection.close().await;
                 }
                 return;
             }
-            if connection.is_none() {
-                let options = pool.connect_options();
-                connection = SqliteConnection::connect_with(&options).await.ok();
-            }
-            let Some(open) = connection.as_mut() else {
-                cache.feed_lost();
-                continue;
-            };
-            let read = tokio::time::timeout(
-                FEED_GRACE,
-                read_sqlite_log(&mut *open, &cache, &mut last_seen),
-            )
-            .await
-            .unwrap_or_else(|_| {
-                Err(sqlx::Error::Io(std::io::Error::new(
-                    std::io::ErrorKind::TimedOut,
-                    "the change log read took longer than the feed's grace",
-                )))
-            });
+            let proof = Instant::now();
+            let read = tokio::time::timeout(FEED_GRACE, feed.read(&pool, &cache))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(sqlx::Error::Io(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "the change log read took longer than the feed's grace",
+                    )))
+                });
             match read {
                 Ok(()) => {
                     if std::mem::take(&mut failing) {
                         tracing::info!("session cache feed: reading the change log again");
                     }
-                    cache.live_for(FEED_GRACE);
+                    cache.live_from(proof, FEED_GRACE);
                 }
                 Err(error) => {
-                    connection = None;
+                    // In an unknown state: a new connection, and a fresh start, next time.
+                    feed = SqliteFeed::default();
                     if !failing {
                         failing = true;
                         tracing::warn!(
@@ -206,53 +223,107 @@ pub(crate) fn spawn_sqlite(pool: SqlitePool, cache: Arc<SessionCache>) {
                     cache.feed_lost();
                 }
             }
-            reads = reads.wrapping_add(1);
-            if reads.is_multiple_of(40) {
-                // Best effort, every 10 s: a busy file waits for the next round.
-                if let Some(open) = connection.as_mut() {
-                    let _ = sqlx::query(
-                        "DELETE FROM _authrs_changes \
-                         WHERE at < CAST(unixepoch('subsec') * 1000 AS INTEGER) - ?1",
-                    )
-                    .bind(SQLITE_LOG_KEPT.as_millis() as i64)
-                    .execute(&mut *open)
-                    .await;
-                }
-            }
         }
     });
 }
 
-/// Applies the log's rows past `last_seen` (from the newest row when `None`: this process's
-/// cache starts empty). SQLite has one writer at a time, so rows become visible in the order
-/// of their `seq`.
-async fn read_sqlite_log(
-    connection: &mut SqliteConnection,
-    cache: &SessionCache,
-    last_seen: &mut Option<i64>,
-) -> Result<(), sqlx::Error> {
-    let Some(mut since) = *last_seen else {
+/// The SQLite feed's state: its connection, the last row applied, and what it had read by
+/// when (to delete only rows read long enough ago).
+#[derive(Default)]
+struct SqliteFeed {
+    connection: Option<SqliteConnection>,
+    last_seen: Option<i64>,
+    /// (when, the last row applied then), oldest first, one per [`PRUNE_EVERY`].
+    read_by: VecDeque<(Instant, i64)>,
+}
+
+/// How often the SQLite feed deletes rows it read long enough ago.
+const PRUNE_EVERY: Duration = Duration::from_secs(10);
+
+impl SqliteFeed {
+    /// Applies the log's rows past the last one seen (from the newest row on a fresh start:
+    /// the cache starts empty). SQLite has one writer at a time and a row's `seq` is taken
+    /// inside its writer's transaction, so rows become visible in the order of their `seq`.
+    async fn read(&mut self, pool: &SqlitePool, cache: &SessionCache) -> Result<(), sqlx::Error> {
+        if self.connection.is_none() {
+            // A small page cache: it only ever reads the log's last pages.
+            let options = (*pool.connect_options())
+                .clone()
+                .pragma("cache_size", "-64");
+            self.connection = Some(options.connect().await?);
+        }
+        let connection = self.connection.as_mut().expect("just opened");
+        let Some(mut since) = self.last_seen else {
+            let newest: i64 =
+                sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM _authrs_changes")
+                    .fetch_one(&mut *connection)
+                    .await?;
+            self.last_seen = Some(newest);
+            self.read_by.push_back((Instant::now(), newest));
+            return Ok(());
+        };
+        loop {
+            let rows: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT seq, key FROM _authrs_changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            )
+            .bind(since)
+            .bind(SQLITE_BATCH)
+            .fetch_all(&mut *connection)
+            .await?;
+            for (seq, key) in &rows {
+                apply(cache, key);
+                since = *seq;
+            }
+            self.last_seen = Some(since);
+            if (rows.len() as i64) < SQLITE_BATCH {
+                break;
+            }
+        }
+        let due = self
+            .read_by
+            .back()
+            .is_none_or(|(at, _)| at.elapsed() >= PRUNE_EVERY);
+        if due {
+            self.prune(since).await?;
+        }
+        Ok(())
+    }
+
+    /// Deletes the rows read more than [`SQLITE_LOG_KEPT`] ago, and notices a log that went
+    /// back (a file restored from a copy): that is a fresh start.
+    async fn prune(&mut self, since: i64) -> Result<(), sqlx::Error> {
+        let connection = self.connection.as_mut().expect("open while reading");
         let newest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM _authrs_changes")
             .fetch_one(&mut *connection)
             .await?;
-        *last_seen = Some(newest);
-        return Ok(());
-    };
-    loop {
-        let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT seq, key FROM _authrs_changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-        )
-        .bind(since)
-        .bind(SQLITE_BATCH)
-        .fetch_all(&mut *connection)
-        .await?;
-        for (seq, key) in &rows {
-            apply(cache, key);
-            since = *seq;
+        if newest < since {
+            return Err(sqlx::Error::Protocol(
+                "the change log went back (a restored file?)".to_owned(),
+            ));
         }
-        *last_seen = Some(since);
-        if (rows.len() as i64) < SQLITE_BATCH {
-            return Ok(());
+        self.read_by.push_back((Instant::now(), since));
+        let mut upto = None;
+        while let Some(&(at, seq)) = self.read_by.front() {
+            if at.elapsed() < SQLITE_LOG_KEPT {
+                break;
+            }
+            upto = Some(seq);
+            self.read_by.pop_front();
         }
+        if let Some(upto) = upto {
+            // Best effort: a busy file waits for a later round (the rows stay).
+            let deleted = tokio::time::timeout(
+                FEED_HEARTBEAT,
+                sqlx::query("DELETE FROM _authrs_changes WHERE seq <= ?1")
+                    .bind(upto)
+                    .execute(&mut *connection),
+            )
+            .await;
+            if deleted.is_err() {
+                // Cut short: in an unknown state, so a new connection next time.
+                self.connection = None;
+            }
+        }
+        Ok(())
     }
 }

@@ -83,6 +83,9 @@ impl PostgresAdapter {
         self.read_only.saw(error);
     }
 
+    /// PostgreSQL's change announcements leave nothing to delete.
+    async fn prune_change_log(&self) {}
+
     pub(crate) fn read_only_watch(&self) -> &Arc<ReadOnlyWatch> {
         &self.read_only
     }

@@ -131,7 +131,23 @@ impl SqliteAdapter {
     /// crate docs](crate) for how concurrent starts are kept safe). [`Self::connect`] and
     /// [`Self::from_pool`] call it.
     pub async fn migrate(&self) -> Result<(), Error> {
-        crate::migrate::migrate_sqlite(&self.pool).await
+        crate::migrate::migrate_sqlite(&self.pool).await?;
+        self.prune_change_log().await;
+        Ok(())
+    }
+
+    /// Deletes the rows of the change log (`_authrs_changes`, which the schema's triggers
+    /// fill for session caches) older than an hour: a session cache's feed deletes what it
+    /// has read, but with no feed (the cache off, or the server down) the log is kept bounded
+    /// here, at start-up and by the expiry sweep. Best effort.
+    async fn prune_change_log(&self) {
+        let _ = sqlx::query(
+            "DELETE FROM _authrs_changes \
+             WHERE at < CAST(unixepoch('subsec') * 1000 AS INTEGER) - ?1",
+        )
+        .bind(crate::feed::SQLITE_LOG_MAX_AGE.as_millis() as i64)
+        .execute(&self.pool)
+        .await;
     }
 
     /// The pool, for queries of your own.

@@ -141,8 +141,11 @@ async fn a_database_at_version_1_is_upgraded_to_the_rate_limits_table() {
          DROP TRIGGER authrs_session_updated ON sessions; \
          DROP TRIGGER authrs_session_deleted ON sessions; \
          DROP TRIGGER authrs_user_changed ON users; \
+         DROP TRIGGER authrs_sessions_truncated ON sessions; \
+         DROP TRIGGER authrs_users_truncated ON users; \
          DROP FUNCTION authrs_announce_session_change(); \
          DROP FUNCTION authrs_announce_user_change(); \
+         DROP FUNCTION authrs_announce_truncate(); \
          DELETE FROM _authrs_migrations WHERE version >= 2",
     )
     .execute(adapter.pool())

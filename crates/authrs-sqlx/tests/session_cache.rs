@@ -13,7 +13,7 @@ use authrs_core::adapter::{Adapter, AdapterSession, CachedAdapter, NewUser, Time
 use authrs_sqlx::{Database, DatabaseUrl, PostgresPool};
 use authrs_test_support::TempDir;
 use authrs_test_support::postgres::{admin_options, fresh_database};
-use sqlx::ConnectOptions;
+use sqlx::{ConnectOptions, Connection};
 
 /// What the issue allows: a revocation is seen everywhere within one second.
 const BOUND: Duration = Duration::from_secs(1);
@@ -23,11 +23,38 @@ async fn postgres_url() -> DatabaseUrl {
 }
 
 async fn instance(url: &DatabaseUrl) -> (Database, CachedAdapter) {
+    instance_of(url, 10_000).await
+}
+
+async fn instance_of(url: &DatabaseUrl, capacity: usize) -> (Database, CachedAdapter) {
     let database = Database::connect_with(url, &PostgresPool::default())
         .await
         .unwrap();
-    let adapter = database.cached_adapter(10_000, Duration::from_secs(60));
+    let adapter = database.cached_adapter(capacity, Duration::from_secs(60));
     (database, adapter)
+}
+
+/// Runs `statement` on a connection of its own (an operator's SQL, or another process).
+async fn by_hand(database: &Database, statement: &'static str, bind: &str) {
+    let Database::Postgres(pg) = database else {
+        unreachable!()
+    };
+    let options = pg.pool().connect_options();
+    let mut conn = sqlx::PgConnection::connect_with(&options).await.unwrap();
+    if bind.is_empty() {
+        sqlx::raw_sql(statement).execute(&mut conn).await.unwrap();
+    } else {
+        sqlx::query(statement)
+            .bind(bind)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+}
+
+async fn name_of(adapter: &dyn Adapter, token: &str) -> Option<String> {
+    let (_, user) = adapter.get_session_and_user(token).await.unwrap().unwrap();
+    user.name
 }
 
 async fn until_live(adapter: &CachedAdapter) {
@@ -71,12 +98,17 @@ async fn refused_after(adapter: &dyn Adapter, token: &str) -> Duration {
     }
 }
 
-/// Reads `token` on `adapter` twice (the second from the cache, once the feed is live).
+/// Reads `token` on `adapter` until the cache answers it (the feed live, the entry filled).
 async fn cached(adapter: &CachedAdapter, token: &str) {
-    for _ in 0..2 {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
         assert!(adapter.get_session_and_user(token).await.unwrap().is_some());
+        if adapter.cache().serves(token) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the cache never answered it");
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert!(!adapter.cache().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -104,17 +136,32 @@ async fn a_revocation_on_one_postgres_instance_is_refused_on_the_other_within_th
     a.delete_user_sessions(&ada.id).await.unwrap();
     refused_after(&b, &token).await;
 
-    // A change made outside any instance (an operator's SQL; `authrs user remove`).
+    // A change to the user made outside any instance: B shows it within the bound.
     let token = new_session(&a, &ada.id, 201).await;
     cached(&b, &token).await;
-    let Database::Postgres(pg) = &b_db else {
-        unreachable!()
-    };
-    sqlx::query("DELETE FROM users WHERE id = $1")
-        .bind(&ada.id)
-        .execute(pg.pool())
-        .await
-        .unwrap();
+    assert_eq!(name_of(&b, &token).await, None);
+    by_hand(
+        &b_db,
+        "UPDATE users SET name = 'Ada' WHERE id = $1",
+        &ada.id,
+    )
+    .await;
+    let started = Instant::now();
+    while name_of(&b, &token).await.is_none() {
+        assert!(started.elapsed() < BOUND, "the new name was not seen");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+
+    // A user removed outside any instance (an operator's SQL; `authrs user remove`).
+    cached(&b, &token).await;
+    by_hand(&b_db, "DELETE FROM users WHERE id = $1", &ada.id).await;
+    refused_after(&b, &token).await;
+
+    // A table truncated by hand: everything goes.
+    let bob = a.create_user(NewUser::default()).await.unwrap();
+    let token = new_session(&a, &bob.id, 300).await;
+    cached(&b, &token).await;
+    by_hand(&b_db, "TRUNCATE sessions", "").await;
     refused_after(&b, &token).await;
 }
 
@@ -142,7 +189,8 @@ async fn a_killed_listener_connection_keeps_the_bound_and_the_feed_comes_back() 
         // a failover; the revocation is made right after.
         let killed: i64 = sqlx::query_scalar(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
-             WHERE datname = $1 AND query LIKE '%LISTEN%authrs_changes%'",
+             WHERE datname = $1 AND query LIKE '%LISTEN%authrs_changes%' \
+               AND pid <> pg_backend_pid()",
         )
         .bind(&database)
         .fetch_one(&mut admin)
@@ -163,7 +211,8 @@ async fn a_killed_listener_connection_keeps_the_bound_and_the_feed_comes_back() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_storm_of_distinct_sessions_never_gets_another_users_session() {
     let url = postgres_url().await;
-    let (_db, adapter) = instance(&url).await;
+    // Fewer places than sessions: entries are evicted and filled all through the storm.
+    let (_db, adapter) = instance_of(&url, 64).await;
     until_live(&adapter).await;
     let adapter = Arc::new(adapter);
     let mut expected = Vec::new();
@@ -189,7 +238,7 @@ async fn a_storm_of_distinct_sessions_never_gets_another_users_session() {
     for task in tasks {
         task.await.unwrap();
     }
-    assert!(adapter.cache().len() >= 100, "{}", adapter.cache().len());
+    assert_eq!(adapter.cache().len(), 64);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -260,4 +309,95 @@ async fn on_sqlite_a_change_by_another_process_is_refused_within_the_bound() {
     cached(&cached_adapter, &token).await;
     other.delete_user(&ada.id).await.unwrap();
     refused_after(&cached_adapter, &token).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_heartbeat_connection_keeps_the_bound() {
+    let url = postgres_url().await;
+    let (_a_db, a) = instance(&url).await;
+    let (b_db, b) = instance(&url).await;
+    until_live(&b).await;
+    let ada = a.create_user(NewUser::default()).await.unwrap();
+    let Database::Postgres(pg) = &b_db else {
+        unreachable!()
+    };
+    let database = pg
+        .pool()
+        .connect_options()
+        .get_database()
+        .unwrap()
+        .to_owned();
+    let mut admin = admin_options().connect().await.unwrap();
+    for round in 0..3 {
+        let token = new_session(&a, &ada.id, round).await;
+        cached(&b, &token).await;
+        // The heartbeat connection of the round before is replaced at B's next beat.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let killed: i64 = sqlx::query_scalar(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+                 WHERE datname = $1 AND query LIKE '%pg_notify%' AND pid <> pg_backend_pid()",
+            )
+            .bind(&database)
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+            if killed >= 1 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "round {round}: no heartbeat connection found"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        a.delete_session(&token).await.unwrap();
+        refused_after(&b, &token).await;
+        until_live(&b).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cache_on_a_primary_turned_read_only_stops_serving_until_it_is_writable() {
+    // A server of its own: the setting is the whole server's.
+    let server = authrs_test_support::postgres::OwnServer::start();
+    let url = DatabaseUrl::parse(&server.url("postgres", "127.0.0.1", "")).unwrap();
+    let (db, adapter) = instance(&url).await;
+    until_live(&adapter).await;
+    let ada = adapter.create_user(NewUser::default()).await.unwrap();
+    let token = new_session(&adapter, &ada.id, 1).await;
+    cached(&adapter, &token).await;
+    // Fenced, or failed over to another primary that this one no longer hears about: its
+    // heartbeats do not count, so the cache stops within the grace.
+    by_hand(
+        &db,
+        "ALTER SYSTEM SET default_transaction_read_only = on",
+        "",
+    )
+    .await;
+    by_hand(&db, "SELECT pg_reload_conf()", "").await;
+    let started = Instant::now();
+    while adapter.cache().is_live() {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "still serving from a read-only primary"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(!adapter.cache().serves(&token));
+    // Writable again: it serves again.
+    let Database::Postgres(pg) = &db else {
+        unreachable!()
+    };
+    let options = pg.pool().connect_options();
+    let mut conn = sqlx::PgConnection::connect_with(&options).await.unwrap();
+    for statement in [
+        "SET default_transaction_read_only = off",
+        "ALTER SYSTEM RESET default_transaction_read_only",
+        "SELECT pg_reload_conf()",
+    ] {
+        sqlx::raw_sql(statement).execute(&mut conn).await.unwrap();
+    }
+    until_live(&adapter).await;
+    cached(&adapter, &token).await;
 }

@@ -210,12 +210,21 @@ pub(crate) async fn current_user_id(ctx: &Ctx<'_>) -> Result<Option<String>, Err
             Ok(claims.get("sub").and_then(Value::as_str).map(str::to_owned))
         }
         SessionStore::Database(adapter) => {
+            if !names_a_session(&token) {
+                return Ok(None);
+            }
             let found = adapter.get_session_and_user(&sha256_hex(&token)).await?;
             Ok(found
                 .filter(|(session, _)| session.expires > Timestamp::from_millis(ctx.now_ms))
                 .map(|(session, _)| session.user_id))
         }
     }
+}
+
+/// Whether `token` can name a database session: random tokens are 64 hex digits, and
+/// anything else is refused without a query.
+fn names_a_session(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 async fn resolve_database(
@@ -226,8 +235,7 @@ async fn resolve_database(
     trigger: Option<SessionTrigger>,
     data: Option<&Value>,
 ) -> Result<Resolved, Error> {
-    // Random tokens are 64 hex digits; anything else cannot name a session, so spare the query.
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !names_a_session(token) {
         return Ok(Resolved::Invalid);
     }
     let hash = sha256_hex(token);

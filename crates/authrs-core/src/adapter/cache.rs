@@ -9,7 +9,7 @@
 //! Writes made elsewhere (another instance, an operator's command) reach the cache through a
 //! **feed** ([`SessionCache::fed`]): something outside, such as `authrs-sqlx`'s PostgreSQL
 //! `LISTEN`, calls [`SessionCache::invalidate_session`] and
-//! [`SessionCache::invalidate_user`] as changes commit, and [`SessionCache::live_for`] each
+//! [`SessionCache::invalidate_user`] as changes commit, and [`SessionCache::live_from`] each
 //! time it has proven itself current. A fed cache serves nothing while its feed is not live,
 //! so a feed that stops (a dropped connection, a network partition) stops the cache within
 //! the period it last granted. A cache without a feed ([`SessionCache::unfed`]) bounds what
@@ -18,15 +18,17 @@
 //! Rules:
 //! 1. Keys are session token hashes, as the adapter's; the value is the row and its user as
 //!    the adapter returned them. A hit is never another session's.
-//! 2. Bounded: at most `capacity` entries, the oldest filled going first; each is served for
-//!    at most `ttl` after it was read from the database.
+//! 2. Bounded: at most `capacity` entries; past it a fill replaces the oldest of its shard
+//!    (16 shards, keys spread by a seeded hash). Each entry is served for at most `ttl` after
+//!    it was read from the database.
 //! 3. A read that raced a change is not stored: every invalidation moves a generation
 //!    counter, and a result read before the move is not put in the cache.
 //! 4. Expiry is the engine's: an expired row is served as the adapter would serve it, and
 //!    the engine deletes it (which invalidates it).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::hash::{BuildHasher, RandomState};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -46,8 +48,11 @@ const SHARDS: usize = 16;
 #[derive(Debug)]
 pub struct SessionCache {
     shards: Box<[RwLock<Shard>]>,
-    /// Entries per shard.
-    shard_capacity: usize,
+    /// Picks a token's shard: seeded per cache, so keys spread evenly whatever they are.
+    hasher: RandomState,
+    /// Entries in all shards together, at most `capacity`.
+    len: AtomicUsize,
+    capacity: usize,
     ttl: Duration,
     start: Instant,
     /// Milliseconds from `start` until which hits may be served; `u64::MAX` without a feed.
@@ -79,16 +84,17 @@ impl SessionCache {
     }
 
     /// A cache kept current by a feed: it serves nothing until the feed calls
-    /// [`Self::live_for`], and nothing once the period it granted has passed.
+    /// [`Self::live_from`], and nothing once the period it granted has passed.
     pub fn fed(capacity: usize, ttl: Duration) -> Arc<Self> {
         Arc::new(Self::new(capacity, ttl, 0))
     }
 
     fn new(capacity: usize, ttl: Duration, live_until: u64) -> Self {
-        let shard_capacity = capacity.div_ceil(SHARDS);
         Self {
             shards: (0..SHARDS).map(|_| RwLock::default()).collect(),
-            shard_capacity,
+            hasher: RandomState::new(),
+            len: AtomicUsize::new(0),
+            capacity,
             ttl,
             start: Instant::now(),
             live_until: AtomicU64::new(live_until),
@@ -96,19 +102,22 @@ impl SessionCache {
         }
     }
 
-    /// The feed is current: hits may be served for `period` from now. When the feed was not
-    /// live (never yet, lost, or quiet past its last period), every entry is dropped first:
-    /// a change in the gap may have gone unheard.
-    pub fn live_for(&self, period: Duration) {
+    /// The feed was current at `proof` (it had applied every change committed before then):
+    /// hits may be served until `period` after it. Measured from the proof, not from when the
+    /// feed got round to reporting it, so a feed that lags does not stretch the bound. When
+    /// the cache was not live (never yet, lost, or quiet past its last period), every entry is
+    /// dropped first: a change in the gap may have gone unheard.
+    pub fn live_from(&self, proof: Instant, period: Duration) {
         let now = self.elapsed_ms();
         if now >= self.live_until.load(Ordering::Acquire) {
             self.flush();
         }
-        let until = now.saturating_add(duration_ms(period));
+        let proof = duration_ms(proof.saturating_duration_since(self.start));
+        let until = proof.saturating_add(duration_ms(period));
         self.live_until.store(until, Ordering::Release);
     }
 
-    /// The feed is down: drops every entry, and serves nothing until [`Self::live_for`].
+    /// The feed is down: drops every entry, and serves nothing until [`Self::live_from`].
     pub fn feed_lost(&self) {
         self.live_until.store(0, Ordering::Release);
         self.flush();
@@ -123,6 +132,7 @@ impl SessionCache {
             .unwrap_or_else(|e| e.into_inner());
         if let Some(entry) = shard.entries.remove(token_hash) {
             shard.unindex(&entry.session.user_id, token_hash);
+            self.len.fetch_sub(1, Ordering::AcqRel);
         }
     }
 
@@ -133,7 +143,9 @@ impl SessionCache {
             let mut shard = shard.write().unwrap_or_else(|e| e.into_inner());
             if let Some(tokens) = shard.by_user.remove(user_id) {
                 for token in tokens {
-                    shard.entries.remove(&token);
+                    if shard.entries.remove(&token).is_some() {
+                        self.len.fetch_sub(1, Ordering::AcqRel);
+                    }
                 }
             }
         }
@@ -143,7 +155,9 @@ impl SessionCache {
     pub fn flush(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         for shard in &self.shards {
-            *shard.write().unwrap_or_else(|e| e.into_inner()) = Shard::default();
+            let mut shard = shard.write().unwrap_or_else(|e| e.into_inner());
+            self.len.fetch_sub(shard.entries.len(), Ordering::AcqRel);
+            *shard = Shard::default();
         }
     }
 
@@ -153,12 +167,14 @@ impl SessionCache {
         self.elapsed_ms() < self.live_until.load(Ordering::Acquire)
     }
 
+    /// Whether a read of this session token hash would be answered from the cache now.
+    pub fn serves(&self, token_hash: &str) -> bool {
+        self.get(token_hash).is_some()
+    }
+
     /// How many entries it holds.
     pub fn len(&self) -> usize {
-        self.shards
-            .iter()
-            .map(|s| s.read().unwrap_or_else(|e| e.into_inner()).entries.len())
-            .sum()
+        self.len.load(Ordering::Acquire)
     }
 
     /// Whether it holds no entry.
@@ -178,8 +194,15 @@ impl SessionCache {
         (entry.filled.elapsed() < self.ttl).then(|| (entry.session.clone(), entry.user.clone()))
     }
 
-    fn insert(&self, generation: u64, session: &AdapterSession, user: &AdapterUser) {
-        if self.shard_capacity == 0 || self.ttl.is_zero() {
+    /// Stores what a database read that began at `read_at`, at `generation`, returned.
+    fn insert(
+        &self,
+        generation: u64,
+        read_at: Instant,
+        session: &AdapterSession,
+        user: &AdapterUser,
+    ) {
+        if self.capacity == 0 || self.ttl.is_zero() {
             return;
         }
         let token = &session.session_token;
@@ -190,20 +213,24 @@ impl SessionCache {
             return;
         }
         if let Some(old) = shard.entries.remove(token) {
+            // Replaced: the count stays.
             shard.unindex(&old.session.user_id, token);
-        }
-        while shard.entries.len() >= self.shard_capacity {
+        } else if self.len.load(Ordering::Acquire) >= self.capacity {
+            // Full: this shard's oldest goes (with even shards, the whole cache's oldest
+            // nearly). A shard with none to give skips the fill instead.
             let Some((old_token, old)) = shard.entries.pop_front() else {
-                break;
+                return;
             };
             shard.unindex(&old.session.user_id, &old_token);
+        } else {
+            self.len.fetch_add(1, Ordering::AcqRel);
         }
         shard.entries.insert(
             token.clone(),
             Entry {
                 session: session.clone(),
                 user: user.clone(),
-                filled: Instant::now(),
+                filled: read_at,
             },
         );
         shard
@@ -218,12 +245,7 @@ impl SessionCache {
     }
 
     fn shard(&self, token_hash: &str) -> &RwLock<Shard> {
-        // Token hashes are uniform hex digits: their last bytes pick the shard.
-        let pick = token_hash
-            .bytes()
-            .rev()
-            .take(2)
-            .fold(0usize, |acc, b| acc * 31 + usize::from(b));
+        let pick = self.hasher.hash_one(token_hash) as usize;
         &self.shards[pick % SHARDS]
     }
 
@@ -338,9 +360,10 @@ impl<A: Adapter + ?Sized> Adapter for CachedAdapter<A> {
             return Ok(Some(hit));
         }
         let generation = self.cache.generation();
+        let read_at = Instant::now();
         let found = self.inner.get_session_and_user(session_token).await?;
         if let Some((session, user)) = &found {
-            self.cache.insert(generation, session, user);
+            self.cache.insert(generation, read_at, session, user);
         }
         Ok(found)
     }
@@ -464,7 +487,12 @@ mod tests {
     }
 
     fn fill(cache: &SessionCache, token: &str, user_id: &str) {
-        cache.insert(cache.generation(), &session(token, user_id), &user(user_id));
+        cache.insert(
+            cache.generation(),
+            Instant::now(),
+            &session(token, user_id),
+            &user(user_id),
+        );
     }
 
     #[test]
@@ -492,7 +520,7 @@ mod tests {
         let cache = SessionCache::unfed(100, Duration::from_secs(60));
         let before = cache.generation();
         cache.invalidate_user("someone else");
-        cache.insert(before, &session("t1", "ada"), &user("ada"));
+        cache.insert(before, Instant::now(), &session("t1", "ada"), &user("ada"));
         assert!(cache.get("t1").is_none());
     }
 
@@ -502,7 +530,13 @@ mod tests {
         for i in 0..1000 {
             fill(&cache, &format!("{i:064x}"), &format!("user{}", i % 7));
         }
-        assert!(cache.len() <= 32, "{}", cache.len());
+        assert_eq!(cache.len(), 32);
+        let held: usize = cache
+            .shards
+            .iter()
+            .map(|s| s.read().unwrap().entries.len())
+            .sum();
+        assert_eq!(held, 32);
         // The index holds no more than the entries.
         let indexed: usize = cache
             .shards
@@ -526,15 +560,37 @@ mod tests {
     }
 
     #[test]
+    fn as_many_sessions_as_its_capacity_all_stay() {
+        // Hex token hashes, as the engine's: however they fall on the shards, a cache of
+        // 10,000 keeps 10,000 (a fixed share per shard would evict some, and a rotating read
+        // of them all would then miss every time).
+        let cache = SessionCache::unfed(10_000, Duration::from_secs(60));
+        let tokens: Vec<String> = (0..10_000u64)
+            .map(|i| format!("{:064x}", i.wrapping_mul(0x9e37_79b9_7f4a_7c15)))
+            .collect();
+        for token in &tokens {
+            fill(&cache, token, "ada");
+        }
+        assert_eq!(cache.len(), 10_000);
+        assert!(tokens.iter().all(|t| cache.get(t).is_some()));
+    }
+
+    #[test]
     fn a_fed_cache_serves_only_while_its_feed_is_live() {
         let cache = SessionCache::fed(100, Duration::from_secs(60));
-        cache.live_for(Duration::from_millis(40));
+        fill(&cache, "t1", "ada");
+        assert!(cache.get("t1").is_none(), "no proof yet");
+        cache.live_from(Instant::now(), Duration::from_secs(60));
+        assert!(cache.is_empty(), "going live drops what came before");
         fill(&cache, "t1", "ada");
         assert!(cache.get("t1").is_some());
-        std::thread::sleep(Duration::from_millis(50));
+        // A proof reported late grants from when it was made: one from the cache's start,
+        // granting 10 ms, grants nothing 20 ms later, however recently it was reported.
+        std::thread::sleep(Duration::from_millis(20));
+        cache.live_from(cache.start, Duration::from_millis(10));
         assert!(cache.get("t1").is_none(), "the feed went quiet");
         // Live again: what was filled before the gap is gone, what is filled now serves.
-        cache.live_for(Duration::from_secs(60));
+        cache.live_from(Instant::now(), Duration::from_secs(60));
         assert!(
             cache.get("t1").is_none(),
             "a change in the gap may have gone unheard"
@@ -545,6 +601,28 @@ mod tests {
         assert!(cache.is_empty());
         fill(&cache, "t1", "ada");
         assert!(cache.get("t1").is_none(), "lost until live again");
+    }
+
+    #[test]
+    fn the_time_to_live_counts_from_the_read() {
+        let cache = SessionCache::unfed(10, Duration::from_secs(60));
+        let read_long_ago = Instant::now().checked_sub(Duration::from_secs(61));
+        if let Some(read_at) = read_long_ago {
+            cache.insert(
+                cache.generation(),
+                read_at,
+                &session("t1", "ada"),
+                &user("ada"),
+            );
+            assert!(cache.get("t1").is_none());
+        }
+        cache.insert(
+            cache.generation(),
+            Instant::now(),
+            &session("t2", "ada"),
+            &user("ada"),
+        );
+        assert!(cache.get("t2").is_some());
     }
 
     #[tokio::test]
