@@ -14,9 +14,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use authrs_core::adapter::SessionCache;
+use sqlx::Connection;
 use sqlx::postgres::{PgConnection, PgListener, PgPool};
-use sqlx::sqlite::{SqliteConnection, SqlitePool};
-use sqlx::{ConnectOptions, Connection};
+use sqlx::sqlite::SqlitePool;
 
 /// The channel migration 3's triggers announce session and user changes on.
 pub(crate) const CHANGES_CHANNEL: &str = "authrs_changes";
@@ -175,9 +175,11 @@ fn apply(cache: &SessionCache, change: &str) {
 }
 
 /// Runs the SQLite feed for `cache` on `pool` until the pool is closed: one task that reads
-/// the change log every [`FEED_HEARTBEAT`] on a connection of its own (a pool busy with
-/// requests must not delay it), and deletes the rows it read more than [`SQLITE_LOG_KEPT`]
-/// ago.
+/// the change log every [`FEED_HEARTBEAT`] and deletes the rows it read more than
+/// [`SQLITE_LOG_KEPT`] ago. It borrows a connection of the pool each time: one of its own
+/// would add its memory (page cache, lookaside, schema) to an idle server's. Session reads go
+/// to the adapter's readers, not the pool, so only writes compete with it; a read that waits
+/// past the grace stops the cache until the next one (slower, never stale).
 pub(crate) fn spawn_sqlite(pool: SqlitePool, cache: Arc<SessionCache>) {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(FEED_HEARTBEAT);
@@ -188,9 +190,6 @@ pub(crate) fn spawn_sqlite(pool: SqlitePool, cache: Arc<SessionCache>) {
         loop {
             ticks.tick().await;
             if pool.is_closed() {
-                if let Some(connection) = feed.connection.take() {
-                    let _ = connection.close().await;
-                }
                 return;
             }
             let proof = Instant::now();
@@ -208,9 +207,20 @@ pub(crate) fn spawn_sqlite(pool: SqlitePool, cache: Arc<SessionCache>) {
                         tracing::info!("session cache feed: reading the change log again");
                     }
                     cache.live_from(proof, FEED_GRACE);
+                    if feed.prune_due() {
+                        // Apart from the read: a write that waits for the file's lock must
+                        // not cost the cache its proof.
+                        let pruned = tokio::time::timeout(FEED_GRACE, feed.prune(&pool)).await;
+                        if let Ok(Err(sqlx::Error::Protocol(_))) = pruned {
+                            // The log went back: a fresh start.
+                            feed = SqliteFeed::default();
+                            cache.feed_lost();
+                        }
+                    }
                 }
+                Err(sqlx::Error::PoolClosed) => return,
                 Err(error) => {
-                    // In an unknown state: a new connection, and a fresh start, next time.
+                    // A fresh start next time.
                     feed = SqliteFeed::default();
                     if !failing {
                         failing = true;
@@ -227,11 +237,10 @@ pub(crate) fn spawn_sqlite(pool: SqlitePool, cache: Arc<SessionCache>) {
     });
 }
 
-/// The SQLite feed's state: its connection, the last row applied, and what it had read by
-/// when (to delete only rows read long enough ago).
+/// The SQLite feed's state: the last row applied, and what it had read by when (to delete
+/// only rows read long enough ago).
 #[derive(Default)]
 struct SqliteFeed {
-    connection: Option<SqliteConnection>,
     last_seen: Option<i64>,
     /// (when, the last row applied then), oldest first, one per [`PRUNE_EVERY`].
     read_by: VecDeque<(Instant, i64)>,
@@ -245,14 +254,7 @@ impl SqliteFeed {
     /// the cache starts empty). SQLite has one writer at a time and a row's `seq` is taken
     /// inside its writer's transaction, so rows become visible in the order of their `seq`.
     async fn read(&mut self, pool: &SqlitePool, cache: &SessionCache) -> Result<(), sqlx::Error> {
-        if self.connection.is_none() {
-            // A small page cache: it only ever reads the log's last pages.
-            let options = (*pool.connect_options())
-                .clone()
-                .pragma("cache_size", "-64");
-            self.connection = Some(options.connect().await?);
-        }
-        let connection = self.connection.as_mut().expect("just opened");
+        let mut connection = pool.acquire().await?;
         let Some(mut since) = self.last_seen else {
             let newest: i64 =
                 sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM _authrs_changes")
@@ -279,20 +281,25 @@ impl SqliteFeed {
                 break;
             }
         }
-        let due = self
-            .read_by
-            .back()
-            .is_none_or(|(at, _)| at.elapsed() >= PRUNE_EVERY);
-        if due {
-            self.prune(since).await?;
-        }
         Ok(())
+    }
+
+    /// Whether [`Self::prune`] is due.
+    fn prune_due(&self) -> bool {
+        self.last_seen.is_some()
+            && self
+                .read_by
+                .back()
+                .is_none_or(|(at, _)| at.elapsed() >= PRUNE_EVERY)
     }
 
     /// Deletes the rows read more than [`SQLITE_LOG_KEPT`] ago, and notices a log that went
     /// back (a file restored from a copy): that is a fresh start.
-    async fn prune(&mut self, since: i64) -> Result<(), sqlx::Error> {
-        let connection = self.connection.as_mut().expect("open while reading");
+    async fn prune(&mut self, pool: &SqlitePool) -> Result<(), sqlx::Error> {
+        let Some(since) = self.last_seen else {
+            return Ok(());
+        };
+        let mut connection = pool.acquire().await?;
         let newest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM _authrs_changes")
             .fetch_one(&mut *connection)
             .await?;
@@ -311,18 +318,12 @@ impl SqliteFeed {
             self.read_by.pop_front();
         }
         if let Some(upto) = upto {
-            // Best effort: a busy file waits for a later round (the rows stay).
-            let deleted = tokio::time::timeout(
-                FEED_HEARTBEAT,
-                sqlx::query("DELETE FROM _authrs_changes WHERE seq <= ?1")
-                    .bind(upto)
-                    .execute(&mut *connection),
-            )
-            .await;
-            if deleted.is_err() {
-                // Cut short: in an unknown state, so a new connection next time.
-                self.connection = None;
-            }
+            // Best effort: a busy file leaves the rows for a later round (the start-up and
+            // sweep deletions bound them anyway).
+            let _ = sqlx::query("DELETE FROM _authrs_changes WHERE seq <= ?1")
+                .bind(upto)
+                .execute(&mut *connection)
+                .await;
         }
         Ok(())
     }
