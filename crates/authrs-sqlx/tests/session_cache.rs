@@ -165,8 +165,11 @@ async fn a_revocation_on_one_postgres_instance_is_refused_on_the_other_within_th
     refused_after(&b, &token).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_killed_listener_connection_keeps_the_bound_and_the_feed_comes_back() {
+/// Kills B's feed connections whose last statement is like `pattern`, `rounds` times, each
+/// right before a sign-out on A that B had cached: B refuses it within the bound every time,
+/// and its feed comes back. Each round waits for a connection to kill (a feed replaces one
+/// at its next beat).
+async fn killed_feed_connections_keep_the_bound(pattern: &str, rounds: usize) {
     let url = postgres_url().await;
     let (_a_db, a) = instance(&url).await;
     let (b_db, b) = instance(&url).await;
@@ -182,30 +185,48 @@ async fn a_killed_listener_connection_keeps_the_bound_and_the_feed_comes_back() 
         .unwrap()
         .to_owned();
     let mut admin = admin_options().connect().await.unwrap();
-    for round in 0..5 {
+    for round in 0..rounds {
         let token = new_session(&a, &ada.id, round).await;
         cached(&b, &token).await;
-        // Every listener on this database goes, as with pg_terminate_backend by an operator or
-        // a failover; the revocation is made right after.
-        let killed: i64 = sqlx::query_scalar(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
-             WHERE datname = $1 AND query LIKE '%LISTEN%authrs_changes%' \
-               AND pid <> pg_backend_pid()",
-        )
-        .bind(&database)
-        .fetch_one(&mut admin)
-        .await
-        .unwrap();
-        assert!(killed >= 1, "round {round}: no listener found");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            // As pg_terminate_backend by an operator, or a failover, would.
+            let killed: i64 = sqlx::query_scalar(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+                 WHERE datname = $1 AND query LIKE $2 AND pid <> pg_backend_pid()",
+            )
+            .bind(&database)
+            .bind(pattern)
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+            if killed >= 1 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "round {round}: no connection like {pattern}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         a.delete_session(&token).await.unwrap();
         refused_after(&b, &token).await;
-        // And it listens again: the cache serves once more.
         until_live(&b).await;
     }
     let token = new_session(&a, &ada.id, 100).await;
     cached(&b, &token).await;
     a.delete_session(&token).await.unwrap();
     refused_after(&b, &token).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_listener_connection_keeps_the_bound_and_the_feed_comes_back() {
+    killed_feed_connections_keep_the_bound("%LISTEN%authrs_changes%", 5).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_heartbeat_connection_keeps_the_bound() {
+    killed_feed_connections_keep_the_bound("%pg_notify%", 3).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -309,52 +330,6 @@ async fn on_sqlite_a_change_by_another_process_is_refused_within_the_bound() {
     cached(&cached_adapter, &token).await;
     other.delete_user(&ada.id).await.unwrap();
     refused_after(&cached_adapter, &token).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_killed_heartbeat_connection_keeps_the_bound() {
-    let url = postgres_url().await;
-    let (_a_db, a) = instance(&url).await;
-    let (b_db, b) = instance(&url).await;
-    until_live(&b).await;
-    let ada = a.create_user(NewUser::default()).await.unwrap();
-    let Database::Postgres(pg) = &b_db else {
-        unreachable!()
-    };
-    let database = pg
-        .pool()
-        .connect_options()
-        .get_database()
-        .unwrap()
-        .to_owned();
-    let mut admin = admin_options().connect().await.unwrap();
-    for round in 0..3 {
-        let token = new_session(&a, &ada.id, round).await;
-        cached(&b, &token).await;
-        // The heartbeat connection of the round before is replaced at B's next beat.
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            let killed: i64 = sqlx::query_scalar(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
-                 WHERE datname = $1 AND query LIKE '%pg_notify%' AND pid <> pg_backend_pid()",
-            )
-            .bind(&database)
-            .fetch_one(&mut admin)
-            .await
-            .unwrap();
-            if killed >= 1 {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "round {round}: no heartbeat connection found"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        a.delete_session(&token).await.unwrap();
-        refused_after(&b, &token).await;
-        until_live(&b).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
