@@ -173,13 +173,12 @@ impl Database {
         match self {
             Self::Sqlite(adapter) => {
                 crate::feed::spawn_sqlite(adapter.pool().clone(), Arc::clone(&cache));
-                CachedAdapter::new(Arc::new(adapter.clone()), cache)
             }
             Self::Postgres(adapter) => {
                 crate::feed::spawn_postgres(adapter.pool().clone(), Arc::clone(&cache));
-                CachedAdapter::new(Arc::new(adapter.clone()), cache)
             }
         }
+        CachedAdapter::new(self.adapter(), cache)
     }
 
     /// A rate-limit store that every process on this database shares: `Some` on PostgreSQL,

@@ -110,25 +110,48 @@ async fn send_heartbeats(pool: PgPool, channel: String, start: Instant) {
     }
 }
 
+/// A feed's failures, logged once per outage rather than once per attempt.
+struct Outage {
+    /// What fails, as the log says it: "listening", "reading the change log".
+    what: &'static str,
+    failing: bool,
+}
+
+impl Outage {
+    fn new(what: &'static str) -> Self {
+        Self {
+            what,
+            failing: false,
+        }
+    }
+
+    fn failed(&mut self, error: &sqlx::Error) {
+        if !std::mem::replace(&mut self.failing, true) {
+            tracing::warn!(
+                %error,
+                "session cache feed: {} failed; the cache serves nothing until it is back",
+                self.what
+            );
+        }
+    }
+
+    fn recovered(&mut self) {
+        if std::mem::take(&mut self.failing) {
+            tracing::info!("session cache feed: {} again", self.what);
+        }
+    }
+}
+
 async fn listen(pool: PgPool, cache: Arc<SessionCache>, heartbeat: String, start: Instant) {
-    // Logged once per outage, not once per attempt.
-    let mut failing = false;
+    let mut outage = Outage::new("listening");
     loop {
         if pool.is_closed() {
             return;
         }
-        match listen_once(&pool, &cache, &heartbeat, start, &mut failing).await {
+        match listen_once(&pool, &cache, &heartbeat, start, &mut outage).await {
             Ok(()) => {}
             Err(sqlx::Error::PoolClosed) => return,
-            Err(error) if !failing => {
-                failing = true;
-                tracing::warn!(
-                    %error,
-                    "session cache feed: listening failed; the cache serves nothing until it \
-                     is back"
-                );
-            }
-            Err(_) => {}
+            Err(error) => outage.failed(&error),
         }
         cache.feed_lost();
         tokio::time::sleep(RECONNECT_PAUSE).await;
@@ -141,13 +164,11 @@ async fn listen_once(
     cache: &SessionCache,
     heartbeat: &str,
     start: Instant,
-    failing: &mut bool,
+    outage: &mut Outage,
 ) -> Result<(), sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
     listener.listen_all([CHANGES_CHANNEL, heartbeat]).await?;
-    if std::mem::take(failing) {
-        tracing::info!("session cache feed: listening again");
-    }
+    outage.recovered();
     // Dropped (not reused) when a wait times out, so a wait cut short leaves nothing behind.
     while let Ok(received) = tokio::time::timeout(LISTENER_SILENCE, listener.try_recv()).await {
         let Some(notification) = received? else {
@@ -185,8 +206,7 @@ pub(crate) fn spawn_sqlite(pool: SqlitePool, cache: Arc<SessionCache>) {
         let mut ticks = tokio::time::interval(FEED_HEARTBEAT);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut feed = SqliteFeed::default();
-        // Logged once per outage, not once per attempt.
-        let mut failing = false;
+        let mut outage = Outage::new("reading the change log");
         loop {
             ticks.tick().await;
             if pool.is_closed() {
@@ -203,9 +223,7 @@ pub(crate) fn spawn_sqlite(pool: SqlitePool, cache: Arc<SessionCache>) {
                 });
             match read {
                 Ok(()) => {
-                    if std::mem::take(&mut failing) {
-                        tracing::info!("session cache feed: reading the change log again");
-                    }
+                    outage.recovered();
                     cache.live_from(proof, FEED_GRACE);
                     if feed.prune_due() {
                         // Apart from the read: a write that waits for the file's lock must
@@ -222,14 +240,7 @@ pub(crate) fn spawn_sqlite(pool: SqlitePool, cache: Arc<SessionCache>) {
                 Err(error) => {
                     // A fresh start next time.
                     feed = SqliteFeed::default();
-                    if !failing {
-                        failing = true;
-                        tracing::warn!(
-                            %error,
-                            "session cache feed: reading the change log failed; the cache \
-                             serves nothing until it is back"
-                        );
-                    }
+                    outage.failed(&error);
                     cache.feed_lost();
                 }
             }

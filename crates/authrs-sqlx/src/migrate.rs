@@ -88,10 +88,63 @@ pub(crate) const POSTGRES: &[Migration] = &[
 /// (advisory locks are per database). Any fixed number works; this is "authrs" in ASCII.
 const POSTGRES_MIGRATION_LOCK: i64 = 0x6175_7468_7273;
 
-/// Brings `tx` (already holding the migration lock, its `_authrs_migrations` table in place)
-/// up to the newest of `migrations`, or leaves a newer schema alone if it allows this code.
+/// A back end's statements for `_authrs_migrations` itself.
+struct Bookkeeping {
+    /// Creates the table if missing.
+    create: &'static str,
+    /// Whether it has the `compatible_from` column, which tables made before it lack. Looked
+    /// up first rather than added "if not exists": SQLite has no such clause, and PostgreSQL's
+    /// ALTER TABLE needs the table's owner and an exclusive lock even with nothing to add.
+    has_compatible_from: &'static str,
+    /// Adds that column.
+    add_compatible_from: &'static str,
+}
+
+const SQLITE_BOOKKEEPING: Bookkeeping = Bookkeeping {
+    create: "CREATE TABLE IF NOT EXISTS _authrs_migrations (
+            version         INTEGER NOT NULL PRIMARY KEY,
+            description     TEXT NOT NULL,
+            applied_at      TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+            compatible_from INTEGER
+        ) STRICT",
+    has_compatible_from: "SELECT EXISTS (SELECT 1 FROM pragma_table_info('_authrs_migrations') \
+         WHERE name = 'compatible_from')",
+    add_compatible_from: "ALTER TABLE _authrs_migrations ADD COLUMN compatible_from INTEGER",
+};
+
+const POSTGRES_BOOKKEEPING: Bookkeeping = Bookkeeping {
+    create: "CREATE TABLE IF NOT EXISTS _authrs_migrations (
+            version         BIGINT PRIMARY KEY,
+            description     TEXT NOT NULL,
+            applied_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
+            compatible_from BIGINT
+        )",
+    has_compatible_from: "SELECT EXISTS (SELECT 1 FROM information_schema.columns \
+         WHERE table_schema = current_schema() AND table_name = '_authrs_migrations' \
+           AND column_name = 'compatible_from')",
+    add_compatible_from: "ALTER TABLE _authrs_migrations ADD COLUMN compatible_from BIGINT",
+};
+
+/// Brings `tx` (already holding the migration lock) up to the newest of `migrations`, or
+/// leaves a newer schema alone if it allows this code; `$book` is the back end's
+/// [`Bookkeeping`].
 macro_rules! apply_migrations {
-    ($tx:ident, $migrations:expr) => {{
+    ($tx:ident, $migrations:expr, $book:expr) => {{
+        let book: &Bookkeeping = &$book;
+        sqlx::query(book.create)
+            .execute(&mut *$tx)
+            .await
+            .map_err(Error::Database)?;
+        let has_column: bool = sqlx::query_scalar(book.has_compatible_from)
+            .fetch_one(&mut *$tx)
+            .await
+            .map_err(Error::Database)?;
+        if !has_column {
+            sqlx::query(book.add_compatible_from)
+                .execute(&mut *$tx)
+                .await
+                .map_err(Error::Database)?;
+        }
         let current: i64 =
             sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM _authrs_migrations")
                 .fetch_one(&mut *$tx)
@@ -150,32 +203,7 @@ pub(crate) async fn migrate_sqlite(pool: &SqlitePool) -> Result<(), Error> {
         .begin_with("BEGIN IMMEDIATE")
         .await
         .map_err(Error::Database)?;
-    sqlx::query(
-        "CREATE TABLE IF NOT EXISTS _authrs_migrations (
-            version         INTEGER NOT NULL PRIMARY KEY,
-            description     TEXT NOT NULL,
-            applied_at      TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
-            compatible_from INTEGER
-        ) STRICT",
-    )
-    .execute(&mut *tx)
-    .await
-    .map_err(Error::Database)?;
-    // A table made before `compatible_from` existed (SQLite has no ADD COLUMN IF NOT EXISTS).
-    let has_column: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('_authrs_migrations') \
-         WHERE name = 'compatible_from')",
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(Error::Database)?;
-    if !has_column {
-        sqlx::query("ALTER TABLE _authrs_migrations ADD COLUMN compatible_from INTEGER")
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::Database)?;
-    }
-    apply_migrations!(tx, SQLITE);
+    apply_migrations!(tx, SQLITE, SQLITE_BOOKKEEPING);
     tx.commit().await.map_err(Error::Database)
 }
 
@@ -230,34 +258,7 @@ pub(crate) async fn migrate_postgres(pool: &PgPool) -> Result<(), Error> {
         .execute(&mut *tx)
         .await
         .map_err(Error::Database)?;
-    sqlx::query(
-        "CREATE TABLE IF NOT EXISTS _authrs_migrations (
-            version         BIGINT PRIMARY KEY,
-            description     TEXT NOT NULL,
-            applied_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
-            compatible_from BIGINT
-        )",
-    )
-    .execute(&mut *tx)
-    .await
-    .map_err(Error::Database)?;
-    // A table made before `compatible_from` existed. Looked up first: ALTER TABLE needs the
-    // table's owner and an exclusive lock even when there is nothing to add.
-    let has_column: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM information_schema.columns \
-         WHERE table_schema = current_schema() AND table_name = '_authrs_migrations' \
-           AND column_name = 'compatible_from')",
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(Error::Database)?;
-    if !has_column {
-        sqlx::query("ALTER TABLE _authrs_migrations ADD COLUMN compatible_from BIGINT")
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::Database)?;
-    }
-    apply_migrations!(tx, POSTGRES);
+    apply_migrations!(tx, POSTGRES, POSTGRES_BOOKKEEPING);
     tx.commit().await.map_err(Error::Database)
 }
 

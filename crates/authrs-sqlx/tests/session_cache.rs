@@ -34,22 +34,22 @@ async fn instance_of(url: &DatabaseUrl, capacity: usize) -> (Database, CachedAda
     (database, adapter)
 }
 
-/// Runs `statement` on a connection of its own (an operator's SQL, or another process).
-async fn by_hand(database: &Database, statement: &'static str, bind: &str) {
+/// Runs `statement`, with its one parameter if it has one, on a connection of its own (an
+/// operator's SQL, or another process).
+async fn by_hand(database: &Database, statement: &'static str, bind: Option<&str>) {
     let Database::Postgres(pg) = database else {
         unreachable!()
     };
     let options = pg.pool().connect_options();
     let mut conn = sqlx::PgConnection::connect_with(&options).await.unwrap();
-    if bind.is_empty() {
-        sqlx::raw_sql(statement).execute(&mut conn).await.unwrap();
-    } else {
-        sqlx::query(statement)
-            .bind(bind)
+    match bind {
+        None => sqlx::raw_sql(statement).execute(&mut conn).await.unwrap(),
+        Some(value) => sqlx::query(statement)
+            .bind(value)
             .execute(&mut conn)
             .await
-            .unwrap();
-    }
+            .unwrap(),
+    };
 }
 
 async fn name_of(adapter: &dyn Adapter, token: &str) -> Option<String> {
@@ -143,7 +143,7 @@ async fn a_revocation_on_one_postgres_instance_is_refused_on_the_other_within_th
     by_hand(
         &b_db,
         "UPDATE users SET name = 'Ada' WHERE id = $1",
-        &ada.id,
+        Some(&ada.id),
     )
     .await;
     let started = Instant::now();
@@ -154,14 +154,14 @@ async fn a_revocation_on_one_postgres_instance_is_refused_on_the_other_within_th
 
     // A user removed outside any instance (an operator's SQL; `authrs user remove`).
     cached(&b, &token).await;
-    by_hand(&b_db, "DELETE FROM users WHERE id = $1", &ada.id).await;
+    by_hand(&b_db, "DELETE FROM users WHERE id = $1", Some(&ada.id)).await;
     refused_after(&b, &token).await;
 
     // A table truncated by hand: everything goes.
     let bob = a.create_user(NewUser::default()).await.unwrap();
     let token = new_session(&a, &bob.id, 300).await;
     cached(&b, &token).await;
-    by_hand(&b_db, "TRUNCATE sessions", "").await;
+    by_hand(&b_db, "TRUNCATE sessions", None).await;
     refused_after(&b, &token).await;
 }
 
@@ -347,10 +347,10 @@ async fn a_cache_on_a_primary_turned_read_only_stops_serving_until_it_is_writabl
     by_hand(
         &db,
         "ALTER SYSTEM SET default_transaction_read_only = on",
-        "",
+        None,
     )
     .await;
-    by_hand(&db, "SELECT pg_reload_conf()", "").await;
+    by_hand(&db, "SELECT pg_reload_conf()", None).await;
     let started = Instant::now();
     while adapter.cache().is_live() {
         assert!(

@@ -164,7 +164,12 @@ impl SessionCache {
     /// Whether hits may be served now: always without a feed; with one, while the period it
     /// last granted lasts.
     pub fn is_live(&self) -> bool {
-        self.elapsed_ms() < self.live_until.load(Ordering::Acquire)
+        self.live_at(Instant::now())
+    }
+
+    fn live_at(&self, now: Instant) -> bool {
+        duration_ms(now.saturating_duration_since(self.start))
+            < self.live_until.load(Ordering::Acquire)
     }
 
     /// Whether a read of this session token hash would be answered from the cache now.
@@ -183,7 +188,9 @@ impl SessionCache {
     }
 
     fn get(&self, token_hash: &str) -> Option<(AdapterSession, AdapterUser)> {
-        if !self.is_live() {
+        // One clock read for both checks.
+        let now = Instant::now();
+        if !self.live_at(now) {
             return None;
         }
         let shard = self
@@ -191,7 +198,8 @@ impl SessionCache {
             .read()
             .unwrap_or_else(|e| e.into_inner());
         let entry = shard.entries.get(token_hash)?;
-        (entry.filled.elapsed() < self.ttl).then(|| (entry.session.clone(), entry.user.clone()))
+        (now.saturating_duration_since(entry.filled) < self.ttl)
+            .then(|| (entry.session.clone(), entry.user.clone()))
     }
 
     /// Stores what a database read that began at `read_at`, at `generation`, returned.
