@@ -277,6 +277,22 @@ pub enum ConfigError {
         /// The value given.
         value: String,
     },
+    /// A language catalog or tag is not accepted.
+    #[error("language catalog {origin}: {reason}")]
+    InvalidLanguage {
+        /// The catalog (a file name) or setting at fault.
+        origin: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The default language is not among the languages there are.
+    #[error("the default language {tag} has no catalog (there are: {available})")]
+    UnknownDefaultLanguage {
+        /// The tag given.
+        tag: String,
+        /// The languages there are, comma-separated.
+        available: String,
+    },
     /// A theme value is not accepted.
     #[error("invalid theme {name}: {value:?} ({reason})")]
     InvalidTheme {
@@ -345,6 +361,7 @@ pub struct AuthBuilder {
     pub(crate) custom_callbacks: bool,
     pub(crate) pages: Pages,
     pub(crate) theme: Theme,
+    pub(crate) languages: crate::i18n::Languages,
     pub(crate) clock: Arc<dyn Clock>,
 }
 
@@ -388,6 +405,7 @@ impl Default for AuthBuilder {
             custom_callbacks: false,
             pages: Pages::default(),
             theme: Theme::default(),
+            languages: crate::i18n::Languages::new(),
             clock: Arc::new(SystemClock),
         }
     }
@@ -549,6 +567,13 @@ impl AuthBuilder {
     /// Sets the theme of the built-in pages.
     pub fn theme(mut self, theme: Theme) -> Self {
         self.theme = theme;
+        self
+    }
+
+    /// Sets the languages of the built-in pages and mails (all built-in ones, English by
+    /// default, when not called).
+    pub fn languages(mut self, languages: crate::i18n::Languages) -> Self {
+        self.languages = languages;
         self
     }
 

@@ -257,6 +257,8 @@ pub struct CookieNames {
     /// The browser that signed up: only it keeps the password it chose when the address is
     /// proven (ours).
     pub sign_up: String,
+    /// The language chosen with `?lang=` on a page (ours).
+    pub lang: String,
     /// Whether cookies carry `Secure` (and the prefixes).
     pub secure: bool,
 }
@@ -278,6 +280,7 @@ impl CookieNames {
             nonce: format!("{normal}{prefix}nonce"),
             email_hint: format!("{normal}{prefix}email-hint"),
             sign_up: format!("{normal}{prefix}sign-up"),
+            lang: format!("{normal}{prefix}lang"),
             secure,
         }
     }

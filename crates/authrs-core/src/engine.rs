@@ -84,6 +84,23 @@ impl Auth {
         &self.inner.cookie_names
     }
 
+    /// The built-in messages in the language of a request with these headers (its language
+    /// cookie, then `Accept-Language`, then the default), for a page of the app's own that
+    /// should speak as the built-in ones do.
+    pub fn messages(&self, headers: &HeaderMap) -> crate::i18n::Messages<'_> {
+        let cookies = RequestCookies::from_headers(headers);
+        let cookie = cookies.get(&self.inner.cookie_names.lang);
+        let accept = headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok());
+        self.inner.catalog.choose(None, cookie.as_deref(), accept).0
+    }
+
+    /// The tags of the languages pages and mails can be in, the default first.
+    pub fn languages(&self) -> Vec<&str> {
+        self.inner.catalog.tags().collect()
+    }
+
     /// Handles one request to the auth routes. The URI path must include the base path
     /// (`/api/auth/session`); paths outside it get 404. Never panics on input, and never
     /// answers with internal details.

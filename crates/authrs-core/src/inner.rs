@@ -54,6 +54,8 @@ pub(crate) struct Inner {
     pub(crate) callbacks: Arc<dyn Callbacks>,
     pub(crate) pages: Pages,
     pub(crate) theme: Theme,
+    /// The pages' and mails' languages.
+    pub(crate) catalog: crate::i18n::Catalog,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) trust_host: bool,
     pub(crate) trusted_origins: Vec<Origin>,

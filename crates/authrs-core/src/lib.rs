@@ -40,6 +40,7 @@ pub mod error;
 mod fuzz_tests;
 #[cfg(feature = "oauth")]
 pub mod http;
+pub mod i18n;
 mod inner;
 pub mod jwt;
 mod logsafe;

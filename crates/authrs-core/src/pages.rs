@@ -1,12 +1,21 @@
 //! The built-in pages: sign-in, sign-out, verify-request and error, rendered on the server with
 //! maud (which escapes every interpolated value). They work without JavaScript: every action is
-//! a plain HTML form carrying the CSRF token.
+//! a plain HTML form carrying the CSRF token. Every text comes from the request's language
+//! ([`crate::i18n`]); the page says which (`lang`, `dir`).
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::config::{ColorScheme, Theme};
 use crate::error::ErrorCode;
+use crate::i18n::{Arg, Messages};
 use crate::inner::Mounted;
+
+/// How a page looks and speaks: the theme and the request's language.
+#[derive(Clone, Copy)]
+pub(crate) struct Look<'a> {
+    pub(crate) theme: &'a Theme,
+    pub(crate) m: Messages<'a>,
+}
 
 const DEFAULT_BRAND: &str = "#2f6feb";
 
@@ -15,7 +24,8 @@ pub(crate) fn brand_color(theme: &Theme) -> &str {
     theme.brand_color.as_deref().unwrap_or(DEFAULT_BRAND)
 }
 
-fn layout(theme: &Theme, title: &str, body: Markup) -> String {
+fn layout(look: Look<'_>, title: &str, body: Markup) -> String {
+    let theme = look.theme;
     let brand = brand_color(theme);
     let button_text = theme.button_text.as_deref().unwrap_or("#ffffff");
     // Colours were validated as #rgb/#rrggbb when the configuration was built, so they are safe
@@ -28,7 +38,7 @@ fn layout(theme: &Theme, title: &str, body: Markup) -> String {
     };
     html! {
         (DOCTYPE)
-        html lang="en" data-theme=(scheme) {
+        html lang=(look.m.language()) dir=(look.m.direction()) data-theme=(scheme) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -73,11 +83,14 @@ button:hover,.button:hover{filter:brightness(1.08)}
 button.secondary{color:var(--text);background:transparent;border:1px solid var(--border)}
 .extra{margin-top:1.25rem;padding-top:1rem;border-top:1px solid var(--border)}
 .extra summary{cursor:pointer;color:var(--muted);font-size:.925rem;margin-bottom:.75rem}
+.or{display:flex;align-items:center;gap:.75rem;margin:1rem 0;color:var(--muted);font-size:.875rem}
+.or::before,.or::after{content:"";flex:1;border-top:1px solid var(--border)}
+[dir=rtl] input[type=email],[dir=rtl] input[type=password],[dir=rtl] input[autocomplete=one-time-code]{direction:ltr;text-align:right}
 "#;
 
 /// Everything the sign-in page shows.
 pub(crate) struct SignInPage<'a> {
-    pub(crate) theme: &'a Theme,
+    pub(crate) look: Look<'a>,
     pub(crate) providers: &'a [Mounted],
     pub(crate) base_url: &'a str,
     pub(crate) csrf_token: &'a str,
@@ -110,15 +123,11 @@ impl Notice {
         })
     }
 
-    fn message(self) -> &'static str {
+    fn message_id(self) -> &'static str {
         match self {
-            Self::AccountCreated => "Your account is ready. Sign in with your email and password.",
-            Self::ResetSent => {
-                "If that address has an account, a link to reset the password is on its way."
-            }
-            Self::PasswordReset | Self::PasswordChanged => {
-                "Your password was changed and every session signed out. Sign in with the new password."
-            }
+            Self::AccountCreated => "notice-account-created",
+            Self::ResetSent => "notice-reset-sent",
+            Self::PasswordReset | Self::PasswordChanged => "notice-password-changed",
         }
     }
 }
@@ -130,106 +139,181 @@ fn sign_in_error_message(code: ErrorCode) -> &'static str {
         | ErrorCode::OAuthCallback
         | ErrorCode::OAuthCreateAccount
         | ErrorCode::EmailCreateAccount
-        | ErrorCode::Callback => {
-            "That sign-in did not work. Try again, or use a different account."
-        }
-        ErrorCode::OAuthAccountNotLinked => {
-            "This email is already linked to another sign-in method. Use the method you signed up with."
-        }
-        ErrorCode::EmailSignin => "The sign-in email could not be sent.",
-        ErrorCode::CredentialsSignin => {
-            "Sign-in failed. Check your details and try again. A new account signs in once its \
-             email is confirmed."
-        }
-        ErrorCode::SessionRequired => "Please sign in to see this page.",
-        ErrorCode::MissingCsrf => "Your sign-in form expired. Please try again.",
-        ErrorCode::InvalidEmail => "That email address is not accepted.",
-        ErrorCode::PasswordPolicy => "That password is too short or too long.",
-        ErrorCode::LastSignInMethod => {
-            "That account is your only way to sign in, so it stays linked."
-        }
-        _ => "Unable to sign in.",
+        | ErrorCode::Callback => "error-sign-in-failed",
+        ErrorCode::OAuthAccountNotLinked => "error-account-not-linked",
+        ErrorCode::EmailSignin => "error-email-not-sent",
+        ErrorCode::CredentialsSignin => "error-credentials",
+        ErrorCode::SessionRequired => "error-session-required",
+        ErrorCode::MissingCsrf => "error-csrf",
+        ErrorCode::InvalidEmail => "error-invalid-email",
+        ErrorCode::PasswordPolicy => "error-password-policy",
+        ErrorCode::LastSignInMethod => "error-last-method",
+        _ => "error-unable",
     }
+}
+
+/// A credentials provider that asks for exactly an email address (`email`) and a password:
+/// the sign-in page shows it in one form with the email provider, so the address is typed
+/// once.
+fn email_and_password(provider: &Mounted) -> Option<&crate::providers::CredentialsProvider> {
+    use crate::providers::CredentialFieldKind;
+    let Mounted::Credentials(p) = provider else {
+        return None;
+    };
+    match p.fields() {
+        [email, password]
+            if email.name == "email"
+                && email.kind == CredentialFieldKind::Email
+                && password.kind == CredentialFieldKind::Password =>
+        {
+            Some(p)
+        }
+        _ => None,
+    }
+}
+
+fn is_email_provider(provider: &Mounted) -> bool {
+    provider.provider_type() == crate::user::ProviderType::Email
 }
 
 // Without the `oauth` and `email` features every provider is a credentials provider.
 #[allow(irrefutable_let_patterns)]
 pub(crate) fn sign_in(page: &SignInPage<'_>) -> String {
+    let m = page.look.m;
+    // An email link and an email-and-password provider share one address field: the password
+    // signs in (the form's first button, so Enter uses it), "Email me a link" posts the same
+    // form to the email provider instead. Without JavaScript the typed password goes along to
+    // the email endpoint too, which reads only `email` and never logs a body.
+    let link_at = page.providers.iter().position(is_email_provider);
+    let password_at = page
+        .providers
+        .iter()
+        .position(|p| email_and_password(p).is_some());
+    // Both, or neither: the index where the shared form goes, and the two it replaces.
+    let combined = link_at.zip(password_at);
+    let hidden = html! {
+        input type="hidden" name="csrfToken" value=(page.csrf_token);
+        input type="hidden" name="callbackUrl" value=(page.callback_url);
+    };
     let body = html! {
-        h1 { "Sign in" }
+        h1 { (m.text("sign-in-title")) }
         @if let Some(code) = page.error {
-            div.error role="alert" { (sign_in_error_message(code)) }
+            div.error role="alert" { (m.text(sign_in_error_message(code))) }
         }
         @if let Some(notice) = page.notice {
-            div.notice role="status" { (notice.message()) }
+            div.notice role="status" { (m.text(notice.message_id())) }
         }
         @if page.providers.is_empty() {
-            p { "No sign-in methods are configured." }
+            p { (m.text("sign-in-none")) }
         }
-        @for provider in page.providers {
-            div.provider {
-                @if let Mounted::Credentials(p) = provider {
-                    form method="post" action={ (page.base_url) "/callback/" (p.id) } {
-                        input type="hidden" name="csrfToken" value=(page.csrf_token);
-                        input type="hidden" name="callbackUrl" value=(page.callback_url);
-                        @for field in p.fields() {
-                            @let id = format!("input-{}-for-{}-provider", field.name, p.id);
-                            label for=(id) { (field.label) }
-                            input id=(id) type=(field.kind.input_type()) name=(field.name)
-                                placeholder=[field.placeholder.as_deref()]
-                                autocomplete=(autocomplete(field.kind));
-                        }
-                        button type="submit" { "Sign in with " (p.name) }
-                    }
-                } @else if provider.provider_type() == crate::user::ProviderType::Email {
-                    form method="post" action={ (page.base_url) "/signin/" (provider.id()) } {
-                        input type="hidden" name="csrfToken" value=(page.csrf_token);
-                        input type="hidden" name="callbackUrl" value=(page.callback_url);
-                        @let id = format!("input-email-for-{}-provider", provider.id());
-                        label for=(id) { "Email" }
-                        input id=(id) type="email" name="email" placeholder="email@example.com"
-                            autocomplete="email" required;
-                        button type="submit" { "Sign in with " (provider.name()) }
-                    }
-                } @else {
-                    // OAuth: one button that starts the flow.
-                    form method="post" action={ (page.base_url) "/signin/" (provider.id()) } {
-                        input type="hidden" name="csrfToken" value=(page.csrf_token);
-                        input type="hidden" name="callbackUrl" value=(page.callback_url);
-                        button type="submit" { "Sign in with " (provider.name()) }
-                    }
+        @for (at, provider) in page.providers.iter().enumerate() {
+            @match combined {
+                Some((link, password)) if at == link.min(password) => {
+                    (email_and_password_form(page, &page.providers[link], &page.providers[password], &hidden))
                 }
+                Some((link, password)) if at == link.max(password) => {}
+                _ => { (provider_form(page, provider, &hidden)) }
             }
         }
         @if page.sign_up {
             details.extra {
-                summary { "Create an account" }
+                summary { (m.text("sign-up-summary")) }
                 form method="post" action={ (page.base_url) "/account/signup" } {
-                    input type="hidden" name="csrfToken" value=(page.csrf_token);
-                    input type="hidden" name="callbackUrl" value=(page.callback_url);
-                    label for="signup-name" { "Name" }
+                    (hidden)
+                    label for="signup-name" { (m.text("field-name")) }
                     input id="signup-name" type="text" name="name" autocomplete="name";
-                    label for="signup-email" { "Email" }
+                    label for="signup-email" { (m.text("field-email")) }
                     input id="signup-email" type="email" name="email" autocomplete="email" required;
-                    label for="signup-password" { "Password" }
+                    label for="signup-password" { (m.text("field-password")) }
                     input id="signup-password" type="password" name="password" autocomplete="new-password" required;
-                    button type="submit" { "Create account" }
+                    button type="submit" { (m.text("sign-up-button")) }
                 }
             }
         }
         @if page.reset {
             details.extra {
-                summary { "Forgot your password?" }
+                summary { (m.text("reset-summary")) }
                 form method="post" action={ (page.base_url) "/account/reset-password-request" } {
                     input type="hidden" name="csrfToken" value=(page.csrf_token);
-                    label for="reset-email" { "Email" }
+                    label for="reset-email" { (m.text("field-email")) }
                     input id="reset-email" type="email" name="email" autocomplete="email" required;
-                    button type="submit" { "Send a reset link" }
+                    button type="submit" { (m.text("reset-button")) }
                 }
             }
         }
     };
-    layout(page.theme, "Sign in", body)
+    layout(page.look, &m.text("sign-in-title"), body)
+}
+
+/// The shared form of an email link and an email-and-password provider: one address field,
+/// the password, and "Email me a link" as a second way on.
+fn email_and_password_form(
+    page: &SignInPage<'_>,
+    link: &Mounted,
+    password: &Mounted,
+    hidden: &Markup,
+) -> Markup {
+    let m = page.look.m;
+    html! {
+        div.provider {
+            form method="post" action={ (page.base_url) "/callback/" (password.id()) } {
+                (hidden)
+                label for="signin-email" { (m.text("field-email")) }
+                input id="signin-email" type="email" name="email"
+                    placeholder="you@example.com" autocomplete="username" required;
+                label for="signin-password" { (m.text("field-password")) }
+                input id="signin-password" type="password" name="password"
+                    autocomplete="current-password" required;
+                button type="submit" { (m.text("action-sign-in")) }
+                div.or { (m.text("sign-in-or")) }
+                // `formnovalidate`: the empty password field must not stop it.
+                button.secondary type="submit" formnovalidate
+                    formaction={ (page.base_url) "/signin/" (link.id()) } {
+                    (m.text("sign-in-email-link"))
+                }
+            }
+        }
+    }
+}
+
+/// One provider's own form: its fields, or an address, or one button.
+// Without the `oauth` and `email` features every provider is a credentials provider.
+#[allow(irrefutable_let_patterns)]
+fn provider_form(page: &SignInPage<'_>, provider: &Mounted, hidden: &Markup) -> Markup {
+    let m = page.look.m;
+    let sign_in_with = m.format("sign-in-with", &[("provider", Arg::Text(provider.name()))]);
+    html! {
+        div.provider {
+            @if let Mounted::Credentials(p) = provider {
+                form method="post" action={ (page.base_url) "/callback/" (p.id) } {
+                    (hidden)
+                    @for field in p.fields() {
+                        @let id = format!("input-{}-for-{}-provider", field.name, p.id);
+                        label for=(id) { (field.label) }
+                        input id=(id) type=(field.kind.input_type()) name=(field.name)
+                            placeholder=[field.placeholder.as_deref()]
+                            autocomplete=(autocomplete(field.kind));
+                    }
+                    button type="submit" { (sign_in_with) }
+                }
+            } @else if is_email_provider(provider) {
+                form method="post" action={ (page.base_url) "/signin/" (provider.id()) } {
+                    (hidden)
+                    @let id = format!("input-email-for-{}-provider", provider.id());
+                    label for=(id) { (m.text("field-email")) }
+                    input id=(id) type="email" name="email" placeholder="you@example.com"
+                        autocomplete="email" required;
+                    button type="submit" { (sign_in_with) }
+                }
+            } @else {
+                // OAuth: one button that starts the flow.
+                form method="post" action={ (page.base_url) "/signin/" (provider.id()) } {
+                    (hidden)
+                    button type="submit" { (sign_in_with) }
+                }
+            }
+        }
+    }
 }
 
 fn autocomplete(kind: crate::providers::CredentialFieldKind) -> &'static str {
@@ -242,36 +326,38 @@ fn autocomplete(kind: crate::providers::CredentialFieldKind) -> &'static str {
 
 #[cfg(feature = "password")]
 pub(crate) fn reset_password(
-    theme: &Theme,
+    look: Look<'_>,
     base_url: &str,
     csrf_token: &str,
     email: &str,
     token: &str,
 ) -> String {
+    let m = look.m;
     let body = html! {
-        h1 { "Choose a new password" }
+        h1 { (m.text("reset-title")) }
         form method="post" action={ (base_url) "/account/reset-password" } {
             input type="hidden" name="csrfToken" value=(csrf_token);
             input type="hidden" name="email" value=(email);
             input type="hidden" name="token" value=(token);
-            label for="reset-password" { "New password" }
+            label for="reset-password" { (m.text("reset-new-password")) }
             input id="reset-password" type="password" name="password" autocomplete="new-password" required;
-            button type="submit" { "Set password" }
+            button type="submit" { (m.text("reset-submit")) }
         }
     };
-    layout(theme, "Choose a new password", body)
+    layout(look, &m.text("reset-title"), body)
 }
 
-pub(crate) fn sign_out(theme: &Theme, base_url: &str, csrf_token: &str) -> String {
+pub(crate) fn sign_out(look: Look<'_>, base_url: &str, csrf_token: &str) -> String {
+    let m = look.m;
     let body = html! {
-        h1 { "Sign out" }
-        p { "Are you sure you want to sign out?" }
+        h1 { (m.text("sign-out-title")) }
+        p { (m.text("sign-out-question")) }
         form method="post" action={ (base_url) "/signout" } {
             input type="hidden" name="csrfToken" value=(csrf_token);
-            button type="submit" { "Sign out" }
+            button type="submit" { (m.text("sign-out-button")) }
         }
     };
-    layout(theme, "Sign out", body)
+    layout(look, &m.text("sign-out-title"), body)
 }
 
 /// The code form of the verify-request page: where it posts, and an error to show.
@@ -283,43 +369,44 @@ pub(crate) struct CodeForm<'a> {
     pub(crate) email: Option<&'a str>,
 }
 
-pub(crate) fn verify_request(theme: &Theme, origin: &str, code: Option<&CodeForm<'_>>) -> String {
+pub(crate) fn verify_request(look: Look<'_>, origin: &str, code: Option<&CodeForm<'_>>) -> String {
+    let m = look.m;
     let host = origin.split_once("://").map_or(origin, |(_, host)| host);
     let body = html! {
-        h1 { "Check your email" }
+        h1 { (m.text("check-email-title")) }
         @if let Some(form) = code {
             @if let Some(error) = form.error {
                 div.error role="alert" {
                     @if error == ErrorCode::RateLimited {
-                        "Too many wrong codes. Wait a few minutes, or open the link in the email."
+                        (m.text("code-too-many"))
                     } @else {
-                        "That code did not work. Check it, or ask for a new email."
+                        (m.text("code-wrong"))
                     }
                 }
             }
-            p { "We sent you a link to sign in. Open it, or enter the code from the email here." }
+            p { (m.text("check-email-with-code")) }
             form method="post" action=(form.action) {
                 input type="hidden" name="csrfToken" value=(form.csrf_token);
-                label for="code-email" { "Email" }
+                label for="code-email" { (m.text("field-email")) }
                 input id="code-email" type="email" name="email" autocomplete="email"
                     value=[form.email] required;
-                label for="code-code" { "Code" }
+                label for="code-code" { (m.text("field-code")) }
                 input id="code-code" type="text" name="code" placeholder="ABCD-EFGH"
                     autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required;
-                button type="submit" { "Sign in" }
+                button type="submit" { (m.text("action-sign-in")) }
             }
         } @else {
-            p { "We sent you a link to sign in. Open it on this device to continue." }
+            p { (m.text("check-email-link-only")) }
         }
         a.link href=(origin) { (host) }
     };
-    layout(theme, "Check your email", body)
+    layout(look, &m.text("check-email-title"), body)
 }
 
 #[cfg(feature = "password")]
 /// Everything the "confirm your email" page of a new account shows.
 pub(crate) struct VerifyEmailPage<'a> {
-    pub(crate) theme: &'a Theme,
+    pub(crate) look: Look<'a>,
     pub(crate) base_url: &'a str,
     pub(crate) csrf_token: &'a str,
     /// The address the account was made for (from the query: shown in a form field only).
@@ -332,48 +419,46 @@ pub(crate) struct VerifyEmailPage<'a> {
 #[cfg(feature = "password")]
 /// The page after sign-up: the code from the mail, or a new mail.
 pub(crate) fn verify_email(page: &VerifyEmailPage<'_>) -> String {
+    let m = page.look.m;
     let base_url = page.base_url;
     let body = html! {
-        h1 { "Confirm your email" }
+        h1 { (m.text("verify-title")) }
         @if let Some(error) = page.error {
             div.error role="alert" {
                 @if error == ErrorCode::RateLimited {
-                    "Too many wrong codes. Wait a few minutes, or open the link in the email."
+                    (m.text("code-too-many"))
                 } @else {
-                    "That link or code did not work. Check it, or ask for a new email."
+                    (m.text("verify-wrong"))
                 }
             }
         }
         @if page.sent {
-            div.notice role="status" {
-                "If that address has an account waiting for confirmation, a new email is on its way."
-            }
+            div.notice role="status" { (m.text("verify-resent")) }
         }
-        p { "We sent you an email. Open its link, or enter its code here. Until then, your \
-             password does not sign in." }
+        p { (m.text("verify-explain")) }
         form.provider method="post" action={ (base_url) "/account/verify-email" } {
             input type="hidden" name="csrfToken" value=(page.csrf_token);
-            label for="verify-email" { "Email" }
+            label for="verify-email" { (m.text("field-email")) }
             input id="verify-email" type="email" name="email" autocomplete="email"
                 value=(page.email) required;
-            label for="verify-code" { "Code" }
+            label for="verify-code" { (m.text("field-code")) }
             input id="verify-code" type="text" name="code" placeholder="ABCD-EFGH"
                 autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required;
-            button type="submit" { "Confirm" }
+            button type="submit" { (m.text("verify-submit")) }
         }
         form.provider method="post" action={ (base_url) "/account/verify-email-resend" } {
             input type="hidden" name="csrfToken" value=(page.csrf_token);
             input type="hidden" name="email" value=(page.email);
-            button.secondary type="submit" { "Send a new email" }
+            button.secondary type="submit" { (m.text("verify-resend")) }
         }
     };
-    layout(page.theme, "Confirm your email", body)
+    layout(page.look, &m.text("verify-title"), body)
 }
 
 #[cfg(feature = "email")]
 /// Everything the page behind an email link shows.
 pub(crate) struct ConfirmPage<'a> {
-    pub(crate) theme: &'a Theme,
+    pub(crate) look: Look<'a>,
     pub(crate) action: &'a str,
     pub(crate) csrf_token: &'a str,
     pub(crate) callback_url: &'a str,
@@ -386,69 +471,66 @@ pub(crate) struct ConfirmPage<'a> {
 /// The page an email link opens: one button that signs in with a POST, which a mail scanner
 /// fetching the link does not press.
 pub(crate) fn confirm_email_sign_in(page: &ConfirmPage<'_>) -> String {
+    let m = page.look.m;
+    let title = m.format("confirm-title", &[("site", Arg::Text(page.site))]);
     let body = html! {
-        h1 { "Sign in to " (page.site) }
-        p { "Continue as " strong { (page.email) } "?" }
+        h1 { (title) }
+        @let (before, after) = m.around("confirm-continue-as", "email", &[]);
+        p { (before) strong { (page.email) } (after) }
         form method="post" action=(page.action) {
             input type="hidden" name="csrfToken" value=(page.csrf_token);
             input type="hidden" name="callbackUrl" value=(page.callback_url);
             input type="hidden" name="email" value=(page.email);
             input type="hidden" name="token" value=(page.token);
-            button type="submit" { "Sign in" }
+            button type="submit" { (m.text("action-sign-in")) }
         }
     };
-    layout(page.theme, "Sign in", body)
+    layout(page.look, &title, body)
 }
 
 /// The error page; `retry_after` (seconds) says when a rate-limited request may be repeated.
 pub(crate) fn error(
-    theme: &Theme,
+    look: Look<'_>,
     code: ErrorCode,
     origin: &str,
     sign_in_url: &str,
     retry_after: Option<u64>,
 ) -> String {
-    let wait = retry_after.map(|secs| match secs.div_ceil(60) {
-        0 | 1 => "Try again in a minute.".to_owned(),
-        minutes => format!("Try again in {minutes} minutes."),
+    let m = look.m;
+    let wait = retry_after.map(|secs| {
+        let minutes = secs.div_ceil(60).max(1);
+        m.format("error-try-again-in", &[("minutes", Arg::Number(minutes))])
     });
     let (heading, message, link) = match code {
-        ErrorCode::Configuration => (
-            "Server error",
-            "The server is not configured correctly. The site's owner can find the details in the server logs.",
-            None,
-        ),
+        ErrorCode::Configuration => ("error-configuration-title", "error-configuration", None),
         ErrorCode::AccessDenied => (
-            "Access denied",
-            "You do not have permission to sign in.",
+            "error-access-denied-title",
+            "error-access-denied",
             Some(sign_in_url),
         ),
         ErrorCode::Verification => (
-            "Unable to sign in",
-            "This sign-in link is no longer valid. It may have been used already, or it may have expired.",
+            "error-verification-title",
+            "error-verification",
             Some(sign_in_url),
         ),
         ErrorCode::RateLimited => (
-            "Too many attempts",
-            "There have been too many sign-in requests. Please wait before trying again.",
+            "error-rate-limited-title",
+            "error-rate-limited",
             Some(sign_in_url),
         ),
-        _ => (
-            "Something went wrong",
-            "Sign-in could not be completed.",
-            Some(sign_in_url),
-        ),
+        _ => ("error-default-title", "error-default", Some(sign_in_url)),
     };
+    let heading = m.text(heading);
     let body = html! {
         h1 { (heading) }
-        p { (message) }
+        p { (m.text(message)) }
         @if let Some(wait) = wait {
             p { (wait) }
         }
         @if let Some(link) = link {
-            a.button href=(link) { "Sign in" }
+            a.button href=(link) { (m.text("action-sign-in")) }
         }
-        a.link href=(origin) { "Back to the site" }
+        a.link href=(origin) { (m.text("back-to-site")) }
     };
-    layout(theme, heading, body)
+    layout(look, &heading, body)
 }

@@ -7,7 +7,8 @@
 //! - [`accounts`]: email-and-password accounts and their mail.
 //! - [`providers`]: ids, fields, endpoints and what each kind needs (an adapter for email, an
 //!   HTTP client for OAuth).
-//! - [`presentation`]: pages, theme and trusted origins.
+//! - [`presentation`]: pages, theme and trusted origins (and the languages' catalogs,
+//!   [`crate::i18n::Catalog::build`]).
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -51,6 +52,7 @@ pub(crate) fn build(mut b: AuthBuilder) -> Result<Inner, ConfigError> {
         );
     }
     let trusted_origins = presentation(&b)?;
+    let catalog = crate::i18n::Catalog::build(&b.languages)?;
     let (mounted, token_refresh) = providers(&b)?;
     let share_session_reads = sessions.strategy() == SessionStrategy::Database
         || b.custom_callbacks
@@ -87,6 +89,7 @@ pub(crate) fn build(mut b: AuthBuilder) -> Result<Inner, ConfigError> {
         callbacks: b.callbacks,
         pages: b.pages,
         theme: b.theme,
+        catalog,
         clock: b.clock,
         trust_host: b.trust_host,
         trusted_origins,

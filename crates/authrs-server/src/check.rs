@@ -119,6 +119,21 @@ pub fn check(options: &LoadOptions, env: &Env) -> CheckReport {
         });
     }
 
+    if let Ok(languages) = settings.languages.languages() {
+        let added: Vec<&str> = languages.added().collect();
+        let built_in: Vec<&str> = authrs_core::i18n::Languages::built_in().collect();
+        notes.push(format!(
+            "languages: {} by default; built in: {}{} ([languages])",
+            settings.languages.default,
+            built_in.join(", "),
+            if added.is_empty() {
+                String::new()
+            } else {
+                format!("; from languages.dir: {}", added.join(", "))
+            }
+        ));
+    }
+
     if settings.accounts.sign_up && settings.accounts.allow_unverified_sign_in {
         notes.push(
             "warning: accounts.allow_unverified_sign_in is on with sign-up open: anyone can \

@@ -5,9 +5,10 @@
 //! from the session is escaped by maud; the only unescaped text is the fixed style sheet and a
 //! brand colour the engine has already checked to be `#rgb` or `#rrggbb`.
 
+use authrs_core::i18n::Messages;
 use authrs_core::{Auth, Session};
 use axum::extract::{FromRef, State};
-use axum::http::header::CACHE_CONTROL;
+use axum::http::header::{CACHE_CONTROL, CONTENT_LANGUAGE};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
@@ -46,12 +47,21 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response
             None
         }
     };
-    let page = render_home(state.auth.base_path(), session.as_ref(), &state.home);
+    let messages = state.auth.messages(&headers);
+    let page = render_home(
+        state.auth.base_path(),
+        session.as_ref(),
+        &state.home,
+        messages,
+    );
     let mut response = Html(page.into_string()).into_response();
     // The page shows who is signed in: no shared cache may keep it.
     response
         .headers_mut()
         .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(language) = HeaderValue::from_str(messages.language()) {
+        response.headers_mut().insert(CONTENT_LANGUAGE, language);
+    }
     response
 }
 
@@ -79,14 +89,20 @@ ul{margin:0;padding-left:1.25rem}\
 a{color:var(--brand)}\
 code{font-size:.9em}";
 
-/// The home page for the auth routes at `base_path` and the current session, if any.
-pub fn render_home(base_path: &str, session: Option<&Session>, settings: &HomeSettings) -> Markup {
+/// The home page for the auth routes at `base_path` and the current session, if any, in the
+/// language of `m`.
+pub fn render_home(
+    base_path: &str,
+    session: Option<&Session>,
+    settings: &HomeSettings,
+    m: Messages<'_>,
+) -> Markup {
     let brand_color = settings.brand_color.as_deref();
     let sign_in = format!("{base_path}/signin");
     let sign_out = format!("{base_path}/signout");
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(m.language()) dir=(m.direction()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -102,33 +118,36 @@ pub fn render_home(base_path: &str, session: Option<&Session>, settings: &HomeSe
                     @match session {
                         Some(session) => {
                             p.status {
-                                "Signed in as " strong { (display_name(session)) }
+                                @let (before, after) = m.around("home-signed-in-as", "name", &[]);
+                                (before) strong { (display_name(session)) } (after)
                                 @if let (Some(_), Some(email)) = (&session.user.name, &session.user.email) {
                                     small { (email) }
                                 }
                             }
                             div.actions {
-                                a.button.primary href=(sign_out) { "Sign out" }
-                                a.button.secondary href=(sign_in) { "Sign in as someone else" }
+                                a.button.primary href=(sign_out) { (m.text("home-sign-out")) }
+                                a.button.secondary href=(sign_in) { (m.text("home-sign-in-as-other")) }
                             }
                         }
                         None => {
                             p.status {
-                                "Not signed in"
+                                (m.text("home-not-signed-in"))
                                 @if let Some(file) = &settings.demo_password_file {
                                     small {
-                                        "Try the demo account: email " code { (crate::data_dir::DEMO_EMAIL) }
-                                        ", password in " code { (file) }
+                                        (m.format("home-demo", &[
+                                            ("email", crate::data_dir::DEMO_EMAIL.into()),
+                                            ("file", file.as_str().into()),
+                                        ]))
                                     }
                                 }
                             }
                             div.actions {
-                                a.button.primary href=(sign_in) { "Sign in" }
-                                a.button.secondary href=(sign_out) { "Sign out" }
+                                a.button.primary href=(sign_in) { (m.text("action-sign-in")) }
+                                a.button.secondary href=(sign_out) { (m.text("home-sign-out")) }
                             }
                         }
                     }
-                    h2 { "Endpoints" }
+                    h2 { (m.text("home-endpoints")) }
                     ul {
                         @for endpoint in ["session", "csrf", "providers"] {
                             li { a href={ (base_path) "/" (endpoint) } { code { (base_path) "/" (endpoint) } } }
@@ -174,9 +193,39 @@ mod tests {
         }
     }
 
+    fn engine() -> &'static Auth {
+        static ENGINE: std::sync::OnceLock<Auth> = std::sync::OnceLock::new();
+        ENGINE.get_or_init(|| {
+            Auth::builder()
+                .secret("a-test-secret-of-at-least-32-bytes!!")
+                .build()
+                .expect("a valid engine")
+        })
+    }
+
+    fn english() -> Messages<'static> {
+        engine().messages(&HeaderMap::new())
+    }
+
+    #[test]
+    fn speaks_the_browsers_language() {
+        let mut headers = HeaderMap::new();
+        headers.insert("accept-language", HeaderValue::from_static("ar, en;q=0.5"));
+        let page = render_home(
+            "/api/auth",
+            None,
+            &HomeSettings::default(),
+            engine().messages(&headers),
+        )
+        .into_string();
+        assert!(page.contains(r#"<html lang="ar" dir="rtl">"#), "{page}");
+        assert!(!page.contains("Not signed in"));
+    }
+
     #[test]
     fn shows_not_signed_in_with_links_under_the_base_path() {
-        let page = render_home("/api/auth", None, &HomeSettings::default()).into_string();
+        let page =
+            render_home("/api/auth", None, &HomeSettings::default(), english()).into_string();
         assert!(page.contains("Not signed in"));
         assert!(!page.contains("demo"));
         assert!(page.contains(r#"href="/api/auth/signin""#));
@@ -187,7 +236,8 @@ mod tests {
     #[test]
     fn shows_the_user_and_escapes_it() {
         let evil = session(Some("<script>alert(1)</script>"), Some("a\"b@example.com"));
-        let page = render_home("/auth", Some(&evil), &HomeSettings::default()).into_string();
+        let page =
+            render_home("/auth", Some(&evil), &HomeSettings::default(), english()).into_string();
         assert!(
             page.contains("Signed in as <strong>&lt;script&gt;alert(1)&lt;/script&gt;</strong>"),
             "{page}"
@@ -195,7 +245,13 @@ mod tests {
         assert!(page.contains("a&quot;b@example.com"));
         assert!(!page.contains("<script>"));
         let email_only = session(None, Some("e@example.com"));
-        let page = render_home("/auth", Some(&email_only), &HomeSettings::default()).into_string();
+        let page = render_home(
+            "/auth",
+            Some(&email_only),
+            &HomeSettings::default(),
+            english(),
+        )
+        .into_string();
         assert!(page.contains("Signed in as <strong>e@example.com</strong>"));
     }
 
@@ -205,9 +261,15 @@ mod tests {
             brand_color: Some(colour.into()),
             ..HomeSettings::default()
         };
-        let page = render_home("/api/auth", None, &brand("#336699")).into_string();
+        let page = render_home("/api/auth", None, &brand("#336699"), english()).into_string();
         assert!(page.contains(":root{--brand:#336699}"));
-        let page = render_home("/api/auth", None, &brand("red}body{display:none")).into_string();
+        let page = render_home(
+            "/api/auth",
+            None,
+            &brand("red}body{display:none"),
+            english(),
+        )
+        .into_string();
         assert!(!page.contains("display:none"));
     }
 
@@ -217,11 +279,12 @@ mod tests {
             demo_password_file: Some("authrs-data/demo-password".into()),
             ..HomeSettings::default()
         };
-        let page = render_home("/api/auth", None, &settings).into_string();
-        let hint = "Try the demo account: email <code>demo@example.com</code>, password in <code>authrs-data/demo-password</code>";
+        let page = render_home("/api/auth", None, &settings, english()).into_string();
+        let hint =
+            "Try the demo account: email demo@example.com, password in authrs-data/demo-password";
         assert!(page.contains(hint), "{page}");
         let signed_in = session(Some("Demo"), Some("demo@example.com"));
-        let page = render_home("/api/auth", Some(&signed_in), &settings).into_string();
+        let page = render_home("/api/auth", Some(&signed_in), &settings, english()).into_string();
         assert!(!page.contains("Try the demo account"));
     }
 }

@@ -283,6 +283,44 @@ fn bad_url_names_the_value_and_where_it_came_from() {
 }
 
 #[test]
+fn language_catalogs_are_read_from_the_folder_and_a_bad_one_is_named_with_its_line() {
+    let dir = TempDir::new("config-languages");
+    std::fs::create_dir(dir.join("languages")).unwrap();
+    dir.write("languages/it.ftl", "sign-in-title = Accedi\n");
+    dir.write("languages/README.txt", "not a catalog, passed over\n");
+    let file = dir.write(
+        "authrs.toml",
+        "[languages]\ndefault = \"it\"\ndir = \"languages\"\n",
+    );
+    let settings = load(Some(&file), &[], None).unwrap();
+    assert_eq!(settings.languages.default, "it");
+    let languages = settings.languages.languages().unwrap();
+    assert_eq!(languages.added().collect::<Vec<_>>(), ["it.ftl"]);
+
+    dir.write(
+        "languages/de.ftl",
+        "sign-in-title = Anmelden\nsign-out-title = { oops\n",
+    );
+    // The folder is named first (then, with it left out, the default it provided).
+    let found = problems(Some(&file), &[]);
+    assert!(
+        found[0].starts_with(&format!("{}: languages.dir: ", file.display())),
+        "{}",
+        found[0]
+    );
+    assert!(found[0].contains("de.ftl: line 2"), "{}", found[0]);
+
+    let found = problems(None, &[("AUTHRS_LANGUAGES_DEFAULT", "tlh")]);
+    assert!(
+        found[0].starts_with(
+            "environment AUTHRS_LANGUAGES_DEFAULT: the default language tlh has no catalog (there are: en, de,"
+        ),
+        "{}",
+        found[0]
+    );
+}
+
+#[test]
 fn short_secret_names_its_source_but_never_its_value() {
     let found = problems(None, &[("AUTHRS_SECRET", &*format!("{SECRET},tooshort"))]);
     assert_eq!(

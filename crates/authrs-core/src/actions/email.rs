@@ -110,7 +110,8 @@ pub(crate) async fn send_link(
         encode(&callback_url),
         encode(&email)
     );
-    let message = compose(&ctx, provider, &email, url, code, expires);
+    let messages = ctx.messages();
+    let message = compose(&ctx, messages, provider, &email, url, code, expires);
     if let Err(error) = provider.transport.send(&message).await {
         for token_hash in &hashes {
             // Best effort: an unsent token only waits for the sweep.
@@ -148,6 +149,7 @@ fn verify_request_url(ctx: &Ctx<'_>, provider: &EmailProvider, extra: &str) -> S
 /// The mail for `email`: the template's content with the link and code.
 fn compose(
     ctx: &Ctx<'_>,
+    messages: crate::i18n::Messages<'_>,
     provider: &EmailProvider,
     email: &str,
     url: String,
@@ -161,6 +163,7 @@ fn compose(
         code: code.as_deref(),
         valid_for: provider.max_age,
         brand_color: pages::brand_color(&ctx.inner.theme),
+        messages,
     };
     crate::providers::email::render_message(provider.template.as_ref(), &details, email, expires)
 }
@@ -188,8 +191,9 @@ pub(crate) async fn callback_get(
         Err(error) => return ctx.fail(error),
     };
     let csrf_token = ctx.csrf_token();
+    let look = ctx.look();
     let markup = pages::confirm_email_sign_in(&pages::ConfirmPage {
-        theme: &ctx.inner.theme,
+        look,
         action: &ctx.url(&format!("callback/{}", provider.id)),
         csrf_token: &csrf_token,
         callback_url: &callback_url,

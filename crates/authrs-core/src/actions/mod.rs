@@ -36,6 +36,9 @@ use crate::logsafe::Escaped;
 use crate::request::Action;
 use crate::url::{Origin, resolve_callback_url};
 
+/// How long a language chosen with `?lang=` is remembered.
+const LANGUAGE_COOKIE_SECS: u64 = 365 * 24 * 60 * 60;
+
 /// The v5 client's JSON-redirect request header.
 static X_AUTH_RETURN_REDIRECT: HeaderName = HeaderName::from_static("x-auth-return-redirect");
 
@@ -70,6 +73,8 @@ pub(crate) struct Ctx<'r> {
     /// The request was a HEAD (answered as a GET, but never allowed to change anything).
     pub(crate) is_head: bool,
     csrf_token: Option<String>,
+    /// The language of this request's page, once chosen.
+    messages: Option<crate::i18n::Messages<'r>>,
 }
 
 impl<'r> Ctx<'r> {
@@ -107,6 +112,7 @@ impl<'r> Ctx<'r> {
             client_ip: None,
             is_head: false,
             csrf_token: None,
+            messages: None,
         }
     }
 
@@ -140,6 +146,43 @@ impl<'r> Ctx<'r> {
 
     pub(crate) fn is_v5(&self) -> bool {
         self.inner.compatibility == Compatibility::AuthJsV5
+    }
+
+    /// The request's language (see [`crate::i18n`]). A `?lang=` that names one is remembered
+    /// in a cookie for a year.
+    pub(crate) fn messages(&mut self) -> crate::i18n::Messages<'r> {
+        if let Some(messages) = self.messages {
+            return messages;
+        }
+        let inner: &'r Inner = self.inner;
+        let cookie = self.cookies.get(&inner.cookie_names.lang);
+        let accept = self
+            .headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok());
+        let (messages, chosen) =
+            inner
+                .catalog
+                .choose(self.query("lang"), cookie.as_deref(), accept);
+        if chosen && !self.is_head && cookie.as_deref() != Some(messages.language()) {
+            self.set_cookies.push(SetCookie {
+                name: inner.cookie_names.lang.clone(),
+                value: messages.language().to_owned(),
+                lifetime: CookieLifetime::ExpiresAt(self.now_secs() + LANGUAGE_COOKIE_SECS),
+                secure: self.secure(),
+                same_site_none: false,
+            });
+        }
+        self.messages = Some(messages);
+        messages
+    }
+
+    /// How this request's page looks and speaks.
+    pub(crate) fn look(&mut self) -> crate::pages::Look<'r> {
+        crate::pages::Look {
+            theme: &self.inner.theme,
+            m: self.messages(),
+        }
     }
 
     /// The request's CSRF token, minting one (and its cookie) when the request has none.
@@ -357,12 +400,21 @@ impl<'r> Ctx<'r> {
 
     /// An HTML page with the security headers every built-in page carries.
     pub(crate) fn html(self, status: StatusCode, markup: String) -> Response<Bytes> {
-        self.respond(
+        let language = self
+            .messages
+            .and_then(|messages| HeaderValue::from_str(messages.language()).ok());
+        let mut response = self.respond(
             status,
             "text/html; charset=utf-8",
             Bytes::from(markup),
             PAGE_HEADERS,
-        )
+        );
+        if let Some(language) = language {
+            response
+                .headers_mut()
+                .insert(http::header::CONTENT_LANGUAGE, language);
+        }
+        response
     }
 
     /// A redirect, answered as `{url}` in JSON-redirect mode. `status` is what v4 reports in

@@ -50,13 +50,13 @@ pub(crate) async fn verify_request(mut ctx: Ctx<'_>) -> Response<Bytes> {
                     error,
                     email: hint.as_deref(),
                 };
-                pages::verify_request(&ctx.inner.theme, ctx.origin.as_str(), Some(&form))
+                pages::verify_request(ctx.look(), ctx.origin.as_str(), Some(&form))
             }
-            None => pages::verify_request(&ctx.inner.theme, ctx.origin.as_str(), None),
+            None => pages::verify_request(ctx.look(), ctx.origin.as_str(), None),
         }
     };
     #[cfg(not(feature = "email"))]
-    let markup = pages::verify_request(&ctx.inner.theme, ctx.origin.as_str(), None);
+    let markup = pages::verify_request(ctx.look(), ctx.origin.as_str(), None);
     ctx.html(StatusCode::OK, markup)
 }
 
@@ -83,13 +83,13 @@ pub(crate) async fn error(ctx: Ctx<'_>) -> Response<Bytes> {
 /// The built-in error page for `code`, with its status; `retry_after` (seconds) for
 /// [`ErrorCode::RateLimited`].
 pub(crate) fn error_page(
-    ctx: Ctx<'_>,
+    mut ctx: Ctx<'_>,
     code: ErrorCode,
     retry_after: Option<u64>,
 ) -> Response<Bytes> {
     let sign_in_url = ctx.url("signin");
     let markup = pages::error(
-        &ctx.inner.theme,
+        ctx.look(),
         code,
         ctx.origin.as_str(),
         &sign_in_url,

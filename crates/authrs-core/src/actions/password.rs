@@ -43,6 +43,7 @@ use crate::adapter::{AdapterError, AdapterUser, NewUser, Timestamp, Verification
 use crate::background::Task;
 use crate::email::normalize_email;
 use crate::error::{Error, ErrorCode};
+use crate::i18n::Language;
 use crate::inner::{Accounts, Inner};
 use crate::pages;
 use crate::providers::email::{canonical_code, random_code};
@@ -164,6 +165,7 @@ async fn sign_up(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> 
     let inner = Arc::clone(ctx.inner);
     let accounts = Arc::clone(features);
     let now_ms = ctx.now_ms;
+    let language = ctx.messages().language_index();
     let task_email = email.clone();
     let task: Task = Box::pin(async move {
         let account = NewAccount {
@@ -171,6 +173,7 @@ async fn sign_up(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> 
             hash,
             name,
             browser,
+            language,
         };
         if let Err(error) = create_account(&inner, &accounts, account, now_ms).await {
             tracing::error!(%error, "sign-up could not be completed");
@@ -196,6 +199,8 @@ struct NewAccount {
     name: Option<String>,
     /// The value of the browser's sign-up cookie.
     browser: String,
+    /// The language of the request, for the mail.
+    language: Language,
 }
 
 /// The binding of a sign-up's password to the browser that chose it: the hash of the
@@ -220,7 +225,13 @@ async fn create_account(
         hash,
         name,
         browser,
+        language,
     } = account;
+    let mailer = Mailer {
+        inner,
+        accounts,
+        language,
+    };
     let binding = browser_binding(&browser, &hash);
     let user = NewUser {
         name,
@@ -239,7 +250,7 @@ async fn create_account(
                 })
                 .await?;
             if mails_on(accounts) {
-                send_verification(inner, accounts, &user, &email, now_ms).await?;
+                send_verification(mailer, &user, &email, now_ms).await?;
             }
             return Ok(());
         }
@@ -250,15 +261,7 @@ async fn create_account(
     if let Some(user) = existing
         && mails_on(accounts)
     {
-        send_reset(
-            inner,
-            accounts,
-            &user,
-            &email,
-            EmailPurpose::AccountExists,
-            now_ms,
-        )
-        .await?;
+        send_reset(mailer, &user, &email, EmailPurpose::AccountExists, now_ms).await?;
     }
     Ok(())
 }
@@ -269,15 +272,28 @@ fn token_expiry(accounts: &Accounts, now_ms: u64) -> Timestamp {
 }
 
 /// Renders and sends one account mail through the configured transport.
+/// What every account mail needs: the engine, the account options, and the language of the
+/// request that asked for it.
+#[derive(Clone, Copy)]
+struct Mailer<'a> {
+    inner: &'a Inner,
+    accounts: &'a Accounts,
+    language: Language,
+}
+
 async fn send_mail(
-    inner: &Inner,
-    accounts: &Accounts,
+    mailer: Mailer<'_>,
     to: &str,
     purpose: EmailPurpose,
     url: String,
     code: Option<String>,
     expires: Timestamp,
 ) -> Result<(), Error> {
+    let Mailer {
+        inner,
+        accounts,
+        language,
+    } = mailer;
     let options = &accounts.options;
     let Some(transport) = &options.transport else {
         return Ok(());
@@ -293,6 +309,7 @@ async fn send_mail(
         code: code.as_deref(),
         valid_for: options.token_max_age,
         brand_color: pages::brand_color(&inner.theme),
+        messages: inner.catalog.get(language),
     };
     let message = crate::providers::email::render_message(template.as_ref(), &details, to, expires);
     deliver(transport.as_ref(), &message).await
@@ -305,13 +322,15 @@ async fn deliver(transport: &dyn EmailTransport, message: &EmailMessage) -> Resu
 /// Stores a single-use reset token for `user` and mails its link (`PasswordReset`, or
 /// `AccountExists` for a sign-up that met an existing account).
 async fn send_reset(
-    inner: &Inner,
-    accounts: &Accounts,
+    mailer: Mailer<'_>,
     user: &AdapterUser,
     email: &str,
     purpose: EmailPurpose,
     now_ms: u64,
 ) -> Result<(), Error> {
+    let Mailer {
+        inner, accounts, ..
+    } = mailer;
     let adapter = accounts.adapter.as_ref();
     let token = random_hex::<32>();
     let expires = token_expiry(accounts, now_ms);
@@ -328,19 +347,21 @@ async fn send_reset(
         inner.base_url,
         encode(email)
     );
-    send_mail(inner, accounts, email, purpose, url, None, expires).await?;
+    send_mail(mailer, email, purpose, url, None, expires).await?;
     tracing::info!(user = %user.id, "password-reset link sent");
     Ok(())
 }
 
 /// Stores the hashes of a verification link and code for `user` and mails them.
 async fn send_verification(
-    inner: &Inner,
-    accounts: &Accounts,
+    mailer: Mailer<'_>,
     user: &AdapterUser,
     email: &str,
     now_ms: u64,
 ) -> Result<(), Error> {
+    let Mailer {
+        inner, accounts, ..
+    } = mailer;
     let adapter = accounts.adapter.as_ref();
     let secret = inner.secrets[0].expose();
     let expires = token_expiry(accounts, now_ms);
@@ -369,8 +390,7 @@ async fn send_verification(
         encode(email)
     );
     send_mail(
-        inner,
-        accounts,
+        mailer,
         email,
         EmailPurpose::VerifyEmail,
         url,
@@ -401,8 +421,9 @@ fn verify_page(mut ctx: Ctx<'_>) -> Response<Bytes> {
     if !token.is_empty() && !email.is_empty() {
         let callback_url = ctx.query("callbackUrl").map(|url| ctx.validate(url));
         let callback_url = callback_url.unwrap_or_else(|| ctx.origin.as_str().to_owned());
+        let look = ctx.look();
         let markup = pages::confirm_email_sign_in(&pages::ConfirmPage {
-            theme: &ctx.inner.theme,
+            look,
             action: &action,
             csrf_token: &csrf_token,
             callback_url: &callback_url,
@@ -414,8 +435,9 @@ fn verify_page(mut ctx: Ctx<'_>) -> Response<Bytes> {
     }
     let error = ctx.query("error").map(ErrorCode::parse);
     let sent = ctx.query("notice") == Some("Sent");
+    let look = ctx.look();
     let markup = pages::verify_email(&pages::VerifyEmailPage {
-        theme: &ctx.inner.theme,
+        look,
         base_url: &ctx.base_url,
         csrf_token: &csrf_token,
         email: &email,
@@ -639,7 +661,7 @@ async fn mail_request_address(
 
 /// `POST /account/verify-email-resend` `{email}`: a new link and code for an account whose
 /// address is not proven yet. The answer is the same for every address.
-async fn resend_verification(ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> {
+async fn resend_verification(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> {
     let email = match mail_request_address(&ctx, features).await {
         Ok(email) => email,
         Err(refusal) => return refusal.answer(ctx),
@@ -647,6 +669,7 @@ async fn resend_verification(ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response
     let inner = Arc::clone(ctx.inner);
     let accounts = Arc::clone(features);
     let now_ms = ctx.now_ms;
+    let language = ctx.messages().language_index();
     let task_email = email.clone();
     let task: Task = Box::pin(async move {
         let adapter = accounts.adapter.as_ref();
@@ -658,7 +681,17 @@ async fn resend_verification(ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response
             {
                 return Ok(());
             }
-            send_verification(&inner, &accounts, &user, &task_email, now_ms).await
+            send_verification(
+                Mailer {
+                    inner: &inner,
+                    accounts: &accounts,
+                    language,
+                },
+                &user,
+                &task_email,
+                now_ms,
+            )
+            .await
         }
         .await;
         if let Err(error) = result {
@@ -706,7 +739,7 @@ async fn change_password(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response
     to_sign_in(ctx, "notice=PasswordChanged", StatusCode::OK)
 }
 
-async fn reset_request(ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> {
+async fn reset_request(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> {
     let email = match mail_request_address(&ctx, features).await {
         Ok(email) => email,
         Err(refusal) => return refusal.answer(ctx),
@@ -716,19 +749,17 @@ async fn reset_request(ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes
     let inner = Arc::clone(ctx.inner);
     let accounts = Arc::clone(features);
     let now_ms = ctx.now_ms;
+    let language = ctx.messages().language_index();
     let task: Task = Box::pin(async move {
         let adapter = accounts.adapter.as_ref();
         let result = match adapter.get_user_by_email(&email).await {
             Ok(Some(user)) => {
-                send_reset(
-                    &inner,
-                    &accounts,
-                    &user,
-                    &email,
-                    EmailPurpose::PasswordReset,
-                    now_ms,
-                )
-                .await
+                let mailer = Mailer {
+                    inner: &inner,
+                    accounts: &accounts,
+                    language,
+                };
+                send_reset(mailer, &user, &email, EmailPurpose::PasswordReset, now_ms).await
             }
             Ok(None) => Ok(()),
             Err(error) => Err(error.into()),
@@ -743,8 +774,9 @@ async fn reset_request(ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes
 
 fn reset_page(mut ctx: Ctx<'_>) -> Response<Bytes> {
     let csrf_token = ctx.csrf_token();
+    let look = ctx.look();
     let markup = pages::reset_password(
-        &ctx.inner.theme,
+        look,
         &ctx.base_url,
         &csrf_token,
         ctx.query("email").unwrap_or_default(),

@@ -34,8 +34,9 @@ pub(crate) async fn page(mut ctx: Ctx<'_>) -> Response<Bytes> {
     });
     #[cfg(not(feature = "password"))]
     let (sign_up, reset) = (false, false);
+    let look = ctx.look();
     let markup = pages::sign_in(&pages::SignInPage {
-        theme: &ctx.inner.theme,
+        look,
         providers: &ctx.inner.providers,
         base_url: &ctx.base_url,
         csrf_token: &csrf_token,

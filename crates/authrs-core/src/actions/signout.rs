@@ -19,7 +19,7 @@ pub(crate) async fn page(mut ctx: Ctx<'_>) -> Response<Bytes> {
         return ctx.fail(error);
     }
     let csrf_token = ctx.csrf_token();
-    let markup = pages::sign_out(&ctx.inner.theme, &ctx.base_url, &csrf_token);
+    let markup = pages::sign_out(ctx.look(), &ctx.base_url, &csrf_token);
     ctx.html(StatusCode::OK, markup)
 }
 

@@ -26,6 +26,7 @@ use maud::{DOCTYPE, html};
 
 use crate::adapter::AdapterError;
 use crate::adapter::Timestamp;
+use crate::i18n::{Arg, Messages};
 use crate::ratelimit::{Limits, RateLimit, Verdict};
 
 /// The default id of the email provider, as in NextAuth (`signIn("email", …)`).
@@ -120,6 +121,10 @@ pub struct EmailDetails<'a> {
     pub valid_for: Duration,
     /// The theme's brand colour (`#rgb` or `#rrggbb`, checked at startup).
     pub brand_color: &'a str,
+    /// The messages in the language of the request that sent the mail; a template of the
+    /// app's may use them, with messages of its own added through
+    /// [`crate::i18n::Languages::add`].
+    pub messages: Messages<'a>,
 }
 
 /// A written mail.
@@ -151,66 +156,55 @@ pub struct DefaultEmailTemplate {
 
 impl EmailTemplate for DefaultEmailTemplate {
     fn render(&self, d: &EmailDetails<'_>) -> EmailContent {
+        let m = d.messages;
         let minutes = d.valid_for.as_secs().div_ceil(60).max(1);
-        let lasts = if minutes == 1 {
-            "1 minute".to_owned()
-        } else {
-            format!("{minutes} minutes")
-        };
+        let site = [("site", Arg::Text(d.site))];
+        let text = |id: &str| m.format(id, &site);
         let (subject, heading, action) = match d.purpose {
             EmailPurpose::SignIn => (
-                self.subject
-                    .as_deref()
-                    .unwrap_or("Sign in to {site}")
-                    .replace("{site}", d.site),
-                format!("Sign in to {}", d.site),
-                "Sign in",
+                self.subject.as_deref().map_or_else(
+                    || text("mail-sign-in-subject"),
+                    |subject| subject.replace("{site}", d.site),
+                ),
+                text("mail-sign-in-heading"),
+                text("mail-sign-in-action"),
             ),
             EmailPurpose::PasswordReset => (
-                format!("Reset your password for {}", d.site),
-                format!("Reset your password for {}", d.site),
-                "Choose a new password",
+                text("mail-reset-subject"),
+                text("mail-reset-heading"),
+                text("mail-reset-action"),
             ),
             EmailPurpose::VerifyEmail => (
-                format!("Confirm your email for {}", d.site),
-                format!("Confirm your email for {}", d.site),
-                "Confirm my email",
+                text("mail-verify-subject"),
+                text("mail-verify-heading"),
+                text("mail-verify-action"),
             ),
             EmailPurpose::AccountExists => (
-                format!("Your account at {}", d.site),
-                format!(
-                    "Someone asked to sign up at {} with this address, which has an account \
-                     already. If it was you, sign in, or choose a new password here",
-                    d.site
-                ),
-                "Choose a new password",
+                text("mail-exists-subject"),
+                text("mail-exists-heading"),
+                text("mail-exists-action"),
             ),
         };
+        let or_code = m.text("mail-or-code");
+        let valid_for = m.format("mail-valid-for", &[("minutes", Arg::Number(minutes))]);
         let mut text = format!("{heading}\n\n{action}:\n{}\n", d.url);
         if let Some(code) = d.code {
-            text.push_str(&format!(
-                "\nOr enter this code on the sign-in page: {code}\n"
-            ));
+            text.push_str(&format!("\n{or_code} {code}\n"));
         }
-        text.push_str(&format!(
-            "\nThis works once, for the next {lasts}. If you did not ask for this email, you can \
-             ignore it.\n"
-        ));
+        text.push_str(&format!("\n{valid_for}\n"));
         let html = html! {
             (DOCTYPE)
-            html {
+            html lang=(m.language()) dir=(m.direction()) {
                 body style="margin:0;padding:24px;background:#f4f5f7;font-family:Helvetica,Arial,sans-serif;color:#1c2128" {
                     table role="presentation" width="100%" cellspacing="0" cellpadding="0" style={"max-width:480px;margin:0 auto;background:#ffffff;border-radius:8px;border-top:4px solid " (d.brand_color)} {
                         tr { td style="padding:24px;text-align:center" {
                             h1 style="font-size:20px;margin:0 0 20px" { (heading) }
                             a href=(d.url) style={"display:inline-block;padding:12px 24px;background:" (d.brand_color) ";color:#ffffff;text-decoration:none;border-radius:6px;font-weight:bold"} { (action) }
                             @if let Some(code) = d.code {
-                                p style="margin:24px 0 8px;color:#57606a" { "Or enter this code on the sign-in page:" }
-                                p style="margin:0;font:bold 24px/1.4 monospace;letter-spacing:2px" { (code) }
+                                p style="margin:24px 0 8px;color:#57606a" { (or_code) }
+                                p style="margin:0;font:bold 24px/1.4 monospace;letter-spacing:2px" dir="ltr" { (code) }
                             }
-                            p style="margin:24px 0 0;font-size:13px;color:#57606a" {
-                                "This works once, for the next " (lasts) ". If you did not ask for this email, you can ignore it."
-                            }
+                            p style="margin:24px 0 0;font-size:13px;color:#57606a" { (valid_for) }
                         } }
                     }
                 }
@@ -541,6 +535,7 @@ mod tests {
 
     #[test]
     fn default_mail_escapes_and_never_needs_the_address() {
+        let catalog = crate::i18n::Catalog::build(&crate::i18n::Languages::new()).unwrap();
         let details = EmailDetails {
             purpose: EmailPurpose::SignIn,
             site: "example.com",
@@ -548,6 +543,7 @@ mod tests {
             code: Some("ABCD-EFGH"),
             valid_for: Duration::from_secs(15 * 60),
             brand_color: "#336699",
+            messages: catalog.choose(None, None, None).0,
         };
         let mail = DefaultEmailTemplate::default().render(&details);
         assert_eq!(mail.subject, "Sign in to example.com");
@@ -561,5 +557,24 @@ mod tests {
         }
         .render(&details);
         assert_eq!(custom.subject, "Your link for example.com");
+        // In the language of the request, plurals and all.
+        let german = EmailDetails {
+            messages: catalog.choose(Some("de"), None, None).0,
+            ..details
+        };
+        let mail = DefaultEmailTemplate::default().render(&german);
+        assert_eq!(mail.subject, "Bei example.com anmelden", "{mail:?}");
+        assert!(mail.text.contains("15 Minuten") && mail.html.contains(r#"lang="de""#));
+        let arabic = EmailDetails {
+            messages: catalog.choose(Some("ar"), None, None).0,
+            ..details
+        };
+        let mail = DefaultEmailTemplate::default().render(&arabic);
+        assert!(
+            mail.html.contains(r#"lang="ar" dir="rtl""#),
+            "{}",
+            mail.html
+        );
+        assert!(mail.html.contains("token=a&amp;email=b&quot;&lt;x&gt;"));
     }
 }

@@ -74,6 +74,9 @@ pub(super) fn users_file(settings: &Settings, tree: &Node) -> Option<Problem> {
 
 /// Everything the engine checks, in one build; its error names the keys at fault.
 fn engine(settings: &Settings) -> Option<Found> {
+    if let Err(message) = settings.languages.languages() {
+        return Some((vec!["languages.dir".to_owned()], message));
+    }
     let url = (settings.url.clone()).unwrap_or_else(|| default_url(settings.bind));
     let built = settings.engine_builder(
         &url,
@@ -102,6 +105,8 @@ fn engine(settings: &Settings) -> Option<Found> {
         ConfigError::InvalidTheme { name, .. } => {
             (key(&format!("theme.{name}")), error.to_string())
         }
+        ConfigError::UnknownDefaultLanguage { .. } => (key("languages.default"), error.to_string()),
+        ConfigError::InvalidLanguage { .. } => (key("languages.dir"), error.to_string()),
         ConfigError::InvalidTrustedOrigin { .. } => (key("trusted_origins"), error.to_string()),
         ConfigError::InvalidProvider { provider, .. } if provider == "email" => {
             (key("email.max_age"), error.to_string())

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use authrs_core::adapter::Adapter;
+use authrs_core::i18n::Languages;
 use authrs_core::password::PasswordHashing;
 use authrs_core::providers::OAuthProvider;
 use authrs_core::providers::presets::{PRESETS, preset};
@@ -88,6 +89,8 @@ pub struct Settings {
     pub postgres: PostgresSettings,
     /// `[theme]`: the built-in pages' look.
     pub theme: ThemeSettings,
+    /// `[languages]`: the built-in pages' and mails' languages.
+    pub languages: LanguageSettings,
     /// `[pages]`: custom page URLs.
     pub pages: PageSettings,
     /// `[credentials]`.
@@ -148,6 +151,72 @@ pub struct ThemeSettings {
     pub logo: Option<String>,
     /// Text colour on brand-coloured buttons.
     pub button_text: Option<String>,
+}
+
+/// `[languages]`: the languages of the built-in pages and mails.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LanguageSettings {
+    /// The language of a visitor whose browser asks for none the server has.
+    pub default: String,
+    /// A folder of Fluent catalogs, `<tag>.ftl` each (`de.ftl`, `it.ftl`): a language to
+    /// add, or messages that replace built-in ones.
+    #[serde(deserialize_with = "values::some_path")]
+    pub dir: Option<PathBuf>,
+}
+
+impl Default for LanguageSettings {
+    fn default() -> Self {
+        Self {
+            default: "en".to_owned(),
+            dir: None,
+        }
+    }
+}
+
+/// The largest catalog file read from `languages.dir`.
+const MAX_CATALOG_BYTES: u64 = 1024 * 1024;
+
+impl LanguageSettings {
+    /// The engine's languages: the built-in ones, the default, and every `*.ftl` in `dir`
+    /// (in name order; other files are passed over).
+    pub fn languages(&self) -> Result<Languages, String> {
+        let mut languages = Languages::new().default_language(self.default.clone());
+        let Some(dir) = &self.dir else {
+            return Ok(languages);
+        };
+        let read_dir = |error: std::io::Error| format!("cannot read {}: {error}", dir.display());
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(read_dir)? {
+            let path = entry.map_err(read_dir)?.path();
+            if path.extension().is_some_and(|e| e == "ftl") && path.is_file() {
+                files.push(path);
+            }
+        }
+        files.sort();
+        for path in files {
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let tag = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            if size > MAX_CATALOG_BYTES {
+                return Err(format!(
+                    "{name} has {size} bytes; a catalog may have at most {MAX_CATALOG_BYTES}"
+                ));
+            }
+            let source = std::fs::read_to_string(&path)
+                .map_err(|error| format!("cannot read {name}: {error}"))?;
+            languages = languages.add(tag, name, source);
+        }
+        Ok(languages)
+    }
 }
 
 /// `[pages]`: custom page URLs (NextAuth's `pages`).
@@ -319,6 +388,7 @@ impl Default for Settings {
             server: ServerSettings::default(),
             postgres: PostgresSettings::default(),
             theme: ThemeSettings::default(),
+            languages: LanguageSettings::default(),
             pages: PageSettings::default(),
             credentials: CredentialSettings::default(),
             providers: Default::default(),
@@ -539,6 +609,7 @@ impl Settings {
             .email_password(self.email_password(Arc::clone(&transport)))
             .password_hashing(hashing)
             .password_throttle(self.limits.password_throttle())
+            .languages(self.languages.languages()?)
             .limit_store(limit_store)
             .background(Arc::new(authrs_tokio::TokioBackground::default()));
         if self.email.enabled {

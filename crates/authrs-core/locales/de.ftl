@@ -1,0 +1,117 @@
+# authrs: the built-in pages and mails in German.
+
+## Begriffe, die auf mehreren Seiten vorkommen
+
+field-email = E-Mail-Adresse
+field-password = Passwort
+field-name = Name
+field-code = Code
+action-sign-in = Anmelden
+back-to-site = Zurück zur Website
+
+## Die Anmeldeseite
+
+sign-in-title = Anmelden
+sign-in-with = Mit { $provider } anmelden
+sign-in-none = Es sind keine Anmeldemethoden eingerichtet.
+sign-in-email-link = Anmeldelink per E-Mail senden
+sign-in-or = oder
+sign-up-summary = Neues Konto erstellen
+sign-up-button = Konto erstellen
+reset-summary = Passwort vergessen?
+reset-button = Link zum Zurücksetzen senden
+
+notice-account-created = Ihr Konto ist eingerichtet. Melden Sie sich mit Ihrer E-Mail-Adresse und Ihrem Passwort an.
+notice-reset-sent = Falls zu dieser Adresse ein Konto existiert, ist ein Link zum Zurücksetzen des Passworts unterwegs.
+notice-password-changed = Ihr Passwort wurde geändert und alle Sitzungen wurden beendet. Melden Sie sich mit dem neuen Passwort an.
+
+error-sign-in-failed = Die Anmeldung hat nicht funktioniert. Versuchen Sie es noch einmal oder verwenden Sie ein anderes Konto.
+error-account-not-linked = Diese E-Mail-Adresse ist bereits mit einer anderen Anmeldemethode verknüpft. Melden Sie sich mit der Methode an, mit der Sie sich registriert haben.
+error-email-not-sent = Die Anmelde-E-Mail konnte nicht gesendet werden.
+error-credentials = Anmeldung fehlgeschlagen. Prüfen Sie Ihre Angaben und versuchen Sie es noch einmal. Mit einem neuen Konto ist die Anmeldung erst möglich, wenn die E-Mail-Adresse bestätigt ist.
+error-session-required = Bitte melden Sie sich an, um diese Seite aufzurufen.
+error-csrf = Ihr Anmeldeformular ist abgelaufen. Bitte versuchen Sie es noch einmal.
+error-invalid-email = Diese E-Mail-Adresse wird nicht akzeptiert.
+error-password-policy = Dieses Passwort ist zu kurz oder zu lang.
+error-last-method = Über dieses Konto können Sie sich als Einziges anmelden, deshalb bleibt die Verknüpfung bestehen.
+error-unable = Anmeldung nicht möglich.
+
+## Ein neues Passwort festlegen (die Seite, die ein Link zum Zurücksetzen öffnet)
+
+reset-title = Neues Passwort festlegen
+reset-new-password = Neues Passwort
+reset-submit = Passwort festlegen
+
+## Die Abmeldeseite
+
+sign-out-title = Abmelden
+sign-out-question = Möchten Sie sich wirklich abmelden?
+sign-out-button = Abmelden
+
+## Nachdem eine Anmelde-E-Mail gesendet wurde
+
+check-email-title = Prüfen Sie Ihre E-Mails
+check-email-with-code = Wir haben Ihnen einen Anmeldelink gesendet. Öffnen Sie ihn oder geben Sie hier den Code aus der E-Mail ein.
+check-email-link-only = Wir haben Ihnen einen Anmeldelink gesendet. Öffnen Sie ihn auf diesem Gerät, um fortzufahren.
+code-too-many = Zu viele falsche Codes. Warten Sie einige Minuten oder öffnen Sie den Link in der E-Mail.
+code-wrong = Dieser Code hat nicht funktioniert. Prüfen Sie ihn oder fordern Sie eine neue E-Mail an.
+
+## Die Adresse eines neuen Kontos bestätigen
+
+verify-title = E-Mail-Adresse bestätigen
+verify-wrong = Dieser Link oder Code hat nicht funktioniert. Prüfen Sie ihn oder fordern Sie eine neue E-Mail an.
+verify-resent = Falls zu dieser Adresse ein Konto auf die Bestätigung wartet, ist eine neue E-Mail unterwegs.
+verify-explain = Wir haben Ihnen eine E-Mail gesendet. Öffnen Sie den Link darin oder geben Sie hier den Code daraus ein. Bis dahin können Sie sich nicht mit Ihrem Passwort anmelden.
+verify-submit = Bestätigen
+verify-resend = Neue E-Mail senden
+
+## Die Seite, die ein Link aus einer E-Mail öffnet
+
+confirm-title = Bei { $site } anmelden
+confirm-continue-as = Als { $email } fortfahren?
+
+## Die Fehlerseite
+
+error-try-again-in = { $minutes ->
+    [one] Versuchen Sie es in einer Minute noch einmal.
+   *[other] Versuchen Sie es in { $minutes } Minuten noch einmal.
+}
+error-configuration-title = Serverfehler
+error-configuration = Der Server ist nicht richtig konfiguriert. Der Betreiber der Website findet die Details in den Serverprotokollen.
+error-access-denied-title = Zugriff verweigert
+error-access-denied = Sie sind nicht berechtigt, sich anzumelden.
+error-verification-title = Anmeldung nicht möglich
+error-verification = Dieser Anmeldelink ist nicht mehr gültig. Möglicherweise wurde er bereits verwendet oder ist abgelaufen.
+error-rate-limited-title = Zu viele Versuche
+error-rate-limited = Es gab zu viele Anmeldeanfragen. Bitte warten Sie etwas, bevor Sie es noch einmal versuchen.
+error-default-title = Ein Fehler ist aufgetreten
+error-default = Die Anmeldung konnte nicht abgeschlossen werden.
+
+## E-Mails
+
+mail-sign-in-subject = Bei { $site } anmelden
+mail-sign-in-heading = Bei { $site } anmelden
+mail-sign-in-action = Anmelden
+mail-reset-subject = Passwort für { $site } zurücksetzen
+mail-reset-heading = Passwort für { $site } zurücksetzen
+mail-reset-action = Neues Passwort festlegen
+mail-verify-subject = E-Mail-Adresse für { $site } bestätigen
+mail-verify-heading = E-Mail-Adresse für { $site } bestätigen
+mail-verify-action = E-Mail-Adresse bestätigen
+mail-exists-subject = Ihr Konto bei { $site }
+mail-exists-heading = Jemand wollte sich mit dieser Adresse bei { $site } registrieren, für sie besteht aber bereits ein Konto. Wenn Sie das waren, melden Sie sich an oder legen Sie hier ein neues Passwort fest
+mail-exists-action = Neues Passwort festlegen
+mail-or-code = Oder geben Sie diesen Code auf der Anmeldeseite ein:
+mail-valid-for = { $minutes ->
+    [one] Nur einmal verwendbar und nur in der nächsten Minute gültig. Wenn Sie diese E-Mail nicht angefordert haben, können Sie sie ignorieren.
+   *[other] Nur einmal verwendbar und nur in den nächsten { $minutes } Minuten gültig. Wenn Sie diese E-Mail nicht angefordert haben, können Sie sie ignorieren.
+}
+
+## Die Startseite des Servers
+
+home-signed-in-as = Angemeldet als { $name }
+home-not-signed-in = Nicht angemeldet
+home-demo = Probieren Sie das Demokonto aus: E-Mail-Adresse { $email }, Passwort in { $file }
+home-sign-out = Abmelden
+home-sign-in-as-other = Mit einem anderen Konto anmelden
+home-endpoints = Endpunkte

@@ -1,0 +1,123 @@
+# authrs: the built-in pages and mails in English, the reference catalog.
+#
+# Every other catalog has the same messages with the same variables; a message missing there
+# is shown from this file. Variables: $provider (a sign-in method's name), $site (the site's
+# host, for example example.com), $email (an address), $minutes (a number), $code (a code).
+# Fluent's syntax: https://projectfluent.org/fluent/guide/
+
+## Words used on several pages
+
+field-email = Email
+field-password = Password
+field-name = Name
+field-code = Code
+action-sign-in = Sign in
+back-to-site = Back to the site
+
+## The sign-in page
+
+sign-in-title = Sign in
+sign-in-with = Sign in with { $provider }
+sign-in-none = No sign-in methods are configured.
+# The one address field with two ways on: a password, or a mailed link.
+sign-in-email-link = Email me a link
+sign-in-or = or
+sign-up-summary = Create an account
+sign-up-button = Create account
+reset-summary = Forgot your password?
+reset-button = Send a reset link
+
+notice-account-created = Your account is ready. Sign in with your email and password.
+notice-reset-sent = If that address has an account, a link to reset the password is on its way.
+notice-password-changed = Your password was changed and every session signed out. Sign in with the new password.
+
+error-sign-in-failed = That sign-in did not work. Try again, or use a different account.
+error-account-not-linked = This email is already linked to another sign-in method. Use the method you signed up with.
+error-email-not-sent = The sign-in email could not be sent.
+error-credentials = Sign-in failed. Check your details and try again. A new account signs in once its email is confirmed.
+error-session-required = Please sign in to see this page.
+error-csrf = Your sign-in form expired. Please try again.
+error-invalid-email = That email address is not accepted.
+error-password-policy = That password is too short or too long.
+error-last-method = That account is your only way to sign in, so it stays linked.
+error-unable = Unable to sign in.
+
+## Choosing a new password (the page a reset link opens)
+
+reset-title = Choose a new password
+reset-new-password = New password
+reset-submit = Set password
+
+## The sign-out page
+
+sign-out-title = Sign out
+sign-out-question = Are you sure you want to sign out?
+sign-out-button = Sign out
+
+## After a sign-in mail was sent
+
+check-email-title = Check your email
+check-email-with-code = We sent you a link to sign in. Open it, or enter the code from the email here.
+check-email-link-only = We sent you a link to sign in. Open it on this device to continue.
+code-too-many = Too many wrong codes. Wait a few minutes, or open the link in the email.
+code-wrong = That code did not work. Check it, or ask for a new email.
+
+## Confirming the address of a new account
+
+verify-title = Confirm your email
+verify-wrong = That link or code did not work. Check it, or ask for a new email.
+verify-resent = If that address has an account waiting for confirmation, a new email is on its way.
+verify-explain = We sent you an email. Open its link, or enter its code here. Until then, your password does not sign in.
+verify-submit = Confirm
+verify-resend = Send a new email
+
+## The page an emailed link opens
+
+confirm-title = Sign in to { $site }
+confirm-continue-as = Continue as { $email }?
+
+## The error page
+
+error-try-again-in = { $minutes ->
+    [one] Try again in a minute.
+   *[other] Try again in { $minutes } minutes.
+}
+error-configuration-title = Server error
+error-configuration = The server is not configured correctly. The site's owner can find the details in the server logs.
+error-access-denied-title = Access denied
+error-access-denied = You do not have permission to sign in.
+error-verification-title = Unable to sign in
+error-verification = This sign-in link is no longer valid. It may have been used already, or it may have expired.
+error-rate-limited-title = Too many attempts
+error-rate-limited = There have been too many sign-in requests. Please wait before trying again.
+error-default-title = Something went wrong
+error-default = Sign-in could not be completed.
+
+## Mails
+
+mail-sign-in-subject = Sign in to { $site }
+mail-sign-in-heading = Sign in to { $site }
+mail-sign-in-action = Sign in
+mail-reset-subject = Reset your password for { $site }
+mail-reset-heading = Reset your password for { $site }
+mail-reset-action = Choose a new password
+mail-verify-subject = Confirm your email for { $site }
+mail-verify-heading = Confirm your email for { $site }
+mail-verify-action = Confirm my email
+mail-exists-subject = Your account at { $site }
+mail-exists-heading = Someone asked to sign up at { $site } with this address, which has an account already. If it was you, sign in, or choose a new password here
+mail-exists-action = Choose a new password
+mail-or-code = Or enter this code on the sign-in page:
+mail-valid-for = { $minutes ->
+    [one] This works once, for the next minute. If you did not ask for this email, you can ignore it.
+   *[other] This works once, for the next { $minutes } minutes. If you did not ask for this email, you can ignore it.
+}
+
+## The server's home page
+
+home-signed-in-as = Signed in as { $name }
+home-not-signed-in = Not signed in
+home-demo = Try the demo account: email { $email }, password in { $file }
+home-sign-out = Sign out
+home-sign-in-as-other = Sign in as someone else
+home-endpoints = Endpoints

@@ -1,0 +1,118 @@
+# authrs: the built-in pages and mails in Spanish.
+
+## Términos usados en varias páginas
+
+field-email = Correo electrónico
+field-password = Contraseña
+field-name = Nombre
+field-code = Código
+action-sign-in = Iniciar sesión
+back-to-site = Volver al sitio
+
+## La página de inicio de sesión
+
+sign-in-title = Iniciar sesión
+sign-in-with = Iniciar sesión con { $provider }
+sign-in-none = No hay ningún método de inicio de sesión configurado.
+# El único campo de dirección con dos opciones: una contraseña o un enlace por correo.
+sign-in-email-link = Enviarme un enlace por correo
+sign-in-or = o
+sign-up-summary = Crear una cuenta
+sign-up-button = Crear cuenta
+reset-summary = ¿Has olvidado tu contraseña?
+reset-button = Enviar enlace de restablecimiento
+
+notice-account-created = Tu cuenta está lista. Inicia sesión con tu correo electrónico y tu contraseña.
+notice-reset-sent = Si existe una cuenta con esa dirección, te enviaremos un enlace para restablecer la contraseña.
+notice-password-changed = Se ha cambiado tu contraseña y se han cerrado todas las sesiones. Inicia sesión con la nueva contraseña.
+
+error-sign-in-failed = No se ha podido iniciar sesión. Vuelve a intentarlo o usa otra cuenta.
+error-account-not-linked = Este correo electrónico ya está vinculado a otro método de inicio de sesión. Usa el método con el que te registraste.
+error-email-not-sent = No se ha podido enviar el correo de inicio de sesión.
+error-credentials = Error al iniciar sesión. Comprueba tus datos y vuelve a intentarlo. Las cuentas nuevas pueden iniciar sesión una vez confirmado su correo electrónico.
+error-session-required = Inicia sesión para ver esta página.
+error-csrf = El formulario de inicio de sesión ha caducado. Vuelve a intentarlo.
+error-invalid-email = No se admite esa dirección de correo electrónico.
+error-password-policy = Esa contraseña es demasiado corta o demasiado larga.
+error-last-method = Esa cuenta es tu única forma de iniciar sesión, así que seguirá vinculada.
+error-unable = No se puede iniciar sesión.
+
+## Elegir una nueva contraseña (la página que abre un enlace de restablecimiento)
+
+reset-title = Elige una nueva contraseña
+reset-new-password = Nueva contraseña
+reset-submit = Guardar contraseña
+
+## La página de cierre de sesión
+
+sign-out-title = Cerrar sesión
+sign-out-question = ¿Seguro que quieres cerrar sesión?
+sign-out-button = Cerrar sesión
+
+## Después de enviar un correo de inicio de sesión
+
+check-email-title = Revisa tu correo
+check-email-with-code = Te hemos enviado un enlace para iniciar sesión. Ábrelo o escribe aquí el código del correo.
+check-email-link-only = Te hemos enviado un enlace para iniciar sesión. Ábrelo en este dispositivo para continuar.
+code-too-many = Demasiados códigos incorrectos. Espera unos minutos o abre el enlace del correo.
+code-wrong = Ese código no ha funcionado. Compruébalo o pide un correo nuevo.
+
+## Confirmar la dirección de una cuenta nueva
+
+verify-title = Confirma tu correo electrónico
+verify-wrong = Ese enlace o código no ha funcionado. Compruébalo o pide un correo nuevo.
+verify-resent = Si hay una cuenta pendiente de confirmación con esa dirección, te enviaremos un correo nuevo.
+verify-explain = Te hemos enviado un correo. Abre el enlace que contiene o escribe aquí su código. Hasta entonces, no podrás iniciar sesión con tu contraseña.
+verify-submit = Confirmar
+verify-resend = Enviar un correo nuevo
+
+## La página que abre un enlace enviado por correo
+
+confirm-title = Iniciar sesión en { $site }
+confirm-continue-as = ¿Continuar como { $email }?
+
+## La página de error
+
+error-try-again-in = { $minutes ->
+    [one] Vuelve a intentarlo en un minuto.
+   *[other] Vuelve a intentarlo en { $minutes } minutos.
+}
+error-configuration-title = Error del servidor
+error-configuration = El servidor no está configurado correctamente. El propietario del sitio puede consultar los detalles en los registros del servidor.
+error-access-denied-title = Acceso denegado
+error-access-denied = No tienes permiso para iniciar sesión.
+error-verification-title = No se puede iniciar sesión
+error-verification = Este enlace de inicio de sesión ya no es válido. Es posible que ya se haya usado o que haya caducado.
+error-rate-limited-title = Demasiados intentos
+error-rate-limited = Ha habido demasiadas solicitudes de inicio de sesión. Espera un poco antes de volver a intentarlo.
+error-default-title = Algo ha salido mal
+error-default = No se ha podido completar el inicio de sesión.
+
+## Correos
+
+mail-sign-in-subject = Inicia sesión en { $site }
+mail-sign-in-heading = Inicia sesión en { $site }
+mail-sign-in-action = Iniciar sesión
+mail-reset-subject = Restablece tu contraseña de { $site }
+mail-reset-heading = Restablece tu contraseña de { $site }
+mail-reset-action = Elegir una nueva contraseña
+mail-verify-subject = Confirma tu correo electrónico para { $site }
+mail-verify-heading = Confirma tu correo electrónico para { $site }
+mail-verify-action = Confirmar mi correo electrónico
+mail-exists-subject = Tu cuenta en { $site }
+mail-exists-heading = Alguien ha solicitado registrarse en { $site } con esta dirección, que ya tiene una cuenta. Si has sido tú, inicia sesión o elige aquí una nueva contraseña
+mail-exists-action = Elegir una nueva contraseña
+mail-or-code = O escribe este código en la página de inicio de sesión:
+mail-valid-for = { $minutes ->
+    [one] Válido para un solo uso durante el próximo minuto. Si no has solicitado este correo, puedes ignorarlo.
+   *[other] Válido para un solo uso durante los próximos { $minutes } minutos. Si no has solicitado este correo, puedes ignorarlo.
+}
+
+## La página principal del servidor
+
+home-signed-in-as = Sesión iniciada como { $name }
+home-not-signed-in = No has iniciado sesión
+home-demo = Prueba la cuenta de demostración: correo electrónico { $email }, contraseña en { $file }
+home-sign-out = Cerrar sesión
+home-sign-in-as-other = Iniciar sesión con otra cuenta
+home-endpoints = Endpoints

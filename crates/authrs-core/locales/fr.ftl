@@ -1,0 +1,117 @@
+# authrs: the built-in pages and mails in French.
+
+## Termes utilisés sur plusieurs pages
+
+field-email = Adresse e-mail
+field-password = Mot de passe
+field-name = Nom
+field-code = Code
+action-sign-in = Se connecter
+back-to-site = Retour au site
+
+## La page de connexion
+
+sign-in-title = Connexion
+sign-in-with = Se connecter avec { $provider }
+sign-in-none = Aucune méthode de connexion n’est configurée.
+sign-in-email-link = Recevoir un lien par e-mail
+sign-in-or = ou
+sign-up-summary = Créer un compte
+sign-up-button = Créer le compte
+reset-summary = Mot de passe oublié ?
+reset-button = Envoyer un lien de réinitialisation
+
+notice-account-created = Votre compte est prêt. Connectez-vous avec votre adresse e-mail et votre mot de passe.
+notice-reset-sent = Si un compte existe pour cette adresse, un lien de réinitialisation du mot de passe vient d’y être envoyé.
+notice-password-changed = Votre mot de passe a été modifié et toutes les sessions ont été fermées. Connectez-vous avec le nouveau mot de passe.
+
+error-sign-in-failed = La connexion n’a pas abouti. Réessayez ou utilisez un autre compte.
+error-account-not-linked = Cette adresse e-mail est déjà associée à une autre méthode de connexion. Utilisez la méthode choisie lors de votre inscription.
+error-email-not-sent = L’e-mail de connexion n’a pas pu être envoyé.
+error-credentials = Échec de la connexion. Vérifiez vos informations et réessayez. Un nouveau compte ne peut se connecter qu’une fois son adresse e-mail confirmée.
+error-session-required = Veuillez vous connecter pour accéder à cette page.
+error-csrf = Votre formulaire de connexion a expiré. Veuillez réessayer.
+error-invalid-email = Cette adresse e-mail n’est pas acceptée.
+error-password-policy = Ce mot de passe est trop court ou trop long.
+error-last-method = Ce compte est votre seul moyen de connexion, il reste donc associé.
+error-unable = Connexion impossible.
+
+## Choisir un nouveau mot de passe (la page qu’ouvre un lien de réinitialisation)
+
+reset-title = Choisissez un nouveau mot de passe
+reset-new-password = Nouveau mot de passe
+reset-submit = Définir le mot de passe
+
+## La page de déconnexion
+
+sign-out-title = Déconnexion
+sign-out-question = Voulez-vous vraiment vous déconnecter ?
+sign-out-button = Se déconnecter
+
+## Après l’envoi d’un e-mail de connexion
+
+check-email-title = Consultez vos e-mails
+check-email-with-code = Nous vous avons envoyé un lien de connexion. Ouvrez-le ou saisissez ici le code indiqué dans l’e-mail.
+check-email-link-only = Nous vous avons envoyé un lien de connexion. Ouvrez-le sur cet appareil pour continuer.
+code-too-many = Trop de codes erronés. Patientez quelques minutes ou ouvrez le lien reçu par e-mail.
+code-wrong = Ce code n’a pas fonctionné. Vérifiez-le ou demandez un nouvel e-mail.
+
+## Confirmer l’adresse d’un nouveau compte
+
+verify-title = Confirmez votre adresse e-mail
+verify-wrong = Ce lien ou ce code n’a pas fonctionné. Vérifiez-le ou demandez un nouvel e-mail.
+verify-resent = Si un compte en attente de confirmation existe pour cette adresse, un nouvel e-mail vient d’y être envoyé.
+verify-explain = Nous vous avons envoyé un e-mail. Ouvrez le lien qu’il contient ou saisissez ici son code. D’ici là, votre mot de passe ne permet pas de vous connecter.
+verify-submit = Confirmer
+verify-resend = Envoyer un nouvel e-mail
+
+## La page qu’ouvre un lien reçu par e-mail
+
+confirm-title = Connexion à { $site }
+confirm-continue-as = Continuer en tant que { $email } ?
+
+## La page d’erreur
+
+error-try-again-in = { $minutes ->
+    [one] Réessayez dans { $minutes } minute.
+   *[other] Réessayez dans { $minutes } minutes.
+}
+error-configuration-title = Erreur du serveur
+error-configuration = Le serveur n’est pas configuré correctement. Le responsable du site trouvera les détails dans les journaux du serveur.
+error-access-denied-title = Accès refusé
+error-access-denied = Vous n’êtes pas autorisé à vous connecter.
+error-verification-title = Connexion impossible
+error-verification = Ce lien de connexion n’est plus valide. Il a peut-être déjà été utilisé ou a expiré.
+error-rate-limited-title = Trop de tentatives
+error-rate-limited = Il y a eu trop de demandes de connexion. Veuillez patienter avant de réessayer.
+error-default-title = Une erreur s’est produite
+error-default = La connexion n’a pas pu aboutir.
+
+## E-mails
+
+mail-sign-in-subject = Connexion à { $site }
+mail-sign-in-heading = Connexion à { $site }
+mail-sign-in-action = Se connecter
+mail-reset-subject = Réinitialisation de votre mot de passe sur { $site }
+mail-reset-heading = Réinitialisation de votre mot de passe sur { $site }
+mail-reset-action = Choisir un nouveau mot de passe
+mail-verify-subject = Confirmez votre adresse e-mail pour { $site }
+mail-verify-heading = Confirmez votre adresse e-mail pour { $site }
+mail-verify-action = Confirmer mon adresse e-mail
+mail-exists-subject = Votre compte sur { $site }
+mail-exists-heading = Quelqu’un a demandé à s’inscrire sur { $site } avec cette adresse, qui a déjà un compte. Si c’était vous, connectez-vous ou choisissez ici un nouveau mot de passe
+mail-exists-action = Choisir un nouveau mot de passe
+mail-or-code = Ou saisissez ce code sur la page de connexion :
+mail-valid-for = { $minutes ->
+    [one] Utilisable une seule fois, pendant { $minutes } minute. Si vous n’avez pas demandé cet e-mail, vous pouvez l’ignorer.
+   *[other] Utilisable une seule fois, pendant les { $minutes } prochaines minutes. Si vous n’avez pas demandé cet e-mail, vous pouvez l’ignorer.
+}
+
+## La page d’accueil du serveur
+
+home-signed-in-as = Connecté en tant que { $name }
+home-not-signed-in = Non connecté
+home-demo = Essayez le compte de démonstration : adresse e-mail { $email }, mot de passe dans { $file }
+home-sign-out = Se déconnecter
+home-sign-in-as-other = Se connecter avec un autre compte
+home-endpoints = Points de terminaison

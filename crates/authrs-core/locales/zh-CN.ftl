@@ -1,0 +1,111 @@
+# authrs: the built-in pages and mails in Simplified Chinese.
+
+## 多个页面共用的词语
+
+field-email = 电子邮件地址
+field-password = 密码
+field-name = 姓名
+field-code = 验证码
+action-sign-in = 登录
+back-to-site = 返回网站
+
+## 登录页面
+
+sign-in-title = 登录
+sign-in-with = 使用 { $provider } 登录
+sign-in-none = 未配置任何登录方式。
+sign-in-email-link = 通过电子邮件发送登录链接
+sign-in-or = 或
+sign-up-summary = 创建账号
+sign-up-button = 创建账号
+reset-summary = 忘记了密码？
+reset-button = 发送重置链接
+
+notice-account-created = 账号已创建。请使用电子邮件地址和密码登录。
+notice-reset-sent = 如果该地址已注册账号，密码重置链接已发送至该地址。
+notice-password-changed = 密码已更改，所有会话均已退出登录。请使用新密码登录。
+
+error-sign-in-failed = 登录未成功。请重试，或使用其他账号。
+error-account-not-linked = 此电子邮件地址已关联其他登录方式。请使用注册时所用的方式登录。
+error-email-not-sent = 无法发送登录邮件。
+error-credentials = 登录失败。请检查填写的信息，然后重试。新账号需在确认电子邮件地址后才能登录。
+error-session-required = 请登录后查看此页面。
+error-csrf = 登录表单已过期，请重试。
+error-invalid-email = 此电子邮件地址不可用。
+error-password-policy = 密码过短或过长。
+error-last-method = 此账号是您唯一的登录方式，因此无法取消关联。
+error-unable = 无法登录。
+
+## 设置新密码（重置链接打开的页面）
+
+reset-title = 设置新密码
+reset-new-password = 新密码
+reset-submit = 设置密码
+
+## 退出登录页面
+
+sign-out-title = 退出登录
+sign-out-question = 确定要退出登录吗？
+sign-out-button = 退出登录
+
+## 登录邮件发送之后
+
+check-email-title = 请查收电子邮件
+check-email-with-code = 我们已向您发送登录链接。请打开该链接，或在此处输入邮件中的验证码。
+check-email-link-only = 我们已向您发送登录链接。请在此设备上打开该链接以继续。
+code-too-many = 验证码错误次数过多。请等待几分钟后再试，或打开邮件中的链接。
+code-wrong = 验证码无效。请核对验证码，或重新发送邮件。
+
+## 确认新账号的电子邮件地址
+
+verify-title = 确认您的电子邮件地址
+verify-wrong = 该链接或验证码无效。请核对，或重新发送邮件。
+verify-resent = 如果该地址有待确认的账号，新邮件已发送至该地址。
+verify-explain = 我们已向您发送一封电子邮件。请打开邮件中的链接，或在此处输入邮件中的验证码。完成确认之前，无法使用密码登录。
+verify-submit = 确认
+verify-resend = 重新发送邮件
+
+## 电子邮件中的链接打开的页面
+
+confirm-title = 登录 { $site }
+confirm-continue-as = 以 { $email } 的身份继续？
+
+## 错误页面
+
+error-try-again-in = 请在 { $minutes } 分钟后重试。
+error-configuration-title = 服务器错误
+error-configuration = 服务器配置有误。网站所有者可在服务器日志中查看详细信息。
+error-access-denied-title = 访问被拒绝
+error-access-denied = 您无权登录。
+error-verification-title = 无法登录
+error-verification = 此登录链接已失效，可能已被使用或已过期。
+error-rate-limited-title = 尝试次数过多
+error-rate-limited = 登录请求过多。请稍后再试。
+error-default-title = 出了点问题
+error-default = 无法完成登录。
+
+## 邮件
+
+mail-sign-in-subject = 登录 { $site }
+mail-sign-in-heading = 登录 { $site }
+mail-sign-in-action = 登录
+mail-reset-subject = 重置您在 { $site } 的密码
+mail-reset-heading = 重置您在 { $site } 的密码
+mail-reset-action = 设置新密码
+mail-verify-subject = 确认您在 { $site } 的电子邮件地址
+mail-verify-heading = 确认您在 { $site } 的电子邮件地址
+mail-verify-action = 确认电子邮件地址
+mail-exists-subject = 您在 { $site } 的账号
+mail-exists-heading = 有人使用此电子邮件地址申请注册 { $site }，但该地址已有账号。如果是您本人，请登录，或在此处设置新密码
+mail-exists-action = 设置新密码
+mail-or-code = 或在登录页面输入以下验证码：
+mail-valid-for = 仅可使用一次，{ $minutes } 分钟内有效。如果您并未请求此邮件，可以忽略。
+
+## 服务器主页
+
+home-signed-in-as = 已以 { $name } 的身份登录
+home-not-signed-in = 未登录
+home-demo = 试用演示账号：电子邮件地址为 { $email }，密码见 { $file }
+home-sign-out = 退出登录
+home-sign-in-as-other = 使用其他账号登录
+home-endpoints = 端点

@@ -1,0 +1,793 @@
+//! The languages of the built-in pages and mails: Project Fluent catalogs (`locales/*.ftl`, one
+//! per language, compiled in), operator files that add a language or override messages, and
+//! the choice of a language for each request.
+//!
+//! A request's language is, in order: a `?lang=` on a page (remembered in a cookie), that
+//! cookie, the browser's `Accept-Language`, the configured default. Each is matched against
+//! the languages there are (`de-AT` finds `de`); what matches nothing is passed over. A message
+//! a language lacks is shown in English, the reference catalog.
+//!
+//! Every catalog is checked when the configuration is built: it parses, and a built-in
+//! message uses no variable the English one does not have (a typo there would otherwise show
+//! as an error text in a page).
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_syntax::ast;
+use unic_langid::{CharacterDirection, LanguageIdentifier};
+
+use crate::config::ConfigError;
+
+/// The catalogs that ship, English first (the reference every other falls back to).
+const BUILT_IN: [(&str, &str); 8] = [
+    ("en", include_str!("../locales/en.ftl")),
+    ("de", include_str!("../locales/de.ftl")),
+    ("fr", include_str!("../locales/fr.ftl")),
+    ("es", include_str!("../locales/es.ftl")),
+    ("pt-BR", include_str!("../locales/pt-BR.ftl")),
+    ("ja", include_str!("../locales/ja.ftl")),
+    ("zh-CN", include_str!("../locales/zh-CN.ftl")),
+    ("ar", include_str!("../locales/ar.ftl")),
+];
+
+/// How many `Accept-Language` entries are read; browsers send a handful.
+const MAX_ACCEPTED: usize = 16;
+/// The longest language tag read from a query or a cookie.
+const MAX_TAG_LEN: usize = 35;
+
+/// The languages of the pages and mails: the built-in catalogs, the default language, and any
+/// catalogs the operator adds.
+///
+/// ```
+/// use authrs_core::i18n::Languages;
+///
+/// let languages = Languages::new()
+///     .default_language("de")
+///     // Adds Italian (missing messages show in English) …
+///     .add("it", "it.ftl", "sign-in-title = Accedi\n")
+///     // … and overrides one English message.
+///     .add("en", "en.ftl", "sign-in-title = Welcome back\n");
+/// # let _ = languages;
+/// ```
+#[derive(Clone)]
+pub struct Languages {
+    default: String,
+    added: Vec<Added>,
+}
+
+#[derive(Clone)]
+struct Added {
+    tag: String,
+    origin: String,
+    source: String,
+}
+
+impl fmt::Debug for Languages {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Languages")
+            .field("default", &self.default)
+            .field(
+                "added",
+                &self.added.iter().map(|a| &a.origin).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl Default for Languages {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Languages {
+    /// The built-in languages, with English as the default.
+    pub fn new() -> Self {
+        Self {
+            default: "en".to_owned(),
+            added: Vec::new(),
+        }
+    }
+
+    /// The language of a request that asks for none the server has (a BCP 47 tag, checked
+    /// when the configuration is built).
+    pub fn default_language(mut self, tag: impl Into<String>) -> Self {
+        self.default = tag.into();
+        self
+    }
+
+    /// Adds a catalog in Fluent's syntax for the language `tag`. For a language that exists,
+    /// its messages replace the ones they name; otherwise it is a new language, and messages
+    /// it lacks are shown in English. `origin` names the catalog in error messages (a file
+    /// name).
+    pub fn add(
+        mut self,
+        tag: impl Into<String>,
+        origin: impl Into<String>,
+        source: impl Into<String>,
+    ) -> Self {
+        self.added.push(Added {
+            tag: tag.into(),
+            origin: origin.into(),
+            source: source.into(),
+        });
+        self
+    }
+
+    /// The names of the catalogs [`Self::add`] was given, in order.
+    pub fn added(&self) -> impl Iterator<Item = &str> {
+        self.added.iter().map(|added| added.origin.as_str())
+    }
+
+    /// The tags of the built-in languages.
+    pub fn built_in() -> impl Iterator<Item = &'static str> {
+        BUILT_IN.iter().map(|(tag, _)| *tag)
+    }
+}
+
+/// One language's messages.
+struct Bundle {
+    id: LanguageIdentifier,
+    /// The canonical tag (`pt-BR`).
+    tag: String,
+    bundle: FluentBundle<FluentResource>,
+    right_to_left: bool,
+}
+
+/// Every language, checked and ready: what startup builds from [`Languages`].
+pub(crate) struct Catalog {
+    /// English first.
+    languages: Vec<Bundle>,
+    ids: Vec<LanguageIdentifier>,
+    default: usize,
+}
+
+impl fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Catalog")
+            .field(
+                "languages",
+                &self.languages.iter().map(|l| &l.tag).collect::<Vec<_>>(),
+            )
+            .field("default", &self.languages[self.default].tag)
+            .finish()
+    }
+}
+
+fn invalid(origin: &str, reason: impl Into<String>) -> ConfigError {
+    ConfigError::InvalidLanguage {
+        origin: origin.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+fn parse_tag(origin: &str, tag: &str) -> Result<LanguageIdentifier, ConfigError> {
+    tag.parse::<LanguageIdentifier>()
+        .ok()
+        .filter(|id| !id.language.is_empty())
+        .ok_or_else(|| invalid(origin, format!("{tag:?} is not a language tag (BCP 47)")))
+}
+
+/// Parses one catalog, naming the line of the first syntax error.
+fn parse_resource(origin: &str, source: String) -> Result<FluentResource, ConfigError> {
+    FluentResource::try_new(source).map_err(|(resource, errors)| {
+        let error = &errors[0];
+        let text = resource.source();
+        // The entry the error is in starts where its slice's text does.
+        let entry = error.slice.clone().unwrap_or_else(|| error.pos.clone());
+        let blank = text
+            .get(entry.clone())
+            .map_or(0, |entry| entry.len() - entry.trim_start().len());
+        let start = entry.start + blank;
+        let line = text[..start.min(text.len())].matches('\n').count() + 1;
+        invalid(origin, format!("line {line}: {error}"))
+    })
+}
+
+/// The variables each message of a catalog uses, by message id.
+fn variables(resource: &FluentResource) -> HashMap<String, BTreeSet<String>> {
+    let mut out = HashMap::new();
+    for entry in resource.entries() {
+        if let ast::Entry::Message(message) = entry {
+            let mut names = BTreeSet::new();
+            if let Some(value) = &message.value {
+                pattern_variables(value, &mut names);
+            }
+            for attribute in &message.attributes {
+                pattern_variables(&attribute.value, &mut names);
+            }
+            out.insert(message.id.name.to_owned(), names);
+        }
+    }
+    out
+}
+
+fn pattern_variables(pattern: &ast::Pattern<&str>, names: &mut BTreeSet<String>) {
+    for element in &pattern.elements {
+        if let ast::PatternElement::Placeable { expression } = element {
+            expression_variables(expression, names);
+        }
+    }
+}
+
+fn expression_variables(expression: &ast::Expression<&str>, names: &mut BTreeSet<String>) {
+    match expression {
+        ast::Expression::Inline(inline) => inline_variables(inline, names),
+        ast::Expression::Select { selector, variants } => {
+            inline_variables(selector, names);
+            for variant in variants {
+                pattern_variables(&variant.value, names);
+            }
+        }
+    }
+}
+
+fn inline_variables(inline: &ast::InlineExpression<&str>, names: &mut BTreeSet<String>) {
+    match inline {
+        ast::InlineExpression::VariableReference { id } => {
+            names.insert(id.name.to_owned());
+        }
+        ast::InlineExpression::FunctionReference { arguments, .. } => {
+            for argument in &arguments.positional {
+                inline_variables(argument, names);
+            }
+            for argument in &arguments.named {
+                inline_variables(&argument.value, names);
+            }
+        }
+        ast::InlineExpression::TermReference {
+            arguments: Some(arguments),
+            ..
+        } => {
+            for argument in &arguments.positional {
+                inline_variables(argument, names);
+            }
+            for argument in &arguments.named {
+                inline_variables(&argument.value, names);
+            }
+        }
+        ast::InlineExpression::Placeable { expression } => {
+            expression_variables(expression, names);
+        }
+        _ => {}
+    }
+}
+
+/// Refuses a catalog whose built-in messages use variables the English ones do not have.
+fn check_variables(
+    origin: &str,
+    resource: &FluentResource,
+    reference: &HashMap<String, BTreeSet<String>>,
+) -> Result<(), ConfigError> {
+    for (id, names) in variables(resource) {
+        let Some(known) = reference.get(&id) else {
+            continue;
+        };
+        if let Some(unknown) = names.difference(known).next() {
+            let known = if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known
+                    .iter()
+                    .map(|n| format!("${n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            return Err(invalid(
+                origin,
+                format!(
+                    "message {id:?} uses ${unknown}, which it is never given (it has: {known})"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn new_bundle(id: &LanguageIdentifier) -> FluentBundle<FluentResource> {
+    let mut bundle = FluentBundle::new_concurrent(vec![id.clone()]);
+    // Unicode isolation around variables keeps an address or a host readable inside a
+    // right-to-left sentence; left-to-right text needs none.
+    bundle.set_use_isolating(id.character_direction() == CharacterDirection::RTL);
+    bundle
+}
+
+impl Catalog {
+    /// Builds and checks every catalog.
+    pub(crate) fn build(languages: &Languages) -> Result<Self, ConfigError> {
+        let mut built: Vec<Bundle> = Vec::new();
+        let mut reference = HashMap::new();
+        for (tag, source) in BUILT_IN {
+            let origin = format!("built-in {tag}.ftl");
+            let id = parse_tag(&origin, tag)?;
+            let resource = parse_resource(&origin, source.to_owned())?;
+            if built.is_empty() {
+                reference = variables(&resource);
+            } else {
+                check_variables(&origin, &resource, &reference)?;
+            }
+            let mut bundle = new_bundle(&id);
+            bundle
+                .add_resource(resource)
+                .map_err(|errors| invalid(&origin, errors[0].to_string()))?;
+            built.push(Bundle {
+                tag: id.to_string(),
+                right_to_left: id.character_direction() == CharacterDirection::RTL,
+                id,
+                bundle,
+            });
+        }
+        for added in &languages.added {
+            let id = parse_tag(&added.origin, &added.tag)?;
+            let resource = parse_resource(&added.origin, added.source.clone())?;
+            check_variables(&added.origin, &resource, &reference)?;
+            match built.iter_mut().find(|language| language.id == id) {
+                Some(language) => language.bundle.add_resource_overriding(resource),
+                None => {
+                    let mut bundle = new_bundle(&id);
+                    bundle
+                        .add_resource(resource)
+                        .map_err(|errors| invalid(&added.origin, errors[0].to_string()))?;
+                    built.push(Bundle {
+                        tag: id.to_string(),
+                        right_to_left: id.character_direction() == CharacterDirection::RTL,
+                        id,
+                        bundle,
+                    });
+                }
+            }
+        }
+        let unknown = || ConfigError::UnknownDefaultLanguage {
+            tag: languages.default.clone(),
+            available: (built.iter().map(|l| l.tag.as_str()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let default_id = languages
+            .default
+            .parse::<LanguageIdentifier>()
+            .map_err(|_| unknown())?;
+        let default = built
+            .iter()
+            .position(|language| language.id == default_id)
+            .ok_or_else(unknown)?;
+        let ids = built.iter().map(|language| language.id.clone()).collect();
+        Ok(Self {
+            languages: built,
+            ids,
+            default,
+        })
+    }
+
+    /// The language one tag asks for: the best match among those there are, if any.
+    fn find(&self, requested: &[LanguageIdentifier]) -> Option<usize> {
+        let found = fluent_langneg::negotiate_languages(
+            requested,
+            &self.ids,
+            None,
+            fluent_langneg::NegotiationStrategy::Lookup,
+        );
+        let best = found.first()?;
+        self.ids.iter().position(|id| id == *best)
+    }
+
+    fn find_tag(&self, tag: &str) -> Option<usize> {
+        if tag.is_empty() || tag.len() > MAX_TAG_LEN {
+            return None;
+        }
+        let id = tag.parse::<LanguageIdentifier>().ok()?;
+        self.find(&[id])
+    }
+
+    /// The language for a request: `query` (a `?lang=`), then `cookie`, then `accept` (the
+    /// `Accept-Language` header), then the default. Says whether the query chose it (and so
+    /// should be remembered).
+    pub(crate) fn choose(
+        &self,
+        query: Option<&str>,
+        cookie: Option<&str>,
+        accept: Option<&str>,
+    ) -> (Messages<'_>, bool) {
+        if let Some(index) = query.and_then(|tag| self.find_tag(tag)) {
+            return (self.messages(index), true);
+        }
+        if let Some(index) = cookie.and_then(|tag| self.find_tag(tag)) {
+            return (self.messages(index), false);
+        }
+        if let Some(index) = accept.and_then(|header| self.find(&accepted(header))) {
+            return (self.messages(index), false);
+        }
+        (self.messages(self.default), false)
+    }
+
+    /// The messages of a language a [`Messages::language_index`] named.
+    pub(crate) fn get(&self, language: Language) -> Messages<'_> {
+        self.messages(language.0)
+    }
+
+    fn messages(&self, index: usize) -> Messages<'_> {
+        Messages {
+            catalog: self,
+            index,
+        }
+    }
+
+    /// The tags of every language, the default first.
+    pub(crate) fn tags(&self) -> impl Iterator<Item = &str> {
+        let default = &self.languages[self.default];
+        std::iter::once(default.tag.as_str()).chain(
+            self.languages
+                .iter()
+                .filter(move |language| !std::ptr::eq(*language, default))
+                .map(|language| language.tag.as_str()),
+        )
+    }
+}
+
+/// The languages an `Accept-Language` header lists, in its order, leaving out `q=0` and
+/// anything past the first few.
+fn accepted(header: &str) -> Vec<LanguageIdentifier> {
+    header
+        .split(',')
+        .take(MAX_ACCEPTED)
+        .filter_map(|entry| {
+            let mut parts = entry.split(';');
+            let tag = parts.next()?.trim();
+            let refused = parts.any(|parameter| {
+                parameter
+                    .trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            if refused || tag.is_empty() || tag.len() > MAX_TAG_LEN {
+                return None;
+            }
+            tag.parse().ok()
+        })
+        .collect()
+}
+
+/// A language of the catalog, by position: what a task that outlives its request keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Language(usize);
+
+/// A value a message is given.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Arg<'a> {
+    /// Text, shown as it is.
+    Text(&'a str),
+    /// A count: it chooses the plural form.
+    Number(u64),
+}
+
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(value: &'a str) -> Self {
+        Self::Text(value)
+    }
+}
+
+impl From<u64> for Arg<'_> {
+    fn from(value: u64) -> Self {
+        Self::Number(value)
+    }
+}
+
+/// The messages of one language, as a page or a mail template uses them.
+#[derive(Clone, Copy)]
+pub struct Messages<'a> {
+    catalog: &'a Catalog,
+    index: usize,
+}
+
+impl fmt::Debug for Messages<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Messages").field(&self.language()).finish()
+    }
+}
+
+impl<'a> Messages<'a> {
+    /// The language's tag (`en`, `pt-BR`), for a `lang` attribute.
+    pub fn language(&self) -> &'a str {
+        &self.catalog.languages[self.index].tag
+    }
+
+    /// Whether the language is written right to left (for a `dir` attribute).
+    pub fn right_to_left(&self) -> bool {
+        self.catalog.languages[self.index].right_to_left
+    }
+
+    /// `rtl` or `ltr`, for a `dir` attribute.
+    pub fn direction(&self) -> &'static str {
+        if self.right_to_left() { "rtl" } else { "ltr" }
+    }
+
+    /// Which language this is, to find it again later ([`Catalog::get`]).
+    pub(crate) fn language_index(&self) -> Language {
+        Language(self.index)
+    }
+
+    /// A message without variables.
+    pub fn text(&self, id: &str) -> String {
+        self.format(id, &[])
+    }
+
+    /// A message cut where `variable` goes, for markup around that value (a name in bold)
+    /// while the translation still decides the word order: the text before it and after it.
+    /// A translation that does not use the variable gives all its text before it.
+    pub fn around(&self, id: &str, variable: &str, args: &[(&str, Arg<'_>)]) -> (String, String) {
+        const MARK: &str = "\u{e000}";
+        let mut all = args.to_vec();
+        all.push((variable, Arg::Text(MARK)));
+        let text = self.format(id, &all);
+        match text.split_once(MARK) {
+            Some((before, after)) => (before.to_owned(), after.replace(MARK, "")),
+            None => (text, String::new()),
+        }
+    }
+
+    /// A message with its variables. A message the language lacks comes from English; one
+    /// no catalog has comes back as its id.
+    pub fn format(&self, id: &str, args: &[(&str, Arg<'_>)]) -> String {
+        let languages = &self.catalog.languages;
+        let language = &languages[self.index];
+        let (bundle, message) = match language.bundle.get_message(id) {
+            Some(message) => (&language.bundle, message),
+            None => match languages[0].bundle.get_message(id) {
+                Some(message) => (&languages[0].bundle, message),
+                None => return id.to_owned(),
+            },
+        };
+        let Some(pattern) = message.value() else {
+            return id.to_owned();
+        };
+        let mut fluent_args = FluentArgs::with_capacity(args.len());
+        for (name, value) in args {
+            let value = match value {
+                Arg::Text(text) => FluentValue::from(*text),
+                Arg::Number(number) => FluentValue::from(*number),
+            };
+            fluent_args.set(*name, value);
+        }
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(
+                message = id,
+                language = language.tag,
+                ?errors,
+                "a message did not format"
+            );
+        }
+        text.into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> Catalog {
+        Catalog::build(&Languages::new()).expect("the built-in catalogs are valid")
+    }
+
+    #[test]
+    fn every_catalog_has_every_message_with_the_same_variables() {
+        let english = variables(&FluentResource::try_new(BUILT_IN[0].1.to_owned()).unwrap());
+        for (tag, source) in &BUILT_IN[1..] {
+            let resource = FluentResource::try_new((*source).to_owned())
+                .unwrap_or_else(|(_, errors)| panic!("{tag}.ftl does not parse: {errors:?}"));
+            let theirs = variables(&resource);
+            let mut missing: Vec<_> = english
+                .keys()
+                .filter(|id| !theirs.contains_key(*id))
+                .collect();
+            missing.sort();
+            assert!(missing.is_empty(), "{tag}.ftl lacks {missing:?}");
+            let mut extra: Vec<_> = theirs
+                .keys()
+                .filter(|id| !english.contains_key(*id))
+                .collect();
+            extra.sort();
+            assert!(
+                extra.is_empty(),
+                "{tag}.ftl has messages English lacks: {extra:?}"
+            );
+            for (id, names) in &english {
+                assert_eq!(&theirs[id], names, "{tag}.ftl: {id} uses other variables");
+            }
+        }
+    }
+
+    #[test]
+    fn every_message_formats_in_every_language_without_errors() {
+        let catalog = catalog();
+        let english = variables(&FluentResource::try_new(BUILT_IN[0].1.to_owned()).unwrap());
+        for index in 0..catalog.languages.len() {
+            let bundle = &catalog.languages[index].bundle;
+            for (id, names) in &english {
+                for minutes in [0_u64, 1, 2, 3, 11, 100] {
+                    let mut args = FluentArgs::new();
+                    for name in names {
+                        if name == "minutes" {
+                            args.set(name.as_str(), FluentValue::from(minutes));
+                        } else {
+                            args.set(name.as_str(), FluentValue::from("x"));
+                        }
+                    }
+                    let message = bundle.get_message(id).expect("every message is there");
+                    let mut errors = Vec::new();
+                    let text =
+                        bundle.format_pattern(message.value().unwrap(), Some(&args), &mut errors);
+                    assert!(
+                        errors.is_empty(),
+                        "{}: {id}: {errors:?}",
+                        catalog.languages[index].tag
+                    );
+                    assert!(!text.trim().is_empty());
+                    if names.contains("minutes") && minutes > 2 {
+                        assert!(
+                            text.contains(&minutes.to_string()),
+                            "{}: {id} does not show the number {minutes}: {text}",
+                            catalog.languages[index].tag
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_request_chooses_query_then_cookie_then_accept_language_then_default() {
+        let catalog = catalog();
+        let pick = |q, c, a| {
+            let (messages, remember) = catalog.choose(q, c, a);
+            (messages.language().to_owned(), remember)
+        };
+        assert_eq!(pick(None, None, None), ("en".into(), false));
+        assert_eq!(
+            pick(None, None, Some("de-CH,de;q=0.9,en;q=0.8")),
+            ("de".into(), false)
+        );
+        assert_eq!(pick(None, None, Some("pt-PT, en")), ("pt-BR".into(), false));
+        assert_eq!(
+            pick(None, None, Some("zh-Hans-CN")),
+            ("zh-CN".into(), false)
+        );
+        assert_eq!(pick(None, None, Some("xx, ja;q=0.5")), ("ja".into(), false));
+        assert_eq!(pick(None, None, Some("ja;q=0, fr")), ("fr".into(), false));
+        assert_eq!(pick(None, Some("es"), Some("de")), ("es".into(), false));
+        assert_eq!(
+            pick(Some("ar"), Some("es"), Some("de")),
+            ("ar".into(), true)
+        );
+        // What matches nothing is passed over, never an error.
+        assert_eq!(
+            pick(Some("klingon!"), Some("\u{0}"), Some("*")),
+            ("en".into(), false)
+        );
+        let too_long = "de-".repeat(40);
+        assert_eq!(pick(Some(&too_long), None, None), ("en".into(), false));
+        let long = "xx, ".repeat(1000) + "de";
+        assert_eq!(
+            pick(None, None, Some(&long)),
+            ("en".into(), false),
+            "past the first entries"
+        );
+    }
+
+    #[test]
+    fn arabic_is_right_to_left_and_isolates_what_it_is_given() {
+        let catalog = catalog();
+        let (arabic, _) = catalog.choose(Some("ar"), None, None);
+        assert!(arabic.right_to_left());
+        assert_eq!(arabic.direction(), "rtl");
+        let title = arabic.format("confirm-title", &[("site", "example.com".into())]);
+        assert!(title.contains("\u{2068}example.com\u{2069}"), "{title:?}");
+        let (german, _) = catalog.choose(Some("de"), None, None);
+        assert!(!german.right_to_left());
+        let title = german.format("confirm-title", &[("site", "example.com".into())]);
+        assert!(
+            title.contains("example.com") && !title.contains('\u{2068}'),
+            "{title:?}"
+        );
+    }
+
+    #[test]
+    fn a_message_cut_around_a_variable_keeps_the_translations_word_order() {
+        let catalog = catalog();
+        let (english, _) = catalog.choose(None, None, None);
+        let (before, after) = english.around("home-signed-in-as", "name", &[]);
+        assert_eq!((before.as_str(), after.as_str()), ("Signed in as ", ""));
+        let (japanese, _) = catalog.choose(Some("ja"), None, None);
+        let (before, after) = japanese.around("home-signed-in-as", "name", &[]);
+        assert!(
+            before.is_empty() && !after.is_empty(),
+            "{before:?} {after:?}"
+        );
+        let (arabic, _) = catalog.choose(Some("ar"), None, None);
+        let (before, after) = arabic.around("confirm-continue-as", "email", &[]);
+        assert!(
+            !before.is_empty() && !after.contains('\u{e000}'),
+            "{before:?} {after:?}"
+        );
+    }
+
+    #[test]
+    fn plurals_follow_the_language() {
+        let catalog = catalog();
+        let (english, _) = catalog.choose(None, None, None);
+        assert_eq!(
+            english.format("error-try-again-in", &[("minutes", 1.into())]),
+            "Try again in a minute."
+        );
+        assert_eq!(
+            english.format("error-try-again-in", &[("minutes", 5.into())]),
+            "Try again in 5 minutes."
+        );
+        let (french, _) = catalog.choose(Some("fr"), None, None);
+        assert_ne!(
+            french.format("error-try-again-in", &[("minutes", 1.into())]),
+            french
+                .format("error-try-again-in", &[("minutes", 5.into())])
+                .replace('5', "1"),
+            "French has a form for one"
+        );
+    }
+
+    #[test]
+    fn an_operator_adds_a_language_and_overrides_messages() {
+        let languages = Languages::new()
+            .default_language("it")
+            .add("it", "it.ftl", "sign-in-title = Accedi\n")
+            .add("de", "de.ftl", "sign-in-title = Willkommen\n");
+        let catalog = Catalog::build(&languages).unwrap();
+        let (italian, _) = catalog.choose(None, None, None);
+        assert_eq!(italian.language(), "it");
+        assert_eq!(italian.text("sign-in-title"), "Accedi");
+        assert_eq!(
+            italian.text("sign-out-title"),
+            "Sign out",
+            "falls back to English"
+        );
+        let (german, _) = catalog.choose(None, None, Some("de"));
+        assert_eq!(german.text("sign-in-title"), "Willkommen");
+        assert_ne!(
+            german.text("sign-out-title"),
+            "Sign out",
+            "the rest stays German"
+        );
+        assert_eq!(italian.text("no-such-message"), "no-such-message");
+    }
+
+    #[test]
+    fn bad_catalogs_are_refused_with_their_name_and_line() {
+        let refused = |languages: Languages| Catalog::build(&languages).unwrap_err().to_string();
+        let error = refused(Languages::new().add("de", "de.ftl", "a = fine\nb = { oops\n"));
+        assert!(
+            error.contains("de.ftl") && error.contains("line 2"),
+            "{error}"
+        );
+        let error = refused(Languages::new().add("fr", "fr.ftl", "confirm-title = { $sitee }\n"));
+        assert!(
+            error.contains("fr.ftl") && error.contains("$sitee"),
+            "{error}"
+        );
+        let error = refused(Languages::new().add("not a tag", "x.ftl", "a = b\n"));
+        assert!(error.contains("not a language tag"), "{error}");
+        let error = refused(Languages::new().default_language("it"));
+        assert!(
+            error.contains("the default language it has no catalog"),
+            "{error}"
+        );
+        // New messages of the operator's own (for a custom mail template) are welcome.
+        assert!(
+            Catalog::build(&Languages::new().add("en", "en.ftl", "my-own = { $anything }\n"))
+                .is_ok()
+        );
+    }
+}
