@@ -11,7 +11,8 @@
 //   CHROMIUM      the Chromium executable (default /usr/bin/chromium); never downloaded
 //   SCREENSHOTS   where screenshots go (default <workspace>/target/browser-screenshots)
 //   GENERATIONS   which clients to test, comma-separated (default v3,v4,v5): v3, v4, v5, leptos
-//                 (the Leptos app beside the v4 app), leptos-v5 (beside the v5 app, a v5 server)
+//                 (the Leptos app beside the v4 app), leptos-v5 (beside the v5 app, a v5 server),
+//                 pages (the built-in pages themselves: languages, light, dark, mobile width)
 //   LEPTOS_APP    the built Leptos app (scripts/build-leptos-app), required for `leptos`
 //
 // Every client renders the same page (data-testid names), so one list of checks drives them
@@ -89,7 +90,9 @@ function newest(dir) {
   return time;
 }
 {
-  const dists = generations.map((g) => ({ leptos: "v4-react", "leptos-v5": "v5-react" })[g] ?? g);
+  const dists = generations
+    .filter((g) => g !== "pages")
+    .map((g) => ({ leptos: "v4-react", "leptos-v5": "v5-react" })[g] ?? g);
   const built = dists.every((d) => existsSync(join(here, "dist", d, "index.html")));
   if (!built || newest(join(here, "apps")) > newest(join(here, "dist"))) {
     const build = spawnSync(process.execPath, [join(here, "build.mjs")], {
@@ -237,6 +240,7 @@ async function startAuthrs(generation, issuer) {
     const react = generation === "leptos-v5" ? "v5-react" : "v4-react";
     cpSync(join(here, "dist", react), join(dist, "react"), { recursive: true });
   }
+  if (generation === "pages") dist = null;
   const mailFile = join(dir, "mail.txt");
   // No AUTHRS_URL: authrs derives http://localhost:<port>/api/auth, and the browser uses
   // http://localhost:<port>/ so that cookies and origins match.
@@ -254,6 +258,8 @@ async function startAuthrs(generation, issuer) {
     AUTHRS_OIDC_ISSUER: issuer,
   };
   if (generation === "v5" || generation === "leptos-v5") env.AUTHRS_COMPATIBILITY = "v5";
+  if (dist === null) delete env.AUTHRS_STATIC_DIR;
+  if (generation === "pages") env.AUTHRS_ACCOUNTS_SIGN_UP = "true";
 
   let started;
   try {
@@ -793,6 +799,139 @@ async function runGeneration(browser, generation, issuer) {
   }
 }
 
+// --- the built-in pages ----------------------------------------------------------------------
+
+/** How a page lays out: its `lang` and `dir`, and whether anything is wider than the window. */
+async function layout(page) {
+  return page.evaluate(() => ({
+    lang: document.documentElement.lang,
+    dir: document.documentElement.dir,
+    overflow: document.documentElement.scrollWidth > window.innerWidth,
+    title: document.title,
+  }));
+}
+
+/**
+ * The built-in pages as users see them: each language the browser asks for, light and dark,
+ * desktop and phone width, with a screenshot of each; the language a page's `?lang=` chose is
+ * kept; and the sign-in page's one address field sends a link without JavaScript.
+ */
+async function runPages(browser, issuer) {
+  const g = "pages";
+  const server = await startAuthrs(g, issuer);
+  const contexts = [];
+  const newContext = async (options) => {
+    const context = await browser.newContext(options);
+    contexts.push(context);
+    return context;
+  };
+  const languages = [
+    { tag: "en", dir: "ltr", heading: "Sign in" },
+    { tag: "de", dir: "ltr", heading: "Anmelden" },
+    { tag: "ja", dir: "ltr", heading: "ログイン" },
+    { tag: "ar", dir: "rtl", heading: "تسجيل الدخول" },
+  ];
+  const looks = [
+    { name: "light", colorScheme: "light", viewport: { width: 1024, height: 900 } },
+    { name: "dark", colorScheme: "dark", viewport: { width: 1024, height: 900 } },
+    { name: "mobile", colorScheme: "light", viewport: { width: 375, height: 812 }, isMobile: true },
+  ];
+  const signIn = `${server.origin}/api/auth/signin?callbackUrl=${encodeURIComponent(`${server.origin}/`)}`;
+  try {
+    for (const language of languages) {
+      for (const look of looks) {
+        await check(g, `sign-in page in ${language.tag}, ${look.name}`, async () => {
+          const context = await newContext({
+            colorScheme: look.colorScheme,
+            viewport: look.viewport,
+            isMobile: look.isMobile ?? false,
+            extraHTTPHeaders: { "Accept-Language": `${language.tag},en;q=0.5` },
+          });
+          const page = await context.newPage();
+          await page.goto(signIn);
+          const shown = await layout(page);
+          assert(shown.lang === language.tag, `lang is ${shown.lang}`);
+          assert(shown.dir === language.dir, `dir is ${shown.dir}`);
+          assert(!shown.overflow, "the page is wider than the window");
+          const heading = (await page.locator("h1").textContent()).trim();
+          assert(heading === language.heading, `the heading is ${heading}`);
+          // The details open, so the screenshot shows every form.
+          await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+          await page.screenshot({
+            path: join(screenshots, `pages-signin-${language.tag}-${look.name}.png`),
+            fullPage: true,
+          });
+          await context.close();
+        });
+      }
+      await check(g, `the other pages in ${language.tag}`, async () => {
+        const context = await newContext({
+          extraHTTPHeaders: { "Accept-Language": language.tag },
+          viewport: { width: 1024, height: 700 },
+        });
+        const page = await context.newPage();
+        const shots = [];
+        for (const [name, path] of [
+          ["signout", "/api/auth/signout"],
+          ["error", "/api/auth/error?error=Verification"],
+          ["verify-request", "/api/auth/verify-request?provider=email&type=email"],
+        ]) {
+          await page.goto(`${server.origin}${path}`);
+          const shown = await layout(page);
+          assert(shown.lang === language.tag && shown.dir === language.dir, `${name}: ${JSON.stringify(shown)}`);
+          await page.screenshot({ path: join(screenshots, `pages-${name}-${language.tag}.png`), fullPage: true });
+          shots.push(name);
+        }
+        await context.close();
+        return shots.join(", ");
+      });
+    }
+
+    await check(g, "a language chosen with ?lang= is kept on the next page", async () => {
+      const context = await newContext({ extraHTTPHeaders: { "Accept-Language": "de" } });
+      const page = await context.newPage();
+      await page.goto(`${signIn}&lang=ar`);
+      assert((await layout(page)).dir === "rtl", "not right to left");
+      await page.goto(`${server.origin}/api/auth/signout`);
+      const shown = await layout(page);
+      assert(shown.lang === "ar" && shown.dir === "rtl", JSON.stringify(shown));
+      await context.close();
+    });
+
+    await check(g, "one address field: 'Email me a link' without JavaScript", async () => {
+      const context = await newContext({ javaScriptEnabled: false });
+      const page = await context.newPage();
+      await page.goto(signIn);
+      const to = "lin@example.com";
+      const emailFields = page.locator('.provider input[type="email"]');
+      assert((await emailFields.count()) === 1, `${await emailFields.count()} address fields`);
+      await emailFields.fill(to);
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === "/api/auth/verify-request"),
+        page.locator("button[formaction]").click(),
+      ]);
+      let links = [];
+      const deadline = Date.now() + TIMEOUT;
+      while (links.length === 0 && Date.now() < deadline) {
+        links = mailedLinks(server.mailFile, to);
+        if (links.length === 0) await new Promise((done) => setTimeout(done, 100));
+      }
+      assert(links.length === 1, `${links.length} links mailed to ${to}`);
+      await context.close();
+    });
+  } catch (error) {
+    failures += 1;
+    console.log(`FAIL ${g} (suite stopped): ${error.stack ?? error}`);
+  } finally {
+    for (const context of contexts) await context.close().catch(() => {});
+    if (failures > 0) {
+      const log = server.log.join("").split("\n").slice(-40).join("\n");
+      console.log(`---- authrs (${g}) log, last lines:\n${log}`);
+    }
+    await server.stop();
+  }
+}
+
 // --- main -----------------------------------------------------------------------------------
 
 mkdirSync(screenshots, { recursive: true });
@@ -808,7 +947,11 @@ try {
   });
   console.log(`Chromium ${browser.version()} (${chromiumPath})`);
   for (const generation of generations) {
-    await runGeneration(browser, generation, provider.issuer).catch((error) => {
+    const run =
+      generation === "pages"
+        ? runPages(browser, provider.issuer)
+        : runGeneration(browser, generation, provider.issuer);
+    await run.catch((error) => {
       failures += 1;
       console.log(`FAIL ${generation} could not start: ${error.message}`);
     });

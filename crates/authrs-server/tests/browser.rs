@@ -39,6 +39,13 @@ fn next_auth_clients_in_chromium() {
     run_suite("v3,v4,v5", &[]);
 }
 
+/// The built-in pages themselves: every shipped language the checks name, light, dark and a
+/// phone's width, with screenshots in `target/browser-screenshots/pages-*.png`.
+#[test]
+fn built_in_pages_in_chromium() {
+    run_suite("pages", &[]);
+}
+
 #[test]
 fn leptos_app_in_chromium() {
     let workspace = workspace();
