@@ -220,6 +220,19 @@ impl PasswordThrottle {
     }
 }
 
+impl From<crate::i18n::CatalogError> for ConfigError {
+    fn from(error: crate::i18n::CatalogError) -> Self {
+        match error {
+            crate::i18n::CatalogError::Invalid { origin, reason } => {
+                Self::InvalidLanguage { origin, reason }
+            }
+            crate::i18n::CatalogError::UnknownDefault { tag, available } => {
+                Self::UnknownDefaultLanguage { tag, available }
+            }
+        }
+    }
+}
+
 /// A configuration mistake, found when the configuration is built.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]

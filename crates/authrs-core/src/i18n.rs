@@ -19,8 +19,6 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use fluent_syntax::ast;
 use unic_langid::{CharacterDirection, LanguageIdentifier};
 
-use crate::config::ConfigError;
-
 /// The catalogs that ship, English first (the reference every other falls back to).
 const BUILT_IN: [(&str, &str); 8] = [
     ("en", include_str!("../locales/en.ftl")),
@@ -157,14 +155,24 @@ impl fmt::Debug for Catalog {
     }
 }
 
-fn invalid(origin: &str, reason: impl Into<String>) -> ConfigError {
-    ConfigError::InvalidLanguage {
+/// A catalog or a language setting that is not accepted (a `ConfigError` once the engine is
+/// built).
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub(crate) enum CatalogError {
+    #[error("language catalog {origin}: {reason}")]
+    Invalid { origin: String, reason: String },
+    #[error("the default language {tag} has no catalog (there are: {available})")]
+    UnknownDefault { tag: String, available: String },
+}
+
+fn invalid(origin: &str, reason: impl Into<String>) -> CatalogError {
+    CatalogError::Invalid {
         origin: origin.to_owned(),
         reason: reason.into(),
     }
 }
 
-fn parse_tag(origin: &str, tag: &str) -> Result<LanguageIdentifier, ConfigError> {
+fn parse_tag(origin: &str, tag: &str) -> Result<LanguageIdentifier, CatalogError> {
     tag.parse::<LanguageIdentifier>()
         .ok()
         .filter(|id| !id.language.is_empty())
@@ -172,7 +180,7 @@ fn parse_tag(origin: &str, tag: &str) -> Result<LanguageIdentifier, ConfigError>
 }
 
 /// Parses one catalog, naming the line of the first syntax error.
-fn parse_resource(origin: &str, source: String) -> Result<FluentResource, ConfigError> {
+fn parse_resource(origin: &str, source: String) -> Result<FluentResource, CatalogError> {
     FluentResource::try_new(source).map_err(|(resource, errors)| {
         let error = &errors[0];
         let text = resource.source();
@@ -261,7 +269,7 @@ fn check_variables(
     origin: &str,
     resource: &FluentResource,
     reference: &HashMap<String, BTreeSet<String>>,
-) -> Result<(), ConfigError> {
+) -> Result<(), CatalogError> {
     for (id, names) in variables(resource) {
         let Some(known) = reference.get(&id) else {
             continue;
@@ -297,7 +305,7 @@ fn new_bundle(id: &LanguageIdentifier) -> FluentBundle<FluentResource> {
 
 impl Catalog {
     /// Builds and checks every catalog.
-    pub(crate) fn build(languages: &Languages) -> Result<Self, ConfigError> {
+    pub(crate) fn build(languages: &Languages) -> Result<Self, CatalogError> {
         let mut built: Vec<Bundle> = Vec::new();
         let mut reference = HashMap::new();
         for (tag, source) in BUILT_IN {
@@ -340,7 +348,7 @@ impl Catalog {
                 }
             }
         }
-        let unknown = || ConfigError::UnknownDefaultLanguage {
+        let unknown = || CatalogError::UnknownDefault {
             tag: languages.default.clone(),
             available: (built.iter().map(|l| l.tag.as_str()))
                 .collect::<Vec<_>>()
