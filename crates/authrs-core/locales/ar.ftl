@@ -5,6 +5,7 @@
 field-email = البريد الإلكتروني
 field-password = كلمة المرور
 field-name = الاسم
+field-username = اسم المستخدم
 field-code = الرمز
 action-sign-in = تسجيل الدخول
 back-to-site = العودة إلى الموقع

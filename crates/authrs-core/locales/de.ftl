@@ -5,6 +5,7 @@
 field-email = E-Mail-Adresse
 field-password = Passwort
 field-name = Name
+field-username = Benutzername
 field-code = Code
 action-sign-in = Anmelden
 back-to-site = Zurück zur Website

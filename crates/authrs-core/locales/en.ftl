@@ -10,6 +10,7 @@
 field-email = Email
 field-password = Password
 field-name = Name
+field-username = Username
 field-code = Code
 action-sign-in = Sign in
 back-to-site = Back to the site

@@ -5,6 +5,7 @@
 field-email = Correo electrónico
 field-password = Contraseña
 field-name = Nombre
+field-username = Nombre de usuario
 field-code = Código
 action-sign-in = Iniciar sesión
 back-to-site = Volver al sitio

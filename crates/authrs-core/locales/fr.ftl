@@ -5,6 +5,7 @@
 field-email = Adresse e-mail
 field-password = Mot de passe
 field-name = Nom
+field-username = Nom d’utilisateur
 field-code = Code
 action-sign-in = Se connecter
 back-to-site = Retour au site

@@ -5,6 +5,7 @@
 field-email = メールアドレス
 field-password = パスワード
 field-name = 名前
+field-username = ユーザー名
 field-code = コード
 action-sign-in = ログイン
 back-to-site = サイトに戻る

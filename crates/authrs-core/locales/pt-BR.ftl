@@ -5,6 +5,7 @@
 field-email = E-mail
 field-password = Senha
 field-name = Nome
+field-username = Nome de usuário
 field-code = Código
 action-sign-in = Entrar
 back-to-site = Voltar ao site

@@ -5,6 +5,7 @@
 field-email = 电子邮件地址
 field-password = 密码
 field-name = 姓名
+field-username = 用户名
 field-code = 验证码
 action-sign-in = 登录
 back-to-site = 返回网站

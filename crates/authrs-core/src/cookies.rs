@@ -239,6 +239,7 @@ impl SetCookie {
 
 /// The cookie names in force, fixed when the configuration is built.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct CookieNames {
     /// Session token (chunked when large).
     pub session_token: String,

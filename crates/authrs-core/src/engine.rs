@@ -90,15 +90,14 @@ impl Auth {
     pub fn messages(&self, headers: &HeaderMap) -> crate::i18n::Messages<'_> {
         let cookies = RequestCookies::from_headers(headers);
         let cookie = cookies.get(&self.inner.cookie_names.lang);
-        let accept = headers
-            .get(http::header::ACCEPT_LANGUAGE)
-            .and_then(|value| value.to_str().ok());
-        self.inner.catalog.choose(None, cookie.as_deref(), accept).0
+        (self.inner.catalog)
+            .for_request(None, cookie.as_deref(), headers)
+            .0
     }
 
     /// The tags of the languages pages and mails can be in, the default first.
-    pub fn languages(&self) -> Vec<&str> {
-        self.inner.catalog.tags().collect()
+    pub fn languages(&self) -> impl Iterator<Item = &str> {
+        self.inner.catalog.tags()
     }
 
     /// Handles one request to the auth routes. The URI path must include the base path

@@ -33,6 +33,8 @@ const BUILT_IN: [(&str, &str); 8] = [
 
 /// How many `Accept-Language` entries are read; browsers send a handful.
 const MAX_ACCEPTED: usize = 16;
+/// How deep an operator's catalog may nest placeables (`{ { … } }`); ours use 1.
+const MAX_NESTING: usize = 16;
 /// The longest language tag read from a query or a cookie.
 const MAX_TAG_LEN: usize = 35;
 
@@ -181,6 +183,23 @@ fn parse_tag(origin: &str, tag: &str) -> Result<LanguageIdentifier, CatalogError
 
 /// Parses one catalog, naming the line of the first syntax error.
 fn parse_resource(origin: &str, source: String) -> Result<FluentResource, CatalogError> {
+    // The parser (and our walk of what it builds) recurse once per nested placeable: refuse
+    // deep nesting before it can exhaust the stack.
+    let mut depth = 0_usize;
+    for (at, byte) in source.bytes().enumerate() {
+        match byte {
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            _ => continue,
+        }
+        if depth > MAX_NESTING {
+            let line = line_of(&source, at);
+            return Err(invalid(
+                origin,
+                format!("line {line}: placeables nested more than {MAX_NESTING} deep"),
+            ));
+        }
+    }
     FluentResource::try_new(source).map_err(|(resource, errors)| {
         let error = &errors[0];
         let text = resource.source();
@@ -189,10 +208,19 @@ fn parse_resource(origin: &str, source: String) -> Result<FluentResource, Catalo
         let blank = text
             .get(entry.clone())
             .map_or(0, |entry| entry.len() - entry.trim_start().len());
-        let start = entry.start + blank;
-        let line = text[..start.min(text.len())].matches('\n').count() + 1;
+        let line = line_of(text, entry.start + blank);
         invalid(origin, format!("line {line}: {error}"))
     })
+}
+
+/// The line (from 1) of byte `at` of `text`.
+fn line_of(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    bytes[..at.min(bytes.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 /// The variables each message of a catalog uses, by message id.
@@ -295,12 +323,32 @@ fn check_variables(
     Ok(())
 }
 
-fn new_bundle(id: &LanguageIdentifier) -> FluentBundle<FluentResource> {
-    let mut bundle = FluentBundle::new_concurrent(vec![id.clone()]);
-    // Unicode isolation around variables keeps an address or a host readable inside a
-    // right-to-left sentence; left-to-right text needs none.
-    bundle.set_use_isolating(id.character_direction() == CharacterDirection::RTL);
-    bundle
+impl Bundle {
+    /// A language with its first catalog.
+    fn new(
+        id: LanguageIdentifier,
+        origin: &str,
+        resource: FluentResource,
+    ) -> Result<Self, CatalogError> {
+        let right_to_left = id.character_direction() == CharacterDirection::RTL;
+        let mut bundle = FluentBundle::new_concurrent(vec![id.clone()]);
+        // Unicode isolation around variables keeps an address or a host readable inside a
+        // right-to-left sentence; left-to-right text needs none.
+        bundle.set_use_isolating(right_to_left);
+        // NUMBER() and DATETIME(), for operators' catalogs.
+        bundle
+            .add_builtins()
+            .map_err(|error| invalid(origin, error.to_string()))?;
+        bundle
+            .add_resource(resource)
+            .map_err(|errors| invalid(origin, errors[0].to_string()))?;
+        Ok(Self {
+            tag: id.to_string(),
+            id,
+            bundle,
+            right_to_left,
+        })
+    }
 }
 
 impl Catalog {
@@ -317,16 +365,7 @@ impl Catalog {
             } else {
                 check_variables(&origin, &resource, &reference)?;
             }
-            let mut bundle = new_bundle(&id);
-            bundle
-                .add_resource(resource)
-                .map_err(|errors| invalid(&origin, errors[0].to_string()))?;
-            built.push(Bundle {
-                tag: id.to_string(),
-                right_to_left: id.character_direction() == CharacterDirection::RTL,
-                id,
-                bundle,
-            });
+            built.push(Bundle::new(id, &origin, resource)?);
         }
         for added in &languages.added {
             let id = parse_tag(&added.origin, &added.tag)?;
@@ -334,52 +373,86 @@ impl Catalog {
             check_variables(&added.origin, &resource, &reference)?;
             match built.iter_mut().find(|language| language.id == id) {
                 Some(language) => language.bundle.add_resource_overriding(resource),
-                None => {
-                    let mut bundle = new_bundle(&id);
-                    bundle
-                        .add_resource(resource)
-                        .map_err(|errors| invalid(&added.origin, errors[0].to_string()))?;
-                    built.push(Bundle {
-                        tag: id.to_string(),
-                        right_to_left: id.character_direction() == CharacterDirection::RTL,
-                        id,
-                        bundle,
-                    });
+                None => built.push(Bundle::new(id, &added.origin, resource)?),
+            }
+        }
+        let ids = built.iter().map(|language| language.id.clone()).collect();
+        let mut catalog = Self {
+            languages: built,
+            ids,
+            default: 0,
+        };
+        // `en-US` is served by `en`, as a request's tag would be.
+        catalog.default =
+            catalog
+                .find_tag(&languages.default)
+                .ok_or_else(|| CatalogError::UnknownDefault {
+                    tag: languages.default.clone(),
+                    available: catalog.tags().collect::<Vec<_>>().join(", "),
+                })?;
+        catalog.check_formatting(&reference)?;
+        Ok(catalog)
+    }
+
+    /// Formats every built-in message in every language with the variables it is given
+    /// (numbers for counts), refusing any error: a reference to a message or term that is
+    /// not there, a cycle, a message without a value. A page never shows `{???}`.
+    fn check_formatting(
+        &self,
+        reference: &HashMap<String, BTreeSet<String>>,
+    ) -> Result<(), CatalogError> {
+        for language in &self.languages {
+            for (id, names) in reference {
+                let Some(message) = language.bundle.get_message(id) else {
+                    continue;
+                };
+                let origin = format!("{}.ftl", language.tag);
+                let Some(pattern) = message.value() else {
+                    return Err(invalid(&origin, format!("message {id:?} has no value")));
+                };
+                for count in [1_u64, 2, 5] {
+                    let mut args = FluentArgs::new();
+                    for name in names {
+                        let value = if name == "minutes" {
+                            FluentValue::from(count)
+                        } else {
+                            FluentValue::from("x")
+                        };
+                        args.set(name.as_str(), value);
+                    }
+                    let mut errors = Vec::new();
+                    language
+                        .bundle
+                        .format_pattern(pattern, Some(&args), &mut errors);
+                    if let Some(error) = errors.first() {
+                        return Err(invalid(&origin, format!("message {id:?}: {error}")));
+                    }
                 }
             }
         }
-        let unknown = || CatalogError::UnknownDefault {
-            tag: languages.default.clone(),
-            available: (built.iter().map(|l| l.tag.as_str()))
-                .collect::<Vec<_>>()
-                .join(", "),
-        };
-        let default_id = languages
-            .default
-            .parse::<LanguageIdentifier>()
-            .map_err(|_| unknown())?;
-        let default = built
-            .iter()
-            .position(|language| language.id == default_id)
-            .ok_or_else(unknown)?;
-        let ids = built.iter().map(|language| language.id.clone()).collect();
-        Ok(Self {
-            languages: built,
-            ids,
-            default,
-        })
+        Ok(())
     }
 
     /// The language one tag asks for: the best match among those there are, if any.
     fn find(&self, requested: &[LanguageIdentifier]) -> Option<usize> {
-        let found = fluent_langneg::negotiate_languages(
-            requested,
-            &self.ids,
-            None,
-            fluent_langneg::NegotiationStrategy::Lookup,
-        );
-        let best = found.first()?;
-        self.ids.iter().position(|id| id == *best)
+        requested.iter().find_map(|wanted| {
+            // The negotiation falls back from a region to its language, so `zh-TW` would find
+            // `zh-CN`: a reader of Traditional Chinese is offered only a catalog that is not
+            // Simplified (an operator's `zh-TW.ftl`), or the next language asked for.
+            let available: Vec<&LanguageIdentifier> = self
+                .ids
+                .iter()
+                .filter(|id| !(is_traditional_chinese(wanted) && is_simplified_chinese(id)))
+                .collect();
+            let found = fluent_langneg::negotiate_languages(
+                std::slice::from_ref(wanted),
+                &available,
+                None,
+                fluent_langneg::NegotiationStrategy::Lookup,
+            );
+            let best = **found.first()?;
+            self.ids.iter().position(|id| id == best)
+        })
     }
 
     fn find_tag(&self, tag: &str) -> Option<usize> {
@@ -411,7 +484,22 @@ impl Catalog {
         (self.messages(self.default), false)
     }
 
+    /// The language for a request with these headers: `query` (a `?lang=`), then the language
+    /// cookie's value, then its `Accept-Language`. See [`Self::choose`].
+    pub(crate) fn for_request(
+        &self,
+        query: Option<&str>,
+        cookie: Option<&str>,
+        headers: &http::HeaderMap,
+    ) -> (Messages<'_>, bool) {
+        let accept = headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok());
+        self.choose(query, cookie, accept)
+    }
+
     /// The messages of a language a [`Messages::language_index`] named.
+    #[cfg_attr(not(feature = "password"), allow(dead_code))]
     pub(crate) fn get(&self, language: Language) -> Messages<'_> {
         self.messages(language.0)
     }
@@ -435,32 +523,51 @@ impl Catalog {
     }
 }
 
-/// The languages an `Accept-Language` header lists, in its order, leaving out `q=0` and
-/// anything past the first few.
+fn is_chinese(id: &LanguageIdentifier) -> bool {
+    id.language.as_str() == "zh"
+}
+
+/// `zh-Hant`, or `zh` with a region that writes Traditional and no script.
+fn is_traditional_chinese(id: &LanguageIdentifier) -> bool {
+    is_chinese(id)
+        && match id.script {
+            Some(script) => script.as_str() == "Hant",
+            None => id
+                .region
+                .is_some_and(|region| matches!(region.as_str(), "TW" | "HK" | "MO")),
+        }
+}
+
+fn is_simplified_chinese(id: &LanguageIdentifier) -> bool {
+    is_chinese(id) && !is_traditional_chinese(id)
+}
+
+/// The languages an `Accept-Language` header lists, by weight (highest first, the header's
+/// order among equals), leaving out `q=0` and anything past the first few entries.
 fn accepted(header: &str) -> Vec<LanguageIdentifier> {
-    header
+    let mut weighted: Vec<(f32, LanguageIdentifier)> = header
         .split(',')
         .take(MAX_ACCEPTED)
         .filter_map(|entry| {
             let mut parts = entry.split(';');
             let tag = parts.next()?.trim();
-            let refused = parts.any(|parameter| {
-                parameter
-                    .trim()
-                    .strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            if refused || tag.is_empty() || tag.len() > MAX_TAG_LEN {
+            let weight = parts
+                .find_map(|parameter| parameter.trim().strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+            // A weight of zero or less (or not a number) refuses the language.
+            if weight.is_nan() || weight <= 0.0 || tag.is_empty() || tag.len() > MAX_TAG_LEN {
                 return None;
             }
-            tag.parse().ok()
+            Some((weight.min(1.0), tag.parse().ok()?))
         })
-        .collect()
+        .collect();
+    weighted.sort_by(|a, b| b.0.total_cmp(&a.0));
+    weighted.into_iter().map(|(_, id)| id).collect()
 }
 
 /// A language of the catalog, by position: what a task that outlives its request keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "password"), allow(dead_code))]
 pub(crate) struct Language(usize);
 
 /// A value a message is given.
@@ -515,6 +622,7 @@ impl<'a> Messages<'a> {
     }
 
     /// Which language this is, to find it again later ([`Catalog::get`]).
+    #[cfg_attr(not(feature = "password"), allow(dead_code))]
     pub(crate) fn language_index(&self) -> Language {
         Language(self.index)
     }
@@ -526,10 +634,25 @@ impl<'a> Messages<'a> {
 
     /// A message cut where `variable` goes, for markup around that value (a name in bold)
     /// while the translation still decides the word order: the text before it and after it.
-    /// A translation that does not use the variable gives all its text before it.
+    /// A translation that does not use the variable gives all its text before it. (A
+    /// private-use character, U+E000, marks the place; it is removed from `args`' texts.)
     pub fn around(&self, id: &str, variable: &str, args: &[(&str, Arg<'_>)]) -> (String, String) {
         const MARK: &str = "\u{e000}";
-        let mut all = args.to_vec();
+        let cleaned: Vec<String> = args
+            .iter()
+            .map(|(_, value)| match value {
+                Arg::Text(text) => text.replace(MARK, ""),
+                Arg::Number(_) => String::new(),
+            })
+            .collect();
+        let mut all: Vec<(&str, Arg<'_>)> = args
+            .iter()
+            .zip(&cleaned)
+            .map(|((name, value), text)| match value {
+                Arg::Text(_) => (*name, Arg::Text(text)),
+                other => (*name, *other),
+            })
+            .collect();
         all.push((variable, Arg::Text(MARK)));
         let text = self.format(id, &all);
         match text.split_once(MARK) {
@@ -565,7 +688,7 @@ impl<'a> Messages<'a> {
         let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
         if !errors.is_empty() {
             tracing::warn!(
-                message = id,
+                message_id = id,
                 language = language.tag,
                 ?errors,
                 "a message did not format"
@@ -680,6 +803,34 @@ mod tests {
         );
         let too_long = "de-".repeat(40);
         assert_eq!(pick(Some(&too_long), None, None), ("en".into(), false));
+        // Weights, not the header's order, rank the languages.
+        assert_eq!(
+            pick(None, None, Some("fr;q=0.1, de;q=0.9")),
+            ("de".into(), false)
+        );
+        assert_eq!(
+            pick(None, None, Some("fr;q=0.5, de;q=0.5")),
+            ("fr".into(), false)
+        );
+        assert_eq!(
+            pick(None, None, Some("fr;q=nope, de")),
+            ("de".into(), false)
+        );
+        // Traditional Chinese is not served Simplified: the next language is.
+        for traditional in ["zh-TW, fr", "zh-Hant, fr", "zh-HK, fr", "zh-Hant-CN, fr"] {
+            assert_eq!(
+                pick(None, None, Some(traditional)),
+                ("fr".into(), false),
+                "{traditional}"
+            );
+        }
+        for simplified in ["zh", "zh-CN", "zh-SG", "zh-Hans", "zh-Hans-HK"] {
+            assert_eq!(
+                pick(None, None, Some(simplified)),
+                ("zh-CN".into(), false),
+                "{simplified}"
+            );
+        }
         let long = "xx, ".repeat(1000) + "de";
         assert_eq!(
             pick(None, None, Some(&long)),
@@ -773,6 +924,31 @@ mod tests {
     }
 
     #[test]
+    fn a_regional_default_is_served_by_its_language() {
+        let catalog = Catalog::build(&Languages::new().default_language("en-US")).unwrap();
+        assert_eq!(catalog.choose(None, None, None).0.language(), "en");
+        let catalog = Catalog::build(&Languages::new().default_language("de-AT")).unwrap();
+        assert_eq!(catalog.choose(None, None, None).0.language(), "de");
+    }
+
+    #[test]
+    fn operator_catalogs_may_use_fluents_functions_and_terms() {
+        let source = "-brand = Acme\nsign-in-title = { -brand }\n\
+                      error-try-again-in = { NUMBER($minutes) ->\n    [one] one\n   *[other] { $minutes } more\n}\n";
+        let catalog = Catalog::build(&Languages::new().add("en", "en.ftl", source)).unwrap();
+        let (english, _) = catalog.choose(None, None, None);
+        assert_eq!(english.text("sign-in-title"), "Acme");
+        assert_eq!(
+            english.format("error-try-again-in", &[("minutes", 1.into())]),
+            "one"
+        );
+        assert_eq!(
+            english.format("error-try-again-in", &[("minutes", 4.into())]),
+            "4 more"
+        );
+    }
+
+    #[test]
     fn bad_catalogs_are_refused_with_their_name_and_line() {
         let refused = |languages: Languages| Catalog::build(&languages).unwrap_err().to_string();
         let error = refused(Languages::new().add("de", "de.ftl", "a = fine\nb = { oops\n"));
@@ -790,6 +966,27 @@ mod tests {
         let error = refused(Languages::new().default_language("it"));
         assert!(
             error.contains("the default language it has no catalog"),
+            "{error}"
+        );
+        // What would show as `{???}` on a page: a missing message or term, a cycle.
+        let error = refused(Languages::new().add("de", "de.ftl", "sign-in-title = { nothing }\n"));
+        assert!(
+            error.contains("de.ftl") && error.contains("sign-in-title"),
+            "{error}"
+        );
+        let error = refused(Languages::new().add("de", "de.ftl", "sign-in-title = { -gone }\n"));
+        assert!(error.contains("sign-in-title"), "{error}");
+        let cycle = "sign-in-title = { sign-out-title }\nsign-out-title = { sign-in-title }\n";
+        let error = refused(Languages::new().add("de", "de.ftl", cycle));
+        assert!(error.contains("de.ftl"), "{error}");
+        let error =
+            refused(Languages::new().add("de", "de.ftl", "sign-in-title =\n    .attr = x\n"));
+        assert!(error.contains("sign-in-title"), "{error}");
+        // Nesting deep enough to exhaust the stack is refused before the parser sees it.
+        let deep = format!("a = {}x{}\n", "{ ".repeat(100_000), " }".repeat(100_000));
+        let error = refused(Languages::new().add("de", "de.ftl", deep));
+        assert!(
+            error.contains("line 1") && error.contains("nested"),
             "{error}"
         );
         // New messages of the operator's own (for a custom mail template) are welcome.

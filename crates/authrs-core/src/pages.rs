@@ -164,6 +164,7 @@ fn email_and_password(provider: &Mounted) -> Option<&crate::providers::Credentia
         [email, password]
             if email.name == "email"
                 && email.kind == CredentialFieldKind::Email
+                && password.name == "password"
                 && password.kind == CredentialFieldKind::Password =>
         {
             Some(p)
@@ -262,12 +263,13 @@ fn email_and_password_form(
                 input id="signin-email" type="email" name="email"
                     placeholder="you@example.com" autocomplete="username" required;
                 label for="signin-password" { (m.text("field-password")) }
+                // Not `required`, so "Email me a link" goes with it empty, while the browser
+                // still checks the address (the server refuses an empty password).
                 input id="signin-password" type="password" name="password"
-                    autocomplete="current-password" required;
+                    autocomplete="current-password";
                 button type="submit" { (m.text("action-sign-in")) }
                 div.or { (m.text("sign-in-or")) }
-                // `formnovalidate`: the empty password field must not stop it.
-                button.secondary type="submit" formnovalidate
+                button.secondary type="submit"
                     formaction={ (page.base_url) "/signin/" (link.id()) } {
                     (m.text("sign-in-email-link"))
                 }
@@ -289,12 +291,12 @@ fn provider_form(page: &SignInPage<'_>, provider: &Mounted, hidden: &Markup) -> 
                     (hidden)
                     @for field in p.fields() {
                         @let id = format!("input-{}-for-{}-provider", field.name, p.id);
-                        label for=(id) { (field.label) }
+                        label for=(id) { (field_label(m, field)) }
                         input id=(id) type=(field.kind.input_type()) name=(field.name)
                             placeholder=[field.placeholder.as_deref()]
                             autocomplete=(autocomplete(field.kind));
                     }
-                    button type="submit" { (sign_in_with) }
+                    button type="submit" { (credentials_button(m, p)) }
                 }
             } @else if is_email_provider(provider) {
                 form method="post" action={ (page.base_url) "/signin/" (provider.id()) } {
@@ -314,6 +316,28 @@ fn provider_form(page: &SignInPage<'_>, provider: &Mounted, hidden: &Markup) -> 
             }
         }
     }
+}
+
+/// A credentials field's label: the app's own, or ours in the page's language where it is the
+/// built-in default for its kind.
+fn field_label(m: Messages<'_>, field: &crate::providers::CredentialField) -> String {
+    use crate::providers::CredentialFieldKind;
+    match (field.kind, field.label.as_str()) {
+        (CredentialFieldKind::Email, "Email") => m.text("field-email"),
+        (CredentialFieldKind::Password, "Password") => m.text("field-password"),
+        (CredentialFieldKind::Text, "Username") => m.text("field-username"),
+        (_, label) => label.to_owned(),
+    }
+}
+
+/// A credentials provider's button: "Sign in" for our email-and-password accounts (whose
+/// name, "Password", is not the app's), "Sign in with <name>" for the app's providers.
+fn credentials_button(m: Messages<'_>, p: &crate::providers::CredentialsProvider) -> String {
+    #[cfg(feature = "password")]
+    if p.id == crate::providers::EMAIL_PASSWORD_PROVIDER_ID {
+        return m.text("action-sign-in");
+    }
+    m.format("sign-in-with", &[("provider", Arg::Text(&p.name))])
 }
 
 fn autocomplete(kind: crate::providers::CredentialFieldKind) -> &'static str {
@@ -476,7 +500,7 @@ pub(crate) fn confirm_email_sign_in(page: &ConfirmPage<'_>) -> String {
     let body = html! {
         h1 { (title) }
         @let (before, after) = m.around("confirm-continue-as", "email", &[]);
-        p { (before) strong { (page.email) } (after) }
+        p { (before) strong { bdi { (page.email) } } (after) }
         form method="post" action=(page.action) {
             input type="hidden" name="csrfToken" value=(page.csrf_token);
             input type="hidden" name="callbackUrl" value=(page.callback_url);

@@ -235,7 +235,7 @@ fn operator_catalogs_add_and_override_and_bad_ones_are_refused_at_build() {
         )
         .build()
         .unwrap();
-    assert_eq!(built.languages()[0], "it", "the default first");
+    assert_eq!(built.languages().next(), Some("it"), "the default first");
     let refused = s
         .builder
         .clone()
@@ -341,11 +341,21 @@ async fn the_sign_in_page_asks_for_the_address_once_for_a_link_and_a_password() 
         })
         .build()
         .unwrap();
-    let page = EngineClient::new(auth).get("/api/auth/signin").await;
+    let mut alone = EngineClient::new(auth);
+    let page = alone.get("/api/auth/signin").await;
+    let text = page.text();
+    assert!(text.contains(r#"action="http://localhost:3000/api/auth/callback/email-password""#));
     assert!(
-        page.text().contains("Sign in with Password"),
+        text.contains("<button type=\"submit\">Sign in</button>"),
+        "{text}"
+    );
+    assert!(!text.contains("Email me a link"));
+    // Its labels are ours, in the page's language.
+    let page = alone.get("/api/auth/signin?lang=de").await;
+    assert!(
+        page.text().contains(">E-Mail-Adresse</label>"),
         "{}",
         page.text()
     );
-    assert!(!page.text().contains("Email me a link"));
+    assert!(page.text().contains(">Passwort</label>"));
 }

@@ -119,7 +119,7 @@ pub fn render_home(
                         Some(session) => {
                             p.status {
                                 @let (before, after) = m.around("home-signed-in-as", "name", &[]);
-                                (before) strong { (display_name(session)) } (after)
+                                (before) strong { bdi { (display_name(session)) } } (after)
                                 @if let (Some(_), Some(email)) = (&session.user.name, &session.user.email) {
                                     small { (email) }
                                 }

@@ -156,14 +156,8 @@ impl<'r> Ctx<'r> {
         }
         let inner: &'r Inner = self.inner;
         let cookie = self.cookies.get(&inner.cookie_names.lang);
-        let accept = self
-            .headers
-            .get(http::header::ACCEPT_LANGUAGE)
-            .and_then(|value| value.to_str().ok());
         let (messages, chosen) =
-            inner
-                .catalog
-                .choose(self.query("lang"), cookie.as_deref(), accept);
+            (inner.catalog).for_request(self.query("lang"), cookie.as_deref(), self.headers);
         if chosen && !self.is_head && cookie.as_deref() != Some(messages.language()) {
             self.set_cookies.push(SetCookie {
                 name: inner.cookie_names.lang.clone(),

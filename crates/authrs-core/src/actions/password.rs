@@ -271,7 +271,6 @@ fn token_expiry(accounts: &Accounts, now_ms: u64) -> Timestamp {
     Timestamp::from_millis(now_ms).plus_secs(accounts.options.token_max_age.as_secs())
 }
 
-/// Renders and sends one account mail through the configured transport.
 /// What every account mail needs: the engine, the account options, and the language of the
 /// request that asked for it.
 #[derive(Clone, Copy)]
@@ -281,6 +280,7 @@ struct Mailer<'a> {
     language: Language,
 }
 
+/// Renders and sends one account mail through the configured transport.
 async fn send_mail(
     mailer: Mailer<'_>,
     to: &str,

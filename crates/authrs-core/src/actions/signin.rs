@@ -67,6 +67,9 @@ pub(crate) async fn post(mut ctx: Ctx<'_>) -> Response<Bytes> {
     // Checked for every provider; only the email provider carries it on.
     #[cfg(not(feature = "email"))]
     let _ = callback_url;
+    // The sign-in page's shared form sends its password field along when "Email me a link"
+    // is pressed: nothing past this point may see it.
+    ctx.body.remove("password");
     match provider {
         Mounted::Credentials(_) => {
             let url = ctx.url("signin");

@@ -189,7 +189,10 @@ impl LanguageSettings {
         let mut files = Vec::new();
         for entry in std::fs::read_dir(dir).map_err(read_dir)? {
             let path = entry.map_err(read_dir)?.path();
-            if path.extension().is_some_and(|e| e == "ftl") && path.is_file() {
+            let hidden = path
+                .file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with('.'));
+            if !hidden && path.extension().is_some_and(|e| e == "ftl") && path.is_file() {
                 files.push(path);
             }
         }
@@ -205,14 +208,19 @@ impl LanguageSettings {
                 .unwrap_or_default()
                 .to_string_lossy()
                 .into_owned();
-            let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-            if size > MAX_CATALOG_BYTES {
+            let cannot = |error: std::io::Error| format!("cannot read {name}: {error}");
+            let file = std::fs::File::open(&path).map_err(cannot)?;
+            let mut source = String::new();
+            std::io::Read::read_to_string(
+                &mut std::io::Read::take(file, MAX_CATALOG_BYTES + 1),
+                &mut source,
+            )
+            .map_err(cannot)?;
+            if source.len() as u64 > MAX_CATALOG_BYTES {
                 return Err(format!(
-                    "{name} has {size} bytes; a catalog may have at most {MAX_CATALOG_BYTES}"
+                    "{name} is larger than {MAX_CATALOG_BYTES} bytes, the most a catalog may have"
                 ));
             }
-            let source = std::fs::read_to_string(&path)
-                .map_err(|error| format!("cannot read {name}: {error}"))?;
             languages = languages.add(tag, name, source);
         }
         Ok(languages)
