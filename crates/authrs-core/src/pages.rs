@@ -155,6 +155,8 @@ fn sign_in_error_message(code: ErrorCode) -> &'static str {
 /// A credentials provider that asks for exactly an email address (`email`) and a password:
 /// the sign-in page shows it in one form with the email provider, so the address is typed
 /// once.
+// Without the `oauth` and `email` features every provider is a credentials provider.
+#[allow(irrefutable_let_patterns)]
 fn email_and_password(provider: &Mounted) -> Option<&crate::providers::CredentialsProvider> {
     use crate::providers::CredentialFieldKind;
     let Mounted::Credentials(p) = provider else {
