@@ -120,3 +120,58 @@ home-demo = جرّب الحساب التجريبي: البريد الإلكتر�
 home-sign-out = تسجيل الخروج
 home-sign-in-as-other = تسجيل الدخول بحساب آخر
 home-endpoints = نقاط النهاية
+
+## صفحة الحساب
+
+account-title = حسابك
+account-profile = الملف الشخصي
+account-name = الاسم
+account-image = الصورة (عنوان URL)
+account-email-verified = { $email } (مؤكّد)
+account-email-unverified = { $email } (لم يتم تأكيده بعد)
+account-save = حفظ
+account-sessions = الأجهزة التي سجّلت الدخول منها
+account-this-device = هذا الجهاز
+account-session-started = تم تسجيل الدخول في { $date }
+account-session-active = آخر نشاط في { $date }
+account-session-network = الشبكة { $network }
+account-unknown-device = جهاز غير معروف
+account-device = { $browser } على { $system }
+account-revoke = تسجيل الخروج
+account-revoke-others = تسجيل الخروج من جميع الجلسات الأخرى
+account-jwt-sessions = تُحفظ جلستك في متصفحك. سجّل الخروج من جميع الجلسات لإنهائها كلها، بما فيها هذه الجلسة.
+account-sign-out-everywhere = تسجيل الخروج من جميع الجلسات
+account-methods = طرق تسجيل الدخول
+account-password = كلمة المرور
+account-current-password = كلمة المرور الحالية
+account-new-password = كلمة المرور الجديدة
+account-change-password = تغيير كلمة المرور
+account-set-password = إرسال رابط إليّ عبر البريد الإلكتروني لتعيين كلمة مرور
+account-no-password = ليست لديك كلمة مرور بعد.
+account-linked = الحسابات المرتبطة
+account-unlink = إلغاء الربط
+account-link = ربط { $provider }
+account-none-linked = لا توجد حسابات مرتبطة.
+account-danger = حذف حسابك
+account-delete-explain = يؤدي هذا إلى حذف حسابك وجميع جلساتك وجميع طرق تسجيل الدخول المرتبطة به. ولا يمكن التراجع عن ذلك.
+account-delete-password = أدخل كلمة المرور للتأكيد.
+account-delete-code = أدخل الرمز الذي أرسلناه إليك عبر البريد الإلكتروني للتأكيد.
+account-delete-send-code = إرسال رمز إليّ عبر البريد الإلكتروني
+account-delete-button = حذف حسابي
+account-delete-unavailable = لا يمكن حذف هذا الحساب من هنا: ليست له كلمة مرور، ولا يرسل الموقع رسائل بريد إلكتروني. تواصل مع مالك الموقع.
+account-sign-out = تسجيل الخروج
+notice-profile-saved = تم حفظ ملفك الشخصي.
+notice-session-revoked = تم تسجيل الخروج من تلك الجلسة.
+notice-others-revoked = تم تسجيل الخروج من جميع الجلسات الأخرى.
+notice-delete-code-sent = أرسلنا إليك رمزًا عبر البريد الإلكتروني. وهو صالح للاستخدام مرة واحدة فقط خلال بضع دقائق.
+notice-password-link-sent = أرسلنا إليك رابطًا عبر البريد الإلكتروني لتعيين كلمة مرور.
+error-invalid-profile = الاسم أو الصورة غير مقبولين. يجب أن تكون الصورة عنوانًا يبدأ بـ https://.
+error-wrong-proof = ما أدخلته غير مطابق. تحقّق منه وحاول مرة أخرى.
+error-unknown-session = هذه الجلسة ليست لك، أو انتهت بالفعل.
+
+## رسالة تأكيد حذف الحساب
+
+mail-delete-subject = تأكيد حذف حسابك على { $site }
+mail-delete-heading = طلب أحدهم حذف حسابك على { $site }. إذا كنت أنت، فأدخل الرمز أدناه في صفحة حسابك. وإن لم تكن أنت، فغيّر كلمة المرور.
+mail-delete-action = فتح صفحة حسابك
+mail-delete-code = رمز صفحة حسابك:

@@ -116,3 +116,58 @@ home-demo = Probieren Sie das Demokonto aus: E-Mail-Adresse { $email }, Passwort
 home-sign-out = Abmelden
 home-sign-in-as-other = Mit einem anderen Konto anmelden
 home-endpoints = Endpunkte
+
+## Die Kontoseite
+
+account-title = Ihr Konto
+account-profile = Profil
+account-name = Name
+account-image = Bild (URL)
+account-email-verified = { $email } (bestätigt)
+account-email-unverified = { $email } (noch nicht bestätigt)
+account-save = Speichern
+account-sessions = Wo Sie angemeldet sind
+account-this-device = Dieses Gerät
+account-session-started = Angemeldet am { $date }
+account-session-active = Zuletzt aktiv am { $date }
+account-session-network = Netzwerk { $network }
+account-unknown-device = Unbekanntes Gerät
+account-device = { $browser } unter { $system }
+account-revoke = Abmelden
+account-revoke-others = Alle anderen Sitzungen beenden
+account-jwt-sessions = Ihre Sitzung wird in Ihrem Browser gespeichert. Melden Sie sich überall ab, um alle Sitzungen zu beenden, auch diese.
+account-sign-out-everywhere = Überall abmelden
+account-methods = Anmeldemethoden
+account-password = Passwort
+account-current-password = Aktuelles Passwort
+account-new-password = Neues Passwort
+account-change-password = Passwort ändern
+account-set-password = Link zum Festlegen eines Passworts per E-Mail senden
+account-no-password = Sie haben noch kein Passwort festgelegt.
+account-linked = Verknüpfte Konten
+account-unlink = Verknüpfung aufheben
+account-link = Mit { $provider } verknüpfen
+account-none-linked = Es sind keine Konten verknüpft.
+account-danger = Konto löschen
+account-delete-explain = Dadurch werden Ihr Konto, alle Sitzungen und alle verknüpften Anmeldemethoden gelöscht. Das lässt sich nicht rückgängig machen.
+account-delete-password = Geben Sie zur Bestätigung Ihr Passwort ein.
+account-delete-code = Geben Sie zur Bestätigung den Code ein, den wir Ihnen per E-Mail gesendet haben.
+account-delete-send-code = Code per E-Mail senden
+account-delete-button = Konto endgültig löschen
+account-delete-unavailable = Dieses Konto kann hier nicht gelöscht werden: Es hat kein Passwort, und die Website versendet keine E-Mails. Wenden Sie sich an den Betreiber der Website.
+account-sign-out = Abmelden
+notice-profile-saved = Ihr Profil wurde gespeichert.
+notice-session-revoked = Diese Sitzung wurde beendet.
+notice-others-revoked = Alle anderen Sitzungen wurden beendet.
+notice-delete-code-sent = Wir haben Ihnen einen Code per E-Mail gesendet. Er ist nur einmal verwendbar und nur einige Minuten gültig.
+notice-password-link-sent = Wir haben Ihnen einen Link zum Festlegen eines Passworts per E-Mail gesendet.
+error-invalid-profile = Dieser Name oder dieses Bild wird nicht akzeptiert. Ein Bild muss eine https://-Adresse sein.
+error-wrong-proof = Die Eingabe ist nicht korrekt. Prüfen Sie sie und versuchen Sie es noch einmal.
+error-unknown-session = Diese Sitzung gehört nicht zu Ihrem Konto oder wurde bereits beendet.
+
+## Die E-Mail, die das Löschen eines Kontos bestätigt
+
+mail-delete-subject = Löschen Ihres Kontos bei { $site } bestätigen
+mail-delete-heading = Jemand hat angefordert, Ihr Konto bei { $site } zu löschen. Wenn Sie das waren, geben Sie den Code unten auf Ihrer Kontoseite ein. Falls nicht, ändern Sie Ihr Passwort.
+mail-delete-action = Kontoseite öffnen
+mail-delete-code = Der Code für Ihre Kontoseite:

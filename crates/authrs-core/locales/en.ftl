@@ -122,3 +122,58 @@ home-demo = Try the demo account: email { $email }, password in { $file }
 home-sign-out = Sign out
 home-sign-in-as-other = Sign in as someone else
 home-endpoints = Endpoints
+
+## The account page
+
+account-title = Your account
+account-profile = Profile
+account-name = Name
+account-image = Picture (URL)
+account-email-verified = { $email } (confirmed)
+account-email-unverified = { $email } (not confirmed yet)
+account-save = Save
+account-sessions = Where you are signed in
+account-this-device = This device
+account-session-started = Signed in { $date }
+account-session-active = Last active { $date }
+account-session-network = Network { $network }
+account-unknown-device = Unknown device
+account-device = { $browser } on { $system }
+account-revoke = Sign out
+account-revoke-others = Sign out everywhere else
+account-jwt-sessions = Your session is kept in your browser. Sign out everywhere to end every session, this one too.
+account-sign-out-everywhere = Sign out everywhere
+account-methods = Ways to sign in
+account-password = Password
+account-current-password = Current password
+account-new-password = New password
+account-change-password = Change password
+account-set-password = Email me a link to set a password
+account-no-password = You have no password yet.
+account-linked = Linked accounts
+account-unlink = Unlink
+account-link = Link { $provider }
+account-none-linked = No accounts are linked.
+account-danger = Delete your account
+account-delete-explain = This removes your account, every session and every linked sign-in. It cannot be undone.
+account-delete-password = Enter your password to confirm.
+account-delete-code = Enter the code we emailed you to confirm.
+account-delete-send-code = Email me a code
+account-delete-button = Delete my account
+account-delete-unavailable = This account cannot be deleted here: it has no password and the site sends no email. Ask the site's owner.
+account-sign-out = Sign out
+notice-profile-saved = Your profile was saved.
+notice-session-revoked = That session was signed out.
+notice-others-revoked = Every other session was signed out.
+notice-delete-code-sent = We emailed you a code. It works once, for a few minutes.
+notice-password-link-sent = We emailed you a link to set a password.
+error-invalid-profile = That name or picture is not accepted. A picture must be an https:// address.
+error-wrong-proof = That did not match. Check it and try again.
+error-unknown-session = That session is not yours, or it has ended already.
+
+## The mail that confirms deleting an account
+
+mail-delete-subject = Confirm deleting your account at { $site }
+mail-delete-heading = Someone asked to delete your account at { $site }. If it was you, enter the code below on your account page. If not, change your password.
+mail-delete-action = Open your account
+mail-delete-code = The code for your account page:

@@ -117,3 +117,58 @@ home-demo = Prueba la cuenta de demostración: correo electrónico { $email }, c
 home-sign-out = Cerrar sesión
 home-sign-in-as-other = Iniciar sesión con otra cuenta
 home-endpoints = Endpoints
+
+## La página de la cuenta
+
+account-title = Tu cuenta
+account-profile = Perfil
+account-name = Nombre
+account-image = Imagen (URL)
+account-email-verified = { $email } (confirmado)
+account-email-unverified = { $email } (aún sin confirmar)
+account-save = Guardar
+account-sessions = Dónde has iniciado sesión
+account-this-device = Este dispositivo
+account-session-started = Sesión iniciada el { $date }
+account-session-active = Última actividad el { $date }
+account-session-network = Red { $network }
+account-unknown-device = Dispositivo desconocido
+account-device = { $browser } en { $system }
+account-revoke = Cerrar sesión
+account-revoke-others = Cerrar las demás sesiones
+account-jwt-sessions = Tu sesión se guarda en tu navegador. Cierra sesión en todas partes para finalizar todas las sesiones, incluida esta.
+account-sign-out-everywhere = Cerrar sesión en todas partes
+account-methods = Formas de iniciar sesión
+account-password = Contraseña
+account-current-password = Contraseña actual
+account-new-password = Nueva contraseña
+account-change-password = Cambiar contraseña
+account-set-password = Enviarme un enlace por correo para establecer una contraseña
+account-no-password = Todavía no tienes contraseña.
+account-linked = Cuentas vinculadas
+account-unlink = Desvincular
+account-link = Vincular { $provider }
+account-none-linked = No hay ninguna cuenta vinculada.
+account-danger = Eliminar tu cuenta
+account-delete-explain = Esto elimina tu cuenta, todas tus sesiones y todos los métodos de inicio de sesión vinculados. No se puede deshacer.
+account-delete-password = Escribe tu contraseña para confirmar.
+account-delete-code = Escribe el código que te hemos enviado por correo para confirmar.
+account-delete-send-code = Enviarme un código por correo
+account-delete-button = Eliminar mi cuenta
+account-delete-unavailable = Esta cuenta no se puede eliminar aquí: no tiene contraseña y el sitio no envía correos. Ponte en contacto con el propietario del sitio.
+account-sign-out = Cerrar sesión
+notice-profile-saved = Se ha guardado tu perfil.
+notice-session-revoked = Se ha cerrado esa sesión.
+notice-others-revoked = Se han cerrado todas las demás sesiones.
+notice-delete-code-sent = Te hemos enviado un código por correo. Es válido para un solo uso durante unos minutos.
+notice-password-link-sent = Te hemos enviado por correo un enlace para establecer una contraseña.
+error-invalid-profile = No se admite ese nombre o esa imagen. La imagen debe ser una dirección https://.
+error-wrong-proof = Los datos no coinciden. Compruébalos y vuelve a intentarlo.
+error-unknown-session = Esa sesión no es tuya o ya se ha cerrado.
+
+## El correo que confirma la eliminación de una cuenta
+
+mail-delete-subject = Confirma la eliminación de tu cuenta en { $site }
+mail-delete-heading = Alguien ha solicitado eliminar tu cuenta en { $site }. Si has sido tú, escribe el código de abajo en la página de tu cuenta. Si no, cambia tu contraseña.
+mail-delete-action = Ir a tu cuenta
+mail-delete-code = El código para la página de tu cuenta:

@@ -116,3 +116,58 @@ home-demo = Essayez le compte de démonstration : adresse e-mail { $email }, m
 home-sign-out = Se déconnecter
 home-sign-in-as-other = Se connecter avec un autre compte
 home-endpoints = Points de terminaison
+
+## La page du compte
+
+account-title = Votre compte
+account-profile = Profil
+account-name = Nom
+account-image = Image (URL)
+account-email-verified = { $email } (confirmée)
+account-email-unverified = { $email } (pas encore confirmée)
+account-save = Enregistrer
+account-sessions = Où vous êtes connecté
+account-this-device = Cet appareil
+account-session-started = Connexion le { $date }
+account-session-active = Dernière activité le { $date }
+account-session-network = Réseau { $network }
+account-unknown-device = Appareil inconnu
+account-device = { $browser } sous { $system }
+account-revoke = Déconnecter
+account-revoke-others = Déconnecter toutes les autres sessions
+account-jwt-sessions = Votre session est conservée dans votre navigateur. Déconnectez-vous partout pour fermer toutes les sessions, y compris celle-ci.
+account-sign-out-everywhere = Se déconnecter partout
+account-methods = Méthodes de connexion
+account-password = Mot de passe
+account-current-password = Mot de passe actuel
+account-new-password = Nouveau mot de passe
+account-change-password = Modifier le mot de passe
+account-set-password = Recevoir par e-mail un lien pour définir un mot de passe
+account-no-password = Vous n’avez pas encore de mot de passe.
+account-linked = Comptes associés
+account-unlink = Dissocier
+account-link = Associer { $provider }
+account-none-linked = Aucun compte n’est associé.
+account-danger = Supprimer votre compte
+account-delete-explain = Cette action supprime votre compte, toutes vos sessions et toutes les méthodes de connexion associées. Elle est irréversible.
+account-delete-password = Saisissez votre mot de passe pour confirmer.
+account-delete-code = Saisissez le code que nous vous avons envoyé par e-mail pour confirmer.
+account-delete-send-code = Recevoir un code par e-mail
+account-delete-button = Supprimer mon compte
+account-delete-unavailable = Ce compte ne peut pas être supprimé ici : il n’a pas de mot de passe et le site n’envoie pas d’e-mails. Adressez-vous au responsable du site.
+account-sign-out = Se déconnecter
+notice-profile-saved = Votre profil a été enregistré.
+notice-session-revoked = Cette session a été fermée.
+notice-others-revoked = Toutes les autres sessions ont été fermées.
+notice-delete-code-sent = Nous vous avons envoyé un code par e-mail. Il est utilisable une seule fois, pendant quelques minutes.
+notice-password-link-sent = Nous vous avons envoyé par e-mail un lien pour définir un mot de passe.
+error-invalid-profile = Le nom ou l’image indiqués ne sont pas acceptés. Une image doit être une adresse https://.
+error-wrong-proof = La valeur saisie ne correspond pas. Vérifiez-la et réessayez.
+error-unknown-session = Cette session ne vous appartient pas ou a déjà été fermée.
+
+## L’e-mail qui confirme la suppression d’un compte
+
+mail-delete-subject = Confirmez la suppression de votre compte sur { $site }
+mail-delete-heading = Quelqu’un a demandé la suppression de votre compte sur { $site }. Si c’était vous, saisissez le code ci-dessous sur la page de votre compte. Sinon, modifiez votre mot de passe.
+mail-delete-action = Accéder à votre compte
+mail-delete-code = Le code pour la page de votre compte :

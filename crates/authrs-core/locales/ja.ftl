@@ -110,3 +110,58 @@ home-demo = デモアカウントをお試しください：メールアドレ�
 home-sign-out = ログアウト
 home-sign-in-as-other = 別のアカウントでログイン
 home-endpoints = エンドポイント
+
+## アカウントページ
+
+account-title = アカウント
+account-profile = プロフィール
+account-name = 名前
+account-image = 画像（URL）
+account-email-verified = { $email }（確認済み）
+account-email-unverified = { $email }（未確認）
+account-save = 保存
+account-sessions = ログイン中のデバイス
+account-this-device = このデバイス
+account-session-started = ログイン日時：{ $date }
+account-session-active = 最終利用日時：{ $date }
+account-session-network = ネットワーク：{ $network }
+account-unknown-device = 不明なデバイス
+account-device = { $system } の { $browser }
+account-revoke = ログアウト
+account-revoke-others = 他のすべてのセッションからログアウト
+account-jwt-sessions = セッションはブラウザーに保存されています。このセッションも含めてすべてのセッションを終了するには、すべてのセッションからログアウトしてください。
+account-sign-out-everywhere = すべてのセッションからログアウト
+account-methods = ログイン方法
+account-password = パスワード
+account-current-password = 現在のパスワード
+account-new-password = 新しいパスワード
+account-change-password = パスワードを変更
+account-set-password = パスワード設定用のリンクをメールで送信
+account-no-password = パスワードはまだ設定されていません。
+account-linked = リンクされたアカウント
+account-unlink = リンクを解除
+account-link = { $provider } とリンク
+account-none-linked = リンクされたアカウントはありません。
+account-danger = アカウントの削除
+account-delete-explain = アカウント、すべてのセッション、リンクされたすべてのログイン方法が削除されます。この操作は元に戻せません。
+account-delete-password = 確認のため、パスワードを入力してください。
+account-delete-code = 確認のため、メールでお送りしたコードを入力してください。
+account-delete-send-code = コードをメールで送信
+account-delete-button = アカウントを削除
+account-delete-unavailable = このアカウントはここでは削除できません。パスワードが設定されておらず、このサイトはメールを送信しないためです。サイトの管理者にお問い合わせください。
+account-sign-out = ログアウト
+notice-profile-saved = プロフィールを保存しました。
+notice-session-revoked = そのセッションからログアウトしました。
+notice-others-revoked = 他のすべてのセッションからログアウトしました。
+notice-delete-code-sent = コードをメールでお送りしました。使用できるのは 1 回のみで、有効期間は数分間です。
+notice-password-link-sent = パスワード設定用のリンクをメールでお送りしました。
+error-invalid-profile = この名前または画像は使用できません。画像には https:// で始まるアドレスを指定してください。
+error-wrong-proof = 入力内容が一致しません。確認して、もう一度お試しください。
+error-unknown-session = このセッションはご自身のものではないか、すでに終了しています。
+
+## アカウント削除の確認メール
+
+mail-delete-subject = { $site } のアカウント削除の確認
+mail-delete-heading = { $site } のアカウントの削除がリクエストされました。ご本人の場合は、アカウントページで下記のコードを入力してください。お心当たりがない場合は、パスワードを変更してください。
+mail-delete-action = アカウントページを開く
+mail-delete-code = アカウントページ用のコード：

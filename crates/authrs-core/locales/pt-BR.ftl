@@ -117,3 +117,58 @@ home-demo = Experimente a conta de demonstração: e-mail { $email }, senha em {
 home-sign-out = Sair
 home-sign-in-as-other = Entrar com outra conta
 home-endpoints = Endpoints
+
+## A página da conta
+
+account-title = Sua conta
+account-profile = Perfil
+account-name = Nome
+account-image = Imagem (URL)
+account-email-verified = { $email } (confirmado)
+account-email-unverified = { $email } (ainda não confirmado)
+account-save = Salvar
+account-sessions = Onde você está conectado
+account-this-device = Este dispositivo
+account-session-started = Login em { $date }
+account-session-active = Última atividade em { $date }
+account-session-network = Rede { $network }
+account-unknown-device = Dispositivo desconhecido
+account-device = { $browser } no { $system }
+account-revoke = Encerrar sessão
+account-revoke-others = Sair de todas as outras sessões
+account-jwt-sessions = Sua sessão fica salva no seu navegador. Saia de todas as sessões para encerrá-las, inclusive esta.
+account-sign-out-everywhere = Sair de todas as sessões
+account-methods = Formas de entrar
+account-password = Senha
+account-current-password = Senha atual
+account-new-password = Nova senha
+account-change-password = Alterar senha
+account-set-password = Receber um link por e-mail para definir uma senha
+account-no-password = Você ainda não tem uma senha.
+account-linked = Contas vinculadas
+account-unlink = Desvincular
+account-link = Vincular { $provider }
+account-none-linked = Nenhuma conta vinculada.
+account-danger = Excluir sua conta
+account-delete-explain = Isso remove sua conta, todas as sessões e todos os métodos de login vinculados. Não é possível desfazer.
+account-delete-password = Digite sua senha para confirmar.
+account-delete-code = Digite o código que enviamos por e-mail para confirmar.
+account-delete-send-code = Receber um código por e-mail
+account-delete-button = Excluir minha conta
+account-delete-unavailable = Esta conta não pode ser excluída aqui: ela não tem senha e o site não envia e-mails. Fale com o responsável pelo site.
+account-sign-out = Sair
+notice-profile-saved = Seu perfil foi salvo.
+notice-session-revoked = Essa sessão foi encerrada.
+notice-others-revoked = Todas as outras sessões foram encerradas.
+notice-delete-code-sent = Enviamos um código por e-mail para você. Ele é válido para um único uso, por alguns minutos.
+notice-password-link-sent = Enviamos por e-mail um link para você definir uma senha.
+error-invalid-profile = O nome ou a imagem informados não são aceitos. A imagem precisa ser um endereço https://.
+error-wrong-proof = Os dados não conferem. Verifique e tente novamente.
+error-unknown-session = Essa sessão não é sua ou já foi encerrada.
+
+## O e-mail que confirma a exclusão de uma conta
+
+mail-delete-subject = Confirme a exclusão da sua conta em { $site }
+mail-delete-heading = Alguém pediu para excluir sua conta em { $site }. Se foi você, digite o código abaixo na página da sua conta. Se não foi, altere sua senha.
+mail-delete-action = Acessar sua conta
+mail-delete-code = O código para a página da sua conta:

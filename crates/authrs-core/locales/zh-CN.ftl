@@ -110,3 +110,58 @@ home-demo = 试用演示账号：电子邮件地址为 { $email }，密码见 { 
 home-sign-out = 退出登录
 home-sign-in-as-other = 使用其他账号登录
 home-endpoints = 端点
+
+## 账号页面
+
+account-title = 您的账号
+account-profile = 个人资料
+account-name = 姓名
+account-image = 头像（URL）
+account-email-verified = { $email }（已确认）
+account-email-unverified = { $email }（尚未确认）
+account-save = 保存
+account-sessions = 已登录的设备
+account-this-device = 此设备
+account-session-started = 登录时间：{ $date }
+account-session-active = 最近活动时间：{ $date }
+account-session-network = 网络：{ $network }
+account-unknown-device = 未知设备
+account-device = { $system } 上的 { $browser }
+account-revoke = 退出登录
+account-revoke-others = 退出其他所有会话
+account-jwt-sessions = 您的会话保存在浏览器中。如需结束所有会话（包括当前会话），请退出所有会话。
+account-sign-out-everywhere = 退出所有会话
+account-methods = 登录方式
+account-password = 密码
+account-current-password = 当前密码
+account-new-password = 新密码
+account-change-password = 更改密码
+account-set-password = 通过电子邮件发送设置密码的链接
+account-no-password = 您尚未设置密码。
+account-linked = 已关联的账号
+account-unlink = 取消关联
+account-link = 关联 { $provider }
+account-none-linked = 未关联任何账号。
+account-danger = 删除您的账号
+account-delete-explain = 此操作将删除您的账号、所有会话以及所有已关联的登录方式，且无法撤销。
+account-delete-password = 请输入密码以确认。
+account-delete-code = 请输入我们通过电子邮件发送给您的验证码以确认。
+account-delete-send-code = 通过电子邮件发送验证码
+account-delete-button = 删除账号
+account-delete-unavailable = 无法在此处删除此账号：该账号没有密码，且本网站不发送电子邮件。请联系网站所有者。
+account-sign-out = 退出登录
+notice-profile-saved = 个人资料已保存。
+notice-session-revoked = 该会话已退出登录。
+notice-others-revoked = 其他所有会话均已退出登录。
+notice-delete-code-sent = 我们已通过电子邮件向您发送验证码。该验证码仅可使用一次，几分钟内有效。
+notice-password-link-sent = 我们已通过电子邮件向您发送设置密码的链接。
+error-invalid-profile = 此姓名或头像不可用。头像必须是 https:// 地址。
+error-wrong-proof = 输入的内容不正确。请检查后重试。
+error-unknown-session = 该会话不属于您，或已结束。
+
+## 确认删除账号的邮件
+
+mail-delete-subject = 确认删除您在 { $site } 的账号
+mail-delete-heading = 有人申请删除您在 { $site } 的账号。如果是您本人，请在账号页面输入下方的验证码。如果不是，请更改密码。
+mail-delete-action = 打开账号页面
+mail-delete-code = 账号页面所需的验证码：

@@ -5,6 +5,8 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+pub(crate) mod account;
+
 use crate::config::{ColorScheme, Theme};
 use crate::error::ErrorCode;
 use crate::i18n::{Arg, Messages};
@@ -25,6 +27,15 @@ pub(crate) fn brand_color(theme: &Theme) -> &str {
 }
 
 fn layout(look: Look<'_>, title: &str, body: Markup) -> String {
+    page(look, title, body, false)
+}
+
+/// [`layout`] with a wider card, for the account page.
+fn layout_wide(look: Look<'_>, title: &str, body: Markup) -> String {
+    page(look, title, body, true)
+}
+
+fn page(look: Look<'_>, title: &str, body: Markup, wide: bool) -> String {
     let theme = look.theme;
     let brand = brand_color(theme);
     let button_text = theme.button_text.as_deref().unwrap_or("#ffffff");
@@ -44,14 +55,17 @@ fn layout(look: Look<'_>, title: &str, body: Markup) -> String {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="color-scheme" content=(scheme);
                 title { (title) }
-                style { (PreEscaped(variables)) (PreEscaped(STYLE)) }
+                style {
+                    (PreEscaped(variables)) (PreEscaped(STYLE))
+                    @if wide { (PreEscaped(account::STYLE)) }
+                }
             }
             body {
                 main.page {
                     @if let Some(logo) = &theme.logo {
                         img.logo src=(logo) alt="";
                     }
-                    div.card { (body) }
+                    div.card.wide[wide] { (body) }
                 }
             }
         }
@@ -83,6 +97,7 @@ button:hover,.button:hover{filter:brightness(1.08)}
 button.secondary{color:var(--text);background:transparent;border:1px solid var(--border)}
 .extra{margin-top:1.25rem;padding-top:1rem;border-top:1px solid var(--border)}
 .extra summary{cursor:pointer;color:var(--muted);font-size:.925rem;margin-bottom:.75rem}
+.card.wide{max-width:36rem}
 .or{display:flex;align-items:center;gap:.75rem;margin:1rem 0;color:var(--muted);font-size:.875rem}
 .or::before,.or::after{content:"";flex:1;border-top:1px solid var(--border)}
 [dir=rtl] input[type=email],[dir=rtl] input[type=password],[dir=rtl] input[autocomplete=one-time-code]{direction:ltr;text-align:right}

@@ -3,7 +3,9 @@
 //! `ON CONFLICT`), and [`impl_adapter!`] implements the trait for a struct with a `pool` field
 //! of either kind. Rows are decoded into tuples and turned into the core's types here.
 
-use authrs_core::adapter::{AdapterAccount, AdapterError, AdapterSession, AdapterUser};
+use authrs_core::adapter::{
+    AdapterAccount, AdapterError, AdapterSession, AdapterUser, SessionDetails, SessionOrigin,
+};
 use authrs_core::user::ProviderType;
 
 use crate::time::DbTime;
@@ -19,6 +21,24 @@ pub(crate) type UserRow = (
 
 /// `session_token, user_id, expires`.
 pub(crate) type SessionRow = (String, String, DbTime);
+
+/// `session_token, expires, created_at, user_agent, client_network`.
+pub(crate) type SessionDetailsRow = (
+    String,
+    DbTime,
+    Option<DbTime>,
+    Option<String>,
+    Option<String>,
+);
+
+pub(crate) fn session_details_from_row(row: SessionDetailsRow) -> SessionDetails {
+    let (session_token, expires, created, user_agent, client_network) = row;
+    let mut origin = SessionOrigin::default();
+    origin.created = created.map(|t| t.0);
+    origin.user_agent = user_agent;
+    origin.client_network = client_network;
+    SessionDetails::new(session_token, expires.0, origin)
+}
 
 /// A session row followed by its user's row.
 pub(crate) type SessionUserRow = (
@@ -164,6 +184,12 @@ pub(crate) mod sql {
          FROM accounts WHERE user_id = $1";
     pub(crate) const CREATE_SESSION: &str =
         "INSERT INTO sessions (session_token, user_id, expires) VALUES ($1, $2, $3)";
+    pub(crate) const CREATE_SESSION_FROM: &str = "INSERT INTO sessions \
+         (session_token, user_id, expires, created_at, user_agent, client_network) \
+         VALUES ($1, $2, $3, $4, $5, $6)";
+    pub(crate) const LIST_USER_SESSIONS: &str = "SELECT session_token, expires, created_at, \
+         user_agent, client_network FROM sessions WHERE user_id = $1 \
+         ORDER BY expires DESC, session_token DESC";
     pub(crate) const GET_SESSION_AND_USER: &str = "SELECT s.session_token, s.user_id, s.expires, u.id, u.name, u.email, u.email_verified, u.image \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.session_token = $1";
     pub(crate) const UPDATE_SESSION_EXPIRY: &str = "UPDATE sessions SET expires = $2 WHERE session_token = $1 \
@@ -204,11 +230,12 @@ macro_rules! impl_adapter {
         const _: () = {
             use authrs_core::adapter::{
                 Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser,
-                Timestamp, VerificationToken,
+                SessionDetails, SessionOrigin, Timestamp, VerificationToken,
             };
             use $crate::adapter::{
-                AccountRow, SessionRow, UserRow, account_from_row, session_and_user_from_row,
-                session_from_row, sql, user_from_row,
+                AccountRow, SessionDetailsRow, SessionRow, UserRow, account_from_row,
+                session_and_user_from_row, session_details_from_row, session_from_row, sql,
+                user_from_row,
             };
             use $crate::error::{backend_error, constraint_error};
             use $crate::time::DbTime;
@@ -425,6 +452,36 @@ macro_rules! impl_adapter {
                     Ok(())
                 }
 
+                async fn create_session_from(
+                    &self,
+                    session: AdapterSession,
+                    origin: &SessionOrigin,
+                ) -> Result<(), AdapterError> {
+                    sqlx::query(sql::CREATE_SESSION_FROM)
+                        .bind(&session.session_token)
+                        .bind(&session.user_id)
+                        .bind(DbTime(session.expires))
+                        .bind(origin.created.map(DbTime))
+                        .bind(&origin.user_agent)
+                        .bind(&origin.client_network)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(|e| self.fail_constraint(e, AdapterError::DuplicateSession))?;
+                    Ok(())
+                }
+
+                async fn list_user_sessions(
+                    &self,
+                    user_id: &str,
+                ) -> Result<Vec<SessionDetails>, AdapterError> {
+                    let rows: Vec<SessionDetailsRow> = sqlx::query_as(sql::LIST_USER_SESSIONS)
+                        .bind(user_id)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    Ok(rows.into_iter().map(session_details_from_row).collect())
+                }
+
                 async fn get_session_and_user(
                     &self,
                     session_token: &str,
@@ -459,6 +516,28 @@ macro_rules! impl_adapter {
                         .await
                         .map_err(|e| self.fail(e))?;
                     Ok(row.map(session_from_row))
+                }
+
+                async fn delete_user_with_tokens(
+                    &self,
+                    id: &str,
+                    identifiers: &[String],
+                ) -> Result<(), AdapterError> {
+                    let mut tx = self.pool.begin().await.map_err(|e| self.fail(e))?;
+                    for identifier in identifiers {
+                        sqlx::query(sql::DELETE_VERIFICATION_TOKENS)
+                            .bind(identifier)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(|e| self.fail(e))?;
+                    }
+                    sqlx::query(sql::DELETE_USER)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    tx.commit().await.map_err(|e| self.fail(e))?;
+                    Ok(())
                 }
 
                 async fn delete_user_sessions(&self, user_id: &str) -> Result<u64, AdapterError> {

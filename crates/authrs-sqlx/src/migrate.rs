@@ -57,6 +57,13 @@ pub(crate) const SQLITE: &[Migration] = &[
         // A table and triggers that only log: version 1's code runs on it.
         compatible_from: 1,
     },
+    Migration {
+        version: 3,
+        description: "where and when sessions started",
+        sql: include_str!("../migrations/sqlite/0003_session_origin.sql"),
+        // Nullable columns: version 2's code runs on it (and stores sessions without them).
+        compatible_from: 2,
+    },
 ];
 
 /// The PostgreSQL schema, oldest first. Version 2 has no SQLite counterpart (SQLite's rate
@@ -81,6 +88,13 @@ pub(crate) const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0003_session_changes.sql"),
         // Triggers that only notify: version 2's code runs on it.
         compatible_from: 2,
+    },
+    Migration {
+        version: 4,
+        description: "where and when sessions started",
+        sql: include_str!("../migrations/postgres/0004_session_origin.sql"),
+        // Nullable columns: version 3's code runs on it (and stores sessions without them).
+        compatible_from: 3,
     },
 ];
 

@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 pub use authrs_core::adapter::Adapter;
 use authrs_core::adapter::{
-    AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser, Timestamp,
+    AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser, SessionOrigin, Timestamp,
     VerificationToken,
 };
 use authrs_core::user::ProviderType;
@@ -50,6 +50,7 @@ macro_rules! adapter_conformance_tests {
             duplicate_session_token_is_refused_not_overwritten,
             update_session_expiry_and_missing_session,
             delete_session_returns_it_once,
+            sessions_keep_where_they_started_and_are_listed_per_user,
             delete_user_sessions_signs_out_everywhere,
             delete_expired_sweeps_sessions_and_tokens,
             verification_token_needs_identifier_and_hash_together,
@@ -58,6 +59,7 @@ macro_rules! adapter_conformance_tests {
             verification_token_single_use_under_20_concurrent_attempts,
             delete_verification_tokens_clears_one_identifier,
             delete_user_cascades_accounts_sessions_password,
+            delete_user_with_tokens_takes_their_pending_tokens,
             password_hash_set_get_clear_and_missing_user,
             create_user_stores_a_password_hash_in_the_same_step,
             sessions_valid_after_stamp_round_trips,
@@ -538,6 +540,124 @@ pub async fn update_session_expiry_and_missing_session(adapter: Arc<dyn Adapter>
         Ok(None)
     );
     assert_eq!(get_session(&adapter, "hash-3").await, None);
+}
+
+/// `create_session_from` keeps where and when a session started; `list_user_sessions` lists
+/// a user's sessions (only theirs), the latest to expire first, with that origin (empty for a
+/// session stored without one); a deleted session leaves the list.
+pub async fn sessions_keep_where_they_started_and_are_listed_per_user(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let grace = create_user(&adapter, "grace@example.com").await;
+    let created = Timestamp::from_millis(EXPIRES.as_millis() - 86_400_000);
+    let phone = SessionOrigin::new(
+        created,
+        Some("Mozilla/5.0 (iPhone) Safari/604.1 \u{00e9}"),
+        Some("203.0.113.77".parse().unwrap()),
+    );
+    assert_eq!(phone.client_network.as_deref(), Some("203.0.113.0/24"));
+    let later = Timestamp::from_millis(EXPIRES.as_millis() + 1);
+    adapter
+        .create_session_from(session("ada-phone", &ada.id, later), &phone)
+        .await
+        .unwrap();
+    adapter
+        .create_session(session("ada-old", &ada.id, EXPIRES))
+        .await
+        .unwrap();
+    let laptop = SessionOrigin::new(created, None, Some("2001:db8:1:2:3:4:5:6".parse().unwrap()));
+    assert_eq!(laptop.client_network.as_deref(), Some("2001:db8:1:2::/64"));
+    adapter
+        .create_session_from(session("grace-1", &grace.id, later), &laptop)
+        .await
+        .unwrap();
+    assert_eq!(
+        adapter
+            .create_session_from(session("ada-phone", &ada.id, later), &phone)
+            .await,
+        Err(AdapterError::DuplicateSession)
+    );
+    assert_eq!(
+        adapter
+            .create_session_from(session("x", "no-such-id", later), &phone)
+            .await,
+        Err(AdapterError::UserNotFound)
+    );
+
+    let listed = adapter.list_user_sessions(&ada.id).await.unwrap();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert_eq!(listed[0].session_token, "ada-phone");
+    assert_eq!(listed[0].expires, later);
+    assert_eq!(listed[0].origin, phone);
+    assert_eq!(listed[1].session_token, "ada-old");
+    assert_eq!(listed[1].origin, SessionOrigin::default());
+    // The hot read is unchanged by the origin.
+    assert_eq!(
+        get_session(&adapter, "ada-phone").await,
+        Some(session("ada-phone", &ada.id, later))
+    );
+
+    adapter.delete_session("ada-phone").await.unwrap();
+    let listed = adapter.list_user_sessions(&ada.id).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].session_token, "ada-old");
+    assert!(
+        adapter
+            .list_user_sessions("no-such-id")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// `delete_user_with_tokens` removes the user (with accounts, sessions, password) and the
+/// tokens of the identifiers named, and nobody else's.
+pub async fn delete_user_with_tokens_takes_their_pending_tokens(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let grace = create_user(&adapter, "grace@example.com").await;
+    for (identifier, hash) in [
+        (format!("password-reset:{}", ada.id), "a1"),
+        ("ada@example.com".to_owned(), "a2"),
+        (format!("password-reset:{}", grace.id), "g1"),
+    ] {
+        adapter
+            .create_verification_token(VerificationToken {
+                identifier,
+                token_hash: hash.into(),
+                expires: EXPIRES,
+            })
+            .await
+            .unwrap();
+    }
+    adapter
+        .create_session(session("ada-1", &ada.id, EXPIRES))
+        .await
+        .unwrap();
+    let identifiers = [
+        format!("password-reset:{}", ada.id),
+        "ada@example.com".to_owned(),
+    ];
+    adapter
+        .delete_user_with_tokens(&ada.id, &identifiers)
+        .await
+        .unwrap();
+    assert_eq!(adapter.get_user(&ada.id).await, Ok(None));
+    assert_eq!(get_session(&adapter, "ada-1").await, None);
+    for (identifier, hash) in &[
+        (identifiers[0].clone(), "a1"),
+        (identifiers[1].clone(), "a2"),
+    ] {
+        assert_eq!(
+            adapter.find_verification_token(identifier, hash).await,
+            Ok(None),
+            "{identifier}"
+        );
+    }
+    let kept = adapter
+        .find_verification_token(&format!("password-reset:{}", grace.id), "g1")
+        .await
+        .unwrap();
+    assert!(kept.is_some(), "another user's token stays");
+    assert!(adapter.get_user(&grace.id).await.unwrap().is_some());
 }
 
 /// `delete_session` returns the session the first time and `None` after; others stay.

@@ -78,12 +78,16 @@ pub enum ErrorCode {
     RateLimited,
     /// Unlinking this account would leave the user no way to sign in (our account routes).
     LastSignInMethod,
+    /// A profile's name or picture is not accepted (our account routes).
+    InvalidProfile,
+    /// The session to end is not one of the user's, or has ended (our account routes).
+    UnknownSession,
     /// Anything else.
     Default,
 }
 
 impl ErrorCode {
-    const ALL: [Self; 19] = [
+    const ALL: [Self; 21] = [
         Self::Configuration,
         Self::AccessDenied,
         Self::Verification,
@@ -102,6 +106,8 @@ impl ErrorCode {
         Self::PasswordPolicy,
         Self::RateLimited,
         Self::LastSignInMethod,
+        Self::InvalidProfile,
+        Self::UnknownSession,
         Self::Default,
     ];
 
@@ -126,6 +132,8 @@ impl ErrorCode {
             Self::PasswordPolicy => "PasswordPolicy",
             Self::RateLimited => "RateLimited",
             Self::LastSignInMethod => "LastSignInMethod",
+            Self::InvalidProfile => "InvalidProfile",
+            Self::UnknownSession => "UnknownSession",
             Self::Default => "default",
         }
     }

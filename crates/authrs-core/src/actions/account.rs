@@ -6,7 +6,8 @@
 //! - `POST /account/unlink` `{provider}` (signed in): unlinks the user's account at an OAuth
 //!   provider, unless it is their last way to sign in.
 //!
-//! Email-and-password accounts add theirs (`actions/password.rs`, feature `password`).
+//! The account page and its routes are in `actions/account_page.rs`; email-and-password
+//! accounts add theirs (`actions/password.rs`, feature `password`).
 
 use bytes::Bytes;
 use http::{Method, Response, StatusCode};
@@ -26,15 +27,32 @@ pub(crate) async fn handle(ctx: Ctx<'_>) -> Response<Bytes> {
     if is_post && !ctx.verify_csrf() {
         return ctx.fail(Error::MissingCsrf);
     }
-    // Any adapter-backed setup can end all of a user's sessions, whatever they signed in with.
-    if is_post && operation == "signout-everywhere" {
-        return sign_out_everywhere(ctx, adapter.as_ref()).await;
-    }
-    if is_post && operation == "unlink" {
-        return unlink(ctx, adapter.as_ref()).await;
+    let adapter = adapter.as_ref();
+    // Any adapter-backed setup has these, whatever the user signed in with.
+    match (is_post, operation) {
+        (false, "") => return super::account_page::page(ctx, adapter).await,
+        (false, "profile") => return super::account_page::profile_json(ctx, adapter).await,
+        (false, "sessions") => return super::account_page::sessions_json(ctx, adapter).await,
+        (true, "profile") => return super::account_page::update_profile(ctx, adapter).await,
+        (true, "revoke-session") => {
+            return super::account_page::revoke_session(ctx, adapter).await;
+        }
+        (true, "revoke-other-sessions") => {
+            return super::account_page::revoke_other_sessions(ctx, adapter).await;
+        }
+        (true, "signout-everywhere") => return sign_out_everywhere(ctx, adapter).await,
+        (true, "unlink") => return unlink(ctx, adapter).await,
+        _ => {}
     }
     #[cfg(feature = "password")]
     if let Some(accounts) = ctx.inner.accounts.clone() {
+        match (is_post, operation) {
+            (true, "delete-request") => {
+                return super::account_delete::request_code(ctx, &accounts).await;
+            }
+            (true, "delete") => return super::account_delete::delete(ctx, &accounts).await,
+            _ => {}
+        }
         return super::password::handle(ctx, &accounts, is_post, operation).await;
     }
     unsupported(ctx.inner, ctx.method)

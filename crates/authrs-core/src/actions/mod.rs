@@ -2,6 +2,9 @@
 //! the ways of answering (JSON, HTML, redirect in either JSON-redirect mode).
 
 pub(crate) mod account;
+#[cfg(feature = "password")]
+pub(crate) mod account_delete;
+pub(crate) mod account_page;
 pub(crate) mod callback;
 pub(crate) mod complete;
 #[cfg(feature = "email")]
@@ -296,8 +299,11 @@ impl<'r> Ctx<'r> {
                 .delete_session(&crate::secret::sha256_hex(&previous))
                 .await?;
         }
-        let expires =
-            crate::adapter::Timestamp::from_millis(self.now_ms).plus_secs(self.inner.max_age_secs);
+        let now = crate::adapter::Timestamp::from_millis(self.now_ms);
+        let expires = now.plus_secs(self.inner.max_age_secs);
+        let user_agent =
+            (self.headers.get(http::header::USER_AGENT)).and_then(|value| value.to_str().ok());
+        let origin = crate::adapter::SessionOrigin::new(now, user_agent, self.client_ip);
         // 256 random bits: a collision is not going to happen, but a duplicate is refused by
         // the adapter rather than overwritten, so try a second token before giving up.
         let mut attempts = 0;
@@ -308,7 +314,7 @@ impl<'r> Ctx<'r> {
                 user_id: user_id.to_owned(),
                 expires,
             };
-            match adapter.create_session(session).await {
+            match adapter.create_session_from(session, &origin).await {
                 Ok(()) => break token,
                 Err(crate::adapter::AdapterError::DuplicateSession) if attempts == 0 => {
                     attempts += 1

@@ -271,17 +271,51 @@ fn token_expiry(accounts: &Accounts, now_ms: u64) -> Timestamp {
     Timestamp::from_millis(now_ms).plus_secs(accounts.options.token_max_age.as_secs())
 }
 
+/// Checks a signed-in user's own password (to change it, or to delete the account) through
+/// the password throttle that guards every sign-in, keyed as the `email-password` provider
+/// keys the account: a stolen session must not become a guessing oracle. The attempt counts
+/// before argon2 runs; a right password takes the count back.
+pub(crate) async fn check_own_password(
+    ctx: &Ctx<'_>,
+    features: &Accounts,
+    user_id: &str,
+    password: &str,
+) -> Result<bool, super::throttle::Stop> {
+    let adapter = features.adapter.as_ref();
+    let found = async {
+        let user = adapter.get_user(user_id).await?;
+        let stored = adapter.get_password_hash(user_id).await?;
+        Ok::<_, AdapterError>((user.and_then(|u| u.email), stored))
+    };
+    let (email, stored) = found.await.map_err(super::throttle::Stop::Failed)?;
+    let mut attempt = super::throttle::PasswordAttempt::new(
+        ctx.limits(),
+        ctx.inner.password_throttle,
+        EMAIL_PASSWORD_PROVIDER_ID,
+        Some(email.unwrap_or_else(|| user_id.to_owned())),
+    );
+    checked(attempt.count().await)?;
+    let right = features.hashing.verify(password, stored.as_deref()).await;
+    if right {
+        attempt
+            .succeeded()
+            .await
+            .map_err(super::throttle::Stop::Failed)?;
+    }
+    Ok(right)
+}
+
 /// What every account mail needs: the engine, the account options, and the language of the
 /// request that asked for it.
 #[derive(Clone, Copy)]
-struct Mailer<'a> {
-    inner: &'a Inner,
-    accounts: &'a Accounts,
-    language: Language,
+pub(crate) struct Mailer<'a> {
+    pub(crate) inner: &'a Inner,
+    pub(crate) accounts: &'a Accounts,
+    pub(crate) language: Language,
 }
 
 /// Renders and sends one account mail through the configured transport.
-async fn send_mail(
+pub(crate) async fn send_mail(
     mailer: Mailer<'_>,
     to: &str,
     purpose: EmailPurpose,
@@ -713,13 +747,14 @@ async fn change_password(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response
     if !features.password_acceptable(&new_password) {
         return refuse(ctx, ErrorCode::PasswordPolicy, StatusCode::BAD_REQUEST);
     }
-    let stored = match features.adapter.get_password_hash(&user_id).await {
-        Ok(stored) => stored,
-        Err(error) => return ctx.fail(error.into()),
-    };
-    let current = ctx.body_str("currentPassword").unwrap_or_default();
-    if !features.hashing.verify(current, stored.as_deref()).await {
-        return refuse(ctx, ErrorCode::CredentialsSignin, StatusCode::UNAUTHORIZED);
+    let current = ctx
+        .body_str("currentPassword")
+        .unwrap_or_default()
+        .to_owned();
+    match check_own_password(&ctx, features, &user_id, &current).await {
+        Ok(true) => {}
+        Ok(false) => return refuse(ctx, ErrorCode::CredentialsSignin, StatusCode::UNAUTHORIZED),
+        Err(stop) => return stop.answer(ctx),
     }
     if let Err(error) = features.set_password(&user_id, &new_password).await {
         return ctx.fail(error);

@@ -14,7 +14,12 @@ pub(crate) fn to_sign_in(ctx: Ctx<'_>, query: &str, status: StatusCode) -> Respo
     ctx.redirect(url, status)
 }
 
+/// Refuses an account request: back to the account page when its form sent it
+/// (`from=account`), else to the sign-in page, with the error code.
 pub(crate) fn refuse(ctx: Ctx<'_>, code: ErrorCode, status: StatusCode) -> Response<Bytes> {
+    if ctx.body_str("from") == Some("account") {
+        return super::account_page::refused(ctx, code, status);
+    }
     tracing::info!(code = code.as_str(), "account request refused");
     to_sign_in(ctx, &format!("error={}", code.as_str()), status)
 }

@@ -36,8 +36,8 @@ use async_trait::async_trait;
 use hashlink::LinkedHashMap;
 
 use super::{
-    Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser, Timestamp,
-    VerificationToken,
+    Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser, SessionDetails,
+    SessionOrigin, Timestamp, VerificationToken,
 };
 
 /// Shards of the cache: each is a lock of its own, picked by the token hash.
@@ -358,6 +358,28 @@ impl<A: Adapter + ?Sized> Adapter for CachedAdapter<A> {
 
     async fn create_session(&self, session: AdapterSession) -> Result<(), AdapterError> {
         self.inner.create_session(session).await
+    }
+
+    async fn create_session_from(
+        &self,
+        session: AdapterSession,
+        origin: &SessionOrigin,
+    ) -> Result<(), AdapterError> {
+        self.inner.create_session_from(session, origin).await
+    }
+
+    async fn delete_user_with_tokens(
+        &self,
+        id: &str,
+        identifiers: &[String],
+    ) -> Result<(), AdapterError> {
+        let result = self.inner.delete_user_with_tokens(id, identifiers).await;
+        self.cache.invalidate_user(id);
+        result
+    }
+
+    async fn list_user_sessions(&self, user_id: &str) -> Result<Vec<SessionDetails>, AdapterError> {
+        self.inner.list_user_sessions(user_id).await
     }
 
     async fn get_session_and_user(

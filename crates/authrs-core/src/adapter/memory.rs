@@ -7,8 +7,8 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use super::{
-    Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser, Timestamp,
-    VerificationToken,
+    Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser, SessionDetails,
+    SessionOrigin, Timestamp, VerificationToken,
 };
 
 #[derive(Default)]
@@ -18,6 +18,8 @@ struct State {
     accounts: HashMap<(String, String), AdapterAccount>,
     /// Keyed by session token hash.
     sessions: HashMap<String, AdapterSession>,
+    /// Where each session started, by token hash.
+    origins: HashMap<String, SessionOrigin>,
     /// Keyed by (identifier, token hash).
     verification_tokens: HashMap<(String, String), VerificationToken>,
     passwords: HashMap<String, String>,
@@ -25,6 +27,12 @@ struct State {
 }
 
 impl State {
+    /// Drops the origins of sessions that are gone.
+    fn prune_origins(&mut self) {
+        let sessions = &self.sessions;
+        self.origins.retain(|token, _| sessions.contains_key(token));
+    }
+
     fn email_taken(&self, email: Option<&str>, except_id: Option<&str>) -> bool {
         let Some(email) = email else { return false };
         self.users
@@ -131,6 +139,7 @@ impl Adapter for MemoryAdapter {
         state.users.remove(id);
         state.accounts.retain(|_, a| a.user_id != id);
         state.sessions.retain(|_, s| s.user_id != id);
+        state.prune_origins();
         state.passwords.remove(id);
         state.valid_after.remove(id);
         Ok(())
@@ -190,15 +199,44 @@ impl Adapter for MemoryAdapter {
     }
 
     async fn create_session(&self, session: AdapterSession) -> Result<(), AdapterError> {
+        self.create_session_from(session, &SessionOrigin::default())
+            .await
+    }
+
+    async fn create_session_from(
+        &self,
+        session: AdapterSession,
+        origin: &SessionOrigin,
+    ) -> Result<(), AdapterError> {
         let mut state = self.state();
         state.require_user(&session.user_id)?;
         if state.sessions.contains_key(&session.session_token) {
             return Err(AdapterError::DuplicateSession);
         }
         state
+            .origins
+            .insert(session.session_token.clone(), origin.clone());
+        state
             .sessions
             .insert(session.session_token.clone(), session);
         Ok(())
+    }
+
+    async fn list_user_sessions(&self, user_id: &str) -> Result<Vec<SessionDetails>, AdapterError> {
+        let state = self.state();
+        let mut sessions: Vec<SessionDetails> = (state.sessions.values())
+            .filter(|session| session.user_id == user_id)
+            .map(|session| {
+                let origin = state.origins.get(&session.session_token).cloned();
+                SessionDetails::new(
+                    session.session_token.clone(),
+                    session.expires,
+                    origin.unwrap_or_default(),
+                )
+            })
+            .collect();
+        sessions.sort_by(|a, b| (b.expires, &b.session_token).cmp(&(a.expires, &a.session_token)));
+        Ok(sessions)
     }
 
     async fn get_session_and_user(
@@ -230,13 +268,16 @@ impl Adapter for MemoryAdapter {
         &self,
         session_token: &str,
     ) -> Result<Option<AdapterSession>, AdapterError> {
-        Ok(self.state().sessions.remove(session_token))
+        let mut state = self.state();
+        state.origins.remove(session_token);
+        Ok(state.sessions.remove(session_token))
     }
 
     async fn delete_user_sessions(&self, user_id: &str) -> Result<u64, AdapterError> {
         let mut state = self.state();
         let before = state.sessions.len();
         state.sessions.retain(|_, s| s.user_id != user_id);
+        state.prune_origins();
         Ok((before - state.sessions.len()) as u64)
     }
 
@@ -244,6 +285,7 @@ impl Adapter for MemoryAdapter {
         let mut state = self.state();
         let before = state.sessions.len() + state.verification_tokens.len();
         state.sessions.retain(|_, s| s.expires > now);
+        state.prune_origins();
         state.verification_tokens.retain(|_, t| t.expires > now);
         Ok((before - state.sessions.len() - state.verification_tokens.len()) as u64)
     }

@@ -196,6 +196,90 @@ impl std::fmt::Debug for AdapterSession {
     }
 }
 
+/// Where and when a session was started, for its owner's list of sessions (the account page).
+/// Nothing here decides anything: it is shown, escaped, to the user whose session it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SessionOrigin {
+    /// When the session was started.
+    pub created: Option<Timestamp>,
+    /// The browser's `User-Agent`, cut to [`SessionOrigin::MAX_USER_AGENT`] bytes.
+    pub user_agent: Option<String>,
+    /// The client's network, not its address: `203.0.113.0/24` or `2001:db8:1:2::/64`.
+    pub client_network: Option<String>,
+}
+
+impl SessionOrigin {
+    /// The most of a `User-Agent` kept.
+    pub const MAX_USER_AGENT: usize = 256;
+
+    /// An origin: `user_agent` is cut to [`Self::MAX_USER_AGENT`] bytes (at a character
+    /// boundary) and an address becomes its network.
+    pub fn new(
+        created: Timestamp,
+        user_agent: Option<&str>,
+        client_ip: Option<std::net::IpAddr>,
+    ) -> Self {
+        let user_agent = user_agent.map(|agent| {
+            let mut end = agent.len().min(Self::MAX_USER_AGENT);
+            while !agent.is_char_boundary(end) {
+                end -= 1;
+            }
+            agent[..end].to_owned()
+        });
+        let client_network = client_ip.map(|ip| match ip {
+            std::net::IpAddr::V4(v4) => {
+                let [a, b, c, _] = v4.octets();
+                format!("{a}.{b}.{c}.0/24")
+            }
+            std::net::IpAddr::V6(v6) => {
+                let s = v6.segments();
+                format!(
+                    "{}/64",
+                    std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0)
+                )
+            }
+        });
+        Self {
+            created: Some(created),
+            user_agent,
+            client_network,
+        }
+    }
+}
+
+/// One of a user's sessions as their list shows it: [`Adapter::list_user_sessions`].
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SessionDetails {
+    /// Hash of the session token.
+    pub session_token: String,
+    /// When it expires (the last use, plus the session's `max_age`).
+    pub expires: Timestamp,
+    /// Where and when it started; empty for sessions stored before this was kept.
+    pub origin: SessionOrigin,
+}
+
+impl SessionDetails {
+    /// A listed session.
+    pub fn new(session_token: String, expires: Timestamp, origin: SessionOrigin) -> Self {
+        Self {
+            session_token,
+            expires,
+            origin,
+        }
+    }
+}
+
+impl std::fmt::Debug for SessionDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionDetails")
+            .field("expires", &self.expires)
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A single-use verification token (email links, password resets). `token_hash` is the hash
 /// of the token sent to the user; only the hash is stored.
 #[derive(Clone, PartialEq, Eq)]
@@ -272,6 +356,20 @@ pub trait Adapter: Send + Sync + 'static {
     /// not an error.
     async fn delete_user(&self, id: &str) -> Result<(), AdapterError>;
 
+    /// Deletes a user as [`Self::delete_user`] does, and the verification tokens of
+    /// `identifiers` (their pending links and codes), in one transaction. The default runs
+    /// the deletions one after the other.
+    async fn delete_user_with_tokens(
+        &self,
+        id: &str,
+        identifiers: &[String],
+    ) -> Result<(), AdapterError> {
+        for identifier in identifiers {
+            self.delete_verification_tokens(identifier).await?;
+        }
+        self.delete_user(id).await
+    }
+
     /// Links a provider account. [`AdapterError::DuplicateAccount`] when it is linked already,
     /// [`AdapterError::UserNotFound`] when the user does not exist.
     async fn link_account(&self, account: AdapterAccount) -> Result<(), AdapterError>;
@@ -294,6 +392,21 @@ pub trait Adapter: Send + Sync + 'static {
     /// Stores a new session. [`AdapterError::DuplicateSession`] when the token exists,
     /// [`AdapterError::UserNotFound`] when the user does not.
     async fn create_session(&self, session: AdapterSession) -> Result<(), AdapterError>;
+
+    /// Stores a new session as [`Self::create_session`] does, with where and when it started
+    /// for [`Self::list_user_sessions`]. The default stores the session alone.
+    async fn create_session_from(
+        &self,
+        session: AdapterSession,
+        origin: &SessionOrigin,
+    ) -> Result<(), AdapterError> {
+        let _ = origin;
+        self.create_session(session).await
+    }
+
+    /// A user's sessions, expired ones included (the engine leaves those out), the latest to
+    /// expire first.
+    async fn list_user_sessions(&self, user_id: &str) -> Result<Vec<SessionDetails>, AdapterError>;
 
     /// A session with its user, by token hash. Expired rows are returned as they are; the
     /// engine decides about expiry and deletes them.

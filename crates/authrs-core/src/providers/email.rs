@@ -45,17 +45,20 @@ pub enum EmailPurpose {
     /// A sign-up for an address that has an account already (or a sign-up in progress): a
     /// link to choose a new password, which also proves the address.
     AccountExists,
+    /// The code that confirms deleting an account (the link opens the account page).
+    DeleteAccount,
 }
 
 impl EmailPurpose {
     /// A stable name for logs and files: `sign-in`, `password-reset`, `verify-email`,
-    /// `account-exists`.
+    /// `account-exists`, `delete-account`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SignIn => "sign-in",
             Self::PasswordReset => "password-reset",
             Self::VerifyEmail => "verify-email",
             Self::AccountExists => "account-exists",
+            Self::DeleteAccount => "delete-account",
         }
     }
 }
@@ -184,8 +187,16 @@ impl EmailTemplate for DefaultEmailTemplate {
                 text("mail-exists-heading"),
                 text("mail-exists-action"),
             ),
+            EmailPurpose::DeleteAccount => (
+                text("mail-delete-subject"),
+                text("mail-delete-heading"),
+                text("mail-delete-action"),
+            ),
         };
-        let or_code = m.text("mail-or-code");
+        let or_code = m.text(match d.purpose {
+            EmailPurpose::DeleteAccount => "mail-delete-code",
+            _ => "mail-or-code",
+        });
         let valid_for = m.format("mail-valid-for", &[("minutes", Arg::Number(minutes))]);
         let mut text = format!("{heading}\n\n{action}:\n{}\n", d.url);
         if let Some(code) = d.code {

@@ -1,0 +1,417 @@
+//! The signed-in user's own account: `GET /account` (the page), and what it does, each also a
+//! JSON route for apps with their own interface.
+//!
+//! - `GET /account`: the page (a signed-out visitor goes to sign-in and comes back).
+//! - `GET /account/profile`: `{user, hasPassword, accounts}` as JSON.
+//! - `GET /account/sessions`: `{sessions: [...]}` as JSON (database sessions; empty for JWT).
+//! - `POST /account/profile` `{name, image}`: changes the name and picture.
+//! - `POST /account/revoke-session` `{session}`: ends one of the user's sessions, by the `id`
+//!   the list gives (never the token or its hash).
+//! - `POST /account/revoke-other-sessions`: ends every session but this one.
+//!
+//! Every POST is CSRF-checked (by the dispatcher) and answers with a redirect back to the page
+//! (`?notice=` or `?error=`), or `{url}` in JSON-redirect mode with the status.
+
+use bytes::Bytes;
+use http::{Response, StatusCode};
+use serde_json::{Value, json};
+
+use super::Ctx;
+use super::prelude::{NotSignedIn, signed_in};
+use crate::adapter::{Adapter, AdapterUser, SessionDetails, Timestamp};
+use crate::error::{Error, ErrorCode};
+use crate::pages::account::{AccountPage, Method, Notice, SessionRow};
+use crate::secret::sha256_hex;
+
+/// The longest name a profile keeps, in characters.
+const MAX_NAME_CHARS: usize = 100;
+/// The longest picture URL a profile keeps, in bytes.
+const MAX_IMAGE_BYTES: usize = 2048;
+
+/// The id of a session in lists and in `revoke-session`: derived from its token's hash, so
+/// it names the session without being, or leading to, anything that signs in.
+pub(crate) fn session_id(token_hash: &str) -> String {
+    sha256_hex(&format!("authrs.session-id:{token_hash}"))[..32].to_owned()
+}
+
+/// The account page's URL, with a query.
+fn page_url(ctx: &Ctx<'_>, query: &str) -> String {
+    if query.is_empty() {
+        ctx.url("account")
+    } else {
+        format!("{}?{query}", ctx.url("account"))
+    }
+}
+
+/// Back to the page with a notice.
+pub(crate) fn done(ctx: Ctx<'_>, notice: Notice) -> Response<Bytes> {
+    let url = page_url(&ctx, &format!("notice={}", notice.as_str()));
+    ctx.redirect(url, StatusCode::OK)
+}
+
+/// Back to the page with an error, and the status for JSON clients.
+pub(crate) fn refused(ctx: Ctx<'_>, code: ErrorCode, status: StatusCode) -> Response<Bytes> {
+    tracing::info!(code = code.as_str(), "account request refused");
+    let url = page_url(&ctx, &format!("error={}", code.as_str()));
+    ctx.redirect(url, status)
+}
+
+/// The signed-in user's id, or the answer for a visitor who is not signed in: the page sends
+/// them to sign in and back; the JSON routes answer 401.
+async fn user_or_sign_in(ctx: &mut Ctx<'_>) -> Result<String, Answer> {
+    match signed_in(ctx).await {
+        Ok((_, user_id)) => Ok(user_id),
+        Err(NotSignedIn::NoSession) => Err(Answer::SignIn),
+        Err(NotSignedIn::Failed(error)) => Err(Answer::Failed(error)),
+    }
+}
+
+enum Answer {
+    SignIn,
+    Failed(Error),
+}
+
+impl Answer {
+    fn send(self, ctx: Ctx<'_>, page: bool) -> Response<Bytes> {
+        match self {
+            Self::Failed(error) => ctx.fail(error),
+            Self::SignIn if page => {
+                let back = super::encode(&ctx.url("account"));
+                let url = format!("{}?callbackUrl={back}", ctx.url("signin"));
+                ctx.redirect(url, StatusCode::OK)
+            }
+            Self::SignIn => {
+                super::prelude::refuse(ctx, ErrorCode::SessionRequired, StatusCode::UNAUTHORIZED)
+            }
+        }
+    }
+}
+
+/// The hash of this browser's database session token, if it has one.
+fn current_session_hash(ctx: &Ctx<'_>) -> Option<String> {
+    ctx.cookies
+        .chunked(&ctx.inner.cookie_names.session_token)
+        .map(|token| sha256_hex(&token))
+}
+
+/// The user's sessions that have not expired, this browser's first.
+async fn live_sessions(
+    ctx: &Ctx<'_>,
+    adapter: &dyn Adapter,
+    user_id: &str,
+) -> Result<Vec<SessionDetails>, Error> {
+    let now = Timestamp::from_millis(ctx.now_ms);
+    let current = current_session_hash(ctx);
+    let mut sessions: Vec<SessionDetails> = adapter
+        .list_user_sessions(user_id)
+        .await?
+        .into_iter()
+        .filter(|session| session.expires > now)
+        .collect();
+    sessions.sort_by_key(|session| Some(&session.session_token) != current.as_ref());
+    Ok(sessions)
+}
+
+/// When a session was last used: its expiry rolls forward on use (every `updateAge`), so the
+/// last use is its expiry less the lifetime, to within `updateAge`.
+fn last_active(ctx: &Ctx<'_>, session: &SessionDetails) -> Timestamp {
+    let used = session
+        .expires
+        .as_millis()
+        .saturating_sub(ctx.inner.max_age_secs.saturating_mul(1000));
+    let used = Timestamp::from_millis(used);
+    match session.origin.created {
+        Some(created) if created > used => created,
+        _ => used,
+    }
+}
+
+/// `GET /account`.
+pub(crate) async fn page(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
+    let user_id = match user_or_sign_in(&mut ctx).await {
+        Ok(user_id) => user_id,
+        Err(answer) => return answer.send(ctx, true),
+    };
+    let view = match View::load(&ctx, adapter, &user_id).await {
+        Ok(Some(view)) => view,
+        Ok(None) => return Answer::SignIn.send(ctx, true),
+        Err(error) => return ctx.fail(error),
+    };
+    let current = current_session_hash(&ctx);
+    let sessions: Vec<SessionRow> = view
+        .sessions
+        .iter()
+        .map(|session| SessionRow {
+            id: session_id(&session.session_token),
+            user_agent: session.origin.user_agent.clone(),
+            network: session.origin.client_network.clone(),
+            created: session.origin.created,
+            last_active: last_active(&ctx, session),
+            current: Some(&session.session_token) == current.as_ref(),
+        })
+        .collect();
+    let csrf_token = ctx.csrf_token();
+    let look = ctx.look();
+    let notice = ctx.query("notice").and_then(Notice::parse);
+    let error = ctx.query("error").map(ErrorCode::parse);
+    let linkable: Vec<(&str, &str)> = ctx
+        .inner
+        .providers
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.provider_type(),
+                crate::user::ProviderType::Oauth | crate::user::ProviderType::Oidc
+            )
+        })
+        .filter(|p| !view.accounts.iter().any(|a| a.0 == p.id()))
+        .map(|p| (p.id(), p.name()))
+        .collect();
+    let linked: Vec<(&str, &str)> = view
+        .accounts
+        .iter()
+        .map(|(id, _)| {
+            let name = ctx.inner.provider(id).map_or(id.as_str(), |p| p.name());
+            (id.as_str(), name)
+        })
+        .collect();
+    let markup = crate::pages::account::render(&AccountPage {
+        look,
+        base_url: &ctx.base_url,
+        csrf_token: &csrf_token,
+        user: &view.user,
+        notice,
+        error,
+        database_sessions: ctx.inner.strategy() == crate::config::SessionStrategy::Database,
+        sessions: &sessions,
+        linked: &linked,
+        linkable: &linkable,
+        proof: view.proof(&ctx),
+        origin: ctx.origin.as_str(),
+    });
+    ctx.html(StatusCode::OK, markup)
+}
+
+/// What the page and the JSON routes show of a user.
+struct View {
+    user: AdapterUser,
+    has_password: bool,
+    /// `(provider id, provider account type)` of each linked account.
+    accounts: Vec<(String, &'static str)>,
+    sessions: Vec<SessionDetails>,
+}
+
+impl View {
+    async fn load(
+        ctx: &Ctx<'_>,
+        adapter: &dyn Adapter,
+        user_id: &str,
+    ) -> Result<Option<Self>, Error> {
+        let Some(user) = adapter.get_user(user_id).await? else {
+            return Ok(None);
+        };
+        let has_password = adapter.get_password_hash(user_id).await?.is_some();
+        let accounts = adapter
+            .list_accounts(user_id)
+            .await?
+            .into_iter()
+            .map(|account| (account.provider, account.provider_type.as_str()))
+            .collect();
+        let sessions = if ctx.inner.strategy() == crate::config::SessionStrategy::Database {
+            live_sessions(ctx, adapter, user_id).await?
+        } else {
+            Vec::new()
+        };
+        Ok(Some(Self {
+            user,
+            has_password,
+            accounts,
+            sessions,
+        }))
+    }
+
+    /// What the user can prove themselves with: a password, a mailed link or code, or
+    /// neither. The page offers changing (or setting) the password and deleting the account
+    /// accordingly.
+    fn proof(&self, ctx: &Ctx<'_>) -> Method {
+        #[cfg(feature = "password")]
+        if let Some(accounts) = &ctx.inner.accounts {
+            return match (self.has_password, accounts.options.transport.is_some()) {
+                (true, _) => Method::Password,
+                (false, true) if self.user.email.is_some() => Method::Mail,
+                (false, _) => Method::Unavailable,
+            };
+        }
+        let _ = ctx;
+        Method::Unavailable
+    }
+}
+
+fn timestamp_json(at: Timestamp) -> Value {
+    Value::String(crate::clock::iso8601_millis(at.as_millis()))
+}
+
+/// `GET /account/profile`.
+pub(crate) async fn profile_json(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
+    let user_id = match user_or_sign_in(&mut ctx).await {
+        Ok(user_id) => user_id,
+        Err(answer) => return answer.send(ctx, false),
+    };
+    let view = match View::load(&ctx, adapter, &user_id).await {
+        Ok(Some(view)) => view,
+        Ok(None) => return Answer::SignIn.send(ctx, false),
+        Err(error) => return ctx.fail(error),
+    };
+    let user = &view.user;
+    let body = json!({
+        "user": {
+            "id": user.id,
+            "name": user.name,
+            "email": user.email,
+            "emailVerified": user.email_verified.map(timestamp_json),
+            "image": user.image,
+        },
+        "hasPassword": view.has_password,
+        "accounts": view.accounts.iter().map(|(provider, kind)| json!({
+            "provider": provider,
+            "type": kind,
+        })).collect::<Vec<_>>(),
+    });
+    ctx.json_no_store(StatusCode::OK, Bytes::from(body.to_string()))
+}
+
+/// `GET /account/sessions`.
+pub(crate) async fn sessions_json(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
+    let user_id = match user_or_sign_in(&mut ctx).await {
+        Ok(user_id) => user_id,
+        Err(answer) => return answer.send(ctx, false),
+    };
+    let database = ctx.inner.strategy() == crate::config::SessionStrategy::Database;
+    let sessions = if database {
+        match live_sessions(&ctx, adapter, &user_id).await {
+            Ok(sessions) => sessions,
+            Err(error) => return ctx.fail(error),
+        }
+    } else {
+        Vec::new()
+    };
+    let current = current_session_hash(&ctx);
+    let list: Vec<Value> = sessions
+        .iter()
+        .map(|session| {
+            json!({
+                "id": session_id(&session.session_token),
+                "current": Some(&session.session_token) == current.as_ref(),
+                "userAgent": session.origin.user_agent,
+                "device": session.origin.user_agent.as_deref().and_then(crate::pages::account::device),
+                "network": session.origin.client_network,
+                "created": session.origin.created.map(timestamp_json),
+                "lastActive": timestamp_json(last_active(&ctx, session)),
+                "expires": timestamp_json(session.expires),
+            })
+        })
+        .collect();
+    let body = json!({ "strategy": if database { "database" } else { "jwt" }, "sessions": list });
+    ctx.json_no_store(StatusCode::OK, Bytes::from(body.to_string()))
+}
+
+/// A picture URL the profile accepts: `https://` (or `http://` for a loopback development
+/// site), within the length limit.
+fn acceptable_image(image: &str) -> bool {
+    if image.len() > MAX_IMAGE_BYTES || image.chars().any(char::is_control) {
+        return false;
+    }
+    match url::Url::parse(image) {
+        Ok(url) => url.scheme() == "https" && url.host().is_some(),
+        Err(_) => false,
+    }
+}
+
+/// `POST /account/profile` `{name, image}`: an empty field clears it.
+pub(crate) async fn update_profile(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
+    let user_id = match user_or_sign_in(&mut ctx).await {
+        Ok(user_id) => user_id,
+        Err(answer) => return answer.send(ctx, false),
+    };
+    let name = ctx.body_str("name").map(str::trim).unwrap_or_default();
+    let image = ctx.body_str("image").map(str::trim).unwrap_or_default();
+    let name_ok = name.chars().count() <= MAX_NAME_CHARS && !name.chars().any(char::is_control);
+    if !name_ok || !(image.is_empty() || acceptable_image(image)) {
+        return refused(ctx, ErrorCode::InvalidProfile, StatusCode::BAD_REQUEST);
+    }
+    let (name, image) = (
+        Some(name.to_owned()).filter(|n| !n.is_empty()),
+        Some(image.to_owned()).filter(|i| !i.is_empty()),
+    );
+    let user = match adapter.get_user(&user_id).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Answer::SignIn.send(ctx, false),
+        Err(error) => return ctx.fail(error.into()),
+    };
+    let updated = AdapterUser {
+        name,
+        image,
+        ..user
+    };
+    if let Err(error) = adapter.update_user(updated).await {
+        return ctx.fail(error.into());
+    }
+    tracing::info!(user = %user_id, "profile changed");
+    done(ctx, Notice::ProfileSaved)
+}
+
+/// `POST /account/revoke-session` `{session}`: one of the user's own sessions, by its id.
+pub(crate) async fn revoke_session(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
+    let user_id = match user_or_sign_in(&mut ctx).await {
+        Ok(user_id) => user_id,
+        Err(answer) => return answer.send(ctx, false),
+    };
+    let wanted = ctx.body_str("session").unwrap_or_default().to_owned();
+    let sessions = match adapter.list_user_sessions(&user_id).await {
+        Ok(sessions) => sessions,
+        Err(error) => return ctx.fail(error.into()),
+    };
+    // Only the user's own sessions are looked through: another user's id names nothing here.
+    let Some(session) = sessions.iter().find(|s| {
+        crate::secret::constant_time_eq(session_id(&s.session_token).as_bytes(), wanted.as_bytes())
+    }) else {
+        return refused(ctx, ErrorCode::UnknownSession, StatusCode::NOT_FOUND);
+    };
+    if let Err(error) = adapter.delete_session(&session.session_token).await {
+        return ctx.fail(error.into());
+    }
+    tracing::info!(user = %user_id, "a session was signed out from the account page");
+    if current_session_hash(&ctx).as_ref() == Some(&session.session_token) {
+        ctx.clear_session_cookie();
+    }
+    done(ctx, Notice::SessionRevoked)
+}
+
+/// `POST /account/revoke-other-sessions`: every session of the user but this browser's.
+pub(crate) async fn revoke_other_sessions(
+    mut ctx: Ctx<'_>,
+    adapter: &dyn Adapter,
+) -> Response<Bytes> {
+    let user_id = match user_or_sign_in(&mut ctx).await {
+        Ok(user_id) => user_id,
+        Err(answer) => return answer.send(ctx, false),
+    };
+    let current = current_session_hash(&ctx);
+    let sessions = match adapter.list_user_sessions(&user_id).await {
+        Ok(sessions) => sessions,
+        Err(error) => return ctx.fail(error.into()),
+    };
+    let mut ended = 0;
+    for session in sessions {
+        if Some(&session.session_token) == current.as_ref() {
+            continue;
+        }
+        match adapter.delete_session(&session.session_token).await {
+            Ok(Some(_)) => ended += 1,
+            Ok(None) => {}
+            Err(error) => return ctx.fail(error.into()),
+        }
+    }
+    tracing::info!(user = %user_id, ended, "every other session was signed out");
+    done(ctx, Notice::OthersRevoked)
+}

@@ -1,0 +1,400 @@
+//! The account page: profile, sessions, ways to sign in, and deleting the account. Every form
+//! posts to an `/account/*` route with the CSRF token and `from=account`, so a refusal comes
+//! back here.
+
+use maud::html;
+
+use super::{Look, layout_wide};
+use crate::adapter::{AdapterUser, Timestamp};
+use crate::error::ErrorCode;
+use crate::i18n::{Arg, Messages};
+
+/// How the user can prove it is them: the password section and the delete section follow it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    /// With the account's password.
+    Password,
+    /// With a link or code mailed to the account's address.
+    Mail,
+    /// Neither is available.
+    Unavailable,
+}
+
+/// Good news the page can show (`?notice=`); only these, never the raw parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Notice {
+    ProfileSaved,
+    SessionRevoked,
+    OthersRevoked,
+    DeleteCodeSent,
+}
+
+impl Notice {
+    const ALL: [Self; 4] = [
+        Self::ProfileSaved,
+        Self::SessionRevoked,
+        Self::OthersRevoked,
+        Self::DeleteCodeSent,
+    ];
+
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::ProfileSaved => "ProfileSaved",
+            Self::SessionRevoked => "SessionRevoked",
+            Self::OthersRevoked => "OthersRevoked",
+            Self::DeleteCodeSent => "DeleteCodeSent",
+        }
+    }
+
+    pub(crate) fn parse(value: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|notice| notice.as_str() == value)
+    }
+
+    fn message_id(self) -> &'static str {
+        match self {
+            Self::ProfileSaved => "notice-profile-saved",
+            Self::SessionRevoked => "notice-session-revoked",
+            Self::OthersRevoked => "notice-others-revoked",
+            Self::DeleteCodeSent => "notice-delete-code-sent",
+        }
+    }
+}
+
+/// One session in the list.
+pub(crate) struct SessionRow {
+    pub(crate) id: String,
+    pub(crate) user_agent: Option<String>,
+    pub(crate) network: Option<String>,
+    pub(crate) created: Option<Timestamp>,
+    pub(crate) last_active: Timestamp,
+    /// This browser's.
+    pub(crate) current: bool,
+}
+
+/// Everything the account page shows.
+pub(crate) struct AccountPage<'a> {
+    pub(crate) look: Look<'a>,
+    pub(crate) base_url: &'a str,
+    pub(crate) csrf_token: &'a str,
+    pub(crate) user: &'a AdapterUser,
+    pub(crate) notice: Option<Notice>,
+    pub(crate) error: Option<ErrorCode>,
+    /// Sessions are rows (listed, ended one by one), not JWTs.
+    pub(crate) database_sessions: bool,
+    pub(crate) sessions: &'a [SessionRow],
+    /// `(provider id, name)` of each linked account.
+    pub(crate) linked: &'a [(&'a str, &'a str)],
+    /// `(provider id, name)` of each OAuth provider not linked yet.
+    pub(crate) linkable: &'a [(&'a str, &'a str)],
+    pub(crate) proof: Method,
+    pub(crate) origin: &'a str,
+}
+
+/// A browser and system name for a `User-Agent`, when it names ones we know.
+pub(crate) fn device(user_agent: &str) -> Option<String> {
+    let has = |needle: &str| user_agent.contains(needle);
+    let browser = if has("Edg/") {
+        "Edge"
+    } else if has("OPR/") {
+        "Opera"
+    } else if has("Firefox/") || has("FxiOS/") {
+        "Firefox"
+    } else if has("Chrome/") || has("CriOS/") || has("Chromium/") {
+        "Chrome"
+    } else if has("Safari/") {
+        "Safari"
+    } else if has("curl/") {
+        "curl"
+    } else {
+        return None;
+    };
+    let system = if has("iPhone") || has("iPad") {
+        "iOS"
+    } else if has("Android") {
+        "Android"
+    } else if has("Windows") {
+        "Windows"
+    } else if has("Mac OS X") || has("Macintosh") {
+        "macOS"
+    } else if has("CrOS") {
+        "ChromeOS"
+    } else if has("Linux") {
+        "Linux"
+    } else {
+        return Some(browser.to_owned());
+    };
+    Some(format!("{browser}\u{0}{system}"))
+}
+
+fn device_label(m: Messages<'_>, user_agent: Option<&str>) -> String {
+    match user_agent.and_then(device) {
+        Some(found) => match found.split_once('\u{0}') {
+            Some((browser, system)) => m.format(
+                "account-device",
+                &[
+                    ("browser", Arg::Text(browser)),
+                    ("system", Arg::Text(system)),
+                ],
+            ),
+            None => found,
+        },
+        None => m.text("account-unknown-device"),
+    }
+}
+
+/// `2026-12-06 19:41 UTC`.
+fn date(at: Timestamp) -> String {
+    let iso = crate::clock::iso8601_millis(at.as_millis());
+    format!("{} UTC", iso.get(..16).unwrap_or(&iso).replace('T', " "))
+}
+
+fn error_message(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::InvalidProfile => "error-invalid-profile",
+        ErrorCode::UnknownSession => "error-unknown-session",
+        ErrorCode::CredentialsSignin | ErrorCode::Verification => "error-wrong-proof",
+        ErrorCode::PasswordPolicy => "error-password-policy",
+        ErrorCode::LastSignInMethod => "error-last-method",
+        ErrorCode::MissingCsrf => "error-csrf",
+        _ => "error-unable",
+    }
+}
+
+pub(crate) fn render(page: &AccountPage<'_>) -> String {
+    let m = page.look.m;
+    let base = page.base_url;
+    let hidden = html! {
+        input type="hidden" name="csrfToken" value=(page.csrf_token);
+        input type="hidden" name="from" value="account";
+    };
+    let user = page.user;
+    let body = html! {
+        h1 { (m.text("account-title")) }
+        @if let Some(code) = page.error {
+            div.error role="alert" { (m.text(error_message(code))) }
+        }
+        @if let Some(notice) = page.notice {
+            div.notice role="status" { (m.text(notice.message_id())) }
+        }
+
+        section {
+            h2 { (m.text("account-profile")) }
+            @if let Some(email) = &user.email {
+                @let key = if user.email_verified.is_some() { "account-email-verified" } else { "account-email-unverified" };
+                @let (before, after) = m.around(key, "email", &[]);
+                p.left { (before) bdi { (email) } (after) }
+            }
+            form method="post" action={ (base) "/account/profile" } {
+                (hidden)
+                label for="profile-name" { (m.text("account-name")) }
+                input id="profile-name" type="text" name="name" autocomplete="name"
+                    maxlength="100" value=[user.name.as_deref()];
+                label for="profile-image" { (m.text("account-image")) }
+                input id="profile-image" type="url" name="image" placeholder="https://"
+                    value=[user.image.as_deref()];
+                button type="submit" { (m.text("account-save")) }
+            }
+        }
+
+        section {
+            h2 { (m.text("account-sessions")) }
+            @if page.database_sessions {
+                ul.sessions {
+                    @for session in page.sessions {
+                        li {
+                            div {
+                                strong { (device_label(m, session.user_agent.as_deref())) }
+                                @if session.current {
+                                    " " span.badge { (m.text("account-this-device")) }
+                                }
+                                @if let Some(created) = session.created {
+                                    small { (m.format("account-session-started", &[("date", Arg::Text(&date(created)))])) }
+                                }
+                                small { (m.format("account-session-active", &[("date", Arg::Text(&date(session.last_active)))])) }
+                                @if let Some(network) = &session.network {
+                                    small { (m.format("account-session-network", &[("network", Arg::Text(network))])) }
+                                }
+                            }
+                            @if !session.current {
+                                form method="post" action={ (base) "/account/revoke-session" } {
+                                    (hidden)
+                                    input type="hidden" name="session" value=(session.id);
+                                    button.secondary.small type="submit" { (m.text("account-revoke")) }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if page.sessions.len() > 1 {
+                    form method="post" action={ (base) "/account/revoke-other-sessions" } {
+                        (hidden)
+                        button.secondary type="submit" { (m.text("account-revoke-others")) }
+                    }
+                }
+            } @else {
+                p.left { (m.text("account-jwt-sessions")) }
+                form method="post" action={ (base) "/account/signout-everywhere" } {
+                    (hidden)
+                    input type="hidden" name="callbackUrl" value={ (base) "/signin" };
+                    button.secondary type="submit" { (m.text("account-sign-out-everywhere")) }
+                }
+            }
+        }
+
+        section {
+            h2 { (m.text("account-methods")) }
+            h3 { (m.text("account-password")) }
+            @match page.proof {
+                Method::Password => {
+                    form method="post" action={ (base) "/account/change-password" } {
+                        (hidden)
+                        label for="current-password" { (m.text("account-current-password")) }
+                        input id="current-password" type="password" name="currentPassword"
+                            autocomplete="current-password" required;
+                        label for="new-password" { (m.text("account-new-password")) }
+                        input id="new-password" type="password" name="newPassword"
+                            autocomplete="new-password" required;
+                        button.secondary type="submit" { (m.text("account-change-password")) }
+                    }
+                }
+                Method::Mail => {
+                    p.left { (m.text("account-no-password")) }
+                    form method="post" action={ (base) "/account/reset-password-request" } {
+                        (hidden)
+                        input type="hidden" name="email" value=[user.email.as_deref()];
+                        button.secondary type="submit" { (m.text("account-set-password")) }
+                    }
+                }
+                Method::Unavailable => {
+                    p.left { (m.text("account-no-password")) }
+                }
+            }
+            h3 { (m.text("account-linked")) }
+            @if page.linked.is_empty() {
+                p.left { (m.text("account-none-linked")) }
+            }
+            ul.sessions {
+                @for (id, name) in page.linked {
+                    li {
+                        div { strong { (name) } }
+                        form method="post" action={ (base) "/account/unlink" } {
+                            (hidden)
+                            input type="hidden" name="provider" value=(id);
+                            input type="hidden" name="callbackUrl" value={ (base) "/account" };
+                            button.secondary.small type="submit" { (m.text("account-unlink")) }
+                        }
+                    }
+                }
+            }
+            @for (id, name) in page.linkable {
+                form.stack method="post" action={ (base) "/signin/" (id) } {
+                    input type="hidden" name="csrfToken" value=(page.csrf_token);
+                    input type="hidden" name="callbackUrl" value={ (base) "/account" };
+                    button.secondary type="submit" { (m.format("account-link", &[("provider", Arg::Text(name))])) }
+                }
+            }
+        }
+
+        section.danger {
+            h2 { (m.text("account-danger")) }
+            p.left { (m.text("account-delete-explain")) }
+            @match page.proof {
+                Method::Password => {
+                    form method="post" action={ (base) "/account/delete" } {
+                        (hidden)
+                        label for="delete-password" { (m.text("account-delete-password")) }
+                        input id="delete-password" type="password" name="password"
+                            autocomplete="current-password" required;
+                        button.danger type="submit" { (m.text("account-delete-button")) }
+                    }
+                }
+                Method::Mail => {
+                    @if page.notice == Some(Notice::DeleteCodeSent) {
+                        form method="post" action={ (base) "/account/delete" } {
+                            (hidden)
+                            label for="delete-code" { (m.text("account-delete-code")) }
+                            input id="delete-code" type="text" name="code" placeholder="ABCD-EFGH"
+                                autocomplete="one-time-code" autocapitalize="characters"
+                                spellcheck="false" required;
+                            button.danger type="submit" { (m.text("account-delete-button")) }
+                        }
+                    } @else {
+                        form method="post" action={ (base) "/account/delete-request" } {
+                            (hidden)
+                            button.secondary type="submit" { (m.text("account-delete-send-code")) }
+                        }
+                    }
+                }
+                Method::Unavailable => {
+                    p.left { (m.text("account-delete-unavailable")) }
+                }
+            }
+        }
+
+        a.link href={ (base) "/signout" } { (m.text("account-sign-out")) }
+        a.link href=(page.origin) { (m.text("back-to-site")) }
+    };
+    layout_wide(page.look, &m.text("account-title"), body)
+}
+
+/// The sections' own form layout.
+pub(crate) const STYLE: &str = r#"
+section{margin:0 0 1.75rem}
+h2{font-size:1.05rem;margin:0 0 .85rem;padding-bottom:.4rem;border-bottom:1px solid var(--border)}
+h3{font-size:.95rem;margin:1rem 0 .5rem}
+.left{text-align:start}
+ul.sessions{list-style:none;margin:0 0 1rem;padding:0}
+ul.sessions li{display:flex;align-items:center;justify-content:space-between;gap:1rem;padding:.6rem 0;border-bottom:1px solid var(--border)}
+ul.sessions small{display:block;color:var(--muted);font-size:.8rem;overflow-wrap:anywhere}
+.badge{display:inline-block;font-size:.72rem;font-weight:600;padding:.05rem .45rem;border-radius:1rem;background:var(--brand);color:var(--brand-text);vertical-align:middle}
+button.small{width:auto;padding:.35rem .8rem;font-size:.85rem;white-space:nowrap}
+form.stack{margin:.5rem 0 0}
+section.danger h2{color:var(--error)}
+button.danger{background:var(--error);color:var(--card)}
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn devices_are_named_from_common_user_agents() {
+        let cases = [
+            (
+                "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+                "Firefox\u{0}Linux",
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+                "Edge\u{0}Windows",
+            ),
+            (
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+                "Safari\u{0}iOS",
+            ),
+            (
+                "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+                "Chrome\u{0}Android",
+            ),
+            (
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+                "Safari\u{0}macOS",
+            ),
+        ];
+        for (agent, expected) in cases {
+            assert_eq!(device(agent).as_deref(), Some(expected), "{agent}");
+        }
+        assert_eq!(device("curl/8.5.0").as_deref(), Some("curl"));
+        assert_eq!(device("<script>"), None);
+    }
+
+    #[test]
+    fn dates_are_minutes_in_utc() {
+        assert_eq!(
+            date(Timestamp::from_millis(1_800_000_000_000)),
+            "2027-01-15 08:00 UTC"
+        );
+    }
+}
