@@ -212,6 +212,8 @@ async function startOidcProvider() {
 
 const PASSWORD = "correct horse battery staple";
 const USER = "ada@example.com";
+/** The accounts the account page's checks use (pages generation only). */
+const ACCOUNT_USERS = ["sam@example.com", "max@example.com", "lin@example.com", "kim@example.com"];
 
 /** The environment without any inherited AUTHRS_* variable (authrs refuses unknown ones). */
 function baseEnv() {
@@ -263,9 +265,14 @@ async function startAuthrs(generation, issuer) {
 
   let started;
   try {
-    const add = runAuthrs(dir, ["user", "add", USER, "--name", "Ada Lovelace"], env, `${PASSWORD}\n`);
-    if (add.status !== 0) {
-      throw new Error(`authrs user add failed (${add.status}):\n${add.stdout}${add.stderr}`);
+    const users = [[USER, "Ada Lovelace"]];
+    // The account page's checks each change or delete an account of their own.
+    if (generation === "pages") users.push(...ACCOUNT_USERS.map((email) => [email, "Test User"]));
+    for (const [email, name] of users) {
+      const add = runAuthrs(dir, ["user", "add", email, "--name", name], env, `${PASSWORD}\n`);
+      if (add.status !== 0) {
+        throw new Error(`authrs user add failed (${add.status}):\n${add.stdout}${add.stderr}`);
+      }
     }
     started = startChild(
       authrsBin,
@@ -896,6 +903,123 @@ async function runPages(browser, issuer) {
       const shown = await layout(page);
       assert(shown.lang === "ar" && shown.dir === "rtl", JSON.stringify(shown));
       await context.close();
+    });
+
+    /** A new browser (JavaScript off: the pages need none) signed in as `email`. */
+    const signedIn = async (email, options = {}) => {
+      const context = await newContext({ javaScriptEnabled: false, ...options });
+      const page = await context.newPage();
+      await page.goto(`${server.origin}/api/auth/signin?callbackUrl=${encodeURIComponent(`${server.origin}/api/auth/account`)}`);
+      await page.locator("#signin-email").fill(email);
+      await page.locator("#signin-password").fill(PASSWORD);
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === "/api/auth/account"),
+        page.locator('form[action$="/callback/email-password"] button:not([formaction])').click(),
+      ]);
+      return { context, page };
+    };
+    const sessionOf = async (page) => (await page.request.get(`${server.origin}/api/auth/session`)).json();
+
+    await check(g, "account page: light, dark, phone width and Arabic", async () => {
+      const shots = [];
+      for (const look of [...looks, { name: "ar", colorScheme: "light", viewport: { width: 1024, height: 900 }, lang: "ar" }]) {
+        const { context, page } = await signedIn("sam@example.com", {
+          colorScheme: look.colorScheme,
+          viewport: look.viewport,
+          isMobile: look.isMobile ?? false,
+          extraHTTPHeaders: { "Accept-Language": look.lang ?? "en" },
+        });
+        await page.goto(`${server.origin}/api/auth/account`);
+        const shown = await layout(page);
+        assert(!shown.overflow, `${look.name}: the page is wider than the window`);
+        assert(shown.lang === (look.lang ?? "en"), `${look.name}: lang is ${shown.lang}`);
+        const sessions = await page.locator("ul.sessions li").count();
+        assert(sessions >= 1, `${look.name}: no session listed`);
+        await page.screenshot({ path: join(screenshots, `pages-account-${look.name}.png`), fullPage: true });
+        shots.push(look.name);
+        await context.close();
+      }
+      return shots.join(", ");
+    });
+
+    await check(g, "account page: signing out another session signs that browser out", async () => {
+      const laptop = await signedIn("sam@example.com", { userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0" });
+      const phone = await signedIn("sam@example.com", { userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1" });
+      assert((await sessionOf(phone.page))?.user?.email === "sam@example.com", "the phone is not signed in");
+      await laptop.page.goto(`${server.origin}/api/auth/account`);
+      const phoneRow = laptop.page.locator("ul.sessions li", { hasText: "Safari on iOS" }).first();
+      await Promise.all([
+        laptop.page.waitForURL((url) => url.searchParams.get("notice") === "SessionRevoked"),
+        phoneRow.locator("button").click(),
+      ]);
+      const after = await sessionOf(phone.page);
+      assert(!after?.user, `the phone still has a session: ${JSON.stringify(after)}`);
+      assert((await sessionOf(laptop.page))?.user?.email === "sam@example.com", "the laptop was signed out too");
+      await laptop.page.screenshot({ path: join(screenshots, "pages-account-after-revoke.png"), fullPage: true });
+    });
+
+    await check(g, "account page: changing the password", async () => {
+      const { page } = await signedIn("max@example.com");
+      await page.locator("#current-password").fill(PASSWORD);
+      await page.locator("#new-password").fill("a brand new password");
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === "/api/auth/signin"),
+        page.locator('form[action$="/account/change-password"] button').click(),
+      ]);
+      assert(page.url().includes("notice=PasswordChanged"), `landed on ${page.url()}`);
+      assert(!(await sessionOf(page))?.user, "still signed in after the change");
+      await page.locator("#signin-email").fill("max@example.com");
+      await page.locator("#signin-password").fill("a brand new password");
+      await Promise.all([
+        page.waitForURL((url) => !url.pathname.startsWith("/api/auth/signin")),
+        page.locator('form[action$="/callback/email-password"] button:not([formaction])').click(),
+      ]);
+      assert((await sessionOf(page))?.user?.email === "max@example.com", "the new password does not sign in");
+    });
+
+    await check(g, "account page: linking and unlinking an OpenID account", async () => {
+      const { context, page } = await signedIn("kim@example.com");
+      const visited = [];
+      page.on("request", (request) => {
+        if (request.isNavigationRequest()) visited.push(request.url());
+      });
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === "/api/auth/account" && visited.some((v) => v.startsWith(issuer)), { timeout: TIMEOUT }),
+        page.locator('form[action$="/signin/oidc"] button').click(),
+      ]);
+      await page.goto(`${server.origin}/api/auth/account`);
+      const linked = page.locator('form[action$="/account/unlink"]');
+      assert((await linked.count()) === 1, "the OpenID account is not listed as linked");
+      await page.screenshot({ path: join(screenshots, "pages-account-linked.png"), fullPage: true });
+      // The session the OAuth sign-in started knows its network, as a password one does.
+      const listed = await (await page.request.get(`${server.origin}/api/auth/account/sessions`)).json();
+      const current = listed.sessions.find((session) => session.current);
+      assert(current?.network === "127.0.0.0/24", `the session is ${JSON.stringify(current)}`);
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === "/api/auth/account" && !url.search.includes("error")),
+        linked.locator("button").click(),
+      ]);
+      assert((await page.locator('form[action$="/account/unlink"]').count()) === 0, "still linked");
+      assert((await page.locator('form[action$="/signin/oidc"]').count()) === 1, "no way to link it again");
+      await context.close();
+    });
+
+    await check(g, "account page: deleting the account", async () => {
+      const { page } = await signedIn("lin@example.com");
+      await page.locator("#delete-password").fill(PASSWORD);
+      await Promise.all([
+        page.waitForURL((url) => !url.pathname.startsWith("/api/auth/account")),
+        page.locator('form[action$="/account/delete"] button').click(),
+      ]);
+      assert(!(await sessionOf(page))?.user, "still signed in");
+      await page.goto(signIn);
+      await page.locator("#signin-email").fill("lin@example.com");
+      await page.locator("#signin-password").fill(PASSWORD);
+      await Promise.all([
+        page.waitForURL((url) => url.pathname.startsWith("/api/auth/")),
+        page.locator('form[action$="/callback/email-password"] button:not([formaction])').click(),
+      ]);
+      assert(!(await sessionOf(page))?.user, "the deleted account signs in");
     });
 
     await check(g, "one address field: 'Email me a link' without JavaScript", async () => {

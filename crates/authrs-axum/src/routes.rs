@@ -87,10 +87,10 @@ where
 /// Hands one request, with its full path and the client's address, to the engine.
 async fn serve(auth: &Auth, request: Request) -> Response {
     let (mut parts, body) = request.into_parts();
-    // The TCP peer, for the engine's rate limits (present when the app is served with
-    // `into_make_service_with_connect_info::<SocketAddr>()`). Only POSTs are limited, so the
-    // polled GETs skip the insert.
-    let limited = !matches!(parts.method, http::Method::GET | http::Method::HEAD);
+    // The TCP peer, for the engine's rate limits and the network a new session records
+    // (present when the app is served with `into_make_service_with_connect_info::<SocketAddr>()`).
+    // The polled session read needs neither and skips the insert.
+    let limited = !authrs_core::ratelimit::is_session_read(&parts.method, parts.uri.path());
     if let (true, Some(ConnectInfo(peer))) =
         (limited, parts.extensions.get::<ConnectInfo<SocketAddr>>())
     {

@@ -39,11 +39,15 @@
 //!    module, on `wasm32` only).
 #![forbid(unsafe_code)]
 
+mod account;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
 mod options;
 pub mod state;
 
+pub use account::{
+    AccountProfile, AccountSession, AccountSessions, AccountUser, DeletionProof, LinkedAccount,
+};
 pub use options::{SignInOptions, SignInResponse, SignOutOptions};
 
 use std::collections::BTreeMap;

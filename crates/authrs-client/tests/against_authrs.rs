@@ -300,3 +300,117 @@ async fn sign_in_and_sign_out_answer_as_the_javascript_clients_do() {
     assert_eq!(after, format!("{home}/bye"));
     assert!(client.get_session().await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn the_account_calls_against_authrs() {
+    let server = server().await;
+    let laptop = AuthClient::new(&server.base).unwrap();
+    assert!(matches!(
+        laptop.account_profile().await,
+        Err(ClientError::Auth {
+            code: ErrorCode::SessionRequired,
+            ..
+        })
+    ));
+    sign_up(&laptop, &server, "ada@example.com", "correct horse battery").await;
+    laptop
+        .sign_in_credentials(
+            "email-password",
+            &[
+                ("email", "ada@example.com"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await
+        .unwrap();
+    let phone = AuthClient::new(&server.base).unwrap();
+    phone
+        .sign_in_credentials(
+            "email-password",
+            &[
+                ("email", "ada@example.com"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await
+        .unwrap();
+
+    // Profile.
+    laptop
+        .update_profile(Some("Ada Lovelace"), Some("https://example.com/ada.png"))
+        .await
+        .unwrap();
+    let profile = laptop.account_profile().await.unwrap();
+    assert_eq!(profile.user.name.as_deref(), Some("Ada Lovelace"));
+    assert_eq!(profile.user.email.as_deref(), Some("ada@example.com"));
+    assert!(profile.user.email_verified.is_some());
+    assert!(profile.has_password);
+    assert!(profile.accounts.is_empty());
+    assert!(matches!(
+        laptop
+            .update_profile(None, Some("javascript:alert(1)"))
+            .await,
+        Err(ClientError::Auth {
+            code: ErrorCode::InvalidProfile,
+            ..
+        })
+    ));
+
+    // Sessions: this one first; ending the others signs the phone out. (The proof of the
+    // address at sign-up started one more.)
+    let listed = laptop.account_sessions().await.unwrap();
+    assert_eq!(listed.strategy, "database");
+    assert_eq!(listed.sessions.len(), 3);
+    assert!(listed.sessions[0].current);
+    assert!(listed.sessions[1..].iter().all(|session| !session.current));
+    assert_eq!(listed.sessions[0].user_agent.as_deref(), Some("authrs-client"));
+    // Served without `ConnectInfo`, the app gives the engine no client address to record.
+    assert_eq!(listed.sessions[0].network, None);
+    for other in &listed.sessions[1..] {
+        laptop.revoke_session(&other.id).await.unwrap();
+    }
+    assert!(phone.get_session().await.unwrap().is_none());
+    assert!(matches!(
+        laptop.revoke_session(&listed.sessions[1].id).await,
+        Err(ClientError::Auth {
+            code: ErrorCode::UnknownSession,
+            ..
+        })
+    ));
+    laptop.revoke_other_sessions().await.unwrap();
+    assert!(laptop.get_session().await.unwrap().is_some());
+
+    // A wrong password is typed; the right one deletes the account.
+    assert!(matches!(
+        laptop
+            .delete_account(authrs_client::DeletionProof::Password("wrong"))
+            .await,
+        Err(ClientError::Auth {
+            code: ErrorCode::CredentialsSignin,
+            ..
+        })
+    ));
+    laptop
+        .delete_account(authrs_client::DeletionProof::Password(
+            "correct horse battery",
+        ))
+        .await
+        .unwrap();
+    assert!(laptop.get_session().await.unwrap().is_none());
+    let again = laptop
+        .sign_in_credentials(
+            "email-password",
+            &[
+                ("email", "ada@example.com"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
+    assert!(matches!(
+        again,
+        Err(ClientError::Auth {
+            code: ErrorCode::CredentialsSignin,
+            ..
+        })
+    ));
+}

@@ -87,7 +87,7 @@ p{margin:0 0 1rem;color:var(--muted);text-align:center}
 form{margin:0}
 .provider+.provider{margin-top:1.25rem;padding-top:1.25rem;border-top:1px solid var(--border)}
 label{display:block;font-size:.875rem;font-weight:600;margin:0 0 .35rem}
-input[type=text],input[type=email],input[type=password]{display:block;width:100%;padding:.6rem .75rem;margin:0 0 1rem;font:inherit;color:var(--text);background:var(--input);border:1px solid var(--border);border-radius:.4rem}
+input[type=text],input[type=email],input[type=password],input[type=url]{display:block;width:100%;padding:.6rem .75rem;margin:0 0 1rem;font:inherit;color:var(--text);background:var(--input);border:1px solid var(--border);border-radius:.4rem}
 input:focus{outline:2px solid var(--brand);outline-offset:1px}
 button,.button{display:block;width:100%;padding:.65rem 1rem;font:inherit;font-weight:600;text-align:center;text-decoration:none;color:var(--brand-text);background:var(--brand);border:0;border-radius:.4rem;cursor:pointer}
 button:hover,.button:hover{filter:brightness(1.08)}
@@ -100,7 +100,7 @@ button.secondary{color:var(--text);background:transparent;border:1px solid var(-
 .card.wide{max-width:36rem}
 .or{display:flex;align-items:center;gap:.75rem;margin:1rem 0;color:var(--muted);font-size:.875rem}
 .or::before,.or::after{content:"";flex:1;border-top:1px solid var(--border)}
-[dir=rtl] input[type=email],[dir=rtl] input[type=password],[dir=rtl] input[autocomplete=one-time-code]{direction:ltr;text-align:right}
+[dir=rtl] input[type=email],[dir=rtl] input[type=password],[dir=rtl] input[type=url],[dir=rtl] input[autocomplete=one-time-code]{direction:ltr;text-align:right}
 "#;
 
 /// Everything the sign-in page shows.

@@ -280,6 +280,12 @@ pub(crate) fn client_ip(
     }
 }
 
+/// Whether a request is the session read clients poll (`GET` or `HEAD` of `…/session`), the
+/// one request that needs no [`ClientAddress`]: it is never limited and starts no session.
+pub fn is_session_read(method: &http::Method, path: &str) -> bool {
+    matches!(*method, http::Method::GET | http::Method::HEAD) && path.ends_with("/session")
+}
+
 /// The key of a client address: the IPv4 address, or the IPv6 /64 network (rule 3).
 pub(crate) fn network_key(ip: IpAddr) -> String {
     match ip {

@@ -105,7 +105,9 @@ async fn a_signed_out_visitor_is_sent_to_sign_in_and_back() {
         "http://localhost:3000/api/auth/signin?callbackUrl=http%3A%2F%2Flocalhost%3A3000%2Fapi%2Fauth%2Faccount"
     );
     for path in ["/api/auth/account/sessions", "/api/auth/account/profile"] {
-        assert_eq!(c.get(path).await.status, StatusCode::FOUND, "{path}");
+        let answer = c.get(path).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(answer.json()["error"], "SessionRequired", "{path}");
     }
     let refused = post(&mut c, "/api/auth/account/profile", &[("name", "Eve")]).await;
     assert!(
@@ -159,6 +161,8 @@ async fn the_page_lists_each_session_with_its_device_and_network_and_this_device
     assert_eq!(listed[0]["current"], true);
     assert_eq!(listed[0]["userAgent"], FIREFOX);
     assert_eq!(listed[0]["network"], "203.0.113.0/24");
+    assert_eq!(listed[0]["browser"], "Firefox");
+    assert_eq!(listed[0]["system"], "Linux");
     assert_eq!(listed[1]["current"], false);
     let id = listed[1]["id"].as_str().unwrap();
     assert_eq!(id.len(), 32);

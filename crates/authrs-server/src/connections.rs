@@ -29,8 +29,9 @@
 //!    (with `close`) rather than lost to a socket closed under it; then idle connections close
 //!    cleanly, and requests already read are answered for up to `server.shutdown_grace`; what
 //!    is still open then is dropped. A second signal drops them at once.
-//! 7. Each connection's peer address goes to the engine's per-client rate limits
-//!    ([`ClientAddress`]) on the requests that can hit one (not GET or HEAD).
+//! 7. Each connection's peer address goes to the engine ([`ClientAddress`]: per-client rate
+//!    limits, and the network a new session records) on every request but the polled session
+//!    read (`GET` or `HEAD` of `…/session`).
 //!
 //! Deployment: keep `max_connections` below the process's file descriptor limit (`ulimit -n`),
 //! less what the database pool and log files use, so that the cap, not `accept` failing, is
@@ -50,7 +51,7 @@ use std::time::Duration;
 use authrs_core::ratelimit::ClientAddress;
 use axum::Router;
 use axum::body::Bytes;
-use axum::http::{HeaderValue, Method, Request, StatusCode, header};
+use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::IntoResponse;
 use futures_util::FutureExt as _;
 use hyper::body::{Body as HttpBody, Frame, Incoming, SizeHint};
@@ -330,8 +331,7 @@ fn per_connection(
     // hyper's own `service_fn`: hyper calls it as soon as a head is parsed, so `started`
     // counts the request from then (a tower service would be called on its first poll).
     hyper::service::service_fn(move |mut request: Request<Incoming>| {
-        let method = request.method();
-        if method != Method::GET && method != Method::HEAD {
+        if !authrs_core::ratelimit::is_session_read(request.method(), request.uri().path()) {
             request.extensions_mut().insert(ClientAddress(peer));
         }
         let router = router.clone();

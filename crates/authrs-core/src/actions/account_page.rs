@@ -71,16 +71,28 @@ enum Answer {
     Failed(Error),
 }
 
+/// Who asked: the page, a JSON read, or a form (or its JSON-redirect form).
+#[derive(Clone, Copy)]
+enum Asker {
+    Page,
+    Json,
+    Form,
+}
+
 impl Answer {
-    fn send(self, ctx: Ctx<'_>, page: bool) -> Response<Bytes> {
-        match self {
-            Self::Failed(error) => ctx.fail(error),
-            Self::SignIn if page => {
+    fn send(self, ctx: Ctx<'_>, asker: Asker) -> Response<Bytes> {
+        match (self, asker) {
+            (Self::Failed(error), _) => ctx.fail(error),
+            (Self::SignIn, Asker::Page) => {
                 let back = super::encode(&ctx.url("account"));
                 let url = format!("{}?callbackUrl={back}", ctx.url("signin"));
                 ctx.redirect(url, StatusCode::OK)
             }
-            Self::SignIn => {
+            (Self::SignIn, Asker::Json) => {
+                let body = json!({ "error": ErrorCode::SessionRequired.as_str() });
+                ctx.json_no_store(StatusCode::UNAUTHORIZED, Bytes::from(body.to_string()))
+            }
+            (Self::SignIn, Asker::Form) => {
                 super::prelude::refuse(ctx, ErrorCode::SessionRequired, StatusCode::UNAUTHORIZED)
             }
         }
@@ -130,11 +142,11 @@ fn last_active(ctx: &Ctx<'_>, session: &SessionDetails) -> Timestamp {
 pub(crate) async fn page(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
     let user_id = match user_or_sign_in(&mut ctx).await {
         Ok(user_id) => user_id,
-        Err(answer) => return answer.send(ctx, true),
+        Err(answer) => return answer.send(ctx, Asker::Page),
     };
     let view = match View::load(&ctx, adapter, &user_id).await {
         Ok(Some(view)) => view,
-        Ok(None) => return Answer::SignIn.send(ctx, true),
+        Ok(None) => return Answer::SignIn.send(ctx, Asker::Page),
         Err(error) => return ctx.fail(error),
     };
     let current = current_session_hash(&ctx);
@@ -255,11 +267,11 @@ fn timestamp_json(at: Timestamp) -> Value {
 pub(crate) async fn profile_json(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
     let user_id = match user_or_sign_in(&mut ctx).await {
         Ok(user_id) => user_id,
-        Err(answer) => return answer.send(ctx, false),
+        Err(answer) => return answer.send(ctx, Asker::Json),
     };
     let view = match View::load(&ctx, adapter, &user_id).await {
         Ok(Some(view)) => view,
-        Ok(None) => return Answer::SignIn.send(ctx, false),
+        Ok(None) => return Answer::SignIn.send(ctx, Asker::Json),
         Err(error) => return ctx.fail(error),
     };
     let user = &view.user;
@@ -284,7 +296,7 @@ pub(crate) async fn profile_json(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Res
 pub(crate) async fn sessions_json(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
     let user_id = match user_or_sign_in(&mut ctx).await {
         Ok(user_id) => user_id,
-        Err(answer) => return answer.send(ctx, false),
+        Err(answer) => return answer.send(ctx, Asker::Json),
     };
     let database = ctx.inner.strategy() == crate::config::SessionStrategy::Database;
     let sessions = if database {
@@ -299,11 +311,14 @@ pub(crate) async fn sessions_json(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Re
     let list: Vec<Value> = sessions
         .iter()
         .map(|session| {
+            let device =
+                (session.origin.user_agent.as_deref()).and_then(crate::pages::account::device);
             json!({
                 "id": session_id(&session.session_token),
                 "current": Some(&session.session_token) == current.as_ref(),
                 "userAgent": session.origin.user_agent,
-                "device": session.origin.user_agent.as_deref().and_then(crate::pages::account::device),
+                "browser": device.map(|d| d.browser),
+                "system": device.and_then(|d| d.system),
                 "network": session.origin.client_network,
                 "created": session.origin.created.map(timestamp_json),
                 "lastActive": timestamp_json(last_active(&ctx, session)),
@@ -331,7 +346,7 @@ fn acceptable_image(image: &str) -> bool {
 pub(crate) async fn update_profile(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
     let user_id = match user_or_sign_in(&mut ctx).await {
         Ok(user_id) => user_id,
-        Err(answer) => return answer.send(ctx, false),
+        Err(answer) => return answer.send(ctx, Asker::Form),
     };
     let name = ctx.body_str("name").map(str::trim).unwrap_or_default();
     let image = ctx.body_str("image").map(str::trim).unwrap_or_default();
@@ -345,7 +360,7 @@ pub(crate) async fn update_profile(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> R
     );
     let user = match adapter.get_user(&user_id).await {
         Ok(Some(user)) => user,
-        Ok(None) => return Answer::SignIn.send(ctx, false),
+        Ok(None) => return Answer::SignIn.send(ctx, Asker::Form),
         Err(error) => return ctx.fail(error.into()),
     };
     let updated = AdapterUser {
@@ -364,7 +379,7 @@ pub(crate) async fn update_profile(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> R
 pub(crate) async fn revoke_session(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
     let user_id = match user_or_sign_in(&mut ctx).await {
         Ok(user_id) => user_id,
-        Err(answer) => return answer.send(ctx, false),
+        Err(answer) => return answer.send(ctx, Asker::Form),
     };
     let wanted = ctx.body_str("session").unwrap_or_default().to_owned();
     let sessions = match adapter.list_user_sessions(&user_id).await {
@@ -394,7 +409,7 @@ pub(crate) async fn revoke_other_sessions(
 ) -> Response<Bytes> {
     let user_id = match user_or_sign_in(&mut ctx).await {
         Ok(user_id) => user_id,
-        Err(answer) => return answer.send(ctx, false),
+        Err(answer) => return answer.send(ctx, Asker::Form),
     };
     let current = current_session_hash(&ctx);
     let sessions = match adapter.list_user_sessions(&user_id).await {

@@ -227,7 +227,7 @@ impl SessionOrigin {
             }
             agent[..end].to_owned()
         });
-        let client_network = client_ip.map(|ip| match ip {
+        let client_network = client_ip.map(|ip| match ip.to_canonical() {
             std::net::IpAddr::V4(v4) => {
                 let [a, b, c, _] = v4.octets();
                 format!("{a}.{b}.{c}.0/24")

@@ -92,8 +92,15 @@ pub(crate) struct AccountPage<'a> {
     pub(crate) origin: &'a str,
 }
 
-/// A browser and system name for a `User-Agent`, when it names ones we know.
-pub(crate) fn device(user_agent: &str) -> Option<String> {
+/// The browser and system a `User-Agent` names, when it names ones we know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Device {
+    pub(crate) browser: &'static str,
+    pub(crate) system: Option<&'static str>,
+}
+
+/// The device of a `User-Agent`, when it names a browser we know.
+pub(crate) fn device(user_agent: &str) -> Option<Device> {
     let has = |needle: &str| user_agent.contains(needle);
     let browser = if has("Edg/") {
         "Edge"
@@ -123,23 +130,33 @@ pub(crate) fn device(user_agent: &str) -> Option<String> {
     } else if has("Linux") {
         "Linux"
     } else {
-        return Some(browser.to_owned());
+        return Some(Device {
+            browser,
+            system: None,
+        });
     };
-    Some(format!("{browser}\u{0}{system}"))
+    Some(Device {
+        browser,
+        system: Some(system),
+    })
 }
 
 fn device_label(m: Messages<'_>, user_agent: Option<&str>) -> String {
     match user_agent.and_then(device) {
-        Some(found) => match found.split_once('\u{0}') {
-            Some((browser, system)) => m.format(
-                "account-device",
-                &[
-                    ("browser", Arg::Text(browser)),
-                    ("system", Arg::Text(system)),
-                ],
-            ),
-            None => found,
-        },
+        Some(Device {
+            browser,
+            system: Some(system),
+        }) => m.format(
+            "account-device",
+            &[
+                ("browser", Arg::Text(browser)),
+                ("system", Arg::Text(system)),
+            ],
+        ),
+        Some(Device {
+            browser,
+            system: None,
+        }) => browser.to_owned(),
         None => m.text("account-unknown-device"),
     }
 }
@@ -364,29 +381,42 @@ mod tests {
         let cases = [
             (
                 "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
-                "Firefox\u{0}Linux",
+                "Firefox",
+                "Linux",
             ),
             (
                 "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
-                "Edge\u{0}Windows",
+                "Edge",
+                "Windows",
             ),
             (
                 "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
-                "Safari\u{0}iOS",
+                "Safari",
+                "iOS",
             ),
             (
                 "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
-                "Chrome\u{0}Android",
+                "Chrome",
+                "Android",
             ),
             (
                 "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
-                "Safari\u{0}macOS",
+                "Safari",
+                "macOS",
             ),
         ];
-        for (agent, expected) in cases {
-            assert_eq!(device(agent).as_deref(), Some(expected), "{agent}");
+        for (agent, browser, system) in cases {
+            let expected = Device {
+                browser,
+                system: Some(system),
+            };
+            assert_eq!(device(agent), Some(expected), "{agent}");
         }
-        assert_eq!(device("curl/8.5.0").as_deref(), Some("curl"));
+        let curl = Device {
+            browser: "curl",
+            system: None,
+        };
+        assert_eq!(device("curl/8.5.0"), Some(curl));
         assert_eq!(device("<script>"), None);
     }
 

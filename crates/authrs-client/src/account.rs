@@ -1,0 +1,200 @@
+//! The signed-in user's own account, through authrs's `/account/*` routes (not next-auth's:
+//! a next-auth server answers these with 404): the profile, the sessions, the password, linked
+//! accounts, and deleting the account. Each call is what the built-in account page does.
+
+use serde::Deserialize;
+
+use crate::{AuthClient, ClientError, status_error};
+
+/// The signed-in user as the account routes show them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct AccountUser {
+    /// The user id.
+    pub id: String,
+    /// The display name.
+    pub name: Option<String>,
+    /// The address.
+    pub email: Option<String>,
+    /// When the address was proven (ISO 8601), if it was.
+    #[serde(rename = "emailVerified")]
+    pub email_verified: Option<String>,
+    /// The picture URL.
+    pub image: Option<String>,
+}
+
+/// A provider account linked to the user.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct LinkedAccount {
+    /// The provider id (`github`, `oidc`, …).
+    pub provider: String,
+    /// `oauth`, `oidc`, `email` or `credentials`.
+    #[serde(rename = "type")]
+    pub provider_type: String,
+}
+
+/// `GET /account/profile`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct AccountProfile {
+    /// The user.
+    pub user: AccountUser,
+    /// Whether the account has a password.
+    #[serde(rename = "hasPassword")]
+    pub has_password: bool,
+    /// The linked provider accounts.
+    pub accounts: Vec<LinkedAccount>,
+}
+
+/// One of the user's sessions.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct AccountSession {
+    /// What [`AuthClient::revoke_session`] takes.
+    pub id: String,
+    /// Whether it is this client's.
+    pub current: bool,
+    /// The browser's `User-Agent` when it started (cut to 256 bytes).
+    #[serde(rename = "userAgent")]
+    pub user_agent: Option<String>,
+    /// The browser that agent names, when known (`Firefox`).
+    pub browser: Option<String>,
+    /// The system that agent names, when known (`Linux`).
+    pub system: Option<String>,
+    /// The client's network when it started (`203.0.113.0/24`), never its address.
+    pub network: Option<String>,
+    /// When it started (ISO 8601), for sessions that recorded it.
+    pub created: Option<String>,
+    /// When it was last used, to within the session's `updateAge`.
+    #[serde(rename = "lastActive")]
+    pub last_active: String,
+    /// When it expires unless used.
+    pub expires: String,
+}
+
+/// `GET /account/sessions`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct AccountSessions {
+    /// `database` (sessions are listed), or `jwt` (they are not: end them all with
+    /// [`AuthClient::sign_out_everywhere`]).
+    pub strategy: String,
+    /// The sessions that have not expired, this client's first.
+    pub sessions: Vec<AccountSession>,
+}
+
+/// What proves it is the user before the account is deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DeletionProof<'a> {
+    /// The account's password.
+    Password(&'a str),
+    /// The code [`AuthClient::request_deletion_code`] mailed.
+    Code(&'a str),
+}
+
+impl AuthClient {
+    async fn get_typed<T: for<'de> Deserialize<'de>>(&self, path: &str) -> Result<T, ClientError> {
+        let url = self.url(path);
+        let (status, _, body) = self.send(self.http.get(&url), &url, None).await?;
+        if status == 401 {
+            return Err(ClientError::Auth {
+                code: crate::ErrorCode::SessionRequired,
+                url,
+            });
+        }
+        if status >= 400 {
+            return Err(status_error(&url, status, &body));
+        }
+        serde_json::from_str(&body).map_err(|e| ClientError::InvalidResponse {
+            url,
+            reason: format!("not the expected JSON: {e}"),
+        })
+    }
+
+    /// The signed-in user's profile and linked accounts (`GET /account/profile`). Not signed
+    /// in: `ClientError::Auth` with `SessionRequired`.
+    pub async fn account_profile(&self) -> Result<AccountProfile, ClientError> {
+        self.get_typed("account/profile").await
+    }
+
+    /// The signed-in user's sessions (`GET /account/sessions`).
+    pub async fn account_sessions(&self) -> Result<AccountSessions, ClientError> {
+        self.get_typed("account/sessions").await
+    }
+
+    /// Sets the name and picture (`POST /account/profile`); `None` clears one. A refused
+    /// value is `ClientError::Auth` with `InvalidProfile` (a name over 100 characters, a
+    /// picture that is not an `https://` URL).
+    pub async fn update_profile(
+        &self,
+        name: Option<&str>,
+        image: Option<&str>,
+    ) -> Result<(), ClientError> {
+        let fields = [
+            ("name", name.unwrap_or_default()),
+            ("image", image.unwrap_or_default()),
+        ];
+        self.post_action("account/profile", &fields).await.map(drop)
+    }
+
+    /// Ends one of the user's sessions by its [`AccountSession::id`]
+    /// (`POST /account/revoke-session`). Not theirs, or ended: `UnknownSession`.
+    pub async fn revoke_session(&self, id: &str) -> Result<(), ClientError> {
+        self.post_action("account/revoke-session", &[("session", id)])
+            .await
+            .map(drop)
+    }
+
+    /// Ends every session of the user but this client's
+    /// (`POST /account/revoke-other-sessions`).
+    pub async fn revoke_other_sessions(&self) -> Result<(), ClientError> {
+        self.post_action("account/revoke-other-sessions", &[])
+            .await
+            .map(drop)
+    }
+
+    /// Ends every session of the user, this one too (`POST /account/signout-everywhere`).
+    pub async fn sign_out_everywhere(&self) -> Result<(), ClientError> {
+        self.post_action("account/signout-everywhere", &[])
+            .await
+            .map(drop)
+    }
+
+    /// Changes the password (`POST /account/change-password`), which signs out every
+    /// session. A wrong current password is `CredentialsSignin`; too many, `RateLimited`.
+    pub async fn change_password(&self, current: &str, new: &str) -> Result<(), ClientError> {
+        let fields = [("currentPassword", current), ("newPassword", new)];
+        self.post_action("account/change-password", &fields)
+            .await
+            .map(drop)
+    }
+
+    /// Unlinks the user's account at `provider` (`POST /account/unlink`), unless it is their
+    /// last way to sign in (`LastSignInMethod`).
+    pub async fn unlink_account(&self, provider: &str) -> Result<(), ClientError> {
+        self.post_action("account/unlink", &[("provider", provider)])
+            .await
+            .map(drop)
+    }
+
+    /// Mails the user a code that confirms deleting the account
+    /// (`POST /account/delete-request`), for accounts without a password.
+    pub async fn request_deletion_code(&self) -> Result<(), ClientError> {
+        self.post_action("account/delete-request", &[])
+            .await
+            .map(drop)
+    }
+
+    /// Deletes the user's account with their sessions, linked accounts and password
+    /// (`POST /account/delete`). A wrong password is `CredentialsSignin`, a wrong code
+    /// `Verification`.
+    pub async fn delete_account(&self, proof: DeletionProof<'_>) -> Result<(), ClientError> {
+        let field = match proof {
+            DeletionProof::Password(password) => ("password", password),
+            DeletionProof::Code(code) => ("code", code),
+        };
+        self.post_action("account/delete", &[field]).await.map(drop)
+    }
+}
