@@ -363,7 +363,10 @@ async fn the_account_calls_against_authrs() {
     assert_eq!(listed.sessions.len(), 3);
     assert!(listed.sessions[0].current);
     assert!(listed.sessions[1..].iter().all(|session| !session.current));
-    assert_eq!(listed.sessions[0].user_agent.as_deref(), Some("authrs-client"));
+    assert_eq!(
+        listed.sessions[0].user_agent.as_deref(),
+        Some("authrs-client")
+    );
     // Served without `ConnectInfo`, the app gives the engine no client address to record.
     assert_eq!(listed.sessions[0].network, None);
     for other in &listed.sessions[1..] {
