@@ -164,6 +164,7 @@ notice-password-link-sent = Wir haben Ihnen einen Link zum Festlegen eines Passw
 error-invalid-profile = Dieser Name oder dieses Bild wird nicht akzeptiert. Ein Bild muss eine https://-Adresse sein.
 error-wrong-proof = Die Eingabe ist nicht korrekt. Prüfen Sie sie und versuchen Sie es noch einmal.
 error-unknown-session = Diese Sitzung gehört nicht zu Ihrem Konto oder wurde bereits beendet.
+error-sessions-not-listed = Sitzungen werden hier im Browser gespeichert und daher nicht aufgelistet. „Überall abmelden“ beendet alle.
 
 ## Die E-Mail, die das Löschen eines Kontos bestätigt
 

@@ -170,6 +170,7 @@ notice-password-link-sent = We emailed you a link to set a password.
 error-invalid-profile = That name or picture is not accepted. A picture must be an https:// address.
 error-wrong-proof = That did not match. Check it and try again.
 error-unknown-session = That session is not yours, or it has ended already.
+error-sessions-not-listed = Sessions are kept in browsers here, so they are not listed. “Sign out everywhere” ends them all.
 
 ## The mail that confirms deleting an account
 

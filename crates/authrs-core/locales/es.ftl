@@ -165,6 +165,7 @@ notice-password-link-sent = Te hemos enviado por correo un enlace para establece
 error-invalid-profile = No se admite ese nombre o esa imagen. La imagen debe ser una dirección https://.
 error-wrong-proof = Los datos no coinciden. Compruébalos y vuelve a intentarlo.
 error-unknown-session = Esa sesión no es tuya o ya se ha cerrado.
+error-sessions-not-listed = Aquí las sesiones se guardan en los navegadores, así que no se muestran. «Cerrar sesión en todas partes» las cierra todas.
 
 ## El correo que confirma la eliminación de una cuenta
 

@@ -164,6 +164,7 @@ notice-password-link-sent = Nous vous avons envoyé par e-mail un lien pour déf
 error-invalid-profile = Le nom ou l’image indiqués ne sont pas acceptés. Une image doit être une adresse https://.
 error-wrong-proof = La valeur saisie ne correspond pas. Vérifiez-la et réessayez.
 error-unknown-session = Cette session ne vous appartient pas ou a déjà été fermée.
+error-sessions-not-listed = Les sessions sont conservées dans les navigateurs et ne sont donc pas listées. « Se déconnecter partout » les ferme toutes.
 
 ## L’e-mail qui confirme la suppression d’un compte
 

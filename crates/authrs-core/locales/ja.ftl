@@ -158,6 +158,7 @@ notice-password-link-sent = パスワード設定用のリンクをメールで�
 error-invalid-profile = この名前または画像は使用できません。画像には https:// で始まるアドレスを指定してください。
 error-wrong-proof = 入力内容が一致しません。確認して、もう一度お試しください。
 error-unknown-session = このセッションはご自身のものではないか、すでに終了しています。
+error-sessions-not-listed = ここではセッションはブラウザーに保存されるため、一覧には表示されません。「すべてのセッションからログアウト」ですべて終了できます。
 
 ## アカウント削除の確認メール
 

@@ -165,6 +165,7 @@ notice-password-link-sent = Enviamos por e-mail um link para você definir uma s
 error-invalid-profile = O nome ou a imagem informados não são aceitos. A imagem precisa ser um endereço https://.
 error-wrong-proof = Os dados não conferem. Verifique e tente novamente.
 error-unknown-session = Essa sessão não é sua ou já foi encerrada.
+error-sessions-not-listed = Aqui as sessões ficam nos navegadores, então não são listadas. “Sair de todas as sessões” encerra todas.
 
 ## O e-mail que confirma a exclusão de uma conta
 

@@ -158,6 +158,7 @@ notice-password-link-sent = 我们已通过电子邮件向您发送设置密码�
 error-invalid-profile = 此姓名或头像不可用。头像必须是 https:// 地址。
 error-wrong-proof = 输入的内容不正确。请检查后重试。
 error-unknown-session = 该会话不属于您，或已结束。
+error-sessions-not-listed = 此处的会话保存在浏览器中，因此不会列出。“退出所有会话”会结束全部会话。
 
 ## 确认删除账号的邮件
 

@@ -180,10 +180,14 @@ impl Setup {
             .await
             .unwrap()
             .unwrap();
-        (self.adapter.list_user_sessions(&user.id).await.unwrap())
-            .into_iter()
-            .map(|s| s.session_token)
-            .collect()
+        (self
+            .adapter
+            .list_user_sessions(&user.id, 100)
+            .await
+            .unwrap())
+        .into_iter()
+        .map(|s| s.session_token)
+        .collect()
     }
 }
 
@@ -463,4 +467,140 @@ async fn a_stolen_session_cannot_guess_the_password_through_change_password() {
         Some(&StatusCode::TOO_MANY_REQUESTS),
         "{statuses:?}"
     );
+}
+
+#[tokio::test]
+async fn a_profile_field_left_out_stays_and_hidden_characters_are_refused() {
+    let s = setup();
+    s.user("ada@example.com").await;
+    let mut c = s.browser("ada@example.com", FIREFOX, "203.0.113.77").await;
+    post(
+        &mut c,
+        "/api/auth/account/profile",
+        &[("name", "Ada"), ("image", "https://example.com/ada.png")],
+    )
+    .await;
+    // Only the name: the picture stays.
+    post(&mut c, "/api/auth/account/profile", &[("name", "Ada L.")]).await;
+    let profile = c.get("/api/auth/account/profile").await.json();
+    assert_eq!(profile["user"]["name"], "Ada L.");
+    assert_eq!(profile["user"]["image"], "https://example.com/ada.png");
+    for name in [
+        "Ada\u{202e}evil",
+        "A\u{200b}da",
+        "Ada\u{2028}L",
+        "\u{feff}Ada",
+    ] {
+        let answer = post(&mut c, "/api/auth/account/profile", &[("name", name)]).await;
+        assert!(
+            answer
+                .redirect_url()
+                .unwrap()
+                .ends_with("error=InvalidProfile"),
+            "{name:?}"
+        );
+    }
+    let answer = post(
+        &mut c,
+        "/api/auth/account/profile",
+        &[("image", "https://user:pass@example.com/a.png")],
+    )
+    .await;
+    assert!(
+        answer
+            .redirect_url()
+            .unwrap()
+            .ends_with("error=InvalidProfile")
+    );
+}
+
+#[tokio::test]
+async fn jwt_sessions_are_not_ended_one_by_one_and_say_so() {
+    let s = setup();
+    s.user("ada@example.com").await;
+    let builder = s.builder.clone().session_strategy(SessionStrategy::Jwt);
+    let mut c = EngineClient::new(builder.build().unwrap());
+    c.sign_in_with_email_password("ada@example.com", PASSWORD)
+        .await;
+    for path in [
+        "/api/auth/account/revoke-other-sessions",
+        "/api/auth/account/revoke-session",
+    ] {
+        let token = c.csrf_token().await;
+        let answer = c
+            .post_form(path, &[("csrfToken", &token), ("json", "true")])
+            .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(
+            answer.json()["url"]
+                .as_str()
+                .unwrap()
+                .ends_with("error=SessionsNotListed"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_deleted_accounts_revocable_jwt_copy_no_longer_signs_in() {
+    let s = setup();
+    s.user("ada@example.com").await;
+    let builder = s
+        .builder
+        .clone()
+        .session_strategy(SessionStrategy::Jwt)
+        .revocable_jwt(true);
+    let auth = builder.build().unwrap();
+    let mut c = EngineClient::new(auth.clone());
+    c.sign_in_with_email_password("ada@example.com", PASSWORD)
+        .await;
+    let copied = c.cookie_header();
+    let answer = post(
+        &mut c,
+        "/api/auth/account/delete",
+        &[("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(answer.redirect_url().unwrap(), "http://localhost:3000");
+    let mut thief = EngineClient::new(auth);
+    let session = thief
+        .get_with_headers("/api/auth/session", &[("cookie", &copied)])
+        .await
+        .json();
+    assert!(session.get("user").is_none(), "{session}");
+}
+
+#[tokio::test]
+async fn the_deletion_mail_links_to_the_configured_site_whatever_the_request_says() {
+    let s = setup();
+    let builder = s.builder.clone().trust_host(true);
+    let mut c = EngineClient::new(builder.build().unwrap());
+    c.request_email_sign_in("lin@example.com", &[]).await;
+    let link = s.outbox.last().unwrap().url;
+    c.open_email_link(&link).await;
+    c.extra_headers
+        .insert("x-forwarded-host", "evil.example".parse().unwrap());
+    let answer = post(&mut c, "/api/auth/account/delete-request", &[]).await;
+    assert!(
+        answer
+            .redirect_url()
+            .unwrap()
+            .contains("notice=DeleteCodeSent")
+    );
+    let mail = s.outbox.last().unwrap();
+    assert_eq!(mail.purpose, EmailPurpose::DeleteAccount);
+    assert_eq!(mail.url, "http://localhost:3000/api/auth/account");
+    assert!(!mail.html.contains("evil.example") && !mail.text.contains("evil.example"));
+}
+
+#[tokio::test]
+async fn an_account_with_a_password_gets_no_deletion_code() {
+    let s = setup();
+    s.user("ada@example.com").await;
+    let mut c = s.browser("ada@example.com", FIREFOX, "203.0.113.77").await;
+    let mails = s.outbox.len();
+    let answer = post(&mut c, "/api/auth/account/delete-request", &[]).await;
+    assert_eq!(answer.status, StatusCode::FOUND);
+    assert!(answer.redirect_url().unwrap().contains("error="));
+    assert_eq!(s.outbox.len(), mails, "no mail");
 }

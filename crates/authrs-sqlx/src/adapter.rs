@@ -189,7 +189,11 @@ pub(crate) mod sql {
          VALUES ($1, $2, $3, $4, $5, $6)";
     pub(crate) const LIST_USER_SESSIONS: &str = "SELECT session_token, expires, created_at, \
          user_agent, client_network FROM sessions WHERE user_id = $1 \
-         ORDER BY expires DESC, session_token DESC";
+         ORDER BY expires DESC, session_token DESC LIMIT $2";
+    pub(crate) const DELETE_USER_SESSIONS_EXCEPT: &str =
+        "DELETE FROM sessions WHERE user_id = $1 AND session_token <> $2";
+    pub(crate) const UPDATE_USER_PROFILE: &str =
+        "UPDATE users SET name = $2, image = $3 WHERE id = $1";
     pub(crate) const GET_SESSION_AND_USER: &str = "SELECT s.session_token, s.user_id, s.expires, u.id, u.name, u.email, u.email_verified, u.image \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.session_token = $1";
     pub(crate) const UPDATE_SESSION_EXPIRY: &str = "UPDATE sessions SET expires = $2 WHERE session_token = $1 \
@@ -473,9 +477,11 @@ macro_rules! impl_adapter {
                 async fn list_user_sessions(
                     &self,
                     user_id: &str,
+                    limit: usize,
                 ) -> Result<Vec<SessionDetails>, AdapterError> {
                     let rows: Vec<SessionDetailsRow> = sqlx::query_as(sql::LIST_USER_SESSIONS)
                         .bind(user_id)
+                        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
                         .fetch_all(&self.pool)
                         .await
                         .map_err(|e| self.fail(e))?;
@@ -537,6 +543,39 @@ macro_rules! impl_adapter {
                         .await
                         .map_err(|e| self.fail(e))?;
                     tx.commit().await.map_err(|e| self.fail(e))?;
+                    Ok(())
+                }
+
+                async fn delete_user_sessions_except(
+                    &self,
+                    user_id: &str,
+                    keep: &str,
+                ) -> Result<u64, AdapterError> {
+                    let done = sqlx::query(sql::DELETE_USER_SESSIONS_EXCEPT)
+                        .bind(user_id)
+                        .bind(keep)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    Ok(done.rows_affected())
+                }
+
+                async fn update_user_profile(
+                    &self,
+                    id: &str,
+                    name: Option<&str>,
+                    image: Option<&str>,
+                ) -> Result<(), AdapterError> {
+                    let done = sqlx::query(sql::UPDATE_USER_PROFILE)
+                        .bind(id)
+                        .bind(name)
+                        .bind(image)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    if done.rows_affected() == 0 {
+                        return Err(AdapterError::UserNotFound);
+                    }
                     Ok(())
                 }
 

@@ -51,6 +51,7 @@ macro_rules! adapter_conformance_tests {
             update_session_expiry_and_missing_session,
             delete_session_returns_it_once,
             sessions_keep_where_they_started_and_are_listed_per_user,
+            update_user_profile_sets_only_name_and_image,
             delete_user_sessions_signs_out_everywhere,
             delete_expired_sweeps_sessions_and_tokens,
             verification_token_needs_identifier_and_hash_together,
@@ -583,7 +584,7 @@ pub async fn sessions_keep_where_they_started_and_are_listed_per_user(adapter: A
         Err(AdapterError::UserNotFound)
     );
 
-    let listed = adapter.list_user_sessions(&ada.id).await.unwrap();
+    let listed = adapter.list_user_sessions(&ada.id, 100).await.unwrap();
     assert_eq!(listed.len(), 2, "{listed:?}");
     assert_eq!(listed[0].session_token, "ada-phone");
     assert_eq!(listed[0].expires, later);
@@ -597,15 +598,81 @@ pub async fn sessions_keep_where_they_started_and_are_listed_per_user(adapter: A
     );
 
     adapter.delete_session("ada-phone").await.unwrap();
-    let listed = adapter.list_user_sessions(&ada.id).await.unwrap();
+    let listed = adapter.list_user_sessions(&ada.id, 100).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].session_token, "ada-old");
     assert!(
         adapter
-            .list_user_sessions("no-such-id")
+            .list_user_sessions("no-such-id", 100)
             .await
             .unwrap()
             .is_empty()
+    );
+    // The limit keeps the latest to expire.
+    adapter
+        .create_session_from(session("ada-phone", &ada.id, later), &phone)
+        .await
+        .unwrap();
+    let first = adapter.list_user_sessions(&ada.id, 1).await.unwrap();
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].session_token, "ada-phone");
+
+    // All but one go; nobody else's.
+    assert_eq!(
+        adapter
+            .delete_user_sessions_except(&ada.id, "ada-phone")
+            .await,
+        Ok(1)
+    );
+    let left = adapter.list_user_sessions(&ada.id, 100).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].session_token, "ada-phone");
+    assert_eq!(
+        adapter
+            .list_user_sessions(&grace.id, 100)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// `update_user_profile` sets the name and picture only; the address and its verification
+/// stay; a missing user is `UserNotFound`.
+pub async fn update_user_profile_sets_only_name_and_image(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let verified = Timestamp::from_millis(1_700_000_000_000);
+    adapter
+        .update_user(AdapterUser {
+            email_verified: Some(verified),
+            ..ada.clone()
+        })
+        .await
+        .unwrap();
+    adapter
+        .update_user_profile(
+            &ada.id,
+            Some("Ada Lovelace"),
+            Some("https://example.com/a.png"),
+        )
+        .await
+        .unwrap();
+    let stored = adapter.get_user(&ada.id).await.unwrap().unwrap();
+    assert_eq!(stored.name.as_deref(), Some("Ada Lovelace"));
+    assert_eq!(stored.image.as_deref(), Some("https://example.com/a.png"));
+    assert_eq!(stored.email, ada.email);
+    assert_eq!(stored.email_verified, Some(verified));
+    adapter
+        .update_user_profile(&ada.id, None, None)
+        .await
+        .unwrap();
+    let cleared = adapter.get_user(&ada.id).await.unwrap().unwrap();
+    assert_eq!((cleared.name, cleared.image), (None, None));
+    assert_eq!(
+        adapter
+            .update_user_profile("no-such-id", Some("x"), None)
+            .await,
+        Err(AdapterError::UserNotFound)
     );
 }
 

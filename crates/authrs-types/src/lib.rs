@@ -82,12 +82,15 @@ pub enum ErrorCode {
     InvalidProfile,
     /// The session to end is not one of the user's, or has ended (our account routes).
     UnknownSession,
+    /// With JWT sessions, sessions are not listed or ended one by one; sign out everywhere
+    /// ends them all (our account routes).
+    SessionsNotListed,
     /// Anything else.
     Default,
 }
 
 impl ErrorCode {
-    const ALL: [Self; 21] = [
+    const ALL: [Self; 22] = [
         Self::Configuration,
         Self::AccessDenied,
         Self::Verification,
@@ -108,6 +111,7 @@ impl ErrorCode {
         Self::LastSignInMethod,
         Self::InvalidProfile,
         Self::UnknownSession,
+        Self::SessionsNotListed,
         Self::Default,
     ];
 
@@ -134,6 +138,7 @@ impl ErrorCode {
             Self::LastSignInMethod => "LastSignInMethod",
             Self::InvalidProfile => "InvalidProfile",
             Self::UnknownSession => "UnknownSession",
+            Self::SessionsNotListed => "SessionsNotListed",
             Self::Default => "default",
         }
     }

@@ -14,9 +14,8 @@ use bytes::Bytes;
 use http::{Response, StatusCode};
 
 use super::Ctx;
-use super::account_page::{done, refused};
-use super::password::{Mailer, check_own_password, send_mail};
-use super::prelude::{NotSignedIn, not_signed_in, signed_in};
+use super::password::{Mailer, OwnAccount, check_own_password, send_mail};
+use super::prelude::{NotSignedIn, done, not_signed_in, refused, signed_in};
 use super::proof::{
     Proof, binding_identifier, code_hash, reset_identifier, spend_proof, verify_identifier,
 };
@@ -36,38 +35,37 @@ fn delete_identifier(user_id: &str) -> String {
     format!("account-delete:{user_id}")
 }
 
-/// The signed-in user's id and address, or the answer for a request without one.
-async fn user(
-    ctx: &mut Ctx<'_>,
-    adapter: &dyn Adapter,
-) -> Result<(String, Option<String>), NotSignedIn> {
+/// The signed-in user's account, or why there is none.
+async fn own_account(ctx: &mut Ctx<'_>, adapter: &dyn Adapter) -> Result<OwnAccount, NotSignedIn> {
     let (_, user_id) = signed_in(ctx).await?;
-    match adapter.get_user(&user_id).await {
-        Ok(Some(user)) => Ok((user.id, user.email)),
+    match OwnAccount::load(adapter, &user_id).await {
+        Ok(Some(own)) => Ok(own),
         Ok(None) => Err(NotSignedIn::NoSession),
         Err(error) => Err(NotSignedIn::Failed(error.into())),
     }
 }
 
-/// `POST /account/delete-request`: mails a code that confirms deleting the account.
+/// `POST /account/delete-request`: mails a code that confirms deleting the account, for an
+/// account without a password (one with a password proves it with the password).
 pub(crate) async fn request_code(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> {
     let adapter = features.adapter.as_ref();
-    let (user_id, email) = match user(&mut ctx, adapter).await {
-        Ok(found) => found,
+    let own = match own_account(&mut ctx, adapter).await {
+        Ok(own) => own,
         Err(why) => return not_signed_in(ctx, why),
     };
-    let (Some(email), Some(_)) = (email, &features.options.transport) else {
+    let (None, Some(email), Some(_)) = (&own.stored, &own.email, &features.options.transport)
+    else {
         return refused(ctx, ErrorCode::Default, StatusCode::BAD_REQUEST);
     };
     let counted = features
         .options
         .mail_limits
-        .count_send(&ctx.limits(), MAIL_PURPOSE, &email)
+        .count_send(&ctx.limits(), MAIL_PURPOSE, email)
         .await;
     if let Err(stop) = checked(counted) {
         return stop.answer(ctx);
     }
-    let identifier = delete_identifier(&user_id);
+    let identifier = delete_identifier(&own.user_id);
     let expires =
         Timestamp::from_millis(ctx.now_ms).plus_secs(features.options.token_max_age.as_secs());
     let code = random_code();
@@ -94,10 +92,11 @@ pub(crate) async fn request_code(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> 
         accounts: features,
         language: ctx.messages().language_index(),
     };
-    let url = ctx.url("account");
+    // From the configured URL only: a forwarded host must not choose where the link points.
+    let url = format!("{}/account", ctx.inner.base_url);
     let sent = send_mail(
         mailer,
-        &email,
+        email,
         EmailPurpose::DeleteAccount,
         url,
         Some(code),
@@ -107,80 +106,74 @@ pub(crate) async fn request_code(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> 
     if let Err(error) = sent {
         return ctx.fail(error);
     }
-    tracing::info!(user = %user_id, "a code to delete the account was mailed");
+    tracing::info!(user = %own.user_id, "a code to delete the account was mailed");
     done(ctx, Notice::DeleteCodeSent)
 }
 
 /// `POST /account/delete` `{password}` or `{code}`.
 pub(crate) async fn delete(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> {
     let adapter = features.adapter.as_ref();
-    let (user_id, email) = match user(&mut ctx, adapter).await {
-        Ok(found) => found,
+    let own = match own_account(&mut ctx, adapter).await {
+        Ok(own) => own,
         Err(why) => return not_signed_in(ctx, why),
     };
-    let stored = match adapter.get_password_hash(&user_id).await {
-        Ok(stored) => stored,
-        Err(error) => return ctx.fail(error.into()),
-    };
-    let identifier = delete_identifier(&user_id);
-    let proven = match &stored {
+    let identifier = delete_identifier(&own.user_id);
+    let proven = if own.stored.is_some() {
         // An account with a password proves it with the password, throttled.
-        Some(_) => {
-            let password = ctx.body_str("password").unwrap_or_default().to_owned();
-            match check_own_password(&ctx, features, &user_id, &password).await {
-                Ok(right) => right,
-                Err(stop) => return stop.answer(ctx),
-            }
+        let password = ctx.body_str("password").unwrap_or_default().to_owned();
+        match check_own_password(&ctx, features, &own, &password).await {
+            Ok(right) => right,
+            Err(stop) => return stop.answer(ctx),
         }
-        None => {
-            let Some(email) = &email else {
-                return refused(ctx, ErrorCode::Verification, StatusCode::BAD_REQUEST);
-            };
-            let limits = features.options.mail_limits;
-            let counted = limits
-                .count_code_attempt(&ctx.limits(), MAIL_PURPOSE, email)
-                .await;
-            if let Err(stop) = checked(counted) {
-                return stop.answer(ctx);
-            }
-            let code = ctx.body_str("code").and_then(canonical_code);
-            let spent = match code {
-                Some(code) => {
-                    let proof = Proof::Code(code);
-                    match spend_proof(&ctx.inner.secrets, adapter, &identifier, &proof).await {
-                        Ok(spent) => spent.is_some_and(|token| {
-                            token.expires > Timestamp::from_millis(ctx.now_ms)
-                        }),
-                        Err(error) => return ctx.fail(error.into()),
-                    }
+    } else {
+        let Some(email) = &own.email else {
+            return refused(ctx, ErrorCode::Verification, StatusCode::BAD_REQUEST);
+        };
+        let limits = features.options.mail_limits;
+        let counted = limits
+            .count_code_attempt(&ctx.limits(), MAIL_PURPOSE, email)
+            .await;
+        if let Err(stop) = checked(counted) {
+            return stop.answer(ctx);
+        }
+        let spent = match ctx.body_str("code").and_then(canonical_code) {
+            Some(code) => {
+                let proof = Proof::Code(code);
+                match spend_proof(&ctx.inner.secrets, adapter, &identifier, &proof).await {
+                    Ok(spent) => spent
+                        .is_some_and(|token| token.expires > Timestamp::from_millis(ctx.now_ms)),
+                    Err(error) => return ctx.fail(error.into()),
                 }
-                None => false,
-            };
-            if spent
-                && let Err(error) = limits.code_worked(&ctx.limits(), MAIL_PURPOSE, email).await
-            {
-                return ctx.fail(error.into());
             }
-            spent
+            None => false,
+        };
+        if spent && let Err(error) = limits.code_worked(&ctx.limits(), MAIL_PURPOSE, email).await {
+            return ctx.fail(error.into());
         }
+        spent
     };
     if !proven {
-        let code = if stored.is_some() {
+        let code = if own.stored.is_some() {
             ErrorCode::CredentialsSignin
         } else {
             ErrorCode::Verification
         };
         return refused(ctx, code, StatusCode::UNAUTHORIZED);
     }
+    let user_id = &own.user_id;
     let mut tokens = vec![
         identifier,
-        verify_identifier(&user_id),
-        reset_identifier(&user_id),
-        binding_identifier(&user_id),
+        verify_identifier(user_id),
+        reset_identifier(user_id),
+        binding_identifier(user_id),
     ];
-    // Email sign-in links and codes are kept under the address.
-    tokens.extend(email.clone());
-    if let Err(error) = adapter.delete_user_with_tokens(&user_id, &tokens).await {
+    // Email sign-in links and codes are kept under the normalised address.
+    tokens.extend(own.email.clone());
+    // A copy of this browser's JWT must not outlive the account (with revocable JWTs).
+    if let Err(error) = super::signout::deny_jwt_session(&ctx).await {
+        return ctx.fail(error);
+    }
+    if let Err(error) = adapter.delete_user_with_tokens(user_id, &tokens).await {
         return ctx.fail(error.into());
     }
     ctx.clear_session_cookie();

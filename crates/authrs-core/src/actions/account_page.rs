@@ -17,43 +17,24 @@ use http::{Response, StatusCode};
 use serde_json::{Value, json};
 
 use super::Ctx;
-use super::prelude::{NotSignedIn, signed_in};
+use super::prelude::{NotSignedIn, done, refused, signed_in};
 use crate::adapter::{Adapter, AdapterUser, SessionDetails, Timestamp};
 use crate::error::{Error, ErrorCode};
-use crate::pages::account::{AccountPage, Method, Notice, SessionRow};
+use crate::pages::account::{AccountPage, Notice, ProofKind, SessionRow};
 use crate::secret::sha256_hex;
 
 /// The longest name a profile keeps, in characters.
 const MAX_NAME_CHARS: usize = 100;
 /// The longest picture URL a profile keeps, in bytes.
 const MAX_IMAGE_BYTES: usize = 2048;
+/// The most sessions the page lists (the latest to expire); "sign out everywhere else" ends
+/// the rest too.
+const MAX_LISTED: usize = 100;
 
 /// The id of a session in lists and in `revoke-session`: derived from its token's hash, so
 /// it names the session without being, or leading to, anything that signs in.
 pub(crate) fn session_id(token_hash: &str) -> String {
     sha256_hex(&format!("authrs.session-id:{token_hash}"))[..32].to_owned()
-}
-
-/// The account page's URL, with a query.
-fn page_url(ctx: &Ctx<'_>, query: &str) -> String {
-    if query.is_empty() {
-        ctx.url("account")
-    } else {
-        format!("{}?{query}", ctx.url("account"))
-    }
-}
-
-/// Back to the page with a notice.
-pub(crate) fn done(ctx: Ctx<'_>, notice: Notice) -> Response<Bytes> {
-    let url = page_url(&ctx, &format!("notice={}", notice.as_str()));
-    ctx.redirect(url, StatusCode::OK)
-}
-
-/// Back to the page with an error, and the status for JSON clients.
-pub(crate) fn refused(ctx: Ctx<'_>, code: ErrorCode, status: StatusCode) -> Response<Bytes> {
-    tracing::info!(code = code.as_str(), "account request refused");
-    let url = page_url(&ctx, &format!("error={}", code.as_str()));
-    ctx.redirect(url, status)
 }
 
 /// The signed-in user's id, or the answer for a visitor who is not signed in: the page sends
@@ -115,7 +96,7 @@ async fn live_sessions(
     let now = Timestamp::from_millis(ctx.now_ms);
     let current = current_session_hash(ctx);
     let mut sessions: Vec<SessionDetails> = adapter
-        .list_user_sessions(user_id)
+        .list_user_sessions(user_id, MAX_LISTED)
         .await?
         .into_iter()
         .filter(|session| session.expires > now)
@@ -245,17 +226,17 @@ impl View {
     /// What the user can prove themselves with: a password, a mailed link or code, or
     /// neither. The page offers changing (or setting) the password and deleting the account
     /// accordingly.
-    fn proof(&self, ctx: &Ctx<'_>) -> Method {
+    fn proof(&self, ctx: &Ctx<'_>) -> ProofKind {
         #[cfg(feature = "password")]
         if let Some(accounts) = &ctx.inner.accounts {
             return match (self.has_password, accounts.options.transport.is_some()) {
-                (true, _) => Method::Password,
-                (false, true) if self.user.email.is_some() => Method::Mail,
-                (false, _) => Method::Unavailable,
+                (true, _) => ProofKind::Password,
+                (false, true) if self.user.email.is_some() => ProofKind::Mail,
+                (false, _) => ProofKind::Unavailable,
             };
         }
         let _ = ctx;
-        Method::Unavailable
+        ProofKind::Unavailable
     }
 }
 
@@ -330,59 +311,100 @@ pub(crate) async fn sessions_json(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Re
     ctx.json_no_store(StatusCode::OK, Bytes::from(body.to_string()))
 }
 
-/// A picture URL the profile accepts: `https://` (or `http://` for a loopback development
-/// site), within the length limit.
-fn acceptable_image(image: &str) -> bool {
+/// A picture URL the profile accepts: an `https://` URL with a host and no user name or
+/// password in it, within the length limit; stored as the URL parser writes it.
+fn acceptable_image(image: &str) -> Option<String> {
     if image.len() > MAX_IMAGE_BYTES || image.chars().any(char::is_control) {
-        return false;
+        return None;
     }
-    match url::Url::parse(image) {
-        Ok(url) => url.scheme() == "https" && url.host().is_some(),
-        Err(_) => false,
-    }
+    let url = url::Url::parse(image).ok()?;
+    let plain = url.scheme() == "https"
+        && url.host().is_some()
+        && url.username().is_empty()
+        && url.password().is_none();
+    plain.then(|| url.to_string())
 }
 
-/// `POST /account/profile` `{name, image}`: an empty field clears it.
+/// Characters a name may not have: controls, and the invisible and direction-changing
+/// characters (format characters, line and paragraph separators) that make a name read as
+/// another one.
+fn hidden_or_bidi(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00ad}'
+                | '\u{061c}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+        )
+}
+
+/// `POST /account/profile` `{name, image}`: a field left out stays as it is, an empty one
+/// clears it. Only these two columns are written, so a concurrent proof of the address stays.
 pub(crate) async fn update_profile(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
     let user_id = match user_or_sign_in(&mut ctx).await {
         Ok(user_id) => user_id,
         Err(answer) => return answer.send(ctx, Asker::Form),
     };
-    let name = ctx.body_str("name").map(str::trim).unwrap_or_default();
-    let image = ctx.body_str("image").map(str::trim).unwrap_or_default();
-    let name_ok = name.chars().count() <= MAX_NAME_CHARS && !name.chars().any(char::is_control);
-    if !name_ok || !(image.is_empty() || acceptable_image(image)) {
-        return refused(ctx, ErrorCode::InvalidProfile, StatusCode::BAD_REQUEST);
-    }
-    let (name, image) = (
-        Some(name.to_owned()).filter(|n| !n.is_empty()),
-        Some(image.to_owned()).filter(|i| !i.is_empty()),
-    );
     let user = match adapter.get_user(&user_id).await {
         Ok(Some(user)) => user,
         Ok(None) => return Answer::SignIn.send(ctx, Asker::Form),
         Err(error) => return ctx.fail(error.into()),
     };
-    let updated = AdapterUser {
-        name,
-        image,
-        ..user
+    let name = match ctx.body_str("name").map(str::trim) {
+        None => user.name.clone(),
+        Some("") => None,
+        Some(name)
+            if name.chars().count() <= MAX_NAME_CHARS && !name.chars().any(hidden_or_bidi) =>
+        {
+            Some(name.to_owned())
+        }
+        Some(_) => return refused(ctx, ErrorCode::InvalidProfile, StatusCode::BAD_REQUEST),
     };
-    if let Err(error) = adapter.update_user(updated).await {
-        return ctx.fail(error.into());
+    let image = match ctx.body_str("image").map(str::trim) {
+        None => user.image.clone(),
+        Some("") => None,
+        Some(image) => match acceptable_image(image) {
+            Some(image) => Some(image),
+            None => return refused(ctx, ErrorCode::InvalidProfile, StatusCode::BAD_REQUEST),
+        },
+    };
+    let stored = adapter
+        .update_user_profile(&user_id, name.as_deref(), image.as_deref())
+        .await;
+    match stored {
+        Ok(()) => {}
+        Err(crate::adapter::AdapterError::UserNotFound) => {
+            return Answer::SignIn.send(ctx, Asker::Form);
+        }
+        Err(error) => return ctx.fail(error.into()),
     }
     tracing::info!(user = %user_id, "profile changed");
     done(ctx, Notice::ProfileSaved)
 }
 
+/// With JWT sessions nothing lists them, so none can be ended one by one: `sign out
+/// everywhere` ends them all.
+fn lists_sessions(ctx: &Ctx<'_>) -> bool {
+    ctx.inner.strategy() == crate::config::SessionStrategy::Database
+}
+
 /// `POST /account/revoke-session` `{session}`: one of the user's own sessions, by its id.
 pub(crate) async fn revoke_session(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
+    if !lists_sessions(&ctx) {
+        return refused(ctx, ErrorCode::SessionsNotListed, StatusCode::BAD_REQUEST);
+    }
     let user_id = match user_or_sign_in(&mut ctx).await {
         Ok(user_id) => user_id,
         Err(answer) => return answer.send(ctx, Asker::Form),
     };
     let wanted = ctx.body_str("session").unwrap_or_default().to_owned();
-    let sessions = match adapter.list_user_sessions(&user_id).await {
+    let sessions = match adapter.list_user_sessions(&user_id, MAX_LISTED).await {
         Ok(sessions) => sessions,
         Err(error) => return ctx.fail(error.into()),
     };
@@ -402,31 +424,27 @@ pub(crate) async fn revoke_session(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> R
     done(ctx, Notice::SessionRevoked)
 }
 
-/// `POST /account/revoke-other-sessions`: every session of the user but this browser's.
+/// `POST /account/revoke-other-sessions`: every session of the user but this browser's, in
+/// one statement.
 pub(crate) async fn revoke_other_sessions(
     mut ctx: Ctx<'_>,
     adapter: &dyn Adapter,
 ) -> Response<Bytes> {
+    if !lists_sessions(&ctx) {
+        return refused(ctx, ErrorCode::SessionsNotListed, StatusCode::BAD_REQUEST);
+    }
     let user_id = match user_or_sign_in(&mut ctx).await {
         Ok(user_id) => user_id,
         Err(answer) => return answer.send(ctx, Asker::Form),
     };
-    let current = current_session_hash(&ctx);
-    let sessions = match adapter.list_user_sessions(&user_id).await {
-        Ok(sessions) => sessions,
+    let current = current_session_hash(&ctx).unwrap_or_default();
+    let ended = match adapter
+        .delete_user_sessions_except(&user_id, &current)
+        .await
+    {
+        Ok(ended) => ended,
         Err(error) => return ctx.fail(error.into()),
     };
-    let mut ended = 0;
-    for session in sessions {
-        if Some(&session.session_token) == current.as_ref() {
-            continue;
-        }
-        match adapter.delete_session(&session.session_token).await {
-            Ok(Some(_)) => ended += 1,
-            Ok(None) => {}
-            Err(error) => return ctx.fail(error.into()),
-        }
-    }
     tracing::info!(user = %user_id, ended, "every other session was signed out");
     done(ctx, Notice::OthersRevoked)
 }

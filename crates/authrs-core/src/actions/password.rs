@@ -271,6 +271,36 @@ fn token_expiry(accounts: &Accounts, now_ms: u64) -> Timestamp {
     Timestamp::from_millis(now_ms).plus_secs(accounts.options.token_max_age.as_secs())
 }
 
+/// A signed-in user's account as the checks of their own password see it.
+pub(crate) struct OwnAccount {
+    pub(crate) user_id: String,
+    /// The address, normalised as sign-in keys it.
+    pub(crate) email: Option<String>,
+    /// The password hash, if the account has a password.
+    pub(crate) stored: Option<String>,
+}
+
+impl OwnAccount {
+    /// The user's address and password hash; `None` when the user is gone.
+    pub(crate) async fn load(
+        adapter: &dyn crate::adapter::Adapter,
+        user_id: &str,
+    ) -> Result<Option<Self>, AdapterError> {
+        let Some(user) = adapter.get_user(user_id).await? else {
+            return Ok(None);
+        };
+        let stored = adapter.get_password_hash(user_id).await?;
+        let email = user
+            .email
+            .map(|email| normalize_email(&email).unwrap_or_else(|_| email.to_lowercase()));
+        Ok(Some(Self {
+            user_id: user.id,
+            email,
+            stored,
+        }))
+    }
+}
+
 /// Checks a signed-in user's own password (to change it, or to delete the account) through
 /// the password throttle that guards every sign-in, keyed as the `email-password` provider
 /// keys the account: a stolen session must not become a guessing oracle. The attempt counts
@@ -278,24 +308,23 @@ fn token_expiry(accounts: &Accounts, now_ms: u64) -> Timestamp {
 pub(crate) async fn check_own_password(
     ctx: &Ctx<'_>,
     features: &Accounts,
-    user_id: &str,
+    own: &OwnAccount,
     password: &str,
 ) -> Result<bool, super::throttle::Stop> {
-    let adapter = features.adapter.as_ref();
-    let found = async {
-        let user = adapter.get_user(user_id).await?;
-        let stored = adapter.get_password_hash(user_id).await?;
-        Ok::<_, AdapterError>((user.and_then(|u| u.email), stored))
-    };
-    let (email, stored) = found.await.map_err(super::throttle::Stop::Failed)?;
+    let account = own.email.clone().unwrap_or_else(|| own.user_id.clone());
     let mut attempt = super::throttle::PasswordAttempt::new(
         ctx.limits(),
         ctx.inner.password_throttle,
         EMAIL_PASSWORD_PROVIDER_ID,
-        Some(email.unwrap_or_else(|| user_id.to_owned())),
+        Some(account),
     );
     checked(attempt.count().await)?;
-    let right = features.hashing.verify(password, stored.as_deref()).await;
+    // Past the longest password there is, nothing is hashed (it cannot be right).
+    let right = password.len() <= MAX_PASSWORD_BYTES
+        && features
+            .hashing
+            .verify(password, own.stored.as_deref())
+            .await;
     if right {
         attempt
             .succeeded()
@@ -751,7 +780,12 @@ async fn change_password(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response
         .body_str("currentPassword")
         .unwrap_or_default()
         .to_owned();
-    match check_own_password(&ctx, features, &user_id, &current).await {
+    let own = match OwnAccount::load(features.adapter.as_ref(), &user_id).await {
+        Ok(Some(own)) => own,
+        Ok(None) => return refuse(ctx, ErrorCode::SessionRequired, StatusCode::UNAUTHORIZED),
+        Err(error) => return ctx.fail(error.into()),
+    };
+    match check_own_password(&ctx, features, &own, &current).await {
         Ok(true) => {}
         Ok(false) => return refuse(ctx, ErrorCode::CredentialsSignin, StatusCode::UNAUTHORIZED),
         Err(stop) => return stop.answer(ctx),

@@ -17,11 +17,30 @@ pub(crate) fn to_sign_in(ctx: Ctx<'_>, query: &str, status: StatusCode) -> Respo
 /// Refuses an account request: back to the account page when its form sent it
 /// (`from=account`), else to the sign-in page, with the error code.
 pub(crate) fn refuse(ctx: Ctx<'_>, code: ErrorCode, status: StatusCode) -> Response<Bytes> {
-    if ctx.body_str("from") == Some("account") {
-        return super::account_page::refused(ctx, code, status);
-    }
     tracing::info!(code = code.as_str(), "account request refused");
-    to_sign_in(ctx, &format!("error={}", code.as_str()), status)
+    let query = format!("error={}", code.as_str());
+    if ctx.body_str("from") == Some("account") {
+        return to_account(ctx, &query, status);
+    }
+    to_sign_in(ctx, &query, status)
+}
+
+/// Redirects to the account page with a notice or an error code (the configured URL's, as
+/// every page's own links are).
+fn to_account(ctx: Ctx<'_>, query: &str, status: StatusCode) -> Response<Bytes> {
+    let url = format!("{}?{query}", ctx.url("account"));
+    ctx.redirect(url, status)
+}
+
+/// Back to the account page with a notice.
+pub(crate) fn done(ctx: Ctx<'_>, notice: crate::pages::account::Notice) -> Response<Bytes> {
+    to_account(ctx, &format!("notice={}", notice.as_str()), StatusCode::OK)
+}
+
+/// Back to the account page with an error, and the status for JSON clients.
+pub(crate) fn refused(ctx: Ctx<'_>, code: ErrorCode, status: StatusCode) -> Response<Bytes> {
+    tracing::info!(code = code.as_str(), "account request refused");
+    to_account(ctx, &format!("error={}", code.as_str()), status)
 }
 
 /// Why a request that needs a signed-in user cannot go on.

@@ -25,7 +25,7 @@ pub(crate) async fn page(mut ctx: Ctx<'_>) -> Response<Bytes> {
 
 /// With revocable JWT sessions, puts the signed-out session's id on the deny-list for as long
 /// as any copy of its cookie could live (each read re-issues it for `max_age` from then).
-async fn deny_jwt_session(ctx: &Ctx<'_>) -> Result<(), Error> {
+pub(crate) async fn deny_jwt_session(ctx: &Ctx<'_>) -> Result<(), Error> {
     let inner = ctx.inner;
     let Some(adapter) = inner.sessions.revocation() else {
         return Ok(());

@@ -378,8 +378,33 @@ impl<A: Adapter + ?Sized> Adapter for CachedAdapter<A> {
         result
     }
 
-    async fn list_user_sessions(&self, user_id: &str) -> Result<Vec<SessionDetails>, AdapterError> {
-        self.inner.list_user_sessions(user_id).await
+    async fn list_user_sessions(
+        &self,
+        user_id: &str,
+        limit: usize,
+    ) -> Result<Vec<SessionDetails>, AdapterError> {
+        self.inner.list_user_sessions(user_id, limit).await
+    }
+
+    async fn delete_user_sessions_except(
+        &self,
+        user_id: &str,
+        keep: &str,
+    ) -> Result<u64, AdapterError> {
+        let result = self.inner.delete_user_sessions_except(user_id, keep).await;
+        self.cache.invalidate_user(user_id);
+        result
+    }
+
+    async fn update_user_profile(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        image: Option<&str>,
+    ) -> Result<(), AdapterError> {
+        let result = self.inner.update_user_profile(id, name, image).await;
+        self.cache.invalidate_user(id);
+        result
     }
 
     async fn get_session_and_user(

@@ -134,6 +134,19 @@ impl Adapter for MemoryAdapter {
         Ok(user)
     }
 
+    async fn update_user_profile(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        image: Option<&str>,
+    ) -> Result<(), AdapterError> {
+        let mut state = self.state();
+        let user = state.users.get_mut(id).ok_or(AdapterError::UserNotFound)?;
+        user.name = name.map(str::to_owned);
+        user.image = image.map(str::to_owned);
+        Ok(())
+    }
+
     async fn delete_user(&self, id: &str) -> Result<(), AdapterError> {
         let mut state = self.state();
         state.users.remove(id);
@@ -222,7 +235,11 @@ impl Adapter for MemoryAdapter {
         Ok(())
     }
 
-    async fn list_user_sessions(&self, user_id: &str) -> Result<Vec<SessionDetails>, AdapterError> {
+    async fn list_user_sessions(
+        &self,
+        user_id: &str,
+        limit: usize,
+    ) -> Result<Vec<SessionDetails>, AdapterError> {
         let state = self.state();
         let mut sessions: Vec<SessionDetails> = (state.sessions.values())
             .filter(|session| session.user_id == user_id)
@@ -236,7 +253,20 @@ impl Adapter for MemoryAdapter {
             })
             .collect();
         sessions.sort_by(|a, b| (b.expires, &b.session_token).cmp(&(a.expires, &a.session_token)));
+        sessions.truncate(limit);
         Ok(sessions)
+    }
+
+    async fn delete_user_sessions_except(
+        &self,
+        user_id: &str,
+        keep: &str,
+    ) -> Result<u64, AdapterError> {
+        let mut state = self.state();
+        let before = state.sessions.len();
+        (state.sessions).retain(|token, s| s.user_id != user_id || token == keep);
+        state.prune_origins();
+        Ok((before - state.sessions.len()) as u64)
     }
 
     async fn get_session_and_user(

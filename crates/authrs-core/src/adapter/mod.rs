@@ -352,6 +352,16 @@ pub trait Adapter: Send + Sync + 'static {
     /// [`AdapterError::UserNotFound`] or [`AdapterError::DuplicateEmail`] when they apply.
     async fn update_user(&self, user: AdapterUser) -> Result<AdapterUser, AdapterError>;
 
+    /// Sets a user's name and picture, and nothing else (a concurrent change of the address
+    /// or its verification stays). [`AdapterError::UserNotFound`] when the user does not
+    /// exist.
+    async fn update_user_profile(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        image: Option<&str>,
+    ) -> Result<(), AdapterError>;
+
     /// Deletes a user with their accounts, sessions and password. Deleting a missing user is
     /// not an error.
     async fn delete_user(&self, id: &str) -> Result<(), AdapterError>;
@@ -405,8 +415,20 @@ pub trait Adapter: Send + Sync + 'static {
     }
 
     /// A user's sessions, expired ones included (the engine leaves those out), the latest to
-    /// expire first.
-    async fn list_user_sessions(&self, user_id: &str) -> Result<Vec<SessionDetails>, AdapterError>;
+    /// expire first, at most `limit` of them.
+    async fn list_user_sessions(
+        &self,
+        user_id: &str,
+        limit: usize,
+    ) -> Result<Vec<SessionDetails>, AdapterError>;
+
+    /// Deletes every session of a user but the one with token hash `keep`; returns how many
+    /// went.
+    async fn delete_user_sessions_except(
+        &self,
+        user_id: &str,
+        keep: &str,
+    ) -> Result<u64, AdapterError>;
 
     /// A session with its user, by token hash. Expired rows are returned as they are; the
     /// engine decides about expiry and deletes them.

@@ -11,7 +11,7 @@ use crate::i18n::{Arg, Messages};
 
 /// How the user can prove it is them: the password section and the delete section follow it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Method {
+pub(crate) enum ProofKind {
     /// With the account's password.
     Password,
     /// With a link or code mailed to the account's address.
@@ -88,7 +88,7 @@ pub(crate) struct AccountPage<'a> {
     pub(crate) linked: &'a [(&'a str, &'a str)],
     /// `(provider id, name)` of each OAuth provider not linked yet.
     pub(crate) linkable: &'a [(&'a str, &'a str)],
-    pub(crate) proof: Method,
+    pub(crate) proof: ProofKind,
     pub(crate) origin: &'a str,
 }
 
@@ -171,6 +171,7 @@ fn error_message(code: ErrorCode) -> &'static str {
     match code {
         ErrorCode::InvalidProfile => "error-invalid-profile",
         ErrorCode::UnknownSession => "error-unknown-session",
+        ErrorCode::SessionsNotListed => "error-sessions-not-listed",
         ErrorCode::CredentialsSignin | ErrorCode::Verification => "error-wrong-proof",
         ErrorCode::PasswordPolicy => "error-password-policy",
         ErrorCode::LastSignInMethod => "error-last-method",
@@ -264,7 +265,7 @@ pub(crate) fn render(page: &AccountPage<'_>) -> String {
             h2 { (m.text("account-methods")) }
             h3 { (m.text("account-password")) }
             @match page.proof {
-                Method::Password => {
+                ProofKind::Password => {
                     form method="post" action={ (base) "/account/change-password" } {
                         (hidden)
                         label for="current-password" { (m.text("account-current-password")) }
@@ -276,7 +277,7 @@ pub(crate) fn render(page: &AccountPage<'_>) -> String {
                         button.secondary type="submit" { (m.text("account-change-password")) }
                     }
                 }
-                Method::Mail => {
+                ProofKind::Mail => {
                     p.left { (m.text("account-no-password")) }
                     form method="post" action={ (base) "/account/reset-password-request" } {
                         (hidden)
@@ -284,7 +285,7 @@ pub(crate) fn render(page: &AccountPage<'_>) -> String {
                         button.secondary type="submit" { (m.text("account-set-password")) }
                     }
                 }
-                Method::Unavailable => {
+                ProofKind::Unavailable => {
                     p.left { (m.text("account-no-password")) }
                 }
             }
@@ -318,7 +319,7 @@ pub(crate) fn render(page: &AccountPage<'_>) -> String {
             h2 { (m.text("account-danger")) }
             p.left { (m.text("account-delete-explain")) }
             @match page.proof {
-                Method::Password => {
+                ProofKind::Password => {
                     form method="post" action={ (base) "/account/delete" } {
                         (hidden)
                         label for="delete-password" { (m.text("account-delete-password")) }
@@ -327,7 +328,7 @@ pub(crate) fn render(page: &AccountPage<'_>) -> String {
                         button.danger type="submit" { (m.text("account-delete-button")) }
                     }
                 }
-                Method::Mail => {
+                ProofKind::Mail => {
                     @if page.notice == Some(Notice::DeleteCodeSent) {
                         form method="post" action={ (base) "/account/delete" } {
                             (hidden)
@@ -344,7 +345,7 @@ pub(crate) fn render(page: &AccountPage<'_>) -> String {
                         }
                     }
                 }
-                Method::Unavailable => {
+                ProofKind::Unavailable => {
                     p.left { (m.text("account-delete-unavailable")) }
                 }
             }
