@@ -11,6 +11,7 @@ use crate::i18n::{Arg, Messages};
 
 /// How the user can prove it is them: the password section and the delete section follow it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "password"), allow(dead_code))]
 pub(crate) enum ProofKind {
     /// With the account's password.
     Password,
