@@ -95,6 +95,36 @@ impl Auth {
             .0
     }
 
+    /// Each OAuth provider's endpoints, discovered now for OpenID Connect providers (and
+    /// cached as a sign-in would), in configuration order: for an operator's start-up log or
+    /// a health check. A provider that cannot be reached is an error text (no secrets in it).
+    #[cfg(feature = "oauth")]
+    pub async fn provider_endpoints(
+        &self,
+    ) -> Vec<(
+        String,
+        Result<crate::providers::oauth::ProviderEndpoints, String>,
+    )> {
+        let now_ms = self.inner.clock.now_millis();
+        let mut out = Vec::new();
+        for mounted in &self.inner.providers {
+            if let crate::inner::Mounted::OAuth(provider, runtime) = mounted {
+                let found = runtime.metadata(provider, now_ms).await;
+                let endpoints = found.map_err(|error| error.to_string()).map(|metadata| {
+                    crate::providers::oauth::ProviderEndpoints {
+                        issuer: metadata.issuer,
+                        authorization: metadata.authorization_endpoint,
+                        token: metadata.token_endpoint,
+                        userinfo: metadata.userinfo_endpoint,
+                        jwks: metadata.jwks_uri,
+                    }
+                });
+                out.push((provider.id.clone(), endpoints));
+            }
+        }
+        out
+    }
+
     /// The tags of the languages pages and mails can be in, the default first.
     pub fn languages(&self) -> impl Iterator<Item = &str> {
         self.inner.catalog.tags()

@@ -239,7 +239,9 @@ mod tests {
         let page =
             render_home("/auth", Some(&evil), &HomeSettings::default(), english()).into_string();
         assert!(
-            page.contains("Signed in as <strong>&lt;script&gt;alert(1)&lt;/script&gt;</strong>"),
+            page.contains(
+                "Signed in as <strong><bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi></strong>"
+            ),
             "{page}"
         );
         assert!(page.contains("a&quot;b@example.com"));
@@ -252,7 +254,7 @@ mod tests {
             english(),
         )
         .into_string();
-        assert!(page.contains("Signed in as <strong>e@example.com</strong>"));
+        assert!(page.contains("Signed in as <strong><bdi>e@example.com</bdi></strong>"));
     }
 
     #[test]

@@ -208,6 +208,7 @@ pub fn build_app(prepared: &Prepared, url: &str) -> Result<App, Error> {
     let auth = builder
         .build()
         .map_err(|error| config_problem(error.to_string()))?;
+    log_providers(auth.clone());
     let state = AppState {
         auth: auth.clone(),
         home: HomeSettings {
@@ -394,4 +395,29 @@ fn limit_store(database: &Database, limits: &LimitSettings) -> Arc<dyn LimitStor
         Some(shared) => Arc::new(shared),
         None => limits.memory_store(),
     }
+}
+
+/// Logs where each OAuth provider's endpoints are, discovering OpenID Connect ones now, in the
+/// background (start-up does not wait for a provider): the operator sees a wrong issuer or an
+/// unreachable provider at once, not at the first sign-in. Nothing secret is logged.
+fn log_providers(auth: authrs_core::Auth) {
+    tokio::spawn(async move {
+        for (provider, found) in auth.provider_endpoints().await {
+            match found {
+                Ok(endpoints) => tracing::info!(
+                    provider = %provider,
+                    issuer = endpoints.issuer.as_deref().unwrap_or("-"),
+                    authorization = %endpoints.authorization,
+                    token = %endpoints.token,
+                    userinfo = endpoints.userinfo.as_deref().unwrap_or("-"),
+                    "provider ready"
+                ),
+                Err(error) => tracing::warn!(
+                    provider = %provider,
+                    %error,
+                    "provider discovery failed; its sign-ins will fail until it answers"
+                ),
+            }
+        }
+    });
 }

@@ -194,6 +194,11 @@ pub fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     Ok(items)
 }
 
+/// An optional [`list`]: given (maybe empty) or not.
+pub fn some_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    list(d).map(Some)
+}
+
 /// A header name, lowercased.
 pub fn header_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let name = String::deserialize(d)?.trim().to_ascii_lowercase();
@@ -274,6 +279,25 @@ impl Choice for EmailLinkMode {
     const NAME: &'static str = "email.link";
     const WORDS: &'static [(&'static str, Self)] =
         &[("confirm", Self::Confirm), ("direct", Self::SignInOnGet)];
+}
+
+impl Choice for crate::config::CustomKind {
+    const NAME: &'static str = "provider type";
+    const WORDS: &'static [(&'static str, Self)] = &[
+        ("oidc", Self::Oidc),
+        ("oauth2", Self::OAuth2),
+        ("oauth", Self::OAuth2),
+    ];
+}
+
+impl Choice for authrs_core::providers::ClientAuth {
+    const NAME: &'static str = "client_auth";
+    const WORDS: &'static [(&'static str, Self)] = &[
+        ("client_secret_basic", Self::Basic),
+        ("client_secret_post", Self::Post),
+        ("basic", Self::Basic),
+        ("post", Self::Post),
+    ];
 }
 
 impl Choice for authrs_mail::FileFormat {

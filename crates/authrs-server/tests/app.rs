@@ -112,8 +112,9 @@ async fn home_page_follows_the_session() {
     assert_eq!(signed_in.status, 200);
     let home = browser.get("/").await;
     assert!(
-        home.text()
-            .contains("Signed in as <strong>Alice</strong><small>alice@example.com</small>"),
+        home.text().contains(
+            "Signed in as <strong><bdi>Alice</bdi></strong><small>alice@example.com</small>"
+        ),
         "{}",
         home.text()
     );
@@ -163,7 +164,8 @@ async fn demo_account_in_the_embedded_database_gets_a_database_session() {
     assert_eq!(session["user"]["name"], "Demo");
     let home = browser.get("/").await;
     assert!(
-        home.text().contains("Signed in as <strong>Demo</strong>"),
+        home.text()
+            .contains("Signed in as <strong><bdi>Demo</bdi></strong>"),
         "{}",
         home.text()
     );

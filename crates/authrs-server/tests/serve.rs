@@ -110,7 +110,8 @@ fn fresh_directory_serves_the_demo_account_from_sqlite_end_to_end() {
 
     let home = client.get("/");
     assert!(
-        home.body.contains("Signed in as <strong>Demo</strong>"),
+        home.body
+            .contains("Signed in as <strong><bdi>Demo</bdi></strong>"),
         "{}",
         home.body
     );
@@ -216,7 +217,7 @@ fn users_file_with_jwt_sessions_signs_in_file_users() {
     let home = client.get("/");
     assert!(
         home.body
-            .contains("Signed in as <strong>Alice &lt;3</strong>"),
+            .contains("Signed in as <strong><bdi>Alice &lt;3</bdi></strong>"),
         "{}",
         home.body
     );

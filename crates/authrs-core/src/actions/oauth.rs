@@ -276,6 +276,11 @@ async fn verify_and_exchange(
     };
     let issuer = metadata.issuer.as_deref().or(provider.issuer.as_deref());
     match params.get("iss") {
+        Some(_) if issuer.is_none() => {
+            return Err(missing(
+                "the provider names its issuer (iss), but none is configured: set its issuer",
+            ));
+        }
         Some(iss) if Some(iss.as_str()) != issuer => {
             return Err(missing("the iss parameter names another issuer"));
         }

@@ -96,8 +96,9 @@ impl From<EmailProvider> for Provider {
     }
 }
 
-/// Whether a provider id is safe to put in a URL path and a cookie salt.
-pub(crate) fn valid_provider_id(id: &str) -> bool {
+/// Whether a provider id is accepted: 1 to 64 of `a-z`, `0-9`, `-` and `_` (safe in a URL
+/// path and a cookie salt).
+pub fn valid_provider_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
         && id

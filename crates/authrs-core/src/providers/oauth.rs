@@ -126,6 +126,24 @@ pub struct Quirks {
     pub user_json_field: Option<String>,
 }
 
+/// Where an OAuth provider's endpoints are now: discovered from its issuer (OpenID Connect) or
+/// configured. Nothing secret: for an operator's log and health checks
+/// ([`crate::Auth::provider_endpoints`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ProviderEndpoints {
+    /// The issuer the provider names (discovered, exact), if any.
+    pub issuer: Option<String>,
+    /// The authorization endpoint.
+    pub authorization: String,
+    /// The token endpoint.
+    pub token: String,
+    /// The userinfo endpoint, if any.
+    pub userinfo: Option<String>,
+    /// The key set, if any.
+    pub jwks: Option<String>,
+}
+
 /// A configured OAuth 2.0 / OpenID Connect provider.
 #[derive(Clone)]
 pub struct OAuthProvider {

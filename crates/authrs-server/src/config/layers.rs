@@ -82,12 +82,29 @@ pub(super) fn env_name(key: &str) -> Option<String> {
     }
 }
 
-/// The key an `AUTHRS_<ID>_CLIENT_ID`-style variable names (`providers.<id>.client_id`), for
-/// the ids of `authrs_core::providers::presets` (upper-cased, `-` as `_`).
+/// The key a provider's variable names (`providers.<id>.<field>`): for any id,
+/// `AUTHRS_PROVIDERS_<ID>_<FIELD>` (the id upper-cased, `-` as `_`: `AUTHRS_PROVIDERS_ACME_SSO_ISSUER`
+/// is `providers.acme-sso.issuer`); for the ids of `authrs_core::providers::presets`, also
+/// `AUTHRS_<ID>_<FIELD>`.
 fn provider_key(name: &str) -> Option<String> {
     let rest = name.strip_prefix("AUTHRS_")?;
-    // Every preset has the same fields.
+    // Every provider has the same fields.
     let fields = fields("providers.id")?;
+    if let Some(rest) = rest.strip_prefix("PROVIDERS_") {
+        // The longest field the name ends with, so `…_PROFILE_EMAIL_VERIFIED` is not
+        // `…_VERIFIED` of an id ending in `_PROFILE_EMAIL`.
+        let (id, field) = fields
+            .iter()
+            .filter_map(|field| {
+                let upper = field.to_ascii_uppercase();
+                let id = rest.strip_suffix(&upper)?.strip_suffix('_')?;
+                Some((id, *field))
+            })
+            .max_by_key(|(_, field)| field.len())?;
+        let id = id.to_ascii_lowercase().replace('_', "-");
+        return authrs_core::providers::valid_provider_id(&id)
+            .then(|| format!("providers.{id}.{field}"));
+    }
     PRESETS.iter().find_map(|preset| {
         let id = preset.id.to_ascii_uppercase().replace('-', "_");
         let field = rest.strip_prefix(&id)?.strip_prefix('_')?;
@@ -634,5 +651,20 @@ mod tests {
             Some("providers.microsoft-entra-id.client_secret")
         );
         assert_eq!(provider_key("AUTHRS_MYSPACE_CLIENT_ID"), None);
+        // Any id, under PROVIDERS_, with the longest field that fits.
+        assert_eq!(
+            provider_key("AUTHRS_PROVIDERS_ACME_SSO_CLIENT_ID").as_deref(),
+            Some("providers.acme-sso.client_id")
+        );
+        assert_eq!(
+            provider_key("AUTHRS_PROVIDERS_ACME_PROFILE_EMAIL_VERIFIED").as_deref(),
+            Some("providers.acme.profile_email_verified")
+        );
+        assert_eq!(
+            provider_key("AUTHRS_PROVIDERS_GITHUB_TYPE").as_deref(),
+            Some("providers.github.type")
+        );
+        assert_eq!(provider_key("AUTHRS_PROVIDERS__ISSUER"), None);
+        assert_eq!(provider_key("AUTHRS_PROVIDERS_ACME_NOPE"), None);
     }
 }

@@ -49,9 +49,10 @@ pub use crate::values::parse_duration;
 pub use layers::{CONFIG_ENV, ConfigFile, DEFAULT_CONFIG_FILE, Env};
 pub(crate) use settings::validation_hasher;
 pub use settings::{
-    AccountSettings, CredentialSettings, DEFAULT_BIND, DEFAULT_DATA_DIR, DEFAULT_DATABASE_FILE,
-    DEFAULT_MIN_PASSWORD_LENGTH, LimitSettings, PageSettings, PostgresSettings, ProviderSettings,
-    ServerSettings, SessionSettings, Settings, ThemeSettings, default_url,
+    AccountSettings, CredentialSettings, CustomKind, DEFAULT_BIND, DEFAULT_DATA_DIR,
+    DEFAULT_DATABASE_FILE, DEFAULT_MIN_PASSWORD_LENGTH, LimitSettings, PageSettings,
+    PostgresSettings, ProviderSettings, ServerSettings, SessionSettings, Settings, ThemeSettings,
+    default_url,
 };
 
 /// What the command line adds to the configuration.

@@ -10,8 +10,8 @@ use std::time::Duration;
 use authrs_core::adapter::Adapter;
 use authrs_core::i18n::Languages;
 use authrs_core::password::PasswordHashing;
-use authrs_core::providers::OAuthProvider;
 use authrs_core::providers::presets::{PRESETS, preset};
+use authrs_core::providers::{Checks, ClientAuth, OAuthProvider, ProfileMap};
 use authrs_core::ratelimit::{LimitStore, MemoryLimitStore, RateLimit};
 use authrs_core::secret::Secret;
 use authrs_core::{
@@ -256,17 +256,72 @@ pub struct CredentialSettings {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProviderSettings {
+    /// `oidc` or `oauth2`: a provider of your own, under any id; none for a preset, which the
+    /// id names.
+    #[serde(rename = "type", deserialize_with = "values::some_choice")]
+    pub kind: Option<CustomKind>,
+    /// The button's name (a provider of your own; presets have theirs). Default: the id.
+    #[serde(deserialize_with = "values::trimmed")]
+    pub name: Option<String>,
     /// The client id.
     #[serde(deserialize_with = "values::trimmed")]
     pub client_id: Option<String>,
     /// The client secret (never shown).
     #[serde(deserialize_with = "values::secret")]
     pub client_secret: Option<Secret>,
-    /// The issuer, for presets that need one.
+    /// The issuer: OpenID Connect discovery starts there (and presets that need one).
     #[serde(deserialize_with = "values::trimmed")]
     pub issuer: Option<String>,
+    /// The scopes asked for, space-separated. Default: `openid email profile` for `oidc`,
+    /// none for `oauth2`.
+    #[serde(deserialize_with = "values::trimmed")]
+    pub scope: Option<String>,
+    /// The authorization endpoint (`oauth2`: required; `oidc`: overrides discovery).
+    #[serde(deserialize_with = "values::trimmed")]
+    pub authorization_url: Option<String>,
+    /// The token endpoint (`oauth2`: required; `oidc`: overrides discovery).
+    #[serde(deserialize_with = "values::trimmed")]
+    pub token_url: Option<String>,
+    /// The userinfo endpoint (`oauth2`: required; `oidc`: overrides discovery).
+    #[serde(deserialize_with = "values::trimmed")]
+    pub userinfo_url: Option<String>,
+    /// JSON pointers to the user's id in the profile, the first present one wins
+    /// (`oauth2`: required; `oidc`: default `/sub`).
+    #[serde(deserialize_with = "values::list")]
+    pub profile_id: Vec<String>,
+    /// JSON pointers to the display name.
+    #[serde(deserialize_with = "values::list")]
+    pub profile_name: Vec<String>,
+    /// JSON pointers to the address.
+    #[serde(deserialize_with = "values::list")]
+    pub profile_email: Vec<String>,
+    /// JSON pointers to whether the provider verified the address.
+    #[serde(deserialize_with = "values::list")]
+    pub profile_email_verified: Vec<String>,
+    /// JSON pointers to the picture URL.
+    #[serde(deserialize_with = "values::list")]
+    pub profile_image: Vec<String>,
+    /// The checks the authorization request carries, each then required on the way back:
+    /// `pkce`, `state`, `nonce` (`oidc` only). Default: all three for `oidc`, `pkce` and
+    /// `state` for `oauth2`.
+    #[serde(deserialize_with = "values::some_list")]
+    pub checks: Option<Vec<String>>,
+    /// How the client authenticates at the token endpoint: `client_secret_basic` (default)
+    /// or `client_secret_post`.
+    #[serde(deserialize_with = "values::some_choice")]
+    pub client_auth: Option<ClientAuth>,
     /// Link by verified address (see `OAuthProvider::allow_email_account_linking`).
     pub allow_email_account_linking: bool,
+}
+
+/// A provider of one's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CustomKind {
+    /// OpenID Connect: discovery from the issuer, ID tokens checked.
+    Oidc,
+    /// OAuth 2.0 with explicit endpoints and a profile map.
+    OAuth2,
 }
 
 /// `[limits]`: the abuse limits, counts per window, 0 turning one off.
@@ -518,6 +573,15 @@ impl LimitSettings {
 impl ProviderSettings {
     /// The OAuth preset `id` with these settings.
     pub fn oauth_provider(&self, id: &str) -> Result<OAuthProvider, String> {
+        if let Some(kind) = self.kind {
+            return self.custom_provider(id, kind);
+        }
+        if let Some(key) = self.custom_only_key() {
+            return Err(format!(
+                "providers.{id}.{key} is for providers of your own: add type = \"oidc\" or \
+                 type = \"oauth2\" (a preset has its own)"
+            ));
+        }
         let Some(preset) = preset(id) else {
             let known: Vec<&str> = PRESETS.iter().map(|p| p.id).collect();
             return Err(format!(
@@ -534,6 +598,147 @@ impl ProviderSettings {
         };
         let provider = preset.build(client_id, secret.clone(), self.issuer.as_deref())?;
         Ok(provider.allow_email_account_linking(self.allow_email_account_linking))
+    }
+
+    /// The first setting given that only a provider of one's own takes.
+    fn custom_only_key(&self) -> Option<&'static str> {
+        [
+            ("name", self.name.is_some()),
+            ("scope", self.scope.is_some()),
+            ("authorization_url", self.authorization_url.is_some()),
+            ("token_url", self.token_url.is_some()),
+            ("userinfo_url", self.userinfo_url.is_some()),
+            ("profile_id", !self.profile_id.is_empty()),
+            ("profile_name", !self.profile_name.is_empty()),
+            ("profile_email", !self.profile_email.is_empty()),
+            (
+                "profile_email_verified",
+                !self.profile_email_verified.is_empty(),
+            ),
+            ("profile_image", !self.profile_image.is_empty()),
+            ("checks", self.checks.is_some()),
+            ("client_auth", self.client_auth.is_some()),
+        ]
+        .into_iter()
+        .find_map(|(key, given)| given.then_some(key))
+    }
+
+    /// A provider of one's own: `oidc` from its issuer, or `oauth2` from its endpoints and
+    /// profile map. The engine checks the rest (the URLs among them) when it is built.
+    fn custom_provider(&self, id: &str, kind: CustomKind) -> Result<OAuthProvider, String> {
+        let missing = |key: &str| format!("providers.{id} (type = {}) needs {key}", kind.word());
+        let client_id = self
+            .client_id
+            .as_deref()
+            .ok_or_else(|| missing("client_id"))?;
+        let secret = self
+            .client_secret
+            .clone()
+            .ok_or_else(|| missing("client_secret"))?;
+        let name = self.name.clone().unwrap_or_else(|| id.to_owned());
+        let mut provider = match kind {
+            CustomKind::Oidc => {
+                let issuer = self.issuer.as_deref().ok_or_else(|| missing("issuer"))?;
+                let mut profile = ProfileMap::oidc();
+                for (field, given) in [
+                    (&mut profile.id, &self.profile_id),
+                    (&mut profile.name, &self.profile_name),
+                    (&mut profile.email, &self.profile_email),
+                    (&mut profile.email_verified, &self.profile_email_verified),
+                    (&mut profile.image, &self.profile_image),
+                ] {
+                    if !given.is_empty() {
+                        field.clone_from(given);
+                    }
+                }
+                OAuthProvider::oidc(id, name, issuer, client_id, secret)
+                    .endpoints(
+                        self.authorization_url.clone(),
+                        self.token_url.clone(),
+                        self.userinfo_url.clone(),
+                    )
+                    .profile(profile)
+            }
+            CustomKind::OAuth2 => {
+                let authorization =
+                    (self.authorization_url.clone()).ok_or_else(|| missing("authorization_url"))?;
+                let token = self.token_url.clone().ok_or_else(|| missing("token_url"))?;
+                let userinfo =
+                    (self.userinfo_url.clone()).ok_or_else(|| missing("userinfo_url"))?;
+                if self.profile_id.is_empty() {
+                    return Err(missing("profile_id (a JSON pointer such as \"/id\")"));
+                }
+                let profile = ProfileMap {
+                    id: self.profile_id.clone(),
+                    name: self.profile_name.clone(),
+                    email: self.profile_email.clone(),
+                    email_verified: self.profile_email_verified.clone(),
+                    image: self.profile_image.clone(),
+                };
+                let mut provider = OAuthProvider::oauth2(
+                    id,
+                    name,
+                    authorization,
+                    token,
+                    userinfo,
+                    client_id,
+                    secret,
+                    profile,
+                );
+                // An OAuth 2.0 server that names itself (RFC 9207 `iss`) is checked against it.
+                if let Some(issuer) = &self.issuer {
+                    provider = provider.issuer(issuer.clone());
+                }
+                provider
+            }
+        };
+        if let Some(scope) = &self.scope {
+            provider = provider.scope(scope.clone());
+        }
+        if let Some(words) = &self.checks {
+            let mut checks = Checks {
+                pkce: false,
+                state: false,
+                nonce: false,
+            };
+            for word in words {
+                match word.trim().to_ascii_lowercase().as_str() {
+                    "pkce" => checks.pkce = true,
+                    "state" => checks.state = true,
+                    "nonce" if kind == CustomKind::Oidc => checks.nonce = true,
+                    "nonce" => {
+                        return Err(format!(
+                            "providers.{id}.checks: nonce is for OpenID Connect (type = \"oidc\")"
+                        ));
+                    }
+                    other => {
+                        return Err(format!(
+                            "providers.{id}.checks: unknown check {other:?}: use pkce, state, nonce"
+                        ));
+                    }
+                }
+            }
+            if !checks.pkce && !checks.state {
+                return Err(format!(
+                    "providers.{id}.checks: at least one of pkce and state is required, or the \
+                     callback could be forged (login CSRF)"
+                ));
+            }
+            provider = provider.checks(checks);
+        }
+        if let Some(auth) = self.client_auth {
+            provider = provider.client_auth(auth);
+        }
+        Ok(provider.allow_email_account_linking(self.allow_email_account_linking))
+    }
+}
+
+impl CustomKind {
+    fn word(self) -> &'static str {
+        match self {
+            Self::Oidc => "oidc",
+            Self::OAuth2 => "oauth2",
+        }
     }
 }
 
