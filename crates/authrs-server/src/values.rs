@@ -281,15 +281,6 @@ impl Choice for EmailLinkMode {
         &[("confirm", Self::Confirm), ("direct", Self::SignInOnGet)];
 }
 
-impl Choice for crate::config::CustomKind {
-    const NAME: &'static str = "provider type";
-    const WORDS: &'static [(&'static str, Self)] = &[
-        ("oidc", Self::Oidc),
-        ("oauth2", Self::OAuth2),
-        ("oauth", Self::OAuth2),
-    ];
-}
-
 impl Choice for authrs_core::providers::ClientAuth {
     const NAME: &'static str = "client_auth";
     const WORDS: &'static [(&'static str, Self)] = &[

@@ -733,6 +733,15 @@ impl ProviderSettings {
     }
 }
 
+impl values::Choice for CustomKind {
+    const NAME: &'static str = "provider type";
+    const WORDS: &'static [(&'static str, Self)] = &[
+        ("oidc", Self::Oidc),
+        ("oauth2", Self::OAuth2),
+        ("oauth", Self::OAuth2),
+    ];
+}
+
 impl CustomKind {
     fn word(self) -> &'static str {
         match self {
