@@ -110,15 +110,16 @@ impl Auth {
         for mounted in &self.inner.providers {
             if let crate::inner::Mounted::OAuth(provider, runtime) = mounted {
                 let found = runtime.metadata(provider, now_ms).await;
-                let endpoints = found.map_err(|error| error.to_string()).map(|metadata| {
-                    crate::providers::oauth::ProviderEndpoints {
+                // A provider's answers reach the operator's log: control characters escaped.
+                let endpoints = found
+                    .map_err(|error| crate::logsafe::Escaped(error.to_string()).to_string())
+                    .map(|metadata| crate::providers::oauth::ProviderEndpoints {
                         issuer: metadata.issuer,
                         authorization: metadata.authorization_endpoint,
                         token: metadata.token_endpoint,
                         userinfo: metadata.userinfo_endpoint,
                         jwks: metadata.jwks_uri,
-                    }
-                });
+                    });
                 out.push((provider.id.clone(), endpoints));
             }
         }

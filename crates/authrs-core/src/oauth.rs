@@ -76,6 +76,32 @@ fn check_error(message: impl Into<String>) -> OAuthError {
     OAuthError::Check(message.into())
 }
 
+/// The rule for every URL of a provider, configured or discovered: absolute `https`, or plain
+/// `http` to a loopback host only (the client secret, codes and tokens travel to it, and its
+/// key set decides which ID tokens are believed); no user name or password in it; and for an
+/// issuer no query or fragment. The reason names no part of the URL (it may hold a secret).
+pub(crate) fn check_provider_url(url: &str, issuer: bool) -> Result<(), &'static str> {
+    let parsed = url::Url::parse(url).map_err(|_| "is not an absolute URL")?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("must not carry a user name or password");
+    }
+    if issuer && (parsed.query().is_some() || parsed.fragment().is_some()) {
+        return Err("must not have a query or a fragment");
+    }
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => return Err("has no host"),
+    };
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => Err("must be https (plain http only to a loopback host)"),
+        _ => Err("must be an https URL"),
+    }
+}
+
 /// The endpoints of a provider, discovered or configured.
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct Metadata {
@@ -244,6 +270,26 @@ impl OAuthRuntime {
                 let value = fetch_json(&self.http, get(&url)?, "discovery").await?;
                 let metadata: Metadata = serde_json::from_value(value)
                     .map_err(|e| provider_error(format!("discovery document of {issuer}: {e}")))?;
+                // A document may not send the secret, the code or the key set over plain
+                // http, wherever the issuer itself is.
+                let discovered = [
+                    (
+                        "authorization_endpoint",
+                        Some(&metadata.authorization_endpoint),
+                    ),
+                    ("token_endpoint", Some(&metadata.token_endpoint)),
+                    ("userinfo_endpoint", metadata.userinfo_endpoint.as_ref()),
+                    ("jwks_uri", metadata.jwks_uri.as_ref()),
+                ];
+                for (name, url) in discovered {
+                    if let Some(url) = url
+                        && let Err(reason) = check_provider_url(url, false)
+                    {
+                        return Err(provider_error(format!(
+                            "discovery document of {issuer}: its {name} {reason}"
+                        )));
+                    }
+                }
                 // Some issuers end in `/` (Auth0) and some configurations leave it off; the
                 // discovered value, exact, is what `iss` claims and parameters must equal.
                 if metadata.issuer.as_deref().map(|i| i.trim_end_matches('/'))
@@ -812,6 +858,43 @@ pub(crate) fn expires_at(tokens: &TokenSet, now_secs: u64) -> Option<i64> {
     tokens
         .expires_in
         .and_then(|secs| i64::try_from(now_secs.saturating_add(secs)).ok())
+}
+
+#[cfg(test)]
+mod url_rule_tests {
+    use super::check_provider_url;
+
+    #[test]
+    fn provider_urls_are_https_or_loopback_http_without_credentials() {
+        for good in [
+            "https://sso.example.com",
+            "HTTPS://sso.example.com/realms/x",
+            "http://localhost:8080/",
+            "http://127.0.0.1:9000/auth",
+            "http://[::1]:9000/auth",
+        ] {
+            assert_eq!(check_provider_url(good, true), Ok(()), "{good}");
+        }
+        for bad in [
+            "http://sso.example.com",
+            "http://localhost.evil.example",
+            "http://127.0.0.1.nip.io",
+            "http://localhost@evil.example",
+            "ftp://sso.example.com",
+            "https://user:pass@sso.example.com",
+            "https://:pass@sso.example.com",
+            "sso.example.com",
+            "https://",
+        ] {
+            assert!(check_provider_url(bad, true).is_err(), "{bad}");
+        }
+        assert!(check_provider_url("https://sso.example.com/?x=1", true).is_err());
+        assert!(check_provider_url("https://sso.example.com/#x", true).is_err());
+        assert_eq!(
+            check_provider_url("https://sso.example.com/auth?prompt=login", false),
+            Ok(())
+        );
+    }
 }
 
 #[cfg(test)]

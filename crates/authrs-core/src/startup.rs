@@ -280,11 +280,11 @@ fn oauth_endpoints(p: &OAuthProvider) -> Result<(), ConfigError> {
     ];
     for (what, url) in urls {
         if let Some(url) = url
-            && let Err(reason) = provider_url(url)
+            && let Err(reason) = crate::oauth::check_provider_url(url, what == "issuer")
         {
             return Err(ConfigError::InvalidProvider {
                 provider: p.id.clone(),
-                reason: format!("the {what} {url:?} {reason}"),
+                reason: format!("the {what} {reason}"),
             });
         }
     }
@@ -310,25 +310,6 @@ fn oauth_endpoints(p: &OAuthProvider) -> Result<(), ConfigError> {
             reason: reason.to_owned(),
         }),
         None => Ok(()),
-    }
-}
-
-/// A provider's URL: absolute `https`, or plain `http` to a loopback host only (the client
-/// secret and the user's tokens travel to it).
-#[cfg(feature = "oauth")]
-fn provider_url(url: &str) -> Result<(), &'static str> {
-    let parsed = url::Url::parse(url).map_err(|_| "is not an absolute URL")?;
-    let loopback = match parsed.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => return Err("has no host"),
-    };
-    match parsed.scheme() {
-        "https" => Ok(()),
-        "http" if loopback => Ok(()),
-        "http" => Err("must be https (plain http only to a loopback host)"),
-        _ => Err("must be an https URL"),
     }
 }
 

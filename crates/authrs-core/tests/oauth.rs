@@ -1149,3 +1149,69 @@ async fn a_callback_parameter_given_twice_is_a_400() {
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert!(!browser.jar.contains_key("next-auth.session-token"));
 }
+
+/// A discovery document whose endpoints send the secret, the code or the key set over plain
+/// http: the provider is refused, with no part of the URLs in the message.
+#[tokio::test]
+async fn a_discovery_document_with_plain_http_endpoints_is_refused() {
+    struct Downgrading;
+    #[async_trait::async_trait]
+    impl HttpClient for Downgrading {
+        async fn send(
+            &self,
+            request: http::Request<Bytes>,
+        ) -> Result<http::Response<Bytes>, HttpError> {
+            assert!(
+                request.uri().path().ends_with("/openid-configuration"),
+                "{}",
+                request.uri()
+            );
+            respond(json!({
+                "issuer": ISSUER,
+                "authorization_endpoint": format!("{ISSUER}/authorize"),
+                "token_endpoint": "http://sso.example.com:8080/token",
+                "jwks_uri": format!("{ISSUER}/jwks"),
+            }))
+        }
+    }
+    let auth = Auth::builder()
+        .url(format!("{SITE}/api/auth"))
+        .secret(TEST_SECRET)
+        .http_client(Arc::new(Downgrading))
+        .provider(oidc("stub", ISSUER))
+        .build()
+        .unwrap();
+    let found = auth.provider_endpoints().await;
+    let error = found[0].1.as_ref().unwrap_err();
+    assert!(error.contains("token_endpoint must be https"), "{error}");
+    // A sign-in does not start either.
+    let mut browser = EngineClient::new(auth);
+    let answer = browser
+        .post_form_with_csrf("/api/auth/signin/stub", &[])
+        .await;
+    assert!(
+        answer.redirect_url().unwrap().contains("error=OAuthSignin"),
+        "{:?}",
+        answer.redirect_url()
+    );
+}
+
+#[test]
+fn provider_urls_with_credentials_or_plain_http_are_refused_at_build() {
+    for (issuer, why) in [
+        ("https://user:pass@sso.example.com", "user name or password"),
+        ("http://sso.example.com", "must be https"),
+        ("https://sso.example.com/?tenant=x", "query or a fragment"),
+    ] {
+        let error = Auth::builder()
+            .url(format!("{SITE}/api/auth"))
+            .secret(TEST_SECRET)
+            .http_client(http_for(stub()))
+            .provider(oidc("stub", issuer))
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains(why), "{issuer}: {error}");
+        assert!(!error.contains("pass@"), "the URL is not shown: {error}");
+    }
+}

@@ -5,7 +5,7 @@
 //! from the session is escaped by maud; the only unescaped text is the fixed style sheet and a
 //! brand colour the engine has already checked to be `#rgb` or `#rrggbb`.
 
-use authrs_core::i18n::Messages;
+use authrs_core::i18n::{Arg, Messages};
 use authrs_core::{Auth, Session};
 use axum::extract::{FromRef, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_LANGUAGE};
@@ -89,6 +89,41 @@ ul{margin:0;padding-left:1.25rem}\
 a{color:var(--brand)}\
 code{font-size:.9em}";
 
+/// "Try the demo account: email `…`, password in `…`", in the page's language, with the
+/// address and the file in `<code>` wherever the translation puts them.
+fn demo_hint(m: Messages<'_>, file: &str) -> Markup {
+    const EMAIL: char = '\u{e000}';
+    const FILE: char = '\u{e001}';
+    let text = m.format(
+        "home-demo",
+        &[
+            ("email", Arg::Text("\u{e000}")),
+            ("file", Arg::Text("\u{e001}")),
+        ],
+    );
+    let mut parts = Vec::new();
+    let mut plain = String::new();
+    for c in text.chars() {
+        match c {
+            EMAIL | FILE => {
+                parts.push((std::mem::take(&mut plain), Some(c)));
+            }
+            c => plain.push(c),
+        }
+    }
+    parts.push((plain, None));
+    html! {
+        @for (text, code) in &parts {
+            (text)
+            @match code {
+                Some(EMAIL) => code { (crate::data_dir::DEMO_EMAIL) }
+                Some(_) => code { (file) }
+                None => {}
+            }
+        }
+    }
+}
+
 /// The home page for the auth routes at `base_path` and the current session, if any, in the
 /// language of `m`.
 pub fn render_home(
@@ -133,12 +168,7 @@ pub fn render_home(
                             p.status {
                                 (m.text("home-not-signed-in"))
                                 @if let Some(file) = &settings.demo_password_file {
-                                    small {
-                                        (m.format("home-demo", &[
-                                            ("email", crate::data_dir::DEMO_EMAIL.into()),
-                                            ("file", file.as_str().into()),
-                                        ]))
-                                    }
+                                    small { (demo_hint(m, file)) }
                                 }
                             }
                             div.actions {
@@ -282,8 +312,8 @@ mod tests {
             ..HomeSettings::default()
         };
         let page = render_home("/api/auth", None, &settings, english()).into_string();
-        let hint =
-            "Try the demo account: email demo@example.com, password in authrs-data/demo-password";
+        let hint = "Try the demo account: email <code>demo@example.com</code>, password in \
+                    <code>authrs-data/demo-password</code>";
         assert!(page.contains(hint), "{page}");
         let signed_in = session(Some("Demo"), Some("demo@example.com"));
         let page = render_home("/api/auth", Some(&signed_in), &settings, english()).into_string();

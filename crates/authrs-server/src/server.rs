@@ -208,7 +208,6 @@ pub fn build_app(prepared: &Prepared, url: &str) -> Result<App, Error> {
     let auth = builder
         .build()
         .map_err(|error| config_problem(error.to_string()))?;
-    log_providers(auth.clone());
     let state = AppState {
         auth: auth.clone(),
         home: HomeSettings {
@@ -272,6 +271,9 @@ pub async fn serve(prepared: Prepared, signals: ShutdownSignals) -> Result<(), E
         app.auth.base_url()
     );
     let sweep = authrs_tokio::spawn_expiry_sweep(app.auth.clone(), EXPIRY_SWEEP_INTERVAL);
+    if !prepared.settings.providers.is_empty() {
+        log_providers(app.auth.clone());
+    }
     let ShutdownSignals { first, second } = signals;
     let mut limits = prepared.settings.server;
     if prepared.settings.client_ip_header.is_some() && limits.max_connections_per_client > 0 {

@@ -242,10 +242,7 @@ fn a_bad_provider_of_ones_own_is_named_with_its_key() {
     let found = problems(
         "[providers.acme]\ntype = \"oidc\"\nissuer = \"https://sso.acme.example\"\nclient_id = \"x\"\nclient_secret = \"y\"\nchecks = [\"nonce\"]\n",
     );
-    assert!(
-        found[0].contains("at least one of pkce and state"),
-        "{found:?}"
-    );
+    assert!(found[0].contains("pkce (or state and nonce)"), "{found:?}");
     let found = problems(
         "[providers.github]\nclient_id = \"x\"\nclient_secret = \"y\"\nauthorization_url = \"https://evil.example\"\n",
     );
@@ -253,6 +250,19 @@ fn a_bad_provider_of_ones_own_is_named_with_its_key() {
         found[0].contains("is for providers of your own"),
         "{found:?}"
     );
+    let oidc = "type = \"oidc\"\nissuer = \"https://sso.acme.example\"\nclient_id = \"x\"\nclient_secret = \"y\"\n";
+    for (extra, expected) in [
+        ("scope = \"email profile\"\n", "scope must include openid"),
+        ("name = \"\"\n", "providers.acme.name is empty"),
+        ("profile_email = [\"email\"]\n", "is not a JSON pointer"),
+        ("checks = [\"state\"]\n", "pkce (or state and nonce)"),
+    ] {
+        let found = problems(&format!("[providers.acme]\n{oidc}{extra}"));
+        assert!(found[0].contains(expected), "{extra}: {found:?}");
+    }
+    // Another issuer under a preset's id would sign in as that preset's users.
+    let found = problems(&format!("[providers.github]\n{oidc}"));
+    assert!(found[0].contains("github is a preset's id"), "{found:?}");
     // The secret is never shown.
     assert!(found.iter().all(|p| !p.contains("\"y\"")));
 }

@@ -108,7 +108,9 @@ fn engine(settings: &Settings) -> Option<Found> {
         ConfigError::UnknownDefaultLanguage { .. } => (key("languages.default"), error.to_string()),
         ConfigError::InvalidLanguage { .. } => (key("languages.dir"), error.to_string()),
         ConfigError::InvalidTrustedOrigin { .. } => (key("trusted_origins"), error.to_string()),
-        ConfigError::InvalidProvider { provider, .. } if provider == "email" => {
+        ConfigError::InvalidProvider { provider, .. }
+            if provider == "email" && !settings.providers.contains_key("email") =>
+        {
             (key("email.max_age"), error.to_string())
         }
         ConfigError::InvalidProvider { provider, .. } => {

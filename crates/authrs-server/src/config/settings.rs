@@ -574,12 +574,20 @@ impl ProviderSettings {
     /// The OAuth preset `id` with these settings.
     pub fn oauth_provider(&self, id: &str) -> Result<OAuthProvider, String> {
         if let Some(kind) = self.kind {
+            if preset(id).is_some() {
+                // Accounts are keyed by provider id and the provider's user id: another issuer
+                // under a preset's id would sign in as the preset's users.
+                return Err(format!(
+                    "providers.{id}.type: {id} is a preset's id; give a provider of your own \
+                     another id"
+                ));
+            }
             return self.custom_provider(id, kind);
         }
         if let Some(key) = self.custom_only_key() {
             return Err(format!(
-                "providers.{id}.{key} is for providers of your own: add type = \"oidc\" or \
-                 type = \"oauth2\" (a preset has its own)"
+                "providers.{id}.{key} is for providers of your own (a preset has its own): \
+                 under another id, with type = \"oidc\" or type = \"oauth2\""
             ));
         }
         let Some(preset) = preset(id) else {
@@ -631,11 +639,36 @@ impl ProviderSettings {
             .client_id
             .as_deref()
             .ok_or_else(|| missing("client_id"))?;
-        let secret = self
-            .client_secret
-            .clone()
+        let secret = (self.client_secret.clone())
+            .filter(|secret| !secret.expose().is_empty())
             .ok_or_else(|| missing("client_secret"))?;
-        let name = self.name.clone().unwrap_or_else(|| id.to_owned());
+        let name = match self.name.as_deref() {
+            Some("") => return Err(format!("providers.{id}.name is empty")),
+            Some(name) => name.to_owned(),
+            None => id.to_owned(),
+        };
+        for (key, pointers) in [
+            ("profile_id", &self.profile_id),
+            ("profile_name", &self.profile_name),
+            ("profile_email", &self.profile_email),
+            ("profile_email_verified", &self.profile_email_verified),
+            ("profile_image", &self.profile_image),
+        ] {
+            if let Some(bad) = pointers.iter().find(|p| !p.starts_with('/')) {
+                return Err(format!(
+                    "providers.{id}.{key}: {bad:?} is not a JSON pointer (they start with /)"
+                ));
+            }
+        }
+        if kind == CustomKind::Oidc
+            && let Some(scope) = &self.scope
+            && !scope.split_whitespace().any(|s| s == "openid")
+        {
+            return Err(format!(
+                "providers.{id}.scope must include openid (an OpenID provider sends no ID \
+                 token without it)"
+            ));
+        }
         let mut provider = match kind {
             CustomKind::Oidc => {
                 let issuer = self.issuer.as_deref().ok_or_else(|| missing("issuer"))?;
@@ -718,10 +751,22 @@ impl ProviderSettings {
                     }
                 }
             }
-            if !checks.pkce && !checks.state {
+            // Something must bind the callback to this browser (login CSRF), and the code to
+            // this sign-in (code injection): PKCE does both; without it, state and (OpenID)
+            // nonce.
+            let enough = match kind {
+                CustomKind::Oidc => checks.pkce || (checks.state && checks.nonce),
+                CustomKind::OAuth2 => checks.state,
+            };
+            if !enough {
                 return Err(format!(
-                    "providers.{id}.checks: at least one of pkce and state is required, or the \
-                     callback could be forged (login CSRF)"
+                    "providers.{id}.checks: {} is the least a {} provider needs, or a callback \
+                     could be forged",
+                    match kind {
+                        CustomKind::Oidc => "pkce (or state and nonce)",
+                        CustomKind::OAuth2 => "state",
+                    },
+                    kind.word()
                 ));
             }
             provider = provider.checks(checks);
