@@ -221,35 +221,8 @@ async fn mails_use_the_language_of_the_request_that_sent_them() {
     );
 }
 
-#[test]
-fn operator_catalogs_add_and_override_and_bad_ones_are_refused_at_build() {
-    let s = setup();
-    let built = s
-        .builder
-        .clone()
-        .languages(
-            Languages::new()
-                .default_language("it")
-                .add("it", "it.ftl", "sign-in-title = Accedi\n")
-                .add("de", "de.ftl", "sign-in-title = Willkommen zurück\n"),
-        )
-        .build()
-        .unwrap();
-    assert_eq!(built.languages().next(), Some("it"), "the default first");
-    let refused = s
-        .builder
-        .clone()
-        .languages(Languages::new().add("de", "de.ftl", "confirm-title = { $host }\n"))
-        .build()
-        .unwrap_err();
-    assert!(
-        matches!(&refused, ConfigError::InvalidLanguage { origin, .. } if origin == "de.ftl"),
-        "{refused}"
-    );
-}
-
 #[tokio::test]
-async fn operator_catalogs_show_on_the_pages() {
+async fn operator_catalogs_add_and_override_and_bad_ones_are_refused_at_build() {
     let s = setup();
     let auth = s
         .builder
@@ -262,6 +235,19 @@ async fn operator_catalogs_show_on_the_pages() {
         )
         .build()
         .unwrap();
+    assert_eq!(auth.languages().next(), Some("it"), "the default first");
+    let refused = s
+        .builder
+        .clone()
+        .languages(Languages::new().add("de", "de.ftl", "confirm-title = { $host }\n"))
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(&refused, ConfigError::InvalidLanguage { origin, .. } if origin == "de.ftl"),
+        "{refused}"
+    );
+
+    // On the pages.
     let mut c = EngineClient::new(auth);
     let page = c.get("/api/auth/signin").await;
     assert!(html_tag(&page).contains(r#"lang="it""#));

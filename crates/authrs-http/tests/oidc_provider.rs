@@ -65,19 +65,7 @@ async fn sign_in(
     provider_id: &str,
     login: &str,
 ) -> Answer {
-    let authorization_url = browser
-        .start_oauth_sign_in(provider_id, &[("login_hint", login)], "/dashboard")
-        .await;
-    assert!(
-        authorization_url.as_str().starts_with(idp.issuer()),
-        "{authorization_url}"
-    );
-    let back = idp.authorize(authorization_url.as_str()).await;
-    let path = back
-        .strip_prefix(SITE)
-        .expect("back at the site")
-        .to_owned();
-    browser.get(&path).await
+    idp.sign_in(browser, provider_id, login, "/dashboard").await
 }
 
 /// Where a sign-in that worked lands.

@@ -73,23 +73,7 @@ async fn sign_in(
     login: &str,
 ) -> String {
     let mut browser = EngineClient::new(auth.clone());
-    let authorization = browser
-        .start_oauth_sign_in(provider, &[("login_hint", login)], "/")
-        .await;
-    assert!(
-        authorization.as_str().starts_with(idp.issuer()),
-        "{provider}: {authorization}"
-    );
-    let back = idp.authorize(authorization.as_str()).await;
-    let path = back
-        .strip_prefix(SITE)
-        .expect("back at the site")
-        .to_owned();
-    assert!(
-        path.starts_with(&format!("/api/auth/callback/{provider}?")),
-        "{provider} came back to {path}"
-    );
-    let answer = browser.get(&path).await;
+    let answer = idp.sign_in(&mut browser, provider, login, "/").await;
     assert!(
         answer.sets_session_cookie(),
         "{provider}: {} {:?} {}",

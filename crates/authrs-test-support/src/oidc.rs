@@ -154,6 +154,33 @@ impl OidcProvider {
         &self.issuer
     }
 
+    /// A whole sign-in through the engine's provider `provider_id` as this provider's account
+    /// `login`: the engine's redirect here (to `callback_url` after), this provider's pages,
+    /// and the callback back at the engine, whose answer it returns.
+    pub async fn sign_in(
+        &self,
+        browser: &mut crate::EngineClient,
+        provider_id: &str,
+        login: &str,
+        callback_url: &str,
+    ) -> crate::Answer {
+        let authorization_url = browser
+            .start_oauth_sign_in(provider_id, &[("login_hint", login)], callback_url)
+            .await;
+        assert!(
+            authorization_url.as_str().starts_with(self.issuer()),
+            "{provider_id}: {authorization_url} is not at {}",
+            self.issuer()
+        );
+        let back = Url::parse(&self.authorize(authorization_url.as_str()).await)
+            .expect("the way back is a URL");
+        let path = match back.query() {
+            Some(query) => format!("{}?{query}", back.path()),
+            None => back.path().to_owned(),
+        };
+        browser.get(&path).await
+    }
+
     /// Follows an authorization URL like a browser with a cookie jar, without JavaScript,
     /// through the auto-consenting interaction, and returns the final redirect URL to the
     /// client (the first redirect whose URL starts with one of the registered redirect URIs),

@@ -34,7 +34,8 @@
 //! OAuth providers: `[providers.<id>]` with `client_id`, `client_secret`, `issuer` (for presets
 //! that need one) and `allow_email_account_linking`, or `AUTHRS_<ID>_CLIENT_ID`,
 //! `AUTHRS_<ID>_CLIENT_SECRET`, `AUTHRS_<ID>_ISSUER` (the id upper-cased, `-` as `_`:
-//! `AUTHRS_MICROSOFT_ENTRA_ID_CLIENT_ID`). Ids are those of `authrs_core::providers::presets`.
+//! `AUTHRS_MICROSOFT_ENTRA_ID_CLIENT_ID`), or, with a `type`, any provider of the operator's own
+//! (`AUTHRS_PROVIDERS_<ID>_<KEY>`).
 //!
 //! `AUTHRS_CONFIG` names the file, like `--config`; without either, `authrs.toml` in the working
 //! directory is read when it exists.
