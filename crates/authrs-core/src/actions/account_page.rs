@@ -125,7 +125,7 @@ pub(crate) async fn page(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<By
         Ok(user_id) => user_id,
         Err(answer) => return answer.send(ctx, Asker::Page),
     };
-    let view = match View::load(&ctx, adapter, &user_id).await {
+    let view = match View::load(&ctx, adapter, &user_id, true).await {
         Ok(Some(view)) => view,
         Ok(None) => return Answer::SignIn.send(ctx, Asker::Page),
         Err(error) => return ctx.fail(error),
@@ -175,7 +175,7 @@ pub(crate) async fn page(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<By
         user: &view.user,
         notice,
         error,
-        database_sessions: ctx.inner.strategy() == crate::config::SessionStrategy::Database,
+        database_sessions: lists_sessions(&ctx),
         sessions: &sessions,
         linked: &linked,
         linkable: &linkable,
@@ -195,10 +195,13 @@ struct View {
 }
 
 impl View {
+    /// The user, their password's presence and linked accounts, and (for the page) their
+    /// live sessions.
     async fn load(
         ctx: &Ctx<'_>,
         adapter: &dyn Adapter,
         user_id: &str,
+        with_sessions: bool,
     ) -> Result<Option<Self>, Error> {
         let Some(user) = adapter.get_user(user_id).await? else {
             return Ok(None);
@@ -210,7 +213,7 @@ impl View {
             .into_iter()
             .map(|account| (account.provider, account.provider_type.as_str()))
             .collect();
-        let sessions = if ctx.inner.strategy() == crate::config::SessionStrategy::Database {
+        let sessions = if with_sessions && lists_sessions(ctx) {
             live_sessions(ctx, adapter, user_id).await?
         } else {
             Vec::new()
@@ -250,7 +253,7 @@ pub(crate) async fn profile_json(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Res
         Ok(user_id) => user_id,
         Err(answer) => return answer.send(ctx, Asker::Json),
     };
-    let view = match View::load(&ctx, adapter, &user_id).await {
+    let view = match View::load(&ctx, adapter, &user_id, false).await {
         Ok(Some(view)) => view,
         Ok(None) => return Answer::SignIn.send(ctx, Asker::Json),
         Err(error) => return ctx.fail(error),
@@ -279,7 +282,7 @@ pub(crate) async fn sessions_json(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Re
         Ok(user_id) => user_id,
         Err(answer) => return answer.send(ctx, Asker::Json),
     };
-    let database = ctx.inner.strategy() == crate::config::SessionStrategy::Database;
+    let database = lists_sessions(&ctx);
     let sessions = if database {
         match live_sessions(&ctx, adapter, &user_id).await {
             Ok(sessions) => sessions,
