@@ -55,6 +55,7 @@ mod request;
 pub mod secret;
 pub mod session;
 mod startup;
+mod telemetry;
 mod url;
 pub mod user;
 

@@ -61,8 +61,9 @@ impl From<&str> for Secret {
 
 /// Compares two byte strings in time that depends only on their lengths.
 ///
-/// This is the one place where secret-derived values (CSRF hashes, tokens, MAC tags) are compared.
-pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// This is the one place where secret-derived values (CSRF hashes, tokens, MAC tags) are compared;
+/// a host comparing its own secrets (the server's metrics token) uses it too.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;
     a.len() == b.len() && bool::from(a.ct_eq(b))
 }

@@ -67,6 +67,31 @@ impl HttpClient for ReqwestClient {
         &self,
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, HttpError> {
+        // The host names a configured provider's endpoint: a small set of label values.
+        let target = request.uri().host().unwrap_or("-").to_owned();
+        let answer = self.fetch(request).await;
+        let outcome = match &answer {
+            Ok(response) if response.status().is_success() => "ok",
+            Ok(response) if response.status().is_client_error() => "client_error",
+            Ok(_) => "other_status",
+            Err(_) => "failed",
+        };
+        metrics::counter!(
+            "authrs_outbound_requests_total",
+            "target" => target,
+            "outcome" => outcome,
+        )
+        .increment(1);
+        answer
+    }
+}
+
+impl ReqwestClient {
+    /// One request, its whole body collected (up to the cap).
+    async fn fetch(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, HttpError> {
         let (parts, body) = request.into_parts();
         let url = parts.uri.to_string();
         let failed = |e: reqwest::Error| HttpError(format!("{} {url}: {e}", parts.method));

@@ -119,6 +119,23 @@ pub fn check(options: &LoadOptions, env: &Env) -> CheckReport {
         });
     }
 
+    let metrics = &settings.metrics;
+    notes.push(match (metrics.bind, metrics.token.is_some()) {
+        (None, false) => "metrics: off ([metrics])".to_owned(),
+        (Some(addr), token) => format!(
+            "metrics: GET /metrics on {addr}{} ([metrics])",
+            if token {
+                ", and on the main listener with the bearer token"
+            } else {
+                ""
+            }
+        ),
+        (None, true) => {
+            "metrics: GET /metrics on the main listener with the bearer token ([metrics])"
+                .to_owned()
+        }
+    });
+
     if let Ok(languages) = settings.languages.languages() {
         let added: Vec<&str> = languages.added().collect();
         let built_in: Vec<&str> = authrs_core::i18n::Languages::built_in().collect();

@@ -51,6 +51,7 @@ pub mod database;
 pub mod error;
 pub mod home;
 pub mod mail;
+pub mod metrics;
 pub mod problem;
 pub mod server;
 pub mod static_files;

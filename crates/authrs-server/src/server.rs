@@ -182,6 +182,8 @@ pub struct App {
     pub auth: Auth,
     /// `/`, `/healthz` and the auth routes under the URL's base path (merged at their full paths).
     pub router: Router,
+    /// The metrics recorder, when `[metrics]` is on (for the listener of its own).
+    pub metrics: Option<crate::metrics::Metrics>,
 }
 
 /// Builds the engine for the public `url` and the router.
@@ -245,7 +247,30 @@ pub fn build_app(prepared: &Prepared, url: &str) -> Result<App, Error> {
             .map_err(|error| config_problem(format!("static_dir {}: {error}", dir.display())))?;
         router = router.fallback_service(files);
     }
-    Ok(App { auth, router })
+    let metrics = match prepared.settings.metrics.enabled() {
+        true => {
+            let token = prepared.settings.metrics.token.clone();
+            let metrics = crate::metrics::Metrics::install(token).map_err(config_problem)?;
+            if prepared.settings.metrics.token.is_some() {
+                router = router.route(
+                    "/metrics",
+                    get(crate::metrics::with_token).with_state(metrics.clone()),
+                );
+            }
+            let base: Arc<str> = Arc::from(auth.base_path());
+            router = router.layer(axum::middleware::from_fn_with_state(
+                base,
+                crate::metrics::measure,
+            ));
+            Some(metrics)
+        }
+        false => None,
+    };
+    Ok(App {
+        auth,
+        router,
+        metrics,
+    })
 }
 
 /// Binds the listen address, logs it, and serves until the first shutdown signal; then finishes
@@ -283,9 +308,40 @@ pub async fn serve(prepared: Prepared, signals: ShutdownSignals) -> Result<(), E
         );
         limits.max_connections_per_client = 0;
     }
+    // `/metrics` on a listener of its own: served until the main listener has finished.
+    let (stopped, stopping) = tokio::sync::watch::channel(false);
+    if let (Some(addr), Some(metrics)) = (prepared.settings.metrics.bind, app.metrics.clone()) {
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| Error::Bind { addr, source })?;
+        let local = listener
+            .local_addr()
+            .map_err(|source| Error::Bind { addr, source })?;
+        tracing::info!("metrics on http://{local}/metrics");
+        let router = Router::new().route("/metrics", get(crate::metrics::open).with_state(metrics));
+        let mut until = stopping.clone();
+        tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = until.wait_for(|stopped| *stopped).await;
+            };
+            if let Err(error) = crate::connections::serve_router(
+                listener,
+                router,
+                limits,
+                shutdown,
+                std::future::pending(),
+            )
+            .await
+            {
+                tracing::error!(%error, "the metrics listener stopped");
+            }
+        });
+    }
     let served = crate::connections::serve_router(listener, app.router, limits, first, second)
         .await
         .map_err(Error::Serve);
+    let _ = stopped.send(true);
+    drop(stopping);
     sweep.abort();
     prepared.database.close().await;
     tracing::info!("closed the database");

@@ -126,6 +126,11 @@ pub fn bind<'de, D: Deserializer<'de>>(d: D) -> Result<SocketAddr, D::Error> {
     parse_bind(&String::deserialize(d)?).map_err(D::Error::custom)
 }
 
+/// An optional [`bind`] address.
+pub fn some_bind<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SocketAddr>, D::Error> {
+    bind(d).map(Some)
+}
+
 /// A path; written in the file, relative to the file's directory.
 pub fn path<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
     struct PathText;

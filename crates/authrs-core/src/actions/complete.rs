@@ -40,6 +40,7 @@ pub(crate) async fn finish_sign_in(
     } = signing_in;
     match sign_in(&mut ctx, user, account, credentials).await {
         Ok(()) => {
+            crate::telemetry::sign_in(&account.provider, "success");
             tracing::info!(
                 provider = %account.provider,
                 user = %user.id,

@@ -112,7 +112,9 @@ pub(crate) async fn send_link(
     );
     let messages = ctx.messages();
     let message = compose(&ctx, messages, provider, &email, url, code, expires);
-    if let Err(error) = provider.transport.send(&message).await {
+    let sent = provider.transport.send(&message).await;
+    crate::telemetry::mail(EmailPurpose::SignIn, sent.is_ok());
+    if let Err(error) = sent {
         for token_hash in &hashes {
             // Best effort: an unsent token only waits for the sweep.
             let _ = adapter.use_verification_token(&email, token_hash).await;

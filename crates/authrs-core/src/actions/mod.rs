@@ -448,6 +448,16 @@ impl<'r> Ctx<'r> {
     /// logging its cause once.
     pub(crate) fn fail(self, error: Error) -> Response<Bytes> {
         let code = error.code();
+        crate::telemetry::error(&error);
+        let signing_in = self.action == Action::Callback
+            || (self.action == Action::SignIn && *self.method == Method::POST);
+        if signing_in {
+            // Only configured ids become label values: a client names any path it likes.
+            let provider = (self.provider_id)
+                .filter(|id| self.inner.provider(id).is_some())
+                .unwrap_or("unknown");
+            crate::telemetry::sign_in(provider, code.as_str());
+        }
         match (&error, code) {
             #[cfg(feature = "oauth")]
             (Error::OAuthSignin(_), _) => {

@@ -379,7 +379,9 @@ pub(crate) async fn send_mail(
 }
 
 async fn deliver(transport: &dyn EmailTransport, message: &EmailMessage) -> Result<(), Error> {
-    transport.send(message).await.map_err(Error::EmailSend)
+    let sent = transport.send(message).await;
+    crate::telemetry::mail(message.purpose, sent.is_ok());
+    sent.map_err(Error::EmailSend)
 }
 
 /// Stores a single-use reset token for `user` and mails its link (`PasswordReset`, or

@@ -326,9 +326,21 @@ pub(crate) async fn update(ctx: Ctx<'_>) -> Response<Bytes> {
     respond(ctx, Some(SessionTrigger::Update)).await
 }
 
+/// Counts a plain session read (not an update).
+fn counted(ctx: &Ctx<'_>, trigger: Option<SessionTrigger>, result: &'static str) {
+    if trigger.is_none() {
+        let strategy = match ctx.inner.strategy() {
+            SessionStrategy::Jwt => "jwt",
+            SessionStrategy::Database => "database",
+        };
+        crate::telemetry::session_read(strategy, result);
+    }
+}
+
 async fn respond(mut ctx: Ctx<'_>, trigger: Option<SessionTrigger>) -> Response<Bytes> {
     let names = &ctx.inner.cookie_names;
     let Some(token) = ctx.cookies.chunked(&names.session_token) else {
+        counted(&ctx, trigger, "none");
         let body = no_session_body(ctx.inner);
         return answer(ctx, trigger, body);
     };
@@ -377,14 +389,20 @@ async fn respond(mut ctx: Ctx<'_>, trigger: Option<SessionTrigger>) -> Response<
             session
         }
         Ok(Resolved::Invalid | Resolved::Ended) => {
+            counted(&ctx, trigger, "none");
             ctx.clear_session_cookie();
             let body = no_session_body(ctx.inner);
             return answer(ctx, trigger, body);
         }
         // A failing callback or database must neither sign the user out nor answer with
         // anything session-shaped.
-        Err(error) => return configuration_error_json(ctx, error),
+        Err(error) => {
+            counted(&ctx, trigger, "error");
+            crate::telemetry::error(error);
+            return configuration_error_json(ctx, error);
+        }
     };
+    counted(&ctx, trigger, "session");
     let mut body = Vec::with_capacity(256);
     serde_json::to_writer(&mut body, &session).expect("a session always serialises");
     answer(ctx, trigger, Bytes::from(body))

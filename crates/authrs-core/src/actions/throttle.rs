@@ -198,6 +198,7 @@ pub(crate) fn too_many(ctx: Ctx<'_>, throttled: Throttled) -> Response<Bytes> {
         limit,
     } = throttled;
     tracing::info!(limit, retry_after, "rate limit reached");
+    crate::telemetry::rate_limited(limit);
     let code = ErrorCode::RateLimited;
     let mut response = match ctx.json_redirect {
         JsonRedirect::Off => super::pages::error_page(ctx, code, Some(retry_after)),

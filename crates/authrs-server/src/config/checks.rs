@@ -20,6 +20,7 @@ pub(super) fn first_problem(settings: &Settings) -> Option<Found> {
     providers(settings)
         .or_else(|| mail(settings))
         .or_else(|| files(settings))
+        .or_else(|| metrics(settings))
         .or_else(|| engine(settings))
 }
 
@@ -73,6 +74,18 @@ pub(super) fn users_file(settings: &Settings, tree: &Node) -> Option<Problem> {
 }
 
 /// Everything the engine checks, in one build; its error names the keys at fault.
+/// A metrics token long enough not to be guessed.
+fn metrics(settings: &Settings) -> Option<Found> {
+    let token = settings.metrics.token.as_ref()?;
+    (token.expose().chars().count() < 16).then(|| {
+        (
+            vec!["metrics.token".to_owned()],
+            "metrics.token has fewer than 16 characters: use a random one (openssl rand -hex 16)"
+                .to_owned(),
+        )
+    })
+}
+
 fn engine(settings: &Settings) -> Option<Found> {
     if let Err(message) = settings.languages.languages() {
         return Some((vec!["languages.dir".to_owned()], message));

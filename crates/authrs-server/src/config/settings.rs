@@ -87,6 +87,8 @@ pub struct Settings {
     pub server: ServerSettings,
     /// `[postgres]`: the PostgreSQL pool and start-up (unused on SQLite).
     pub postgres: PostgresSettings,
+    /// `[metrics]`: `GET /metrics` for Prometheus (off by default).
+    pub metrics: MetricsSettings,
     /// `[theme]`: the built-in pages' look.
     pub theme: ThemeSettings,
     /// `[languages]`: the built-in pages' and mails' languages.
@@ -151,6 +153,26 @@ pub struct ThemeSettings {
     pub logo: Option<String>,
     /// Text colour on brand-coloured buttons.
     pub button_text: Option<String>,
+}
+
+/// `[metrics]`: `GET /metrics` in Prometheus's text format, off unless one of these is set.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// A listen address of its own that serves `GET /metrics` with no token (keep it on a
+    /// network only the scraper reaches).
+    #[serde(deserialize_with = "values::some_bind")]
+    pub bind: Option<SocketAddr>,
+    /// A bearer token (16 characters at least) that opens `GET /metrics` on the main listener.
+    #[serde(deserialize_with = "values::secret")]
+    pub token: Option<Secret>,
+}
+
+impl MetricsSettings {
+    /// Whether `/metrics` is served anywhere.
+    pub fn enabled(&self) -> bool {
+        self.bind.is_some() || self.token.is_some()
+    }
 }
 
 /// `[languages]`: the languages of the built-in pages and mails.
@@ -450,6 +472,7 @@ impl Default for Settings {
             limits: LimitSettings::default(),
             server: ServerSettings::default(),
             postgres: PostgresSettings::default(),
+            metrics: MetricsSettings::default(),
             theme: ThemeSettings::default(),
             languages: LanguageSettings::default(),
             pages: PageSettings::default(),
