@@ -25,14 +25,38 @@ pub(crate) fn sign_in(provider: &str, outcome: &'static str) {
     .increment(1);
 }
 
-/// A `GET /session` answered.
-pub(crate) fn session_read(strategy: &'static str, result: &'static str) {
-    metrics::counter!(
-        "authrs_session_reads_total",
-        "strategy" => strategy,
-        "result" => result,
-    )
-    .increment(1);
+/// How a `GET /session` ended.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Read {
+    Session,
+    None,
+    Error,
+}
+
+/// A `GET /session` answered. Literal labels make static keys: with no recorder installed the
+/// hot read allocates nothing for this.
+pub(crate) fn session_read(jwt: bool, read: Read) {
+    let counter = match (jwt, read) {
+        (true, Read::Session) => {
+            metrics::counter!("authrs_session_reads_total", "strategy" => "jwt", "result" => "session")
+        }
+        (true, Read::None) => {
+            metrics::counter!("authrs_session_reads_total", "strategy" => "jwt", "result" => "none")
+        }
+        (true, Read::Error) => {
+            metrics::counter!("authrs_session_reads_total", "strategy" => "jwt", "result" => "error")
+        }
+        (false, Read::Session) => metrics::counter!(
+            "authrs_session_reads_total", "strategy" => "database", "result" => "session"
+        ),
+        (false, Read::None) => metrics::counter!(
+            "authrs_session_reads_total", "strategy" => "database", "result" => "none"
+        ),
+        (false, Read::Error) => metrics::counter!(
+            "authrs_session_reads_total", "strategy" => "database", "result" => "error"
+        ),
+    };
+    counter.increment(1);
 }
 
 /// A request refused by a rate limit.

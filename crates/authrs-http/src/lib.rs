@@ -67,7 +67,8 @@ impl HttpClient for ReqwestClient {
         &self,
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, HttpError> {
-        // The host names a configured provider's endpoint: a small set of label values.
+        // The host names a configured provider's endpoint: a small set of label values. (An
+        // embedder sending this client anywhere it likes makes as many as it sends to.)
         let target = request.uri().host().unwrap_or("-").to_owned();
         let answer = self.fetch(request).await;
         let outcome = match &answer {

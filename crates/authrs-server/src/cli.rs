@@ -185,13 +185,14 @@ fn config_file(path: Option<PathBuf>) -> ConfigFile {
 }
 
 fn serve(args: ServeArgs) -> Result<(), Error> {
-    init_tracing("info");
     let options = LoadOptions {
         config_file: config_file(args.config),
         bind: args.bind,
         database_url: args.database_url,
     };
+    // Read first, so the log takes the configured format; its problems go to stderr as text.
     let settings = load_config(&options, &Env::from_process()).map_err(Error::Config)?;
+    init_tracing("info", settings.log_format);
     match &settings.config_file {
         Some(path) => tracing::info!("configuration from {} and the environment", path.display()),
         None => {
@@ -284,7 +285,7 @@ fn read_new_password(prompt: &str) -> Result<Zeroizing<String>, Error> {
 }
 
 fn user(args: UserArgs) -> Result<(), Error> {
-    init_tracing("warn");
+    init_tracing("warn", crate::config::LogFormat::Text);
     let options = LoadOptions {
         config_file: config_file(args.config),
         bind: None,
@@ -408,7 +409,7 @@ fn password_from_pipe(bytes: &[u8]) -> Result<Zeroizing<String>, Error> {
 /// PostgreSQL notices such as "relation already exists, skipping" from every start's migration
 /// check. (`Targets` rather than `EnvFilter`: the same directive syntax without a regex engine
 /// in the binary, which keeps the server's resident size down.)
-fn init_tracing(default: &str) {
+fn init_tracing(default: &str, format: crate::config::LogFormat) {
     use tracing_subscriber::filter::Targets;
     use tracing_subscriber::layer::SubscriberExt as _;
     use tracing_subscriber::util::SubscriberInitExt as _;
@@ -424,13 +425,17 @@ fn init_tracing(default: &str) {
         },
         _ => (fallback(), None),
     };
-    let format = tracing_subscriber::fmt::layer()
-        .with_writer(io::stderr)
-        .with_ansi(io::stderr().is_terminal());
-    tracing_subscriber::registry()
-        .with(format)
-        .with(filter)
-        .init();
+    let layer = tracing_subscriber::fmt::layer().with_writer(io::stderr);
+    match format {
+        crate::config::LogFormat::Json => tracing_subscriber::registry()
+            .with(layer.json().flatten_event(true))
+            .with(filter)
+            .init(),
+        _ => tracing_subscriber::registry()
+            .with(layer.with_ansi(io::stderr().is_terminal()))
+            .with(filter)
+            .init(),
+    }
     if let Some(value) = bad {
         tracing::warn!(
             "RUST_LOG={value:?} is not a list of `level` or `target=level` directives; using {default:?}"

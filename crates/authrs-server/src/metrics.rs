@@ -4,8 +4,8 @@
 //! facade (`authrs_core`'s `telemetry` lists them); this module installs the Prometheus
 //! recorder, adds the request counts and latency per endpoint, and renders.
 
-use std::sync::{Arc, OnceLock};
-use std::time::Instant;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use authrs_core::secret::Secret;
 use axum::extract::{Request, State};
@@ -21,8 +21,12 @@ const BUCKETS: &[f64] = &[
 ];
 
 /// The process's one recorder (a recorder is global; a second server in one process shares
-/// it).
-static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+/// it). A lock, not a once-cell, so that checking and installing are one step.
+static HANDLE: Mutex<Option<PrometheusHandle>> = Mutex::new(None);
+
+/// How often histogram samples are folded into their buckets between scrapes, so that memory
+/// does not grow with requests while nobody scrapes.
+pub const UPKEEP: Duration = Duration::from_secs(5);
 
 /// The rendering side of the recorder, and the token the main listener asks for.
 #[derive(Clone)]
@@ -42,8 +46,12 @@ impl std::fmt::Debug for Metrics {
 impl Metrics {
     /// Installs the Prometheus recorder (once per process) for a server whose `/metrics` asks
     /// for `token` (none: only the listener of its own serves it).
+    ///
+    /// # Errors
+    /// When another recorder was installed in this process by something else.
     pub fn install(token: Option<Secret>) -> Result<Self, String> {
-        let handle = match HANDLE.get() {
+        let mut installed = HANDLE.lock().unwrap_or_else(|e| e.into_inner());
+        let handle = match &*installed {
             Some(handle) => handle.clone(),
             None => {
                 let recorder = PrometheusBuilder::new()
@@ -56,9 +64,10 @@ impl Metrics {
                 let handle = recorder.handle();
                 metrics::set_global_recorder(recorder)
                     .map_err(|e| format!("metrics: another recorder is installed: {e}"))?;
-                HANDLE.get_or_init(|| handle).clone()
+                installed.insert(handle).clone()
             }
         };
+        drop(installed);
         Ok(Self {
             handle,
             token: token.map(Arc::new),
@@ -68,6 +77,18 @@ impl Metrics {
     /// The text the scraper gets.
     pub fn render(&self) -> String {
         self.handle.render()
+    }
+
+    /// Folds histogram samples every [`UPKEEP`] until the task is aborted.
+    pub fn spawn_upkeep(&self) -> tokio::task::JoinHandle<()> {
+        let handle = self.handle.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(UPKEEP);
+            loop {
+                every.tick().await;
+                handle.run_upkeep();
+            }
+        })
     }
 }
 
@@ -87,8 +108,9 @@ pub async fn with_token(State(metrics): State<Metrics>, headers: HeaderMap) -> R
     let given = headers
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .unwrap_or_default();
+        .and_then(|value| value.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map_or("", |(_, token)| token.trim());
     let allowed = metrics.token.as_ref().is_some_and(|token| {
         authrs_core::secret::constant_time_eq(token.expose().as_bytes(), given.as_bytes())
     });
@@ -110,7 +132,7 @@ pub async fn open(State(metrics): State<Metrics>) -> Response {
 /// The endpoint a path is, as a label: the auth route's name under `base` (an unknown one is
 /// `other`), `healthz`, `metrics`, or `app` for everything else. A small, fixed set, whatever
 /// the client asks for.
-pub fn endpoint(base: &str, path: &str) -> &'static str {
+pub(crate) fn endpoint(base: &str, path: &str) -> &'static str {
     const ROUTES: [&str; 10] = [
         "session",
         "csrf",
@@ -146,7 +168,11 @@ pub fn endpoint(base: &str, path: &str) -> &'static str {
 }
 
 /// Counts each request and its time per endpoint and status class.
-pub async fn measure(State(base): State<Arc<str>>, request: Request, next: Next) -> Response {
+pub(crate) async fn measure(
+    State(base): State<Arc<str>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let endpoint = endpoint(&base, request.uri().path());
     let started = Instant::now();
     let response = next.run(request).await;

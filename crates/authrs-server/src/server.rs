@@ -285,6 +285,23 @@ pub async fn serve(prepared: Prepared, signals: ShutdownSignals) -> Result<(), E
     let local = listener
         .local_addr()
         .map_err(|source| Error::Bind { addr, source })?;
+    let metrics_listener = match prepared.settings.metrics.bind {
+        Some(addr) => {
+            let bound = TcpListener::bind(addr).await.and_then(|listener| {
+                let local = listener.local_addr()?;
+                Ok((listener, local))
+            });
+            let (listener, local) = bound.map_err(|source| {
+                Error::Config(vec![Problem {
+                    source: None,
+                    message: format!("metrics.bind: cannot listen on {addr}: {source}"),
+                }])
+            })?;
+            tracing::info!("metrics on http://{local}/metrics");
+            Some(listener)
+        }
+        None => None,
+    };
     let app = build_app(&prepared, &public_url(&prepared.settings, local))?;
     let home = app
         .auth
@@ -310,39 +327,38 @@ pub async fn serve(prepared: Prepared, signals: ShutdownSignals) -> Result<(), E
     }
     // `/metrics` on a listener of its own: served until the main listener has finished.
     let (stopped, stopping) = tokio::sync::watch::channel(false);
-    if let (Some(addr), Some(metrics)) = (prepared.settings.metrics.bind, app.metrics.clone()) {
-        let listener = TcpListener::bind(addr)
-            .await
-            .map_err(|source| Error::Bind { addr, source })?;
-        let local = listener
-            .local_addr()
-            .map_err(|source| Error::Bind { addr, source })?;
-        tracing::info!("metrics on http://{local}/metrics");
+    if let (Some(metrics_listener), Some(metrics)) = (metrics_listener, app.metrics.clone()) {
         let router = Router::new().route("/metrics", get(crate::metrics::open).with_state(metrics));
         let mut until = stopping.clone();
         tokio::spawn(async move {
             let shutdown = async move {
                 let _ = until.wait_for(|stopped| *stopped).await;
             };
-            if let Err(error) = crate::connections::serve_router(
-                listener,
+            let served = crate::connections::serve_router(
+                metrics_listener,
                 router,
                 limits,
                 shutdown,
                 std::future::pending(),
-            )
-            .await
-            {
+            );
+            if let Err(error) = served.await {
                 tracing::error!(%error, "the metrics listener stopped");
             }
         });
     }
+    let upkeep = app
+        .metrics
+        .as_ref()
+        .map(crate::metrics::Metrics::spawn_upkeep);
     let served = crate::connections::serve_router(listener, app.router, limits, first, second)
         .await
         .map_err(Error::Serve);
     let _ = stopped.send(true);
     drop(stopping);
     sweep.abort();
+    if let Some(upkeep) = upkeep {
+        upkeep.abort();
+    }
     prepared.database.close().await;
     tracing::info!("closed the database");
     served?;

@@ -141,9 +141,12 @@ fn metrics_behind_a_token_move_with_sign_ins_and_session_reads() {
 #[test]
 fn metrics_on_a_listener_of_their_own_and_off_by_default() {
     let dir = TempDir::new("metrics-bind");
-    let mut server = Server::start(dir.path(), &[("AUTHRS_METRICS_BIND", "127.0.0.1:0")]);
-    let line = server
-        .wait_for_line("metrics on http://")
+    let server = Server::start(dir.path(), &[("AUTHRS_METRICS_BIND", "127.0.0.1:0")]);
+    // Bound (and logged) before the main listener's line, which `start` waited for.
+    let log = server.log();
+    let line = log
+        .lines()
+        .find(|line| line.contains("metrics on http://"))
         .expect("the metrics listener is logged");
     let rest = &line[line.find("metrics on http://").unwrap() + "metrics on http://".len()..];
     let addr = rest.split('/').next().unwrap().parse().unwrap();

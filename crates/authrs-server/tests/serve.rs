@@ -905,3 +905,29 @@ fn sigterm_under_load_loses_no_request() {
     let (status, log) = server.wait_for_exit();
     assert_eq!(status.code(), Some(0), "{log}");
 }
+
+#[test]
+fn json_logs_are_one_object_per_line_with_the_fields_as_keys() {
+    let dir = TempDir::new("json-logs");
+    let mut server = Server::start(dir.path(), &[("AUTHRS_LOG_FORMAT", "json")]);
+    let password = demo_password(&dir);
+    let mut client = Client::new(server.addr);
+    let callback = client.sign_in_with_email(BASE, DEMO, &password);
+    assert_eq!(callback.status, 200, "{}", callback.body);
+    let line = server
+        .wait_for_line("signed in")
+        .expect("the sign-in is logged");
+    let event: serde_json::Value =
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    assert_eq!(event["level"], "INFO", "{line}");
+    assert_eq!(event["message"], "signed in", "{line}");
+    assert_eq!(event["provider"], "email-password", "{line}");
+    for line in server.log().lines() {
+        let parsed: Result<serde_json::Value, _> = serde_json::from_str(line);
+        assert!(
+            parsed.is_ok_and(|value| value.is_object()),
+            "not a JSON object: {line}"
+        );
+    }
+    assert!(!server.log().contains(&password));
+}

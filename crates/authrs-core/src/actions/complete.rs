@@ -51,6 +51,8 @@ pub(crate) async fn finish_sign_in(
             ctx.redirect(target, StatusCode::OK)
         }
         Err(SignInFailure::Redirect(url)) => {
+            // The app's `sign_in` callback turned it away to a page of its own.
+            ctx.count_sign_in("redirected");
             let url = ctx.validate(&url);
             ctx.redirect(url, StatusCode::OK)
         }

@@ -174,6 +174,21 @@ impl<'r> Ctx<'r> {
         messages
     }
 
+    /// Counts a sign-in that did not sign in, when this request was one: a callback, or a POST
+    /// to `/signin/<provider>`. Only configured providers count: a client names any path it
+    /// likes, and an unknown provider is no sign-in attempt.
+    pub(crate) fn count_sign_in(&self, outcome: &'static str) {
+        let signing_in = self.action == Action::Callback
+            || (self.action == Action::SignIn && *self.method == Method::POST);
+        if let Some(provider) = self
+            .provider_id
+            .filter(|id| self.inner.provider(id).is_some())
+            && signing_in
+        {
+            crate::telemetry::sign_in(provider, outcome);
+        }
+    }
+
     /// How this request's page looks and speaks.
     pub(crate) fn look(&mut self) -> crate::pages::Look<'r> {
         crate::pages::Look {
@@ -449,15 +464,7 @@ impl<'r> Ctx<'r> {
     pub(crate) fn fail(self, error: Error) -> Response<Bytes> {
         let code = error.code();
         crate::telemetry::error(&error);
-        let signing_in = self.action == Action::Callback
-            || (self.action == Action::SignIn && *self.method == Method::POST);
-        if signing_in {
-            // Only configured ids become label values: a client names any path it likes.
-            let provider = (self.provider_id)
-                .filter(|id| self.inner.provider(id).is_some())
-                .unwrap_or("unknown");
-            crate::telemetry::sign_in(provider, code.as_str());
-        }
+        self.count_sign_in(code.as_str());
         match (&error, code) {
             #[cfg(feature = "oauth")]
             (Error::OAuthSignin(_), _) => {

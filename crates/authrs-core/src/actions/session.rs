@@ -327,20 +327,17 @@ pub(crate) async fn update(ctx: Ctx<'_>) -> Response<Bytes> {
 }
 
 /// Counts a plain session read (not an update).
-fn counted(ctx: &Ctx<'_>, trigger: Option<SessionTrigger>, result: &'static str) {
+fn counted(ctx: &Ctx<'_>, trigger: Option<SessionTrigger>, read: crate::telemetry::Read) {
     if trigger.is_none() {
-        let strategy = match ctx.inner.strategy() {
-            SessionStrategy::Jwt => "jwt",
-            SessionStrategy::Database => "database",
-        };
-        crate::telemetry::session_read(strategy, result);
+        let jwt = ctx.inner.strategy() == SessionStrategy::Jwt;
+        crate::telemetry::session_read(jwt, read);
     }
 }
 
 async fn respond(mut ctx: Ctx<'_>, trigger: Option<SessionTrigger>) -> Response<Bytes> {
     let names = &ctx.inner.cookie_names;
     let Some(token) = ctx.cookies.chunked(&names.session_token) else {
-        counted(&ctx, trigger, "none");
+        counted(&ctx, trigger, crate::telemetry::Read::None);
         let body = no_session_body(ctx.inner);
         return answer(ctx, trigger, body);
     };
@@ -389,7 +386,7 @@ async fn respond(mut ctx: Ctx<'_>, trigger: Option<SessionTrigger>) -> Response<
             session
         }
         Ok(Resolved::Invalid | Resolved::Ended) => {
-            counted(&ctx, trigger, "none");
+            counted(&ctx, trigger, crate::telemetry::Read::None);
             ctx.clear_session_cookie();
             let body = no_session_body(ctx.inner);
             return answer(ctx, trigger, body);
@@ -397,12 +394,12 @@ async fn respond(mut ctx: Ctx<'_>, trigger: Option<SessionTrigger>) -> Response<
         // A failing callback or database must neither sign the user out nor answer with
         // anything session-shaped.
         Err(error) => {
-            counted(&ctx, trigger, "error");
+            counted(&ctx, trigger, crate::telemetry::Read::Error);
             crate::telemetry::error(error);
             return configuration_error_json(ctx, error);
         }
     };
-    counted(&ctx, trigger, "session");
+    counted(&ctx, trigger, crate::telemetry::Read::Session);
     let mut body = Vec::with_capacity(256);
     serde_json::to_writer(&mut body, &session).expect("a session always serialises");
     answer(ctx, trigger, Bytes::from(body))

@@ -199,6 +199,7 @@ pub(crate) fn too_many(ctx: Ctx<'_>, throttled: Throttled) -> Response<Bytes> {
     } = throttled;
     tracing::info!(limit, retry_after, "rate limit reached");
     crate::telemetry::rate_limited(limit);
+    ctx.count_sign_in(ErrorCode::RateLimited.as_str());
     let code = ErrorCode::RateLimited;
     let mut response = match ctx.json_redirect {
         JsonRedirect::Off => super::pages::error_page(ctx, code, Some(retry_after)),

@@ -73,19 +73,22 @@ pub(super) fn users_file(settings: &Settings, tree: &Node) -> Option<Problem> {
     })
 }
 
-/// Everything the engine checks, in one build; its error names the keys at fault.
-/// A metrics token long enough not to be guessed.
+/// A metrics token long enough not to be guessed, in visible ASCII (a header carries it).
 fn metrics(settings: &Settings) -> Option<Found> {
     let token = settings.metrics.token.as_ref()?;
-    (token.expose().chars().count() < 16).then(|| {
+    let token = token.expose();
+    let weak = token.len() < 16 || !token.bytes().all(|b| b.is_ascii_graphic());
+    weak.then(|| {
         (
             vec!["metrics.token".to_owned()],
-            "metrics.token has fewer than 16 characters: use a random one (openssl rand -hex 16)"
+            "metrics.token must be 16 or more visible ASCII characters: use a random one \
+             (openssl rand -hex 16)"
                 .to_owned(),
         )
     })
 }
 
+/// Everything the engine checks, in one build; its error names the keys at fault.
 fn engine(settings: &Settings) -> Option<Found> {
     if let Err(message) = settings.languages.languages() {
         return Some((vec!["languages.dir".to_owned()], message));

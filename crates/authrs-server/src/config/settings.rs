@@ -75,6 +75,10 @@ pub struct Settings {
     pub static_dir: Option<PathBuf>,
     /// Whether hidden files in `static_dir` are served.
     pub static_dotfiles: bool,
+    /// How `serve` writes its log lines: `text` for people, `json` (one object per line, with
+    /// the fields as keys) for log shippers.
+    #[serde(deserialize_with = "values::choice")]
+    pub log_format: LogFormat,
     /// `[session]`.
     pub session: SessionSettings,
     /// `[accounts]`.
@@ -336,6 +340,22 @@ pub struct ProviderSettings {
     pub allow_email_account_linking: bool,
 }
 
+/// How the server writes its log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum LogFormat {
+    /// Lines for people (colours on a terminal).
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+impl values::Choice for LogFormat {
+    const NAME: &'static str = "log_format";
+    const WORDS: &'static [(&'static str, Self)] = &[("text", Self::Text), ("json", Self::Json)];
+}
+
 /// A provider of one's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -466,6 +486,7 @@ impl Default for Settings {
             client_ip_header: None,
             static_dir: None,
             static_dotfiles: false,
+            log_format: LogFormat::Text,
             session: SessionSettings::default(),
             accounts: AccountSettings::default(),
             email: EmailSettings::default(),
