@@ -34,6 +34,14 @@ bench_workdir() {
   trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 }
 
+# bench_workdir_postgres: bench_workdir, and the throwaway PostgreSQL (postgres_start) stopped on
+# exit too.
+bench_workdir_postgres() {
+  work=$(mktemp -d)
+  pids=()
+  trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; postgres_stop; rm -rf "$work"' EXIT
+}
+
 # replace_section OUT HEADING FILE: puts FILE (which starts with the line HEADING, a `## `
 # heading) in place of the section of OUT with that heading, up to the next `## ` heading; at
 # the end of OUT when it has no such section.

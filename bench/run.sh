@@ -33,18 +33,10 @@ pg_bin=$(pg_bindir) || { apt_install postgresql && pg_bin=$(pg_bindir); }
 authrs="$root/target/release/authrs"
 ceiling="$root/target/release/authrs-bench-ceiling"
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  postgres_stop
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# wait_for_url and start_authrs.
+# wait_for_url, start_authrs and the working directory.
 # shellcheck source=lib.sh
 source "$root/bench/lib.sh"
+bench_workdir_postgres
 
 # sign_in BASE EMAIL PASSWORD JAR: the README's curl flow through `email-password`; prints the
 # session cookie as NAME=VALUE.

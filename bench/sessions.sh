@@ -25,16 +25,9 @@ pg_bin=$(pg_bindir) || { echo "needs PostgreSQL (apt-get install postgresql)" >&
 (cd "$root" && cargo build --release --locked -p authrs-server)
 authrs="$root/target/release/authrs"
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  postgres_stop
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=lib.sh
 source "$root/bench/lib.sh"
+bench_workdir_postgres
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 anon_kib() { awk '/^RssAnon:/ {print $2}' "/proc/$1/status"; }

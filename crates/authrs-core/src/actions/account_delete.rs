@@ -15,7 +15,7 @@ use http::{Response, StatusCode};
 
 use super::Ctx;
 use super::password::{Mailer, OwnAccount, check_own_password, send_mail};
-use super::prelude::{NotSignedIn, done, not_signed_in, refused, signed_in};
+use super::prelude::{NotSignedIn, done, not_signed_in, refused, signed_in_user};
 use super::proof::{
     Proof, binding_identifier, code_hash, reset_identifier, spend_proof, verify_identifier,
 };
@@ -36,8 +36,8 @@ fn delete_identifier(user_id: &str) -> String {
 }
 
 /// The signed-in user's account, or why there is none.
-async fn own_account(ctx: &mut Ctx<'_>, adapter: &dyn Adapter) -> Result<OwnAccount, NotSignedIn> {
-    let (_, user_id) = signed_in(ctx).await?;
+async fn own_account(ctx: &Ctx<'_>, adapter: &dyn Adapter) -> Result<OwnAccount, NotSignedIn> {
+    let user_id = signed_in_user(ctx).await?;
     match OwnAccount::load(adapter, &user_id).await {
         Ok(Some(own)) => Ok(own),
         Ok(None) => Err(NotSignedIn::NoSession),
@@ -49,7 +49,7 @@ async fn own_account(ctx: &mut Ctx<'_>, adapter: &dyn Adapter) -> Result<OwnAcco
 /// account without a password (one with a password proves it with the password).
 pub(crate) async fn request_code(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> {
     let adapter = features.adapter.as_ref();
-    let own = match own_account(&mut ctx, adapter).await {
+    let own = match own_account(&ctx, adapter).await {
         Ok(own) => own,
         Err(why) => return not_signed_in(ctx, why),
     };
@@ -113,7 +113,7 @@ pub(crate) async fn request_code(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> 
 /// `POST /account/delete` `{password}` or `{code}`.
 pub(crate) async fn delete(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> {
     let adapter = features.adapter.as_ref();
-    let own = match own_account(&mut ctx, adapter).await {
+    let own = match own_account(&ctx, adapter).await {
         Ok(own) => own,
         Err(why) => return not_signed_in(ctx, why),
     };

@@ -17,7 +17,7 @@ use http::{Response, StatusCode};
 use serde_json::{Value, json};
 
 use super::Ctx;
-use super::prelude::{NotSignedIn, done, refused, signed_in};
+use super::prelude::{NotSignedIn, done, refused, signed_in_user};
 use crate::adapter::{Adapter, AdapterUser, SessionDetails, Timestamp};
 use crate::error::{Error, ErrorCode};
 use crate::pages::account::{AccountPage, Notice, ProofKind, SessionRow};
@@ -39,9 +39,9 @@ pub(crate) fn session_id(token_hash: &str) -> String {
 
 /// The signed-in user's id, or the answer for a visitor who is not signed in: the page sends
 /// them to sign in and back; the JSON routes answer 401.
-async fn user_or_sign_in(ctx: &mut Ctx<'_>) -> Result<String, Answer> {
-    match signed_in(ctx).await {
-        Ok((_, user_id)) => Ok(user_id),
+async fn user_or_sign_in(ctx: &Ctx<'_>) -> Result<String, Answer> {
+    match signed_in_user(ctx).await {
+        Ok(user_id) => Ok(user_id),
         Err(NotSignedIn::NoSession) => Err(Answer::SignIn),
         Err(NotSignedIn::Failed(error)) => Err(Answer::Failed(error)),
     }
@@ -121,7 +121,7 @@ fn last_active(ctx: &Ctx<'_>, session: &SessionDetails) -> Timestamp {
 
 /// `GET /account`.
 pub(crate) async fn page(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
-    let user_id = match user_or_sign_in(&mut ctx).await {
+    let user_id = match user_or_sign_in(&ctx).await {
         Ok(user_id) => user_id,
         Err(answer) => return answer.send(ctx, Asker::Page),
     };
@@ -248,8 +248,8 @@ fn timestamp_json(at: Timestamp) -> Value {
 }
 
 /// `GET /account/profile`.
-pub(crate) async fn profile_json(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
-    let user_id = match user_or_sign_in(&mut ctx).await {
+pub(crate) async fn profile_json(ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
+    let user_id = match user_or_sign_in(&ctx).await {
         Ok(user_id) => user_id,
         Err(answer) => return answer.send(ctx, Asker::Json),
     };
@@ -277,8 +277,8 @@ pub(crate) async fn profile_json(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Res
 }
 
 /// `GET /account/sessions`.
-pub(crate) async fn sessions_json(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
-    let user_id = match user_or_sign_in(&mut ctx).await {
+pub(crate) async fn sessions_json(ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
+    let user_id = match user_or_sign_in(&ctx).await {
         Ok(user_id) => user_id,
         Err(answer) => return answer.send(ctx, Asker::Json),
     };
@@ -349,8 +349,8 @@ fn hidden_or_bidi(c: char) -> bool {
 
 /// `POST /account/profile` `{name, image}`: a field left out stays as it is, an empty one
 /// clears it. Only these two columns are written, so a concurrent proof of the address stays.
-pub(crate) async fn update_profile(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
-    let user_id = match user_or_sign_in(&mut ctx).await {
+pub(crate) async fn update_profile(ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
+    let user_id = match user_or_sign_in(&ctx).await {
         Ok(user_id) => user_id,
         Err(answer) => return answer.send(ctx, Asker::Form),
     };
@@ -402,7 +402,7 @@ pub(crate) async fn revoke_session(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> R
     if !lists_sessions(&ctx) {
         return refused(ctx, ErrorCode::SessionsNotListed, StatusCode::BAD_REQUEST);
     }
-    let user_id = match user_or_sign_in(&mut ctx).await {
+    let user_id = match user_or_sign_in(&ctx).await {
         Ok(user_id) => user_id,
         Err(answer) => return answer.send(ctx, Asker::Form),
     };
@@ -429,14 +429,11 @@ pub(crate) async fn revoke_session(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> R
 
 /// `POST /account/revoke-other-sessions`: every session of the user but this browser's, in
 /// one statement.
-pub(crate) async fn revoke_other_sessions(
-    mut ctx: Ctx<'_>,
-    adapter: &dyn Adapter,
-) -> Response<Bytes> {
+pub(crate) async fn revoke_other_sessions(ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
     if !lists_sessions(&ctx) {
         return refused(ctx, ErrorCode::SessionsNotListed, StatusCode::BAD_REQUEST);
     }
-    let user_id = match user_or_sign_in(&mut ctx).await {
+    let user_id = match user_or_sign_in(&ctx).await {
         Ok(user_id) => user_id,
         Err(answer) => return answer.send(ctx, Asker::Form),
     };

@@ -61,6 +61,16 @@ pub(crate) async fn signed_in(ctx: &mut Ctx<'_>) -> Result<(String, String), Not
     }
 }
 
+/// The signed-in user's id of a request that needs one and no callback URL (the account
+/// page's routes go back to the page).
+pub(crate) async fn signed_in_user(ctx: &Ctx<'_>) -> Result<String, NotSignedIn> {
+    match super::session::current_user_id(ctx).await {
+        Ok(Some(user_id)) => Ok(user_id),
+        Ok(None) => Err(NotSignedIn::NoSession),
+        Err(error) => Err(NotSignedIn::Failed(error)),
+    }
+}
+
 pub(crate) fn not_signed_in(ctx: Ctx<'_>, why: NotSignedIn) -> Response<Bytes> {
     match why {
         NotSignedIn::NoSession => refuse(ctx, ErrorCode::SessionRequired, StatusCode::UNAUTHORIZED),
