@@ -84,6 +84,40 @@ pub struct AccountSessions {
     pub sessions: Vec<AccountSession>,
 }
 
+/// One of the user's security events (sign-ins, failed attempts, password changes, …).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct AccountEvent {
+    /// What happened: `sign_in`, `sign_in_failed`, `sign_out`, `password_changed`, … (the
+    /// server README lists them; new kinds may be added).
+    pub kind: String,
+    /// When (ISO 8601).
+    pub at: String,
+    /// The provider involved (`email-password`, `github`, …).
+    pub provider: Option<String>,
+    /// A word more: the error code of a failure.
+    pub detail: Option<String>,
+    /// The client's network (`203.0.113.0/24`), never its address.
+    pub network: Option<String>,
+    /// The client's `User-Agent` (cut to 256 bytes).
+    #[serde(rename = "userAgent")]
+    pub user_agent: Option<String>,
+    /// The browser that agent names, when known.
+    pub browser: Option<String>,
+    /// The system that agent names, when known.
+    pub system: Option<String>,
+}
+
+/// `GET /account/events`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct AccountEvents {
+    /// Whether the server stores events (`[audit] store`); when not, the list is empty.
+    pub stored: bool,
+    /// The latest events first, at most 100.
+    pub events: Vec<AccountEvent>,
+}
+
 /// What proves it is the user before the account is deleted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -122,6 +156,11 @@ impl AuthClient {
     /// The signed-in user's sessions (`GET /account/sessions`).
     pub async fn account_sessions(&self) -> Result<AccountSessions, ClientError> {
         self.get_typed("account/sessions").await
+    }
+
+    /// The signed-in user's recent security events, the latest first (`GET /account/events`).
+    pub async fn account_events(&self) -> Result<AccountEvents, ClientError> {
+        self.get_typed("account/events").await
     }
 
     /// Sets the name and picture (`POST /account/profile`); `None` clears one. A refused

@@ -46,7 +46,8 @@ mod options;
 pub mod state;
 
 pub use account::{
-    AccountProfile, AccountSession, AccountSessions, AccountUser, DeletionProof, LinkedAccount,
+    AccountEvent, AccountEvents, AccountProfile, AccountSession, AccountSessions, AccountUser,
+    DeletionProof, LinkedAccount,
 };
 pub use options::{SignInOptions, SignInResponse, SignOutOptions};
 

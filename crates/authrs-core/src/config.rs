@@ -316,6 +316,9 @@ pub enum ConfigError {
         /// What is accepted.
         reason: &'static str,
     },
+    /// Stored security events would be deleted before anyone could read them.
+    #[error("audit retention {0:?} is too short: keep security events for at least a day")]
+    AuditRetentionTooShort(Duration),
     /// A feature that stores data was enabled without an adapter.
     #[error("{0} needs an adapter: configure one")]
     NeedsAdapter(&'static str),
@@ -360,6 +363,7 @@ pub struct AuthBuilder {
     pub(crate) limit_store: Option<Arc<dyn LimitStore>>,
     pub(crate) background: Option<Arc<dyn crate::background::Background>>,
     pub(crate) password_throttle: PasswordThrottle,
+    pub(crate) audit: crate::audit::Audit,
     pub(crate) max_age: Duration,
     pub(crate) update_age: Duration,
     pub(crate) use_secure_cookies: Option<bool>,
@@ -405,6 +409,7 @@ impl Default for AuthBuilder {
             limit_store: None,
             background: None,
             password_throttle: PasswordThrottle::default(),
+            audit: crate::audit::Audit::default(),
             max_age: Duration::from_secs(30 * 24 * 60 * 60),
             update_age: Duration::from_secs(24 * 60 * 60),
             use_secure_cookies: None,
@@ -507,6 +512,13 @@ impl AuthBuilder {
     /// The limits on password guessing (default: [`PasswordThrottle::default`]).
     pub fn password_throttle(mut self, throttle: PasswordThrottle) -> Self {
         self.password_throttle = throttle;
+        self
+    }
+
+    /// Whether security events are stored through the adapter, and for how long (default:
+    /// stored for 90 days; see [`crate::audit`]). They are logged either way.
+    pub fn audit(mut self, audit: crate::audit::Audit) -> Self {
+        self.audit = audit;
         self
     }
 

@@ -208,16 +208,26 @@ impl Auth {
     }
 
     /// Deletes expired database sessions, verification tokens and rate-limit counters (of a
-    /// store that keeps them, such as PostgreSQL's); returns how many rows went. Expired
-    /// sessions are also deleted when they are read; call this periodically (the `authrs`
-    /// server does, every few minutes) for the ones nobody reads again.
+    /// store that keeps them, such as PostgreSQL's), and security events older than the audit
+    /// retention; returns how many rows went. Expired sessions are also deleted when they are
+    /// read; call this periodically (the `authrs` server does, every few minutes) for the ones
+    /// nobody reads again.
     pub async fn sweep_expired(&self) -> Result<u64, crate::adapter::AdapterError> {
         let now = crate::adapter::Timestamp::from_millis(self.inner.clock.now_millis());
         let counters = self.inner.limits.delete_expired(now).await?;
-        match &self.inner.adapter {
-            Some(adapter) => Ok(adapter.delete_expired(now).await? + counters),
-            None => Ok(counters),
-        }
+        let Some(adapter) = &self.inner.adapter else {
+            return Ok(counters);
+        };
+        let expired = adapter.delete_expired(now).await?;
+        // Swept even when storing them is off now, so rows stored before still go.
+        let retention = self.inner.audit.retention.as_millis();
+        let cutoff = now
+            .as_millis()
+            .saturating_sub(u64::try_from(retention).unwrap_or(u64::MAX));
+        let events = (adapter)
+            .delete_audit_events_before(crate::adapter::Timestamp::from_millis(cutoff))
+            .await?;
+        Ok(counters + expired + events)
     }
 
     /// The configured adapter, if any.

@@ -63,10 +63,11 @@ pub(crate) struct Inner {
     /// Where every rate-limit counter lives.
     pub(crate) limits: Arc<dyn crate::ratelimit::LimitStore>,
     /// Where work runs that must not hold up the answer.
-    #[cfg_attr(not(feature = "password"), allow(dead_code))]
     pub(crate) background: Option<Arc<dyn crate::background::Background>>,
     /// The limits on password guessing.
     pub(crate) password_throttle: PasswordThrottle,
+    /// Whether and how long security events are stored.
+    pub(crate) audit: crate::audit::Audit,
     /// Whether concurrent reads of one cookie share one computation: when a read does more
     /// than decrypt a token (database, app callbacks, revocation, token refresh).
     pub(crate) share_session_reads: bool,

@@ -27,6 +27,7 @@
 
 mod actions;
 pub mod adapter;
+pub mod audit;
 pub mod background;
 pub mod callbacks;
 pub mod clock;

@@ -37,6 +37,9 @@ pub(crate) fn build(mut b: AuthBuilder) -> Result<Inner, ConfigError> {
     let (origin, base_path) = config::split_base_url(&b.url)?;
     secrets(&b.secrets)?;
     let sessions = session_store(&b)?;
+    if b.audit.store && b.audit.retention < crate::audit::Audit::MIN_RETENTION {
+        return Err(ConfigError::AuditRetentionTooShort(b.audit.retention));
+    }
     let max_age_secs = b.max_age.as_secs();
     #[cfg(feature = "password")]
     let accounts = accounts(&mut b)?;
@@ -99,6 +102,7 @@ pub(crate) fn build(mut b: AuthBuilder) -> Result<Inner, ConfigError> {
             .unwrap_or_else(|| Arc::new(crate::ratelimit::MemoryLimitStore::default())),
         background: b.background,
         password_throttle: b.password_throttle,
+        audit: b.audit,
         share_session_reads,
         session_reads: Default::default(),
     })

@@ -84,9 +84,16 @@ pub(crate) fn error(error: &Error) {
         | Error::EmailCreateAccount(error) => Some(error),
         _ => None,
     };
-    let kind = match adapter {
-        Some(AdapterError::Unavailable(_)) => "unavailable",
-        Some(AdapterError::Backend(_)) => "other",
+    if let Some(error) = adapter {
+        database_error(error);
+    }
+}
+
+/// A database error met outside a request's answer (a background task, a security event).
+pub(crate) fn database_error(error: &AdapterError) {
+    let kind = match error {
+        AdapterError::Unavailable(_) => "unavailable",
+        AdapterError::Backend(_) => "other",
         _ => return,
     };
     metrics::counter!("authrs_database_errors_total", "kind" => kind).increment(1);

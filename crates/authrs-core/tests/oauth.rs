@@ -3,6 +3,7 @@
 //! ES256 key: one named test per ID-token and check rule, and the account-linking table. The
 //! same flow against a real OpenID provider is in `crates/authrs-http/tests/oidc_provider.rs`.
 
+use authrs_core::audit::{AuditEvent, AuditKind};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -695,6 +696,39 @@ async fn a_signed_in_user_links_another_account_and_a_taken_one_is_refused() {
             .header("location")
             .unwrap()
             .ends_with("error=OAuthAccountNotLinked")
+    );
+
+    // Each step is Ada's security event; Bob's refused attempt is nobody's (it is logged).
+    let unlinked = ada
+        .post_form_with_csrf("/api/auth/account/unlink", &[("provider", "stub")])
+        .await;
+    assert!(unlinked.status.is_redirection(), "{}", unlinked.text());
+    let kinds = |events: Vec<AuditEvent>| -> Vec<(AuditKind, Option<String>)> {
+        let mut kinds: Vec<_> = (events.into_iter())
+            .map(|event| (event.kind, event.provider))
+            .collect();
+        kinds.reverse();
+        kinds
+    };
+    let stub = || Some("stub".to_owned());
+    assert_eq!(
+        kinds(adapter.list_audit_events(&user.id, 10).await.unwrap()),
+        [
+            (AuditKind::AccountCreated, stub()),
+            (AuditKind::SignIn, stub()),
+            (AuditKind::AccountLinked, stub()),
+            (AuditKind::SignIn, stub()),
+            (AuditKind::AccountUnlinked, stub()),
+        ]
+    );
+    let bob = adapter.get_user_by_email("bob@example.com").await.unwrap();
+    let bobs = adapter.list_audit_events(&bob.unwrap().id, 10).await;
+    assert_eq!(
+        kinds(bobs.unwrap()),
+        [
+            (AuditKind::AccountCreated, stub()),
+            (AuditKind::SignIn, stub())
+        ]
     );
 }
 

@@ -6,6 +6,7 @@
 use authrs_core::adapter::{
     AdapterAccount, AdapterError, AdapterSession, AdapterUser, SessionDetails, SessionOrigin,
 };
+use authrs_core::audit::{AuditEvent, AuditKind};
 use authrs_core::user::ProviderType;
 
 use crate::time::DbTime;
@@ -38,6 +39,29 @@ pub(crate) fn session_details_from_row(row: SessionDetailsRow) -> SessionDetails
     origin.user_agent = user_agent;
     origin.client_network = client_network;
     SessionDetails::new(session_token, expires.0, origin)
+}
+
+/// `at, kind, user_id, provider, detail, client_network, user_agent`.
+pub(crate) type AuditRow = (
+    DbTime,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The event a row holds; `None` for a kind this version does not know.
+pub(crate) fn audit_event_from_row(row: AuditRow) -> Option<AuditEvent> {
+    let (at, kind, user_id, provider, detail, client_network, user_agent) = row;
+    let mut event = AuditEvent::new(at.0, AuditKind::parse(&kind)?, None, None);
+    event.user_id = user_id;
+    event.provider = provider;
+    event.detail = detail;
+    event.client_network = client_network;
+    event.user_agent = user_agent;
+    Some(event)
 }
 
 /// A session row followed by its user's row.
@@ -221,6 +245,13 @@ pub(crate) mod sql {
         "SELECT sessions_valid_after FROM users WHERE id = $1";
     pub(crate) const SET_SESSIONS_VALID_AFTER: &str =
         "UPDATE users SET sessions_valid_after = $2 WHERE id = $1";
+    pub(crate) const RECORD_AUDIT_EVENT: &str = "INSERT INTO audit_events \
+         (at, kind, user_id, provider, detail, client_network, user_agent) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    pub(crate) const LIST_AUDIT_EVENTS: &str = "SELECT at, kind, user_id, provider, detail, \
+         client_network, user_agent FROM audit_events WHERE user_id = $1 \
+         ORDER BY at DESC, id DESC LIMIT $2";
+    pub(crate) const DELETE_AUDIT_EVENTS_BEFORE: &str = "DELETE FROM audit_events WHERE at < $1";
 }
 
 /// Implements [`Adapter`](authrs_core::adapter::Adapter) for `$adapter`, a struct whose `pool`
@@ -236,10 +267,11 @@ macro_rules! impl_adapter {
                 Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser,
                 SessionDetails, SessionOrigin, Timestamp, VerificationToken,
             };
+            use authrs_core::audit::AuditEvent;
             use $crate::adapter::{
-                AccountRow, SessionDetailsRow, SessionRow, UserRow, account_from_row,
-                session_and_user_from_row, session_details_from_row, session_from_row, sql,
-                user_from_row,
+                AccountRow, AuditRow, SessionDetailsRow, SessionRow, UserRow, account_from_row,
+                audit_event_from_row, session_and_user_from_row, session_details_from_row,
+                session_from_row, sql, user_from_row,
             };
             use $crate::error::{backend_error, constraint_error};
             use $crate::time::DbTime;
@@ -714,6 +746,47 @@ macro_rules! impl_adapter {
                         return Err(AdapterError::UserNotFound);
                     }
                     Ok(())
+                }
+
+                async fn record_audit_event(&self, event: &AuditEvent) -> Result<(), AdapterError> {
+                    sqlx::query(sql::RECORD_AUDIT_EVENT)
+                        .bind(DbTime(event.at))
+                        .bind(event.kind.as_str())
+                        .bind(&event.user_id)
+                        .bind(&event.provider)
+                        .bind(&event.detail)
+                        .bind(&event.client_network)
+                        .bind(&event.user_agent)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    Ok(())
+                }
+
+                async fn list_audit_events(
+                    &self,
+                    user_id: &str,
+                    limit: usize,
+                ) -> Result<Vec<AuditEvent>, AdapterError> {
+                    let rows: Vec<AuditRow> = sqlx::query_as(sql::LIST_AUDIT_EVENTS)
+                        .bind(user_id)
+                        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    Ok(rows.into_iter().filter_map(audit_event_from_row).collect())
+                }
+
+                async fn delete_audit_events_before(
+                    &self,
+                    before: Timestamp,
+                ) -> Result<u64, AdapterError> {
+                    let done = sqlx::query(sql::DELETE_AUDIT_EVENTS_BEFORE)
+                        .bind(DbTime(before))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    Ok(done.rows_affected())
                 }
             }
         };

@@ -64,6 +64,13 @@ pub(crate) const SQLITE: &[Migration] = &[
         // Nullable columns: version 2's code runs on it (and stores sessions without them).
         compatible_from: 2,
     },
+    Migration {
+        version: 4,
+        description: "security events",
+        sql: include_str!("../migrations/sqlite/0004_audit_events.sql"),
+        // A new table: version 3's code runs on it (and records no events).
+        compatible_from: 3,
+    },
 ];
 
 /// The PostgreSQL schema, oldest first. Version 2 has no SQLite counterpart (SQLite's rate
@@ -95,6 +102,13 @@ pub(crate) const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0004_session_origin.sql"),
         // Nullable columns: version 3's code runs on it (and stores sessions without them).
         compatible_from: 3,
+    },
+    Migration {
+        version: 5,
+        description: "security events",
+        sql: include_str!("../migrations/postgres/0005_audit_events.sql"),
+        // A new table: version 4's code runs on it (and records no events).
+        compatible_from: 4,
     },
 ];
 

@@ -26,6 +26,7 @@ use authrs_core::adapter::{
     AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser, SessionOrigin, Timestamp,
     VerificationToken,
 };
+use authrs_core::audit::{AuditEvent, AuditKind};
 use authrs_core::user::ProviderType;
 
 /// Expands into one `#[tokio::test]` per conformance check, each calling the check of the
@@ -64,6 +65,8 @@ macro_rules! adapter_conformance_tests {
             password_hash_set_get_clear_and_missing_user,
             create_user_stores_a_password_hash_in_the_same_step,
             sessions_valid_after_stamp_round_trips,
+            audit_events_round_trip_latest_first_per_user,
+            audit_events_outlive_their_user_until_swept,
         );
     };
     (@each $fresh_adapter:expr; $($check:ident),+ $(,)?) => {
@@ -1230,4 +1233,91 @@ pub async fn create_user_stores_a_password_hash_in_the_same_step(adapter: Arc<dy
     );
     let without = adapter.create_user(NewUser::default()).await.unwrap();
     assert_eq!(adapter.get_password_hash(&without.id).await.unwrap(), None);
+}
+
+/// An event with every field set, so a column that is not stored shows.
+fn audit_event(kind: AuditKind, user_id: &str, at: Timestamp) -> AuditEvent {
+    AuditEvent::new(
+        at,
+        kind,
+        Some("Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0"),
+        "2001:db8:1:2:3:4:5:6".parse().ok(),
+    )
+    .user(user_id)
+    .provider("github")
+    .detail("CredentialsSignin")
+}
+
+/// Security events are stored with every field, listed per user, the latest first (events of
+/// the same millisecond in the order they were stored, the later first), up to the limit.
+pub async fn audit_events_round_trip_latest_first_per_user(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let grace = create_user(&adapter, "grace@example.com").await;
+    let t = |ms: u64| Timestamp::from_millis(1_800_000_000_000 + ms);
+    let stored = [
+        audit_event(AuditKind::SignIn, &ada.id, t(1)),
+        audit_event(AuditKind::PasswordChanged, &ada.id, t(3)),
+        audit_event(AuditKind::SignInFailed, &grace.id, t(2)),
+        audit_event(AuditKind::SignOut, &ada.id, t(3)),
+        audit_event(AuditKind::AccountLinked, &ada.id, t(2)),
+    ];
+    for event in &stored {
+        adapter.record_audit_event(event).await.unwrap();
+    }
+    let listed = adapter.list_audit_events(&ada.id, 10).await.unwrap();
+    let kinds: Vec<AuditKind> = listed.iter().map(|event| event.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            AuditKind::SignOut,
+            AuditKind::PasswordChanged,
+            AuditKind::AccountLinked,
+            AuditKind::SignIn,
+        ]
+    );
+    assert_eq!(listed[0], stored[3], "every field round-trips");
+    assert_eq!(
+        listed[0].client_network.as_deref(),
+        Some("2001:db8:1:2::/64")
+    );
+    let limited = adapter.list_audit_events(&ada.id, 2).await.unwrap();
+    assert_eq!(limited, listed[..2].to_vec());
+    let graces = adapter.list_audit_events(&grace.id, 10).await.unwrap();
+    assert_eq!(graces, vec![stored[2].clone()]);
+    assert_eq!(adapter.list_audit_events("nobody", 10).await, Ok(vec![]));
+}
+
+/// A user's events stay after the user is deleted (they are the record of it), and
+/// `delete_audit_events_before` sweeps events older than the cutoff, whoever they belong to.
+pub async fn audit_events_outlive_their_user_until_swept(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let old = Timestamp::from_millis(1_700_000_000_000);
+    let new = Timestamp::from_millis(1_800_000_000_000);
+    adapter
+        .record_audit_event(&audit_event(AuditKind::SignIn, &ada.id, old))
+        .await
+        .unwrap();
+    adapter
+        .record_audit_event(&audit_event(AuditKind::AccountDeleted, &ada.id, new))
+        .await
+        .unwrap();
+    adapter.delete_user(&ada.id).await.unwrap();
+    assert_eq!(
+        adapter.list_audit_events(&ada.id, 10).await.unwrap().len(),
+        2
+    );
+    assert_eq!(
+        adapter.delete_audit_events_before(old).await,
+        Ok(0),
+        "at the cutoff stays"
+    );
+    assert_eq!(
+        adapter
+            .delete_audit_events_before(Timestamp::from_millis(old.as_millis() + 1))
+            .await,
+        Ok(1)
+    );
+    let left = adapter.list_audit_events(&ada.id, 10).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].kind, AuditKind::AccountDeleted);
 }

@@ -15,6 +15,7 @@ use http::{Method, Response, StatusCode};
 use super::prelude::{end_all_sessions, not_signed_in, refuse, signed_in};
 use super::{Ctx, unsupported};
 use crate::adapter::Adapter;
+use crate::audit::AuditKind;
 use crate::error::{Error, ErrorCode};
 
 /// `GET` and `POST` `/account/:operation`.
@@ -33,6 +34,7 @@ pub(crate) async fn handle(ctx: Ctx<'_>) -> Response<Bytes> {
         (false, "") => return super::account_page::page(ctx, adapter).await,
         (false, "profile") => return super::account_page::profile_json(ctx, adapter).await,
         (false, "sessions") => return super::account_page::sessions_json(ctx, adapter).await,
+        (false, "events") => return super::account_page::events_json(ctx, adapter).await,
         (true, "profile") => return super::account_page::update_profile(ctx, adapter).await,
         (true, "revoke-session") => {
             return super::account_page::revoke_session(ctx, adapter).await;
@@ -66,7 +68,8 @@ async fn sign_out_everywhere(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Respons
     if let Err(error) = end_all_sessions(&mut ctx, adapter, &user_id).await {
         return ctx.fail(error);
     }
-    tracing::info!(user = %user_id, "signed out everywhere");
+    let event = ctx.audit_event(AuditKind::SignedOutEverywhere);
+    ctx.audit(event.user(&user_id)).await;
     ctx.redirect(callback_url, StatusCode::OK)
 }
 
@@ -108,6 +111,9 @@ async fn unlink(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
     {
         return ctx.fail(error.into());
     }
-    tracing::info!(user = %user_id, provider = %provider, "account unlinked");
+    let event = (ctx.audit_event(AuditKind::AccountUnlinked))
+        .user(&user_id)
+        .provider(&account.provider);
+    ctx.audit(event).await;
     ctx.redirect(callback_url, StatusCode::OK)
 }

@@ -21,6 +21,7 @@ use super::proof::{
 };
 use super::throttle::checked;
 use crate::adapter::{Adapter, Timestamp, VerificationToken};
+use crate::audit::AuditKind;
 use crate::error::{Error, ErrorCode};
 use crate::inner::Accounts;
 use crate::pages::account::Notice;
@@ -106,7 +107,8 @@ pub(crate) async fn request_code(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> 
     if let Err(error) = sent {
         return ctx.fail(error);
     }
-    tracing::info!(user = %own.user_id, "a code to delete the account was mailed");
+    let event = ctx.audit_event(AuditKind::DeletionRequested);
+    ctx.audit(event.user(&own.user_id)).await;
     done(ctx, Notice::DeleteCodeSent)
 }
 
@@ -158,6 +160,8 @@ pub(crate) async fn delete(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Respon
         } else {
             ErrorCode::Verification
         };
+        let event = (ctx.audit_event(AuditKind::ProofFailed)).user(&own.user_id);
+        ctx.audit(event.detail("delete_account")).await;
         return refused(ctx, code, StatusCode::UNAUTHORIZED);
     }
     let user_id = &own.user_id;
@@ -177,7 +181,8 @@ pub(crate) async fn delete(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Respon
         return ctx.fail(error.into());
     }
     ctx.clear_session_cookie();
-    tracing::info!(user = %user_id, "account deleted by its owner");
+    let event = ctx.audit_event(AuditKind::AccountDeleted);
+    ctx.audit(event.user(user_id)).await;
     let home = ctx.origin.as_str().to_owned();
     ctx.redirect(home, StatusCode::OK)
 }

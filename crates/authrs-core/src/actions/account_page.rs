@@ -4,6 +4,8 @@
 //! - `GET /account`: the page (a signed-out visitor goes to sign-in and comes back).
 //! - `GET /account/profile`: `{user, hasPassword, accounts}` as JSON.
 //! - `GET /account/sessions`: `{sessions: [...]}` as JSON (database sessions; empty for JWT).
+//! - `GET /account/events`: `{events: [...]}`, the user's recent security events as JSON
+//!   (empty when they are not stored).
 //! - `POST /account/profile` `{name, image}`: changes the name and picture.
 //! - `POST /account/revoke-session` `{session}`: ends one of the user's sessions, by the `id`
 //!   the list gives (never the token or its hash).
@@ -19,8 +21,9 @@ use serde_json::{Value, json};
 use super::Ctx;
 use super::prelude::{NotSignedIn, done, refused, signed_in_user};
 use crate::adapter::{Adapter, AdapterUser, SessionDetails, Timestamp};
+use crate::audit::{AuditEvent, AuditKind};
 use crate::error::{Error, ErrorCode};
-use crate::pages::account::{AccountPage, Notice, ProofKind, SessionRow};
+use crate::pages::account::{AccountPage, EventRow, Notice, ProofKind, SessionRow};
 use crate::secret::sha256_hex;
 
 /// The longest name a profile keeps, in characters.
@@ -30,6 +33,10 @@ const MAX_IMAGE_BYTES: usize = 2048;
 /// The most sessions the page lists (the latest to expire); "sign out everywhere else" ends
 /// the rest too.
 const MAX_LISTED: usize = 100;
+/// The most security events the page shows, the latest first.
+const PAGE_EVENTS: usize = 20;
+/// The most security events `GET /account/events` gives, the latest first.
+const JSON_EVENTS: usize = 100;
 
 /// The id of a session in lists and in `revoke-session`: derived from its token's hash, so
 /// it names the session without being, or leading to, anything that signs in.
@@ -163,9 +170,15 @@ pub(crate) async fn page(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<By
     let linked: Vec<(&str, &str)> = view
         .accounts
         .iter()
-        .map(|(id, _)| {
-            let name = ctx.inner.provider(id).map_or(id.as_str(), |p| p.name());
-            (id.as_str(), name)
+        .map(|(id, _)| (id.as_str(), provider_name(&ctx, id)))
+        .collect();
+    let events: Vec<EventRow> = (view.events.iter())
+        .map(|event| EventRow {
+            kind: event.kind,
+            at: event.at,
+            provider: (event.provider.as_deref()).map(|id| provider_name(&ctx, id).to_owned()),
+            user_agent: event.user_agent.clone(),
+            network: event.client_network.clone(),
         })
         .collect();
     let markup = crate::pages::account::render(&AccountPage {
@@ -180,6 +193,7 @@ pub(crate) async fn page(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<By
         linked: &linked,
         linkable: &linkable,
         proof: view.proof(&ctx),
+        events: ctx.inner.audit.store.then_some(events.as_slice()),
         origin: ctx.origin.as_str(),
     });
     ctx.html(StatusCode::OK, markup)
@@ -192,6 +206,8 @@ struct View {
     /// `(provider id, provider account type)` of each linked account.
     accounts: Vec<(String, &'static str)>,
     sessions: Vec<SessionDetails>,
+    /// The latest security events (for the page).
+    events: Vec<AuditEvent>,
 }
 
 impl View {
@@ -218,11 +234,17 @@ impl View {
         } else {
             Vec::new()
         };
+        let events = if with_sessions && ctx.inner.audit.store {
+            adapter.list_audit_events(user_id, PAGE_EVENTS).await?
+        } else {
+            Vec::new()
+        };
         Ok(Some(Self {
             user,
             has_password,
             accounts,
             sessions,
+            events,
         }))
     }
 
@@ -314,6 +336,47 @@ pub(crate) async fn sessions_json(ctx: Ctx<'_>, adapter: &dyn Adapter) -> Respon
     ctx.json_no_store(StatusCode::OK, Bytes::from(body.to_string()))
 }
 
+/// `GET /account/events`: the user's recent security events, the latest first.
+pub(crate) async fn events_json(ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
+    let user_id = match user_or_sign_in(&ctx).await {
+        Ok(user_id) => user_id,
+        Err(answer) => return answer.send(ctx, Asker::Json),
+    };
+    let events = if ctx.inner.audit.store {
+        match adapter.list_audit_events(&user_id, JSON_EVENTS).await {
+            Ok(events) => events,
+            Err(error) => return ctx.fail(error.into()),
+        }
+    } else {
+        Vec::new()
+    };
+    let list: Vec<Value> = events
+        .iter()
+        .map(|event| {
+            let device = (event.user_agent.as_deref()).and_then(crate::pages::account::device);
+            json!({
+                "kind": event.kind.as_str(),
+                "at": timestamp_json(event.at),
+                "provider": event.provider,
+                "detail": event.detail,
+                "network": event.client_network,
+                "userAgent": event.user_agent,
+                "browser": device.map(|d| d.browser),
+                "system": device.and_then(|d| d.system),
+            })
+        })
+        .collect();
+    let body = json!({ "stored": ctx.inner.audit.store, "events": list });
+    ctx.json_no_store(StatusCode::OK, Bytes::from(body.to_string()))
+}
+
+/// A provider's display name, or its id when it is no longer configured.
+fn provider_name<'a>(ctx: &Ctx<'a>, id: &'a str) -> &'a str {
+    ctx.inner
+        .provider(id)
+        .map_or(id, |provider| provider.name())
+}
+
 /// A picture URL the profile accepts: an `https://` URL with a host and no user name or
 /// password in it, within the length limit; stored as the URL parser writes it.
 fn acceptable_image(image: &str) -> Option<String> {
@@ -387,7 +450,8 @@ pub(crate) async fn update_profile(ctx: Ctx<'_>, adapter: &dyn Adapter) -> Respo
         }
         Err(error) => return ctx.fail(error.into()),
     }
-    tracing::info!(user = %user_id, "profile changed");
+    let event = ctx.audit_event(AuditKind::ProfileUpdated);
+    ctx.audit(event.user(&user_id)).await;
     done(ctx, Notice::ProfileSaved)
 }
 
@@ -420,7 +484,8 @@ pub(crate) async fn revoke_session(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> R
     if let Err(error) = adapter.delete_session(&session.session_token).await {
         return ctx.fail(error.into());
     }
-    tracing::info!(user = %user_id, "a session was signed out from the account page");
+    let event = ctx.audit_event(AuditKind::SessionRevoked);
+    ctx.audit(event.user(&user_id)).await;
     if current_session_hash(&ctx).as_ref() == Some(&session.session_token) {
         ctx.clear_session_cookie();
     }
@@ -445,6 +510,8 @@ pub(crate) async fn revoke_other_sessions(ctx: Ctx<'_>, adapter: &dyn Adapter) -
         Ok(ended) => ended,
         Err(error) => return ctx.fail(error.into()),
     };
-    tracing::info!(user = %user_id, ended, "every other session was signed out");
+    let event = ctx.audit_event(AuditKind::OtherSessionsRevoked);
+    ctx.audit(event.user(&user_id).detail(format!("ended={ended}")))
+        .await;
     done(ctx, Notice::OthersRevoked)
 }

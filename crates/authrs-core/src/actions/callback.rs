@@ -7,7 +7,8 @@ use http::{Response, StatusCode};
 
 use super::complete::{SigningIn, finish_sign_in};
 use super::{Ctx, unsupported};
-use crate::error::Error;
+use crate::audit::AuditKind;
+use crate::error::{Error, ErrorCode};
 use crate::inner::Mounted;
 use crate::providers::{AuthorizeError, Credentials, CredentialsProvider, RequestMeta};
 use crate::user::{Account, ProviderType};
@@ -106,7 +107,17 @@ async fn credentials(mut ctx: Ctx<'_>, provider: &CredentialsProvider) -> Respon
             let error = AuthorizeError("authorize returned a user with an empty id".into());
             return ctx.fail(error.into());
         }
-        Ok(None) => return ctx.fail(Error::CredentialsSignin),
+        Ok(None) => {
+            // Email-and-password accounts are the adapter's users, found by address; any
+            // other credentials provider's users are the app's own.
+            let account_key = provider.account_key(&credentials);
+            let address = account_key.filter(|_| is_password_provider(provider));
+            let event = (ctx.audit_event(AuditKind::SignInFailed))
+                .provider(&provider.id)
+                .detail(ErrorCode::CredentialsSignin.as_str());
+            ctx.audit_failure_for(address, event).await;
+            return ctx.fail(Error::CredentialsSignin);
+        }
         Err(error) => return ctx.fail(error.into()),
     };
     let account = Account {
@@ -121,4 +132,15 @@ async fn credentials(mut ctx: Ctx<'_>, provider: &CredentialsProvider) -> Respon
         is_new_user: false,
     };
     finish_sign_in(ctx, signing_in, callback_url).await
+}
+
+/// Whether `provider` is the built-in email-and-password one.
+fn is_password_provider(provider: &CredentialsProvider) -> bool {
+    #[cfg(feature = "password")]
+    return provider.id == crate::providers::EMAIL_PASSWORD_PROVIDER_ID;
+    #[cfg(not(feature = "password"))]
+    {
+        let _ = provider;
+        false
+    }
 }

@@ -7,6 +7,7 @@ use http::{Response, StatusCode};
 use serde_json::{Map, Value};
 
 use super::Ctx;
+use crate::audit::AuditKind;
 use crate::callbacks::{JwtArgs, SignInArgs, SignInDecision};
 use crate::error::Error;
 use crate::inner::SessionStore;
@@ -41,23 +42,37 @@ pub(crate) async fn finish_sign_in(
     match sign_in(&mut ctx, user, account, credentials).await {
         Ok(()) => {
             crate::telemetry::sign_in(&account.provider, "success");
-            tracing::info!(
-                provider = %account.provider,
-                user = %user.id,
-                new_user = is_new_user,
-                "signed in"
-            );
+            let event = (ctx.audit_event(AuditKind::SignIn))
+                .user(&user.id)
+                .provider(&account.provider);
+            ctx.audit(event).await;
             let target = ctx.after_sign_in(callback_url, is_new_user);
             ctx.redirect(target, StatusCode::OK)
         }
         Err(SignInFailure::Redirect(url)) => {
             // The app's `sign_in` callback turned it away to a page of its own.
             ctx.count_sign_in("redirected");
+            refused(&ctx, user, account, "Redirected").await;
             let url = ctx.validate(&url);
             ctx.redirect(url, StatusCode::OK)
         }
-        Err(SignInFailure::Error(error)) => ctx.fail(error),
+        Err(SignInFailure::Error(error)) => {
+            if matches!(error, Error::AccessDenied) {
+                refused(&ctx, user, account, error.code().as_str()).await;
+            }
+            ctx.fail(error)
+        }
     }
+}
+
+/// The first factor was right and the app (its `sign_in` or `jwt` callback) turned the user
+/// away: a failed sign-in of a known account.
+async fn refused(ctx: &Ctx<'_>, user: &User, account: &Account, why: &str) {
+    let event = (ctx.audit_event(AuditKind::SignInFailed))
+        .user(&user.id)
+        .provider(&account.provider)
+        .detail(why);
+    ctx.audit(event).await;
 }
 
 /// Why [`sign_in`] did not sign in.

@@ -11,9 +11,10 @@ use super::proof::{OwnershipProof, Proof, code_hash, link_hash, prove_ownership,
 use super::throttle::checked;
 use super::{Ctx, encode};
 use crate::adapter::{Adapter, AdapterError, AdapterUser, NewUser, Timestamp, VerificationToken};
+use crate::audit::AuditKind;
 use crate::callbacks::{SignInArgs, SignInDecision};
 use crate::email::normalize_email;
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 use crate::pages;
 use crate::providers::email::{
     EmailDetails, EmailLinkMode, EmailMessage, EmailProvider, EmailPurpose, canonical_code,
@@ -223,7 +224,7 @@ pub(crate) async fn callback_post(
             (Ok(email), Some(code)) => {
                 complete(ctx, provider, adapter, &email, Proof::Code(code)).await
             }
-            _ => wrong_code(ctx, provider),
+            (email, _) => wrong_code(ctx, provider, email.ok()).await,
         };
     }
     let token = ctx.body_str("token").unwrap_or_default().to_owned();
@@ -235,9 +236,18 @@ pub(crate) async fn callback_post(
     }
 }
 
-/// Back to the verify-request page with `error=Verification`, for a code that did not work.
-fn wrong_code(ctx: Ctx<'_>, provider: &EmailProvider) -> Response<Bytes> {
-    tracing::info!(provider = %provider.id, "a one-time code was refused");
+/// Back to the verify-request page with `error=Verification`, for a code that did not work
+/// (recorded for the address's account, when it has one).
+async fn wrong_code(
+    ctx: Ctx<'_>,
+    provider: &EmailProvider,
+    email: Option<String>,
+) -> Response<Bytes> {
+    ctx.count_sign_in(ErrorCode::Verification.as_str());
+    let event = (ctx.audit_event(AuditKind::SignInFailed))
+        .provider(&provider.id)
+        .detail("WrongCode");
+    ctx.audit_failure_for(email, event).await;
     let url = verify_request_url(&ctx, provider, "&error=Verification");
     ctx.redirect(url, StatusCode::FORBIDDEN)
 }
@@ -276,7 +286,7 @@ async fn complete(
     let valid = used.is_some_and(|token| token.expires > now);
     if !valid {
         if is_code {
-            return wrong_code(ctx, provider);
+            return wrong_code(ctx, provider, Some(email.to_owned())).await;
         }
         return ctx.fail(Error::Verification("unknown, used or expired link"));
     }
@@ -297,6 +307,12 @@ async fn complete(
         Ok(found) => found,
         Err(error) => return ctx.fail(error),
     };
+    if is_new {
+        let event = (ctx.audit_event(AuditKind::AccountCreated))
+            .user(&user.id)
+            .provider(&provider.id);
+        ctx.audit(event).await;
+    }
     let user = User::from(user);
     let signing_in = SigningIn {
         user: &user,

@@ -5,6 +5,7 @@ pub(crate) mod account;
 #[cfg(feature = "password")]
 pub(crate) mod account_delete;
 pub(crate) mod account_page;
+pub(crate) mod audit;
 pub(crate) mod callback;
 pub(crate) mod complete;
 #[cfg(feature = "email")]
@@ -23,12 +24,14 @@ pub(crate) mod signout;
 pub(crate) mod throttle;
 
 use std::borrow::Cow;
+use std::sync::atomic::Ordering;
 
 use bytes::Bytes;
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderName, HeaderValue, LOCATION, SET_COOKIE};
 use http::{HeaderMap, Method, Response, StatusCode};
 use serde_json::{Map, Value, json};
 
+use crate::audit::{AuditEvent, AuditKind};
 use crate::callbacks::RedirectArgs;
 use crate::config::Compatibility;
 use crate::cookies::{CookieLifetime, RequestCookies, SetCookie};
@@ -78,6 +81,9 @@ pub(crate) struct Ctx<'r> {
     csrf_token: Option<String>,
     /// The language of this request's page, once chosen.
     messages: Option<crate::i18n::Messages<'r>>,
+    /// A failed sign-in was recorded as a security event already, so `fail` does not log it
+    /// again.
+    failure_audited: std::sync::atomic::AtomicBool,
 }
 
 impl<'r> Ctx<'r> {
@@ -116,6 +122,7 @@ impl<'r> Ctx<'r> {
             is_head: false,
             csrf_token: None,
             messages: None,
+            failure_audited: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -178,15 +185,42 @@ impl<'r> Ctx<'r> {
     /// to `/signin/<provider>`. Only configured providers count: a client names any path it
     /// likes, and an unknown provider is no sign-in attempt.
     pub(crate) fn count_sign_in(&self, outcome: &'static str) {
-        let signing_in = self.action == Action::Callback
-            || (self.action == Action::SignIn && *self.method == Method::POST);
-        if let Some(provider) = self
-            .provider_id
-            .filter(|id| self.inner.provider(id).is_some())
-            && signing_in
-        {
+        if let Some(provider) = self.signing_in_with() {
             crate::telemetry::sign_in(provider, outcome);
         }
+    }
+
+    /// A security event of `kind` from this request's client (see [`crate::audit`]).
+    pub(crate) fn audit_event(&self, kind: AuditKind) -> AuditEvent {
+        let user_agent =
+            (self.headers.get(http::header::USER_AGENT)).and_then(|value| value.to_str().ok());
+        let at = crate::adapter::Timestamp::from_millis(self.now_ms);
+        AuditEvent::new(at, kind, user_agent, self.client_ip)
+    }
+
+    /// Logs a security event, and stores it when it names a user.
+    pub(crate) async fn audit(&self, event: AuditEvent) {
+        if event.kind.is_failure() {
+            self.failure_audited.store(true, Ordering::Relaxed);
+        }
+        audit::record(self.inner, event).await;
+    }
+
+    /// Logs a failed sign-in or proof for an address, and stores it for the address's account
+    /// when there is one, off the request's path (see [`crate::audit`], rule 5).
+    pub(crate) async fn audit_failure_for(&self, address: Option<String>, event: AuditEvent) {
+        self.failure_audited.store(true, Ordering::Relaxed);
+        audit::failed_for_address(self.inner.clone(), address, event).await;
+    }
+
+    /// Whether this request is a sign-in with a configured provider: a callback, or a POST
+    /// to `/signin/<provider>` (a client names any path it likes, and an unknown provider is
+    /// no sign-in attempt).
+    fn signing_in_with(&self) -> Option<&'r str> {
+        let signing_in = self.action == Action::Callback
+            || (self.action == Action::SignIn && *self.method == Method::POST);
+        self.provider_id
+            .filter(|id| signing_in && self.inner.provider(id).is_some())
     }
 
     /// How this request's page looks and speaks.
@@ -465,15 +499,22 @@ impl<'r> Ctx<'r> {
         let code = error.code();
         crate::telemetry::error(&error);
         self.count_sign_in(code.as_str());
-        match (&error, code) {
+        // A failed sign-in is a security event; no account is known here, so it is logged,
+        // not stored (audit rule 2). One line says it all, unless it is also an error; none
+        // when the action recorded the event itself.
+        let audited = self.failure_audited.load(Ordering::Relaxed);
+        let failed_sign_in = (self.signing_in_with())
+            .filter(|_| !audited)
+            .map(|provider| {
+                (self.audit_event(AuditKind::SignInFailed))
+                    .provider(provider)
+                    .detail(code.as_str())
+            });
+        let serious = match (&error, code) {
             #[cfg(feature = "oauth")]
-            (Error::OAuthSignin(_), _) => {
-                tracing::error!(error = %Escaped(&error), "auth request failed");
-            }
+            (Error::OAuthSignin(_), _) => true,
             #[cfg(feature = "email")]
-            (Error::EmailSend(_), _) => {
-                tracing::error!(error = %Escaped(&error), "auth request failed");
-            }
+            (Error::EmailSend(_), _) => true,
             (
                 Error::SignInCallback(_)
                 | Error::EmailCreateAccount(_)
@@ -481,12 +522,19 @@ impl<'r> Ctx<'r> {
                 | Error::OAuthHandler(_),
                 _,
             )
-            | (_, ErrorCode::Configuration)
-                if !matches!(error, Error::UnknownProvider(_)) =>
-            {
+            | (_, ErrorCode::Configuration) => !matches!(error, Error::UnknownProvider(_)),
+            _ => false,
+        };
+        match (serious, &failed_sign_in) {
+            (true, event) => {
                 tracing::error!(error = %Escaped(&error), "auth request failed");
+                if let Some(event) = event {
+                    audit::log(event);
+                }
             }
-            _ => tracing::info!(error = %Escaped(&error), "auth request refused"),
+            (false, Some(event)) => audit::log_with_cause(event, Some(&Escaped(&error))),
+            (false, None) if audited => {}
+            (false, None) => tracing::info!(error = %Escaped(&error), "auth request refused"),
         }
         let status = match code {
             // A provider id the configuration does not have is the client's mistake: Auth.js's

@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::Ctx;
 use super::complete::{SigningIn, finish_sign_in};
 use crate::adapter::{Adapter, AdapterAccount, AdapterError, NewUser, Timestamp};
+use crate::audit::AuditKind;
 use crate::cookies::{CookieLifetime, SetCookie};
 use crate::error::Error;
 use crate::oauth::{
@@ -393,7 +394,10 @@ async fn resolve_user(
                 return Err(Error::OAuthAccountNotLinked);
             }
             adapter.link_account(link(&user.id)).await?;
-            tracing::info!(provider = %provider.id, user = %user.id, "account linked");
+            let event = (ctx.audit_event(AuditKind::AccountLinked))
+                .user(&user.id)
+                .provider(&provider.id);
+            ctx.audit(event).await;
             Ok((User::from(user), false))
         }
         (None, None) => {
@@ -409,6 +413,11 @@ async fn resolve_user(
                     return Err(Error::OAuthAccountNotLinked);
                 }
                 adapter.link_account(link(&existing.id)).await?;
+                let event = (ctx.audit_event(AuditKind::AccountLinked))
+                    .user(&existing.id)
+                    .provider(&provider.id)
+                    .detail("same_verified_email");
+                ctx.audit(event).await;
                 return Ok((User::from(existing), false));
             }
             let now = Timestamp::from_millis(ctx.now_ms);
@@ -428,6 +437,10 @@ async fn resolve_user(
                 .link_account(link(&user.id))
                 .await
                 .map_err(Error::OAuthCreateAccount)?;
+            let event = (ctx.audit_event(AuditKind::AccountCreated))
+                .user(&user.id)
+                .provider(&provider.id);
+            ctx.audit(event).await;
             Ok((User::from(user), true))
         }
     }

@@ -40,6 +40,7 @@ use super::proof::{
 use super::throttle::checked;
 use super::{Ctx, encode, unsupported};
 use crate::adapter::{AdapterError, AdapterUser, NewUser, Timestamp, VerificationToken};
+use crate::audit::AuditKind;
 use crate::background::Task;
 use crate::email::normalize_email;
 use crate::error::{Error, ErrorCode};
@@ -167,6 +168,7 @@ async fn sign_up(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> 
     let now_ms = ctx.now_ms;
     let language = ctx.messages().language_index();
     let task_email = email.clone();
+    let event = ctx.audit_event(AuditKind::AccountCreated);
     let task: Task = Box::pin(async move {
         let account = NewAccount {
             email: task_email,
@@ -174,6 +176,7 @@ async fn sign_up(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> 
             name,
             browser,
             language,
+            event,
         };
         if let Err(error) = create_account(&inner, &accounts, account, now_ms).await {
             tracing::error!(%error, "sign-up could not be completed");
@@ -201,6 +204,8 @@ struct NewAccount {
     browser: String,
     /// The language of the request, for the mail.
     language: Language,
+    /// The security event to record if the account is created.
+    event: crate::audit::AuditEvent,
 }
 
 /// The binding of a sign-up's password to the browser that chose it: the hash of the
@@ -226,6 +231,7 @@ async fn create_account(
         name,
         browser,
         language,
+        event,
     } = account;
     let mailer = Mailer {
         inner,
@@ -241,7 +247,8 @@ async fn create_account(
     };
     let existing = match adapter.create_user(user).await {
         Ok(user) => {
-            tracing::info!(user = %user.id, "account created; its address is not proven yet");
+            let event = event.user(&user.id).provider(EMAIL_PASSWORD_PROVIDER_ID);
+            super::audit::record(inner, event.detail("unverified")).await;
             adapter
                 .create_verification_token(VerificationToken {
                     identifier: binding_identifier(&user.id),
@@ -595,7 +602,13 @@ async fn verify_email(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<By
         Ok(user) => user,
         Err(error) => return ctx.fail(error),
     };
-    tracing::info!(user = %user.id, password_kept = binding, "address proven");
+    let event = (ctx.audit_event(AuditKind::EmailVerified)).user(&user.id);
+    let event = event.detail(if binding {
+        "password_kept"
+    } else {
+        "password_dropped"
+    });
+    ctx.audit(event).await;
     if let Err(error) = remember_network(&ctx, &email).await {
         return ctx.fail(error.into());
     }
@@ -789,7 +802,11 @@ async fn change_password(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response
     };
     match check_own_password(&ctx, features, &own, &current).await {
         Ok(true) => {}
-        Ok(false) => return refuse(ctx, ErrorCode::CredentialsSignin, StatusCode::UNAUTHORIZED),
+        Ok(false) => {
+            let event = (ctx.audit_event(AuditKind::ProofFailed)).user(&user_id);
+            ctx.audit(event.detail("change_password")).await;
+            return refuse(ctx, ErrorCode::CredentialsSignin, StatusCode::UNAUTHORIZED);
+        }
         Err(stop) => return stop.answer(ctx),
     }
     if let Err(error) = features.set_password(&user_id, &new_password).await {
@@ -806,7 +823,8 @@ async fn change_password(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response
     if let Err(error) = end_all_sessions(&mut ctx, features.adapter.as_ref(), &user_id).await {
         return ctx.fail(error);
     }
-    tracing::info!(user = %user_id, "password changed; signed out everywhere");
+    let event = ctx.audit_event(AuditKind::PasswordChanged);
+    ctx.audit(event.user(&user_id)).await;
     to_sign_in(ctx, "notice=PasswordChanged", StatusCode::OK)
 }
 
@@ -912,6 +930,7 @@ async fn reset_confirm(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<B
     {
         return ctx.fail(error.into());
     }
-    tracing::info!(user = %user.id, "password reset; signed out everywhere");
+    let event = ctx.audit_event(AuditKind::PasswordReset);
+    ctx.audit(event.user(&user.id)).await;
     to_sign_in(ctx, "notice=PasswordReset", StatusCode::OK)
 }

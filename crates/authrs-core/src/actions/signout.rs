@@ -4,6 +4,7 @@ use bytes::Bytes;
 use http::{Response, StatusCode};
 
 use super::Ctx;
+use crate::audit::AuditKind;
 use crate::error::Error;
 use crate::inner::SessionStore;
 use crate::pages;
@@ -60,18 +61,33 @@ pub(crate) async fn post(mut ctx: Ctx<'_>) -> Response<Bytes> {
         Ok(url) => url,
         Err(error) => return ctx.fail(error),
     };
-    if let (SessionStore::Database(adapter), Some(token)) = (
-        &ctx.inner.sessions,
-        ctx.cookies.chunked(&ctx.inner.cookie_names.session_token),
-    ) {
-        // If the row cannot be deleted the session is still valid: say so rather than only
-        // clearing this browser's cookie.
-        if let Err(error) = adapter.delete_session(&sha256_hex(&token)).await {
-            return ctx.fail(error.into());
+    let token = ctx.cookies.chunked(&ctx.inner.cookie_names.session_token);
+    let mut user_id = None;
+    match (&ctx.inner.sessions, &token) {
+        (SessionStore::Database(adapter), Some(token)) => {
+            // If the row cannot be deleted the session is still valid: say so rather than
+            // only clearing this browser's cookie.
+            match adapter.delete_session(&sha256_hex(token)).await {
+                Ok(ended) => user_id = ended.map(|session| session.user_id),
+                Err(error) => return ctx.fail(error.into()),
+            }
         }
+        (SessionStore::Jwt { .. }, Some(token)) => {
+            let claims = ctx.inner.session_codec.decode(token, ctx.now_secs());
+            user_id = claims.ok().and_then(|claims| match claims.get("sub") {
+                Some(serde_json::Value::String(sub)) => Some(sub.clone()),
+                _ => None,
+            });
+        }
+        (_, None) => {}
     }
     if let Err(error) = deny_jwt_session(&ctx).await {
         return ctx.fail(error);
+    }
+    // Only a session that was there is signed out of: a POST without one records nothing.
+    if let Some(user_id) = user_id {
+        ctx.audit(ctx.audit_event(AuditKind::SignOut).user(user_id))
+            .await;
     }
     ctx.clear_session_cookie();
     ctx.redirect(callback_url, StatusCode::OK)

@@ -517,6 +517,22 @@ impl<A: Adapter + ?Sized> Adapter for CachedAdapter<A> {
         self.cache.invalidate_user(user_id);
         result
     }
+
+    async fn record_audit_event(&self, event: &super::AuditEvent) -> Result<(), AdapterError> {
+        self.inner.record_audit_event(event).await
+    }
+
+    async fn list_audit_events(
+        &self,
+        user_id: &str,
+        limit: usize,
+    ) -> Result<Vec<super::AuditEvent>, AdapterError> {
+        self.inner.list_audit_events(user_id, limit).await
+    }
+
+    async fn delete_audit_events_before(&self, before: Timestamp) -> Result<u64, AdapterError> {
+        self.inner.delete_audit_events_before(before).await
+    }
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use super::{
-    Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser, SessionDetails,
-    SessionOrigin, Timestamp, VerificationToken,
+    Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, AuditEvent, NewUser,
+    SessionDetails, SessionOrigin, Timestamp, VerificationToken,
 };
 
 #[derive(Default)]
@@ -24,6 +24,8 @@ struct State {
     verification_tokens: HashMap<(String, String), VerificationToken>,
     passwords: HashMap<String, String>,
     valid_after: HashMap<String, Timestamp>,
+    /// Security events, in the order they were stored.
+    audit_events: Vec<AuditEvent>,
 }
 
 impl State {
@@ -390,5 +392,33 @@ impl Adapter for MemoryAdapter {
         state.require_user(user_id)?;
         state.valid_after.insert(user_id.to_owned(), at);
         Ok(())
+    }
+
+    async fn record_audit_event(&self, event: &AuditEvent) -> Result<(), AdapterError> {
+        self.state().audit_events.push(event.clone());
+        Ok(())
+    }
+
+    async fn list_audit_events(
+        &self,
+        user_id: &str,
+        limit: usize,
+    ) -> Result<Vec<AuditEvent>, AdapterError> {
+        let state = self.state();
+        let mut events: Vec<AuditEvent> = (state.audit_events.iter().rev())
+            .filter(|event| event.user_id.as_deref() == Some(user_id))
+            .cloned()
+            .collect();
+        // Stable: among events of the same time, the later stored stays first.
+        events.sort_by_key(|event| std::cmp::Reverse(event.at));
+        events.truncate(limit);
+        Ok(events)
+    }
+
+    async fn delete_audit_events_before(&self, before: Timestamp) -> Result<u64, AdapterError> {
+        let mut state = self.state();
+        let was = state.audit_events.len();
+        state.audit_events.retain(|event| event.at >= before);
+        Ok((was - state.audit_events.len()) as u64)
     }
 }

@@ -15,13 +15,17 @@
 //! 4. Deleting a user deletes their accounts, sessions and password.
 //! 5. Database failures are [`AdapterError::Unavailable`] or [`AdapterError::Backend`]; their
 //!    text is for the log only.
+//! 6. Security events ([`crate::audit`]) are not tied to the user row: they outlive a deleted
+//!    account until [`Adapter::delete_audit_events_before`] sweeps them.
 
 mod cache;
+mod events;
 mod memory;
 
 use async_trait::async_trait;
 
 pub use cache::{CachedAdapter, SessionCache};
+pub use events::{AuditEvent, AuditKind};
 pub use memory::MemoryAdapter;
 
 use crate::user::ProviderType;
@@ -507,4 +511,19 @@ pub trait Adapter: Send + Sync + 'static {
         user_id: &str,
         at: Timestamp,
     ) -> Result<(), AdapterError>;
+
+    /// Stores a security event (rule 6).
+    async fn record_audit_event(&self, event: &AuditEvent) -> Result<(), AdapterError>;
+
+    /// A user's security events, the latest first (by time, then by the order they were
+    /// stored), at most `limit` of them. Rows of a kind this version does not know are left
+    /// out.
+    async fn list_audit_events(
+        &self,
+        user_id: &str,
+        limit: usize,
+    ) -> Result<Vec<AuditEvent>, AdapterError>;
+
+    /// Deletes the security events that happened before `before`; returns how many went.
+    async fn delete_audit_events_before(&self, before: Timestamp) -> Result<u64, AdapterError>;
 }

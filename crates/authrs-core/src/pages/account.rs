@@ -6,6 +6,7 @@ use maud::html;
 
 use super::{Look, layout_wide};
 use crate::adapter::{AdapterUser, Timestamp};
+use crate::audit::AuditKind;
 use crate::error::ErrorCode;
 use crate::i18n::{Arg, Messages};
 
@@ -74,6 +75,38 @@ pub(crate) struct SessionRow {
     pub(crate) current: bool,
 }
 
+/// One recent security event in the list.
+pub(crate) struct EventRow {
+    pub(crate) kind: AuditKind,
+    pub(crate) at: Timestamp,
+    /// The provider's display name.
+    pub(crate) provider: Option<String>,
+    pub(crate) user_agent: Option<String>,
+    pub(crate) network: Option<String>,
+}
+
+/// The message that names an event of `kind` on the page.
+fn event_message(kind: AuditKind) -> &'static str {
+    match kind {
+        AuditKind::SignIn => "event-sign-in",
+        AuditKind::SignInFailed => "event-sign-in-failed",
+        AuditKind::SignOut => "event-sign-out",
+        AuditKind::AccountCreated => "event-account-created",
+        AuditKind::EmailVerified => "event-email-verified",
+        AuditKind::PasswordChanged => "event-password-changed",
+        AuditKind::PasswordReset => "event-password-reset",
+        AuditKind::ProofFailed => "event-proof-failed",
+        AuditKind::AccountLinked => "event-account-linked",
+        AuditKind::AccountUnlinked => "event-account-unlinked",
+        AuditKind::SessionRevoked => "event-session-revoked",
+        AuditKind::OtherSessionsRevoked => "event-other-sessions-revoked",
+        AuditKind::SignedOutEverywhere => "event-signed-out-everywhere",
+        AuditKind::ProfileUpdated => "event-profile-updated",
+        AuditKind::DeletionRequested => "event-deletion-requested",
+        AuditKind::AccountDeleted => "event-account-deleted",
+    }
+}
+
 /// Everything the account page shows.
 pub(crate) struct AccountPage<'a> {
     pub(crate) look: Look<'a>,
@@ -90,6 +123,8 @@ pub(crate) struct AccountPage<'a> {
     /// `(provider id, name)` of each OAuth provider not linked yet.
     pub(crate) linkable: &'a [(&'a str, &'a str)],
     pub(crate) proof: ProofKind,
+    /// The user's recent security events, when they are stored.
+    pub(crate) events: Option<&'a [EventRow]>,
     pub(crate) origin: &'a str,
 }
 
@@ -316,6 +351,37 @@ pub(crate) fn render(page: &AccountPage<'_>) -> String {
             }
         }
 
+        @if let Some(events) = page.events {
+            section {
+                h2 { (m.text("account-activity")) }
+                p.left.muted { (m.text("account-activity-explain")) }
+                @if events.is_empty() {
+                    p.left { (m.text("account-activity-none")) }
+                }
+                ul.sessions.events {
+                    @for event in events {
+                        li.failed[event.kind.is_failure()] {
+                            div {
+                                strong { (m.text(event_message(event.kind))) }
+                                small { (date(event.at)) }
+                                @if let Some(provider) = &event.provider {
+                                    small { (m.format("account-activity-with", &[("provider", Arg::Text(provider))])) }
+                                }
+                                @if event.user_agent.is_some() || event.network.is_some() {
+                                    small {
+                                        (device_label(m, event.user_agent.as_deref()))
+                                        @if let Some(network) = &event.network {
+                                            " · " (m.format("account-session-network", &[("network", Arg::Text(network))]))
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
         section.danger {
             h2 { (m.text("account-danger")) }
             p.left { (m.text("account-delete-explain")) }
@@ -371,6 +437,8 @@ ul.sessions small{display:block;color:var(--muted);font-size:.8rem;overflow-wrap
 button.small{width:auto;padding:.35rem .8rem;font-size:.85rem;white-space:nowrap}
 form.stack{margin:.5rem 0 0}
 section.danger h2{color:var(--error)}
+p.muted{color:var(--muted);font-size:.85rem}
+ul.events li.failed strong{color:var(--error)}
 button.danger{background:var(--error);color:var(--card)}
 "#;
 

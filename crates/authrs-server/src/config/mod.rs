@@ -50,7 +50,7 @@ pub use crate::values::parse_duration;
 pub use layers::{CONFIG_ENV, ConfigFile, DEFAULT_CONFIG_FILE, Env};
 pub(crate) use settings::validation_hasher;
 pub use settings::{
-    AccountSettings, CredentialSettings, CustomKind, DEFAULT_BIND, DEFAULT_DATA_DIR,
+    AccountSettings, AuditSettings, CredentialSettings, CustomKind, DEFAULT_BIND, DEFAULT_DATA_DIR,
     DEFAULT_DATABASE_FILE, DEFAULT_MIN_PASSWORD_LENGTH, LimitSettings, LogFormat, MetricsSettings,
     PageSettings, PostgresSettings, ProviderSettings, ServerSettings, SessionSettings, Settings,
     ThemeSettings, default_url,

@@ -93,6 +93,8 @@ pub struct Settings {
     pub postgres: PostgresSettings,
     /// `[metrics]`: `GET /metrics` for Prometheus (off by default).
     pub metrics: MetricsSettings,
+    /// `[audit]`: the stored security events.
+    pub audit: AuditSettings,
     /// `[theme]`: the built-in pages' look.
     pub theme: ThemeSettings,
     /// `[languages]`: the built-in pages' and mails' languages.
@@ -176,6 +178,40 @@ impl MetricsSettings {
     /// Whether `/metrics` is served anywhere.
     pub fn enabled(&self) -> bool {
         self.bind.is_some() || self.token.is_some()
+    }
+}
+
+/// `[audit]`: security events (sign-ins and their failures, password changes, linked accounts,
+/// ended sessions, …). They are always logged, at target `authrs::audit`; these settings say
+/// whether they are also stored in the database, where the account page shows each user theirs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditSettings {
+    /// Whether events are stored in the `audit_events` table.
+    pub store: bool,
+    /// How long stored events are kept (a day to ten years); the expiry sweep deletes older
+    /// ones.
+    #[serde(deserialize_with = "values::duration::<_, 86_400, 315_360_000>")]
+    pub retention: Duration,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        Self {
+            store: true,
+            retention: authrs_core::audit::Audit::DEFAULT_RETENTION,
+        }
+    }
+}
+
+impl AuditSettings {
+    /// The engine's setting.
+    pub fn audit(&self) -> authrs_core::audit::Audit {
+        if self.store {
+            authrs_core::audit::Audit::stored_for(self.retention)
+        } else {
+            authrs_core::audit::Audit::log_only()
+        }
     }
 }
 
@@ -494,6 +530,7 @@ impl Default for Settings {
             server: ServerSettings::default(),
             postgres: PostgresSettings::default(),
             metrics: MetricsSettings::default(),
+            audit: AuditSettings::default(),
             theme: ThemeSettings::default(),
             languages: LanguageSettings::default(),
             pages: PageSettings::default(),
@@ -920,6 +957,7 @@ impl Settings {
             .email_password(self.email_password(Arc::clone(&transport)))
             .password_hashing(hashing)
             .password_throttle(self.limits.password_throttle())
+            .audit(self.audit.audit())
             .languages(self.languages.languages()?)
             .limit_store(limit_store)
             .background(Arc::new(authrs_tokio::TokioBackground::default()));

@@ -1,0 +1,119 @@
+//! Security events in the log (issue 16 §4): one line each at target `authrs::audit`, with
+//! structured fields and the client's text escaped; a failed sign-in is one line, whether or
+//! not the address has an account, and only an account's is stored.
+//!
+//! One test in a binary of its own: the log is captured with a scoped `tracing` subscriber,
+//! and tests on other threads of the same binary would race it for the callsites' interest.
+
+use std::sync::{Arc, Mutex};
+
+use authrs_core::adapter::{Adapter, MemoryAdapter, NewUser, Timestamp};
+use authrs_core::password::PasswordHasher;
+use authrs_core::{Auth, EmailPassword};
+use authrs_test_support::{EngineClient, TEST_SECRET};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// Everything logged while `f` runs, as the server's formatter writes it.
+async fn captured_log<F: std::future::Future<Output = ()>>(f: F) -> String {
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    f.await;
+    String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+}
+
+#[tokio::test]
+async fn security_events_are_single_structured_log_lines_with_client_text_escaped() {
+    let adapter = Arc::new(MemoryAdapter::new());
+    let hasher = Arc::new(PasswordHasher::with_params(64, 1, 1).unwrap());
+    let ada = adapter
+        .create_user(NewUser {
+            email: Some("ada@example.com".into()),
+            email_verified: Some(Timestamp::from_millis(1)),
+            password_hash: Some(hasher.hash(PASSWORD).unwrap()),
+            ..NewUser::default()
+        })
+        .await
+        .unwrap();
+    let auth = Auth::builder()
+        .url("http://localhost:3000/api/auth")
+        .secret(TEST_SECRET)
+        .adapter(adapter.clone())
+        .password_hashing(hasher)
+        .email_password(EmailPassword {
+            allow_unverified_sign_in: true,
+            ..EmailPassword::default()
+        })
+        .build()
+        .unwrap();
+    let mut c = EngineClient::new(auth);
+    // A header value cannot carry a newline, but it can carry a tab.
+    c.extra_headers.insert(
+        http::header::USER_AGENT,
+        "Mozilla/5.0\tforged=1".parse().unwrap(),
+    );
+    c.client_address = Some("203.0.113.77".parse().unwrap());
+
+    let log = captured_log(async {
+        c.sign_in_with_email_password("ada@example.com", PASSWORD)
+            .await;
+    })
+    .await;
+    let line = log
+        .lines()
+        .find(|line| line.contains("authrs::audit"))
+        .unwrap_or_else(|| panic!("{log}"));
+    assert!(line.contains(r#"event="sign_in""#), "{line}");
+    assert!(line.contains(&format!("user=\"{}\"", ada.id)), "{line}");
+    assert!(line.contains("provider=email-password"), "{line}");
+    assert!(
+        line.contains(r#"client_network="203.0.113.0/24""#),
+        "{line}"
+    );
+    assert!(
+        line.contains(r"user_agent=Mozilla/5.0\u{9}forged=1"),
+        "{line}"
+    );
+    assert!(!log.contains('\t'), "{log:?}");
+    assert!(
+        !log.contains("203.0.113.77"),
+        "the network, never the address"
+    );
+
+    // A wrong password: one line for an account (stored too), one line for a made-up address
+    // (not stored); never a second "refused" line beside it.
+    for (address, user) in [
+        ("ada@example.com", Some(ada.id.as_str())),
+        ("nobody@example.com", None),
+    ] {
+        let log = captured_log(async {
+            c.sign_in_with_email_password(address, "guess").await;
+        })
+        .await;
+        assert_eq!(log.lines().count(), 1, "{log}");
+        assert!(log.contains(r#"event="sign_in_failed""#), "{log}");
+        assert!(log.contains(r#"detail="CredentialsSignin""#), "{log}");
+        match user {
+            Some(id) => assert!(log.contains(&format!("user=\"{id}\"")), "{log}"),
+            None => assert!(!log.contains("user="), "{log}"),
+        }
+    }
+    let stored = adapter.list_audit_events(&ada.id, 10).await.unwrap();
+    assert_eq!(stored.len(), 2, "the sign-in and Ada's failure");
+}
