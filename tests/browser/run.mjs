@@ -921,6 +921,17 @@ async function runPages(browser, issuer) {
     const sessionOf = async (page) => (await page.request.get(`${server.origin}/api/auth/session`)).json();
 
     await check(g, "account page: light, dark, phone width and Arabic", async () => {
+      // A wrong password first, from another browser: the activity list shows it failed.
+      const guesser = await newContext({ javaScriptEnabled: false, userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1" });
+      const guess = await guesser.newPage();
+      await guess.goto(`${server.origin}/api/auth/signin`);
+      await guess.locator("#signin-email").fill("sam@example.com");
+      await guess.locator("#signin-password").fill("not the password");
+      await Promise.all([
+        guess.waitForURL((url) => url.searchParams.get("error") === "CredentialsSignin"),
+        guess.locator('form[action$="/callback/email-password"] button:not([formaction])').click(),
+      ]);
+      await guesser.close();
       const shots = [];
       for (const look of [...looks, { name: "ar", colorScheme: "light", viewport: { width: 1024, height: 900 }, lang: "ar" }]) {
         const { context, page } = await signedIn("sam@example.com", {
@@ -935,6 +946,10 @@ async function runPages(browser, issuer) {
         assert(shown.lang === (look.lang ?? "en"), `${look.name}: lang is ${shown.lang}`);
         const sessions = await page.locator("ul.sessions li").count();
         assert(sessions >= 1, `${look.name}: no session listed`);
+        // The server writes a failure's event in the background, after the answer.
+        await page.locator("ul.events li.failed").first().waitFor({ timeout: TIMEOUT });
+        const failed = await page.locator("ul.events li.failed").count();
+        assert(failed === 1, `${look.name}: ${failed} failed attempts listed`);
         await page.screenshot({ path: join(screenshots, `pages-account-${look.name}.png`), fullPage: true });
         shots.push(look.name);
         await context.close();
@@ -1001,6 +1016,12 @@ async function runPages(browser, issuer) {
       ]);
       assert((await page.locator('form[action$="/account/unlink"]').count()) === 0, "still linked");
       assert((await page.locator('form[action$="/signin/oidc"]').count()) === 1, "no way to link it again");
+      // Both are security events, with the provider's name, the latest first.
+      const events = await page.locator("ul.events li strong").allTextContents();
+      assert(events[0] === "Account unlinked" && events.includes("Account linked"), `events: ${JSON.stringify(events)}`);
+      const stored = await (await page.request.get(`${server.origin}/api/auth/account/events`)).json();
+      const kinds = stored.events.map((event) => `${event.kind}:${event.provider ?? ""}`);
+      assert(kinds[0] === "account_unlinked:oidc" && kinds.includes("account_linked:oidc"), `events: ${JSON.stringify(kinds)}`);
       await context.close();
     });
 

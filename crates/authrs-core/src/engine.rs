@@ -97,7 +97,8 @@ impl Auth {
 
     /// Each OAuth provider's endpoints, discovered now for OpenID Connect providers (and
     /// cached as a sign-in would), in configuration order: for an operator's start-up log or
-    /// a health check. A provider that cannot be reached is an error text (no secrets in it).
+    /// a health check. A provider that cannot be reached is an error text (no secrets in it;
+    /// the provider's own words may be in it, so log it as a string value, never raw).
     #[cfg(feature = "oauth")]
     pub async fn provider_endpoints(
         &self,
@@ -110,16 +111,17 @@ impl Auth {
         for mounted in &self.inner.providers {
             if let crate::inner::Mounted::OAuth(provider, runtime) = mounted {
                 let found = runtime.metadata(provider, now_ms).await;
-                // A provider's answers reach the operator's log: control characters escaped.
-                let endpoints = found
-                    .map_err(|error| crate::logsafe::Escaped(error.to_string()).to_string())
-                    .map(|metadata| crate::providers::oauth::ProviderEndpoints {
+                // A provider's answers reach the operator's log: log them as string values
+                // (quoted and escaped), as the `authrs` server does.
+                let endpoints = found.map_err(|error| error.to_string()).map(|metadata| {
+                    crate::providers::oauth::ProviderEndpoints {
                         issuer: metadata.issuer,
                         authorization: metadata.authorization_endpoint,
                         token: metadata.token_endpoint,
                         userinfo: metadata.userinfo_endpoint,
                         jwks: metadata.jwks_uri,
-                    });
+                    }
+                });
                 out.push((provider.id.clone(), endpoints));
             }
         }

@@ -44,7 +44,6 @@ pub mod http;
 pub mod i18n;
 mod inner;
 pub mod jwt;
-mod logsafe;
 #[cfg(feature = "oauth")]
 mod oauth;
 mod pages;

@@ -703,7 +703,12 @@ impl OAuthRuntime {
                 continue;
             };
             if let Err(error) = self.refresh_one(provider, adapter, &account, now_ms).await {
-                tracing::warn!(provider = %provider.id, user = %user_id, %error, "token refresh failed");
+                tracing::warn!(
+                    provider = %provider.id,
+                    user = %user_id,
+                    error = error.to_string().as_str(),
+                    "token refresh failed"
+                );
             }
         }
     }

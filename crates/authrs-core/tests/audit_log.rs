@@ -7,12 +7,33 @@
 
 use std::sync::{Arc, Mutex};
 
-use authrs_core::adapter::{Adapter, MemoryAdapter, NewUser, Timestamp};
+use authrs_core::adapter::{Adapter, AuditFilter, MemoryAdapter, NewUser, Timestamp};
+use authrs_core::background::{Background, Task};
 use authrs_core::password::PasswordHasher;
 use authrs_core::{Auth, EmailPassword};
 use authrs_test_support::{EngineClient, TEST_SECRET};
 
 const PASSWORD: &str = "correct horse battery staple";
+
+/// A background that keeps its tasks until the test runs them (inside the captured log).
+#[derive(Default)]
+struct Deferred(Mutex<Vec<Task>>);
+
+impl Background for Deferred {
+    fn spawn(&self, task: Task) -> Option<Task> {
+        self.0.lock().unwrap().push(task);
+        None
+    }
+}
+
+impl Deferred {
+    async fn run_all(&self) {
+        let tasks = std::mem::take(&mut *self.0.lock().unwrap());
+        for task in tasks {
+            task.await;
+        }
+    }
+}
 
 /// Everything logged while `f` runs, as the server's formatter writes it.
 async fn captured_log<F: std::future::Future<Output = ()>>(f: F) -> String {
@@ -51,7 +72,9 @@ async fn security_events_are_single_structured_log_lines_with_client_text_escape
         })
         .await
         .unwrap();
+    let deferred = Arc::new(Deferred::default());
     let auth = Auth::builder()
+        .background(deferred.clone())
         .url("http://localhost:3000/api/auth")
         .secret(TEST_SECRET)
         .adapter(adapter.clone())
@@ -63,10 +86,11 @@ async fn security_events_are_single_structured_log_lines_with_client_text_escape
         .build()
         .unwrap();
     let mut c = EngineClient::new(auth);
-    // A header value cannot carry a newline, but it can carry a tab.
+    // A header value cannot carry a newline, but it can carry a tab, quotes and spaces: a
+    // field of its own, unquoted, would read as `user="victim"`.
     c.extra_headers.insert(
         http::header::USER_AGENT,
-        "Mozilla/5.0\tforged=1".parse().unwrap(),
+        "Mozilla/5.0\t\" user=\"victim".parse().unwrap(),
     );
     c.client_address = Some("203.0.113.77".parse().unwrap());
 
@@ -81,15 +105,18 @@ async fn security_events_are_single_structured_log_lines_with_client_text_escape
         .unwrap_or_else(|| panic!("{log}"));
     assert!(line.contains(r#"event="sign_in""#), "{line}");
     assert!(line.contains(&format!("user=\"{}\"", ada.id)), "{line}");
-    assert!(line.contains("provider=email-password"), "{line}");
+    assert!(line.contains(r#"provider="email-password""#), "{line}");
     assert!(
         line.contains(r#"client_network="203.0.113.0/24""#),
         "{line}"
     );
+    // Quoted and escaped: the client's text can neither end the field nor start another.
     assert!(
-        line.contains(r"user_agent=Mozilla/5.0\u{9}forged=1"),
+        line.contains(r#"user_agent="Mozilla/5.0\t\" user=\"victim""#),
         "{line}"
     );
+    assert!(!line.contains(r#"user="victim"#), "{line}");
+    assert!(line.contains("stored=true"), "{line}");
     assert!(!log.contains('\t'), "{log:?}");
     assert!(
         !log.contains("203.0.113.77"),
@@ -104,16 +131,26 @@ async fn security_events_are_single_structured_log_lines_with_client_text_escape
     ] {
         let log = captured_log(async {
             c.sign_in_with_email_password(address, "guess").await;
+            deferred.run_all().await;
         })
         .await;
         assert_eq!(log.lines().count(), 1, "{log}");
         assert!(log.contains(r#"event="sign_in_failed""#), "{log}");
         assert!(log.contains(r#"detail="CredentialsSignin""#), "{log}");
         match user {
-            Some(id) => assert!(log.contains(&format!("user=\"{id}\"")), "{log}"),
-            None => assert!(!log.contains("user="), "{log}"),
+            Some(id) => {
+                assert!(log.contains(&format!("user=\"{id}\"")), "{log}");
+                assert!(log.contains("stored=true"), "{log}");
+            }
+            None => {
+                assert!(!log.contains(r#" user=""#), "no user field: {log}");
+                assert!(log.contains("stored=false"), "{log}");
+            }
         }
     }
-    let stored = adapter.list_audit_events(&ada.id, 10).await.unwrap();
+    let stored = (adapter
+        .list_audit_events(&ada.id, AuditFilter::All, 10)
+        .await)
+        .unwrap();
     assert_eq!(stored.len(), 2, "the sign-in and Ada's failure");
 }

@@ -3,7 +3,7 @@
 //! ES256 key: one named test per ID-token and check rule, and the account-linking table. The
 //! same flow against a real OpenID provider is in `crates/authrs-http/tests/oidc_provider.rs`.
 
-use authrs_core::audit::{AuditEvent, AuditKind};
+use authrs_core::audit::{AuditEvent, AuditFilter, AuditKind};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -712,7 +712,12 @@ async fn a_signed_in_user_links_another_account_and_a_taken_one_is_refused() {
     };
     let stub = || Some("stub".to_owned());
     assert_eq!(
-        kinds(adapter.list_audit_events(&user.id, 10).await.unwrap()),
+        kinds(
+            adapter
+                .list_audit_events(&user.id, AuditFilter::All, 10)
+                .await
+                .unwrap()
+        ),
         [
             (AuditKind::AccountCreated, stub()),
             (AuditKind::SignIn, stub()),
@@ -722,7 +727,9 @@ async fn a_signed_in_user_links_another_account_and_a_taken_one_is_refused() {
         ]
     );
     let bob = adapter.get_user_by_email("bob@example.com").await.unwrap();
-    let bobs = adapter.list_audit_events(&bob.unwrap().id, 10).await;
+    let bobs = adapter
+        .list_audit_events(&bob.unwrap().id, AuditFilter::All, 10)
+        .await;
     assert_eq!(
         kinds(bobs.unwrap()),
         [

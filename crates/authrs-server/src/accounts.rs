@@ -120,6 +120,26 @@ pub async fn set_password(
     Ok(ended)
 }
 
+/// Records a security event of an `authrs user` command (`detail` = `admin`, no client), when
+/// events are stored. A database error is reported, not fatal: the change is made.
+pub async fn record_admin_event(
+    adapter: &dyn Adapter,
+    store: bool,
+    kind: authrs_core::audit::AuditKind,
+    user_id: &str,
+) {
+    if !store {
+        return;
+    }
+    let now = Timestamp::from_millis(SystemClock.now_millis());
+    let event = (authrs_core::audit::AuditEvent::new(now, kind, None, None))
+        .user(user_id)
+        .detail("admin");
+    if let Err(error) = adapter.record_audit_event(&event).await {
+        eprintln!("warning: the security event was not stored: {error}");
+    }
+}
+
 /// Creates the demo account when the database has no users (rule 4), and tells whether the
 /// demo password file still signs in to it: the file's path if so, for the home page's hint.
 pub async fn ensure_demo_account(

@@ -1,6 +1,7 @@
 //! The command line: `authrs [serve]`, `authrs check`, `authrs hash-password`, and
 //! `authrs user add|remove|list|set-password`.
 
+use authrs_core::audit::AuditKind;
 use std::io::{self, IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -320,6 +321,7 @@ async fn run_user_command(
 ) -> Result<(), Error> {
     let adapter = database.adapter();
     let adapter = adapter.as_ref();
+    let store = settings.audit.store;
     match command {
         UserCommand::Add { email, name } => {
             let email = accounts::normalized_email(&email)?;
@@ -329,11 +331,13 @@ async fn run_user_command(
             let hash = PasswordHasher::new().hash(&password)?;
             let name = name.as_deref().map(str::trim).filter(|n| !n.is_empty());
             let user = accounts::add_user(adapter, &email, name, &hash).await?;
+            accounts::record_admin_event(adapter, store, AuditKind::AccountCreated, &user.id).await;
             println!("added {email} (id {})", user.id);
         }
         UserCommand::Remove { email } => {
             let email = accounts::normalized_email(&email)?;
             let user = accounts::remove_user(adapter, &email).await?;
+            accounts::record_admin_event(adapter, store, AuditKind::AccountDeleted, &user.id).await;
             println!("removed {email} (id {}) and its sessions", user.id);
         }
         UserCommand::List => {
@@ -361,6 +365,8 @@ async fn run_user_command(
             accounts::check_password(&password, settings.accounts.min_password_length)?;
             let hash = PasswordHasher::new().hash(&password)?;
             let ended = accounts::set_password(adapter, &user, &hash).await?;
+            accounts::record_admin_event(adapter, store, AuditKind::PasswordChanged, &user.id)
+                .await;
             let noun = if ended == 1 { "session" } else { "sessions" };
             println!("changed the password of {email}; ended {ended} database {noun}");
         }

@@ -478,17 +478,19 @@ fn log_providers(auth: authrs_core::Auth) {
     tokio::spawn(async move {
         for (provider, found) in auth.provider_endpoints().await {
             match found {
+                // The discovery document's words are the provider's: string values, which
+                // the formatter quotes and escapes.
                 Ok(endpoints) => tracing::info!(
-                    provider = %provider,
+                    provider = provider.as_str(),
                     issuer = endpoints.issuer.as_deref().unwrap_or("-"),
-                    authorization = %endpoints.authorization,
-                    token = %endpoints.token,
+                    authorization = endpoints.authorization.as_str(),
+                    token = endpoints.token.as_str(),
                     userinfo = endpoints.userinfo.as_deref().unwrap_or("-"),
                     "provider ready"
                 ),
                 Err(error) => tracing::warn!(
-                    provider = %provider,
-                    %error,
+                    provider = provider.as_str(),
+                    error = error.as_str(),
                     "provider discovery failed; its sign-ins will fail until it answers"
                 ),
             }

@@ -98,7 +98,7 @@ fn every_flow_leaves_its_row(database_url: &str, dir: &TempDir) {
     assert_eq!(made_up.status, 401);
     // Wait for the background write of Ada's failure before the next event, so the order
     // below is the order of the flows.
-    assert_eq!(rows_when(database_url, 2).len(), 2);
+    assert_eq!(rows_when(database_url, 3).len(), 3);
 
     let changed = post_account(
         &mut ada,
@@ -120,11 +120,12 @@ fn every_flow_leaves_its_row(database_url: &str, dir: &TempDir) {
     assert_eq!(renamed.status, 200, "{}", renamed.body);
     assert_eq!(again.sign_out(BASE).status, 200);
 
-    let rows = rows_when(database_url, 6);
+    let rows = rows_when(database_url, 7);
     let kinds: Vec<&str> = rows.iter().map(|row| row.0.as_str()).collect();
     assert_eq!(
         kinds,
         [
+            "account_created",
             "sign_in",
             "sign_in_failed",
             "password_changed",
@@ -134,7 +135,9 @@ fn every_flow_leaves_its_row(database_url: &str, dir: &TempDir) {
         ],
         "{rows:?}"
     );
-    for (kind, user, provider, network) in &rows {
+    // `authrs user add` has no client.
+    assert_eq!(rows[0].3, None);
+    for (kind, user, provider, network) in &rows[1..] {
         assert_eq!(user.as_deref(), Some(user_id.as_str()), "{kind}: Ada's");
         assert_eq!(network.as_deref(), Some("127.0.0.0/24"), "{kind}");
         let expected = matches!(kind.as_str(), "sign_in" | "sign_in_failed");
@@ -159,6 +162,19 @@ fn every_flow_leaves_its_row(database_url: &str, dir: &TempDir) {
     assert!(
         log.contains("authrs::audit") && log.contains(r#"event="sign_in_failed""#),
         "the events are in the log too: {log}"
+    );
+
+    // An operator's change is the user's event too.
+    user_command(
+        dir.path(),
+        &["set-password", "ada@example.com"],
+        &env,
+        b"an operator's new password\n",
+    );
+    let last = self::rows(database_url).pop().unwrap();
+    assert_eq!(
+        last,
+        ("password_changed".to_owned(), Some(user_id), None, None)
     );
 }
 

@@ -246,12 +246,20 @@ pub(crate) mod sql {
     pub(crate) const SET_SESSIONS_VALID_AFTER: &str =
         "UPDATE users SET sessions_valid_after = $2 WHERE id = $1";
     pub(crate) const RECORD_AUDIT_EVENT: &str = "INSERT INTO audit_events \
-         (at, kind, user_id, provider, detail, client_network, user_agent) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)";
+         (at, kind, failure, user_id, provider, detail, client_network, user_agent) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
     pub(crate) const LIST_AUDIT_EVENTS: &str = "SELECT at, kind, user_id, provider, detail, \
          client_network, user_agent FROM audit_events WHERE user_id = $1 \
          ORDER BY at DESC, id DESC LIMIT $2";
-    pub(crate) const DELETE_AUDIT_EVENTS_BEFORE: &str = "DELETE FROM audit_events WHERE at < $1";
+    pub(crate) const LIST_AUDIT_EVENTS_BY_FAILURE: &str = "SELECT at, kind, user_id, provider, \
+         detail, client_network, user_agent FROM audit_events \
+         WHERE user_id = $1 AND failure = $3 ORDER BY at DESC, id DESC LIMIT $2";
+    /// One batch of the retention sweep: a short statement, so a big backlog never holds the
+    /// write lock (SQLite) or runs into `statement_timeout` (PostgreSQL).
+    pub(crate) const DELETE_AUDIT_EVENTS_BEFORE: &str = "DELETE FROM audit_events WHERE id IN \
+         (SELECT id FROM audit_events WHERE at < $1 ORDER BY at LIMIT $2)";
+    /// Rows per batch of [`DELETE_AUDIT_EVENTS_BEFORE`].
+    pub(crate) const AUDIT_SWEEP_BATCH: i64 = 5_000;
 }
 
 /// Implements [`Adapter`](authrs_core::adapter::Adapter) for `$adapter`, a struct whose `pool`
@@ -267,7 +275,7 @@ macro_rules! impl_adapter {
                 Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser,
                 SessionDetails, SessionOrigin, Timestamp, VerificationToken,
             };
-            use authrs_core::audit::AuditEvent;
+            use authrs_core::audit::{AuditEvent, AuditFilter};
             use $crate::adapter::{
                 AccountRow, AuditRow, SessionDetailsRow, SessionRow, UserRow, account_from_row,
                 audit_event_from_row, session_and_user_from_row, session_details_from_row,
@@ -752,6 +760,7 @@ macro_rules! impl_adapter {
                     sqlx::query(sql::RECORD_AUDIT_EVENT)
                         .bind(DbTime(event.at))
                         .bind(event.kind.as_str())
+                        .bind(event.kind.is_failure())
                         .bind(&event.user_id)
                         .bind(&event.provider)
                         .bind(&event.detail)
@@ -766,11 +775,24 @@ macro_rules! impl_adapter {
                 async fn list_audit_events(
                     &self,
                     user_id: &str,
+                    filter: AuditFilter,
                     limit: usize,
                 ) -> Result<Vec<AuditEvent>, AdapterError> {
-                    let rows: Vec<AuditRow> = sqlx::query_as(sql::LIST_AUDIT_EVENTS)
-                        .bind(user_id)
-                        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+                    let failure = match filter {
+                        AuditFilter::Failures => Some(true),
+                        AuditFilter::NotFailures => Some(false),
+                        _ => None,
+                    };
+                    let query = match failure {
+                        Some(failure) => sqlx::query_as(sql::LIST_AUDIT_EVENTS_BY_FAILURE)
+                            .bind(user_id)
+                            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+                            .bind(failure),
+                        None => sqlx::query_as(sql::LIST_AUDIT_EVENTS)
+                            .bind(user_id)
+                            .bind(i64::try_from(limit).unwrap_or(i64::MAX)),
+                    };
+                    let rows: Vec<AuditRow> = query
                         .fetch_all(&self.pool)
                         .await
                         .map_err(|e| self.fail(e))?;
@@ -781,12 +803,19 @@ macro_rules! impl_adapter {
                     &self,
                     before: Timestamp,
                 ) -> Result<u64, AdapterError> {
-                    let done = sqlx::query(sql::DELETE_AUDIT_EVENTS_BEFORE)
-                        .bind(DbTime(before))
-                        .execute(&self.pool)
-                        .await
-                        .map_err(|e| self.fail(e))?;
-                    Ok(done.rows_affected())
+                    let mut deleted = 0;
+                    loop {
+                        let done = sqlx::query(sql::DELETE_AUDIT_EVENTS_BEFORE)
+                            .bind(DbTime(before))
+                            .bind(sql::AUDIT_SWEEP_BATCH)
+                            .execute(&self.pool)
+                            .await
+                            .map_err(|e| self.fail(e))?;
+                        deleted += done.rows_affected();
+                        if done.rows_affected() < sql::AUDIT_SWEEP_BATCH as u64 {
+                            return Ok(deleted);
+                        }
+                    }
                 }
             }
         };

@@ -26,7 +26,7 @@ use authrs_core::adapter::{
     AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser, SessionOrigin, Timestamp,
     VerificationToken,
 };
-use authrs_core::audit::{AuditEvent, AuditKind};
+use authrs_core::audit::{AuditEvent, AuditFilter, AuditKind};
 use authrs_core::user::ProviderType;
 
 /// Expands into one `#[tokio::test]` per conformance check, each calling the check of the
@@ -67,6 +67,7 @@ macro_rules! adapter_conformance_tests {
             sessions_valid_after_stamp_round_trips,
             audit_events_round_trip_latest_first_per_user,
             audit_events_outlive_their_user_until_swept,
+            the_audit_sweep_takes_a_backlog_of_many_batches,
         );
     };
     (@each $fresh_adapter:expr; $($check:ident),+ $(,)?) => {
@@ -1264,7 +1265,10 @@ pub async fn audit_events_round_trip_latest_first_per_user(adapter: Arc<dyn Adap
     for event in &stored {
         adapter.record_audit_event(event).await.unwrap();
     }
-    let listed = adapter.list_audit_events(&ada.id, 10).await.unwrap();
+    let listed = adapter
+        .list_audit_events(&ada.id, AuditFilter::All, 10)
+        .await
+        .unwrap();
     let kinds: Vec<AuditKind> = listed.iter().map(|event| event.kind).collect();
     assert_eq!(
         kinds,
@@ -1280,11 +1284,49 @@ pub async fn audit_events_round_trip_latest_first_per_user(adapter: Arc<dyn Adap
         listed[0].client_network.as_deref(),
         Some("2001:db8:1:2::/64")
     );
-    let limited = adapter.list_audit_events(&ada.id, 2).await.unwrap();
+    let limited = adapter
+        .list_audit_events(&ada.id, AuditFilter::All, 2)
+        .await
+        .unwrap();
     assert_eq!(limited, listed[..2].to_vec());
-    let graces = adapter.list_audit_events(&grace.id, 10).await.unwrap();
+    let graces = adapter
+        .list_audit_events(&grace.id, AuditFilter::All, 10)
+        .await
+        .unwrap();
     assert_eq!(graces, vec![stored[2].clone()]);
-    assert_eq!(adapter.list_audit_events("nobody", 10).await, Ok(vec![]));
+    assert_eq!(
+        adapter
+            .list_audit_events("nobody", AuditFilter::All, 10)
+            .await,
+        Ok(vec![])
+    );
+
+    // Failures apart from the rest, each side in the same order.
+    let failures = (adapter
+        .list_audit_events(&grace.id, AuditFilter::Failures, 10)
+        .await)
+        .unwrap();
+    assert_eq!(failures, vec![stored[2].clone()]);
+    let others = (adapter
+        .list_audit_events(&grace.id, AuditFilter::NotFailures, 10)
+        .await)
+        .unwrap();
+    assert_eq!(others, vec![]);
+    let others = (adapter
+        .list_audit_events(&ada.id, AuditFilter::NotFailures, 3)
+        .await)
+        .unwrap();
+    assert_eq!(others, listed[..3].to_vec());
+    adapter
+        .record_audit_event(&audit_event(AuditKind::ProofFailed, &ada.id, t(0)))
+        .await
+        .unwrap();
+    let failures = (adapter
+        .list_audit_events(&ada.id, AuditFilter::Failures, 10)
+        .await)
+        .unwrap();
+    let kinds: Vec<AuditKind> = failures.iter().map(|event| event.kind).collect();
+    assert_eq!(kinds, [AuditKind::ProofFailed]);
 }
 
 /// A user's events stay after the user is deleted (they are the record of it), and
@@ -1303,7 +1345,11 @@ pub async fn audit_events_outlive_their_user_until_swept(adapter: Arc<dyn Adapte
         .unwrap();
     adapter.delete_user(&ada.id).await.unwrap();
     assert_eq!(
-        adapter.list_audit_events(&ada.id, 10).await.unwrap().len(),
+        adapter
+            .list_audit_events(&ada.id, AuditFilter::All, 10)
+            .await
+            .unwrap()
+            .len(),
         2
     );
     assert_eq!(
@@ -1317,7 +1363,42 @@ pub async fn audit_events_outlive_their_user_until_swept(adapter: Arc<dyn Adapte
             .await,
         Ok(1)
     );
-    let left = adapter.list_audit_events(&ada.id, 10).await.unwrap();
+    let left = adapter
+        .list_audit_events(&ada.id, AuditFilter::All, 10)
+        .await
+        .unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].kind, AuditKind::AccountDeleted);
+}
+
+/// A backlog larger than any one batch of the sweep (SQL adapters delete 5,000 rows per
+/// statement) goes in one call, and the rows after the cutoff stay.
+pub async fn the_audit_sweep_takes_a_backlog_of_many_batches(adapter: Arc<dyn Adapter>) {
+    const OLD: u64 = 10_001;
+    const WRITERS: u64 = 8;
+    let user = "user-with-a-backlog";
+    // Eight writers at once (a pool's worth), each storing its share.
+    let mut writers = tokio::task::JoinSet::new();
+    for writer in 0..WRITERS {
+        let adapter = Arc::clone(&adapter);
+        writers.spawn(async move {
+            for n in (writer..OLD).step_by(WRITERS as usize) {
+                let at = Timestamp::from_millis(1_700_000_000_000 + n);
+                let event = audit_event(AuditKind::SignInFailed, user, at);
+                adapter.record_audit_event(&event).await.unwrap();
+            }
+        });
+    }
+    while let Some(done) = writers.join_next().await {
+        done.unwrap();
+    }
+    let kept = Timestamp::from_millis(1_800_000_000_000);
+    adapter
+        .record_audit_event(&audit_event(AuditKind::SignIn, user, kept))
+        .await
+        .unwrap();
+    assert_eq!(adapter.delete_audit_events_before(kept).await, Ok(OLD));
+    let left = (adapter.list_audit_events(user, AuditFilter::All, 10).await).unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].at, kept);
 }

@@ -21,10 +21,11 @@ use serde_json::{Value, json};
 use super::Ctx;
 use super::prelude::{NotSignedIn, done, refused, signed_in_user};
 use crate::adapter::{Adapter, AdapterUser, SessionDetails, Timestamp};
-use crate::audit::{AuditEvent, AuditKind};
+use crate::audit::{AuditEvent, AuditFilter, AuditKind};
 use crate::error::{Error, ErrorCode};
 use crate::pages::account::{AccountPage, EventRow, Notice, ProofKind, SessionRow};
 use crate::secret::sha256_hex;
+use crate::user::ProviderType;
 
 /// The longest name a profile keeps, in characters.
 const MAX_NAME_CHARS: usize = 100;
@@ -33,8 +34,10 @@ const MAX_IMAGE_BYTES: usize = 2048;
 /// The most sessions the page lists (the latest to expire); "sign out everywhere else" ends
 /// the rest too.
 const MAX_LISTED: usize = 100;
-/// The most security events the page shows, the latest first.
+/// The most security events other than failures the page shows, the latest first.
 const PAGE_EVENTS: usize = 20;
+/// The most failed sign-ins and proofs the page shows beside them.
+const PAGE_FAILURES: usize = 5;
 /// The most security events `GET /account/events` gives, the latest first.
 const JSON_EVENTS: usize = 100;
 
@@ -176,7 +179,7 @@ pub(crate) async fn page(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<By
         .map(|event| EventRow {
             kind: event.kind,
             at: event.at,
-            provider: (event.provider.as_deref()).map(|id| provider_name(&ctx, id).to_owned()),
+            provider: (event.provider.as_deref()).map(|id| shown_provider_name(&mut ctx, id)),
             user_agent: event.user_agent.clone(),
             network: event.client_network.clone(),
         })
@@ -235,7 +238,7 @@ impl View {
             Vec::new()
         };
         let events = if with_sessions && ctx.inner.audit.store {
-            adapter.list_audit_events(user_id, PAGE_EVENTS).await?
+            recent_events(adapter, user_id).await
         } else {
             Vec::new()
         };
@@ -336,14 +339,46 @@ pub(crate) async fn sessions_json(ctx: Ctx<'_>, adapter: &dyn Adapter) -> Respon
     ctx.json_no_store(StatusCode::OK, Bytes::from(body.to_string()))
 }
 
+/// The events the page shows: the latest [`PAGE_EVENTS`] that are not failures and the latest
+/// [`PAGE_FAILURES`] failures, merged, the latest first; so a guesser's failures never push a
+/// sign-in from somewhere new off the page. A database error leaves the list empty rather
+/// than the page unanswered.
+async fn recent_events(adapter: &dyn Adapter, user_id: &str) -> Vec<AuditEvent> {
+    let mut events = Vec::new();
+    for (filter, limit) in [
+        (AuditFilter::NotFailures, PAGE_EVENTS),
+        (AuditFilter::Failures, PAGE_FAILURES),
+    ] {
+        match adapter.list_audit_events(user_id, filter, limit).await {
+            Ok(listed) => events.extend(listed),
+            Err(error) => {
+                crate::telemetry::database_error(&error);
+                tracing::warn!(%error, "could not read a user's security events");
+                return Vec::new();
+            }
+        }
+    }
+    // Stable: among events of the same time, the order each list gave is kept.
+    events.sort_by_key(|event| std::cmp::Reverse(event.at));
+    events
+}
+
 /// `GET /account/events`: the user's recent security events, the latest first.
 pub(crate) async fn events_json(ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
     let user_id = match user_or_sign_in(&ctx).await {
         Ok(user_id) => user_id,
         Err(answer) => return answer.send(ctx, Asker::Json),
     };
+    let filter = match ctx.query("filter") {
+        Some("failures") => AuditFilter::Failures,
+        Some("others") => AuditFilter::NotFailures,
+        _ => AuditFilter::All,
+    };
     let events = if ctx.inner.audit.store {
-        match adapter.list_audit_events(&user_id, JSON_EVENTS).await {
+        match adapter
+            .list_audit_events(&user_id, filter, JSON_EVENTS)
+            .await
+        {
             Ok(events) => events,
             Err(error) => return ctx.fail(error.into()),
         }
@@ -368,6 +403,32 @@ pub(crate) async fn events_json(ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response
         .collect();
     let body = json!({ "stored": ctx.inner.audit.store, "events": list });
     ctx.json_no_store(StatusCode::OK, Bytes::from(body.to_string()))
+}
+
+/// A provider's name as the page shows it: the built-in providers' default names in the page's
+/// language.
+fn shown_provider_name(ctx: &mut Ctx<'_>, id: &str) -> String {
+    let m = ctx.messages();
+    let provider = ctx.inner.provider(id);
+    let kind = provider.map(|provider| provider.provider_type());
+    match (kind, provider.map(|provider| provider.name())) {
+        (Some(ProviderType::Email), Some("Email")) => m.text("field-email"),
+        (Some(ProviderType::Credentials), Some("Password")) if is_email_password(ctx, id) => {
+            m.text("field-password")
+        }
+        (_, name) => name.unwrap_or(id).to_owned(),
+    }
+}
+
+/// Whether `id` names the built-in email-and-password provider.
+pub(crate) fn is_email_password(ctx: &Ctx<'_>, id: &str) -> bool {
+    #[cfg(feature = "password")]
+    return ctx.inner.accounts.is_some() && id == crate::providers::EMAIL_PASSWORD_PROVIDER_ID;
+    #[cfg(not(feature = "password"))]
+    {
+        let _ = (ctx, id);
+        false
+    }
 }
 
 /// A provider's display name, or its id when it is no longer configured.
@@ -440,6 +501,10 @@ pub(crate) async fn update_profile(ctx: Ctx<'_>, adapter: &dyn Adapter) -> Respo
             None => return refused(ctx, ErrorCode::InvalidProfile, StatusCode::BAD_REQUEST),
         },
     };
+    if name == user.name && image == user.image {
+        // Nothing to change, and nothing to record.
+        return done(ctx, Notice::ProfileSaved);
+    }
     let stored = adapter
         .update_user_profile(&user_id, name.as_deref(), image.as_deref())
         .await;
@@ -510,8 +575,10 @@ pub(crate) async fn revoke_other_sessions(ctx: Ctx<'_>, adapter: &dyn Adapter) -
         Ok(ended) => ended,
         Err(error) => return ctx.fail(error.into()),
     };
-    let event = ctx.audit_event(AuditKind::OtherSessionsRevoked);
-    ctx.audit(event.user(&user_id).detail(format!("ended={ended}")))
-        .await;
+    if ended > 0 {
+        let event = ctx.audit_event(AuditKind::OtherSessionsRevoked);
+        ctx.audit(event.user(&user_id).detail(format!("ended={ended}")))
+            .await;
+    }
     done(ctx, Notice::OthersRevoked)
 }

@@ -1,40 +1,78 @@
 //! Recording security events (see [`crate::audit`]): the log line, and the row when it names
-//! a user and storing is on.
+//! a user, storing is on, and the user's budget of stored events has room.
 
-use crate::audit::AuditEvent;
+use crate::adapter::{AuditEvent, Timestamp};
 use crate::inner::Inner;
-use crate::logsafe::Escaped;
 
-/// Writes `event` to the log, at target `authrs::audit`.
-pub(crate) fn log(event: &AuditEvent) {
-    log_with_cause(event, None);
-}
-
-/// Writes `event` to the log with what caused it (client text in it already escaped).
-pub(crate) fn log_with_cause(event: &AuditEvent, cause: Option<&dyn std::fmt::Display>) {
+/// Writes `event` to the log at target `authrs::audit`, with what caused it. Client text
+/// (`user_agent`, `cause`) goes as string values: the formatter quotes and escapes them, so
+/// no client can end a field, forge one, or send control characters.
+pub(crate) fn log(event: &AuditEvent, cause: Option<&str>, stored: bool) {
     tracing::info!(
         target: "authrs::audit",
         event = event.kind.as_str(),
-        cause = cause.map(tracing::field::display),
         user = event.user_id.as_deref(),
-        provider = event.provider.as_deref().map(Escaped).map(tracing::field::display),
+        provider = event.provider.as_deref(),
         detail = event.detail.as_deref(),
+        cause,
         client_network = event.client_network.as_deref(),
-        user_agent = event.user_agent.as_deref().map(Escaped).map(tracing::field::display),
+        user_agent = event.user_agent.as_deref(),
+        stored,
         "{}",
         event.kind.message()
     );
 }
 
-/// Logs `event` and stores it when it names a user and storing is on (rules 2 and 4).
+/// Whether `event` is stored: storing is on, there is an adapter, the event names a user, and
+/// that user's budget (one for failures, one for the rest) has room (rule 6).
+async fn may_store(inner: &Inner, event: &AuditEvent) -> bool {
+    let Some(user) = event.user_id.as_deref() else {
+        return false;
+    };
+    if !inner.audit.store || inner.adapter.is_none() {
+        return false;
+    }
+    let (purpose, limit, name) = if event.kind.is_failure() {
+        (
+            "audit-failures",
+            inner.audit.failures_per_user,
+            "audit.max_failures_per_user",
+        )
+    } else {
+        (
+            "audit-events",
+            inner.audit.events_per_user,
+            "audit.max_events_per_user",
+        )
+    };
+    let now = Timestamp::from_millis(inner.clock.now_millis());
+    let limits = crate::ratelimit::Limits::new(inner.limits.as_ref(), now, None);
+    match limits.hit(purpose, user, limit, name).await {
+        Ok(Ok(())) => true,
+        Ok(Err(throttled)) => {
+            crate::telemetry::rate_limited(throttled.limit);
+            false
+        }
+        Err(error) => {
+            crate::telemetry::database_error(&error);
+            tracing::warn!(error = %error, "could not count a security event");
+            false
+        }
+    }
+}
+
+/// Logs `event` and stores it when [`may_store`] says so (rules 2, 4 and 6).
 pub(crate) async fn record(inner: &Inner, event: AuditEvent) {
-    log(&event);
-    let Some(adapter) = inner.adapter.as_deref() else {
+    record_with_cause(inner, event, None).await;
+}
+
+/// [`record`], with what caused it in the log line.
+pub(crate) async fn record_with_cause(inner: &Inner, event: AuditEvent, cause: Option<&str>) {
+    let stored = may_store(inner, &event).await;
+    log(&event, cause, stored);
+    let Some(adapter) = inner.adapter.as_deref().filter(|_| stored) else {
         return;
     };
-    if !inner.audit.store || event.user_id.is_none() {
-        return;
-    }
     if let Err(error) = adapter.record_audit_event(&event).await {
         crate::telemetry::database_error(&error);
         tracing::warn!(%error, event = event.kind.as_str(), "could not store a security event");
@@ -42,26 +80,36 @@ pub(crate) async fn record(inner: &Inner, event: AuditEvent) {
 }
 
 /// A failed sign-in or proof for an address: looked up, and stored for its account when it has
-/// one, in the background (rule 5). Logged either way.
-pub(crate) async fn failed_for_address(
-    inner: std::sync::Arc<Inner>,
+/// one, in the background (rule 5). Without a background, or with a full one, the look-up
+/// would be on the request path and its time would tell whether the address has an account:
+/// the event is then logged only.
+pub(crate) fn failed_for_address(
+    inner: &std::sync::Arc<Inner>,
     address: Option<String>,
     event: AuditEvent,
 ) {
-    let background = inner.background.clone();
+    let (Some(background), Some(address), true) = (
+        inner.background.clone(),
+        address,
+        inner.audit.store && inner.adapter.is_some(),
+    ) else {
+        log(&event, None, false);
+        return;
+    };
+    let unstored = event.clone();
+    let task_inner = std::sync::Arc::clone(inner);
     let task = Box::pin(async move {
-        let user = match (inner.adapter.as_deref(), address) {
-            (Some(adapter), Some(address)) if inner.audit.store => {
-                match adapter.get_user_by_email(&address).await {
-                    Ok(user) => user.map(|user| user.id),
-                    Err(error) => {
-                        crate::telemetry::database_error(&error);
-                        tracing::warn!(%error, "could not look up the account of a failed sign-in");
-                        None
-                    }
-                }
+        let inner = task_inner;
+        let Some(adapter) = inner.adapter.as_deref() else {
+            return;
+        };
+        let user = match adapter.get_user_by_email(&address).await {
+            Ok(user) => user.map(|user| user.id),
+            Err(error) => {
+                crate::telemetry::database_error(&error);
+                tracing::warn!(%error, "could not look up the account of a failed sign-in");
+                None
             }
-            _ => None,
         };
         let event = match user {
             Some(user) => event.user(user),
@@ -69,5 +117,8 @@ pub(crate) async fn failed_for_address(
         };
         record(&inner, event).await;
     });
-    crate::background::run(background.as_deref(), task).await;
+    if background.spawn(task).is_some() {
+        // Handed back: the background is at capacity. Never run it in place.
+        log(&unstored, None, false);
+    }
 }

@@ -111,11 +111,12 @@ async fn credentials(mut ctx: Ctx<'_>, provider: &CredentialsProvider) -> Respon
             // Email-and-password accounts are the adapter's users, found by address; any
             // other credentials provider's users are the app's own.
             let account_key = provider.account_key(&credentials);
-            let address = account_key.filter(|_| is_password_provider(provider));
+            let address =
+                account_key.filter(|_| super::account_page::is_email_password(&ctx, &provider.id));
             let event = (ctx.audit_event(AuditKind::SignInFailed))
                 .provider(&provider.id)
                 .detail(ErrorCode::CredentialsSignin.as_str());
-            ctx.audit_failure_for(address, event).await;
+            ctx.audit_failure_for(address, event);
             return ctx.fail(Error::CredentialsSignin);
         }
         Err(error) => return ctx.fail(error.into()),
@@ -132,15 +133,4 @@ async fn credentials(mut ctx: Ctx<'_>, provider: &CredentialsProvider) -> Respon
         is_new_user: false,
     };
     finish_sign_in(ctx, signing_in, callback_url).await
-}
-
-/// Whether `provider` is the built-in email-and-password one.
-fn is_password_provider(provider: &CredentialsProvider) -> bool {
-    #[cfg(feature = "password")]
-    return provider.id == crate::providers::EMAIL_PASSWORD_PROVIDER_ID;
-    #[cfg(not(feature = "password"))]
-    {
-        let _ = provider;
-        false
-    }
 }

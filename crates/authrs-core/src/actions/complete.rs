@@ -14,7 +14,7 @@ use crate::inner::SessionStore;
 use crate::jwt::Claims;
 use crate::providers::Credentials;
 use crate::session::SessionTrigger;
-use crate::user::{Account, User};
+use crate::user::{Account, ProviderType, User};
 
 /// Who is signing in, with what.
 pub(crate) struct SigningIn<'a> {
@@ -45,7 +45,7 @@ pub(crate) async fn finish_sign_in(
             let event = (ctx.audit_event(AuditKind::SignIn))
                 .user(&user.id)
                 .provider(&account.provider);
-            ctx.audit(event).await;
+            audit_sign_in(&ctx, account, event).await;
             let target = ctx.after_sign_in(callback_url, is_new_user);
             ctx.redirect(target, StatusCode::OK)
         }
@@ -72,7 +72,19 @@ async fn refused(ctx: &Ctx<'_>, user: &User, account: &Account, why: &str) {
         .user(&user.id)
         .provider(&account.provider)
         .detail(why);
-    ctx.audit(event).await;
+    audit_sign_in(ctx, account, event).await;
+}
+
+/// Records a sign-in's event: stored for the adapter's users, logged only for those of a
+/// credentials provider of the app's own (its user ids are the app's; audit rule 2).
+async fn audit_sign_in(ctx: &Ctx<'_>, account: &Account, event: crate::audit::AuditEvent) {
+    let apps_own = account.provider_type == ProviderType::Credentials
+        && !super::account_page::is_email_password(ctx, &account.provider);
+    if apps_own {
+        super::audit::log(&event, None, false);
+    } else {
+        ctx.audit(event).await;
+    }
 }
 
 /// Why [`sign_in`] did not sign in.

@@ -219,12 +219,20 @@ pub(crate) async fn callback_post(
     }
     let email = normalize_email(ctx.body_str("email").unwrap_or_default());
     if let Some(typed) = ctx.body_str("code") {
-        let code = canonical_code(typed);
-        return match (email, code) {
-            (Ok(email), Some(code)) => {
-                complete(ctx, provider, adapter, &email, Proof::Code(code)).await
-            }
-            (email, _) => wrong_code(ctx, provider, email.ok()).await,
+        let Ok(email) = email else {
+            return wrong_code(ctx, provider, None);
+        };
+        // Every attempt counts before the code is looked at, a malformed one too, so that
+        // concurrent guesses cannot race past the limit; one that works is taken back.
+        let counted = (provider.limits)
+            .count_code_attempt(&ctx.limits(), &provider.id, &email)
+            .await;
+        if let Err(stop) = checked(counted) {
+            return stop.answer(ctx);
+        }
+        return match canonical_code(typed) {
+            Some(code) => complete(ctx, provider, adapter, &email, Proof::Code(code)).await,
+            None => wrong_code(ctx, provider, Some(email)),
         };
     }
     let token = ctx.body_str("token").unwrap_or_default().to_owned();
@@ -238,16 +246,12 @@ pub(crate) async fn callback_post(
 
 /// Back to the verify-request page with `error=Verification`, for a code that did not work
 /// (recorded for the address's account, when it has one).
-async fn wrong_code(
-    ctx: Ctx<'_>,
-    provider: &EmailProvider,
-    email: Option<String>,
-) -> Response<Bytes> {
+fn wrong_code(ctx: Ctx<'_>, provider: &EmailProvider, email: Option<String>) -> Response<Bytes> {
     ctx.count_sign_in(ErrorCode::Verification.as_str());
     let event = (ctx.audit_event(AuditKind::SignInFailed))
         .provider(&provider.id)
         .detail("WrongCode");
-    ctx.audit_failure_for(email, event).await;
+    ctx.audit_failure_for(email, event);
     let url = verify_request_url(&ctx, provider, "&error=Verification");
     ctx.redirect(url, StatusCode::FORBIDDEN)
 }
@@ -260,19 +264,8 @@ async fn complete(
     email: &str,
     proof: Proof<'_>,
 ) -> Response<Bytes> {
+    // A code attempt was counted by the caller, before the code was looked at.
     let is_code = matches!(proof, Proof::Code(_));
-    // A code attempt counts before the code is checked, so concurrent guesses cannot race
-    // past the limit; one that works is taken back.
-    if is_code
-        && let Err(stop) = checked(
-            provider
-                .limits
-                .count_code_attempt(&ctx.limits(), &provider.id, email)
-                .await,
-        )
-    {
-        return stop.answer(ctx);
-    }
     let callback_url = match ctx.callback_url().await {
         Ok(url) => url,
         Err(error) => return ctx.fail(error),
@@ -286,7 +279,7 @@ async fn complete(
     let valid = used.is_some_and(|token| token.expires > now);
     if !valid {
         if is_code {
-            return wrong_code(ctx, provider, Some(email.to_owned())).await;
+            return wrong_code(ctx, provider, Some(email.to_owned()));
         }
         return ctx.fail(Error::Verification("unknown, used or expired link"));
     }

@@ -38,7 +38,6 @@ use crate::cookies::{CookieLifetime, RequestCookies, SetCookie};
 use crate::csrf;
 use crate::error::{Error, ErrorCode};
 use crate::inner::{Inner, Mounted};
-use crate::logsafe::Escaped;
 use crate::request::Action;
 use crate::url::{Origin, resolve_callback_url};
 
@@ -208,9 +207,9 @@ impl<'r> Ctx<'r> {
 
     /// Logs a failed sign-in or proof for an address, and stores it for the address's account
     /// when there is one, off the request's path (see [`crate::audit`], rule 5).
-    pub(crate) async fn audit_failure_for(&self, address: Option<String>, event: AuditEvent) {
+    pub(crate) fn audit_failure_for(&self, address: Option<String>, event: AuditEvent) {
         self.failure_audited.store(true, Ordering::Relaxed);
-        audit::failed_for_address(self.inner.clone(), address, event).await;
+        audit::failed_for_address(self.inner, address, event);
     }
 
     /// Whether this request is a sign-in with a configured provider: a callback, or a POST
@@ -525,16 +524,19 @@ impl<'r> Ctx<'r> {
             | (_, ErrorCode::Configuration) => !matches!(error, Error::UnknownProvider(_)),
             _ => false,
         };
+        // Client text (an OAuth `error_description`, a provider id) can be in the error: it is
+        // logged as a string value, quoted and escaped by the formatter.
+        let cause = error.to_string();
         match (serious, &failed_sign_in) {
             (true, event) => {
-                tracing::error!(error = %Escaped(&error), "auth request failed");
+                tracing::error!(error = cause.as_str(), "auth request failed");
                 if let Some(event) = event {
-                    audit::log(event);
+                    audit::log(event, None, false);
                 }
             }
-            (false, Some(event)) => audit::log_with_cause(event, Some(&Escaped(&error))),
+            (false, Some(event)) => audit::log(event, Some(&cause), false),
             (false, None) if audited => {}
-            (false, None) => tracing::info!(error = %Escaped(&error), "auth request refused"),
+            (false, None) => tracing::info!(error = cause.as_str(), "auth request refused"),
         }
         let status = match code {
             // A provider id the configuration does not have is the client's mistake: Auth.js's
@@ -658,7 +660,7 @@ pub(crate) fn unsupported(inner: &Inner, method: &Method) -> Response<Bytes> {
 /// The generic 500 answer for JSON endpoints (503 while the database is unreachable); the
 /// cause is logged, never sent.
 pub(crate) fn configuration_error_json(ctx: Ctx<'_>, error: &Error) -> Response<Bytes> {
-    tracing::error!(error = %Escaped(error), "auth request failed");
+    tracing::error!(error = error.to_string().as_str(), "auth request failed");
     let status = match error {
         Error::Adapter(crate::adapter::AdapterError::Unavailable(_)) => {
             StatusCode::SERVICE_UNAVAILABLE

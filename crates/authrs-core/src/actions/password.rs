@@ -179,7 +179,11 @@ async fn sign_up(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<Bytes> 
             event,
         };
         if let Err(error) = create_account(&inner, &accounts, account, now_ms).await {
-            tracing::error!(%error, "sign-up could not be completed");
+            crate::telemetry::error(&error);
+            tracing::error!(
+                error = error.to_string().as_str(),
+                "sign-up could not be completed"
+            );
         }
     });
     crate::background::run(ctx.inner.background.as_deref(), task).await;
@@ -574,7 +578,15 @@ async fn verify_email(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<By
     let user = match (user, used) {
         (Some(user), Some(used)) if used.expires > now => user,
         _ => {
-            tracing::info!("an unknown, used or expired verification link or code");
+            crate::telemetry::sign_in(EMAIL_PASSWORD_PROVIDER_ID, ErrorCode::Verification.as_str());
+            let event = (ctx.audit_event(AuditKind::SignInFailed))
+                .provider(EMAIL_PASSWORD_PROVIDER_ID)
+                .detail(if code.is_some() {
+                    "WrongCode"
+                } else {
+                    "Verification"
+                });
+            ctx.audit_failure_for(Some(email.clone()), event);
             let url = verify_page_url(&ctx, &email, "&error=Verification");
             return ctx.redirect(url, StatusCode::FORBIDDEN);
         }
@@ -773,7 +785,11 @@ async fn resend_verification(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Resp
         }
         .await;
         if let Err(error) = result {
-            tracing::error!(%error, "a verification mail could not be sent again");
+            crate::telemetry::error(&error);
+            tracing::error!(
+                error = error.to_string().as_str(),
+                "a verification mail could not be sent again"
+            );
         }
     });
     crate::background::run(ctx.inner.background.as_deref(), task).await;
@@ -820,11 +836,12 @@ async fn change_password(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response
     {
         return ctx.fail(error.into());
     }
+    // Recorded once the password is written, whatever happens to the sessions next.
+    let event = ctx.audit_event(AuditKind::PasswordChanged);
+    ctx.audit(event.user(&user_id)).await;
     if let Err(error) = end_all_sessions(&mut ctx, features.adapter.as_ref(), &user_id).await {
         return ctx.fail(error);
     }
-    let event = ctx.audit_event(AuditKind::PasswordChanged);
-    ctx.audit(event.user(&user_id)).await;
     to_sign_in(ctx, "notice=PasswordChanged", StatusCode::OK)
 }
 
@@ -854,7 +871,11 @@ async fn reset_request(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<B
             Err(error) => Err(error.into()),
         };
         if let Err(error) = result {
-            tracing::error!(%error, "a password-reset link could not be sent");
+            crate::telemetry::error(&error);
+            tracing::error!(
+                error = error.to_string().as_str(),
+                "a password-reset link could not be sent"
+            );
         }
     });
     crate::background::run(ctx.inner.background.as_deref(), task).await;
@@ -922,6 +943,8 @@ async fn reset_confirm(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<B
     if let Err(error) = features.set_password(&user.id, &password).await {
         return ctx.fail(error);
     }
+    let event = ctx.audit_event(AuditKind::PasswordReset);
+    ctx.audit(event.user(&user.id)).await;
     if let Err(error) = end_all_sessions(&mut ctx, features.adapter.as_ref(), &user.id).await {
         return ctx.fail(error);
     }
@@ -930,7 +953,5 @@ async fn reset_confirm(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<B
     {
         return ctx.fail(error.into());
     }
-    let event = ctx.audit_event(AuditKind::PasswordReset);
-    ctx.audit(event.user(&user.id)).await;
     to_sign_in(ctx, "notice=PasswordReset", StatusCode::OK)
 }

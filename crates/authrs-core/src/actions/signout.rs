@@ -72,12 +72,10 @@ pub(crate) async fn post(mut ctx: Ctx<'_>) -> Response<Bytes> {
                 Err(error) => return ctx.fail(error.into()),
             }
         }
-        (SessionStore::Jwt { .. }, Some(token)) => {
-            let claims = ctx.inner.session_codec.decode(token, ctx.now_secs());
-            user_id = claims.ok().and_then(|claims| match claims.get("sub") {
-                Some(serde_json::Value::String(sub)) => Some(sub.clone()),
-                _ => None,
-            });
+        (SessionStore::Jwt { .. }, Some(_)) => {
+            // Only a session that still counts: a revoked token (signed out before, or from
+            // before a password change) signs out of nothing and records nothing.
+            user_id = super::session::current_user_id(&ctx).await.ok().flatten();
         }
         (_, None) => {}
     }

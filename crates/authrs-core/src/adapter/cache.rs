@@ -525,9 +525,10 @@ impl<A: Adapter + ?Sized> Adapter for CachedAdapter<A> {
     async fn list_audit_events(
         &self,
         user_id: &str,
+        filter: super::AuditFilter,
         limit: usize,
     ) -> Result<Vec<super::AuditEvent>, AdapterError> {
-        self.inner.list_audit_events(user_id, limit).await
+        self.inner.list_audit_events(user_id, filter, limit).await
     }
 
     async fn delete_audit_events_before(&self, before: Timestamp) -> Result<u64, AdapterError> {

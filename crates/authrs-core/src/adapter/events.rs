@@ -118,6 +118,30 @@ impl AuditKind {
     }
 }
 
+/// Which of a user's events [`Adapter::list_audit_events`](super::Adapter::list_audit_events)
+/// lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuditFilter {
+    /// Every kind.
+    All,
+    /// Failed sign-ins and proofs only ([`AuditKind::is_failure`]).
+    Failures,
+    /// Everything but those.
+    NotFailures,
+}
+
+impl AuditFilter {
+    /// Whether an event of `kind` is listed.
+    pub fn admits(self, kind: AuditKind) -> bool {
+        match self {
+            Self::All => true,
+            Self::Failures => kind.is_failure(),
+            Self::NotFailures => !kind.is_failure(),
+        }
+    }
+}
+
 /// One security event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -7,8 +7,8 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use super::{
-    Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, AuditEvent, NewUser,
-    SessionDetails, SessionOrigin, Timestamp, VerificationToken,
+    Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, AuditEvent, AuditFilter,
+    NewUser, SessionDetails, SessionOrigin, Timestamp, VerificationToken,
 };
 
 #[derive(Default)]
@@ -402,11 +402,13 @@ impl Adapter for MemoryAdapter {
     async fn list_audit_events(
         &self,
         user_id: &str,
+        filter: AuditFilter,
         limit: usize,
     ) -> Result<Vec<AuditEvent>, AdapterError> {
         let state = self.state();
         let mut events: Vec<AuditEvent> = (state.audit_events.iter().rev())
             .filter(|event| event.user_id.as_deref() == Some(user_id))
+            .filter(|event| filter.admits(event.kind))
             .cloned()
             .collect();
         // Stable: among events of the same time, the later stored stays first.

@@ -25,7 +25,7 @@ mod memory;
 use async_trait::async_trait;
 
 pub use cache::{CachedAdapter, SessionCache};
-pub use events::{AuditEvent, AuditKind};
+pub use events::{AuditEvent, AuditFilter, AuditKind};
 pub use memory::MemoryAdapter;
 
 use crate::user::ProviderType;
@@ -515,15 +515,17 @@ pub trait Adapter: Send + Sync + 'static {
     /// Stores a security event (rule 6).
     async fn record_audit_event(&self, event: &AuditEvent) -> Result<(), AdapterError>;
 
-    /// A user's security events, the latest first (by time, then by the order they were
-    /// stored), at most `limit` of them. Rows of a kind this version does not know are left
-    /// out.
+    /// A user's security events that `filter` admits, the latest first (by time, then by the
+    /// order they were stored), at most `limit` of them. Rows of a kind this version does not
+    /// know are left out.
     async fn list_audit_events(
         &self,
         user_id: &str,
+        filter: AuditFilter,
         limit: usize,
     ) -> Result<Vec<AuditEvent>, AdapterError>;
 
-    /// Deletes the security events that happened before `before`; returns how many went.
+    /// Deletes the security events that happened before `before`, in batches that hold no
+    /// lock for long; returns how many went.
     async fn delete_audit_events_before(&self, before: Timestamp) -> Result<u64, AdapterError>;
 }

@@ -363,15 +363,15 @@ pub(crate) fn render(page: &AccountPage<'_>) -> String {
                         li.failed[event.kind.is_failure()] {
                             div {
                                 strong { (m.text(event_message(event.kind))) }
-                                small { (date(event.at)) }
+                                small { bdi { (date(event.at)) } }
                                 @if let Some(provider) = &event.provider {
                                     small { (m.format("account-activity-with", &[("provider", Arg::Text(provider))])) }
                                 }
                                 @if event.user_agent.is_some() || event.network.is_some() {
                                     small {
-                                        (device_label(m, event.user_agent.as_deref()))
+                                        bdi { (device_label(m, event.user_agent.as_deref())) }
                                         @if let Some(network) = &event.network {
-                                            " · " (m.format("account-session-network", &[("network", Arg::Text(network))]))
+                                            " · " bdi { (m.format("account-session-network", &[("network", Arg::Text(network))])) }
                                         }
                                     }
                                 }

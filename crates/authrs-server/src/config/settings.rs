@@ -193,25 +193,40 @@ pub struct AuditSettings {
     /// ones.
     #[serde(deserialize_with = "values::duration::<_, 86_400, 315_360_000>")]
     pub retention: Duration,
+    /// Events other than failures stored per user per hour (0: no limit); past it they are
+    /// logged only.
+    #[serde(deserialize_with = "values::count::<_, 0, 1_000_000>")]
+    pub max_events_per_user: u32,
+    /// Failed sign-ins and proofs stored per user per hour (0: no limit); past it they are
+    /// logged only.
+    #[serde(deserialize_with = "values::count::<_, 0, 1_000_000>")]
+    pub max_failures_per_user: u32,
 }
 
 impl Default for AuditSettings {
     fn default() -> Self {
+        use authrs_core::audit::Audit;
         Self {
             store: true,
-            retention: authrs_core::audit::Audit::DEFAULT_RETENTION,
+            retention: Audit::DEFAULT_RETENTION,
+            max_events_per_user: Audit::DEFAULT_EVENTS_PER_USER.max,
+            max_failures_per_user: Audit::DEFAULT_FAILURES_PER_USER.max,
         }
     }
 }
 
 impl AuditSettings {
-    /// The engine's setting.
+    /// The engine's setting (the retention holds with `store` off too: rows stored before
+    /// are swept on the same schedule).
     pub fn audit(&self) -> authrs_core::audit::Audit {
-        if self.store {
-            authrs_core::audit::Audit::stored_for(self.retention)
-        } else {
-            authrs_core::audit::Audit::log_only()
-        }
+        let hour = Duration::from_secs(60 * 60);
+        let limit = |max: u32| (max > 0).then(|| RateLimit::new(max, hour));
+        let mut audit = authrs_core::audit::Audit::stored_for(self.retention).per_user(
+            limit(self.max_events_per_user),
+            limit(self.max_failures_per_user),
+        );
+        audit.store = self.store;
+        audit
     }
 }
 

@@ -5,6 +5,8 @@ CREATE TABLE audit_events (
     id             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     at             TIMESTAMPTZ NOT NULL,
     kind           TEXT NOT NULL,
+    -- A failed sign-in or proof: the account page lists those apart.
+    failure        BOOLEAN NOT NULL,
     user_id        TEXT,
     provider       TEXT,
     detail         TEXT,
@@ -13,5 +15,8 @@ CREATE TABLE audit_events (
     user_agent     TEXT
 );
 
-CREATE INDEX audit_events_user_idx ON audit_events (user_id, at);
+-- A user's latest events, of every kind or of one side of `failure`, in the lists' order.
+CREATE INDEX audit_events_user_idx ON audit_events (user_id, at DESC, id DESC);
+CREATE INDEX audit_events_user_failure_idx ON audit_events (user_id, failure, at DESC, id DESC);
+-- The retention sweep.
 CREATE INDEX audit_events_at_idx ON audit_events (at);
