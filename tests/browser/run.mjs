@@ -29,7 +29,7 @@
 // Everything listens on 127.0.0.1; nothing goes elsewhere.
 
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
@@ -214,6 +214,58 @@ const PASSWORD = "correct horse battery staple";
 const USER = "ada@example.com";
 /** The accounts the account page's checks use (pages generation only). */
 const ACCOUNT_USERS = ["sam@example.com", "max@example.com", "lin@example.com", "kim@example.com"];
+/** The user who turns two-step sign-in on (every generation has one). */
+const TWO_STEP_USER = "tess@example.com";
+
+// --- TOTP (RFC 6238), as an authenticator app computes it -------------------------------------
+
+/** The bytes of a base 32 secret (spaces ignored). */
+function base32Bytes(text) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of text.replace(/[\s=]/g, "").toUpperCase()) {
+    const value = alphabet.indexOf(c);
+    if (value < 0) throw new Error(`not base 32: ${text}`);
+    bits += value.toString(2).padStart(5, "0");
+  }
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** The six-digit code of `secret` for the 30-second step `offset` steps from now. */
+function totp(secret, offset = 0) {
+  const step = Math.floor(Date.now() / 1000 / 30) + offset;
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac("sha1", base32Bytes(secret)).update(counter).digest();
+  const at = mac[mac.length - 1] & 0xf;
+  const value = (mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000;
+  return String(value).padStart(6, "0");
+}
+
+/**
+ * Turns two-step sign-in on for `email` through the account routes, as an app of its own
+ * would (a browser context of its own, signed in, then signed out); returns the secret. The
+ * code that confirmed it spent this step: sign-ins use the next one (one step of skew).
+ */
+async function enrolTwoStep(newContext, origin, email) {
+  const context = await newContext();
+  const api = context.request;
+  const csrf = async () => (await (await api.get(`${origin}/api/auth/csrf`)).json()).csrfToken;
+  const post = async (path, form) =>
+    api.post(`${origin}/api/auth${path}`, { form: { csrfToken: await csrf(), json: "true", ...form } });
+  const signedIn = await post("/callback/email-password", { email, password: PASSWORD });
+  assert(signedIn.ok(), `password sign-in answered ${signedIn.status()}`);
+  const offered = await (await post("/account/two-factor-setup", {})).json();
+  assert(offered.secret && offered.offer, `setup answered ${JSON.stringify(offered)}`);
+  const enabled = await post("/account/two-factor-enable", { offer: offered.offer, code: totp(offered.secret) });
+  assert(enabled.ok(), `enable answered ${enabled.status()}: ${await enabled.text()}`);
+  const codes = (await enabled.json()).recoveryCodes;
+  assert(codes?.length === 10, `recovery codes: ${JSON.stringify(codes)}`);
+  await context.close();
+  return offered.secret;
+}
 
 /** The environment without any inherited AUTHRS_* variable (authrs refuses unknown ones). */
 function baseEnv() {
@@ -262,10 +314,13 @@ async function startAuthrs(generation, issuer) {
   if (generation === "v5" || generation === "leptos-v5") env.AUTHRS_COMPATIBILITY = "v5";
   if (dist === null) delete env.AUTHRS_STATIC_DIR;
   if (generation === "pages") env.AUTHRS_ACCOUNTS_SIGN_UP = "true";
+  // Users choose: only the one who turns it on gets a second step.
+  env.AUTHRS_TWO_FACTOR_MODE = "optional";
+  env.AUTHRS_TWO_FACTOR_REMEMBER_DAYS = "30";
 
   let started;
   try {
-    const users = [[USER, "Ada Lovelace"]];
+    const users = [[USER, "Ada Lovelace"], [TWO_STEP_USER, "Tess"]];
     // The account page's checks each change or delete an account of their own.
     if (generation === "pages") users.push(...ACCOUNT_USERS.map((email) => [email, "Test User"]));
     for (const [email, name] of users) {
@@ -477,8 +532,8 @@ async function checkTabsFollow(context, page, origin, generation, watchConsole) 
   return "signout and getSession, both ways";
 }
 
-async function signInWithPassword(page, password) {
-  await page.getByTestId("email").fill(USER);
+async function signInWithPassword(page, password, email = USER) {
+  await page.getByTestId("email").fill(email);
   await page.getByTestId("password").fill(password);
   return callResult(page, "signin-credentials", "signIn");
 }
@@ -786,6 +841,33 @@ async function runGeneration(browser, generation, issuer) {
       return path.join(" -> ");
     });
 
+    if (["v3", "v4", "v5"].includes(generation)) await check(g, "two-step sign-in: signIn(redirect: false) gives TwoFactorRequired and no session; the code signs in", async () => {
+      const secret = await enrolTwoStep(newContext, server.origin, TWO_STEP_USER);
+      const twoStepContext = await newContext();
+      const twoStep = await twoStepContext.newPage();
+      watchConsole(twoStep);
+      await twoStep.goto(app);
+      await waitForStatus(twoStep, "unauthenticated");
+      const result = await signInWithPassword(twoStep, PASSWORD, TWO_STEP_USER);
+      assert(result?.error === "TwoFactorRequired", `signIn returned ${JSON.stringify(result)}`);
+      assert(result.ok === false && result.status === 401, `signIn returned ${JSON.stringify(result)}`);
+      await waitForStatus(twoStep, "unauthenticated");
+      const session = await (await twoStep.request.get(`${server.origin}/api/auth/session`)).json();
+      assert(!session?.user, `a session before the second step: ${JSON.stringify(session)}`);
+      // The built-in second step, as the error's page: the code of the next step.
+      await twoStep.goto(`${server.origin}/api/auth/two-factor`);
+      await twoStep.locator("#two-factor-code").fill(totp(secret, 1));
+      await Promise.all([
+        twoStep.waitForURL((url) => !url.pathname.startsWith("/api/auth/")),
+        twoStep.locator('form[action$="/two-factor"] button[type=submit]').click(),
+      ]);
+      await waitForStatus(twoStep, "authenticated");
+      const email = await text(twoStep, "user-email");
+      assert(email === TWO_STEP_USER, `user email is ${email}`);
+      await twoStepContext.close();
+      return JSON.stringify(result);
+    });
+
     await check(g, "no errors in the browser console", async () => {
       // Expected: the 401 of the wrong password, logged by Chromium as a failed resource.
       const unexpected = consoleErrors.filter(
@@ -1023,6 +1105,64 @@ async function runPages(browser, issuer) {
       const kinds = stored.events.map((event) => `${event.kind}:${event.provider ?? ""}`);
       assert(kinds[0] === "account_unlinked:oidc" && kinds.includes("account_linked:oidc"), `events: ${JSON.stringify(kinds)}`);
       await context.close();
+    });
+
+    await check(g, "two-step sign-in: set up from the account page, then asked at sign-in (light, dark, phone, Arabic)", async () => {
+      const { context, page } = await signedIn(TWO_STEP_USER);
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === "/api/auth/account/two-factor-setup"),
+        page.locator('form[action$="/account/two-factor-setup"] button').click(),
+      ]);
+      assert((await page.locator(".qr svg").count()) === 1, "no QR code");
+      await page.screenshot({ path: join(screenshots, "pages-two-factor-setup.png"), fullPage: true });
+      const secret = (await page.locator("code.secret").textContent()).trim();
+      await page.locator("#two-factor-code").fill(totp(secret));
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === "/api/auth/account/two-factor-enable"),
+        page.locator('form[action$="/account/two-factor-enable"] button').click(),
+      ]);
+      const codes = await page.locator("ol.codes li").allTextContents();
+      assert(codes.length === 10, `${codes.length} recovery codes shown`);
+      await page.screenshot({ path: join(screenshots, "pages-two-factor-codes.png"), fullPage: true });
+      await page.goto(`${server.origin}/api/auth/account`);
+      await page.screenshot({ path: join(screenshots, "pages-account-two-factor.png"), fullPage: true });
+      await context.close();
+
+      // Signing in again asks for the second step, in each look; a recovery code passes it.
+      const shots = [];
+      let codeIndex = 0;
+      for (const look of [...looks, { name: "ar", colorScheme: "light", viewport: { width: 1024, height: 900 }, lang: "ar" }]) {
+        const again = await newContext({
+          javaScriptEnabled: false,
+          colorScheme: look.colorScheme,
+          viewport: look.viewport,
+          isMobile: look.isMobile ?? false,
+          extraHTTPHeaders: { "Accept-Language": look.lang ?? "en" },
+        });
+        const step = await again.newPage();
+        await step.goto(`${server.origin}/api/auth/signin?callbackUrl=${encodeURIComponent(`${server.origin}/api/auth/account`)}`);
+        await step.locator("#signin-email").fill(TWO_STEP_USER);
+        await step.locator("#signin-password").fill(PASSWORD);
+        await Promise.all([
+          step.waitForURL((url) => url.pathname === "/api/auth/two-factor"),
+          step.locator('form[action$="/callback/email-password"] button:not([formaction])').click(),
+        ]);
+        assert(!(await sessionOf(step))?.user, "a session before the second step");
+        const shown = await layout(step);
+        assert(!shown.overflow, `${look.name}: the page is wider than the window`);
+        await step.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+        await step.screenshot({ path: join(screenshots, `pages-two-factor-${look.name}.png`), fullPage: true });
+        await step.locator("#two-factor-recovery").fill(codes[codeIndex]);
+        codeIndex += 1;
+        await Promise.all([
+          step.waitForURL((url) => url.pathname === "/api/auth/account"),
+          step.locator('form[action$="/two-factor"] button[type=submit]').click(),
+        ]);
+        assert((await sessionOf(step))?.user?.email === TWO_STEP_USER, `${look.name}: not signed in`);
+        shots.push(look.name);
+        await again.close();
+      }
+      return shots.join(", ");
     });
 
     await check(g, "account page: deleting the account", async () => {

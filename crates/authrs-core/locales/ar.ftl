@@ -180,6 +180,55 @@ event-signed-out-everywhere = تم تسجيل الخروج من جميع الج�
 event-profile-updated = تم تغيير الملف الشخصي
 event-deletion-requested = تم إرسال رمز حذف الحساب عبر البريد الإلكتروني
 event-account-deleted = تم حذف الحساب
+event-two-factor-enabled = تم تفعيل التحقق بخطوتين
+event-two-factor-disabled = تم إيقاف التحقق بخطوتين
+event-recovery-codes-regenerated = تم إنشاء رموز استرداد جديدة
+event-recovery-code-used = تم استخدام رمز استرداد
+account-two-factor = التحقق بخطوتين
+account-two-factor-on = مفعّل. { $left ->
+    [zero] لم يتبقَّ لديك أي رمز استرداد.
+    [one] يتبقى لديك رمز استرداد واحد.
+    [two] يتبقى لديك رمزا استرداد.
+    [few] يتبقى لديك { $left } رموز استرداد.
+    [many] يتبقى لديك { $left } رمزًا للاسترداد.
+   *[other] يتبقى لديك { $left } رمز استرداد.
+}
+account-two-factor-off = غير مفعّل. أضف رمزًا من تطبيق المصادقة إلى كل عملية تسجيل دخول.
+account-two-factor-required = يطلب هذا الموقع من الجميع خطوة تحقق ثانية.
+account-two-factor-set-up = إعداد التحقق بخطوتين
+account-two-factor-proof = أدخل رمزًا حاليًا أو كلمة المرور لتغيير هذا الإعداد.
+account-two-factor-disable = إيقاف
+account-two-factor-new-codes = إنشاء رموز استرداد جديدة
+notice-two-factor-disabled = تم إيقاف التحقق بخطوتين.
+
+## التحقق بخطوتين (رمز من تطبيق المصادقة بعد كلمة المرور أو الرابط أو مزوّد تسجيل الدخول)
+
+two-factor-title = التحقق بخطوتين
+two-factor-enter-code = أدخل الرمز المكوّن من 6 أرقام من تطبيق المصادقة.
+two-factor-required-enrol = يطلب هذا الموقع خطوة تحقق ثانية عند كل تسجيل دخول. قم بإعداد تطبيق المصادقة للمتابعة.
+two-factor-scan = امسح هذا الرمز ضوئيًا باستخدام تطبيق المصادقة.
+two-factor-qr = رمز QR لتطبيق المصادقة
+two-factor-or-type = أو أدخل هذا المفتاح في التطبيق:
+two-factor-code = الرمز
+two-factor-use-recovery = استخدام رمز استرداد بدلاً من ذلك
+two-factor-recovery-code = رمز الاسترداد
+two-factor-remember = { $days ->
+    [one] تذكّر هذا الجهاز لمدة يوم واحد
+    [two] تذكّر هذا الجهاز لمدة يومين
+    [few] تذكّر هذا الجهاز لمدة { $days } أيام
+    [many] تذكّر هذا الجهاز لمدة { $days } يومًا
+   *[other] تذكّر هذا الجهاز لمدة { $days } يوم
+}
+two-factor-verify = متابعة
+two-factor-start-over = البدء من جديد
+two-factor-wrong = هذا الرمز غير صحيح. تحقّق منه وحاول مرة أخرى.
+two-factor-setup-title = إعداد التحقق بخطوتين
+two-factor-confirm-code = أدخل الرمز الذي يعرضه التطبيق للتأكيد
+two-factor-turn-on = تفعيل
+two-factor-cancel = إلغاء
+two-factor-codes-title = رموز الاسترداد الخاصة بك
+two-factor-codes-explain = يتيح لك كل رمز تسجيل الدخول مرة واحدة إذا فقدت تطبيق المصادقة. احتفظ بالرموز في مكان آمن، فلن تظهر إلا الآن.
+two-factor-codes-saved = لقد حفظتها
 notice-profile-saved = تم حفظ ملفك الشخصي.
 notice-session-revoked = تم تسجيل الخروج من تلك الجلسة.
 notice-others-revoked = تم تسجيل الخروج من جميع الجلسات الأخرى.

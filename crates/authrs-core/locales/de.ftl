@@ -176,6 +176,48 @@ event-signed-out-everywhere = Überall abgemeldet
 event-profile-updated = Profil geändert
 event-deletion-requested = Code zum Löschen des Kontos per E-Mail gesendet
 event-account-deleted = Konto gelöscht
+event-two-factor-enabled = Bestätigung in zwei Schritten aktiviert
+event-two-factor-disabled = Bestätigung in zwei Schritten deaktiviert
+event-recovery-codes-regenerated = Neue Wiederherstellungscodes erstellt
+event-recovery-code-used = Ein Wiederherstellungscode wurde verwendet
+account-two-factor = Bestätigung in zwei Schritten
+account-two-factor-on = Aktiviert. { $left ->
+    [one] Noch { $left } Wiederherstellungscode übrig.
+   *[other] Noch { $left } Wiederherstellungscodes übrig.
+}
+account-two-factor-off = Deaktiviert. Schützen Sie jede Anmeldung zusätzlich mit einem Code aus einer Authenticator-App.
+account-two-factor-required = Diese Website verlangt bei der Anmeldung von allen einen zweiten Schritt.
+account-two-factor-set-up = Bestätigung in zwei Schritten einrichten
+account-two-factor-proof = Geben Sie einen aktuellen Code oder Ihr Passwort ein, um dies zu ändern.
+account-two-factor-disable = Deaktivieren
+account-two-factor-new-codes = Neue Wiederherstellungscodes erstellen
+notice-two-factor-disabled = Die Bestätigung in zwei Schritten ist deaktiviert.
+
+## Bestätigung in zwei Schritten (ein Code aus einer Authenticator-App nach dem Passwort, dem Link oder dem Anbieter)
+
+two-factor-title = Bestätigung in zwei Schritten
+two-factor-enter-code = Geben Sie den 6-stelligen Code aus Ihrer Authenticator-App ein.
+two-factor-required-enrol = Diese Website verlangt bei jeder Anmeldung einen zweiten Schritt. Richten Sie eine Authenticator-App ein, um fortzufahren.
+two-factor-scan = Scannen Sie diesen Code mit Ihrer Authenticator-App.
+two-factor-qr = QR-Code für Ihre Authenticator-App
+two-factor-or-type = Oder geben Sie diesen Schlüssel in der App ein:
+two-factor-code = Code
+two-factor-use-recovery = Stattdessen einen Wiederherstellungscode verwenden
+two-factor-recovery-code = Wiederherstellungscode
+two-factor-remember = { $days ->
+    [one] Dieses Gerät { $days } Tag lang merken
+   *[other] Dieses Gerät { $days } Tage lang merken
+}
+two-factor-verify = Weiter
+two-factor-start-over = Von vorn beginnen
+two-factor-wrong = Dieser Code hat nicht funktioniert. Prüfen Sie ihn und versuchen Sie es noch einmal.
+two-factor-setup-title = Bestätigung in zwei Schritten einrichten
+two-factor-confirm-code = Geben Sie zur Bestätigung den Code ein, den die App anzeigt
+two-factor-turn-on = Aktivieren
+two-factor-cancel = Abbrechen
+two-factor-codes-title = Ihre Wiederherstellungscodes
+two-factor-codes-explain = Mit jedem Code können Sie sich einmal anmelden, falls Sie Ihre Authenticator-App verlieren. Bewahren Sie die Codes an einem sicheren Ort auf, denn sie werden nur jetzt angezeigt.
+two-factor-codes-saved = Ich habe sie gespeichert
 notice-profile-saved = Ihr Profil wurde gespeichert.
 notice-session-revoked = Diese Sitzung wurde beendet.
 notice-others-revoked = Alle anderen Sitzungen wurden beendet.

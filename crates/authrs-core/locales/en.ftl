@@ -182,6 +182,48 @@ event-signed-out-everywhere = Signed out everywhere
 event-profile-updated = Profile changed
 event-deletion-requested = A code to delete the account was emailed
 event-account-deleted = Account deleted
+event-two-factor-enabled = Two-step sign-in turned on
+event-two-factor-disabled = Two-step sign-in turned off
+event-recovery-codes-regenerated = New recovery codes made
+event-recovery-code-used = A recovery code was used
+account-two-factor = Two-step sign-in
+account-two-factor-on = On. { $left ->
+    [one] { $left } recovery code left.
+   *[other] { $left } recovery codes left.
+}
+account-two-factor-off = Off. Add a code from an authenticator app to every sign-in.
+account-two-factor-required = This site asks everyone for a second step.
+account-two-factor-set-up = Set up two-step sign-in
+account-two-factor-proof = Enter a current code, or your password, to change this.
+account-two-factor-disable = Turn off
+account-two-factor-new-codes = Make new recovery codes
+notice-two-factor-disabled = Two-step sign-in is off.
+
+## Two-step sign-in (a code from an authenticator app after the password, link or provider)
+
+two-factor-title = Two-step sign-in
+two-factor-enter-code = Enter the 6-digit code from your authenticator app.
+two-factor-required-enrol = This site asks for a second step at every sign-in. Set up an authenticator app to continue.
+two-factor-scan = Scan this code with your authenticator app.
+two-factor-qr = QR code for your authenticator app
+two-factor-or-type = Or type this key into the app:
+two-factor-code = Code
+two-factor-use-recovery = Use a recovery code instead
+two-factor-recovery-code = Recovery code
+two-factor-remember = { $days ->
+    [one] Remember this device for { $days } day
+   *[other] Remember this device for { $days } days
+}
+two-factor-verify = Continue
+two-factor-start-over = Start over
+two-factor-wrong = That code did not work. Check it and try again.
+two-factor-setup-title = Set up two-step sign-in
+two-factor-confirm-code = Enter the code the app shows, to confirm
+two-factor-turn-on = Turn on
+two-factor-cancel = Cancel
+two-factor-codes-title = Your recovery codes
+two-factor-codes-explain = Each code signs you in once if you lose your authenticator app. Keep them somewhere safe: they are shown only now.
+two-factor-codes-saved = I have saved them
 notice-profile-saved = Your profile was saved.
 notice-session-revoked = That session was signed out.
 notice-others-revoked = Every other session was signed out.

@@ -177,6 +177,48 @@ event-signed-out-everywhere = Sesión cerrada en todas partes
 event-profile-updated = Perfil modificado
 event-deletion-requested = Se ha enviado por correo un código para eliminar la cuenta
 event-account-deleted = Cuenta eliminada
+event-two-factor-enabled = Verificación en dos pasos activada
+event-two-factor-disabled = Verificación en dos pasos desactivada
+event-recovery-codes-regenerated = Nuevos códigos de recuperación generados
+event-recovery-code-used = Se ha usado un código de recuperación
+account-two-factor = Verificación en dos pasos
+account-two-factor-on = Activada. { $left ->
+    [one] Queda { $left } código de recuperación.
+   *[other] Quedan { $left } códigos de recuperación.
+}
+account-two-factor-off = Desactivada. Añade a cada inicio de sesión un código de una aplicación de autenticación.
+account-two-factor-required = Este sitio pide un segundo paso a todos los usuarios.
+account-two-factor-set-up = Configurar la verificación en dos pasos
+account-two-factor-proof = Escribe un código actual o tu contraseña para cambiar esto.
+account-two-factor-disable = Desactivar
+account-two-factor-new-codes = Generar nuevos códigos de recuperación
+notice-two-factor-disabled = La verificación en dos pasos está desactivada.
+
+## Verificación en dos pasos (un código de una aplicación de autenticación después de la contraseña, el enlace o el proveedor)
+
+two-factor-title = Verificación en dos pasos
+two-factor-enter-code = Escribe el código de 6 dígitos de tu aplicación de autenticación.
+two-factor-required-enrol = Este sitio pide un segundo paso en cada inicio de sesión. Configura una aplicación de autenticación para continuar.
+two-factor-scan = Escanea este código con tu aplicación de autenticación.
+two-factor-qr = Código QR para tu aplicación de autenticación
+two-factor-or-type = O escribe esta clave en la aplicación:
+two-factor-code = Código
+two-factor-use-recovery = Usar un código de recuperación en su lugar
+two-factor-recovery-code = Código de recuperación
+two-factor-remember = { $days ->
+    [one] Recordar este dispositivo durante { $days } día
+   *[other] Recordar este dispositivo durante { $days } días
+}
+two-factor-verify = Continuar
+two-factor-start-over = Empezar de nuevo
+two-factor-wrong = Ese código no ha funcionado. Compruébalo y vuelve a intentarlo.
+two-factor-setup-title = Configurar la verificación en dos pasos
+two-factor-confirm-code = Escribe el código que muestra la aplicación para confirmar
+two-factor-turn-on = Activar
+two-factor-cancel = Cancelar
+two-factor-codes-title = Tus códigos de recuperación
+two-factor-codes-explain = Cada código te permite iniciar sesión una vez si pierdes tu aplicación de autenticación. Guárdalos en un lugar seguro: solo se muestran ahora.
+two-factor-codes-saved = Ya los he guardado
 notice-profile-saved = Se ha guardado tu perfil.
 notice-session-revoked = Se ha cerrado esa sesión.
 notice-others-revoked = Se han cerrado todas las demás sesiones.

@@ -176,6 +176,48 @@ event-signed-out-everywhere = Déconnexion de toutes les sessions
 event-profile-updated = Profil modifié
 event-deletion-requested = Code de suppression du compte envoyé par e-mail
 event-account-deleted = Compte supprimé
+event-two-factor-enabled = Validation en deux étapes activée
+event-two-factor-disabled = Validation en deux étapes désactivée
+event-recovery-codes-regenerated = Nouveaux codes de récupération générés
+event-recovery-code-used = Un code de récupération a été utilisé
+account-two-factor = Validation en deux étapes
+account-two-factor-on = Activée. { $left ->
+    [one] Il reste { $left } code de récupération.
+   *[other] Il reste { $left } codes de récupération.
+}
+account-two-factor-off = Désactivée. Ajoutez à chaque connexion un code fourni par une application d’authentification.
+account-two-factor-required = Ce site demande une deuxième étape à tous les utilisateurs.
+account-two-factor-set-up = Configurer la validation en deux étapes
+account-two-factor-proof = Saisissez un code actuel ou votre mot de passe pour modifier ce paramètre.
+account-two-factor-disable = Désactiver
+account-two-factor-new-codes = Générer de nouveaux codes de récupération
+notice-two-factor-disabled = La validation en deux étapes est désactivée.
+
+## Validation en deux étapes (un code d’une application d’authentification après le mot de passe, le lien ou le fournisseur)
+
+two-factor-title = Validation en deux étapes
+two-factor-enter-code = Saisissez le code à 6 chiffres indiqué par votre application d’authentification.
+two-factor-required-enrol = Ce site demande une deuxième étape à chaque connexion. Configurez une application d’authentification pour continuer.
+two-factor-scan = Scannez ce code avec votre application d’authentification.
+two-factor-qr = Code QR pour votre application d’authentification
+two-factor-or-type = Ou saisissez cette clé dans l’application :
+two-factor-code = Code
+two-factor-use-recovery = Utiliser plutôt un code de récupération
+two-factor-recovery-code = Code de récupération
+two-factor-remember = { $days ->
+    [one] Mémoriser cet appareil pendant { $days } jour
+   *[other] Mémoriser cet appareil pendant { $days } jours
+}
+two-factor-verify = Continuer
+two-factor-start-over = Recommencer
+two-factor-wrong = Ce code n’a pas fonctionné. Vérifiez-le et réessayez.
+two-factor-setup-title = Configurer la validation en deux étapes
+two-factor-confirm-code = Saisissez le code affiché par l’application pour confirmer
+two-factor-turn-on = Activer
+two-factor-cancel = Annuler
+two-factor-codes-title = Vos codes de récupération
+two-factor-codes-explain = Chaque code vous permet de vous connecter une fois si vous perdez votre application d’authentification. Conservez-les en lieu sûr : ils ne sont affichés qu’une seule fois.
+two-factor-codes-saved = Je les ai enregistrés
 notice-profile-saved = Votre profil a été enregistré.
 notice-session-revoked = Cette session a été fermée.
 notice-others-revoked = Toutes les autres sessions ont été fermées.

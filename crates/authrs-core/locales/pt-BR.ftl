@@ -177,6 +177,48 @@ event-signed-out-everywhere = Saiu de todas as sessões
 event-profile-updated = Perfil alterado
 event-deletion-requested = Código para excluir a conta enviado por e-mail
 event-account-deleted = Conta excluída
+event-two-factor-enabled = Verificação em duas etapas ativada
+event-two-factor-disabled = Verificação em duas etapas desativada
+event-recovery-codes-regenerated = Novos códigos de recuperação gerados
+event-recovery-code-used = Um código de recuperação foi usado
+account-two-factor = Verificação em duas etapas
+account-two-factor-on = Ativada. { $left ->
+    [one] Resta { $left } código de recuperação.
+   *[other] Restam { $left } códigos de recuperação.
+}
+account-two-factor-off = Desativada. Adicione a cada login um código de um app autenticador.
+account-two-factor-required = Este site pede uma segunda etapa a todos os usuários.
+account-two-factor-set-up = Configurar a verificação em duas etapas
+account-two-factor-proof = Digite um código atual ou sua senha para alterar isso.
+account-two-factor-disable = Desativar
+account-two-factor-new-codes = Gerar novos códigos de recuperação
+notice-two-factor-disabled = A verificação em duas etapas está desativada.
+
+## Verificação em duas etapas (um código de um app autenticador depois da senha, do link ou do provedor)
+
+two-factor-title = Verificação em duas etapas
+two-factor-enter-code = Digite o código de 6 dígitos do seu app autenticador.
+two-factor-required-enrol = Este site pede uma segunda etapa em todo login. Configure um app autenticador para continuar.
+two-factor-scan = Escaneie este código com seu app autenticador.
+two-factor-qr = QR code para seu app autenticador
+two-factor-or-type = Ou digite esta chave no app:
+two-factor-code = Código
+two-factor-use-recovery = Usar um código de recuperação
+two-factor-recovery-code = Código de recuperação
+two-factor-remember = { $days ->
+    [one] Lembrar este dispositivo por { $days } dia
+   *[other] Lembrar este dispositivo por { $days } dias
+}
+two-factor-verify = Continuar
+two-factor-start-over = Começar de novo
+two-factor-wrong = Esse código não funcionou. Confira e tente novamente.
+two-factor-setup-title = Configurar a verificação em duas etapas
+two-factor-confirm-code = Digite o código exibido no app para confirmar
+two-factor-turn-on = Ativar
+two-factor-cancel = Cancelar
+two-factor-codes-title = Seus códigos de recuperação
+two-factor-codes-explain = Cada código permite entrar uma vez se você perder seu app autenticador. Guarde os códigos em um lugar seguro: eles só são exibidos agora.
+two-factor-codes-saved = Já salvei os códigos
 notice-profile-saved = Seu perfil foi salvo.
 notice-session-revoked = Essa sessão foi encerrada.
 notice-others-revoked = Todas as outras sessões foram encerradas.

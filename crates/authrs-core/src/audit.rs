@@ -21,9 +21,10 @@
 //! 5. Where the time an event takes could tell a client whether an address has an account (a
 //!    wrong password or code), the lookup and the write run in the background; with no
 //!    background (or a full one) such an event is logged only.
-//! 6. Each user has a budget of stored events, one for failures and one for the rest
-//!    ([`Audit::failures_per_user`], [`Audit::events_per_user`]): past it events are logged
-//!    only, so no client fills the table, and failures cannot push the rest out.
+//! 6. Each user has a budget of stored events, one for failures and one for routine events
+//!    ([`Audit::failures_per_user`], [`Audit::events_per_user`]): past it those are logged
+//!    only, so no client fills the table. Changes to how the account signs in are always
+//!    stored.
 
 use std::time::Duration;
 
@@ -41,8 +42,8 @@ pub struct Audit {
     /// How long stored events are kept (default 90 days, at least [`Self::MIN_RETENTION`]):
     /// the expiry sweep deletes older ones.
     pub retention: Duration,
-    /// The most events other than failures stored per user (default 60 an hour); past it
-    /// they are logged only.
+    /// The most routine events ([`AuditKind::is_routine`]: sign-ins, sign-outs, profile
+    /// changes, …) stored per user (default 60 an hour); past it they are logged only.
     pub events_per_user: Option<RateLimit>,
     /// The most failed sign-ins and proofs stored per user (default 20 an hour), so a guesser
     /// cannot bury the rest; past it they are logged only.

@@ -364,6 +364,7 @@ pub struct AuthBuilder {
     pub(crate) background: Option<Arc<dyn crate::background::Background>>,
     pub(crate) password_throttle: PasswordThrottle,
     pub(crate) audit: crate::audit::Audit,
+    pub(crate) two_factor: crate::two_factor::TwoFactor,
     pub(crate) max_age: Duration,
     pub(crate) update_age: Duration,
     pub(crate) use_secure_cookies: Option<bool>,
@@ -410,6 +411,7 @@ impl Default for AuthBuilder {
             background: None,
             password_throttle: PasswordThrottle::default(),
             audit: crate::audit::Audit::default(),
+            two_factor: crate::two_factor::TwoFactor::default(),
             max_age: Duration::from_secs(30 * 24 * 60 * 60),
             update_age: Duration::from_secs(24 * 60 * 60),
             use_secure_cookies: None,
@@ -503,7 +505,9 @@ impl AuthBuilder {
     /// Where work runs that must not hold up the answer: verification and reset mails, and
     /// the account look-ups behind them, so that the answer takes the same time whether or
     /// not the address has an account (default: in place, before answering). Servers pass
-    /// `authrs_tokio::TokioBackground`.
+    /// `authrs_tokio::TokioBackground`. Without one, a failed password or code is logged but
+    /// not stored as the account's security event (that look-up would be on the request
+    /// path).
     pub fn background(mut self, background: Arc<dyn crate::background::Background>) -> Self {
         self.background = Some(background);
         self
@@ -519,6 +523,13 @@ impl AuthBuilder {
     /// stored for 90 days; see [`crate::audit`]). They are logged either way.
     pub fn audit(mut self, audit: crate::audit::Audit) -> Self {
         self.audit = audit;
+        self
+    }
+
+    /// Two-factor sign-in with TOTP (default: off; see [`crate::two_factor`]). Needs an
+    /// adapter.
+    pub fn two_factor(mut self, two_factor: crate::two_factor::TwoFactor) -> Self {
+        self.two_factor = two_factor;
         self
     }
 

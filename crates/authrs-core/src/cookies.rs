@@ -260,6 +260,10 @@ pub struct CookieNames {
     pub sign_up: String,
     /// The language chosen with `?lang=` on a page (ours).
     pub lang: String,
+    /// The state between the first factor and the second: five minutes, encrypted (ours).
+    pub two_factor: String,
+    /// "Remember this device" for two-factor sign-in (ours).
+    pub two_factor_device: String,
     /// Whether cookies carry `Secure` (and the prefixes).
     pub secure: bool,
 }
@@ -282,6 +286,8 @@ impl CookieNames {
             email_hint: format!("{normal}{prefix}email-hint"),
             sign_up: format!("{normal}{prefix}sign-up"),
             lang: format!("{normal}{prefix}lang"),
+            two_factor: format!("{normal}{prefix}two-factor"),
+            two_factor_device: format!("{normal}{prefix}two-factor-device"),
             secure,
         }
     }

@@ -189,6 +189,8 @@ impl Auth {
             (Action::Error, Method::GET) => actions::pages::error(ctx).await,
             (Action::Log, Method::POST) => actions::log(ctx),
             (Action::Account, Method::GET | Method::POST) => actions::account::handle(ctx).await,
+            (Action::TwoFactor, Method::GET) => actions::two_factor::page(ctx).await,
+            (Action::TwoFactor, Method::POST) => actions::two_factor::verify(ctx).await,
             (_, method) => actions::unsupported(inner, &method),
         }
     }

@@ -68,6 +68,8 @@ pub(crate) struct Inner {
     pub(crate) password_throttle: PasswordThrottle,
     /// Whether and how long security events are stored.
     pub(crate) audit: crate::audit::Audit,
+    /// Two-factor sign-in, when it is on.
+    pub(crate) two_factor: Option<TwoFactorRuntime>,
     /// Whether concurrent reads of one cookie share one computation: when a read does more
     /// than decrypt a token (database, app callbacks, revocation, token refresh).
     pub(crate) share_session_reads: bool,
@@ -213,4 +215,12 @@ impl Inner {
     pub(crate) fn strategy(&self) -> SessionStrategy {
         self.sessions.strategy()
     }
+}
+
+/// Two-factor sign-in when it is on: its options, the adapter that stores enrolments, and its
+/// keys.
+pub(crate) struct TwoFactorRuntime {
+    pub(crate) options: crate::two_factor::TwoFactor,
+    pub(crate) adapter: Arc<dyn Adapter>,
+    pub(crate) keys: crate::two_factor::Keys,
 }

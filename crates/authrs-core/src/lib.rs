@@ -56,6 +56,7 @@ pub mod secret;
 pub mod session;
 mod startup;
 mod telemetry;
+pub mod two_factor;
 mod url;
 pub mod user;
 

@@ -6,6 +6,7 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 pub(crate) mod account;
+pub(crate) mod two_factor;
 
 use crate::config::{ColorScheme, Theme};
 use crate::error::ErrorCode;
@@ -101,6 +102,13 @@ button.secondary{color:var(--text);background:transparent;border:1px solid var(-
 .or{display:flex;align-items:center;gap:.75rem;margin:1rem 0;color:var(--muted);font-size:.875rem}
 .or::before,.or::after{content:"";flex:1;border-top:1px solid var(--border)}
 [dir=rtl] input[type=email],[dir=rtl] input[type=password],[dir=rtl] input[type=url],[dir=rtl] input[autocomplete=one-time-code]{direction:ltr;text-align:right}
+.qr svg{display:block;width:200px;height:200px;margin:0 auto 1rem;border-radius:.4rem}
+code.secret{display:inline-block;direction:ltr;font-size:.95rem;letter-spacing:.04em;word-break:break-all;color:var(--text)}
+ol.codes{direction:ltr;columns:2;margin:0 0 1.25rem;padding-left:1.5rem;font-size:.95rem}
+ol.codes code{color:var(--text)}
+details.recovery{margin:0 0 1rem}
+details.recovery summary{cursor:pointer;color:var(--muted);font-size:.925rem;margin-bottom:.75rem}
+label.check{display:flex;gap:.5rem;align-items:center;font-weight:400;margin:0 0 1rem}
 "#;
 
 /// Everything the sign-in page shows.

@@ -20,6 +20,8 @@ pub(crate) enum Action {
     Log,
     /// Our own email-and-password account routes.
     Account,
+    /// The second step of two-factor sign-in (ours).
+    TwoFactor,
 }
 
 impl Action {
@@ -35,6 +37,7 @@ impl Action {
             "error" => Self::Error,
             "_log" => Self::Log,
             "account" => Self::Account,
+            "two-factor" => Self::TwoFactor,
             _ => return None,
         })
     }

@@ -68,6 +68,37 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && bool::from(a.ct_eq(b))
 }
 
+/// The alphabet of codes people type (one-time codes, recovery codes): Crockford's base 32,
+/// digits and capitals without I, L, O and U.
+pub(crate) const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// `N` random characters of [`CODE_ALPHABET`] (5 random bits each).
+pub(crate) fn random_code_chars<const N: usize>() -> String {
+    random_bytes::<N>()
+        .iter()
+        .map(|b| CODE_ALPHABET[usize::from(b & 31)] as char)
+        .collect()
+}
+
+/// A typed code of `len` characters in canonical form: case, spaces and dashes ignored, and
+/// the letters Crockford reads as digits (`O` → `0`, `I`/`L` → `1`) mapped. `None` when it
+/// cannot be such a code.
+pub(crate) fn canonical_code_of(typed: &str, len: usize) -> Option<String> {
+    if typed.len() > 4 * len {
+        return None;
+    }
+    let code: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect();
+    (code.len() == len && code.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(code)
+}
+
 /// Fills an array with bytes from the operating system's CSPRNG.
 ///
 /// # Panics

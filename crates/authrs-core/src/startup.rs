@@ -40,6 +40,7 @@ pub(crate) fn build(mut b: AuthBuilder) -> Result<Inner, ConfigError> {
     if b.audit.store && b.audit.retention < crate::audit::Audit::MIN_RETENTION {
         return Err(ConfigError::AuditRetentionTooShort(b.audit.retention));
     }
+    let two_factor = two_factor(&b)?;
     let max_age_secs = b.max_age.as_secs();
     #[cfg(feature = "password")]
     let accounts = accounts(&mut b)?;
@@ -103,6 +104,7 @@ pub(crate) fn build(mut b: AuthBuilder) -> Result<Inner, ConfigError> {
         background: b.background,
         password_throttle: b.password_throttle,
         audit: b.audit,
+        two_factor,
         share_session_reads,
         session_reads: Default::default(),
     })
@@ -338,4 +340,19 @@ fn presentation(b: &AuthBuilder) -> Result<Vec<Origin>, ConfigError> {
             })
         })
         .collect()
+}
+
+/// Two-factor sign-in, when it is on: it stores enrolments, so it needs the adapter.
+fn two_factor(b: &AuthBuilder) -> Result<Option<crate::inner::TwoFactorRuntime>, ConfigError> {
+    if b.two_factor.mode == crate::two_factor::TwoFactorMode::Off {
+        return Ok(None);
+    }
+    let Some(adapter) = b.adapter.clone() else {
+        return Err(ConfigError::NeedsAdapter("two-factor sign-in"));
+    };
+    Ok(Some(crate::inner::TwoFactorRuntime {
+        options: b.two_factor.clone(),
+        adapter,
+        keys: crate::two_factor::Keys::new(&b.secrets),
+    }))
 }

@@ -71,6 +71,13 @@ impl ProviderType {
             Self::Oidc => "oidc",
         }
     }
+
+    /// The kind a wire name stands for.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Credentials, Self::Email, Self::Oauth, Self::Oidc]
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
+    }
 }
 
 /// The account a sign-in used: which provider, and the user's id there.

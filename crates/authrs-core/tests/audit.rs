@@ -580,6 +580,23 @@ async fn a_users_own_changes_are_stored_within_a_budget_and_no_ops_are_not_event
         Some("Ada 69"),
         "the changes themselves were made"
     );
+    // What changes how the account signs in is stored past the budget.
+    let changed = post(
+        &mut c,
+        "/api/auth/account/change-password",
+        &[
+            ("currentPassword", PASSWORD),
+            ("newPassword", "a new long password"),
+        ],
+    )
+    .await;
+    assert!(
+        (changed.redirect_url().unwrap()).ends_with("notice=PasswordChanged"),
+        "{:?}",
+        changed.redirect_url()
+    );
+    let kinds = s.kinds(&ada).await;
+    assert_eq!(kinds.last(), Some(&AuditKind::PasswordChanged), "{kinds:?}");
 }
 
 #[tokio::test]

@@ -271,6 +271,15 @@ impl Choice for SessionStrategy {
         &[("database", Self::Database), ("jwt", Self::Jwt)];
 }
 
+impl Choice for authrs_core::two_factor::TwoFactorMode {
+    const NAME: &'static str = "two_factor.mode";
+    const WORDS: &'static [(&'static str, Self)] = &[
+        ("off", Self::Off),
+        ("optional", Self::Optional),
+        ("required", Self::Required),
+    ];
+}
+
 impl Choice for ColorScheme {
     const NAME: &'static str = "color scheme";
     const WORDS: &'static [(&'static str, Self)] = &[

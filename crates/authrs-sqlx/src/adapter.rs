@@ -258,6 +258,23 @@ pub(crate) mod sql {
     /// write lock (SQLite) or runs into `statement_timeout` (PostgreSQL).
     pub(crate) const DELETE_AUDIT_EVENTS_BEFORE: &str = "DELETE FROM audit_events WHERE id IN \
          (SELECT id FROM audit_events WHERE at < $1 ORDER BY at LIMIT $2)";
+    pub(crate) const GET_TWO_FACTOR: &str = "SELECT t.secret, t.enabled_at, t.last_step, \
+         (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = t.user_id) \
+         FROM two_factor t WHERE t.user_id = $1";
+    pub(crate) const PUT_TWO_FACTOR: &str = "INSERT INTO two_factor \
+         (user_id, secret, enabled_at, last_step) VALUES ($1, $2, $3, NULL) \
+         ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, \
+         enabled_at = excluded.enabled_at, last_step = NULL";
+    pub(crate) const HAS_TWO_FACTOR: &str = "SELECT 1 FROM two_factor WHERE user_id = $1";
+    pub(crate) const DELETE_RECOVERY_CODES: &str = "DELETE FROM recovery_codes WHERE user_id = $1";
+    pub(crate) const INSERT_RECOVERY_CODE: &str =
+        "INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+    pub(crate) const DELETE_TWO_FACTOR: &str = "DELETE FROM two_factor WHERE user_id = $1";
+    /// One statement: of concurrent callers with the same step exactly one moves it.
+    pub(crate) const USE_TOTP_STEP: &str = "UPDATE two_factor SET last_step = $2 \
+         WHERE user_id = $1 AND (last_step IS NULL OR last_step < $2)";
+    pub(crate) const USE_RECOVERY_CODE: &str =
+        "DELETE FROM recovery_codes WHERE user_id = $1 AND code_hash = $2";
     /// Rows per batch of [`DELETE_AUDIT_EVENTS_BEFORE`].
     pub(crate) const AUDIT_SWEEP_BATCH: i64 = 5_000;
 }
@@ -273,7 +290,7 @@ macro_rules! impl_adapter {
         const _: () = {
             use authrs_core::adapter::{
                 Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser,
-                SessionDetails, SessionOrigin, Timestamp, VerificationToken,
+                SessionDetails, SessionOrigin, Timestamp, TwoFactorRecord, VerificationToken,
             };
             use authrs_core::audit::{AuditEvent, AuditFilter};
             use $crate::adapter::{
@@ -754,6 +771,134 @@ macro_rules! impl_adapter {
                         return Err(AdapterError::UserNotFound);
                     }
                     Ok(())
+                }
+
+                async fn get_two_factor(
+                    &self,
+                    user_id: &str,
+                ) -> Result<Option<TwoFactorRecord>, AdapterError> {
+                    let row: Option<(String, DbTime, Option<i64>, i64)> =
+                        sqlx::query_as(sql::GET_TWO_FACTOR)
+                            .bind(user_id)
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(|e| self.fail(e))?;
+                    Ok(row.map(|(secret, enabled_at, last_step, left)| {
+                        TwoFactorRecord::new(
+                            secret,
+                            enabled_at.0,
+                            last_step.and_then(|step| u64::try_from(step).ok()),
+                            usize::try_from(left).unwrap_or(0),
+                        )
+                    }))
+                }
+
+                async fn enable_two_factor(
+                    &self,
+                    user_id: &str,
+                    secret: &str,
+                    enabled_at: Timestamp,
+                    recovery_code_hashes: &[String],
+                ) -> Result<(), AdapterError> {
+                    let mut tx = self.pool.begin().await.map_err(|e| self.fail(e))?;
+                    sqlx::query(sql::PUT_TWO_FACTOR)
+                        .bind(user_id)
+                        .bind(secret)
+                        .bind(DbTime(enabled_at))
+                        .execute(&mut *tx)
+                        .await
+                        // A missing user is a foreign-key failure: `UserNotFound`.
+                        .map_err(|e| self.fail_constraint(e, AdapterError::UserNotFound))?;
+                    sqlx::query(sql::DELETE_RECOVERY_CODES)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    for hash in recovery_code_hashes {
+                        sqlx::query(sql::INSERT_RECOVERY_CODE)
+                            .bind(user_id)
+                            .bind(hash)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(|e| self.fail(e))?;
+                    }
+                    tx.commit().await.map_err(|e| self.fail(e))?;
+                    Ok(())
+                }
+
+                async fn replace_recovery_codes(
+                    &self,
+                    user_id: &str,
+                    recovery_code_hashes: &[String],
+                ) -> Result<bool, AdapterError> {
+                    let mut tx = self.pool.begin().await.map_err(|e| self.fail(e))?;
+                    let enrolled: Option<(i32,)> = sqlx::query_as(sql::HAS_TWO_FACTOR)
+                        .bind(user_id)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    if enrolled.is_none() {
+                        return Ok(false);
+                    }
+                    sqlx::query(sql::DELETE_RECOVERY_CODES)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    for hash in recovery_code_hashes {
+                        sqlx::query(sql::INSERT_RECOVERY_CODE)
+                            .bind(user_id)
+                            .bind(hash)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(|e| self.fail(e))?;
+                    }
+                    tx.commit().await.map_err(|e| self.fail(e))?;
+                    Ok(true)
+                }
+
+                async fn disable_two_factor(&self, user_id: &str) -> Result<bool, AdapterError> {
+                    let mut tx = self.pool.begin().await.map_err(|e| self.fail(e))?;
+                    sqlx::query(sql::DELETE_RECOVERY_CODES)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    let done = sqlx::query(sql::DELETE_TWO_FACTOR)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    tx.commit().await.map_err(|e| self.fail(e))?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn use_totp_step(
+                    &self,
+                    user_id: &str,
+                    step: u64,
+                ) -> Result<bool, AdapterError> {
+                    let done = sqlx::query(sql::USE_TOTP_STEP)
+                        .bind(user_id)
+                        .bind(i64::try_from(step).unwrap_or(i64::MAX))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    Ok(done.rows_affected() == 1)
+                }
+
+                async fn use_recovery_code(
+                    &self,
+                    user_id: &str,
+                    code_hash: &str,
+                ) -> Result<bool, AdapterError> {
+                    let done = sqlx::query(sql::USE_RECOVERY_CODE)
+                        .bind(user_id)
+                        .bind(code_hash)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    Ok(done.rows_affected() == 1)
                 }
 
                 async fn record_audit_event(&self, event: &AuditEvent) -> Result<(), AdapterError> {

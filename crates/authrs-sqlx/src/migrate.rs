@@ -71,6 +71,13 @@ pub(crate) const SQLITE: &[Migration] = &[
         // A new table: version 3's code runs on it (and records no events).
         compatible_from: 3,
     },
+    Migration {
+        version: 5,
+        description: "two-factor enrolments and recovery codes",
+        sql: include_str!("../migrations/sqlite/0005_two_factor.sql"),
+        // New tables: version 4's code runs on it (and asks for no second factor).
+        compatible_from: 4,
+    },
 ];
 
 /// The PostgreSQL schema, oldest first. Version 2 has no SQLite counterpart (SQLite's rate
@@ -109,6 +116,13 @@ pub(crate) const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0005_audit_events.sql"),
         // A new table: version 4's code runs on it (and records no events).
         compatible_from: 4,
+    },
+    Migration {
+        version: 6,
+        description: "two-factor enrolments and recovery codes",
+        sql: include_str!("../migrations/postgres/0006_two_factor.sql"),
+        // New tables: version 5's code runs on it (and asks for no second factor).
+        compatible_from: 5,
     },
 ];
 

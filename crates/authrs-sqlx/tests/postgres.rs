@@ -60,7 +60,7 @@ async fn two_instances_migrate_one_fresh_database_at_once() {
         let second = second.unwrap_or_else(|e| panic!("round {round}: second instance: {e}"));
         assert_eq!(
             applied_migrations(&first).await,
-            vec![1, 2, 3, 4, 5],
+            vec![1, 2, 3, 4, 5, 6],
             "round {round}"
         );
 
@@ -81,7 +81,7 @@ async fn reconnecting_keeps_the_data_and_applies_nothing_twice() {
     let again = PostgresAdapter::connect(&url).await.unwrap();
     again.migrate().await.unwrap();
     assert_eq!(again.get_user(&ada.id).await.unwrap(), Some(ada));
-    assert_eq!(applied_migrations(&again).await, vec![1, 2, 3, 4, 5]);
+    assert_eq!(applied_migrations(&again).await, vec![1, 2, 3, 4, 5, 6]);
 }
 
 #[tokio::test]
@@ -92,7 +92,7 @@ async fn runs_on_a_newer_schema_until_a_contraction_it_predates() {
     // A newer release's expansion (as a rollback meets it): this version still runs on it.
     sqlx::query(
         "INSERT INTO _authrs_migrations (version, description, compatible_from) \
-         VALUES (6, 'a newer expansion', 5)",
+         VALUES (7, 'a newer expansion', 6)",
     )
     .execute(adapter.pool())
     .await
@@ -102,13 +102,13 @@ async fn runs_on_a_newer_schema_until_a_contraction_it_predates() {
     // A later contraction needs code that knows it.
     sqlx::query(
         "INSERT INTO _authrs_migrations (version, description, compatible_from) \
-         VALUES (7, 'a newer contraction', 7)",
+         VALUES (8, 'a newer contraction', 8)",
     )
     .execute(adapter.pool())
     .await
     .unwrap();
     match PostgresAdapter::connect(&url).await {
-        Err(Error::SchemaTooNew { found: 7, known: 5 }) => {}
+        Err(Error::SchemaTooNew { found: 8, known: 6 }) => {}
         other => panic!("expected SchemaTooNew, got {other:?}"),
     }
 }
@@ -124,7 +124,7 @@ async fn refuses_a_schema_newer_than_it_knows() {
     match PostgresAdapter::connect(&url).await {
         Err(Error::SchemaTooNew {
             found: 999,
-            known: 5,
+            known: 6,
         }) => {}
         other => panic!("expected SchemaTooNew, got {other:?}"),
     }
@@ -137,7 +137,9 @@ async fn a_database_at_version_1_is_upgraded_to_the_rate_limits_table() {
     let ada = adapter.create_user(NewUser::default()).await.unwrap();
     // Back to what version 1 left: no rate_limits table or announcements, version 1 recorded.
     sqlx::raw_sql(
-        "DROP TABLE audit_events; \
+        "DROP TABLE recovery_codes; \
+         DROP TABLE two_factor; \
+         DROP TABLE audit_events; \
          DROP TABLE rate_limits; \
          DROP TRIGGER authrs_session_updated ON sessions; \
          DROP TRIGGER authrs_session_deleted ON sessions; \
@@ -157,7 +159,7 @@ async fn a_database_at_version_1_is_upgraded_to_the_rate_limits_table() {
     adapter.pool().close().await;
 
     let upgraded = PostgresAdapter::connect(&url).await.unwrap();
-    assert_eq!(applied_migrations(&upgraded).await, vec![1, 2, 3, 4, 5]);
+    assert_eq!(applied_migrations(&upgraded).await, vec![1, 2, 3, 4, 5, 6]);
     assert_eq!(upgraded.get_user(&ada.id).await.unwrap(), Some(ada));
     let store = PostgresLimitStore::from_adapter(&upgraded);
     let key = LimitKey::new("test", "a");

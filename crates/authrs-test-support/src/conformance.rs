@@ -68,6 +68,8 @@ macro_rules! adapter_conformance_tests {
             audit_events_round_trip_latest_first_per_user,
             audit_events_outlive_their_user_until_swept,
             the_audit_sweep_takes_a_backlog_of_many_batches,
+            two_factor_enrolments_round_trip_and_go_with_their_user,
+            totp_steps_and_recovery_codes_are_spent_once_under_20_concurrent_attempts,
         );
     };
     (@each $fresh_adapter:expr; $($check:ident),+ $(,)?) => {
@@ -1401,4 +1403,119 @@ pub async fn the_audit_sweep_takes_a_backlog_of_many_batches(adapter: Arc<dyn Ad
     let left = (adapter.list_audit_events(user, AuditFilter::All, 10).await).unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].at, kept);
+}
+
+/// An enrolment is stored with its recovery codes, replaced as a whole, counted, removed, and
+/// deleted with its user; a missing user is `UserNotFound`.
+pub async fn two_factor_enrolments_round_trip_and_go_with_their_user(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    assert_eq!(adapter.get_two_factor(&ada.id).await, Ok(None));
+    let codes: Vec<String> = (0..10).map(|n| format!("hash-{n}")).collect();
+    let at = Timestamp::from_millis(1_800_000_000_123);
+    adapter
+        .enable_two_factor(&ada.id, "sealed-1", at, &codes)
+        .await
+        .unwrap();
+    let record = adapter.get_two_factor(&ada.id).await.unwrap().unwrap();
+    assert_eq!(record.secret, "sealed-1");
+    assert_eq!(record.enabled_at, at);
+    assert_eq!(record.last_step, None);
+    assert_eq!(record.recovery_codes_left, 10);
+
+    // Enrolling again replaces the secret, forgets the step and every old code.
+    assert_eq!(adapter.use_totp_step(&ada.id, 7).await, Ok(true));
+    adapter
+        .enable_two_factor(&ada.id, "sealed-2", at, &codes[..3])
+        .await
+        .unwrap();
+    let record = adapter.get_two_factor(&ada.id).await.unwrap().unwrap();
+    assert_eq!(
+        (record.secret.as_str(), record.last_step),
+        ("sealed-2", None)
+    );
+    assert_eq!(record.recovery_codes_left, 3);
+    assert_eq!(
+        adapter.use_recovery_code(&ada.id, "hash-5").await,
+        Ok(false)
+    );
+
+    assert_eq!(
+        adapter.replace_recovery_codes(&ada.id, &codes[5..]).await,
+        Ok(true)
+    );
+    assert_eq!(
+        adapter.use_recovery_code(&ada.id, "hash-0").await,
+        Ok(false)
+    );
+    assert_eq!(adapter.use_recovery_code(&ada.id, "hash-5").await, Ok(true));
+    let record = adapter.get_two_factor(&ada.id).await.unwrap().unwrap();
+    assert_eq!(record.recovery_codes_left, 4);
+
+    assert_eq!(adapter.disable_two_factor(&ada.id).await, Ok(true));
+    assert_eq!(adapter.disable_two_factor(&ada.id).await, Ok(false));
+    assert_eq!(adapter.get_two_factor(&ada.id).await, Ok(None));
+    assert_eq!(
+        adapter.replace_recovery_codes(&ada.id, &codes).await,
+        Ok(false),
+        "no enrolment: nothing stored"
+    );
+    assert_eq!(
+        adapter.use_recovery_code(&ada.id, "hash-6").await,
+        Ok(false)
+    );
+
+    assert_eq!(
+        adapter
+            .enable_two_factor("no-such-user", "sealed", at, &codes)
+            .await,
+        Err(AdapterError::UserNotFound)
+    );
+    adapter
+        .enable_two_factor(&ada.id, "sealed-3", at, &codes)
+        .await
+        .unwrap();
+    adapter.delete_user(&ada.id).await.unwrap();
+    assert_eq!(adapter.get_two_factor(&ada.id).await, Ok(None));
+    assert_eq!(
+        adapter.use_recovery_code(&ada.id, "hash-1").await,
+        Ok(false)
+    );
+}
+
+/// Of 20 concurrent attempts to spend the same time step, or the same recovery code, exactly
+/// one succeeds; a later step still works, an earlier one never does.
+pub async fn totp_steps_and_recovery_codes_are_spent_once_under_20_concurrent_attempts(
+    adapter: Arc<dyn Adapter>,
+) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let at = Timestamp::from_millis(1_800_000_000_000);
+    adapter
+        .enable_two_factor(&ada.id, "sealed", at, &["code-hash".to_owned()])
+        .await
+        .unwrap();
+    for attempt in ["step", "code"] {
+        let mut attempts = tokio::task::JoinSet::new();
+        for _ in 0..20 {
+            let adapter = Arc::clone(&adapter);
+            let user = ada.id.clone();
+            attempts.spawn(async move {
+                match attempt {
+                    "step" => adapter.use_totp_step(&user, 60_000_001).await,
+                    _ => adapter.use_recovery_code(&user, "code-hash").await,
+                }
+            });
+        }
+        let mut won = 0;
+        while let Some(done) = attempts.join_next().await {
+            if done.unwrap().unwrap() {
+                won += 1;
+            }
+        }
+        assert_eq!(won, 1, "{attempt}");
+    }
+    assert_eq!(adapter.use_totp_step(&ada.id, 60_000_000).await, Ok(false));
+    assert_eq!(adapter.use_totp_step(&ada.id, 60_000_002).await, Ok(true));
+    let record = adapter.get_two_factor(&ada.id).await.unwrap().unwrap();
+    assert_eq!(record.last_step, Some(60_000_002));
+    assert_eq!(record.recovery_codes_left, 0);
 }

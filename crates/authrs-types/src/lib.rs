@@ -85,12 +85,15 @@ pub enum ErrorCode {
     /// With JWT sessions, sessions are not listed or ended one by one; sign out everywhere
     /// ends them all (our account routes).
     SessionsNotListed,
+    /// The first factor was right and the account has two-factor sign-in: no session until
+    /// the second step (`/two-factor`) succeeds.
+    TwoFactorRequired,
     /// Anything else.
     Default,
 }
 
 impl ErrorCode {
-    const ALL: [Self; 22] = [
+    const ALL: [Self; 23] = [
         Self::Configuration,
         Self::AccessDenied,
         Self::Verification,
@@ -112,6 +115,7 @@ impl ErrorCode {
         Self::InvalidProfile,
         Self::UnknownSession,
         Self::SessionsNotListed,
+        Self::TwoFactorRequired,
         Self::Default,
     ];
 
@@ -139,6 +143,7 @@ impl ErrorCode {
             Self::InvalidProfile => "InvalidProfile",
             Self::UnknownSession => "UnknownSession",
             Self::SessionsNotListed => "SessionsNotListed",
+            Self::TwoFactorRequired => "TwoFactorRequired",
             Self::Default => "default",
         }
     }

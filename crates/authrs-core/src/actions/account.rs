@@ -43,6 +43,10 @@ pub(crate) async fn handle(ctx: Ctx<'_>) -> Response<Bytes> {
             return super::account_page::revoke_other_sessions(ctx, adapter).await;
         }
         (true, "signout-everywhere") => return sign_out_everywhere(ctx, adapter).await,
+        (true, "two-factor-setup") => return super::two_factor::setup(ctx).await,
+        (true, "two-factor-enable") => return super::two_factor::enable(ctx).await,
+        (true, "two-factor-disable") => return super::two_factor::disable(ctx).await,
+        (true, "two-factor-recovery-codes") => return super::two_factor::regenerate(ctx).await,
         (true, "unlink") => return unlink(ctx, adapter).await,
         _ => {}
     }

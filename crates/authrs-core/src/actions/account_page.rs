@@ -197,6 +197,7 @@ pub(crate) async fn page(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<By
         linkable: &linkable,
         proof: view.proof(&ctx),
         events: ctx.inner.audit.store.then_some(events.as_slice()),
+        two_factor: view.two_factor,
         origin: ctx.origin.as_str(),
     });
     ctx.html(StatusCode::OK, markup)
@@ -211,6 +212,8 @@ struct View {
     sessions: Vec<SessionDetails>,
     /// The latest security events (for the page).
     events: Vec<AuditEvent>,
+    /// Two-step sign-in, when the site has it.
+    two_factor: Option<crate::pages::account::TwoFactorView>,
 }
 
 impl View {
@@ -242,12 +245,24 @@ impl View {
         } else {
             Vec::new()
         };
+        let two_factor = match &ctx.inner.two_factor {
+            Some(runtime) => {
+                let record = adapter.get_two_factor(user_id).await?;
+                Some(crate::pages::account::TwoFactorView {
+                    enabled: record.is_some(),
+                    recovery_codes_left: record.map_or(0, |r| r.recovery_codes_left),
+                    required: runtime.options.mode == crate::two_factor::TwoFactorMode::Required,
+                })
+            }
+            None => None,
+        };
         Ok(Some(Self {
             user,
             has_password,
             accounts,
             sessions,
             events,
+            two_factor,
         }))
     }
 
@@ -293,6 +308,11 @@ pub(crate) async fn profile_json(ctx: Ctx<'_>, adapter: &dyn Adapter) -> Respons
             "image": user.image,
         },
         "hasPassword": view.has_password,
+        "twoFactor": view.two_factor.map(|two_factor| json!({
+            "enabled": two_factor.enabled,
+            "recoveryCodesLeft": two_factor.recovery_codes_left,
+            "required": two_factor.required,
+        })),
         "accounts": view.accounts.iter().map(|(provider, kind)| json!({
             "provider": provider,
             "type": kind,

@@ -38,12 +38,15 @@ async fn may_store(inner: &Inner, event: &AuditEvent) -> bool {
             inner.audit.failures_per_user,
             "audit.max_failures_per_user",
         )
-    } else {
+    } else if event.kind.is_routine() {
         (
             "audit-events",
             inner.audit.events_per_user,
             "audit.max_events_per_user",
         )
+    } else {
+        // What changes how the account signs in is always stored.
+        return true;
     };
     let now = Timestamp::from_millis(inner.clock.now_millis());
     let limits = crate::ratelimit::Limits::new(inner.limits.as_ref(), now, None);
@@ -55,8 +58,9 @@ async fn may_store(inner: &Inner, event: &AuditEvent) -> bool {
         }
         Err(error) => {
             crate::telemetry::database_error(&error);
+            // The budget guards against floods; it never costs an event its row.
             tracing::warn!(error = %error, "could not count a security event");
-            false
+            true
         }
     }
 }

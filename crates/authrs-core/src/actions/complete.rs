@@ -39,7 +39,27 @@ pub(crate) async fn finish_sign_in(
         credentials,
         is_new_user,
     } = signing_in;
-    match sign_in(&mut ctx, user, account, credentials).await {
+    let signed_in = match sign_in_callback(&ctx, user, account, credentials).await {
+        // A second factor comes between the first and the session.
+        Ok(()) => match super::two_factor_gate::needed(&ctx, user, account).await {
+            Ok(Some(needed)) => {
+                return super::two_factor_gate::ask(
+                    ctx,
+                    user,
+                    account,
+                    callback_url,
+                    is_new_user,
+                    needed,
+                );
+            }
+            Ok(None) => start_session(&mut ctx, user, account)
+                .await
+                .map_err(SignInFailure::Error),
+            Err(error) => Err(SignInFailure::Error(error)),
+        },
+        Err(failure) => Err(failure),
+    };
+    match signed_in {
         Ok(()) => {
             crate::telemetry::sign_in(&account.provider, "success");
             let event = (ctx.audit_event(AuditKind::SignIn))
@@ -99,9 +119,9 @@ impl From<Error> for SignInFailure {
     }
 }
 
-/// The common end of every sign-in: the `sign_in` callback, the token, the session cookie.
-async fn sign_in(
-    ctx: &mut Ctx<'_>,
+/// The app's `sign_in` callback: allowed, or turned away.
+async fn sign_in_callback(
+    ctx: &Ctx<'_>,
     user: &User,
     account: &Account,
     credentials: Option<&Credentials>,
@@ -122,10 +142,23 @@ async fn sign_in(
         SignInDecision::Deny => return Err(Error::AccessDenied.into()),
         SignInDecision::Redirect(url) => return Err(SignInFailure::Redirect(url)),
     }
+    Ok(())
+}
+
+/// The common end of every sign-in: the token, or the database session, and its cookie.
+pub(crate) async fn start_session(
+    ctx: &mut Ctx<'_>,
+    user: &User,
+    account: &Account,
+) -> Result<(), Error> {
     let inner = ctx.inner;
     match &inner.sessions {
         SessionStore::Jwt { .. } => {
-            let mut claims = initial_claims(ctx, user, account).await?;
+            let mut claims = match initial_claims(ctx, user, account).await {
+                Ok(claims) => claims,
+                Err(SignInFailure::Error(error)) => return Err(error),
+                Err(SignInFailure::Redirect(_)) => return Err(Error::AccessDenied),
+            };
             ctx.issue_session_token(&mut claims);
         }
         SessionStore::Database(adapter) => {

@@ -22,6 +22,8 @@ pub(crate) mod session;
 pub(crate) mod signin;
 pub(crate) mod signout;
 pub(crate) mod throttle;
+pub(crate) mod two_factor;
+pub(crate) mod two_factor_gate;
 
 use std::borrow::Cow;
 use std::sync::atomic::Ordering;
@@ -467,6 +469,16 @@ impl<'r> Ctx<'r> {
 
     /// A redirect, answered as `{url}` in JSON-redirect mode. `status` is what v4 reports in
     /// body-field mode (200, or 401/403/500 for failures).
+    /// [`Self::redirect`], with `status` in both JSON-redirect modes (v5's too, which
+    /// otherwise answers 200): for answers the clients must not read as "ok".
+    pub(crate) fn redirect_with_status(self, url: String, status: StatusCode) -> Response<Bytes> {
+        if self.json_redirect == JsonRedirect::Header {
+            let body = Bytes::from(json!({ "url": url }).to_string());
+            return self.respond(status, "application/json", body, NO_STORE);
+        }
+        self.redirect(url, status)
+    }
+
     pub(crate) fn redirect(self, url: String, status: StatusCode) -> Response<Bytes> {
         match self.json_redirect {
             JsonRedirect::Off => {

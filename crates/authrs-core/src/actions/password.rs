@@ -533,8 +533,9 @@ async fn verify_email(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<By
     };
     let code = ctx.body_str("code").map(canonical_code);
     let limits = features.options.mail_limits;
-    // A code attempt counts before the code is checked; one that works is taken back.
-    if code.is_some()
+    // A code or link attempt counts before anything is checked; one that works is taken back.
+    let attempted = code.is_some() || ctx.body_str("token").is_some_and(|t| !t.is_empty());
+    if attempted
         && let Err(stop) = checked(
             limits
                 .count_code_attempt(&ctx.limits(), MAIL_PURPOSE, &email)
@@ -586,12 +587,13 @@ async fn verify_email(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<By
                 } else {
                     "Verification"
                 });
-            ctx.audit_failure_for(Some(email.clone()), event);
+            // Only attempts the limit counted are stored for the account.
+            ctx.audit_failure_for(attempted.then(|| email.clone()), event);
             let url = verify_page_url(&ctx, &email, "&error=Verification");
             return ctx.redirect(url, StatusCode::FORBIDDEN);
         }
     };
-    if code.is_some()
+    if attempted
         && let Err(error) = limits
             .code_worked(&ctx.limits(), MAIL_PURPOSE, &email)
             .await

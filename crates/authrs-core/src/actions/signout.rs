@@ -75,7 +75,23 @@ pub(crate) async fn post(mut ctx: Ctx<'_>) -> Response<Bytes> {
         (SessionStore::Jwt { .. }, Some(_)) => {
             // Only a session that still counts: a revoked token (signed out before, or from
             // before a password change) signs out of nothing and records nothing.
-            user_id = super::session::current_user_id(&ctx).await.ok().flatten();
+            user_id = match super::session::current_user_id(&ctx).await {
+                Ok(user_id) => user_id,
+                Err(error) => {
+                    crate::telemetry::error(&error);
+                    let error = error.to_string();
+                    tracing::warn!(error = error.as_str(), "sign-out: the session was not read");
+                    None
+                }
+            };
+            // A JWT's subject is the adapter's user only when the adapter has a user by that
+            // id (a credentials provider of the app's own has users of its own): logged only.
+            if let (Some(adapter), Some(id)) = (ctx.inner.adapter.as_deref(), user_id.as_deref())
+                && !matches!(adapter.get_user(id).await, Ok(Some(_)))
+                && let Some(id) = user_id.take()
+            {
+                super::audit::log(&ctx.audit_event(AuditKind::SignOut).user(id), None, false);
+            }
         }
         (_, None) => {}
     }

@@ -534,6 +534,51 @@ impl<A: Adapter + ?Sized> Adapter for CachedAdapter<A> {
     async fn delete_audit_events_before(&self, before: Timestamp) -> Result<u64, AdapterError> {
         self.inner.delete_audit_events_before(before).await
     }
+
+    async fn get_two_factor(
+        &self,
+        user_id: &str,
+    ) -> Result<Option<super::TwoFactorRecord>, AdapterError> {
+        self.inner.get_two_factor(user_id).await
+    }
+
+    async fn enable_two_factor(
+        &self,
+        user_id: &str,
+        secret: &str,
+        enabled_at: Timestamp,
+        recovery_code_hashes: &[String],
+    ) -> Result<(), AdapterError> {
+        (self.inner)
+            .enable_two_factor(user_id, secret, enabled_at, recovery_code_hashes)
+            .await
+    }
+
+    async fn replace_recovery_codes(
+        &self,
+        user_id: &str,
+        recovery_code_hashes: &[String],
+    ) -> Result<bool, AdapterError> {
+        (self.inner)
+            .replace_recovery_codes(user_id, recovery_code_hashes)
+            .await
+    }
+
+    async fn disable_two_factor(&self, user_id: &str) -> Result<bool, AdapterError> {
+        self.inner.disable_two_factor(user_id).await
+    }
+
+    async fn use_totp_step(&self, user_id: &str, step: u64) -> Result<bool, AdapterError> {
+        self.inner.use_totp_step(user_id, step).await
+    }
+
+    async fn use_recovery_code(
+        &self,
+        user_id: &str,
+        code_hash: &str,
+    ) -> Result<bool, AdapterError> {
+        self.inner.use_recovery_code(user_id, code_hash).await
+    }
 }
 
 #[cfg(test)]

@@ -39,11 +39,19 @@ pub enum AuditKind {
     DeletionRequested,
     /// The account was deleted (its events stay until [`crate::audit::Audit::retention`] passes).
     AccountDeleted,
+    /// Two-factor sign-in was turned on (an authenticator app enrolled).
+    TwoFactorEnabled,
+    /// Two-factor sign-in was turned off.
+    TwoFactorDisabled,
+    /// New recovery codes were made (the old ones stop working).
+    RecoveryCodesRegenerated,
+    /// A recovery code was used to sign in.
+    RecoveryCodeUsed,
 }
 
 impl AuditKind {
     /// Every kind, in declaration order.
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 20] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -60,6 +68,10 @@ impl AuditKind {
         Self::ProfileUpdated,
         Self::DeletionRequested,
         Self::AccountDeleted,
+        Self::TwoFactorEnabled,
+        Self::TwoFactorDisabled,
+        Self::RecoveryCodesRegenerated,
+        Self::RecoveryCodeUsed,
     ];
 
     /// The stored and logged name: `sign_in`, `sign_in_failed`, ….
@@ -81,6 +93,10 @@ impl AuditKind {
             Self::ProfileUpdated => "profile_updated",
             Self::DeletionRequested => "deletion_requested",
             Self::AccountDeleted => "account_deleted",
+            Self::TwoFactorEnabled => "two_factor_enabled",
+            Self::TwoFactorDisabled => "two_factor_disabled",
+            Self::RecoveryCodesRegenerated => "recovery_codes_regenerated",
+            Self::RecoveryCodeUsed => "recovery_code_used",
         }
     }
 
@@ -93,6 +109,22 @@ impl AuditKind {
     /// Whether it reports something that did not work.
     pub const fn is_failure(self) -> bool {
         matches!(self, Self::SignInFailed | Self::ProofFailed)
+    }
+
+    /// Whether a user (or someone holding their session) can repeat it at will: sign-ins and
+    /// sign-outs, profile changes, ended sessions, deletion codes. Only these, and failures,
+    /// count against the per-user budgets of stored events; what changes how the account
+    /// signs in is always stored.
+    pub const fn is_routine(self) -> bool {
+        matches!(
+            self,
+            Self::SignIn
+                | Self::SignOut
+                | Self::ProfileUpdated
+                | Self::SessionRevoked
+                | Self::OtherSessionsRevoked
+                | Self::DeletionRequested
+        )
     }
 
     /// The log line's message.
@@ -114,6 +146,10 @@ impl AuditKind {
             Self::ProfileUpdated => "profile changed",
             Self::DeletionRequested => "a code to delete the account was mailed",
             Self::AccountDeleted => "account deleted by its owner",
+            Self::TwoFactorEnabled => "two-factor sign-in turned on",
+            Self::TwoFactorDisabled => "two-factor sign-in turned off",
+            Self::RecoveryCodesRegenerated => "new recovery codes made",
+            Self::RecoveryCodeUsed => "a recovery code was used",
         }
     }
 }

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 
 use super::{
     Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, AuditEvent, AuditFilter,
-    NewUser, SessionDetails, SessionOrigin, Timestamp, VerificationToken,
+    NewUser, SessionDetails, SessionOrigin, Timestamp, TwoFactorRecord, VerificationToken,
 };
 
 #[derive(Default)]
@@ -26,6 +26,10 @@ struct State {
     valid_after: HashMap<String, Timestamp>,
     /// Security events, in the order they were stored.
     audit_events: Vec<AuditEvent>,
+    /// Two-factor enrolments (the record's `recovery_codes_left` is not kept here), by user.
+    two_factor: HashMap<String, TwoFactorRecord>,
+    /// Recovery code hashes, by user.
+    recovery_codes: HashMap<String, Vec<String>>,
 }
 
 impl State {
@@ -157,6 +161,8 @@ impl Adapter for MemoryAdapter {
         state.prune_origins();
         state.passwords.remove(id);
         state.valid_after.remove(id);
+        state.two_factor.remove(id);
+        state.recovery_codes.remove(id);
         Ok(())
     }
 
@@ -422,5 +428,80 @@ impl Adapter for MemoryAdapter {
         let was = state.audit_events.len();
         state.audit_events.retain(|event| event.at >= before);
         Ok((was - state.audit_events.len()) as u64)
+    }
+
+    async fn get_two_factor(&self, user_id: &str) -> Result<Option<TwoFactorRecord>, AdapterError> {
+        let state = self.state();
+        Ok(state.two_factor.get(user_id).map(|record| {
+            let left = state.recovery_codes.get(user_id).map_or(0, Vec::len);
+            TwoFactorRecord {
+                recovery_codes_left: left,
+                ..record.clone()
+            }
+        }))
+    }
+
+    async fn enable_two_factor(
+        &self,
+        user_id: &str,
+        secret: &str,
+        enabled_at: Timestamp,
+        recovery_code_hashes: &[String],
+    ) -> Result<(), AdapterError> {
+        let mut state = self.state();
+        state.require_user(user_id)?;
+        let record = TwoFactorRecord::new(secret.to_owned(), enabled_at, None, 0);
+        state.two_factor.insert(user_id.to_owned(), record);
+        state
+            .recovery_codes
+            .insert(user_id.to_owned(), recovery_code_hashes.to_vec());
+        Ok(())
+    }
+
+    async fn replace_recovery_codes(
+        &self,
+        user_id: &str,
+        recovery_code_hashes: &[String],
+    ) -> Result<bool, AdapterError> {
+        let mut state = self.state();
+        if !state.two_factor.contains_key(user_id) {
+            return Ok(false);
+        }
+        state
+            .recovery_codes
+            .insert(user_id.to_owned(), recovery_code_hashes.to_vec());
+        Ok(true)
+    }
+
+    async fn disable_two_factor(&self, user_id: &str) -> Result<bool, AdapterError> {
+        let mut state = self.state();
+        state.recovery_codes.remove(user_id);
+        Ok(state.two_factor.remove(user_id).is_some())
+    }
+
+    async fn use_totp_step(&self, user_id: &str, step: u64) -> Result<bool, AdapterError> {
+        let mut state = self.state();
+        let Some(record) = state.two_factor.get_mut(user_id) else {
+            return Ok(false);
+        };
+        if record.last_step.is_some_and(|last| last >= step) {
+            return Ok(false);
+        }
+        record.last_step = Some(step);
+        Ok(true)
+    }
+
+    async fn use_recovery_code(
+        &self,
+        user_id: &str,
+        code_hash: &str,
+    ) -> Result<bool, AdapterError> {
+        let mut state = self.state();
+        let Some(codes) = state.recovery_codes.get_mut(user_id) else {
+            return Ok(false);
+        };
+        let before = codes.len();
+        codes.retain(|stored| stored != code_hash);
+        Ok(codes.len() < before)
     }
 }

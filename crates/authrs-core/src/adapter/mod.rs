@@ -17,16 +17,21 @@
 //!    text is for the log only.
 //! 6. Security events ([`crate::audit`]) are not tied to the user row: they outlive a deleted
 //!    account until [`Adapter::delete_audit_events_before`] sweeps them.
+//! 7. A two-factor enrolment and its recovery codes go with their user. Spending a time step
+//!    ([`Adapter::use_totp_step`]) or a recovery code ([`Adapter::use_recovery_code`]) is atomic:
+//!    of concurrent calls with the same value exactly one gets `true`.
 
 mod cache;
 mod events;
 mod memory;
+mod two_factor;
 
 use async_trait::async_trait;
 
 pub use cache::{CachedAdapter, SessionCache};
 pub use events::{AuditEvent, AuditFilter, AuditKind};
 pub use memory::MemoryAdapter;
+pub use two_factor::TwoFactorRecord;
 
 use crate::user::ProviderType;
 
@@ -528,4 +533,38 @@ pub trait Adapter: Send + Sync + 'static {
     /// Deletes the security events that happened before `before`, in batches that hold no
     /// lock for long; returns how many went.
     async fn delete_audit_events_before(&self, before: Timestamp) -> Result<u64, AdapterError>;
+
+    /// A user's confirmed two-factor enrolment, if any.
+    async fn get_two_factor(&self, user_id: &str) -> Result<Option<TwoFactorRecord>, AdapterError>;
+
+    /// Stores a confirmed enrolment with its recovery codes (their hashes), replacing any
+    /// enrolment and codes the user had, in one transaction. [`AdapterError::UserNotFound`]
+    /// when the user does not exist.
+    async fn enable_two_factor(
+        &self,
+        user_id: &str,
+        secret: &str,
+        enabled_at: Timestamp,
+        recovery_code_hashes: &[String],
+    ) -> Result<(), AdapterError>;
+
+    /// Replaces a user's recovery codes, in one transaction; `false` when the user has no
+    /// enrolment (nothing is stored then).
+    async fn replace_recovery_codes(
+        &self,
+        user_id: &str,
+        recovery_code_hashes: &[String],
+    ) -> Result<bool, AdapterError>;
+
+    /// Removes a user's enrolment and recovery codes; returns whether there was one.
+    async fn disable_two_factor(&self, user_id: &str) -> Result<bool, AdapterError>;
+
+    /// Records that a code of time step `step` was accepted, atomically, unless a code of this
+    /// step or a later one was accepted before (rule 7); returns whether it was recorded.
+    async fn use_totp_step(&self, user_id: &str, step: u64) -> Result<bool, AdapterError>;
+
+    /// Deletes the user's recovery code with this hash, atomically (rule 7); returns whether
+    /// it existed.
+    async fn use_recovery_code(&self, user_id: &str, code_hash: &str)
+    -> Result<bool, AdapterError>;
 }

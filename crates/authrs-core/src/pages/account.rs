@@ -29,14 +29,16 @@ pub(crate) enum Notice {
     SessionRevoked,
     OthersRevoked,
     DeleteCodeSent,
+    TwoFactorDisabled,
 }
 
 impl Notice {
-    const ALL: [Self; 4] = [
+    const ALL: [Self; 5] = [
         Self::ProfileSaved,
         Self::SessionRevoked,
         Self::OthersRevoked,
         Self::DeleteCodeSent,
+        Self::TwoFactorDisabled,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -45,6 +47,7 @@ impl Notice {
             Self::SessionRevoked => "SessionRevoked",
             Self::OthersRevoked => "OthersRevoked",
             Self::DeleteCodeSent => "DeleteCodeSent",
+            Self::TwoFactorDisabled => "TwoFactorDisabled",
         }
     }
 
@@ -60,6 +63,7 @@ impl Notice {
             Self::SessionRevoked => "notice-session-revoked",
             Self::OthersRevoked => "notice-others-revoked",
             Self::DeleteCodeSent => "notice-delete-code-sent",
+            Self::TwoFactorDisabled => "notice-two-factor-disabled",
         }
     }
 }
@@ -73,6 +77,16 @@ pub(crate) struct SessionRow {
     pub(crate) last_active: Timestamp,
     /// This browser's.
     pub(crate) current: bool,
+}
+
+/// What the page shows of two-step sign-in.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TwoFactorView {
+    /// The user has an enrolment.
+    pub(crate) enabled: bool,
+    pub(crate) recovery_codes_left: usize,
+    /// Required for everyone: it cannot be turned off.
+    pub(crate) required: bool,
 }
 
 /// One recent security event in the list.
@@ -104,6 +118,10 @@ fn event_message(kind: AuditKind) -> &'static str {
         AuditKind::ProfileUpdated => "event-profile-updated",
         AuditKind::DeletionRequested => "event-deletion-requested",
         AuditKind::AccountDeleted => "event-account-deleted",
+        AuditKind::TwoFactorEnabled => "event-two-factor-enabled",
+        AuditKind::TwoFactorDisabled => "event-two-factor-disabled",
+        AuditKind::RecoveryCodesRegenerated => "event-recovery-codes-regenerated",
+        AuditKind::RecoveryCodeUsed => "event-recovery-code-used",
     }
 }
 
@@ -125,6 +143,8 @@ pub(crate) struct AccountPage<'a> {
     pub(crate) proof: ProofKind,
     /// The user's recent security events, when they are stored.
     pub(crate) events: Option<&'a [EventRow]>,
+    /// Two-step sign-in, when the site has it.
+    pub(crate) two_factor: Option<TwoFactorView>,
     pub(crate) origin: &'a str,
 }
 
@@ -351,6 +371,42 @@ pub(crate) fn render(page: &AccountPage<'_>) -> String {
             }
         }
 
+        @if let Some(two_factor) = page.two_factor {
+            section {
+                h2 { (m.text("account-two-factor")) }
+                @if two_factor.enabled {
+                    p.left { (m.format("account-two-factor-on", &[("left", Arg::Number(two_factor.recovery_codes_left as u64))])) }
+                    @if two_factor.required {
+                        p.left.muted { (m.text("account-two-factor-required")) }
+                    }
+                    p.left.muted { (m.text("account-two-factor-proof")) }
+                    form method="post" action={ (base) "/account/two-factor-recovery-codes" } {
+                        (hidden)
+                        label for="two-factor-proof-code" { (m.text("two-factor-code")) }
+                        input id="two-factor-proof-code" type="text" name="code" inputmode="numeric"
+                            autocomplete="one-time-code" placeholder="123456";
+                        @if page.proof == ProofKind::Password {
+                            label for="two-factor-proof-password" { (m.text("account-current-password")) }
+                            input id="two-factor-proof-password" type="password" name="password"
+                                autocomplete="current-password";
+                        }
+                        button.secondary type="submit" { (m.text("account-two-factor-new-codes")) }
+                        @if !two_factor.required {
+                            button.secondary.stack type="submit" formaction={ (base) "/account/two-factor-disable" } {
+                                (m.text("account-two-factor-disable"))
+                            }
+                        }
+                    }
+                } @else {
+                    p.left { (m.text("account-two-factor-off")) }
+                    form method="post" action={ (base) "/account/two-factor-setup" } {
+                        (hidden)
+                        button.secondary type="submit" { (m.text("account-two-factor-set-up")) }
+                    }
+                }
+            }
+        }
+
         @if let Some(events) = page.events {
             section {
                 h2 { (m.text("account-activity")) }
@@ -439,6 +495,7 @@ form.stack{margin:.5rem 0 0}
 section.danger h2{color:var(--error)}
 p.muted{color:var(--muted);font-size:.85rem}
 ul.events li.failed strong{color:var(--error)}
+button.stack{margin-top:.5rem}
 button.danger{background:var(--error);color:var(--card)}
 "#;
 

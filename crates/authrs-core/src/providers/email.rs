@@ -494,31 +494,16 @@ impl EmailProvider {
 
 /// The alphabet of one-time codes: Crockford's base 32 (no I, L, O or U), 5 bits a
 /// character.
-const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
 /// A one-time code of 8 characters (40 random bits), shown as `ABCD-EFGH`.
 pub(crate) fn random_code() -> String {
-    let bytes = crate::secret::random_bytes::<8>();
-    let chars: String = bytes
-        .iter()
-        .map(|b| CODE_ALPHABET[usize::from(b & 31)] as char)
-        .collect();
+    let chars = crate::secret::random_code_chars::<8>();
     format!("{}-{}", &chars[..4], &chars[4..])
 }
 
-/// A typed code in canonical form: case, spaces and dashes ignored, and the letters Crockford
-/// reads as digits (`O` → `0`, `I`/`L` → `1`) mapped. `None` when it cannot be a code.
+/// A typed code in canonical form (see [`crate::secret::canonical_code_of`]). `None` when it
+/// cannot be a code.
 pub(crate) fn canonical_code(typed: &str) -> Option<String> {
-    let code: String = typed
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| match c.to_ascii_uppercase() {
-            'O' => '0',
-            'I' | 'L' => '1',
-            c => c,
-        })
-        .collect();
-    (code.len() == 8 && code.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(code)
+    crate::secret::canonical_code_of(typed, 8)
 }
 
 #[cfg(test)]

@@ -53,7 +53,7 @@ pub use settings::{
     AccountSettings, AuditSettings, CredentialSettings, CustomKind, DEFAULT_BIND, DEFAULT_DATA_DIR,
     DEFAULT_DATABASE_FILE, DEFAULT_MIN_PASSWORD_LENGTH, LimitSettings, LogFormat, MetricsSettings,
     PageSettings, PostgresSettings, ProviderSettings, ServerSettings, SessionSettings, Settings,
-    ThemeSettings, default_url,
+    ThemeSettings, TwoFactorSettings, default_url,
 };
 
 /// What the command line adds to the configuration.

@@ -95,6 +95,8 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     /// `[audit]`: the stored security events.
     pub audit: AuditSettings,
+    /// `[two_factor]`: two-step sign-in with an authenticator app.
+    pub two_factor: TwoFactorSettings,
     /// `[theme]`: the built-in pages' look.
     pub theme: ThemeSettings,
     /// `[languages]`: the built-in pages' and mails' languages.
@@ -195,11 +197,11 @@ pub struct AuditSettings {
     pub retention: Duration,
     /// Events other than failures stored per user per hour (0: no limit); past it they are
     /// logged only.
-    #[serde(deserialize_with = "values::count::<_, 0, 1_000_000>")]
+    #[serde(deserialize_with = "values::count::<_, 0, 10_000>")]
     pub max_events_per_user: u32,
     /// Failed sign-ins and proofs stored per user per hour (0: no limit); past it they are
     /// logged only.
-    #[serde(deserialize_with = "values::count::<_, 0, 1_000_000>")]
+    #[serde(deserialize_with = "values::count::<_, 0, 10_000>")]
     pub max_failures_per_user: u32,
 }
 
@@ -227,6 +229,45 @@ impl AuditSettings {
         );
         audit.store = self.store;
         audit
+    }
+}
+
+/// `[two_factor]`: two-step sign-in with a code from an authenticator app (TOTP) after the
+/// password, the email link or the OAuth provider.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TwoFactorSettings {
+    /// `off`, `optional` (users turn it on from the account page) or `required` (everyone
+    /// enrols at their next sign-in).
+    #[serde(deserialize_with = "values::choice")]
+    pub mode: authrs_core::two_factor::TwoFactorMode,
+    /// Days a browser may skip the second step after "remember this device" (0: never).
+    #[serde(deserialize_with = "values::count::<_, 0, 365>")]
+    pub remember_days: u32,
+    /// The name authenticator apps show (default: the site's host).
+    pub issuer: Option<String>,
+}
+
+impl Default for TwoFactorSettings {
+    fn default() -> Self {
+        Self {
+            mode: authrs_core::two_factor::TwoFactorMode::Off,
+            remember_days: 0,
+            issuer: None,
+        }
+    }
+}
+
+impl TwoFactorSettings {
+    /// The engine's setting.
+    pub fn two_factor(&self) -> authrs_core::two_factor::TwoFactor {
+        let mut two_factor = authrs_core::two_factor::TwoFactor::new(self.mode);
+        if self.remember_days > 0 {
+            let days = u64::from(self.remember_days);
+            two_factor = two_factor.remember_device_for(Duration::from_secs(days * 86_400));
+        }
+        two_factor.issuer = self.issuer.clone();
+        two_factor
     }
 }
 
@@ -546,6 +587,7 @@ impl Default for Settings {
             postgres: PostgresSettings::default(),
             metrics: MetricsSettings::default(),
             audit: AuditSettings::default(),
+            two_factor: TwoFactorSettings::default(),
             theme: ThemeSettings::default(),
             languages: LanguageSettings::default(),
             pages: PageSettings::default(),
@@ -973,6 +1015,7 @@ impl Settings {
             .password_hashing(hashing)
             .password_throttle(self.limits.password_throttle())
             .audit(self.audit.audit())
+            .two_factor(self.two_factor.two_factor())
             .languages(self.languages.languages()?)
             .limit_store(limit_store)
             .background(Arc::new(authrs_tokio::TokioBackground::default()));
