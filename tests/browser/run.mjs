@@ -257,7 +257,7 @@ async function enrolTwoStep(newContext, origin, email) {
     api.post(`${origin}/api/auth${path}`, { form: { csrfToken: await csrf(), json: "true", ...form } });
   const signedIn = await post("/callback/email-password", { email, password: PASSWORD });
   assert(signedIn.ok(), `password sign-in answered ${signedIn.status()}`);
-  const offered = await (await post("/account/two-factor-setup", {})).json();
+  const offered = await (await post("/account/two-factor-setup", { password: PASSWORD })).json();
   assert(offered.secret && offered.offer, `setup answered ${JSON.stringify(offered)}`);
   const enabled = await post("/account/two-factor-enable", { offer: offered.offer, code: totp(offered.secret) });
   assert(enabled.ok(), `enable answered ${enabled.status()}: ${await enabled.text()}`);
@@ -1109,6 +1109,7 @@ async function runPages(browser, issuer) {
 
     await check(g, "two-step sign-in: set up from the account page, then asked at sign-in (light, dark, phone, Arabic)", async () => {
       const { context, page } = await signedIn(TWO_STEP_USER);
+      await page.locator("#two-factor-setup-password").fill(PASSWORD);
       await Promise.all([
         page.waitForURL((url) => url.pathname === "/api/auth/account/two-factor-setup"),
         page.locator('form[action$="/account/two-factor-setup"] button').click(),

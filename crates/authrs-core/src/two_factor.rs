@@ -13,7 +13,8 @@
 //!    with a 401 for `redirect: false`), never "ok".
 //! 3. Codes: six digits, 30-second steps, one step of clock skew either way; a step is
 //!    accepted once per user (replay, atomically in the adapter); every attempt counts against
-//!    the user's and the client's limits before it is checked.
+//!    the user's (per 15 minutes and per day) and the client's limits before it is checked; a
+//!    code that works is taken back.
 //! 4. TOTP secrets are stored encrypted with a key derived from the server secret and bound to
 //!    their user, so a database dump alone, or a row copied to another user, gives nothing.
 //!    Recovery codes (ten, 50 random bits each) are shown once and stored as keyed hashes; each
@@ -21,8 +22,11 @@
 //! 5. Turning two-factor off or making new recovery codes needs a fresh proof: a current code,
 //!    or the password.
 //! 6. "Remember this device" (off unless [`TwoFactor::remember_device`] is set) is an encrypted
-//!    cookie for that user and that enrolment: enrolling again, or turning two-factor off,
-//!    forgets every device.
+//!    cookie for that user and that enrolment: enrolling again, turning two-factor off,
+//!    changing the password or signing out everywhere forgets every device.
+//! 7. Replacing an enrolment means turning it off first (with a proof); setting it up needs the
+//!    password when the account has one, so a stolen session alone cannot bind an attacker's
+//!    app. The first proof of an address's ownership removes an enrolment made before it.
 
 use std::time::Duration;
 
@@ -58,6 +62,9 @@ pub struct TwoFactor {
     pub issuer: Option<String>,
     /// Codes tried per user (default 5 per 15 minutes), across all clients.
     pub per_user: RateLimit,
+    /// Codes tried per user per day (default 20), so that signing in again and again with a
+    /// stolen password buys a guesser no more than this.
+    pub per_user_daily: RateLimit,
     /// Codes tried per client network (default 30 per 15 minutes).
     pub per_client: RateLimit,
 }
@@ -86,6 +93,7 @@ impl Default for TwoFactor {
             remember_device: None,
             issuer: None,
             per_user: RateLimit::new(5, window),
+            per_user_daily: RateLimit::new(20, Duration::from_secs(24 * 60 * 60)),
             per_client: RateLimit::new(30, window),
         }
     }
@@ -107,6 +115,7 @@ const SECRET_BYTES: usize = 20;
 pub(crate) struct Keys {
     secret: TokenCodec,
     pending: TokenCodec,
+    offer: TokenCodec,
     device: TokenCodec,
 }
 
@@ -116,6 +125,7 @@ impl Keys {
         Self {
             secret: codec("authrs.two-factor.secret"),
             pending: codec("authrs.two-factor.pending"),
+            offer: codec("authrs.two-factor.offer"),
             device: codec("authrs.two-factor.device"),
         }
     }
@@ -155,12 +165,12 @@ impl Keys {
         let mut claims = Map::new();
         claims.insert("o".into(), Value::from(user_id));
         claims.insert("s".into(), Value::from(to_hex(secret)));
-        self.pending.encode(&mut claims, now_secs, PENDING_SECS)
+        self.offer.encode(&mut claims, now_secs, PENDING_SECS)
     }
 
     /// The secret an offer holds, if it is `user_id`'s and has not expired.
     pub(crate) fn open_offer(&self, token: &str, user_id: &str, now_secs: u64) -> Option<Vec<u8>> {
-        let claims = self.pending.decode(token, now_secs).ok()?;
+        let claims = self.offer.decode(token, now_secs).ok()?;
         if claims.get("o").and_then(Value::as_str) != Some(user_id) {
             return None;
         }
@@ -168,7 +178,8 @@ impl Keys {
     }
 
     /// A "remember this device" cookie for `user_id` and the enrolment made at
-    /// `enabled_at_ms`.
+    /// `enabled_at_ms`. Its `iat` is compared with the user's "sessions valid after" stamp:
+    /// a password change or "sign out everywhere" forgets every device.
     pub(crate) fn seal_device(
         &self,
         user_id: &str,
@@ -183,24 +194,25 @@ impl Keys {
             .encode(&mut claims, now_secs, lifetime.as_secs())
     }
 
-    /// Whether a "remember this device" cookie is for `user_id` and this enrolment, and has
-    /// not expired.
+    /// When a "remember this device" cookie was issued (Unix seconds), if it is for
+    /// `user_id` and this enrolment and has not expired.
     pub(crate) fn device_remembered(
         &self,
         cookie: &str,
         user_id: &str,
         enabled_at_ms: u64,
         now_secs: u64,
-    ) -> bool {
-        self.device.decode(cookie, now_secs).is_ok_and(|claims| {
-            claims.get("sub").and_then(Value::as_str) == Some(user_id)
-                && claims.get("en").and_then(Value::as_u64) == Some(enabled_at_ms)
-        })
+    ) -> Option<u64> {
+        let claims = self.device.decode(cookie, now_secs).ok()?;
+        let mine = claims.get("sub").and_then(Value::as_str) == Some(user_id)
+            && claims.get("en").and_then(Value::as_u64) == Some(enabled_at_ms);
+        mine.then(|| claims.get("iat").and_then(Value::as_u64))
+            .flatten()
     }
 }
 
 /// Who is between the factors, and how they got there.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub(crate) struct Pending {
     pub(crate) user_id: String,
     pub(crate) provider: String,
@@ -210,6 +222,17 @@ pub(crate) struct Pending {
     pub(crate) is_new_user: bool,
     /// For a user who must enrol first: the secret offered to them (hex).
     pub(crate) enrolling: Option<String>,
+}
+
+impl std::fmt::Debug for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The secret of an enrolment in progress is never shown.
+        f.debug_struct("Pending")
+            .field("user_id", &self.user_id)
+            .field("provider", &self.provider)
+            .field("enrolling", &self.enrolling.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Pending {
@@ -445,13 +468,15 @@ mod tests {
     fn a_remembered_device_is_for_one_user_and_one_enrolment() {
         let keys = keys();
         let cookie = keys.seal_device("ada", 7, 1_000, Duration::from_secs(86_400));
-        assert!(keys.device_remembered(&cookie, "ada", 7, 2_000));
-        assert!(!keys.device_remembered(&cookie, "eve", 7, 2_000));
-        assert!(
-            !keys.device_remembered(&cookie, "ada", 8, 2_000),
-            "enrolled again"
+        assert_eq!(
+            keys.device_remembered(&cookie, "ada", 7, 2_000),
+            Some(1_000)
         );
-        assert!(!keys.device_remembered(&cookie, "ada", 7, 1_000 + 86_400 + 61));
+        assert_eq!(keys.device_remembered(&cookie, "eve", 7, 2_000), None);
+        let enrolled_again = keys.device_remembered(&cookie, "ada", 8, 2_000);
+        assert_eq!(enrolled_again, None);
+        let expired = keys.device_remembered(&cookie, "ada", 7, 1_000 + 86_400 + 61);
+        assert_eq!(expired, None);
     }
 
     #[test]

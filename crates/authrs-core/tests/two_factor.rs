@@ -103,7 +103,10 @@ impl App {
 /// recovery codes.
 async fn enrol(s: &Setup, c: &mut EngineClient) -> (App, Vec<String>) {
     let offered = c
-        .post_form_with_csrf_json("/api/auth/account/two-factor-setup", &[])
+        .post_form_with_csrf_json(
+            "/api/auth/account/two-factor-setup",
+            &[("password", PASSWORD)],
+        )
         .await;
     assert_eq!(offered.status, StatusCode::OK, "{}", offered.text());
     let offered = offered.json();
@@ -503,4 +506,140 @@ fn two_factor_needs_an_adapter() {
         .build()
         .unwrap_err();
     assert_eq!(refused, ConfigError::NeedsAdapter("two-factor sign-in"));
+}
+
+#[tokio::test]
+async fn a_stolen_session_can_neither_set_it_up_without_the_password_nor_replace_it() {
+    let s = setup(TwoFactor::new(TwoFactorMode::Optional));
+    let ada = s.user("ada@example.com").await;
+    let mut c = s.browser();
+    first_factor(&mut c).await;
+    let refused = c
+        .post_form_with_csrf_json("/api/auth/account/two-factor-setup", &[])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert!(s.adapter.get_two_factor(&ada).await.unwrap().is_none());
+
+    let (app, _) = enrol(&s, &mut c).await;
+    let before = s.adapter.get_two_factor(&ada).await.unwrap().unwrap();
+    // Already on: a new setup, or an offer made before, replaces nothing.
+    let again = c
+        .post_form_with_csrf_json(
+            "/api/auth/account/two-factor-setup",
+            &[("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    // Whatever the offer, the enrolment is checked first.
+    let offer = "an offer";
+    let replaced = c
+        .post_form_with_csrf_json(
+            "/api/auth/account/two-factor-enable",
+            &[("offer", offer), ("code", &app.code(s.now()))],
+        )
+        .await;
+    assert_eq!(replaced.status, StatusCode::CONFLICT);
+    assert_eq!(
+        s.adapter.get_two_factor(&ada).await.unwrap().unwrap(),
+        before
+    );
+}
+
+#[tokio::test]
+async fn the_first_proof_of_an_address_removes_an_enrolment_made_before_it() {
+    // Someone made the account with the owner's unproven address and turned two-step sign-in
+    // on: when the owner proves the address, it goes with everything else they attached.
+    let s = setup(TwoFactor::new(TwoFactorMode::Optional));
+    let squatted = s
+        .adapter
+        .create_user(NewUser {
+            email: Some("ada@example.com".to_owned()),
+            ..NewUser::default()
+        })
+        .await
+        .unwrap();
+    s.adapter
+        .enable_two_factor(
+            &squatted.id,
+            "the squatter's",
+            Timestamp::from_secs(NOW),
+            &[],
+        )
+        .await
+        .unwrap();
+    let mut c = s.browser();
+    c.request_email_sign_in("ada@example.com", &[]).await;
+    let link = s.outbox.last().unwrap().url;
+    let answer = c.open_email_link(&link).await;
+    assert_eq!(answer.redirect_url().unwrap(), "http://localhost:3000");
+    assert!(
+        signed_in(&mut c).await,
+        "the owner is in, with no second step"
+    );
+    assert!(
+        s.adapter
+            .get_two_factor(&squatted.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_password_change_forgets_remembered_devices() {
+    let s = setup(
+        TwoFactor::new(TwoFactorMode::Optional)
+            .remember_device_for(Duration::from_secs(86_400 * 30)),
+    );
+    let (_, app, _) = enrolled_ada(&s).await;
+    s.clock.advance(Duration::from_secs(60));
+    let mut c = s.browser();
+    first_factor(&mut c).await;
+    second_step(&mut c, &[("code", &app.code(s.now())), ("remember", "on")]).await;
+    let remembered = c.jar.clone();
+    // Elsewhere, the owner changes the password (every session ends).
+    s.clock.advance(Duration::from_secs(60));
+    let mut owner = s.browser();
+    first_factor(&mut owner).await;
+    second_step(&mut owner, &[("code", &app.code(s.now()))]).await;
+    owner
+        .post_form_with_csrf_json(
+            "/api/auth/account/change-password",
+            &[
+                ("currentPassword", PASSWORD),
+                ("newPassword", "a new long password"),
+            ],
+        )
+        .await;
+    // The remembered browser, with the new password, is asked for a code again.
+    s.clock.advance(Duration::from_secs(60));
+    c.jar = remembered;
+    let answer = c
+        .sign_in_with_email_password("ada@example.com", "a new long password")
+        .await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn guesses_are_capped_per_day_not_only_per_window() {
+    let s = setup(TwoFactor::new(TwoFactorMode::Optional));
+    let (_, app, _) = enrolled_ada(&s).await;
+    let mut c = s.browser();
+    let mut refused_at = None;
+    for guess in 0..30 {
+        if guess % 5 == 0 {
+            // A new 15-minute window, and the first factor again (the password works).
+            s.clock.advance(Duration::from_secs(16 * 60));
+            first_factor(&mut c).await;
+        }
+        let answer = second_step(&mut c, &[("code", "000000")]).await;
+        if answer.status == StatusCode::TOO_MANY_REQUESTS {
+            refused_at = Some(guess);
+            break;
+        }
+    }
+    assert_eq!(refused_at, Some(20), "20 wrong codes a day");
+    // The right code is refused too, until the day has passed.
+    let answer = second_step(&mut c, &[("code", &app.code(s.now()))]).await;
+    assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS);
 }

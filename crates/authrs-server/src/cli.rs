@@ -133,6 +133,12 @@ pub enum UserCommand {
         /// Email address
         email: String,
     },
+    /// Turn an account's two-step sign-in off (a user who lost their authenticator app and
+    /// their recovery codes); with `required`, they set it up again at their next sign-in
+    ResetTwoFactor {
+        /// Email address
+        email: String,
+    },
 }
 
 /// Options of `serve`.
@@ -369,6 +375,22 @@ async fn run_user_command(
                 .await;
             let noun = if ended == 1 { "session" } else { "sessions" };
             println!("changed the password of {email}; ended {ended} database {noun}");
+        }
+        UserCommand::ResetTwoFactor { email } => {
+            let email = accounts::normalized_email(&email)?;
+            let user = accounts::find_user(adapter, &email).await?;
+            if adapter.disable_two_factor(&user.id).await? {
+                accounts::record_admin_event(
+                    adapter,
+                    store,
+                    AuditKind::TwoFactorDisabled,
+                    &user.id,
+                )
+                .await;
+                println!("turned two-step sign-in off for {email}");
+            } else {
+                println!("{email} has no two-step sign-in");
+            }
         }
     }
     Ok(())

@@ -60,8 +60,8 @@ pub(crate) enum OwnershipProof {
 /// The one clean-up after a proof of ownership of `user`'s address. On the first proof (the
 /// row was unverified, so whoever typed the address made it) it removes what that party
 /// attached: the password (unless this proof is the sign-up that set it), every linked
-/// provider account and every session, including JWT sessions through the "valid after"
-/// stamp at `stamp_at` (GHSA-qq9h-g4jm-xgf3). On every proof it invalidates the user's
+/// provider account, every session, including JWT sessions through the "valid after"
+/// stamp at `stamp_at` (GHSA-qq9h-g4jm-xgf3), and any two-factor enrolment. On every proof it invalidates the user's
 /// outstanding reset and verification links, and marks the address verified now.
 pub(crate) async fn prove_ownership(
     adapter: &dyn Adapter,
@@ -82,11 +82,15 @@ pub(crate) async fn prove_ownership(
         }
         let sessions = adapter.delete_user_sessions(&user.id).await?;
         adapter.set_sessions_valid_after(&user.id, stamp_at).await?;
+        // A second factor enrolled before the proof is the other party's too: it would lock
+        // the owner out of their own account.
+        let two_factor = adapter.disable_two_factor(&user.id).await?;
         tracing::warn!(
             user = %user.id,
             proof = ?proof,
             unlinked = accounts.len(),
             sessions,
+            two_factor,
             "first proof of ownership of an unverified address: what was attached before it \
              was removed"
         );

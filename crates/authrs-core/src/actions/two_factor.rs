@@ -148,6 +148,16 @@ async fn count_attempt(
                 "two-factor codes for one account",
             )
             .await,
+    )?;
+    checked(
+        limits
+            .hit(
+                "two-factor-user-daily",
+                user_id,
+                Some(options.per_user_daily),
+                "two-factor codes for one account per day",
+            )
+            .await,
     )
 }
 
@@ -156,6 +166,7 @@ async fn count_attempt(
 async fn take_back(ctx: &Ctx<'_>, user_id: &str) -> Result<(), AdapterError> {
     let limits = ctx.limits();
     limits.undo("two-factor-user", user_id).await?;
+    limits.undo("two-factor-user-daily", user_id).await?;
     limits.undo_client("two-factor-client").await
 }
 
@@ -267,6 +278,10 @@ async fn second_factor(
         let Some(secret) = tf::hex_bytes(hex) else {
             return Ok(None);
         };
+        // Enrolled meanwhile (another tab, a replayed form): never replaced from here.
+        if runtime.adapter.get_two_factor(user_id).await?.is_some() {
+            return Ok(None);
+        }
         let Some(step) = tf::check_code(&secret, code, ctx.now_secs()) else {
             return Ok(None);
         };
@@ -276,7 +291,10 @@ async fn second_factor(
         (runtime.adapter)
             .enable_two_factor(user_id, &sealed, now, &hashes)
             .await?;
-        runtime.adapter.use_totp_step(user_id, step).await?;
+        // The codes are stored: from here on nothing may keep them from being shown.
+        if let Err(error) = runtime.adapter.use_totp_step(user_id, step).await {
+            tracing::warn!(%error, "the enrolling code's step was not recorded");
+        }
         let event = ctx.audit_event(AuditKind::TwoFactorEnabled).user(user_id);
         ctx.audit(event).await;
         return Ok(Some(Passed::Enrolled(codes)));
@@ -414,6 +432,9 @@ pub(crate) async fn setup(ctx: Ctx<'_>) -> Response<Bytes> {
         Ok(found) => found,
         Err(refusal) => return refusal.answer(ctx),
     };
+    if let Err(refusal) = may_enrol(&ctx, runtime, &user_id).await {
+        return refusal.answer(ctx);
+    }
     let label = account_label(&ctx, runtime, &user_id).await;
     let offered = offer(&ctx, runtime, tf::new_secret(), &label);
     let token = (runtime.keys).seal_offer(&user_id, &offered.secret, ctx.now_secs());
@@ -460,6 +481,9 @@ pub(crate) async fn enable(ctx: Ctx<'_>) -> Response<Bytes> {
         Ok(found) => found,
         Err(refusal) => return refusal.answer(ctx),
     };
+    if let Err(refusal) = not_enrolled(runtime, &user_id).await {
+        return refusal.answer(ctx);
+    }
     let token = ctx.body_str("offer").unwrap_or_default().to_owned();
     // An offer is for one user and lasts as long as a pending sign-in.
     let Some(secret) = runtime.keys.open_offer(&token, &user_id, ctx.now_secs()) else {
@@ -484,20 +508,78 @@ pub(crate) async fn enable(ctx: Ctx<'_>) -> Response<Bytes> {
     let (codes, hashes) = recovery_codes(&ctx);
     let sealed = runtime.keys.seal_secret(&user_id, &secret);
     let now = Timestamp::from_millis(ctx.now_ms);
-    let stored = async {
-        (runtime.adapter)
-            .enable_two_factor(&user_id, &sealed, now, &hashes)
-            .await?;
+    if let Err(error) = (runtime.adapter)
+        .enable_two_factor(&user_id, &sealed, now, &hashes)
+        .await
+    {
+        return ctx.fail(error.into());
+    }
+    // The codes are stored: from here on nothing may keep them from being shown.
+    let spent = async {
         runtime.adapter.use_totp_step(&user_id, step).await?;
         take_back(&ctx, &user_id).await
     };
-    if let Err(error) = stored.await {
-        return ctx.fail(error.into());
+    if let Err(error) = spent.await {
+        tracing::warn!(%error, "an enrolment's first code was not recorded");
     }
     let event = ctx.audit_event(AuditKind::TwoFactorEnabled).user(&user_id);
     ctx.audit(event).await;
     let back = ctx.url("account");
     show_recovery_codes(ctx, &codes, &back)
+}
+
+/// Refused when the user has an enrolment: replacing one means turning it off first, with a
+/// proof (a stolen session must not swap in an attacker's app).
+async fn not_enrolled(runtime: &TwoFactorRuntime, user_id: &str) -> Result<(), Refusal> {
+    match runtime.adapter.get_two_factor(user_id).await? {
+        Some(_) => Err(Refusal::Code(ErrorCode::Verification, StatusCode::CONFLICT)),
+        None => Ok(()),
+    }
+}
+
+/// Whether the signed-in user may start an enrolment: they have none, they are the adapter's
+/// user, and, when their account has a password, they give it (a fresh proof, so that a
+/// stolen session alone cannot bind an attacker's app).
+async fn may_enrol(
+    ctx: &Ctx<'_>,
+    runtime: &TwoFactorRuntime,
+    user_id: &str,
+) -> Result<(), Refusal> {
+    not_enrolled(runtime, user_id).await?;
+    if runtime.adapter.get_user(user_id).await?.is_none() {
+        return Err(Refusal::Code(
+            ErrorCode::SessionRequired,
+            StatusCode::BAD_REQUEST,
+        ));
+    }
+    #[cfg(feature = "password")]
+    if let Some(features) = &ctx.inner.accounts {
+        let own = super::password::OwnAccount::load(features.adapter.as_ref(), user_id)
+            .await?
+            .ok_or(Refusal::Code(
+                ErrorCode::SessionRequired,
+                StatusCode::UNAUTHORIZED,
+            ))?;
+        if own.stored.is_some() {
+            let password = ctx.body_str("password").unwrap_or_default();
+            let right = super::password::check_own_password(ctx, features, &own, password)
+                .await
+                .map_err(Refusal::Stop)?;
+            if !right {
+                let event = (ctx.audit_event(AuditKind::ProofFailed))
+                    .user(user_id)
+                    .detail("two_factor_setup");
+                ctx.audit(event).await;
+                return Err(Refusal::Code(
+                    ErrorCode::CredentialsSignin,
+                    StatusCode::UNAUTHORIZED,
+                ));
+            }
+        }
+    }
+    #[cfg(not(feature = "password"))]
+    let _ = ctx;
+    Ok(())
 }
 
 /// A fresh proof for a change: a current code (its step spent), or the password (through the

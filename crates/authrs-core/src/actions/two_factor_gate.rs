@@ -38,32 +38,38 @@ pub(crate) async fn needed(
         return Ok(None);
     }
     match runtime.adapter.get_two_factor(&user.id).await? {
-        Some(record) if remembered(ctx, runtime, &user.id, &record) => Ok(None),
+        Some(record) if remembered(ctx, runtime, &user.id, &record).await? => Ok(None),
         Some(_) => Ok(Some(Needed::Code)),
         None if runtime.options.mode == TwoFactorMode::Required => Ok(Some(Needed::Enrolment)),
         None => Ok(None),
     }
 }
 
-/// Whether this browser is remembered for this user's enrolment.
-fn remembered(
+/// Whether this browser is remembered for this user's enrolment, since the user last changed
+/// their password or signed out everywhere.
+async fn remembered(
     ctx: &Ctx<'_>,
     runtime: &TwoFactorRuntime,
     user_id: &str,
     record: &TwoFactorRecord,
-) -> bool {
-    runtime.options.remember_device.is_some()
-        && ctx
-            .cookies
-            .get(&ctx.inner.cookie_names.two_factor_device)
-            .is_some_and(|cookie| {
-                (runtime.keys).device_remembered(
-                    &cookie,
-                    user_id,
-                    record.enabled_at.as_millis(),
-                    ctx.now_secs(),
-                )
-            })
+) -> Result<bool, Error> {
+    if runtime.options.remember_device.is_none() {
+        return Ok(false);
+    }
+    let Some(cookie) = ctx.cookies.get(&ctx.inner.cookie_names.two_factor_device) else {
+        return Ok(false);
+    };
+    let issued = (runtime.keys).device_remembered(
+        &cookie,
+        user_id,
+        record.enabled_at.as_millis(),
+        ctx.now_secs(),
+    );
+    let Some(issued) = issued else {
+        return Ok(false);
+    };
+    let valid_after = runtime.adapter.get_sessions_valid_after(user_id).await?;
+    Ok(valid_after.is_none_or(|after| after.as_secs() <= issued))
 }
 
 /// The answer after a first factor that needs a second: the pending state in its cookie, and

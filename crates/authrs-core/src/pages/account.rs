@@ -401,6 +401,11 @@ pub(crate) fn render(page: &AccountPage<'_>) -> String {
                     p.left { (m.text("account-two-factor-off")) }
                     form method="post" action={ (base) "/account/two-factor-setup" } {
                         (hidden)
+                        @if page.proof == ProofKind::Password {
+                            label for="two-factor-setup-password" { (m.text("account-current-password")) }
+                            input id="two-factor-setup-password" type="password" name="password"
+                                autocomplete="current-password" required;
+                        }
                         button.secondary type="submit" { (m.text("account-two-factor-set-up")) }
                     }
                 }

@@ -242,7 +242,7 @@ pub struct TwoFactorSettings {
     #[serde(deserialize_with = "values::choice")]
     pub mode: authrs_core::two_factor::TwoFactorMode,
     /// Days a browser may skip the second step after "remember this device" (0: never).
-    #[serde(deserialize_with = "values::count::<_, 0, 365>")]
+    #[serde(deserialize_with = "values::count::<_, 0, 90>")]
     pub remember_days: u32,
     /// The name authenticator apps show (default: the site's host).
     pub issuer: Option<String>,
