@@ -6,8 +6,9 @@
 //!   enrolment). Without a pending state: back to sign-in.
 //! - `POST /two-factor` `{code}` or `{recoveryCode}`, `remember=on`: the second step. It ends
 //!   as the sign-in would have: the session, then the callback URL.
-//! - `POST /account/two-factor-setup`: a new secret, offered (the page, or `{secret, url,
-//!   offer}` with `json=true`); nothing is stored until a code confirms it.
+//! - `POST /account/two-factor-setup` `{password}` (accounts with one): a new secret, offered
+//!   (the page, or `{secret, otpauthUrl, offer}` with `json=true`); nothing is stored until a
+//!   code confirms it, and an enrolment is never replaced (turn it off first).
 //! - `POST /account/two-factor-enable` `{offer, code}`: stores it, with ten recovery codes
 //!   (shown once).
 //! - `POST /account/two-factor-disable` and `/account/two-factor-recovery-codes`, `{code}` or
@@ -46,7 +47,8 @@ fn pending(ctx: &Ctx<'_>, runtime: &TwoFactorRuntime) -> Option<Pending> {
     runtime.keys.open_pending(&cookie, ctx.now_secs())
 }
 
-/// The enrolment a pending state offers: the secret, its QR code and its text.
+/// An enrolment offered (at sign-in, or on the account page): the secret, its QR code and its
+/// text.
 struct Offer {
     secret: Vec<u8>,
     qr: String,
@@ -92,7 +94,7 @@ pub(crate) async fn page(mut ctx: Ctx<'_>) -> Response<Bytes> {
     };
     let enrol = match &pending.enrolling {
         Some(hex) => {
-            let label = account_label(&ctx, runtime, &pending.user_id).await;
+            let label = account_label(runtime, &pending.user_id).await;
             tf::hex_bytes(hex).map(|secret| offer(&ctx, runtime, secret, &label))
         }
         None => None,
@@ -114,8 +116,7 @@ pub(crate) async fn page(mut ctx: Ctx<'_>) -> Response<Bytes> {
 }
 
 /// The name authenticator apps show for the user: their address, or their id.
-async fn account_label(ctx: &Ctx<'_>, runtime: &TwoFactorRuntime, user_id: &str) -> String {
-    let _ = ctx;
+async fn account_label(runtime: &TwoFactorRuntime, user_id: &str) -> String {
     match runtime.adapter.get_user(user_id).await {
         Ok(Some(user)) => user.email.unwrap_or_else(|| user_id.to_owned()),
         _ => user_id.to_owned(),
@@ -251,7 +252,8 @@ pub(crate) async fn verify(ctx: Ctx<'_>) -> Response<Bytes> {
     if passed.is_some()
         && let Err(error) = take_back(&ctx, &pending.user_id).await
     {
-        return ctx.fail(error.into());
+        // Only the count is off: the second step passed.
+        tracing::warn!(%error, "a working code was not taken back from the limits");
     }
     let Some(passed) = passed else {
         let event = (ctx.audit_event(AuditKind::SignInFailed))
@@ -337,6 +339,15 @@ async fn complete(
         provider_account_id: pending.provider_account_id.clone(),
     };
     if let Err(error) = super::complete::start_session(&mut ctx, &user, &account).await {
+        if let Passed::Enrolled(codes) = &passed {
+            // Stored already: the codes are shown even so, and the user signs in again.
+            tracing::warn!(
+                error = error.to_string().as_str(),
+                "a session after enrolling failed"
+            );
+            let sign_in = ctx.url("signin");
+            return show_recovery_codes(ctx, codes, &sign_in);
+        }
         return ctx.fail(error);
     }
     crate::telemetry::sign_in(&account.provider, "success");
@@ -435,7 +446,7 @@ pub(crate) async fn setup(ctx: Ctx<'_>) -> Response<Bytes> {
     if let Err(refusal) = may_enrol(&ctx, runtime, &user_id).await {
         return refusal.answer(ctx);
     }
-    let label = account_label(&ctx, runtime, &user_id).await;
+    let label = account_label(runtime, &user_id).await;
     let offered = offer(&ctx, runtime, tf::new_secret(), &label);
     let token = (runtime.keys).seal_offer(&user_id, &offered.secret, ctx.now_secs());
     setup_page(ctx, runtime, &label, &offered, &token, None)
@@ -494,7 +505,7 @@ pub(crate) async fn enable(ctx: Ctx<'_>) -> Response<Bytes> {
     }
     let typed = ctx.body_str("code").unwrap_or_default();
     let Some(step) = tf::check_code(&secret, typed, ctx.now_secs()) else {
-        let label = account_label(&ctx, runtime, &user_id).await;
+        let label = account_label(runtime, &user_id).await;
         let offered = offer(&ctx, runtime, secret, &label);
         return setup_page(
             ctx,

@@ -105,7 +105,7 @@ pub(crate) fn ask(
     ctx.redirect_with_status(url, StatusCode::UNAUTHORIZED)
 }
 
-pub(crate) fn set_pending_cookie(ctx: &mut Ctx<'_>, value: String) {
+fn set_pending_cookie(ctx: &mut Ctx<'_>, value: String) {
     let cookie = SetCookie {
         name: ctx.inner.cookie_names.two_factor.clone(),
         value,
