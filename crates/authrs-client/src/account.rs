@@ -118,6 +118,55 @@ pub struct AccountEvents {
     pub events: Vec<AccountEvent>,
 }
 
+/// A second factor: a code from the user's authenticator app, or one of their recovery codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SecondFactor<'a> {
+    /// The six digits the app shows.
+    Code(&'a str),
+    /// A recovery code (works once).
+    RecoveryCode(&'a str),
+}
+
+/// A TOTP secret offered by [`AuthClient::two_factor_setup`], until a code confirms it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct TwoFactorOffer {
+    /// The key, in base 32 (groups of four), for typing into an authenticator app.
+    pub secret: String,
+    /// The `otpauth://` URL a QR code carries.
+    #[serde(rename = "otpauthUrl")]
+    pub otpauth_url: String,
+    /// What [`AuthClient::two_factor_enable`] takes back (sealed; five minutes).
+    pub offer: String,
+}
+
+#[derive(Deserialize)]
+struct RecoveryCodes {
+    #[serde(rename = "recoveryCodes")]
+    recovery_codes: Vec<String>,
+}
+
+/// What proves it is the user before two-step sign-in is turned off or recovery codes are
+/// made again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TwoFactorProof<'a> {
+    /// A current code from the authenticator app.
+    Code(&'a str),
+    /// The account's password.
+    Password(&'a str),
+}
+
+impl TwoFactorProof<'_> {
+    fn field(self) -> (&'static str, String) {
+        match self {
+            Self::Code(code) => ("code", code.to_owned()),
+            Self::Password(password) => ("password", password.to_owned()),
+        }
+    }
+}
+
 /// What proves it is the user before the account is deleted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -235,5 +284,106 @@ impl AuthClient {
             DeletionProof::Code(code) => ("code", code),
         };
         self.post_action("account/delete", &[field]).await.map(drop)
+    }
+
+    /// Posts a form (fresh CSRF token, `json=true`) and reads the JSON body `T`; a refusal
+    /// (a URL with `?error=`) is `ClientError::Auth`.
+    async fn post_typed<T: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Result<T, ClientError> {
+        let csrf = self.get_csrf_token().await?;
+        let url = self.url(path);
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.extend_from_slice(&[("csrfToken", &csrf), ("json", "true")]);
+        let (status, _, body) = self
+            .send(self.http.post(&url).form(&form), &url, None)
+            .await?;
+        let value: serde_json::Value =
+            serde_json::from_str(&body).map_err(|e| ClientError::InvalidResponse {
+                url: url.clone(),
+                reason: format!("not JSON: {e}"),
+            })?;
+        if let Some(returned) = value.get("url").and_then(serde_json::Value::as_str)
+            && let Some(code) = crate::error_code(returned)
+        {
+            return Err(ClientError::Auth {
+                code,
+                url: returned.to_owned(),
+            });
+        }
+        if status >= 400 {
+            return Err(status_error(&url, status, &body));
+        }
+        serde_json::from_value(value).map_err(|e| ClientError::InvalidResponse {
+            url,
+            reason: format!("not the expected JSON: {e}"),
+        })
+    }
+
+    /// The second step of a sign-in that answered `TwoFactorRequired`
+    /// (`POST /two-factor`, from the same client: its cookie holds the first step). Returns
+    /// the URL to go to; a wrong code is `CredentialsSignin`, too many `RateLimited`, a first
+    /// step that expired (five minutes) `SessionRequired`.
+    pub async fn sign_in_second_step(
+        &self,
+        factor: SecondFactor<'_>,
+        remember_device: bool,
+    ) -> Result<String, ClientError> {
+        let mut fields = vec![match factor {
+            SecondFactor::Code(code) => ("code", code),
+            SecondFactor::RecoveryCode(code) => ("recoveryCode", code),
+        }];
+        if remember_device {
+            fields.push(("remember", "on"));
+        }
+        self.post_action("two-factor", &fields).await
+    }
+
+    /// Starts turning two-step sign-in on (`POST /account/two-factor-setup`); `password` is
+    /// needed for accounts that have one. Nothing is stored until
+    /// [`Self::two_factor_enable`] confirms a code.
+    pub async fn two_factor_setup(
+        &self,
+        password: Option<&str>,
+    ) -> Result<TwoFactorOffer, ClientError> {
+        let fields: Vec<(&str, &str)> = password.map(|p| ("password", p)).into_iter().collect();
+        self.post_typed("account/two-factor-setup", &fields).await
+    }
+
+    /// Turns two-step sign-in on with the first code of the offered secret
+    /// (`POST /account/two-factor-enable`); returns the ten recovery codes, shown this once.
+    pub async fn two_factor_enable(
+        &self,
+        offer: &TwoFactorOffer,
+        code: &str,
+    ) -> Result<Vec<String>, ClientError> {
+        let fields = [("offer", offer.offer.as_str()), ("code", code)];
+        let codes: RecoveryCodes = self
+            .post_typed("account/two-factor-enable", &fields)
+            .await?;
+        Ok(codes.recovery_codes)
+    }
+
+    /// Turns two-step sign-in off after a fresh proof (`POST /account/two-factor-disable`).
+    pub async fn two_factor_disable(&self, proof: TwoFactorProof<'_>) -> Result<(), ClientError> {
+        let (name, value) = proof.field();
+        self.post_action("account/two-factor-disable", &[(name, &value)])
+            .await
+            .map(drop)
+    }
+
+    /// Ten new recovery codes after a fresh proof (`POST /account/two-factor-recovery-codes`);
+    /// the old ones stop working.
+    pub async fn two_factor_recovery_codes(
+        &self,
+        proof: TwoFactorProof<'_>,
+    ) -> Result<Vec<String>, ClientError> {
+        let (name, value) = proof.field();
+        let codes: RecoveryCodes = self
+            .post_typed("account/two-factor-recovery-codes", &[(name, &value)])
+            .await?;
+        Ok(codes.recovery_codes)
     }
 }

@@ -47,7 +47,7 @@ pub mod state;
 
 pub use account::{
     AccountEvent, AccountEvents, AccountProfile, AccountSession, AccountSessions, AccountUser,
-    DeletionProof, LinkedAccount,
+    DeletionProof, LinkedAccount, SecondFactor, TwoFactorOffer, TwoFactorProof,
 };
 pub use options::{SignInOptions, SignInResponse, SignOutOptions};
 

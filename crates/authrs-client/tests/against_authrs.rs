@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use authrs_client::{AuthClient, ClientError, SignInOptions, SignOutOptions};
+use authrs_client::{
+    AuthClient, ClientError, SecondFactor, SignInOptions, SignOutOptions, TwoFactorProof,
+};
 use authrs_core::adapter::MemoryAdapter;
 use authrs_core::http::{HttpError, HttpFn};
 use authrs_core::password::PasswordHasher;
@@ -48,6 +50,9 @@ async fn server() -> Server {
             ProfileMap::new(&["/id"], &[], &[], &[], &[]),
         ))
         .http_client(Arc::new(unreachable))
+        .two_factor(authrs_core::two_factor::TwoFactor::new(
+            authrs_core::two_factor::TwoFactorMode::Optional,
+        ))
         .build()
         .unwrap();
     let app = axum::Router::new().merge(authrs_axum::routes(auth));
@@ -430,4 +435,108 @@ async fn the_account_calls_against_authrs() {
             ..
         })
     ));
+}
+
+/// The six-digit code of a base 32 key `offset` steps of 30 seconds from now.
+fn totp(secret: &str, offset: i64) -> String {
+    let secret = totp_rs::Secret::try_from_base32(secret.replace(' ', "")).unwrap();
+    let totp = totp_rs::Builder::new()
+        .with_secret(secret)
+        .with_account_name("test")
+        .build()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    totp.generate(now.saturating_add_signed(offset * 30))
+        .to_string()
+}
+
+#[tokio::test]
+async fn two_step_sign_in_from_rust() {
+    let server = server().await;
+    let ada = AuthClient::new(&server.base).unwrap();
+    sign_up(&ada, &server, "ada@example.com", "correct horse battery").await;
+    let password = [
+        ("email", "ada@example.com"),
+        ("password", "correct horse battery"),
+    ];
+    ada.sign_in_credentials("email-password", &password)
+        .await
+        .unwrap();
+    assert!(matches!(
+        ada.two_factor_setup(None).await,
+        Err(ClientError::Auth {
+            code: ErrorCode::CredentialsSignin,
+            ..
+        })
+    ));
+    let offer = ada
+        .two_factor_setup(Some("correct horse battery"))
+        .await
+        .unwrap();
+    assert!(offer.otpauth_url.starts_with("otpauth://totp/"));
+    let codes = ada
+        .two_factor_enable(&offer, &totp(&offer.secret, 0))
+        .await
+        .unwrap();
+    assert_eq!(codes.len(), 10);
+
+    // Another client: the password is no longer enough.
+    let phone = AuthClient::new(&server.base).unwrap();
+    match phone.sign_in_credentials("email-password", &password).await {
+        Err(ClientError::Auth {
+            code: ErrorCode::TwoFactorRequired,
+            url,
+        }) => assert!(
+            url.ends_with("/two-factor?error=TwoFactorRequired"),
+            "{url}"
+        ),
+        other => panic!("expected TwoFactorRequired, got {other:?}"),
+    }
+    assert!(phone.get_session().await.unwrap().is_none());
+    assert!(matches!(
+        phone
+            .sign_in_second_step(SecondFactor::Code("000000"), false)
+            .await,
+        Err(ClientError::Auth {
+            code: ErrorCode::CredentialsSignin,
+            ..
+        })
+    ));
+    // The step after the one that confirmed the setup (one step of skew).
+    phone
+        .sign_in_second_step(SecondFactor::Code(&totp(&offer.secret, 1)), false)
+        .await
+        .unwrap();
+    assert!(phone.get_session().await.unwrap().is_some());
+
+    // A recovery code works once; new ones after a proof; off after a proof.
+    let tablet = AuthClient::new(&server.base).unwrap();
+    assert!(
+        tablet
+            .sign_in_credentials("email-password", &password)
+            .await
+            .is_err()
+    );
+    tablet
+        .sign_in_second_step(SecondFactor::RecoveryCode(&codes[0]), false)
+        .await
+        .unwrap();
+    let renewed = tablet
+        .two_factor_recovery_codes(TwoFactorProof::Password("correct horse battery"))
+        .await
+        .unwrap();
+    assert_eq!(renewed.len(), 10);
+    tablet
+        .two_factor_disable(TwoFactorProof::Password("correct horse battery"))
+        .await
+        .unwrap();
+    let laptop = AuthClient::new(&server.base).unwrap();
+    laptop
+        .sign_in_credentials("email-password", &password)
+        .await
+        .unwrap();
+    assert!(laptop.get_session().await.unwrap().is_some());
 }
