@@ -7,6 +7,7 @@ use authrs_client::{
     AuthClient, ClientError, SecondFactor, SignInOptions, SignOutOptions, TwoFactorProof,
 };
 use authrs_core::adapter::MemoryAdapter;
+use authrs_core::clock::Clock;
 use authrs_core::http::{HttpError, HttpFn};
 use authrs_core::password::PasswordHasher;
 use authrs_core::providers::{EmailProvider, OAuthProvider, ProfileMap};
@@ -445,10 +446,7 @@ fn totp(secret: &str, offset: i64) -> String {
         .with_account_name("test")
         .build()
         .unwrap();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
+    let now = authrs_core::clock::SystemClock.now_millis() / 1000;
     totp.generate(now.saturating_add_signed(offset * 30))
         .to_string()
 }
