@@ -11,6 +11,7 @@ use authrs_core::clock::FixedClock;
 use authrs_core::password::{PasswordError, PasswordHasher, PasswordHashing};
 use authrs_core::providers::EmailPurpose;
 use authrs_core::{Auth, AuthBuilder, ConfigError, EmailPassword, SessionStrategy};
+use authrs_test_support::background::Deferred;
 use authrs_test_support::outbox::Outbox;
 use authrs_test_support::{Answer, EngineClient, TEST_SECRET};
 use http::StatusCode;
@@ -1209,26 +1210,6 @@ async fn signing_in_to_ones_own_account_between_guesses_buys_no_more_guesses_tha
         }
     }
     assert_eq!(guesses_checked, 100);
-}
-
-/// A background that keeps its tasks until the test runs them.
-#[derive(Default)]
-struct Deferred(std::sync::Mutex<Vec<authrs_core::background::Task>>);
-
-impl authrs_core::background::Background for Deferred {
-    fn spawn(&self, task: authrs_core::background::Task) -> Option<authrs_core::background::Task> {
-        self.0.lock().unwrap().push(task);
-        None
-    }
-}
-
-impl Deferred {
-    async fn run_all(&self) {
-        let tasks = std::mem::take(&mut *self.0.lock().unwrap());
-        for task in tasks {
-            task.await;
-        }
-    }
 }
 
 #[tokio::test]

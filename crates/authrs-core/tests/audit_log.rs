@@ -5,59 +5,14 @@
 //! One test in a binary of its own: the log is captured with a scoped `tracing` subscriber,
 //! and tests on other threads of the same binary would race it for the callsites' interest.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use authrs_core::adapter::{Adapter, AuditFilter, MemoryAdapter, NewUser, Timestamp};
-use authrs_core::background::{Background, Task};
 use authrs_core::password::PasswordHasher;
 use authrs_core::{Auth, EmailPassword};
 use authrs_test_support::{EngineClient, TEST_SECRET};
 
 const PASSWORD: &str = "correct horse battery staple";
-
-/// A background that keeps its tasks until the test runs them (inside the captured log).
-#[derive(Default)]
-struct Deferred(Mutex<Vec<Task>>);
-
-impl Background for Deferred {
-    fn spawn(&self, task: Task) -> Option<Task> {
-        self.0.lock().unwrap().push(task);
-        None
-    }
-}
-
-impl Deferred {
-    async fn run_all(&self) {
-        let tasks = std::mem::take(&mut *self.0.lock().unwrap());
-        for task in tasks {
-            task.await;
-        }
-    }
-}
-
-/// Everything logged while `f` runs, as the server's formatter writes it.
-async fn captured_log<F: std::future::Future<Output = ()>>(f: F) -> String {
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Buffer {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    f.await;
-    String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
-}
 
 #[tokio::test]
 async fn security_events_are_single_structured_log_lines_with_client_text_escaped() {
@@ -72,7 +27,7 @@ async fn security_events_are_single_structured_log_lines_with_client_text_escape
         })
         .await
         .unwrap();
-    let deferred = Arc::new(Deferred::default());
+    let deferred = Arc::new(authrs_test_support::background::Deferred::default());
     let auth = Auth::builder()
         .background(deferred.clone())
         .url("http://localhost:3000/api/auth")
@@ -94,7 +49,7 @@ async fn security_events_are_single_structured_log_lines_with_client_text_escape
     );
     c.client_address = Some("203.0.113.77".parse().unwrap());
 
-    let log = captured_log(async {
+    let log = authrs_test_support::log::captured(async {
         c.sign_in_with_email_password("ada@example.com", PASSWORD)
             .await;
     })
@@ -129,7 +84,7 @@ async fn security_events_are_single_structured_log_lines_with_client_text_escape
         ("ada@example.com", Some(ada.id.as_str())),
         ("nobody@example.com", None),
     ] {
-        let log = captured_log(async {
+        let log = authrs_test_support::log::captured(async {
             c.sign_in_with_email_password(address, "guess").await;
             deferred.run_all().await;
         })

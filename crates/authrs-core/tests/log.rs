@@ -4,37 +4,13 @@
 //! One test in a binary of its own: the log is captured with a scoped `tracing` subscriber,
 //! and tests on other threads of the same binary would race it for the callsites' interest.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use authrs_core::Auth;
 use authrs_core::http::{HttpError, HttpFn};
 use authrs_core::providers::OAuthProvider;
 use authrs_test_support::{EngineClient, TEST_SECRET};
 use bytes::Bytes;
-
-/// Everything logged while `f` runs, as the server's formatter writes it.
-async fn captured_log<F: std::future::Future<Output = ()>>(f: F) -> String {
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Buffer {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    f.await;
-    String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
-}
 
 fn assert_one_clean_line(log: &str, needle: &str) {
     assert!(log.contains(needle), "{log}");
@@ -76,7 +52,7 @@ async fn client_text_reaches_the_log_escaped() {
         )
         .append_pair("error_description", "\u{1b}[31mred\u{7} \u{202e}nimda")
         .finish();
-    let log = captured_log(async {
+    let log = authrs_test_support::log::captured(async {
         let answer = browser
             .get(&format!("/api/auth/callback/stub?{query}"))
             .await;
@@ -88,7 +64,7 @@ async fn client_text_reaches_the_log_escaped() {
 
     // A provider id in the path.
     let token = browser.csrf_token().await;
-    let log = captured_log(async {
+    let log = authrs_test_support::log::captured(async {
         browser
             .post_form(
                 "/api/auth/signin/a%0d%0aINFO%20forged",

@@ -9,9 +9,11 @@
 //! (`postgres`).
 #![forbid(unsafe_code)]
 
+pub mod background;
 pub mod concurrency;
 pub mod conformance;
 pub mod limits;
+pub mod log;
 pub mod oidc;
 pub mod outbox;
 #[cfg(feature = "postgres")]

@@ -563,6 +563,27 @@ async fn may_enrol(
             StatusCode::BAD_REQUEST,
         ));
     }
+    let password = ctx.body_str("password").unwrap_or_default();
+    if password_proof(ctx, user_id, password).await? == Some(false) {
+        let event = (ctx.audit_event(AuditKind::ProofFailed))
+            .user(user_id)
+            .detail("two_factor_setup");
+        ctx.audit(event).await;
+        return Err(Refusal::Code(
+            ErrorCode::CredentialsSignin,
+            StatusCode::UNAUTHORIZED,
+        ));
+    }
+    Ok(())
+}
+
+/// `password` checked against the account's, through the password throttle; `None` when the
+/// account has no password (or the site no email-and-password accounts).
+async fn password_proof(
+    ctx: &Ctx<'_>,
+    user_id: &str,
+    password: &str,
+) -> Result<Option<bool>, Refusal> {
     #[cfg(feature = "password")]
     if let Some(features) = &ctx.inner.accounts {
         let own = super::password::OwnAccount::load(features.adapter.as_ref(), user_id)
@@ -572,25 +593,15 @@ async fn may_enrol(
                 StatusCode::UNAUTHORIZED,
             ))?;
         if own.stored.is_some() {
-            let password = ctx.body_str("password").unwrap_or_default();
-            let right = super::password::check_own_password(ctx, features, &own, password)
+            return super::password::check_own_password(ctx, features, &own, password)
                 .await
-                .map_err(Refusal::Stop)?;
-            if !right {
-                let event = (ctx.audit_event(AuditKind::ProofFailed))
-                    .user(user_id)
-                    .detail("two_factor_setup");
-                ctx.audit(event).await;
-                return Err(Refusal::Code(
-                    ErrorCode::CredentialsSignin,
-                    StatusCode::UNAUTHORIZED,
-                ));
-            }
+                .map(Some)
+                .map_err(Refusal::Stop);
         }
     }
     #[cfg(not(feature = "password"))]
-    let _ = ctx;
-    Ok(())
+    let _ = (ctx, user_id, password);
+    Ok(None)
 }
 
 /// A fresh proof for a change: a current code (its step spent), or the password (through the
@@ -611,21 +622,10 @@ async fn fresh_proof(
         }
         return Ok(works);
     }
-    #[cfg(feature = "password")]
-    if let (Some(features), Some(password)) = (&ctx.inner.accounts, ctx.body_str("password")) {
-        let own = super::password::OwnAccount::load(features.adapter.as_ref(), user_id)
-            .await?
-            .ok_or(Refusal::Code(
-                ErrorCode::SessionRequired,
-                StatusCode::UNAUTHORIZED,
-            ))?;
-        if own.stored.is_some() {
-            return super::password::check_own_password(ctx, features, &own, password)
-                .await
-                .map_err(Refusal::Stop);
-        }
+    match ctx.body_str("password") {
+        Some(password) => Ok(password_proof(ctx, user_id, password).await? == Some(true)),
+        None => Ok(false),
     }
-    Ok(false)
 }
 
 /// The user's enrolment and a fresh proof, or the answer.
