@@ -234,3 +234,9 @@ mail-delete-subject = Löschen Ihres Kontos bei { $site } bestätigen
 mail-delete-heading = Jemand hat angefordert, Ihr Konto bei { $site } zu löschen. Wenn Sie das waren, geben Sie den Code unten auf Ihrer Kontoseite ein. Falls nicht, ändern Sie Ihr Passwort.
 mail-delete-action = Kontoseite öffnen
 mail-delete-code = Der Code für Ihre Kontoseite:
+
+## Die Benachrichtigung, dass sich die Bestätigung in zwei Schritten eines Kontos geändert hat
+
+mail-two-factor-subject = Bestätigung in zwei Schritten für Ihr Konto bei { $site } geändert
+mail-two-factor-heading = Die Bestätigung in zwei Schritten für Ihr Konto bei { $site } wurde gerade geändert: Sie wurde aktiviert oder deaktiviert, oder es wurden neue Wiederherstellungscodes erstellt. Wenn Sie das waren, müssen Sie nichts tun. Falls nicht, ändern Sie Ihr Passwort und melden Sie sich überall ab.
+mail-two-factor-action = Kontoseite öffnen

@@ -240,3 +240,9 @@ mail-delete-subject = Confirm deleting your account at { $site }
 mail-delete-heading = Someone asked to delete your account at { $site }. If it was you, enter the code below on your account page. If not, change your password.
 mail-delete-action = Open your account
 mail-delete-code = The code for your account page:
+
+## The notice that an account's two-step sign-in changed
+
+mail-two-factor-subject = Two-step sign-in changed on your account at { $site }
+mail-two-factor-heading = The two-step sign-in of your account at { $site } just changed: it was turned on or off, or new recovery codes were made. If it was you, there is nothing to do. If not, change your password and sign out everywhere.
+mail-two-factor-action = Open your account

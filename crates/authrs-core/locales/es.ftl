@@ -235,3 +235,9 @@ mail-delete-subject = Confirma la eliminación de tu cuenta en { $site }
 mail-delete-heading = Alguien ha solicitado eliminar tu cuenta en { $site }. Si has sido tú, escribe el código de abajo en la página de tu cuenta. Si no, cambia tu contraseña.
 mail-delete-action = Ir a tu cuenta
 mail-delete-code = El código para la página de tu cuenta:
+
+## El aviso de que la verificación en dos pasos de una cuenta ha cambiado
+
+mail-two-factor-subject = Se ha cambiado la verificación en dos pasos de tu cuenta en { $site }
+mail-two-factor-heading = La verificación en dos pasos de tu cuenta en { $site } acaba de cambiar: se ha activado o desactivado, o se han generado nuevos códigos de recuperación. Si has sido tú, no tienes que hacer nada. Si no, cambia tu contraseña y cierra sesión en todas partes.
+mail-two-factor-action = Ir a tu cuenta

@@ -234,3 +234,9 @@ mail-delete-subject = Confirmez la suppression de votre compte sur { $site }
 mail-delete-heading = Quelqu’un a demandé la suppression de votre compte sur { $site }. Si c’était vous, saisissez le code ci-dessous sur la page de votre compte. Sinon, modifiez votre mot de passe.
 mail-delete-action = Accéder à votre compte
 mail-delete-code = Le code pour la page de votre compte :
+
+## L’avis indiquant que la validation en deux étapes d’un compte a été modifiée
+
+mail-two-factor-subject = Validation en deux étapes modifiée pour votre compte sur { $site }
+mail-two-factor-heading = La validation en deux étapes de votre compte sur { $site } vient d’être modifiée : elle a été activée ou désactivée, ou de nouveaux codes de récupération ont été générés. Si c’était vous, vous n’avez rien à faire. Sinon, modifiez votre mot de passe et déconnectez-vous partout.
+mail-two-factor-action = Accéder à votre compte

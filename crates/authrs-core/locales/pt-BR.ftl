@@ -235,3 +235,9 @@ mail-delete-subject = Confirme a exclusão da sua conta em { $site }
 mail-delete-heading = Alguém pediu para excluir sua conta em { $site }. Se foi você, digite o código abaixo na página da sua conta. Se não foi, altere sua senha.
 mail-delete-action = Acessar sua conta
 mail-delete-code = O código para a página da sua conta:
+
+## O aviso de que a verificação em duas etapas de uma conta foi alterada
+
+mail-two-factor-subject = A verificação em duas etapas da sua conta em { $site } foi alterada
+mail-two-factor-heading = A verificação em duas etapas da sua conta em { $site } acabou de ser alterada: ela foi ativada ou desativada, ou novos códigos de recuperação foram gerados. Se foi você, não é preciso fazer nada. Se não foi, altere sua senha e saia de todas as sessões.
+mail-two-factor-action = Acessar sua conta

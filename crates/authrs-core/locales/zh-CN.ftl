@@ -222,3 +222,9 @@ mail-delete-subject = 确认删除您在 { $site } 的账号
 mail-delete-heading = 有人申请删除您在 { $site } 的账号。如果是您本人，请在账号页面输入下方的验证码。如果不是，请更改密码。
 mail-delete-action = 打开账号页面
 mail-delete-code = 账号页面所需的验证码：
+
+## 账号两步验证已更改的通知
+
+mail-two-factor-subject = 您在 { $site } 的账号的两步验证已更改
+mail-two-factor-heading = 您在 { $site } 的账号的两步验证刚刚发生了更改：两步验证已开启或关闭，或已生成新的恢复码。如果是您本人，则无需任何操作。如果不是，请更改密码并退出所有会话。
+mail-two-factor-action = 打开账号页面

@@ -10,7 +10,7 @@ use std::time::Duration;
 use authrs_core::adapter::{Adapter, AuditFilter, AuditKind, MemoryAdapter, NewUser, Timestamp};
 use authrs_core::clock::{Clock, FixedClock};
 use authrs_core::password::PasswordHasher;
-use authrs_core::providers::EmailProvider;
+use authrs_core::providers::{EmailProvider, EmailPurpose};
 use authrs_core::two_factor::{TwoFactor, TwoFactorMode};
 use authrs_core::{Auth, AuthBuilder, ConfigError, EmailPassword};
 use authrs_test_support::outbox::Outbox;
@@ -642,4 +642,48 @@ async fn guesses_are_capped_per_day_not_only_per_window() {
     // The right code is refused too, until the day has passed.
     let answer = second_step(&mut c, &[("code", &app.code(s.now()))]).await;
     assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn the_user_is_mailed_when_two_step_sign_in_changes() {
+    let s = setup(TwoFactor::new(TwoFactorMode::Optional));
+    let (_, app, _) = enrolled_ada(&s).await;
+    let notices = || {
+        s.outbox
+            .messages()
+            .into_iter()
+            .filter(|mail| mail.purpose == EmailPurpose::TwoFactorChanged)
+            .collect::<Vec<_>>()
+    };
+    let first = notices();
+    assert_eq!(first.len(), 1, "turned on");
+    assert_eq!(first[0].to, "ada@example.com");
+    assert_eq!(first[0].url, "http://localhost:3000/api/auth/account");
+    assert!(first[0].code.is_none());
+    assert!(
+        first[0].text.contains("sign out everywhere"),
+        "{}",
+        first[0].text
+    );
+    assert!(
+        !first[0].text.contains("minutes"),
+        "a notice has nothing that expires"
+    );
+
+    s.clock.advance(Duration::from_secs(60));
+    let mut c = s.browser();
+    first_factor(&mut c).await;
+    second_step(&mut c, &[("code", &app.code(s.now()))]).await;
+    c.post_form_with_csrf_json(
+        "/api/auth/account/two-factor-recovery-codes",
+        &[("password", PASSWORD)],
+    )
+    .await;
+    c.post_form_with_csrf_json(
+        "/api/auth/account/two-factor-disable",
+        &[("password", PASSWORD)],
+    )
+    .await;
+    // Signing in with a code changes nothing: no notice for it.
+    assert_eq!(notices().len(), 3, "new codes, then turned off");
 }

@@ -299,6 +299,7 @@ async fn second_factor(
         }
         let event = ctx.audit_event(AuditKind::TwoFactorEnabled).user(user_id);
         ctx.audit(event).await;
+        notify(ctx, runtime, user_id).await;
         return Ok(Some(Passed::Enrolled(codes)));
     }
     let Some(record) = runtime.adapter.get_two_factor(user_id).await? else {
@@ -385,6 +386,51 @@ async fn complete(
         Passed::Enrolled(codes) => show_recovery_codes(ctx, &codes, &target),
         _ => ctx.redirect(target, StatusCode::OK),
     }
+}
+
+/// Mails the user that their two-step sign-in changed, when the site sends mail and the
+/// account has an address: someone with a stolen session or password cannot change it
+/// unnoticed. The mail goes in the background; a failure is logged.
+async fn notify(ctx: &Ctx<'_>, runtime: &TwoFactorRuntime, user_id: &str) {
+    #[cfg(feature = "password")]
+    if let Some(accounts) = ctx.inner.accounts.clone()
+        && accounts.options.transport.is_some()
+    {
+        let email = match runtime.adapter.get_user(user_id).await {
+            Ok(Some(user)) => user.email,
+            _ => None,
+        };
+        let Some(email) = email else {
+            return;
+        };
+        let inner = std::sync::Arc::clone(ctx.inner);
+        // The request's language, without remembering a `?lang=` (that is the page's to do).
+        let cookie = ctx.cookies.get(&ctx.inner.cookie_names.lang);
+        let (messages, _) = (ctx.inner.catalog).for_request(None, cookie.as_deref(), ctx.headers);
+        let language = messages.language_index();
+        let background = ctx.inner.background.clone();
+        let url = format!("{}/account", ctx.inner.base_url);
+        let now = Timestamp::from_millis(ctx.now_ms);
+        let task: crate::background::Task = Box::pin(async move {
+            let mailer = super::password::Mailer {
+                inner: &inner,
+                accounts: &accounts,
+                language,
+            };
+            let purpose = crate::providers::EmailPurpose::TwoFactorChanged;
+            let sent = super::password::send_mail(mailer, &email, purpose, url, None, now).await;
+            if let Err(error) = sent {
+                let error = error.to_string();
+                tracing::warn!(
+                    error = error.as_str(),
+                    "a two-step sign-in notice was not sent"
+                );
+            }
+        });
+        crate::background::run(background.as_deref(), task).await;
+    }
+    #[cfg(not(feature = "password"))]
+    let _ = (ctx, runtime, user_id);
 }
 
 /// The page (or `{recoveryCodes, url}` in JSON mode) that shows new recovery codes once.
@@ -535,6 +581,7 @@ pub(crate) async fn enable(ctx: Ctx<'_>) -> Response<Bytes> {
     }
     let event = ctx.audit_event(AuditKind::TwoFactorEnabled).user(&user_id);
     ctx.audit(event).await;
+    notify(&ctx, runtime, &user_id).await;
     let back = ctx.url("account");
     show_recovery_codes(ctx, &codes, &back)
 }
@@ -667,6 +714,7 @@ pub(crate) async fn disable(ctx: Ctx<'_>) -> Response<Bytes> {
     }
     let event = ctx.audit_event(AuditKind::TwoFactorDisabled).user(&user_id);
     ctx.audit(event).await;
+    notify(&ctx, runtime, &user_id).await;
     done(ctx, Notice::TwoFactorDisabled)
 }
 
@@ -689,6 +737,7 @@ pub(crate) async fn regenerate(ctx: Ctx<'_>) -> Response<Bytes> {
     }
     let event = (ctx.audit_event(AuditKind::RecoveryCodesRegenerated)).user(&user_id);
     ctx.audit(event).await;
+    notify(&ctx, runtime, &user_id).await;
     let back = ctx.url("account");
     show_recovery_codes(ctx, &codes, &back)
 }

@@ -47,11 +47,14 @@ pub enum EmailPurpose {
     AccountExists,
     /// The code that confirms deleting an account (the link opens the account page).
     DeleteAccount,
+    /// A notice that the account's two-step sign-in changed (turned on or off, new recovery
+    /// codes): no code, nothing that expires; the link opens the account page.
+    TwoFactorChanged,
 }
 
 impl EmailPurpose {
     /// A stable name for logs and files: `sign-in`, `password-reset`, `verify-email`,
-    /// `account-exists`, `delete-account`.
+    /// `account-exists`, `delete-account`, `two-factor-changed`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SignIn => "sign-in",
@@ -59,6 +62,7 @@ impl EmailPurpose {
             Self::VerifyEmail => "verify-email",
             Self::AccountExists => "account-exists",
             Self::DeleteAccount => "delete-account",
+            Self::TwoFactorChanged => "two-factor-changed",
         }
     }
 }
@@ -192,7 +196,14 @@ impl EmailTemplate for DefaultEmailTemplate {
                 text("mail-delete-heading"),
                 text("mail-delete-action"),
             ),
+            EmailPurpose::TwoFactorChanged => (
+                text("mail-two-factor-subject"),
+                text("mail-two-factor-heading"),
+                text("mail-two-factor-action"),
+            ),
         };
+        // A notice has nothing that expires.
+        let notice = d.purpose == EmailPurpose::TwoFactorChanged;
         let or_code = m.text(match d.purpose {
             EmailPurpose::DeleteAccount => "mail-delete-code",
             _ => "mail-or-code",
@@ -202,7 +213,9 @@ impl EmailTemplate for DefaultEmailTemplate {
         if let Some(code) = d.code {
             text.push_str(&format!("\n{or_code} {code}\n"));
         }
-        text.push_str(&format!("\n{valid_for}\n"));
+        if !notice {
+            text.push_str(&format!("\n{valid_for}\n"));
+        }
         let html = html! {
             (DOCTYPE)
             html lang=(m.language()) dir=(m.direction()) {
@@ -215,7 +228,9 @@ impl EmailTemplate for DefaultEmailTemplate {
                                 p style="margin:24px 0 8px;color:#57606a" { (or_code) }
                                 p style="margin:0;font:bold 24px/1.4 monospace;letter-spacing:2px" dir="ltr" { (code) }
                             }
-                            p style="margin:24px 0 0;font-size:13px;color:#57606a" { (valid_for) }
+                            @if !notice {
+                                p style="margin:24px 0 0;font-size:13px;color:#57606a" { (valid_for) }
+                            }
                         } }
                     }
                 }
