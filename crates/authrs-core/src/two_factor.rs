@@ -164,7 +164,7 @@ impl Keys {
     pub(crate) fn seal_offer(&self, user_id: &str, secret: &[u8], now_secs: u64) -> String {
         let mut claims = Map::new();
         claims.insert("o".into(), Value::from(user_id));
-        claims.insert("s".into(), Value::from(to_hex(secret)));
+        claims.insert("s".into(), Value::from(crate::secret::hex(secret)));
         self.offer.encode(&mut claims, now_secs, PENDING_SECS)
     }
 
@@ -349,7 +349,8 @@ pub(crate) fn recovery_hash(code: &str, secret: &Secret) -> String {
     crate::secret::sha256_hex(&format!("recovery:{code}{}", secret.expose()))
 }
 
-fn from_hex(text: &str) -> Option<Vec<u8>> {
+/// Hex (as [`crate::secret::hex`] writes it) back to bytes.
+pub(crate) fn from_hex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
         return None;
     }
@@ -357,16 +358,6 @@ fn from_hex(text: &str) -> Option<Vec<u8>> {
         .step_by(2)
         .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
         .collect()
-}
-
-/// `bytes` as lowercase hex, for the pending state.
-pub(crate) fn to_hex(bytes: &[u8]) -> String {
-    crate::secret::hex(bytes)
-}
-
-/// Hex back to bytes.
-pub(crate) fn hex_bytes(text: &str) -> Option<Vec<u8>> {
-    from_hex(text)
 }
 
 #[cfg(test)]
@@ -419,7 +410,7 @@ mod tests {
         let keys = keys();
         let secret = new_secret();
         let sealed = keys.seal_secret("ada", &secret);
-        assert!(!sealed.contains(&to_hex(&secret)));
+        assert!(!sealed.contains(&crate::secret::hex(&secret)));
         assert_eq!(keys.open_secret("ada", &sealed), Some(secret));
         assert_eq!(
             keys.open_secret("eve", &sealed),

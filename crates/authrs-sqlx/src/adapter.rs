@@ -155,7 +155,11 @@ pub(crate) fn account_from_row(row: AccountRow) -> Result<AdapterAccount, Adapte
     ) = row;
     Ok(AdapterAccount {
         user_id,
-        provider_type: provider_type_from_str(&provider_type)?,
+        provider_type: ProviderType::parse(&provider_type).ok_or_else(|| {
+            AdapterError::Backend(format!(
+                "unknown account type {provider_type:?} in accounts"
+            ))
+        })?,
         provider,
         provider_account_id,
         refresh_token,
@@ -166,18 +170,6 @@ pub(crate) fn account_from_row(row: AccountRow) -> Result<AdapterAccount, Adapte
         id_token,
         session_state,
     })
-}
-
-fn provider_type_from_str(stored: &str) -> Result<ProviderType, AdapterError> {
-    [
-        ProviderType::Credentials,
-        ProviderType::Email,
-        ProviderType::Oauth,
-        ProviderType::Oidc,
-    ]
-    .into_iter()
-    .find(|kind| kind.as_str() == stored)
-    .ok_or_else(|| AdapterError::Backend(format!("unknown account type {stored:?} in accounts")))
 }
 
 /// The statements, shared by both back ends.
@@ -282,10 +274,10 @@ pub(crate) mod sql {
 /// Implements [`Adapter`](authrs_core::adapter::Adapter) for `$adapter`, a struct whose `pool`
 /// field is an `sqlx::Pool` of either back end and which has `fn saw(&self, &sqlx::Error)`, told
 /// of every failed statement, and `async fn prune_change_log(&self)`, run after the expiry
-/// sweep. The bodies are the same for both; the pool's
-/// type picks the driver.
+/// sweep; `$database` is its pool's `sqlx::Database` (for the transactions of the helpers). The
+/// bodies are the same for both; the pool's type picks the driver.
 macro_rules! impl_adapter {
-    ($adapter:ty) => {
+    ($adapter:ty, $database:ty) => {
         // An anonymous const gives the impl its own imports.
         const _: () = {
             use authrs_core::adapter::{
@@ -338,6 +330,31 @@ macro_rules! impl_adapter {
                             expires: expires.0,
                         }),
                     )
+                }
+            }
+
+            impl $adapter {
+                /// Replaces the user's recovery codes with `hashes`, inside `tx`.
+                async fn put_recovery_codes(
+                    &self,
+                    tx: &mut sqlx::Transaction<'_, $database>,
+                    user_id: &str,
+                    hashes: &[String],
+                ) -> Result<(), AdapterError> {
+                    sqlx::query(sql::DELETE_RECOVERY_CODES)
+                        .bind(user_id)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    for hash in hashes {
+                        sqlx::query(sql::INSERT_RECOVERY_CODE)
+                            .bind(user_id)
+                            .bind(hash)
+                            .execute(&mut **tx)
+                            .await
+                            .map_err(|e| self.fail(e))?;
+                    }
+                    Ok(())
                 }
             }
 
@@ -809,19 +826,8 @@ macro_rules! impl_adapter {
                         .await
                         // A missing user is a foreign-key failure: `UserNotFound`.
                         .map_err(|e| self.fail_constraint(e, AdapterError::UserNotFound))?;
-                    sqlx::query(sql::DELETE_RECOVERY_CODES)
-                        .bind(user_id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(|e| self.fail(e))?;
-                    for hash in recovery_code_hashes {
-                        sqlx::query(sql::INSERT_RECOVERY_CODE)
-                            .bind(user_id)
-                            .bind(hash)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(|e| self.fail(e))?;
-                    }
+                    self.put_recovery_codes(&mut tx, user_id, recovery_code_hashes)
+                        .await?;
                     tx.commit().await.map_err(|e| self.fail(e))?;
                     Ok(())
                 }
@@ -840,19 +846,8 @@ macro_rules! impl_adapter {
                     if enrolled.is_none() {
                         return Ok(false);
                     }
-                    sqlx::query(sql::DELETE_RECOVERY_CODES)
-                        .bind(user_id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(|e| self.fail(e))?;
-                    for hash in recovery_code_hashes {
-                        sqlx::query(sql::INSERT_RECOVERY_CODE)
-                            .bind(user_id)
-                            .bind(hash)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(|e| self.fail(e))?;
-                    }
+                    self.put_recovery_codes(&mut tx, user_id, recovery_code_hashes)
+                        .await?;
                     tx.commit().await.map_err(|e| self.fail(e))?;
                     Ok(true)
                 }

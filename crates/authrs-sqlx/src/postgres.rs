@@ -100,4 +100,4 @@ impl PostgresAdapter {
     }
 }
 
-crate::adapter::impl_adapter!(PostgresAdapter);
+crate::adapter::impl_adapter!(PostgresAdapter, sqlx::Postgres);

@@ -280,4 +280,4 @@ fn query_session_and_user(
     )))
 }
 
-crate::adapter::impl_adapter!(SqliteAdapter);
+crate::adapter::impl_adapter!(SqliteAdapter, sqlx::Sqlite);

@@ -433,21 +433,10 @@ fn shown_provider_name(ctx: &mut Ctx<'_>, id: &str) -> String {
     let kind = provider.map(|provider| provider.provider_type());
     match (kind, provider.map(|provider| provider.name())) {
         (Some(ProviderType::Email), Some("Email")) => m.text("field-email"),
-        (Some(ProviderType::Credentials), Some("Password")) if is_email_password(ctx, id) => {
+        (Some(ProviderType::Credentials), Some("Password")) if ctx.is_email_password(id) => {
             m.text("field-password")
         }
         (_, name) => name.unwrap_or(id).to_owned(),
-    }
-}
-
-/// Whether `id` names the built-in email-and-password provider.
-pub(crate) fn is_email_password(ctx: &Ctx<'_>, id: &str) -> bool {
-    #[cfg(feature = "password")]
-    return ctx.inner.accounts.is_some() && id == crate::providers::EMAIL_PASSWORD_PROVIDER_ID;
-    #[cfg(not(feature = "password"))]
-    {
-        let _ = (ctx, id);
-        false
     }
 }
 

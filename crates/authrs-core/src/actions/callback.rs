@@ -111,8 +111,7 @@ async fn credentials(mut ctx: Ctx<'_>, provider: &CredentialsProvider) -> Respon
             // Email-and-password accounts are the adapter's users, found by address; any
             // other credentials provider's users are the app's own.
             let account_key = provider.account_key(&credentials);
-            let address =
-                account_key.filter(|_| super::account_page::is_email_password(&ctx, &provider.id));
+            let address = account_key.filter(|_| ctx.is_email_password(&provider.id));
             let event = (ctx.audit_event(AuditKind::SignInFailed))
                 .provider(&provider.id)
                 .detail(ErrorCode::CredentialsSignin.as_str());

@@ -14,7 +14,7 @@ use crate::inner::SessionStore;
 use crate::jwt::Claims;
 use crate::providers::Credentials;
 use crate::session::SessionTrigger;
-use crate::user::{Account, ProviderType, User};
+use crate::user::{Account, User};
 
 /// Who is signing in, with what.
 pub(crate) struct SigningIn<'a> {
@@ -98,9 +98,7 @@ async fn refused(ctx: &Ctx<'_>, user: &User, account: &Account, why: &str) {
 /// Records a sign-in's event: stored for the adapter's users, logged only for those of a
 /// credentials provider of the app's own (its user ids are the app's; audit rule 2).
 async fn audit_sign_in(ctx: &Ctx<'_>, account: &Account, event: crate::audit::AuditEvent) {
-    let apps_own = account.provider_type == ProviderType::Credentials
-        && !super::account_page::is_email_password(ctx, &account.provider);
-    if apps_own {
+    if ctx.is_apps_own(account) {
         super::audit::log(&event, None, false);
     } else {
         ctx.audit(event).await;

@@ -214,6 +214,25 @@ impl<'r> Ctx<'r> {
         audit::failed_for_address(self.inner, address, event);
     }
 
+    /// Whether `id` names the built-in email-and-password provider (whose users are the
+    /// adapter's).
+    pub(crate) fn is_email_password(&self, id: &str) -> bool {
+        #[cfg(feature = "password")]
+        return self.inner.accounts.is_some() && id == crate::providers::EMAIL_PASSWORD_PROVIDER_ID;
+        #[cfg(not(feature = "password"))]
+        {
+            let _ = id;
+            false
+        }
+    }
+
+    /// Whether `account` is of a credentials provider of the app's own: its users are the
+    /// app's, not the adapter's (no stored security events, no second factor).
+    pub(crate) fn is_apps_own(&self, account: &crate::user::Account) -> bool {
+        account.provider_type == crate::user::ProviderType::Credentials
+            && !self.is_email_password(&account.provider)
+    }
+
     /// Whether this request is a sign-in with a configured provider: a callback, or a POST
     /// to `/signin/<provider>` (a client names any path it likes, and an unknown provider is
     /// no sign-in attempt).

@@ -30,17 +30,6 @@ use crate::pages::account::Notice;
 use crate::two_factor::{self as tf, Pending, TwoFactorMode};
 use crate::user::{Account, User};
 
-fn clear_cookie(ctx: &mut Ctx<'_>, name: String) {
-    let secure = ctx.secure();
-    ctx.set_cookies.push(SetCookie {
-        name,
-        value: String::new(),
-        lifetime: CookieLifetime::Delete,
-        secure,
-        same_site_none: false,
-    });
-}
-
 /// The pending state this browser holds, if any (and not expired).
 fn pending(ctx: &Ctx<'_>, runtime: &TwoFactorRuntime) -> Option<Pending> {
     let cookie = ctx.cookies.get(&ctx.inner.cookie_names.two_factor)?;
@@ -95,7 +84,7 @@ pub(crate) async fn page(mut ctx: Ctx<'_>) -> Response<Bytes> {
     let enrol = match &pending.enrolling {
         Some(hex) => {
             let label = account_label(runtime, &pending.user_id).await;
-            tf::hex_bytes(hex).map(|secret| offer(&ctx, runtime, secret, &label))
+            tf::from_hex(hex).map(|secret| offer(&ctx, runtime, secret, &label))
         }
         None => None,
     };
@@ -277,7 +266,7 @@ async fn second_factor(
     let user_id = &pending.user_id;
     let code = ctx.body_str("code").unwrap_or_default();
     if let Some(hex) = &pending.enrolling {
-        let Some(secret) = tf::hex_bytes(hex) else {
+        let Some(secret) = tf::from_hex(hex) else {
             return Ok(None);
         };
         // Enrolled meanwhile (another tab, a replayed form): never replaced from here.
@@ -361,8 +350,8 @@ async fn complete(
         .provider(&account.provider)
         .detail(detail);
     ctx.audit(event).await;
-    let pending_cookie = ctx.inner.cookie_names.two_factor.clone();
-    clear_cookie(&mut ctx, pending_cookie);
+    let deleted = crate::cookies::delete(&ctx.inner.cookie_names.two_factor, ctx.secure());
+    ctx.set_cookies.push(deleted);
     if let Some(lifetime) = runtime.options.remember_device
         && ctx.body_str("remember") == Some("on")
         && let Ok(Some(record)) = runtime.adapter.get_two_factor(&user.id).await

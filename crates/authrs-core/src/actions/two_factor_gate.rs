@@ -12,7 +12,7 @@ use crate::cookies::{CookieLifetime, SetCookie};
 use crate::error::{Error, ErrorCode};
 use crate::inner::TwoFactorRuntime;
 use crate::two_factor::{self as tf, Pending, TwoFactorMode};
-use crate::user::{Account, ProviderType, User};
+use crate::user::{Account, User};
 
 /// What a user needs after the first factor.
 pub(crate) enum Needed {
@@ -32,9 +32,7 @@ pub(crate) async fn needed(
         return Ok(None);
     };
     // The users of a credentials provider of the app's own are not the adapter's.
-    if account.provider_type == ProviderType::Credentials
-        && !super::account_page::is_email_password(ctx, &account.provider)
-    {
+    if ctx.is_apps_own(account) {
         return Ok(None);
     }
     match runtime.adapter.get_two_factor(&user.id).await? {
@@ -92,7 +90,8 @@ pub(crate) fn ask(
         provider_account_id: account.provider_account_id.clone(),
         callback_url,
         is_new_user,
-        enrolling: matches!(needed, Needed::Enrolment).then(|| tf::to_hex(&tf::new_secret())),
+        enrolling: matches!(needed, Needed::Enrolment)
+            .then(|| crate::secret::hex(&tf::new_secret())),
     };
     let sealed = runtime.keys.seal_pending(&pending, ctx.now_secs());
     set_pending_cookie(&mut ctx, sealed);
