@@ -251,3 +251,29 @@ mail-delete-code = رمز صفحة حسابك:
 mail-two-factor-subject = تم تغيير التحقق بخطوتين لحسابك على { $site }
 mail-two-factor-heading = تم للتو تغيير التحقق بخطوتين لحسابك على { $site }: فقد تم تفعيله أو إيقافه، أو تم إنشاء رموز استرداد جديدة. إذا كنت أنت، فلا داعي لفعل أي شيء. وإن لم تكن أنت، فغيّر كلمة المرور وسجّل الخروج من جميع الجلسات.
 mail-two-factor-action = فتح صفحة حسابك
+
+## مفاتيح المرور: صفحة تسجيل الدخول وصفحة الحساب والإشعارات المتعلقة بهما
+
+passkey-sign-in = تسجيل الدخول باستخدام مفتاح مرور
+passkey-failed = تعذّر استخدام مفتاح المرور. حاول مرة أخرى، أو سجّل الدخول بطريقة أخرى.
+passkey-sign-up-summary = إنشاء حساب باستخدام مفتاح مرور
+passkey-sign-up-explain = يحفظ جهازك مفتاح مرور لهذا الموقع. بعد ذلك نرسل إليك رابطًا ورمزًا عبر البريد الإلكتروني: يُنشأ الحساب عندما تستخدم أحدهما في هذا المتصفح.
+passkey-sign-up-button = إنشاء مفتاح مرور
+error-passkey = تعذّر استخدام مفتاح المرور هذا. حاول مرة أخرى، أو سجّل الدخول بطريقة أخرى.
+account-passkeys = مفاتيح المرور
+account-passkeys-explain = يتيح لك مفتاح المرور تسجيل الدخول باستخدام قفل شاشة جهازك أو مفتاح أمان، دون كلمة مرور ودون خطوة تحقق ثانية.
+account-passkeys-none = لا توجد مفاتيح مرور بعد.
+account-passkey-added = تمت الإضافة في { $date }
+account-passkey-used = آخر استخدام في { $date }
+account-passkey-never-used = لم يُستخدم بعد
+account-passkey-synced = تتم مزامنته بين الأجهزة
+account-passkey-name = الاسم
+account-passkey-rename = إعادة التسمية
+account-passkey-delete = حذف
+account-passkey-add = إضافة مفتاح مرور
+notice-passkey-added = تمت إضافة مفتاح المرور.
+notice-passkey-renamed = تمت إعادة تسمية مفتاح المرور.
+notice-passkey-removed = تم حذف مفتاح المرور.
+event-passkey-added = تمت إضافة مفتاح مرور
+event-passkey-renamed = تمت إعادة تسمية مفتاح مرور
+event-passkey-removed = تم حذف مفتاح مرور

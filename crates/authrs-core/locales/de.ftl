@@ -240,3 +240,29 @@ mail-delete-code = Der Code für Ihre Kontoseite:
 mail-two-factor-subject = Bestätigung in zwei Schritten für Ihr Konto bei { $site } geändert
 mail-two-factor-heading = Die Bestätigung in zwei Schritten für Ihr Konto bei { $site } wurde gerade geändert: Sie wurde aktiviert oder deaktiviert, oder es wurden neue Wiederherstellungscodes erstellt. Wenn Sie das waren, müssen Sie nichts tun. Falls nicht, ändern Sie Ihr Passwort und melden Sie sich überall ab.
 mail-two-factor-action = Kontoseite öffnen
+
+## Passkeys: die Anmeldeseite, die Kontoseite und ihre Hinweise
+
+passkey-sign-in = Mit einem Passkey anmelden
+passkey-failed = Der Passkey konnte nicht verwendet werden. Versuchen Sie es noch einmal oder melden Sie sich auf andere Weise an.
+passkey-sign-up-summary = Konto mit einem Passkey erstellen
+passkey-sign-up-explain = Ihr Gerät speichert einen Passkey für diese Website. Danach senden wir Ihnen einen Link und einen Code per E-Mail: Das Konto wird erstellt, sobald Sie den Link oder den Code in diesem Browser verwenden.
+passkey-sign-up-button = Passkey erstellen
+error-passkey = Dieser Passkey konnte nicht verwendet werden. Versuchen Sie es noch einmal oder melden Sie sich auf andere Weise an.
+account-passkeys = Passkeys
+account-passkeys-explain = Mit einem Passkey melden Sie sich über die Bildschirmsperre Ihres Geräts oder einen Sicherheitsschlüssel an, ohne Passwort und ohne zweiten Schritt.
+account-passkeys-none = Noch keine Passkeys.
+account-passkey-added = Hinzugefügt am { $date }
+account-passkey-used = Zuletzt verwendet am { $date }
+account-passkey-never-used = Noch nicht verwendet
+account-passkey-synced = Geräteübergreifend synchronisiert
+account-passkey-name = Name
+account-passkey-rename = Umbenennen
+account-passkey-delete = Löschen
+account-passkey-add = Passkey hinzufügen
+notice-passkey-added = Ihr Passkey wurde hinzugefügt.
+notice-passkey-renamed = Ihr Passkey wurde umbenannt.
+notice-passkey-removed = Ihr Passkey wurde gelöscht.
+event-passkey-added = Passkey hinzugefügt
+event-passkey-renamed = Passkey umbenannt
+event-passkey-removed = Passkey gelöscht

@@ -246,3 +246,29 @@ mail-delete-code = The code for your account page:
 mail-two-factor-subject = Two-step sign-in changed on your account at { $site }
 mail-two-factor-heading = The two-step sign-in of your account at { $site } just changed: it was turned on or off, or new recovery codes were made. If it was you, there is nothing to do. If not, change your password and sign out everywhere.
 mail-two-factor-action = Open your account
+
+## Passkeys: the sign-in page, the account page, and their notices
+
+passkey-sign-in = Sign in with a passkey
+passkey-failed = The passkey could not be used. Try again, or sign in another way.
+passkey-sign-up-summary = Create an account with a passkey
+passkey-sign-up-explain = Your device saves a passkey for this site. We then email you a link and a code: the account is created when you use one of them in this browser.
+passkey-sign-up-button = Create a passkey
+error-passkey = That passkey could not be used. Try again, or sign in another way.
+account-passkeys = Passkeys
+account-passkeys-explain = A passkey signs you in with your device’s screen lock or security key, with no password and no second step.
+account-passkeys-none = No passkeys yet.
+account-passkey-added = Added { $date }
+account-passkey-used = Last used { $date }
+account-passkey-never-used = Not used yet
+account-passkey-synced = Synced across devices
+account-passkey-name = Name
+account-passkey-rename = Rename
+account-passkey-delete = Delete
+account-passkey-add = Add a passkey
+notice-passkey-added = Your passkey was added.
+notice-passkey-renamed = Your passkey was renamed.
+notice-passkey-removed = Your passkey was deleted.
+event-passkey-added = Passkey added
+event-passkey-renamed = Passkey renamed
+event-passkey-removed = Passkey deleted

@@ -241,3 +241,29 @@ mail-delete-code = El código para la página de tu cuenta:
 mail-two-factor-subject = Se ha cambiado la verificación en dos pasos de tu cuenta en { $site }
 mail-two-factor-heading = La verificación en dos pasos de tu cuenta en { $site } acaba de cambiar: se ha activado o desactivado, o se han generado nuevos códigos de recuperación. Si has sido tú, no tienes que hacer nada. Si no, cambia tu contraseña y cierra sesión en todas partes.
 mail-two-factor-action = Ir a tu cuenta
+
+## Llaves de acceso: la página de inicio de sesión, la página de la cuenta y sus avisos
+
+passkey-sign-in = Iniciar sesión con una llave de acceso
+passkey-failed = No se ha podido usar la llave de acceso. Vuelve a intentarlo o inicia sesión de otra forma.
+passkey-sign-up-summary = Crear una cuenta con una llave de acceso
+passkey-sign-up-explain = Tu dispositivo guarda una llave de acceso para este sitio. Después te enviamos por correo un enlace y un código: la cuenta se crea cuando usas uno de los dos en este navegador.
+passkey-sign-up-button = Crear una llave de acceso
+error-passkey = No se ha podido usar esa llave de acceso. Vuelve a intentarlo o inicia sesión de otra forma.
+account-passkeys = Llaves de acceso
+account-passkeys-explain = Una llave de acceso te permite iniciar sesión con el bloqueo de pantalla de tu dispositivo o con una llave de seguridad, sin contraseña y sin segundo paso.
+account-passkeys-none = Todavía no hay llaves de acceso.
+account-passkey-added = Añadida el { $date }
+account-passkey-used = Último uso el { $date }
+account-passkey-never-used = Todavía sin usar
+account-passkey-synced = Sincronizada entre dispositivos
+account-passkey-name = Nombre
+account-passkey-rename = Cambiar nombre
+account-passkey-delete = Eliminar
+account-passkey-add = Añadir una llave de acceso
+notice-passkey-added = Se ha añadido tu llave de acceso.
+notice-passkey-renamed = Se ha cambiado el nombre de tu llave de acceso.
+notice-passkey-removed = Se ha eliminado tu llave de acceso.
+event-passkey-added = Llave de acceso añadida
+event-passkey-renamed = Llave de acceso renombrada
+event-passkey-removed = Llave de acceso eliminada

@@ -240,3 +240,29 @@ mail-delete-code = Le code pour la page de votre compte :
 mail-two-factor-subject = Validation en deux étapes modifiée pour votre compte sur { $site }
 mail-two-factor-heading = La validation en deux étapes de votre compte sur { $site } vient d’être modifiée : elle a été activée ou désactivée, ou de nouveaux codes de récupération ont été générés. Si c’était vous, vous n’avez rien à faire. Sinon, modifiez votre mot de passe et déconnectez-vous partout.
 mail-two-factor-action = Accéder à votre compte
+
+## Clés d’accès : la page de connexion, la page du compte et leurs avis
+
+passkey-sign-in = Se connecter avec une clé d’accès
+passkey-failed = La clé d’accès n’a pas pu être utilisée. Réessayez ou connectez-vous autrement.
+passkey-sign-up-summary = Créer un compte avec une clé d’accès
+passkey-sign-up-explain = Votre appareil enregistre une clé d’accès pour ce site. Nous vous envoyons ensuite par e-mail un lien et un code : le compte est créé dès que vous utilisez l’un des deux dans ce navigateur.
+passkey-sign-up-button = Créer une clé d’accès
+error-passkey = Cette clé d’accès n’a pas pu être utilisée. Réessayez ou connectez-vous autrement.
+account-passkeys = Clés d’accès
+account-passkeys-explain = Une clé d’accès vous connecte avec le verrouillage de l’écran de votre appareil ou une clé de sécurité, sans mot de passe ni deuxième étape.
+account-passkeys-none = Aucune clé d’accès pour l’instant.
+account-passkey-added = Ajoutée le { $date }
+account-passkey-used = Dernière utilisation le { $date }
+account-passkey-never-used = Pas encore utilisée
+account-passkey-synced = Synchronisée sur vos appareils
+account-passkey-name = Nom
+account-passkey-rename = Renommer
+account-passkey-delete = Supprimer
+account-passkey-add = Ajouter une clé d’accès
+notice-passkey-added = Votre clé d’accès a été ajoutée.
+notice-passkey-renamed = Votre clé d’accès a été renommée.
+notice-passkey-removed = Votre clé d’accès a été supprimée.
+event-passkey-added = Clé d’accès ajoutée
+event-passkey-renamed = Clé d’accès renommée
+event-passkey-removed = Clé d’accès supprimée

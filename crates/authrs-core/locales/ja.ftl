@@ -228,3 +228,29 @@ mail-delete-code = アカウントページ用のコード：
 mail-two-factor-subject = { $site } のアカウントの 2 段階認証が変更されました
 mail-two-factor-heading = { $site } のアカウントの 2 段階認証が変更されました。有効または無効にされたか、新しいリカバリーコードが生成されました。ご本人の場合は、何もする必要はありません。お心当たりがない場合は、パスワードを変更し、すべてのセッションからログアウトしてください。
 mail-two-factor-action = アカウントページを開く
+
+## パスキー：ログインページ、アカウントページ、それらの通知
+
+passkey-sign-in = パスキーでログイン
+passkey-failed = パスキーを使用できませんでした。もう一度お試しいただくか、別の方法でログインしてください。
+passkey-sign-up-summary = パスキーでアカウントを作成
+passkey-sign-up-explain = お使いのデバイスに、このサイト用のパスキーが保存されます。その後、リンクとコードをメールでお送りします。このブラウザーでどちらかを使用すると、アカウントが作成されます。
+passkey-sign-up-button = パスキーを作成
+error-passkey = そのパスキーは使用できませんでした。もう一度お試しいただくか、別の方法でログインしてください。
+account-passkeys = パスキー
+account-passkeys-explain = パスキーを使うと、デバイスの画面ロックまたはセキュリティキーでログインできます。パスワードも 2 段階認証も必要ありません。
+account-passkeys-none = パスキーはまだありません。
+account-passkey-added = 追加日時：{ $date }
+account-passkey-used = 最終使用日時：{ $date }
+account-passkey-never-used = 未使用
+account-passkey-synced = デバイス間で同期
+account-passkey-name = 名前
+account-passkey-rename = 名前を変更
+account-passkey-delete = 削除
+account-passkey-add = パスキーを追加
+notice-passkey-added = パスキーを追加しました。
+notice-passkey-renamed = パスキーの名前を変更しました。
+notice-passkey-removed = パスキーを削除しました。
+event-passkey-added = パスキーを追加
+event-passkey-renamed = パスキーの名前を変更
+event-passkey-removed = パスキーを削除

@@ -241,3 +241,29 @@ mail-delete-code = O código para a página da sua conta:
 mail-two-factor-subject = A verificação em duas etapas da sua conta em { $site } foi alterada
 mail-two-factor-heading = A verificação em duas etapas da sua conta em { $site } acabou de ser alterada: ela foi ativada ou desativada, ou novos códigos de recuperação foram gerados. Se foi você, não é preciso fazer nada. Se não foi, altere sua senha e saia de todas as sessões.
 mail-two-factor-action = Acessar sua conta
+
+## Chaves de acesso: a página de login, a página da conta e seus avisos
+
+passkey-sign-in = Entrar com uma chave de acesso
+passkey-failed = Não foi possível usar a chave de acesso. Tente novamente ou entre de outra forma.
+passkey-sign-up-summary = Criar uma conta com uma chave de acesso
+passkey-sign-up-explain = Seu dispositivo salva uma chave de acesso para este site. Depois, enviamos um link e um código por e-mail para você: a conta é criada quando você usa um deles neste navegador.
+passkey-sign-up-button = Criar uma chave de acesso
+error-passkey = Não foi possível usar essa chave de acesso. Tente novamente ou entre de outra forma.
+account-passkeys = Chaves de acesso
+account-passkeys-explain = Com uma chave de acesso, você entra usando o bloqueio de tela do seu dispositivo ou uma chave de segurança, sem senha e sem segunda etapa.
+account-passkeys-none = Nenhuma chave de acesso por enquanto.
+account-passkey-added = Adicionada em { $date }
+account-passkey-used = Último uso em { $date }
+account-passkey-never-used = Ainda não usada
+account-passkey-synced = Sincronizada entre dispositivos
+account-passkey-name = Nome
+account-passkey-rename = Renomear
+account-passkey-delete = Excluir
+account-passkey-add = Adicionar uma chave de acesso
+notice-passkey-added = Sua chave de acesso foi adicionada.
+notice-passkey-renamed = Sua chave de acesso foi renomeada.
+notice-passkey-removed = Sua chave de acesso foi excluída.
+event-passkey-added = Chave de acesso adicionada
+event-passkey-renamed = Chave de acesso renomeada
+event-passkey-removed = Chave de acesso excluída

@@ -228,3 +228,29 @@ mail-delete-code = 账号页面所需的验证码：
 mail-two-factor-subject = 您在 { $site } 的账号的两步验证已更改
 mail-two-factor-heading = 您在 { $site } 的账号的两步验证刚刚发生了更改：两步验证已开启或关闭，或已生成新的恢复码。如果是您本人，则无需任何操作。如果不是，请更改密码并退出所有会话。
 mail-two-factor-action = 打开账号页面
+
+## 通行密钥：登录页面、账号页面及相关通知
+
+passkey-sign-in = 使用通行密钥登录
+passkey-failed = 无法使用通行密钥。请重试，或使用其他方式登录。
+passkey-sign-up-summary = 使用通行密钥创建账号
+passkey-sign-up-explain = 您的设备会为本网站保存一个通行密钥。随后我们会通过电子邮件向您发送一个链接和一个验证码：在此浏览器中使用其中任意一个，即可创建账号。
+passkey-sign-up-button = 创建通行密钥
+error-passkey = 无法使用该通行密钥。请重试，或使用其他方式登录。
+account-passkeys = 通行密钥
+account-passkeys-explain = 通行密钥让您可以通过设备的屏幕锁或安全密钥登录，无需密码，也无需两步验证。
+account-passkeys-none = 暂无通行密钥。
+account-passkey-added = 添加时间：{ $date }
+account-passkey-used = 上次使用时间：{ $date }
+account-passkey-never-used = 尚未使用
+account-passkey-synced = 已在多台设备间同步
+account-passkey-name = 名称
+account-passkey-rename = 重命名
+account-passkey-delete = 删除
+account-passkey-add = 添加通行密钥
+notice-passkey-added = 通行密钥已添加。
+notice-passkey-renamed = 通行密钥已重命名。
+notice-passkey-removed = 通行密钥已删除。
+event-passkey-added = 通行密钥已添加
+event-passkey-renamed = 通行密钥已重命名
+event-passkey-removed = 通行密钥已删除

@@ -264,6 +264,10 @@ pub struct CookieNames {
     pub two_factor: String,
     /// "Remember this device" for two-factor sign-in (ours).
     pub two_factor_device: String,
+    /// A passkey ceremony's challenge: five minutes, encrypted (Auth.js's name).
+    pub challenge: String,
+    /// A new account's checked passkey, waiting for its address to be proven (ours).
+    pub passkey_sign_up: String,
     /// Whether cookies carry `Secure` (and the prefixes).
     pub secure: bool,
 }
@@ -288,6 +292,8 @@ impl CookieNames {
             lang: format!("{normal}{prefix}lang"),
             two_factor: format!("{normal}{prefix}two-factor"),
             two_factor_device: format!("{normal}{prefix}two-factor-device"),
+            challenge: format!("{normal}{prefix}challenge"),
+            passkey_sign_up: format!("{normal}{prefix}passkey-sign-up"),
             secure,
         }
     }

@@ -191,6 +191,10 @@ impl Auth {
             (Action::Account, Method::GET | Method::POST) => actions::account::handle(ctx).await,
             (Action::TwoFactor, Method::GET) => actions::two_factor::page(ctx).await,
             (Action::TwoFactor, Method::POST) => actions::two_factor::verify(ctx).await,
+            #[cfg(feature = "passkey")]
+            (Action::WebAuthnOptions, Method::GET) => {
+                actions::callback::webauthn_options(ctx).await
+            }
             (_, method) => actions::unsupported(inner, &method),
         }
     }

@@ -82,6 +82,9 @@ pub enum Error {
         "user {0:?} signed in but is not stored in the adapter: with database sessions, authorize must return users the adapter holds"
     )]
     UserNotInAdapter(String),
+    /// A passkey ceremony's answer was refused (why, for the log).
+    #[error("passkey refused: {0}")]
+    Passkey(&'static str),
 }
 
 impl Error {
@@ -109,6 +112,7 @@ impl Error {
             Self::OAuthCreateAccount(_) => ErrorCode::OAuthCreateAccount,
             Self::OAuthAccountNotLinked => ErrorCode::OAuthAccountNotLinked,
             Self::OAuthHandler(_) => ErrorCode::Callback,
+            Self::Passkey(_) => ErrorCode::WebAuthnVerificationError,
         }
     }
 }

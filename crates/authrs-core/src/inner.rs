@@ -129,6 +129,9 @@ pub(crate) enum Mounted {
     /// OAuth 2.0 or OpenID Connect, with the HTTP client, caches and check codec.
     #[cfg(feature = "oauth")]
     OAuth(Box<OAuthProvider>, Arc<crate::oauth::OAuthRuntime>),
+    /// Passkeys, with their relying party, adapter and keys.
+    #[cfg(feature = "passkey")]
+    Passkey(Arc<crate::providers::passkey::PasskeyRuntime>),
 }
 
 impl Mounted {
@@ -140,6 +143,8 @@ impl Mounted {
             Self::Email(p, _) => &p.id,
             #[cfg(feature = "oauth")]
             Self::OAuth(p, _) => &p.id,
+            #[cfg(feature = "passkey")]
+            Self::Passkey(runtime) => &runtime.provider.id,
         }
     }
 
@@ -151,6 +156,8 @@ impl Mounted {
             Self::Email(p, _) => &p.name,
             #[cfg(feature = "oauth")]
             Self::OAuth(p, _) => &p.name,
+            #[cfg(feature = "passkey")]
+            Self::Passkey(runtime) => &runtime.provider.name,
         }
     }
 
@@ -162,6 +169,8 @@ impl Mounted {
             Self::Email(..) => ProviderType::Email,
             #[cfg(feature = "oauth")]
             Self::OAuth(p, _) => p.provider_type(),
+            #[cfg(feature = "passkey")]
+            Self::Passkey(_) => ProviderType::WebAuthn,
         }
     }
 }

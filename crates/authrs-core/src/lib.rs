@@ -59,6 +59,8 @@ mod telemetry;
 pub mod two_factor;
 mod url;
 pub mod user;
+#[cfg(feature = "passkey")]
+mod webauthn;
 
 pub use authrs_types::seed;
 pub use callbacks::{Callbacks, SignInDecision};

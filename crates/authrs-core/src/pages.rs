@@ -6,6 +6,8 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 pub(crate) mod account;
+#[cfg(feature = "passkey")]
+pub(crate) mod passkey;
 pub(crate) mod two_factor;
 
 use crate::config::{ColorScheme, Theme};
@@ -171,6 +173,7 @@ fn sign_in_error_message(code: ErrorCode) -> &'static str {
         ErrorCode::InvalidEmail => "error-invalid-email",
         ErrorCode::PasswordPolicy => "error-password-policy",
         ErrorCode::LastSignInMethod => "error-last-method",
+        ErrorCode::WebAuthnVerificationError => "error-passkey",
         _ => "error-unable",
     }
 }
@@ -196,6 +199,31 @@ fn email_and_password(provider: &Mounted) -> Option<&crate::providers::Credentia
         }
         _ => None,
     }
+}
+
+/// The passkey provider among `providers`, if any.
+#[cfg(feature = "passkey")]
+pub(crate) fn passkey_provider(
+    providers: &[Mounted],
+) -> Option<&crate::providers::passkey::PasskeyRuntime> {
+    providers.iter().find_map(|p| match p {
+        Mounted::Passkey(runtime) => Some(runtime.as_ref()),
+        _ => None,
+    })
+}
+
+/// The address fields' `autocomplete`: with passkeys, the browser offers them there too
+/// (conditional UI).
+fn address_autocomplete(page: &SignInPage<'_>, token: &'static str) -> &'static str {
+    #[cfg(feature = "passkey")]
+    if passkey_provider(page.providers).is_some() {
+        return match token {
+            "username" => "username webauthn",
+            _ => "email webauthn",
+        };
+    }
+    let _ = page;
+    token
 }
 
 fn is_email_provider(provider: &Mounted) -> bool {
@@ -286,7 +314,7 @@ fn email_and_password_form(
                 (hidden)
                 label for="signin-email" { (m.text("field-email")) }
                 input id="signin-email" type="email" name="email"
-                    placeholder="you@example.com" autocomplete="username" required;
+                    placeholder="you@example.com" autocomplete=(address_autocomplete(page, "username")) required;
                 label for="signin-password" { (m.text("field-password")) }
                 // Not `required`, so "Email me a link" goes with it empty, while the browser
                 // still checks the address (the server refuses an empty password).
@@ -323,13 +351,15 @@ fn provider_form(page: &SignInPage<'_>, provider: &Mounted, hidden: &Markup) -> 
                     }
                     button type="submit" { (credentials_button(m, p)) }
                 }
+            } @else if provider.provider_type() == crate::user::ProviderType::WebAuthn {
+                (passkey_part(page))
             } @else if is_email_provider(provider) {
                 form method="post" action={ (page.base_url) "/signin/" (provider.id()) } {
                     (hidden)
                     @let id = format!("input-email-for-{}-provider", provider.id());
                     label for=(id) { (m.text("field-email")) }
                     input id=(id) type="email" name="email" placeholder="you@example.com"
-                        autocomplete="email" required;
+                        autocomplete=(address_autocomplete(page, "email")) required;
                     button type="submit" { (sign_in_with) }
                 }
             } @else {
@@ -341,6 +371,28 @@ fn provider_form(page: &SignInPage<'_>, provider: &Mounted, hidden: &Markup) -> 
             }
         }
     }
+}
+
+/// The sign-in page's passkey part and its script.
+fn passkey_part(page: &SignInPage<'_>) -> Markup {
+    #[cfg(feature = "passkey")]
+    if let Some(runtime) = passkey_provider(page.providers) {
+        let m = page.look.m;
+        let sign_up = runtime.provider.sign_up && page.providers.iter().any(is_email_provider);
+        let settings = passkey::ScriptSettings {
+            base_url: page.base_url,
+            provider: &runtime.provider.id,
+            csrf_token: page.csrf_token,
+            callback_url: page.callback_url,
+            conditional: true,
+        };
+        return html! {
+            (passkey::sign_in_part(m, sign_up))
+            (passkey::script(&settings))
+        };
+    }
+    let _ = page;
+    html! {}
 }
 
 /// A credentials field's label: the app's own, or ours in the page's language where it is the

@@ -22,6 +22,8 @@ pub(crate) enum Action {
     Account,
     /// The second step of two-factor sign-in (ours).
     TwoFactor,
+    /// A passkey ceremony's options (Auth.js v5's `webauthn-options`).
+    WebAuthnOptions,
 }
 
 impl Action {
@@ -38,6 +40,7 @@ impl Action {
             "_log" => Self::Log,
             "account" => Self::Account,
             "two-factor" => Self::TwoFactor,
+            "webauthn-options" => Self::WebAuthnOptions,
             _ => return None,
         })
     }

@@ -251,6 +251,13 @@ fn providers(b: &AuthBuilder) -> Result<(Vec<Mounted>, Option<TokenRefresh>), Co
                 }
                 Mounted::OAuth(p.clone(), runtime)
             }
+            #[cfg(feature = "passkey")]
+            Provider::Passkey(p) => {
+                let (origin, _) = config::split_base_url(&b.url)?;
+                let adapter = needs_adapter("the passkey provider")?;
+                let runtime = providers::passkey::PasskeyRuntime::new(p, &origin, adapter, &b.secrets)?;
+                Mounted::Passkey(Arc::new(runtime))
+            }
         });
     }
     Ok((mounted, token_refresh))

@@ -59,6 +59,8 @@ pub enum ProviderType {
     Oauth,
     /// OpenID Connect.
     Oidc,
+    /// Passkeys (WebAuthn), Auth.js's `webauthn` type.
+    WebAuthn,
 }
 
 impl ProviderType {
@@ -69,14 +71,21 @@ impl ProviderType {
             Self::Email => "email",
             Self::Oauth => "oauth",
             Self::Oidc => "oidc",
+            Self::WebAuthn => "webauthn",
         }
     }
 
     /// The kind a wire name stands for.
     pub fn parse(name: &str) -> Option<Self> {
-        [Self::Credentials, Self::Email, Self::Oauth, Self::Oidc]
-            .into_iter()
-            .find(|kind| kind.as_str() == name)
+        [
+            Self::Credentials,
+            Self::Email,
+            Self::Oauth,
+            Self::Oidc,
+            Self::WebAuthn,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == name)
     }
 }
 

@@ -4,7 +4,8 @@
 //! of either kind. Rows are decoded into tuples and turned into the core's types here.
 
 use authrs_core::adapter::{
-    AdapterAccount, AdapterError, AdapterSession, AdapterUser, SessionDetails, SessionOrigin,
+    AdapterAccount, AdapterError, AdapterSession, AdapterUser, Authenticator, MULTI_DEVICE,
+    SessionDetails, SessionOrigin,
 };
 use authrs_core::audit::{AuditEvent, AuditKind};
 use authrs_core::user::ProviderType;
@@ -31,6 +32,42 @@ pub(crate) type SessionDetailsRow = (
     Option<String>,
     Option<String>,
 );
+
+/// `credential_id, user_id, credential_public_key, counter, credential_device_type,
+/// credential_backed_up, transports, user_handle, name, created_at, last_used_at`.
+pub(crate) type AuthenticatorRow = (
+    String,
+    String,
+    String,
+    i64,
+    String,
+    bool,
+    Option<String>,
+    String,
+    String,
+    DbTime,
+    Option<DbTime>,
+);
+
+pub(crate) fn authenticator_from_row(row: AuthenticatorRow) -> Authenticator {
+    let (id, user_id, public_key, counter, device_type, backed_up, transports, handle, name) = (
+        row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8,
+    );
+    let mut authenticator = Authenticator::new(
+        id,
+        user_id,
+        public_key,
+        u32::try_from(counter).unwrap_or(u32::MAX),
+        device_type == MULTI_DEVICE,
+        backed_up,
+        transports,
+        handle,
+        name,
+        row.9.0,
+    );
+    authenticator.last_used_at = row.10.map(|t| t.0);
+    authenticator
+}
 
 pub(crate) fn session_details_from_row(row: SessionDetailsRow) -> SessionDetails {
     let (session_token, expires, created, user_agent, client_network) = row;
@@ -267,6 +304,26 @@ pub(crate) mod sql {
          WHERE user_id = $1 AND (last_step IS NULL OR last_step < $2)";
     pub(crate) const USE_RECOVERY_CODE: &str =
         "DELETE FROM recovery_codes WHERE user_id = $1 AND code_hash = $2";
+    pub(crate) const CREATE_AUTHENTICATOR: &str = "INSERT INTO authenticators (credential_id, \
+         user_id, credential_public_key, counter, credential_device_type, credential_backed_up, \
+         transports, user_handle, name, created_at, last_used_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+    pub(crate) const GET_AUTHENTICATOR: &str = "SELECT credential_id, user_id, \
+         credential_public_key, counter, credential_device_type, credential_backed_up, \
+         transports, user_handle, name, created_at, last_used_at \
+         FROM authenticators WHERE credential_id = $1";
+    pub(crate) const LIST_AUTHENTICATORS: &str = "SELECT credential_id, user_id, \
+         credential_public_key, counter, credential_device_type, credential_backed_up, \
+         transports, user_handle, name, created_at, last_used_at \
+         FROM authenticators WHERE user_id = $1 ORDER BY created_at, credential_id";
+    /// One statement: of concurrent callers with the same counter exactly one moves it.
+    pub(crate) const USE_AUTHENTICATOR: &str = "UPDATE authenticators SET counter = $2, \
+         credential_backed_up = $3, last_used_at = $4 WHERE credential_id = $1 \
+         AND (counter < $2 OR (counter = 0 AND $2 = 0))";
+    pub(crate) const RENAME_AUTHENTICATOR: &str =
+        "UPDATE authenticators SET name = $3 WHERE user_id = $1 AND credential_id = $2";
+    pub(crate) const DELETE_AUTHENTICATOR: &str =
+        "DELETE FROM authenticators WHERE user_id = $1 AND credential_id = $2";
     /// Rows per batch of [`DELETE_AUDIT_EVENTS_BEFORE`].
     pub(crate) const AUDIT_SWEEP_BATCH: i64 = 5_000;
 }
@@ -281,14 +338,16 @@ macro_rules! impl_adapter {
         // An anonymous const gives the impl its own imports.
         const _: () = {
             use authrs_core::adapter::{
-                Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser,
-                SessionDetails, SessionOrigin, Timestamp, TwoFactorRecord, VerificationToken,
+                Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, Authenticator,
+                AuthenticatorUse, NewUser, SessionDetails, SessionOrigin, Timestamp,
+                TwoFactorRecord, VerificationToken,
             };
             use authrs_core::audit::{AuditEvent, AuditFilter};
             use $crate::adapter::{
-                AccountRow, AuditRow, SessionDetailsRow, SessionRow, UserRow, account_from_row,
-                audit_event_from_row, session_and_user_from_row, session_details_from_row,
-                session_from_row, sql, user_from_row,
+                AccountRow, AuditRow, AuthenticatorRow, SessionDetailsRow, SessionRow, UserRow,
+                account_from_row, audit_event_from_row, authenticator_from_row,
+                session_and_user_from_row, session_details_from_row, session_from_row, sql,
+                user_from_row,
             };
             use $crate::error::{backend_error, constraint_error};
             use $crate::time::DbTime;
@@ -956,6 +1015,99 @@ macro_rules! impl_adapter {
                             return Ok(deleted);
                         }
                     }
+                }
+
+                async fn create_authenticator(
+                    &self,
+                    authenticator: &Authenticator,
+                ) -> Result<(), AdapterError> {
+                    sqlx::query(sql::CREATE_AUTHENTICATOR)
+                        .bind(&authenticator.credential_id)
+                        .bind(&authenticator.user_id)
+                        .bind(&authenticator.public_key)
+                        .bind(i64::from(authenticator.counter))
+                        .bind(&authenticator.device_type)
+                        .bind(authenticator.backed_up)
+                        .bind(&authenticator.transports)
+                        .bind(&authenticator.user_handle)
+                        .bind(&authenticator.name)
+                        .bind(DbTime(authenticator.created_at))
+                        .bind(authenticator.last_used_at.map(DbTime))
+                        .execute(&self.pool)
+                        .await
+                        // A missing user is a foreign-key failure: `UserNotFound`.
+                        .map_err(|e| self.fail_constraint(e, AdapterError::DuplicateAccount))?;
+                    Ok(())
+                }
+
+                async fn get_authenticator(
+                    &self,
+                    credential_id: &str,
+                ) -> Result<Option<Authenticator>, AdapterError> {
+                    let row: Option<AuthenticatorRow> = sqlx::query_as(sql::GET_AUTHENTICATOR)
+                        .bind(credential_id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    Ok(row.map(authenticator_from_row))
+                }
+
+                async fn list_authenticators(
+                    &self,
+                    user_id: &str,
+                ) -> Result<Vec<Authenticator>, AdapterError> {
+                    let rows: Vec<AuthenticatorRow> = sqlx::query_as(sql::LIST_AUTHENTICATORS)
+                        .bind(user_id)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    Ok(rows.into_iter().map(authenticator_from_row).collect())
+                }
+
+                async fn use_authenticator(
+                    &self,
+                    credential_id: &str,
+                    used: AuthenticatorUse,
+                ) -> Result<bool, AdapterError> {
+                    let done = sqlx::query(sql::USE_AUTHENTICATOR)
+                        .bind(credential_id)
+                        .bind(i64::from(used.counter))
+                        .bind(used.backed_up)
+                        .bind(DbTime(used.at))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    Ok(done.rows_affected() == 1)
+                }
+
+                async fn rename_authenticator(
+                    &self,
+                    user_id: &str,
+                    credential_id: &str,
+                    name: &str,
+                ) -> Result<bool, AdapterError> {
+                    let done = sqlx::query(sql::RENAME_AUTHENTICATOR)
+                        .bind(user_id)
+                        .bind(credential_id)
+                        .bind(name)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    Ok(done.rows_affected() == 1)
+                }
+
+                async fn delete_authenticator(
+                    &self,
+                    user_id: &str,
+                    credential_id: &str,
+                ) -> Result<bool, AdapterError> {
+                    let done = sqlx::query(sql::DELETE_AUTHENTICATOR)
+                        .bind(user_id)
+                        .bind(credential_id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    Ok(done.rows_affected() == 1)
                 }
             }
         };

@@ -78,6 +78,13 @@ pub(crate) const SQLITE: &[Migration] = &[
         // New tables: version 4's code runs on it (and asks for no second factor).
         compatible_from: 4,
     },
+    Migration {
+        version: 6,
+        description: "passkeys",
+        sql: include_str!("../migrations/sqlite/0006_passkeys.sql"),
+        // A new table: version 5's code runs on it (and offers no passkeys).
+        compatible_from: 5,
+    },
 ];
 
 /// The PostgreSQL schema, oldest first. Version 2 has no SQLite counterpart (SQLite's rate
@@ -123,6 +130,13 @@ pub(crate) const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0006_two_factor.sql"),
         // New tables: version 5's code runs on it (and asks for no second factor).
         compatible_from: 5,
+    },
+    Migration {
+        version: 7,
+        description: "passkeys",
+        sql: include_str!("../migrations/postgres/0007_passkeys.sql"),
+        // A new table: version 6's code runs on it (and offers no passkeys).
+        compatible_from: 6,
     },
 ];
 

@@ -60,7 +60,7 @@ async fn two_instances_migrate_one_fresh_database_at_once() {
         let second = second.unwrap_or_else(|e| panic!("round {round}: second instance: {e}"));
         assert_eq!(
             applied_migrations(&first).await,
-            vec![1, 2, 3, 4, 5, 6],
+            vec![1, 2, 3, 4, 5, 6, 7],
             "round {round}"
         );
 
@@ -81,7 +81,7 @@ async fn reconnecting_keeps_the_data_and_applies_nothing_twice() {
     let again = PostgresAdapter::connect(&url).await.unwrap();
     again.migrate().await.unwrap();
     assert_eq!(again.get_user(&ada.id).await.unwrap(), Some(ada));
-    assert_eq!(applied_migrations(&again).await, vec![1, 2, 3, 4, 5, 6]);
+    assert_eq!(applied_migrations(&again).await, vec![1, 2, 3, 4, 5, 6, 7]);
 }
 
 #[tokio::test]
@@ -92,7 +92,7 @@ async fn runs_on_a_newer_schema_until_a_contraction_it_predates() {
     // A newer release's expansion (as a rollback meets it): this version still runs on it.
     sqlx::query(
         "INSERT INTO _authrs_migrations (version, description, compatible_from) \
-         VALUES (7, 'a newer expansion', 6)",
+         VALUES (8, 'a newer expansion', 7)",
     )
     .execute(adapter.pool())
     .await
@@ -102,13 +102,13 @@ async fn runs_on_a_newer_schema_until_a_contraction_it_predates() {
     // A later contraction needs code that knows it.
     sqlx::query(
         "INSERT INTO _authrs_migrations (version, description, compatible_from) \
-         VALUES (8, 'a newer contraction', 8)",
+         VALUES (9, 'a newer contraction', 9)",
     )
     .execute(adapter.pool())
     .await
     .unwrap();
     match PostgresAdapter::connect(&url).await {
-        Err(Error::SchemaTooNew { found: 8, known: 6 }) => {}
+        Err(Error::SchemaTooNew { found: 9, known: 7 }) => {}
         other => panic!("expected SchemaTooNew, got {other:?}"),
     }
 }
@@ -124,7 +124,7 @@ async fn refuses_a_schema_newer_than_it_knows() {
     match PostgresAdapter::connect(&url).await {
         Err(Error::SchemaTooNew {
             found: 999,
-            known: 6,
+            known: 7,
         }) => {}
         other => panic!("expected SchemaTooNew, got {other:?}"),
     }
@@ -137,7 +137,8 @@ async fn a_database_at_version_1_is_upgraded_to_the_rate_limits_table() {
     let ada = adapter.create_user(NewUser::default()).await.unwrap();
     // Back to what version 1 left: no rate_limits table or announcements, version 1 recorded.
     sqlx::raw_sql(
-        "DROP TABLE recovery_codes; \
+        "DROP TABLE authenticators; \
+         DROP TABLE recovery_codes; \
          DROP TABLE two_factor; \
          DROP TABLE audit_events; \
          DROP TABLE rate_limits; \
@@ -159,7 +160,10 @@ async fn a_database_at_version_1_is_upgraded_to_the_rate_limits_table() {
     adapter.pool().close().await;
 
     let upgraded = PostgresAdapter::connect(&url).await.unwrap();
-    assert_eq!(applied_migrations(&upgraded).await, vec![1, 2, 3, 4, 5, 6]);
+    assert_eq!(
+        applied_migrations(&upgraded).await,
+        vec![1, 2, 3, 4, 5, 6, 7]
+    );
     assert_eq!(upgraded.get_user(&ada.id).await.unwrap(), Some(ada));
     let store = PostgresLimitStore::from_adapter(&upgraded);
     let key = LimitKey::new("test", "a");

@@ -78,7 +78,7 @@ async fn two_pools_migrate_one_fresh_file_at_once() {
         let second = second.unwrap_or_else(|e| panic!("round {round}: second pool: {e}"));
         assert_eq!(
             applied_migrations(&first).await,
-            vec![1, 2, 3, 4, 5],
+            vec![1, 2, 3, 4, 5, 6],
             "round {round}"
         );
 
@@ -103,7 +103,7 @@ async fn reopening_keeps_the_data_and_applies_nothing_twice() {
     let again = SqliteAdapter::connect(&url).await.unwrap();
     again.migrate().await.unwrap();
     assert_eq!(again.get_user(&ada.id).await.unwrap(), Some(ada));
-    assert_eq!(applied_migrations(&again).await, vec![1, 2, 3, 4, 5]);
+    assert_eq!(applied_migrations(&again).await, vec![1, 2, 3, 4, 5, 6]);
 }
 
 #[tokio::test]
@@ -114,7 +114,7 @@ async fn runs_on_a_newer_schema_until_a_contraction_it_predates() {
     // A newer release's expansion (as a rollback meets it): this version still runs on it.
     sqlx::query(
         "INSERT INTO _authrs_migrations (version, description, compatible_from) \
-         VALUES (6, 'a newer expansion', 5)",
+         VALUES (7, 'a newer expansion', 6)",
     )
     .execute(adapter.pool())
     .await
@@ -124,13 +124,13 @@ async fn runs_on_a_newer_schema_until_a_contraction_it_predates() {
     // A later contraction needs code that knows it.
     sqlx::query(
         "INSERT INTO _authrs_migrations (version, description, compatible_from) \
-         VALUES (7, 'a newer contraction', 7)",
+         VALUES (8, 'a newer contraction', 8)",
     )
     .execute(adapter.pool())
     .await
     .unwrap();
     match SqliteAdapter::connect(&url).await {
-        Err(Error::SchemaTooNew { found: 7, known: 5 }) => {}
+        Err(Error::SchemaTooNew { found: 8, known: 6 }) => {}
         other => panic!("expected SchemaTooNew, got {other:?}"),
     }
 }
@@ -146,7 +146,7 @@ async fn refuses_a_schema_newer_than_it_knows() {
     match SqliteAdapter::connect(&url).await {
         Err(Error::SchemaTooNew {
             found: 999,
-            known: 5,
+            known: 6,
         }) => {}
         other => panic!("expected SchemaTooNew, got {other:?}"),
     }

@@ -23,8 +23,8 @@ use std::sync::Arc;
 
 pub use authrs_core::adapter::Adapter;
 use authrs_core::adapter::{
-    AdapterAccount, AdapterError, AdapterSession, AdapterUser, NewUser, SessionOrigin, Timestamp,
-    VerificationToken,
+    AdapterAccount, AdapterError, AdapterSession, AdapterUser, Authenticator, AuthenticatorUse,
+    NewUser, SessionOrigin, Timestamp, VerificationToken,
 };
 use authrs_core::audit::{AuditEvent, AuditFilter, AuditKind};
 use authrs_core::user::ProviderType;
@@ -70,6 +70,8 @@ macro_rules! adapter_conformance_tests {
             the_audit_sweep_takes_a_backlog_of_many_batches,
             two_factor_enrolments_round_trip_and_go_with_their_user,
             totp_steps_and_recovery_codes_are_spent_once_under_20_concurrent_attempts,
+            authenticators_round_trip_and_go_with_their_user,
+            authenticator_counters_move_forward_once_under_20_concurrent_uses,
         );
     };
     (@each $fresh_adapter:expr; $($check:ident),+ $(,)?) => {
@@ -1518,4 +1520,163 @@ pub async fn totp_steps_and_recovery_codes_are_spent_once_under_20_concurrent_at
     let record = adapter.get_two_factor(&ada.id).await.unwrap().unwrap();
     assert_eq!(record.last_step, Some(60_000_002));
     assert_eq!(record.recovery_codes_left, 0);
+}
+
+fn passkey(user_id: &str, credential_id: &str, counter: u32, at: Timestamp) -> Authenticator {
+    Authenticator::new(
+        credential_id.to_owned(),
+        user_id.to_owned(),
+        "pQECAyYgASFYIA==".to_owned(),
+        counter,
+        true,
+        false,
+        Some("hybrid,internal".to_owned()),
+        "aGFuZGxl".to_owned(),
+        "Laptop".to_owned(),
+        at,
+    )
+}
+
+/// Rule 8: a passkey reads back as stored, belongs to one user, has a unique credential id,
+/// is renamed and deleted only by its user, and goes with its user.
+pub async fn authenticators_round_trip_and_go_with_their_user(adapter: Arc<dyn Adapter>) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let bob = create_user(&adapter, "bob@example.com").await;
+    let at = Timestamp::from_millis(1_800_000_000_123);
+    let first = passkey(&ada.id, "Y3JlZC0x", 0, at);
+    adapter.create_authenticator(&first).await.unwrap();
+    let later = Timestamp::from_millis(1_800_000_000_999);
+    let mut second = passkey(&ada.id, "Y3JlZC0y", 5, later);
+    second.transports = None;
+    second.device_type = authrs_core::adapter::SINGLE_DEVICE.to_owned();
+    adapter.create_authenticator(&second).await.unwrap();
+    assert_eq!(
+        adapter.get_authenticator("Y3JlZC0x").await,
+        Ok(Some(first.clone()))
+    );
+    assert!(!second.is_multi_device());
+    assert_eq!(
+        adapter.list_authenticators(&ada.id).await,
+        Ok(vec![first.clone(), second.clone()])
+    );
+    assert_eq!(adapter.list_authenticators(&bob.id).await, Ok(vec![]));
+    assert_eq!(adapter.get_authenticator("bm9uZQ==").await, Ok(None));
+    // A credential id is one passkey's, whoever asks.
+    assert_eq!(
+        adapter
+            .create_authenticator(&passkey(&bob.id, "Y3JlZC0x", 0, at))
+            .await,
+        Err(AdapterError::DuplicateAccount)
+    );
+    assert_eq!(
+        adapter
+            .create_authenticator(&passkey("no-such-user", "Y3JlZC0z", 0, at))
+            .await,
+        Err(AdapterError::UserNotFound)
+    );
+    // Only its user renames or deletes it.
+    assert_eq!(
+        adapter
+            .rename_authenticator(&bob.id, "Y3JlZC0x", "Mine")
+            .await,
+        Ok(false)
+    );
+    assert_eq!(
+        adapter.delete_authenticator(&bob.id, "Y3JlZC0x").await,
+        Ok(false)
+    );
+    assert_eq!(
+        adapter
+            .rename_authenticator(&ada.id, "Y3JlZC0x", "Phone")
+            .await,
+        Ok(true)
+    );
+    let renamed = adapter
+        .get_authenticator("Y3JlZC0x")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(renamed.name, "Phone");
+    // A use moves the counter, the backup state and the last use.
+    let used = AuthenticatorUse::new(6, true, later);
+    assert_eq!(adapter.use_authenticator("Y3JlZC0y", used).await, Ok(true));
+    let read = adapter
+        .get_authenticator("Y3JlZC0y")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (read.counter, read.backed_up, read.last_used_at),
+        (6, true, Some(later))
+    );
+    assert_eq!(
+        adapter.delete_authenticator(&ada.id, "Y3JlZC0y").await,
+        Ok(true)
+    );
+    assert_eq!(
+        adapter.delete_authenticator(&ada.id, "Y3JlZC0y").await,
+        Ok(false)
+    );
+    assert_eq!(
+        adapter.use_authenticator("Y3JlZC0y", used).await,
+        Ok(false),
+        "no such passkey"
+    );
+    adapter.delete_user(&ada.id).await.unwrap();
+    assert_eq!(adapter.get_authenticator("Y3JlZC0x").await, Ok(None));
+    assert_eq!(adapter.list_authenticators(&ada.id).await, Ok(vec![]));
+}
+
+/// Rule 8: a counter only grows (or stays 0 with a stored 0), and of 20 concurrent uses with
+/// the same counter exactly one records it.
+pub async fn authenticator_counters_move_forward_once_under_20_concurrent_uses(
+    adapter: Arc<dyn Adapter>,
+) {
+    let ada = create_user(&adapter, "ada@example.com").await;
+    let at = Timestamp::from_millis(1_800_000_000_000);
+    adapter
+        .create_authenticator(&passkey(&ada.id, "Y291bnRz", 0, at))
+        .await
+        .unwrap();
+    adapter
+        .create_authenticator(&passkey(&ada.id, "emVyb3M=", 0, at))
+        .await
+        .unwrap();
+    // An authenticator that does not count: 0 after 0 is a use each time.
+    for _ in 0..2 {
+        let zero = AuthenticatorUse::new(0, false, at);
+        assert_eq!(adapter.use_authenticator("emVyb3M=", zero).await, Ok(true));
+    }
+    let mut uses = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let adapter = Arc::clone(&adapter);
+        uses.spawn(async move {
+            let used = AuthenticatorUse::new(7, false, at);
+            adapter.use_authenticator("Y291bnRz", used).await
+        });
+    }
+    let mut won = 0;
+    while let Some(done) = uses.join_next().await {
+        if done.unwrap().unwrap() {
+            won += 1;
+        }
+    }
+    assert_eq!(won, 1);
+    for (counter, moved) in [(7, false), (3, false), (0, false), (8, true)] {
+        let used = AuthenticatorUse::new(counter, false, at);
+        assert_eq!(
+            adapter.use_authenticator("Y291bnRz", used).await,
+            Ok(moved),
+            "counter {counter}"
+        );
+    }
+    let read = adapter
+        .get_authenticator("Y291bnRz")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.counter, 8);
+    // Once counting, a 0 is a regression.
+    let zero = AuthenticatorUse::new(0, false, at);
+    assert_eq!(adapter.use_authenticator("Y291bnRz", zero).await, Ok(false));
 }

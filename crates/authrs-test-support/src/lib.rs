@@ -5,7 +5,7 @@
 //! primitives that the server's own HTTP client shares; the adapter conformance suite
 //! ([`conformance`]) that every storage back end runs; the rate-limit store conformance suite
 //! ([`limits`]) that every limit store runs; [`concurrency`], for tests of concurrent work
-//! that must not sleep; [`TempDir`], scratch directories removed on drop; and, with the `postgres` feature, a fresh PostgreSQL database per test
+//! that must not sleep; [`webauthn`], a software passkey authenticator; [`TempDir`], scratch directories removed on drop; and, with the `postgres` feature, a fresh PostgreSQL database per test
 //! (`postgres`).
 #![forbid(unsafe_code)]
 
@@ -22,6 +22,7 @@ pub mod process;
 pub mod session_flow;
 pub mod smtp;
 pub mod temp;
+pub mod webauthn;
 
 pub use temp::TempDir;
 

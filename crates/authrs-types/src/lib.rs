@@ -88,12 +88,15 @@ pub enum ErrorCode {
     /// The first factor was right and the account has two-factor sign-in: no session until
     /// the second step (`/two-factor`) succeeds.
     TwoFactorRequired,
+    /// A passkey ceremony's answer was refused: a wrong or spent challenge, origin or RP id,
+    /// an unknown credential, a bad signature, a counter that did not grow (Auth.js's name).
+    WebAuthnVerificationError,
     /// Anything else.
     Default,
 }
 
 impl ErrorCode {
-    const ALL: [Self; 23] = [
+    const ALL: [Self; 24] = [
         Self::Configuration,
         Self::AccessDenied,
         Self::Verification,
@@ -116,6 +119,7 @@ impl ErrorCode {
         Self::UnknownSession,
         Self::SessionsNotListed,
         Self::TwoFactorRequired,
+        Self::WebAuthnVerificationError,
         Self::Default,
     ];
 
@@ -144,6 +148,7 @@ impl ErrorCode {
             Self::UnknownSession => "UnknownSession",
             Self::SessionsNotListed => "SessionsNotListed",
             Self::TwoFactorRequired => "TwoFactorRequired",
+            Self::WebAuthnVerificationError => "WebAuthnVerificationError",
             Self::Default => "default",
         }
     }
@@ -181,6 +186,7 @@ impl ErrorCode {
                 | Self::EmailSignin
                 | Self::CredentialsSignin
                 | Self::SessionRequired
+                | Self::WebAuthnVerificationError
         )
     }
 }

@@ -48,6 +48,12 @@ pub(crate) async fn handle(ctx: Ctx<'_>) -> Response<Bytes> {
         (true, "two-factor-disable") => return super::two_factor::disable(ctx).await,
         (true, "two-factor-recovery-codes") => return super::two_factor::regenerate(ctx).await,
         (true, "unlink") => return unlink(ctx, adapter).await,
+        #[cfg(feature = "passkey")]
+        (false, "passkeys") => return super::passkey::list_json(ctx).await,
+        #[cfg(feature = "passkey")]
+        (true, "passkey-rename") => return super::passkey::rename(ctx).await,
+        #[cfg(feature = "passkey")]
+        (true, "passkey-delete") => return super::passkey::delete(ctx).await,
         _ => {}
     }
     #[cfg(feature = "password")]
@@ -106,7 +112,12 @@ async fn unlink(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
         .providers
         .iter()
         .any(|p| p.provider_type() == crate::user::ProviderType::Email);
-    if accounts.len() == 1 && !has_password && !has_email {
+    // Passkeys are ways in too.
+    let passkeys = match adapter.list_authenticators(&user_id).await {
+        Ok(passkeys) => passkeys.len(),
+        Err(error) => return ctx.fail(error.into()),
+    };
+    if accounts.len() == 1 && !has_password && !has_email && passkeys == 0 {
         return refuse(ctx, ErrorCode::LastSignInMethod, StatusCode::BAD_REQUEST);
     }
     if let Err(error) = adapter

@@ -198,8 +198,21 @@ pub(crate) async fn page(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<By
         proof: view.proof(&ctx),
         events: ctx.inner.audit.store.then_some(events.as_slice()),
         two_factor: view.two_factor,
+        #[cfg(feature = "passkey")]
+        passkeys: view
+            .passkeys
+            .as_ref()
+            .map(|passkeys| crate::pages::account::PasskeysView {
+                passkeys: passkeys.as_slice(),
+                provider: crate::pages::passkey_provider(&ctx.inner.providers)
+                    .map_or("passkey", |runtime| runtime.provider.id.as_str()),
+            }),
         origin: ctx.origin.as_str(),
     });
+    #[cfg(feature = "passkey")]
+    if view.passkeys.is_some() {
+        return ctx.html_with_passkey_script(StatusCode::OK, markup);
+    }
     ctx.html(StatusCode::OK, markup)
 }
 
@@ -214,6 +227,9 @@ struct View {
     events: Vec<AuditEvent>,
     /// Two-step sign-in, when the site has it.
     two_factor: Option<crate::pages::account::TwoFactorView>,
+    /// The user's passkeys, when the site has them (for the page).
+    #[cfg(feature = "passkey")]
+    passkeys: Option<Vec<crate::adapter::Authenticator>>,
 }
 
 impl View {
@@ -256,6 +272,11 @@ impl View {
             }
             None => None,
         };
+        #[cfg(feature = "passkey")]
+        let passkeys = match crate::pages::passkey_provider(&ctx.inner.providers) {
+            Some(_) if with_sessions => Some(adapter.list_authenticators(user_id).await?),
+            _ => None,
+        };
         Ok(Some(Self {
             user,
             has_password,
@@ -263,6 +284,8 @@ impl View {
             sessions,
             events,
             two_factor,
+            #[cfg(feature = "passkey")]
+            passkeys,
         }))
     }
 

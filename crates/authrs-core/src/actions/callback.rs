@@ -29,7 +29,18 @@ pub(crate) async fn post(ctx: Ctx<'_>) -> Response<Bytes> {
         Some(Mounted::OAuth(provider, runtime)) => {
             super::oauth::callback(ctx, provider, runtime).await
         }
+        #[cfg(feature = "passkey")]
+        Some(Mounted::Passkey(runtime)) => super::passkey::callback(ctx, runtime).await,
         None => unknown(ctx),
+    }
+}
+
+/// `GET /webauthn-options/:provider`: a passkey provider's ceremony options.
+#[cfg(feature = "passkey")]
+pub(crate) async fn webauthn_options(ctx: Ctx<'_>) -> Response<Bytes> {
+    match find(&ctx) {
+        Some(Mounted::Passkey(runtime)) => super::passkey::options(ctx, runtime).await,
+        _ => unknown(ctx),
     }
 }
 
@@ -43,6 +54,17 @@ pub(crate) async fn get(ctx: Ctx<'_>) -> Response<Bytes> {
         #[cfg(feature = "oauth")]
         Some(Mounted::OAuth(provider, runtime)) => {
             super::oauth::callback(ctx, provider, runtime).await
+        }
+        #[cfg(feature = "passkey")]
+        Some(Mounted::Passkey(_)) => {
+            let mut response = super::plain(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "Passkey sign-in takes a POST.",
+            );
+            response
+                .headers_mut()
+                .insert(http::header::ALLOW, http::HeaderValue::from_static("POST"));
+            response
         }
         Some(Mounted::Credentials(_)) => {
             let mut response = super::plain(

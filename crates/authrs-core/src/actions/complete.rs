@@ -150,6 +150,12 @@ pub(crate) async fn start_session(
     account: &Account,
 ) -> Result<(), Error> {
     let inner = ctx.inner;
+    // A new account's passkey, waiting for this proof of its address (and, with two-step
+    // sign-in, for the second step too: it is stored only as the session starts).
+    #[cfg(feature = "passkey")]
+    if account.provider_type == crate::user::ProviderType::Email {
+        super::passkey::attach_waiting(ctx, user).await?;
+    }
     match &inner.sessions {
         SessionStore::Jwt { .. } => {
             let mut claims = match initial_claims(ctx, user, account).await {

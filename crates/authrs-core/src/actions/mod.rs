@@ -13,6 +13,8 @@ pub(crate) mod email;
 #[cfg(feature = "oauth")]
 pub(crate) mod oauth;
 pub(crate) mod pages;
+#[cfg(feature = "passkey")]
+pub(crate) mod passkey;
 #[cfg(feature = "password")]
 pub(crate) mod password;
 pub(crate) mod prelude;
@@ -482,6 +484,23 @@ impl<'r> Ctx<'r> {
             response
                 .headers_mut()
                 .insert(http::header::CONTENT_LANGUAGE, language);
+        }
+        response
+    }
+
+    /// [`Self::html`] for a page that carries the passkey script: its hash is allowed by the
+    /// page's CSP.
+    #[cfg(feature = "passkey")]
+    pub(crate) fn html_with_passkey_script(
+        self,
+        status: StatusCode,
+        markup: String,
+    ) -> Response<Bytes> {
+        let mut response = self.html(status, markup);
+        if let Ok(csp) = HeaderValue::from_str(&crate::pages::passkey::CSP) {
+            response
+                .headers_mut()
+                .insert(http::header::CONTENT_SECURITY_POLICY, csp);
         }
         response
     }

@@ -61,7 +61,7 @@ pub(crate) enum OwnershipProof {
 /// row was unverified, so whoever typed the address made it) it removes what that party
 /// attached: the password (unless this proof is the sign-up that set it), every linked
 /// provider account, every session, including JWT sessions through the "valid after"
-/// stamp at `stamp_at` (GHSA-qq9h-g4jm-xgf3), and any two-factor enrolment. On every proof it invalidates the user's
+/// stamp at `stamp_at` (GHSA-qq9h-g4jm-xgf3), any two-factor enrolment and every passkey. On every proof it invalidates the user's
 /// outstanding reset and verification links, and marks the address verified now.
 pub(crate) async fn prove_ownership(
     adapter: &dyn Adapter,
@@ -85,12 +85,20 @@ pub(crate) async fn prove_ownership(
         // A second factor enrolled before the proof is the other party's too: it would lock
         // the owner out of their own account.
         let two_factor = adapter.disable_two_factor(&user.id).await?;
+        // So are passkeys made before it.
+        let passkeys = adapter.list_authenticators(&user.id).await?;
+        for passkey in &passkeys {
+            adapter
+                .delete_authenticator(&user.id, &passkey.credential_id)
+                .await?;
+        }
         tracing::warn!(
             user = %user.id,
             proof = ?proof,
             unlinked = accounts.len(),
             sessions,
             two_factor,
+            passkeys = passkeys.len(),
             "first proof of ownership of an unverified address: what was attached before it \
              was removed"
         );

@@ -46,6 +46,10 @@ pub(crate) async fn page(mut ctx: Ctx<'_>) -> Response<Bytes> {
         sign_up,
         reset,
     });
+    #[cfg(feature = "passkey")]
+    if crate::pages::passkey_provider(&ctx.inner.providers).is_some() {
+        return ctx.html_with_passkey_script(StatusCode::OK, markup);
+    }
     ctx.html(StatusCode::OK, markup)
 }
 
@@ -71,6 +75,11 @@ pub(crate) async fn post(mut ctx: Ctx<'_>) -> Response<Bytes> {
     // is pressed: nothing past this point may see it.
     ctx.body.remove("password");
     match provider {
+        #[cfg(feature = "passkey")]
+        Mounted::Passkey(_) => {
+            let url = ctx.url("signin");
+            ctx.redirect(url, StatusCode::OK)
+        }
         Mounted::Credentials(_) => {
             let url = ctx.url("signin");
             ctx.redirect(url, StatusCode::OK)

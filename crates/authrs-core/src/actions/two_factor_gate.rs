@@ -31,8 +31,9 @@ pub(crate) async fn needed(
     let Some(runtime) = &ctx.inner.two_factor else {
         return Ok(None);
     };
-    // The users of a credentials provider of the app's own are not the adapter's.
-    if ctx.is_apps_own(account) {
+    // The users of a credentials provider of the app's own are not the adapter's. A passkey
+    // is two factors in one (possession, and the verified user): it needs no second.
+    if ctx.is_apps_own(account) || account.provider_type == crate::user::ProviderType::WebAuthn {
         return Ok(None);
     }
     match runtime.adapter.get_two_factor(&user.id).await? {

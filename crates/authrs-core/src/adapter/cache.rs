@@ -579,6 +579,56 @@ impl<A: Adapter + ?Sized> Adapter for CachedAdapter<A> {
     ) -> Result<bool, AdapterError> {
         self.inner.use_recovery_code(user_id, code_hash).await
     }
+
+    async fn create_authenticator(
+        &self,
+        authenticator: &super::Authenticator,
+    ) -> Result<(), AdapterError> {
+        self.inner.create_authenticator(authenticator).await
+    }
+
+    async fn get_authenticator(
+        &self,
+        credential_id: &str,
+    ) -> Result<Option<super::Authenticator>, AdapterError> {
+        self.inner.get_authenticator(credential_id).await
+    }
+
+    async fn list_authenticators(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<super::Authenticator>, AdapterError> {
+        self.inner.list_authenticators(user_id).await
+    }
+
+    async fn use_authenticator(
+        &self,
+        credential_id: &str,
+        used: super::AuthenticatorUse,
+    ) -> Result<bool, AdapterError> {
+        self.inner.use_authenticator(credential_id, used).await
+    }
+
+    async fn rename_authenticator(
+        &self,
+        user_id: &str,
+        credential_id: &str,
+        name: &str,
+    ) -> Result<bool, AdapterError> {
+        self.inner
+            .rename_authenticator(user_id, credential_id, name)
+            .await
+    }
+
+    async fn delete_authenticator(
+        &self,
+        user_id: &str,
+        credential_id: &str,
+    ) -> Result<bool, AdapterError> {
+        self.inner
+            .delete_authenticator(user_id, credential_id)
+            .await
+    }
 }
 
 #[cfg(test)]

@@ -47,11 +47,17 @@ pub enum AuditKind {
     RecoveryCodesRegenerated,
     /// A recovery code was used to sign in.
     RecoveryCodeUsed,
+    /// A passkey was added.
+    PasskeyAdded,
+    /// A passkey was renamed.
+    PasskeyRenamed,
+    /// A passkey was deleted.
+    PasskeyRemoved,
 }
 
 impl AuditKind {
     /// Every kind, in declaration order.
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 23] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -72,6 +78,9 @@ impl AuditKind {
         Self::TwoFactorDisabled,
         Self::RecoveryCodesRegenerated,
         Self::RecoveryCodeUsed,
+        Self::PasskeyAdded,
+        Self::PasskeyRenamed,
+        Self::PasskeyRemoved,
     ];
 
     /// The stored and logged name: `sign_in`, `sign_in_failed`, ….
@@ -97,6 +106,9 @@ impl AuditKind {
             Self::TwoFactorDisabled => "two_factor_disabled",
             Self::RecoveryCodesRegenerated => "recovery_codes_regenerated",
             Self::RecoveryCodeUsed => "recovery_code_used",
+            Self::PasskeyAdded => "passkey_added",
+            Self::PasskeyRenamed => "passkey_renamed",
+            Self::PasskeyRemoved => "passkey_removed",
         }
     }
 
@@ -124,6 +136,7 @@ impl AuditKind {
                 | Self::SessionRevoked
                 | Self::OtherSessionsRevoked
                 | Self::DeletionRequested
+                | Self::PasskeyRenamed
         )
     }
 
@@ -150,6 +163,9 @@ impl AuditKind {
             Self::TwoFactorDisabled => "two-factor sign-in turned off",
             Self::RecoveryCodesRegenerated => "new recovery codes made",
             Self::RecoveryCodeUsed => "a recovery code was used",
+            Self::PasskeyAdded => "passkey added",
+            Self::PasskeyRenamed => "passkey renamed",
+            Self::PasskeyRemoved => "passkey deleted",
         }
     }
 }

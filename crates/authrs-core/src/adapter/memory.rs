@@ -8,7 +8,8 @@ use async_trait::async_trait;
 
 use super::{
     Adapter, AdapterAccount, AdapterError, AdapterSession, AdapterUser, AuditEvent, AuditFilter,
-    NewUser, SessionDetails, SessionOrigin, Timestamp, TwoFactorRecord, VerificationToken,
+    Authenticator, AuthenticatorUse, NewUser, SessionDetails, SessionOrigin, Timestamp,
+    TwoFactorRecord, VerificationToken,
 };
 
 #[derive(Default)]
@@ -30,6 +31,8 @@ struct State {
     two_factor: HashMap<String, TwoFactorRecord>,
     /// Recovery code hashes, by user.
     recovery_codes: HashMap<String, Vec<String>>,
+    /// Passkeys, in the order they were stored.
+    authenticators: Vec<Authenticator>,
 }
 
 impl State {
@@ -163,6 +166,7 @@ impl Adapter for MemoryAdapter {
         state.valid_after.remove(id);
         state.two_factor.remove(id);
         state.recovery_codes.remove(id);
+        state.authenticators.retain(|a| a.user_id != id);
         Ok(())
     }
 
@@ -503,5 +507,83 @@ impl Adapter for MemoryAdapter {
         let before = codes.len();
         codes.retain(|stored| stored != code_hash);
         Ok(codes.len() < before)
+    }
+
+    async fn create_authenticator(
+        &self,
+        authenticator: &Authenticator,
+    ) -> Result<(), AdapterError> {
+        let mut state = self.state();
+        state.require_user(&authenticator.user_id)?;
+        if (state.authenticators.iter()).any(|a| a.credential_id == authenticator.credential_id) {
+            return Err(AdapterError::DuplicateAccount);
+        }
+        state.authenticators.push(authenticator.clone());
+        Ok(())
+    }
+
+    async fn get_authenticator(
+        &self,
+        credential_id: &str,
+    ) -> Result<Option<Authenticator>, AdapterError> {
+        let state = self.state();
+        Ok((state.authenticators.iter())
+            .find(|a| a.credential_id == credential_id)
+            .cloned())
+    }
+
+    async fn list_authenticators(&self, user_id: &str) -> Result<Vec<Authenticator>, AdapterError> {
+        let state = self.state();
+        Ok((state.authenticators.iter())
+            .filter(|a| a.user_id == user_id)
+            .cloned()
+            .collect())
+    }
+
+    async fn use_authenticator(
+        &self,
+        credential_id: &str,
+        used: AuthenticatorUse,
+    ) -> Result<bool, AdapterError> {
+        let mut state = self.state();
+        let found = (state.authenticators.iter_mut()).find(|a| a.credential_id == credential_id);
+        let Some(stored) = found else {
+            return Ok(false);
+        };
+        if used.counter <= stored.counter && !(used.counter == 0 && stored.counter == 0) {
+            return Ok(false);
+        }
+        stored.counter = used.counter;
+        stored.backed_up = used.backed_up;
+        stored.last_used_at = Some(used.at);
+        Ok(true)
+    }
+
+    async fn rename_authenticator(
+        &self,
+        user_id: &str,
+        credential_id: &str,
+        name: &str,
+    ) -> Result<bool, AdapterError> {
+        let mut state = self.state();
+        let found = (state.authenticators.iter_mut())
+            .find(|a| a.user_id == user_id && a.credential_id == credential_id);
+        let Some(stored) = found else {
+            return Ok(false);
+        };
+        name.clone_into(&mut stored.name);
+        Ok(true)
+    }
+
+    async fn delete_authenticator(
+        &self,
+        user_id: &str,
+        credential_id: &str,
+    ) -> Result<bool, AdapterError> {
+        let mut state = self.state();
+        let before = state.authenticators.len();
+        (state.authenticators)
+            .retain(|a| !(a.user_id == user_id && a.credential_id == credential_id));
+        Ok(state.authenticators.len() < before)
     }
 }

@@ -20,7 +20,13 @@
 //! 7. A two-factor enrolment and its recovery codes go with their user. Spending a time step
 //!    ([`Adapter::use_totp_step`]) or a recovery code ([`Adapter::use_recovery_code`]) is atomic:
 //!    of concurrent calls with the same value exactly one gets `true`.
+//! 8. A passkey ([`Authenticator`]) belongs to one user and goes with them; its credential id
+//!    is unique ([`AdapterError::DuplicateAccount`]). [`Adapter::use_authenticator`] moves the
+//!    counter forward atomically: a counter that does not grow (unless it and the stored one
+//!    are both 0) changes nothing, and of concurrent calls with the same counter exactly one
+//!    gets `true`.
 
+mod authenticators;
 mod cache;
 mod events;
 mod memory;
@@ -28,6 +34,7 @@ mod two_factor;
 
 use async_trait::async_trait;
 
+pub use authenticators::{Authenticator, AuthenticatorUse, MULTI_DEVICE, SINGLE_DEVICE};
 pub use cache::{CachedAdapter, SessionCache};
 pub use events::{AuditEvent, AuditFilter, AuditKind};
 pub use memory::MemoryAdapter;
@@ -567,4 +574,42 @@ pub trait Adapter: Send + Sync + 'static {
     /// it existed.
     async fn use_recovery_code(&self, user_id: &str, code_hash: &str)
     -> Result<bool, AdapterError>;
+
+    /// Stores a new passkey (rule 8): [`AdapterError::DuplicateAccount`] when its credential id
+    /// is taken, [`AdapterError::UserNotFound`] when its user does not exist.
+    async fn create_authenticator(&self, authenticator: &Authenticator)
+    -> Result<(), AdapterError>;
+
+    /// The passkey with this credential id (standard base64), if any.
+    async fn get_authenticator(
+        &self,
+        credential_id: &str,
+    ) -> Result<Option<Authenticator>, AdapterError>;
+
+    /// A user's passkeys, oldest first.
+    async fn list_authenticators(&self, user_id: &str) -> Result<Vec<Authenticator>, AdapterError>;
+
+    /// Records a sign-in with a passkey: the new counter, backup state and time, atomically,
+    /// only if the counter grew, or it and the stored one are both 0 (rule 8). `false`: it did
+    /// not (a cloned authenticator, or a replay that lost the race), or there is no such passkey.
+    async fn use_authenticator(
+        &self,
+        credential_id: &str,
+        used: AuthenticatorUse,
+    ) -> Result<bool, AdapterError>;
+
+    /// Renames one of `user_id`'s passkeys; `false` when they have none with this id.
+    async fn rename_authenticator(
+        &self,
+        user_id: &str,
+        credential_id: &str,
+        name: &str,
+    ) -> Result<bool, AdapterError>;
+
+    /// Deletes one of `user_id`'s passkeys; `false` when they have none with this id.
+    async fn delete_authenticator(
+        &self,
+        user_id: &str,
+        credential_id: &str,
+    ) -> Result<bool, AdapterError>;
 }

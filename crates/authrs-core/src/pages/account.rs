@@ -30,15 +30,21 @@ pub(crate) enum Notice {
     OthersRevoked,
     DeleteCodeSent,
     TwoFactorDisabled,
+    PasskeyAdded,
+    PasskeyRenamed,
+    PasskeyRemoved,
 }
 
 impl Notice {
-    const ALL: [Self; 5] = [
+    const ALL: [Self; 8] = [
         Self::ProfileSaved,
         Self::SessionRevoked,
         Self::OthersRevoked,
         Self::DeleteCodeSent,
         Self::TwoFactorDisabled,
+        Self::PasskeyAdded,
+        Self::PasskeyRenamed,
+        Self::PasskeyRemoved,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -48,6 +54,9 @@ impl Notice {
             Self::OthersRevoked => "OthersRevoked",
             Self::DeleteCodeSent => "DeleteCodeSent",
             Self::TwoFactorDisabled => "TwoFactorDisabled",
+            Self::PasskeyAdded => "PasskeyAdded",
+            Self::PasskeyRenamed => "PasskeyRenamed",
+            Self::PasskeyRemoved => "PasskeyRemoved",
         }
     }
 
@@ -64,6 +73,9 @@ impl Notice {
             Self::OthersRevoked => "notice-others-revoked",
             Self::DeleteCodeSent => "notice-delete-code-sent",
             Self::TwoFactorDisabled => "notice-two-factor-disabled",
+            Self::PasskeyAdded => "notice-passkey-added",
+            Self::PasskeyRenamed => "notice-passkey-renamed",
+            Self::PasskeyRemoved => "notice-passkey-removed",
         }
     }
 }
@@ -122,6 +134,9 @@ fn event_message(kind: AuditKind) -> &'static str {
         AuditKind::TwoFactorDisabled => "event-two-factor-disabled",
         AuditKind::RecoveryCodesRegenerated => "event-recovery-codes-regenerated",
         AuditKind::RecoveryCodeUsed => "event-recovery-code-used",
+        AuditKind::PasskeyAdded => "event-passkey-added",
+        AuditKind::PasskeyRenamed => "event-passkey-renamed",
+        AuditKind::PasskeyRemoved => "event-passkey-removed",
     }
 }
 
@@ -145,7 +160,19 @@ pub(crate) struct AccountPage<'a> {
     pub(crate) events: Option<&'a [EventRow]>,
     /// Two-step sign-in, when the site has it.
     pub(crate) two_factor: Option<TwoFactorView>,
+    /// The user's passkeys, when the site has them.
+    #[cfg(feature = "passkey")]
+    pub(crate) passkeys: Option<PasskeysView<'a>>,
     pub(crate) origin: &'a str,
+}
+
+/// The passkeys section.
+#[cfg(feature = "passkey")]
+#[derive(Clone, Copy)]
+pub(crate) struct PasskeysView<'a> {
+    pub(crate) passkeys: &'a [crate::adapter::Authenticator],
+    /// The passkey provider's id (where the script sends its requests).
+    pub(crate) provider: &'a str,
 }
 
 /// The browser and system a `User-Agent` names, when it names ones we know.
@@ -223,6 +250,68 @@ fn date(at: Timestamp) -> String {
     format!("{} UTC", iso.get(..16).unwrap_or(&iso).replace('T', " "))
 }
 
+/// The passkeys section: each passkey with its dates, rename and delete (forms that work
+/// without JavaScript), and "Add a passkey" (the script).
+fn passkeys_section(page: &AccountPage<'_>, hidden: &maud::Markup) -> maud::Markup {
+    #[cfg(feature = "passkey")]
+    if let Some(view) = page.passkeys {
+        let m = page.look.m;
+        let base = page.base_url;
+        let callback = format!("{base}/account?notice={}", Notice::PasskeyAdded.as_str());
+        let settings = crate::pages::passkey::ScriptSettings {
+            base_url: base,
+            provider: view.provider,
+            csrf_token: page.csrf_token,
+            callback_url: &callback,
+            conditional: false,
+        };
+        return html! {
+            section {
+                h2 { (m.text("account-passkeys")) }
+                p.left.muted { (m.text("account-passkeys-explain")) }
+                @if view.passkeys.is_empty() {
+                    p.left { (m.text("account-passkeys-none")) }
+                }
+                ul.sessions {
+                    @for (index, passkey) in view.passkeys.iter().enumerate() {
+                        li {
+                            div {
+                                strong { bdi { (passkey.name) } }
+                                small { (m.format("account-passkey-added", &[("date", Arg::Text(&date(passkey.created_at)))])) }
+                                small {
+                                    @match passkey.last_used_at {
+                                        Some(at) => (m.format("account-passkey-used", &[("date", Arg::Text(&date(at)))])),
+                                        None => (m.text("account-passkey-never-used")),
+                                    }
+                                    @if passkey.is_multi_device() {
+                                        " · " (m.text("account-passkey-synced"))
+                                    }
+                                }
+                            }
+                            form method="post" action={ (base) "/account/passkey-rename" } {
+                                (hidden)
+                                input type="hidden" name="credentialId" value=(passkey.credential_id);
+                                @let id = format!("passkey-name-{index}");
+                                label for=(id) { (m.text("account-passkey-name")) }
+                                input id=(id) type="text" name="name" value=(passkey.name) maxlength="64" required;
+                                button.secondary type="submit" { (m.text("account-passkey-rename")) }
+                                button.secondary.stack type="submit" formaction={ (base) "/account/passkey-delete" } formnovalidate {
+                                    (m.text("account-passkey-delete"))
+                                }
+                            }
+                        }
+                    }
+                }
+                (crate::pages::passkey::failed_note(m))
+                button.secondary type="button" data-passkey="register" hidden { (m.text("account-passkey-add")) }
+                (crate::pages::passkey::script(&settings))
+            }
+        };
+    }
+    let _ = (page, hidden);
+    html! {}
+}
+
 fn error_message(code: ErrorCode) -> &'static str {
     match code {
         ErrorCode::InvalidProfile => "error-invalid-profile",
@@ -232,6 +321,7 @@ fn error_message(code: ErrorCode) -> &'static str {
         ErrorCode::PasswordPolicy => "error-password-policy",
         ErrorCode::LastSignInMethod => "error-last-method",
         ErrorCode::MissingCsrf => "error-csrf",
+        ErrorCode::WebAuthnVerificationError => "error-passkey",
         _ => "error-unable",
     }
 }
@@ -411,6 +501,8 @@ pub(crate) fn render(page: &AccountPage<'_>) -> String {
                 }
             }
         }
+
+        (passkeys_section(page, &hidden))
 
         @if let Some(events) = page.events {
             section {

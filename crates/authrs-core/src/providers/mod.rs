@@ -7,6 +7,8 @@ pub(crate) mod email;
 pub(crate) mod email_password;
 #[cfg(feature = "oauth")]
 pub mod oauth;
+#[cfg(feature = "passkey")]
+pub mod passkey;
 #[cfg(feature = "oauth")]
 pub mod presets;
 
@@ -24,6 +26,8 @@ pub use email::{
 pub use email_password::EMAIL_PASSWORD_PROVIDER_ID;
 #[cfg(feature = "oauth")]
 pub use oauth::{Checks, ClientAuth, OAuthKind, OAuthProvider, ProfileMap, Quirks};
+#[cfg(feature = "passkey")]
+pub use passkey::{PASSKEY_PROVIDER_ID, PasskeyProvider, UserVerification};
 
 use crate::user::ProviderType;
 
@@ -39,6 +43,9 @@ pub enum Provider {
     /// OAuth 2.0 or OpenID Connect (boxed: it is the largest by far).
     #[cfg(feature = "oauth")]
     OAuth(Box<OAuthProvider>),
+    /// Passkeys (WebAuthn).
+    #[cfg(feature = "passkey")]
+    Passkey(Box<PasskeyProvider>),
 }
 
 impl Provider {
@@ -50,6 +57,8 @@ impl Provider {
             Self::Email(p) => &p.id,
             #[cfg(feature = "oauth")]
             Self::OAuth(p) => &p.id,
+            #[cfg(feature = "passkey")]
+            Self::Passkey(p) => &p.id,
         }
     }
 
@@ -61,6 +70,8 @@ impl Provider {
             Self::Email(p) => &p.name,
             #[cfg(feature = "oauth")]
             Self::OAuth(p) => &p.name,
+            #[cfg(feature = "passkey")]
+            Self::Passkey(p) => &p.name,
         }
     }
 
@@ -72,6 +83,8 @@ impl Provider {
             Self::Email(_) => ProviderType::Email,
             #[cfg(feature = "oauth")]
             Self::OAuth(p) => p.provider_type(),
+            #[cfg(feature = "passkey")]
+            Self::Passkey(_) => ProviderType::WebAuthn,
         }
     }
 }
@@ -86,6 +99,13 @@ impl From<CredentialsProvider> for Provider {
 impl From<OAuthProvider> for Provider {
     fn from(provider: OAuthProvider) -> Self {
         Self::OAuth(Box::new(provider))
+    }
+}
+
+#[cfg(feature = "passkey")]
+impl From<PasskeyProvider> for Provider {
+    fn from(provider: PasskeyProvider) -> Self {
+        Self::Passkey(Box::new(provider))
     }
 }
 
