@@ -154,7 +154,7 @@ pub(crate) async fn start_session(
     // sign-in, for the second step too: it is stored only as the session starts).
     #[cfg(feature = "passkey")]
     if account.provider_type == crate::user::ProviderType::Email {
-        super::passkey::attach_waiting(ctx, user).await?;
+        super::passkey_store::attach_waiting(ctx, user).await?;
     }
     match &inner.sessions {
         SessionStore::Jwt { .. } => {

@@ -15,6 +15,8 @@ pub(crate) mod oauth;
 pub(crate) mod pages;
 #[cfg(feature = "passkey")]
 pub(crate) mod passkey;
+#[cfg(feature = "passkey")]
+pub(crate) mod passkey_store;
 #[cfg(feature = "password")]
 pub(crate) mod password;
 pub(crate) mod prelude;

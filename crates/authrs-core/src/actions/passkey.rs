@@ -18,6 +18,7 @@ use serde_json::{Map, Value, json};
 
 use super::Ctx;
 use super::complete::{SigningIn, finish_sign_in};
+use super::passkey_store::{Waiting, add};
 use super::prelude::{NotSignedIn, done, not_signed_in, refused, signed_in_user};
 use super::throttle::checked;
 use crate::adapter::{AdapterError, Authenticator, AuthenticatorUse, Timestamp, VerificationToken};
@@ -417,44 +418,6 @@ fn check_registration(
     webauthn::verify_registration(&runtime.rp, challenge, &response).map_err(|r| r.as_str())
 }
 
-/// Stores a checked passkey for `user_id`; `Ok(Err(why))` when it is refused.
-async fn add(
-    ctx: &Ctx<'_>,
-    runtime: &PasskeyRuntime,
-    user_id: &str,
-    registered: webauthn::Registered,
-    handle: &str,
-) -> Result<Result<(), &'static str>, Error> {
-    let existing = runtime.adapter.list_authenticators(user_id).await?;
-    if existing.len() >= runtime.provider.max_per_user {
-        return Ok(Err("too many passkeys"));
-    }
-    let transports = (!registered.transports.is_empty()).then(|| registered.transports.join(","));
-    let name = format!("Passkey {}", existing.len() + 1);
-    let authenticator = Authenticator::new(
-        STANDARD.encode(&registered.credential_id),
-        user_id.to_owned(),
-        STANDARD.encode(&registered.public_key),
-        registered.counter,
-        registered.backup_eligible,
-        registered.backed_up,
-        transports,
-        handle.to_owned(),
-        name,
-        Timestamp::from_millis(ctx.now_ms),
-    );
-    match runtime.adapter.create_authenticator(&authenticator).await {
-        Ok(()) => {}
-        Err(AdapterError::DuplicateAccount) => return Ok(Err("passkey already registered")),
-        Err(error) => return Err(error.into()),
-    }
-    let event = (ctx.audit_event(AuditKind::PasskeyAdded))
-        .user(user_id)
-        .provider(&runtime.provider.id);
-    ctx.audit(event).await;
-    Ok(Ok(()))
-}
-
 async fn authenticate(
     ctx: Ctx<'_>,
     runtime: &PasskeyRuntime,
@@ -535,57 +498,6 @@ async fn authenticate(
     finish_sign_in(ctx, signing_in, callback_url).await
 }
 
-/// A new account's checked passkey, waiting for its address (rule 7).
-struct Waiting {
-    email: String,
-    name: Option<String>,
-    handle: String,
-    registered: webauthn::Registered,
-}
-
-impl Waiting {
-    fn seal(&self, runtime: &PasskeyRuntime, now: u64, lifetime: u64) -> String {
-        let r = &self.registered;
-        let mut claims = Map::new();
-        claims.insert("e".into(), Value::from(self.email.as_str()));
-        claims.insert("h".into(), Value::from(self.handle.as_str()));
-        claims.insert("i".into(), Value::from(b64url(&r.credential_id)));
-        claims.insert("k".into(), Value::from(b64url(&r.public_key)));
-        claims.insert("c".into(), Value::from(r.counter));
-        claims.insert("be".into(), Value::from(r.backup_eligible));
-        claims.insert("bs".into(), Value::from(r.backed_up));
-        claims.insert("t".into(), Value::from(r.transports.join(",")));
-        if let Some(name) = &self.name {
-            claims.insert("n".into(), Value::from(name.as_str()));
-        }
-        runtime.sign_ups.encode(&mut claims, now, lifetime)
-    }
-
-    fn open(runtime: &PasskeyRuntime, cookie: &str, now: u64) -> Option<Self> {
-        let claims = runtime.sign_ups.decode(cookie, now).ok()?;
-        let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
-        let flag = |name: &str| claims.get(name).and_then(Value::as_bool);
-        let transports = text("t")?;
-        Some(Self {
-            email: text("e")?,
-            name: text("n"),
-            handle: text("h")?,
-            registered: webauthn::Registered {
-                credential_id: webauthn::from_b64url(&text("i")?)?,
-                public_key: webauthn::from_b64url(&text("k")?)?,
-                counter: u32::try_from(claims.get("c")?.as_u64()?).ok()?,
-                backup_eligible: flag("be")?,
-                backed_up: flag("bs")?,
-                transports: transports
-                    .split(',')
-                    .filter(|t| !t.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-            },
-        })
-    }
-}
-
 /// A new account's registration: the passkey waits in this browser while the email provider
 /// mails a link and code to the address, with the answer every address gets (rule 7).
 async fn sign_up(
@@ -613,42 +525,6 @@ async fn sign_up(
     ctx.body
         .insert("email".into(), Value::from(waiting.email.as_str()));
     super::email::send_link(ctx, provider, adapter, callback_url).await
-}
-
-/// At the start of a session from an email proof: the passkey this browser registered for a
-/// new account, stored if the address just proven is the one it was made for (rule 7). The
-/// waiting cookie goes either way.
-pub(crate) async fn attach_waiting(ctx: &mut Ctx<'_>, user: &User) -> Result<(), Error> {
-    let name = ctx.inner.cookie_names.passkey_sign_up.clone();
-    let Some(cookie) = ctx.cookies.get(&name).map(|c| c.into_owned()) else {
-        return Ok(());
-    };
-    let secure = ctx.secure();
-    ctx.set_cookies.push(crate::cookies::delete(&name, secure));
-    let runtime = ctx
-        .inner
-        .providers
-        .iter()
-        .find_map(|mounted| match mounted {
-            Mounted::Passkey(runtime) => Some(runtime),
-            _ => None,
-        });
-    let Some(runtime) = runtime else {
-        return Ok(());
-    };
-    let Some(waiting) = Waiting::open(runtime, &cookie, ctx.now_secs()) else {
-        return Ok(());
-    };
-    if user.email.as_deref() != Some(waiting.email.as_str()) {
-        tracing::info!("a waiting passkey was for another address: dropped");
-        return Ok(());
-    }
-    let handle = waiting.handle.clone();
-    match add(ctx, runtime, &user.id, waiting.registered, &handle).await? {
-        Ok(()) => tracing::info!(user = %user.id, "the new account's passkey was stored"),
-        Err(why) => tracing::info!(user = %user.id, why, "the waiting passkey was not stored"),
-    }
-    Ok(())
 }
 
 /// The mounted passkey provider, if any.
