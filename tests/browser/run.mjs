@@ -317,6 +317,8 @@ async function startAuthrs(generation, issuer) {
   // Users choose: only the one who turns it on gets a second step.
   env.AUTHRS_TWO_FACTOR_MODE = "optional";
   env.AUTHRS_TWO_FACTOR_REMEMBER_DAYS = "30";
+  // Passkeys where they are checked: next-auth v5's signIn("passkey"), and the built-in pages.
+  if (["v5", "pages"].includes(generation)) env.AUTHRS_PASSKEY_ENABLED = "true";
 
   let started;
   try {
@@ -353,6 +355,42 @@ async function startAuthrs(generation, issuer) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+// --- passkeys ------------------------------------------------------------------------------
+
+/**
+ * A virtual platform authenticator (Chromium's DevTools protocol) for `page`'s tab: resident
+ * keys, user verification, as a phone or laptop has. Returns a function that lists its
+ * credentials.
+ */
+async function virtualAuthenticator(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("WebAuthn.enable", { enableUI: false });
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      ctap2Version: "ctap2_1",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials;
+}
+
+/** The newest sign-in link mailed to `to`, waiting for it. */
+async function mailedLink(mailFile, to, count = 1) {
+  const deadline = Date.now() + TIMEOUT;
+  let links = [];
+  while (links.length < count && Date.now() < deadline) {
+    links = mailedLinks(mailFile, to);
+    if (links.length < count) await new Promise((done) => setTimeout(done, 100));
+  }
+  assert(links.length >= count, `${links.length} sign-in links mailed to ${to}`);
+  return links.at(-1);
 }
 
 // --- the mail file --------------------------------------------------------------------------
@@ -868,6 +906,36 @@ async function runGeneration(browser, generation, issuer) {
       return JSON.stringify(result);
     });
 
+    if (generation === "v5") await check(g, "passkeys: signIn(\"passkey\") from next-auth/webauthn registers, then signs in with no address", async () => {
+      const passkeyContext = await newContext();
+      const tab = await passkeyContext.newPage();
+      watchConsole(tab);
+      const credentials = await virtualAuthenticator(passkeyContext, tab);
+      await tab.goto(app);
+      await waitForStatus(tab, "unauthenticated");
+      await signInWithPassword(tab, PASSWORD);
+      await waitForStatus(tab, "authenticated");
+      // Registration: the signed-in user adds a passkey (Auth.js's `action: "register"`).
+      const registered = await tab.evaluate(() =>
+        window.__passkeySignIn("passkey", { action: "register", redirect: false }),
+      );
+      assert(registered?.ok === true && !registered.error, `register returned ${JSON.stringify(registered)}`);
+      const held = await credentials();
+      assert(held.length === 1 && held[0].isResidentCredential, `the authenticator holds ${JSON.stringify(held)}`);
+      // Signed out, then authentication with no address: the authenticator finds the passkey.
+      await Promise.all([
+        waitForStatus(tab, "unauthenticated"),
+        tab.getByTestId("signout").click(),
+      ]);
+      const signedIn = await tab.evaluate(() => window.__passkeySignIn("passkey", { redirect: false }));
+      assert(signedIn?.ok === true && !signedIn.error, `authenticate returned ${JSON.stringify(signedIn)}`);
+      await waitForStatus(tab, "authenticated");
+      const email = await text(tab, "user-email");
+      assert(email === USER, `user email is ${email}`);
+      await passkeyContext.close();
+      return `signed in as ${email}`;
+    });
+
     await check(g, "no errors in the browser console", async () => {
       // Expected: the 401 of the wrong password, logged by Chromium as a failed resource.
       const unexpected = consoleErrors.filter(
@@ -1166,6 +1234,116 @@ async function runPages(browser, issuer) {
       return shots.join(", ");
     });
 
+    await check(g, "passkeys: a new account with a passkey, then a sign-in with no address (CDP virtual authenticator)", async () => {
+      const to = "pat@example.com";
+      const context = await newContext({ viewport: { width: 1024, height: 900 } });
+      const page = await context.newPage();
+      const credentials = await virtualAuthenticator(context, page);
+      await page.goto(signIn);
+      await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+      assert(await page.locator('button[data-passkey="authenticate"]').isVisible(), "no passkey button");
+      await page.screenshot({ path: join(screenshots, "pages-passkey-signin.png"), fullPage: true });
+      await page.locator("#passkey-name").fill("Pat");
+      await page.locator("#passkey-email").fill(to);
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === "/api/auth/verify-request"),
+        page.locator('form[data-passkey="sign-up"] button[type=submit]').click(),
+      ]);
+      assert((await credentials()).length === 1, "the authenticator holds no passkey");
+      assert(!(await sessionOf(page))?.user, "a session before the address is proven");
+      // The mailed link, in this browser: the account is created with its passkey.
+      await page.goto(await mailedLink(server.mailFile, to));
+      await Promise.all([
+        page.waitForURL((url) => !url.pathname.startsWith("/api/auth/")),
+        page.locator("form button[type=submit]").first().click(),
+      ]);
+      assert((await sessionOf(page))?.user?.email === to, "not signed in after the link");
+      await page.goto(`${server.origin}/api/auth/account`);
+      assert((await page.locator('input[name="credentialId"]').count()) >= 1, "the account page lists no passkey");
+      await page.screenshot({ path: join(screenshots, "pages-account-passkeys.png"), fullPage: true });
+      // Signed out, then "Sign in with a passkey": no address typed.
+      await page.goto(`${server.origin}/api/auth/signout`);
+      await Promise.all([
+        page.waitForURL((url) => !url.pathname.startsWith("/api/auth/signout")),
+        page.locator("form button[type=submit]").click(),
+      ]);
+      assert(!(await sessionOf(page))?.user, "still signed in after signing out");
+      await page.goto(`${server.origin}/api/auth/signin?callbackUrl=${encodeURIComponent(`${server.origin}/api/auth/account`)}`);
+      // The browser's autofill (conditional UI) may sign in as the page loads; the button
+      // does otherwise.
+      let how = "the autofill (conditional UI)";
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === "/api/auth/account"),
+        page
+          .locator('button[data-passkey="authenticate"]')
+          .click({ timeout: 3_000 })
+          .then(() => (how = "the button"), () => {}),
+      ]);
+      assert((await sessionOf(page))?.user?.email === to, "the passkey did not sign in");
+      await context.close();
+
+      // A password user adds a passkey with the account page's button (another device: one
+      // authenticator holds one passkey per account, so the browser refuses a second there).
+      const laptop = await newContext({ viewport: { width: 1024, height: 900 } });
+      const tab = await laptop.newPage();
+      const held = await virtualAuthenticator(laptop, tab);
+      await tab.goto(`${server.origin}/api/auth/signin?callbackUrl=${encodeURIComponent(`${server.origin}/api/auth/account`)}`);
+      await tab.locator("#signin-email").fill(USER);
+      await tab.locator("#signin-password").fill(PASSWORD);
+      await Promise.all([
+        tab.waitForURL((url) => url.pathname === "/api/auth/account"),
+        tab.locator('form[action$="/callback/email-password"] button:not([formaction])').click(),
+      ]);
+      await Promise.all([
+        tab.waitForURL((url) => url.searchParams.get("notice") === "PasskeyAdded"),
+        tab.locator('button[data-passkey="register"]').click(),
+      ]);
+      assert((await held()).length === 1, "the passkey was not made");
+      assert((await tab.locator('input[name="credentialId"]').count()) === 1, "the page lists no passkey");
+      await tab.screenshot({ path: join(screenshots, "pages-account-passkeys-added.png"), fullPage: true });
+      // Signed out, in a browser without the autofill: "Sign in with a passkey" does it.
+      await tab.goto(`${server.origin}/api/auth/signout`);
+      await Promise.all([
+        tab.waitForURL((url) => !url.pathname.startsWith("/api/auth/signout")),
+        tab.locator("form button[type=submit]").click(),
+      ]);
+      await tab.addInitScript(() => {
+        PublicKeyCredential.isConditionalMediationAvailable = async () => false;
+      });
+      await tab.goto(`${server.origin}/api/auth/signin?callbackUrl=${encodeURIComponent(`${server.origin}/api/auth/account`)}`);
+      assert(!(await sessionOf(tab))?.user, "signed in before the button");
+      await Promise.all([
+        tab.waitForURL((url) => url.pathname === "/api/auth/account"),
+        tab.locator('button[data-passkey="authenticate"]').click(),
+      ]);
+      assert((await sessionOf(tab))?.user?.email === USER, "the button's passkey did not sign in");
+      await laptop.close();
+      return `signed up, signed in with ${how}; a password user added one and signed in with the button`;
+    });
+
+    await check(g, "passkeys: the sign-in and account pages in dark, phone width and Arabic", async () => {
+      const shots = [];
+      for (const look of [looks[1], looks[2], { name: "ar", colorScheme: "light", viewport: { width: 1024, height: 900 }, lang: "ar" }]) {
+        const context = await newContext({
+          colorScheme: look.colorScheme,
+          viewport: look.viewport,
+          isMobile: look.isMobile ?? false,
+          extraHTTPHeaders: { "Accept-Language": look.lang ?? "en" },
+        });
+        const page = await context.newPage();
+        await virtualAuthenticator(context, page);
+        await page.goto(signIn);
+        await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+        const shown = await layout(page);
+        assert(!shown.overflow, `${look.name}: the page is wider than the window`);
+        assert(await page.locator('button[data-passkey="authenticate"]').isVisible(), `${look.name}: no passkey button`);
+        await page.screenshot({ path: join(screenshots, `pages-passkey-signin-${look.name}.png`), fullPage: true });
+        await context.close();
+        shots.push(look.name);
+      }
+      return shots.join(", ");
+    });
+
     await check(g, "account page: deleting the account", async () => {
       const { page } = await signedIn("lin@example.com");
       await page.locator("#delete-password").fill(PASSWORD);
@@ -1189,7 +1367,8 @@ async function runPages(browser, issuer) {
       const page = await context.newPage();
       await page.goto(signIn);
       const to = "lin@example.com";
-      const emailFields = page.locator('.provider input[type="email"]');
+      // Visible ones: the passkey part is hidden without JavaScript.
+      const emailFields = page.locator('.provider input[type="email"]:visible');
       assert((await emailFields.count()) === 1, `${await emailFields.count()} address fields`);
       await emailFields.fill(to);
       await Promise.all([

@@ -280,6 +280,12 @@ impl Choice for authrs_core::two_factor::TwoFactorMode {
     ];
 }
 
+impl Choice for authrs_core::providers::UserVerification {
+    const NAME: &'static str = "passkey.user_verification";
+    const WORDS: &'static [(&'static str, Self)] =
+        &[("required", Self::Required), ("preferred", Self::Preferred)];
+}
+
 impl Choice for ColorScheme {
     const NAME: &'static str = "color scheme";
     const WORDS: &'static [(&'static str, Self)] = &[

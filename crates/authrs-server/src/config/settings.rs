@@ -97,6 +97,8 @@ pub struct Settings {
     pub audit: AuditSettings,
     /// `[two_factor]`: two-step sign-in with an authenticator app.
     pub two_factor: TwoFactorSettings,
+    /// `[passkey]`: sign-in with passkeys (off by default).
+    pub passkey: PasskeySettings,
     /// `[theme]`: the built-in pages' look.
     pub theme: ThemeSettings,
     /// `[languages]`: the built-in pages' and mails' languages.
@@ -268,6 +270,57 @@ impl TwoFactorSettings {
         }
         two_factor.issuer = self.issuer.clone();
         two_factor
+    }
+}
+
+/// `[passkey]`: sign-in with passkeys (WebAuthn), as Auth.js v5's passkey provider on the wire
+/// and a button on the built-in sign-in page.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PasskeySettings {
+    /// Offer passkeys (default: off).
+    pub enabled: bool,
+    /// The relying party id: the site's registrable domain (default: the host of `url`).
+    pub rp_id: Option<String>,
+    /// The name some authenticators show (default: the RP id).
+    pub rp_name: Option<String>,
+    /// The origins browsers may report (default: the origin of `url`). Each must be on the RP
+    /// id or a subdomain of it.
+    pub origins: Vec<String>,
+    /// `required` (the default: a PIN or biometric at each use) or `preferred`.
+    #[serde(deserialize_with = "values::choice")]
+    pub user_verification: authrs_core::providers::UserVerification,
+    /// Whether a new account can be made with a passkey; its address is proven by the email
+    /// provider first, so this needs `[email] enabled` (default: on).
+    pub sign_up: bool,
+}
+
+impl Default for PasskeySettings {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            rp_id: None,
+            rp_name: None,
+            origins: Vec::new(),
+            user_verification: authrs_core::providers::UserVerification::Required,
+            sign_up: true,
+        }
+    }
+}
+
+impl PasskeySettings {
+    /// The engine's provider, when passkeys are on.
+    pub fn provider(&self) -> Option<authrs_core::providers::PasskeyProvider> {
+        if !self.enabled {
+            return None;
+        }
+        let mut provider = authrs_core::providers::PasskeyProvider::new();
+        provider.rp_id = self.rp_id.clone();
+        provider.rp_name = self.rp_name.clone();
+        provider.origins = self.origins.clone();
+        provider.user_verification = self.user_verification;
+        provider.sign_up = self.sign_up;
+        Some(provider)
     }
 }
 
@@ -588,6 +641,7 @@ impl Default for Settings {
             metrics: MetricsSettings::default(),
             audit: AuditSettings::default(),
             two_factor: TwoFactorSettings::default(),
+            passkey: PasskeySettings::default(),
             theme: ThemeSettings::default(),
             languages: LanguageSettings::default(),
             pages: PageSettings::default(),
@@ -1021,6 +1075,9 @@ impl Settings {
             .background(Arc::new(authrs_tokio::TokioBackground::default()));
         if self.email.enabled {
             builder = builder.provider(self.email.provider(transport));
+        }
+        if let Some(passkey) = self.passkey.provider() {
+            builder = builder.provider(passkey);
         }
         if !self.providers.is_empty() {
             let http = authrs_http::ReqwestClient::with_timeout(self.server.outbound_timeout)
