@@ -272,3 +272,11 @@ notice-passkey-removed = Your passkey was deleted.
 event-passkey-added = Passkey added
 event-passkey-renamed = Passkey renamed
 event-passkey-removed = Passkey deleted
+
+## The notice that a passkey was added to an account
+
+mail-passkey-subject = A passkey was added to your account at { $site }
+mail-passkey-heading = A passkey was just added to your account at { $site }. It signs in without your password or second step. If it was you, there is nothing to do. If not, delete it on your account page, change your password and sign out everywhere.
+mail-passkey-action = Open your account
+account-passkey-sign-in-again = To add a passkey, sign in again first: it proves it is you.
+account-passkey-sign-in-again-link = Sign in again

@@ -292,8 +292,8 @@ impl CookieNames {
             lang: format!("{normal}{prefix}lang"),
             two_factor: format!("{normal}{prefix}two-factor"),
             two_factor_device: format!("{normal}{prefix}two-factor-device"),
-            challenge: format!("{normal}{prefix}challenge"),
-            passkey_sign_up: format!("{normal}{prefix}passkey-sign-up"),
+            challenge: format!("{host}{prefix}challenge"),
+            passkey_sign_up: format!("{host}{prefix}passkey-sign-up"),
             secure,
         }
     }

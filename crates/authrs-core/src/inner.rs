@@ -195,6 +195,15 @@ impl TokenRefresh {
 }
 
 impl Inner {
+    /// The passkey provider, if one is configured.
+    #[cfg(feature = "passkey")]
+    pub(crate) fn passkey(&self) -> Option<&crate::providers::passkey::PasskeyRuntime> {
+        self.providers.iter().find_map(|p| match p {
+            Mounted::Passkey(runtime) => Some(runtime.as_ref()),
+            _ => None,
+        })
+    }
+
     /// The configured provider with this id.
     pub(crate) fn provider(&self, id: &str) -> Option<&Mounted> {
         self.providers.iter().find(|p| p.id() == id)

@@ -201,22 +201,15 @@ fn email_and_password(provider: &Mounted) -> Option<&crate::providers::Credentia
     }
 }
 
-/// The passkey provider among `providers`, if any.
-#[cfg(feature = "passkey")]
-pub(crate) fn passkey_provider(
-    providers: &[Mounted],
-) -> Option<&crate::providers::passkey::PasskeyRuntime> {
-    providers.iter().find_map(|p| match p {
-        Mounted::Passkey(runtime) => Some(runtime.as_ref()),
-        _ => None,
-    })
-}
-
 /// The address fields' `autocomplete`: with passkeys, the browser offers them there too
 /// (conditional UI).
 fn address_autocomplete(page: &SignInPage<'_>, token: &'static str) -> &'static str {
     #[cfg(feature = "passkey")]
-    if passkey_provider(page.providers).is_some() {
+    if page
+        .providers
+        .iter()
+        .any(|p| p.provider_type() == crate::user::ProviderType::WebAuthn)
+    {
         return match token {
             "username" => "username webauthn",
             _ => "email webauthn",
@@ -376,7 +369,10 @@ fn provider_form(page: &SignInPage<'_>, provider: &Mounted, hidden: &Markup) -> 
 /// The sign-in page's passkey part and its script.
 fn passkey_part(page: &SignInPage<'_>) -> Markup {
     #[cfg(feature = "passkey")]
-    if let Some(runtime) = passkey_provider(page.providers) {
+    if let Some(runtime) = page.providers.iter().find_map(|p| match p {
+        Mounted::Passkey(runtime) => Some(runtime),
+        _ => None,
+    }) {
         let m = page.look.m;
         let sign_up = runtime.provider.sign_up && page.providers.iter().any(is_email_provider);
         let settings = passkey::ScriptSettings {

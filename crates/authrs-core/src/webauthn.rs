@@ -409,7 +409,12 @@ pub(crate) fn verify_registration(
         &response.response.attestation_object,
         "attestation object is not base64url",
     )?;
-    let object: ciborium::Value = ciborium::de::from_reader(attestation.as_slice())
+    let (object, rest) = cbor_item(&attestation)
+        .map_err(|_| Refusal::Malformed("attestation object is not CBOR"))?;
+    if !rest.is_empty() {
+        return Err(Refusal::Malformed("bytes after the attestation object"));
+    }
+    let object: ciborium::Value = ciborium::de::from_reader(object)
         .map_err(|_| Refusal::Malformed("attestation object is not CBOR"))?;
     let entries = object
         .as_map()

@@ -12,7 +12,7 @@ use std::time::Duration;
 use authrs_core::adapter::{Adapter, AuditFilter, AuditKind, MemoryAdapter, NewUser, Timestamp};
 use authrs_core::clock::FixedClock;
 use authrs_core::password::PasswordHasher;
-use authrs_core::providers::{EmailProvider, PasskeyProvider};
+use authrs_core::providers::{EmailProvider, EmailPurpose, PasskeyProvider, UserVerification};
 use authrs_core::two_factor::{TwoFactor, TwoFactorMode};
 use authrs_core::{Auth, AuthBuilder, EmailPassword};
 use authrs_test_support::outbox::Outbox;
@@ -695,4 +695,221 @@ async fn bad_requests_are_clear_refusals_never_server_errors() {
     // GET on the callback is not a sign-in.
     let get = c.get("/api/auth/callback/passkey").await;
     assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn adding_a_passkey_needs_a_recent_sign_in_and_mails_the_user() {
+    let s = Setup::new();
+    let ada = s.user("ada@example.com").await;
+    let mut c = s.signed_in("ada@example.com").await;
+    // A copy of the session cookie, as a thief holds it.
+    let mut thief = s.browser();
+    thief.jar = c.jar.clone();
+
+    // Fresh: the owner adds one, and is mailed about it.
+    let mut phone = SoftAuthenticator::new(ORIGIN);
+    added(&mut c, &mut phone).await;
+    let notices: Vec<_> = (s.outbox.messages().into_iter())
+        .filter(|mail| mail.purpose == EmailPurpose::PasskeyAdded)
+        .collect();
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].to, "ada@example.com");
+    assert!(notices[0].code.is_none());
+
+    // Sixteen minutes later the session still reads, but adds no passkey.
+    s.clock.advance(Duration::from_secs(16 * 60));
+    assert_eq!(
+        session_user(&mut thief).await.as_deref(),
+        Some("ada@example.com")
+    );
+    let refused = options(&mut thief, "action=register").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text());
+    assert_eq!(s.adapter.list_authenticators(&ada).await.unwrap().len(), 1);
+    // The account page says to sign in again instead of offering the button.
+    let page = c.get("/api/auth/account").await.text();
+    assert!(!page.contains(r#"data-passkey="register""#));
+    assert!(page.contains("/api/auth/signin?callbackUrl="));
+    // Signing in again makes it fresh.
+    let again = c
+        .sign_in_with_email_password("ada@example.com", PASSWORD)
+        .await;
+    assert!(again.sets_session_cookie());
+    let mut laptop = SoftAuthenticator::new(ORIGIN);
+    added(&mut c, &mut laptop).await;
+
+    // A challenge fetched while fresh is refused once the sign-in is no longer.
+    let offered = options(&mut c, "action=register").await.json();
+    s.clock.advance(Duration::from_secs(16 * 60));
+    let response = SoftAuthenticator::new(ORIGIN).register(&offered["options"]);
+    assert_refused(&answer(&mut c, "register", &response.to_string()).await);
+    assert_eq!(s.adapter.list_authenticators(&ada).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_waiting_passkey_never_reaches_an_existing_account_or_a_later_sign_in() {
+    let s = Setup::new();
+    let ada = s.user("ada@example.com").await;
+    s.user("bob@example.com").await;
+    // On a shared computer, someone starts a new account with a passkey for Ada's address.
+    let mut shared = s.browser();
+    let mut attackers_key = SoftAuthenticator::new(ORIGIN);
+    let offered = options(&mut shared, "action=register&email=ada%40example.com").await;
+    let response = attackers_key.register(&offered.json()["options"]);
+    answer(&mut shared, "register", &response.to_string()).await;
+    assert!(shared.jar.contains_key("next-auth.passkey-sign-up"));
+    // Ada uses that mail there: she signs in, and the stranger's passkey is not hers.
+    let mail = s.outbox.last().unwrap();
+    assert!(
+        shared
+            .open_email_link(&mail.url)
+            .await
+            .sets_session_cookie()
+    );
+    assert!(
+        s.adapter
+            .list_authenticators(&ada)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(!shared.jar.contains_key("next-auth.passkey-sign-up"));
+
+    // A new address this time; then Ada asks for a mail of her own there: it is dropped.
+    let mut shared = s.browser();
+    let offered = options(&mut shared, "action=register&email=new%40example.com").await;
+    let response = attackers_key.register(&offered.json()["options"]);
+    answer(&mut shared, "register", &response.to_string()).await;
+    assert!(shared.jar.contains_key("next-auth.passkey-sign-up"));
+    shared.request_email_sign_in("new@example.com", &[]).await;
+    assert!(!shared.jar.contains_key("next-auth.passkey-sign-up"));
+
+    // And any other sign-in there drops it too.
+    let mut shared = s.browser();
+    let offered = options(&mut shared, "action=register&email=other%40example.com").await;
+    let response = attackers_key.register(&offered.json()["options"]);
+    answer(&mut shared, "register", &response.to_string()).await;
+    let bob = shared
+        .sign_in_with_email_password("bob@example.com", PASSWORD)
+        .await;
+    assert!(bob.sets_session_cookie());
+    assert!(!shared.jar.contains_key("next-auth.passkey-sign-up"));
+    let mut x = s.browser();
+    assert_refused(&sign_in_with(&mut x, &mut attackers_key, |_| {}).await);
+}
+
+#[tokio::test]
+async fn with_verification_only_preferred_a_passkey_is_one_factor() {
+    let s = Setup::new();
+    s.user("ada@example.com").await;
+    let builder = Auth::builder()
+        .url("http://localhost:3000/api/auth")
+        .secret(TEST_SECRET)
+        .clock(s.clock.clone())
+        .adapter(s.adapter.clone())
+        .password_hashing(s.hasher.clone())
+        .email_password(EmailPassword {
+            transport: Some(s.outbox.clone()),
+            ..EmailPassword::default()
+        })
+        .provider({
+            let mut p = PasskeyProvider::new();
+            p.user_verification = UserVerification::Preferred;
+            p
+        });
+    let mut c = EngineClient::new(builder.clone().build().unwrap());
+    assert!(
+        c.sign_in_with_email_password("ada@example.com", PASSWORD)
+            .await
+            .sets_session_cookie()
+    );
+    let mut key = SoftAuthenticator::new(ORIGIN);
+    key.user_verified = false;
+    added(&mut c, &mut key).await;
+    // With no second factor required, presence alone signs in.
+    let mut b = EngineClient::new(builder.clone().build().unwrap());
+    assert!(
+        sign_in_with(&mut b, &mut key, |_| {})
+            .await
+            .sets_session_cookie()
+    );
+    // Where everyone needs a second step, such a passkey is only the first.
+    let required = builder
+        .two_factor(TwoFactor::new(TwoFactorMode::Required))
+        .build()
+        .unwrap();
+    let mut b = EngineClient::new(required);
+    let first = sign_in_with(&mut b, &mut key, |_| {}).await;
+    assert_eq!(first.status, StatusCode::UNAUTHORIZED, "{}", first.text());
+    assert!(
+        first.json()["url"]
+            .as_str()
+            .unwrap()
+            .contains("TwoFactorRequired")
+    );
+    assert!(!first.sets_session_cookie());
+}
+
+#[tokio::test]
+async fn an_account_without_an_address_keeps_its_last_passkey() {
+    let s = Setup::new();
+    let ada = s.user("ada@example.com").await;
+    let mut c = s.signed_in("ada@example.com").await;
+    let mut phone = SoftAuthenticator::new(ORIGIN);
+    added(&mut c, &mut phone).await;
+    // No address and no password: the email provider lets nobody into this account.
+    let mut user = s.adapter.get_user(&ada).await.unwrap().unwrap();
+    user.email = None;
+    s.adapter.update_user(user).await.unwrap();
+    s.adapter.set_password_hash(&ada, None).await.unwrap();
+    let mut b = s.browser();
+    assert!(
+        sign_in_with(&mut b, &mut phone, |_| {})
+            .await
+            .sets_session_cookie()
+    );
+    let id = s.adapter.list_authenticators(&ada).await.unwrap()[0]
+        .credential_id
+        .clone();
+    let refused = b
+        .post_form_with_csrf_json("/api/auth/account/passkey-delete", &[("credentialId", &id)])
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        refused.text()
+    );
+    assert_eq!(s.adapter.list_authenticators(&ada).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn configured_origins_are_compared_as_browsers_write_them() {
+    let s = Setup::new();
+    s.user("ada@example.com").await;
+    let builder = Auth::builder()
+        .url("http://localhost:3000/api/auth")
+        .secret(TEST_SECRET)
+        .clock(s.clock.clone())
+        .adapter(s.adapter.clone())
+        .password_hashing(s.hasher.clone())
+        .email_password(EmailPassword {
+            transport: Some(s.outbox.clone()),
+            ..EmailPassword::default()
+        })
+        .provider(PasskeyProvider::new().origin("HTTP://LocalHost:3000/"));
+    let mut c = EngineClient::new(builder.build().unwrap());
+    assert!(
+        c.sign_in_with_email_password("ada@example.com", PASSWORD)
+            .await
+            .sets_session_cookie()
+    );
+    added(&mut c, &mut SoftAuthenticator::new(ORIGIN)).await;
+    // An origin off the RP id is a configuration error.
+    let wrong = Auth::builder()
+        .url("http://localhost:3000/api/auth")
+        .secret(TEST_SECRET)
+        .adapter(s.adapter.clone())
+        .provider(PasskeyProvider::new().origin("https://evil.example"))
+        .build();
+    assert!(wrong.is_err());
 }

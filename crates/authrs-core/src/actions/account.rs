@@ -107,11 +107,14 @@ async fn unlink(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
         Ok(hash) => hash.is_some(),
         Err(error) => return ctx.fail(error.into()),
     };
-    let has_email = ctx
-        .inner
-        .providers
-        .iter()
-        .any(|p| p.provider_type() == crate::user::ProviderType::Email);
+    // The email provider lets in the owner of the account's address, if it has one.
+    let has_address = match adapter.get_user(&user_id).await {
+        Ok(user) => user.is_some_and(|user| user.email.is_some()),
+        Err(error) => return ctx.fail(error.into()),
+    };
+    let has_email = has_address
+        && (ctx.inner.providers.iter())
+            .any(|p| p.provider_type() == crate::user::ProviderType::Email);
     // Passkeys are ways in too.
     let passkeys = match adapter.list_authenticators(&user_id).await {
         Ok(passkeys) => passkeys.len(),

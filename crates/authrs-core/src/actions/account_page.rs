@@ -140,6 +140,21 @@ pub(crate) async fn page(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<By
         Ok(None) => return Answer::SignIn.send(ctx, Asker::Page),
         Err(error) => return ctx.fail(error),
     };
+    // Rule 9 of passkeys: adding one needs a recent sign-in.
+    #[cfg(feature = "passkey")]
+    let fresh = match (
+        ctx.inner.passkey(),
+        super::session::current_sign_in(&ctx).await,
+    ) {
+        (Some(runtime), Ok(Some((_, at)))) => super::passkey::fresh(&ctx, runtime, at),
+        _ => false,
+    };
+    #[cfg(feature = "passkey")]
+    let sign_in_again = format!(
+        "{}?callbackUrl={}",
+        ctx.url("signin"),
+        super::encode(&ctx.url("account"))
+    );
     let current = current_session_hash(&ctx);
     let sessions: Vec<SessionRow> = view
         .sessions
@@ -204,8 +219,12 @@ pub(crate) async fn page(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<By
             .as_ref()
             .map(|passkeys| crate::pages::account::PasskeysView {
                 passkeys: passkeys.as_slice(),
-                provider: crate::pages::passkey_provider(&ctx.inner.providers)
+                provider: ctx
+                    .inner
+                    .passkey()
                     .map_or("passkey", |runtime| runtime.provider.id.as_str()),
+                can_add: fresh,
+                sign_in_again: &sign_in_again,
             }),
         origin: ctx.origin.as_str(),
     });
@@ -273,7 +292,7 @@ impl View {
             None => None,
         };
         #[cfg(feature = "passkey")]
-        let passkeys = match crate::pages::passkey_provider(&ctx.inner.providers) {
+        let passkeys = match ctx.inner.passkey() {
             Some(_) if with_sessions => Some(adapter.list_authenticators(user_id).await?),
             _ => None,
         };

@@ -52,7 +52,7 @@ pub(crate) async fn finish_sign_in(
                     needed,
                 );
             }
-            Ok(None) => start_session(&mut ctx, user, account)
+            Ok(None) => start_session(&mut ctx, user, account, is_new_user)
                 .await
                 .map_err(SignInFailure::Error),
             Err(error) => Err(SignInFailure::Error(error)),
@@ -148,14 +148,9 @@ pub(crate) async fn start_session(
     ctx: &mut Ctx<'_>,
     user: &User,
     account: &Account,
+    is_new_user: bool,
 ) -> Result<(), Error> {
     let inner = ctx.inner;
-    // A new account's passkey, waiting for this proof of its address (and, with two-step
-    // sign-in, for the second step too: it is stored only as the session starts).
-    #[cfg(feature = "passkey")]
-    if account.provider_type == crate::user::ProviderType::Email {
-        super::passkey_store::attach_waiting(ctx, user).await?;
-    }
     match &inner.sessions {
         SessionStore::Jwt { .. } => {
             let mut claims = match initial_claims(ctx, user, account).await {
@@ -170,6 +165,13 @@ pub(crate) async fn start_session(
                 .await?
         }
     }
+    // A new account's passkey, waiting for this proof of its address (with two-step sign-in,
+    // past the second step too): stored once the session exists, and only for the account
+    // this proof created. Any other sign-in in this browser drops it.
+    #[cfg(feature = "passkey")]
+    super::passkey_store::attach_waiting(ctx, user, account, is_new_user).await?;
+    #[cfg(not(feature = "passkey"))]
+    let _ = is_new_user;
     Ok(())
 }
 

@@ -42,6 +42,17 @@ pub(crate) async fn send_link(
     let Ok(email) = normalize_email(ctx.body_str("email").unwrap_or_default()) else {
         return ctx.fail(Error::InvalidEmailAddress);
     };
+    // A sign-in mail this browser asks for itself drops a new account's passkey waiting here
+    // (someone else's, on a shared computer); the passkey sign-up sets its own cookie first.
+    #[cfg(feature = "passkey")]
+    {
+        let name = ctx.inner.cookie_names.passkey_sign_up.clone();
+        let setting = ctx.set_cookies.iter().any(|cookie| cookie.name == name);
+        if !setting && ctx.cookies.get(&name).is_some() {
+            let secure = ctx.secure();
+            ctx.set_cookies.push(crate::cookies::delete(&name, secure));
+        }
+    }
     if let Err(stop) = checked(
         provider
             .limits

@@ -122,6 +122,12 @@ fn challenge_hash(challenge: &[u8]) -> String {
     sha256_hex(&format!("passkey:{}", b64url(challenge)))
 }
 
+/// Whether a sign-in at `at` (milliseconds) is recent enough to add a passkey to (rule 9).
+pub(crate) fn fresh(ctx: &Ctx<'_>, runtime: &PasskeyRuntime, at: Option<u64>) -> bool {
+    let window = u64::try_from(runtime.provider.fresh_sign_in.as_millis()).unwrap_or(u64::MAX);
+    at.is_some_and(|at| ctx.now_ms.saturating_sub(at) <= window)
+}
+
 /// `400 {error}`, as Auth.js answers a bad options request.
 fn bad_request(ctx: Ctx<'_>, error: &str) -> Response<Bytes> {
     let body = Bytes::from(json!({ "error": error }).to_string());
@@ -161,10 +167,20 @@ pub(crate) async fn options(mut ctx: Ctx<'_>, runtime: &PasskeyRuntime) -> Respo
     if let Err(stop) = checked(limit) {
         return stop.answer(ctx);
     }
-    let user_id = match super::session::current_user_id(&ctx).await {
-        Ok(user_id) => user_id,
+    let signed_in = match super::session::current_sign_in(&ctx).await {
+        Ok(signed_in) => signed_in,
         Err(error) => return ctx.fail(error),
     };
+    // Rule 9: a passkey is added only to a recent sign-in.
+    let wants_register = action.as_deref() != Some("authenticate");
+    if wants_register
+        && let Some((_, at)) = &signed_in
+        && !fresh(&ctx, runtime, *at)
+    {
+        let body = Bytes::from(json!({ "error": "Sign in again to add a passkey" }).to_string());
+        return ctx.json_no_store(StatusCode::FORBIDDEN, body);
+    }
+    let user_id = signed_in.map(|(user_id, _)| user_id);
     let email = ctx
         .query("email")
         .filter(|e| !e.is_empty())
@@ -318,7 +334,6 @@ fn into_map(value: Value) -> Map<String, Value> {
 /// answered with `WebAuthnVerificationError`.
 async fn refuse(ctx: Ctx<'_>, user_id: Option<&str>, why: &'static str) -> Response<Bytes> {
     tracing::info!(why, "passkey ceremony refused");
-    ctx.count_sign_in(ErrorCode::WebAuthnVerificationError.as_str());
     // The credential named the user, so storing tells the client nothing it did not send;
     // the user's failure budget bounds the rows.
     if let Some(user_id) = user_id {
@@ -371,10 +386,15 @@ pub(crate) async fn callback(mut ctx: Ctx<'_>, runtime: &PasskeyRuntime) -> Resp
     match ceremony {
         Ceremony::Authenticate => authenticate(ctx, runtime, &challenge, &data, callback_url).await,
         Ceremony::Register { user_id, handle } => {
-            match super::session::current_user_id(&ctx).await {
-                Ok(Some(current)) if current == user_id => {}
+            match super::session::current_sign_in(&ctx).await {
+                Ok(Some((current, at))) if current == user_id && fresh(&ctx, runtime, at) => {}
                 Ok(_) => {
-                    return refuse(ctx, None, "the registration's user is not signed in").await;
+                    return refuse(
+                        ctx,
+                        None,
+                        "the registration's user is not freshly signed in",
+                    )
+                    .await;
                 }
                 Err(error) => return ctx.fail(error),
             }
@@ -383,7 +403,17 @@ pub(crate) async fn callback(mut ctx: Ctx<'_>, runtime: &PasskeyRuntime) -> Resp
                 Err(why) => return refuse(ctx, None, why).await,
             };
             match add(&ctx, runtime, &user_id, registered, &handle).await {
-                Ok(Ok(())) => ctx.redirect(callback_url, StatusCode::OK),
+                Ok(Ok(())) => {
+                    #[cfg(feature = "password")]
+                    super::password::notice(
+                        &ctx,
+                        runtime.adapter.as_ref(),
+                        &user_id,
+                        crate::providers::EmailPurpose::PasskeyAdded,
+                    )
+                    .await;
+                    ctx.redirect(callback_url, StatusCode::OK)
+                }
                 Ok(Err(why)) => refuse(ctx, None, why).await,
                 Err(error) => ctx.fail(error),
             }
@@ -647,7 +677,7 @@ pub(crate) async fn delete(ctx: Ctx<'_>) -> Response<Bytes> {
 }
 
 /// How many ways in a user has besides passkeys: linked accounts, a password, and the email
-/// provider (which always lets the address's owner in).
+/// provider (which lets the owner of the account's address in, if it has one).
 pub(crate) async fn other_ways_in(
     ctx: &Ctx<'_>,
     adapter: &dyn crate::adapter::Adapter,
@@ -655,11 +685,10 @@ pub(crate) async fn other_ways_in(
 ) -> Result<usize, AdapterError> {
     let accounts = adapter.list_accounts(user_id).await?.len();
     let password = usize::from(adapter.get_password_hash(user_id).await?.is_some());
+    let has_address = (adapter.get_user(user_id).await?).is_some_and(|user| user.email.is_some());
     let email = usize::from(
-        ctx.inner
-            .providers
-            .iter()
-            .any(|p| p.provider_type() == ProviderType::Email),
+        has_address
+            && (ctx.inner.providers.iter()).any(|p| p.provider_type() == ProviderType::Email),
     );
     Ok(accounts + password + email)
 }

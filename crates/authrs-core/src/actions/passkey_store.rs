@@ -10,9 +10,8 @@ use super::Ctx;
 use crate::adapter::{AdapterError, Authenticator, Timestamp};
 use crate::audit::AuditKind;
 use crate::error::Error;
-use crate::inner::Mounted;
 use crate::providers::passkey::PasskeyRuntime;
-use crate::user::User;
+use crate::user::{Account, ProviderType, User};
 use crate::webauthn::{self, b64url};
 
 /// Stores a checked passkey for `user_id`; `Ok(Err(why))` when it is refused.
@@ -104,33 +103,39 @@ impl Waiting {
     }
 }
 
-/// At the start of a session from an email proof: the passkey this browser registered for a
-/// new account, stored if the address just proven is the one it was made for (rule 7). The
-/// waiting cookie goes either way.
-pub(crate) async fn attach_waiting(ctx: &mut Ctx<'_>, user: &User) -> Result<(), Error> {
+/// At the start of every session: the passkey this browser registered for a new account is
+/// stored when this session comes from the email proof that created that account, for the
+/// address it was made for (rule 7). The waiting cookie goes either way, so no later sign-in
+/// in this browser (someone else's, on a shared computer) can pick it up.
+pub(crate) async fn attach_waiting(
+    ctx: &mut Ctx<'_>,
+    user: &User,
+    account: &Account,
+    is_new_user: bool,
+) -> Result<(), Error> {
     let name = ctx.inner.cookie_names.passkey_sign_up.clone();
     let Some(cookie) = ctx.cookies.get(&name).map(|c| c.into_owned()) else {
         return Ok(());
     };
     let secure = ctx.secure();
     ctx.set_cookies.push(crate::cookies::delete(&name, secure));
-    let runtime = ctx
-        .inner
-        .providers
-        .iter()
-        .find_map(|mounted| match mounted {
-            Mounted::Passkey(runtime) => Some(runtime),
-            _ => None,
-        });
-    let Some(runtime) = runtime else {
+    let Some(runtime) = ctx.inner.passkey() else {
         return Ok(());
     };
     let Some(waiting) = Waiting::open(runtime, &cookie, ctx.now_secs()) else {
         return Ok(());
     };
-    if user.email.as_deref() != Some(waiting.email.as_str()) {
-        tracing::info!("a waiting passkey was for another address: dropped");
+    let proven_here = account.provider_type == ProviderType::Email && is_new_user;
+    if !proven_here || user.email.as_deref() != Some(waiting.email.as_str()) {
+        tracing::info!("a waiting passkey was dropped: this sign-in did not create its account");
         return Ok(());
+    }
+    if let Some(name) = &waiting.name
+        && user.name.is_none()
+    {
+        (runtime.adapter)
+            .update_user_profile(&user.id, Some(name), user.image.as_deref())
+            .await?;
     }
     let handle = waiting.handle.clone();
     match add(ctx, runtime, &user.id, waiting.registered, &handle).await? {

@@ -957,3 +957,53 @@ async fn reset_confirm(mut ctx: Ctx<'_>, features: &Arc<Accounts>) -> Response<B
     }
     to_sign_in(ctx, "notice=PasswordReset", StatusCode::OK)
 }
+
+/// Mails the user a notice of a change to how their account signs in (`purpose`: two-step
+/// sign-in changed, a passkey added), when the site sends mail and the account has an
+/// address: someone with a stolen session cannot make it unnoticed. No code, nothing that
+/// expires; the link opens the account page. The mail goes in the background; a failure is
+/// logged.
+pub(crate) async fn notice(
+    ctx: &Ctx<'_>,
+    adapter: &dyn crate::adapter::Adapter,
+    user_id: &str,
+    purpose: EmailPurpose,
+) {
+    let Some(accounts) = ctx.inner.accounts.clone() else {
+        return;
+    };
+    if accounts.options.transport.is_none() {
+        return;
+    }
+    let email = match adapter.get_user(user_id).await {
+        Ok(Some(user)) => user.email,
+        _ => None,
+    };
+    let Some(email) = email else {
+        return;
+    };
+    let inner = Arc::clone(ctx.inner);
+    // The request's language, without remembering a `?lang=` (that is the page's to do).
+    let cookie = ctx.cookies.get(&ctx.inner.cookie_names.lang);
+    let (messages, _) = (ctx.inner.catalog).for_request(None, cookie.as_deref(), ctx.headers);
+    let language = messages.language_index();
+    let background = ctx.inner.background.clone();
+    let url = format!("{}/account", ctx.inner.base_url);
+    let now = Timestamp::from_millis(ctx.now_ms);
+    let task: crate::background::Task = Box::pin(async move {
+        let mailer = Mailer {
+            inner: &inner,
+            accounts: &accounts,
+            language,
+        };
+        if let Err(error) = send_mail(mailer, &email, purpose, url, None, now).await {
+            let error = error.to_string();
+            tracing::warn!(
+                error = error.as_str(),
+                purpose = purpose.as_str(),
+                "a notice mail was not sent"
+            );
+        }
+    });
+    crate::background::run(background.as_deref(), task).await;
+}

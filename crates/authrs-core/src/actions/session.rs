@@ -221,6 +221,33 @@ pub(crate) async fn current_user_id(ctx: &Ctx<'_>) -> Result<Option<String>, Err
     }
 }
 
+/// The signed-in user of a request and when they signed in (milliseconds since the epoch;
+/// `None` for a database session stored before sessions kept their start).
+#[cfg(feature = "passkey")]
+pub(crate) async fn current_sign_in(ctx: &Ctx<'_>) -> Result<Option<(String, Option<u64>)>, Error> {
+    let inner = ctx.inner;
+    let Some(user_id) = current_user_id(ctx).await? else {
+        return Ok(None);
+    };
+    let Some(token) = ctx.cookies.chunked(&inner.cookie_names.session_token) else {
+        return Ok(None);
+    };
+    let at = match &inner.sessions {
+        SessionStore::Jwt { .. } => (inner.session_codec.decode(&token, ctx.now_secs()).ok())
+            .and_then(|claims| claims.get("auth_time").and_then(Value::as_f64))
+            .map(|secs| (secs * 1000.0) as u64),
+        SessionStore::Database(adapter) => {
+            let hash = sha256_hex(&token);
+            let sessions = adapter.list_user_sessions(&user_id, 1000).await?;
+            (sessions.into_iter())
+                .find(|session| session.session_token == hash)
+                .and_then(|session| session.origin.created)
+                .map(|at| at.as_millis())
+        }
+    };
+    Ok(Some((user_id, at)))
+}
+
 /// Whether `token` can name a database session: random tokens are 64 hex digits, and
 /// anything else is refused without a query.
 fn names_a_session(token: &str) -> bool {

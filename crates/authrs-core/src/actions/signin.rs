@@ -47,7 +47,7 @@ pub(crate) async fn page(mut ctx: Ctx<'_>) -> Response<Bytes> {
         reset,
     });
     #[cfg(feature = "passkey")]
-    if crate::pages::passkey_provider(&ctx.inner.providers).is_some() {
+    if ctx.inner.passkey().is_some() {
         return ctx.html_with_passkey_script(StatusCode::OK, markup);
     }
     ctx.html(StatusCode::OK, markup)

@@ -328,7 +328,9 @@ async fn complete(
         provider_type: pending.provider_type,
         provider_account_id: pending.provider_account_id.clone(),
     };
-    if let Err(error) = super::complete::start_session(&mut ctx, &user, &account).await {
+    if let Err(error) =
+        super::complete::start_session(&mut ctx, &user, &account, pending.is_new_user).await
+    {
         if let Passed::Enrolled(codes) = &passed {
             // Stored already: the codes are shown even so, and the user signs in again.
             tracing::warn!(
@@ -377,47 +379,16 @@ async fn complete(
     }
 }
 
-/// Mails the user that their two-step sign-in changed, when the site sends mail and the
-/// account has an address: someone with a stolen session or password cannot change it
-/// unnoticed. The mail goes in the background; a failure is logged.
+/// Mails the user that their two-step sign-in changed (see [`super::password::notice`]).
 async fn notify(ctx: &Ctx<'_>, runtime: &TwoFactorRuntime, user_id: &str) {
     #[cfg(feature = "password")]
-    if let Some(accounts) = ctx.inner.accounts.clone()
-        && accounts.options.transport.is_some()
-    {
-        let email = match runtime.adapter.get_user(user_id).await {
-            Ok(Some(user)) => user.email,
-            _ => None,
-        };
-        let Some(email) = email else {
-            return;
-        };
-        let inner = std::sync::Arc::clone(ctx.inner);
-        // The request's language, without remembering a `?lang=` (that is the page's to do).
-        let cookie = ctx.cookies.get(&ctx.inner.cookie_names.lang);
-        let (messages, _) = (ctx.inner.catalog).for_request(None, cookie.as_deref(), ctx.headers);
-        let language = messages.language_index();
-        let background = ctx.inner.background.clone();
-        let url = format!("{}/account", ctx.inner.base_url);
-        let now = Timestamp::from_millis(ctx.now_ms);
-        let task: crate::background::Task = Box::pin(async move {
-            let mailer = super::password::Mailer {
-                inner: &inner,
-                accounts: &accounts,
-                language,
-            };
-            let purpose = crate::providers::EmailPurpose::TwoFactorChanged;
-            let sent = super::password::send_mail(mailer, &email, purpose, url, None, now).await;
-            if let Err(error) = sent {
-                let error = error.to_string();
-                tracing::warn!(
-                    error = error.as_str(),
-                    "a two-step sign-in notice was not sent"
-                );
-            }
-        });
-        crate::background::run(background.as_deref(), task).await;
-    }
+    super::password::notice(
+        ctx,
+        runtime.adapter.as_ref(),
+        user_id,
+        crate::providers::EmailPurpose::TwoFactorChanged,
+    )
+    .await;
     #[cfg(not(feature = "password"))]
     let _ = (ctx, runtime, user_id);
 }

@@ -31,9 +31,16 @@ pub(crate) async fn needed(
     let Some(runtime) = &ctx.inner.two_factor else {
         return Ok(None);
     };
-    // The users of a credentials provider of the app's own are not the adapter's. A passkey
-    // is two factors in one (possession, and the verified user): it needs no second.
-    if ctx.is_apps_own(account) || account.provider_type == crate::user::ProviderType::WebAuthn {
+    // The users of a credentials provider of the app's own are not the adapter's.
+    if ctx.is_apps_own(account) {
+        return Ok(None);
+    }
+    // A passkey whose user was verified (a PIN or biometric) is two factors in one; with
+    // verification only preferred, it is one like any other.
+    #[cfg(feature = "passkey")]
+    if account.provider_type == crate::user::ProviderType::WebAuthn
+        && ctx.inner.passkey().is_some_and(|p| p.rp.user_verification)
+    {
         return Ok(None);
     }
     match runtime.adapter.get_two_factor(&user.id).await? {

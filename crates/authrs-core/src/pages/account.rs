@@ -173,6 +173,10 @@ pub(crate) struct PasskeysView<'a> {
     pub(crate) passkeys: &'a [crate::adapter::Authenticator],
     /// The passkey provider's id (where the script sends its requests).
     pub(crate) provider: &'a str,
+    /// The sign-in is recent enough to add a passkey to.
+    pub(crate) can_add: bool,
+    /// Where to sign in again (and come back here) when it is not.
+    pub(crate) sign_in_again: &'a str,
 }
 
 /// The browser and system a `User-Agent` names, when it names ones we know.
@@ -303,7 +307,14 @@ fn passkeys_section(page: &AccountPage<'_>, hidden: &maud::Markup) -> maud::Mark
                     }
                 }
                 (crate::pages::passkey::failed_note(m))
-                button.secondary type="button" data-passkey="register" hidden { (m.text("account-passkey-add")) }
+                @if view.can_add {
+                    button.secondary type="button" data-passkey="register" hidden { (m.text("account-passkey-add")) }
+                } @else {
+                    p.left.muted {
+                        (m.text("account-passkey-sign-in-again")) " "
+                        a href=(view.sign_in_again) { (m.text("account-passkey-sign-in-again-link")) }
+                    }
+                }
                 (crate::pages::passkey::script(&settings))
             }
         };

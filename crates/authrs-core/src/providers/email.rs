@@ -50,11 +50,14 @@ pub enum EmailPurpose {
     /// A notice that the account's two-step sign-in changed (turned on or off, new recovery
     /// codes): no code, nothing that expires; the link opens the account page.
     TwoFactorChanged,
+    /// A notice that a passkey was added to the account: no code, nothing that expires; the
+    /// link opens the account page.
+    PasskeyAdded,
 }
 
 impl EmailPurpose {
     /// A stable name for logs and files: `sign-in`, `password-reset`, `verify-email`,
-    /// `account-exists`, `delete-account`, `two-factor-changed`.
+    /// `account-exists`, `delete-account`, `two-factor-changed`, `passkey-added`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SignIn => "sign-in",
@@ -63,6 +66,7 @@ impl EmailPurpose {
             Self::AccountExists => "account-exists",
             Self::DeleteAccount => "delete-account",
             Self::TwoFactorChanged => "two-factor-changed",
+            Self::PasskeyAdded => "passkey-added",
         }
     }
 }
@@ -201,9 +205,17 @@ impl EmailTemplate for DefaultEmailTemplate {
                 text("mail-two-factor-heading"),
                 text("mail-two-factor-action"),
             ),
+            EmailPurpose::PasskeyAdded => (
+                text("mail-passkey-subject"),
+                text("mail-passkey-heading"),
+                text("mail-passkey-action"),
+            ),
         };
         // A notice has nothing that expires.
-        let notice = d.purpose == EmailPurpose::TwoFactorChanged;
+        let notice = matches!(
+            d.purpose,
+            EmailPurpose::TwoFactorChanged | EmailPurpose::PasskeyAdded
+        );
         let or_code = m.text(match d.purpose {
             EmailPurpose::DeleteAccount => "mail-delete-code",
             _ => "mail-or-code",

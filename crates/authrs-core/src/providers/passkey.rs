@@ -26,6 +26,8 @@
 //!    one of them. So an address nobody proved never gets a session or a passkey, and an
 //!    existing account's owner only adds a passkey by proving their mailbox here.
 //! 8. Deleting one's last passkey is refused when it is the last way in.
+//! 9. Adding a passkey to an account needs a recent sign-in ([`PasskeyProvider::fresh_sign_in`],
+//!    which passed two-step sign-in if the account has it), and the user is mailed a notice.
 
 use std::time::Duration;
 
@@ -66,8 +68,12 @@ pub struct PasskeyProvider {
     /// Whether a new account can be made with a passkey (its address proven by the email
     /// provider, which must be configured). Default: on.
     pub sign_up: bool,
-    /// Ceremonies one client may start (default 60 per 15 minutes).
+    /// Ceremonies one client may start (default 300 per 15 minutes: the sign-in page starts
+    /// one for the browser's autofill each time it is shown).
     pub per_client: RateLimit,
+    /// How recent a sign-in must be to add a passkey to it (default 15 minutes): a stolen
+    /// session alone cannot bind a passkey that would outlive it and skip two-step sign-in.
+    pub fresh_sign_in: Duration,
     /// The most passkeys one account may have (default 20).
     pub max_per_user: usize,
 }
@@ -84,7 +90,8 @@ impl PasskeyProvider {
             origins: Vec::new(),
             user_verification: UserVerification::Required,
             sign_up: true,
-            per_client: RateLimit::new(60, Duration::from_secs(15 * 60)),
+            per_client: RateLimit::new(300, Duration::from_secs(15 * 60)),
+            fresh_sign_in: Duration::from_secs(15 * 60),
             max_per_user: 20,
         }
     }
@@ -154,14 +161,18 @@ impl PasskeyRuntime {
         if rp_id.is_empty() || rp_id.contains([':', '/']) || rp_id.starts_with('.') {
             return Err(invalid(format!("rp_id {rp_id:?} is not a domain")));
         }
-        let origins = if provider.origins.is_empty() {
-            vec![origin.as_str().trim_end_matches('/').to_owned()]
+        let configured = if provider.origins.is_empty() {
+            vec![origin.as_str().to_owned()]
         } else {
             provider.origins.clone()
         };
-        for allowed in &origins {
+        // As browsers serialise them (lower case, no default port, no slash), which is what
+        // the client data carries.
+        let mut origins = Vec::with_capacity(configured.len());
+        for allowed in &configured {
             let parsed = crate::url::Origin::parse(allowed)
                 .map_err(|reason| invalid(format!("origin {allowed:?}: {reason}")))?;
+            origins.push(parsed.as_url().origin().ascii_serialization());
             let host = (parsed.as_url().host_str().unwrap_or_default()).to_ascii_lowercase();
             if host != rp_id && !host.ends_with(&format!(".{rp_id}")) {
                 return Err(invalid(format!(
@@ -177,10 +188,7 @@ impl PasskeyRuntime {
             rp_name: provider.rp_name.clone().unwrap_or_else(|| rp_id.clone()),
             rp: crate::webauthn::RelyingParty {
                 id: rp_id,
-                origins: origins
-                    .iter()
-                    .map(|o| o.trim_end_matches('/').to_owned())
-                    .collect(),
+                origins,
                 user_verification: provider.user_verification == UserVerification::Required,
             },
             provider: provider.clone(),
