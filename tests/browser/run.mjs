@@ -318,7 +318,7 @@ async function startAuthrs(generation, issuer) {
   env.AUTHRS_TWO_FACTOR_MODE = "optional";
   env.AUTHRS_TWO_FACTOR_REMEMBER_DAYS = "30";
   // Passkeys where they are checked: next-auth v5's signIn("passkey"), and the built-in pages.
-  if (["v5", "pages"].includes(generation)) env.AUTHRS_PASSKEY_ENABLED = "true";
+  if (["v5", "leptos-v5", "pages"].includes(generation)) env.AUTHRS_PASSKEY_ENABLED = "true";
 
   let started;
   try {
@@ -620,6 +620,28 @@ async function runGeneration(browser, generation, issuer) {
       await check(g, "a Leptos tab and a next-auth v5 tab follow each other", () =>
         checkTabsFollow(context, page, server.origin, "v5", watchConsole),
       );
+      await check(g, "passkeys from Leptos: register_passkey, then sign_in_passkey with no address (CDP virtual authenticator)", async () => {
+        const passkeyContext = await newContext();
+        const tab = await passkeyContext.newPage();
+        watchConsole(tab);
+        const credentials = await virtualAuthenticator(passkeyContext, tab);
+        await tab.goto(app);
+        await waitForStatus(tab, "unauthenticated");
+        await signInWithPassword(tab, PASSWORD);
+        await waitForStatus(tab, "authenticated");
+        const registered = await callResult(tab, "register-passkey", "registerPasskey");
+        assert(registered?.url?.startsWith(server.origin), `register_passkey gave ${JSON.stringify(registered)}`);
+        assert((await credentials()).length === 1, "the authenticator holds no passkey");
+        await tab.getByTestId("signout").click();
+        await waitForStatus(tab, "unauthenticated");
+        const signedIn = await callResult(tab, "signin-passkey", "signInPasskey");
+        assert(signedIn?.url?.startsWith(server.origin), `sign_in_passkey gave ${JSON.stringify(signedIn)}`);
+        await waitForStatus(tab, "authenticated");
+        const email = await text(tab, "user-email");
+        assert(email === USER, `user email is ${email}`);
+        await passkeyContext.close();
+        return `signed in as ${email}`;
+      });
       await check(g, "no errors in the browser console", async () => {
         assert(consoleErrors.length === 0, consoleErrors.join("\n"));
       });

@@ -43,6 +43,8 @@ mod account;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
 mod options;
+#[cfg(target_arch = "wasm32")]
+mod passkey;
 pub mod state;
 
 pub use account::{
@@ -100,6 +102,11 @@ pub enum ClientError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The browser did not do its part of a passkey ceremony: the user cancelled it
+    /// (`NotAllowedError`), the authenticator already holds a passkey for this account
+    /// (`InvalidStateError`), or the browser has no passkeys.
+    #[error("the browser refused the passkey ceremony: {0}")]
+    Browser(String),
 }
 
 /// One provider from `/providers`.
@@ -342,6 +349,36 @@ impl AuthClient {
     /// callback must come back to this client.
     pub async fn sign_in_oauth(&self, provider: &str) -> Result<String, ClientError> {
         self.post_action(&format!("signin/{provider}"), &[]).await
+    }
+
+    /// Signs in with a passkey of the provider `provider` (`passkey` on authrs, as on Auth.js):
+    /// in the browser, it offers the site's passkeys with no address asked
+    /// (`navigator.credentials.get`), posts the answer, and returns the URL to go to; the other
+    /// tabs are told. A passkey the server refuses is [`ClientError::Auth`] with
+    /// `WebAuthnVerificationError`; a ceremony the user cancels is [`ClientError::Browser`], as
+    /// is any call outside a browser (passkeys need one).
+    pub async fn sign_in_passkey(&self, provider: &str) -> Result<String, ClientError> {
+        let url = self.passkey(provider, false).await?;
+        platform::broadcast(state::BroadcastTrigger::GetSession);
+        Ok(url)
+    }
+
+    /// Adds a passkey to the signed-in account (`navigator.credentials.create`); returns the
+    /// URL to go to. The server wants a recent sign-in: an older one is refused with a 403
+    /// ([`ClientError::Status`]), and the user signs in again first.
+    pub async fn register_passkey(&self, provider: &str) -> Result<String, ClientError> {
+        self.passkey(provider, true).await
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    async fn passkey(&self, provider: &str, register: bool) -> Result<String, ClientError> {
+        self.passkey_ceremony(provider, register).await
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    async fn passkey(&self, provider: &str, register: bool) -> Result<String, ClientError> {
+        let _ = (provider, register);
+        Err(ClientError::Browser("passkeys need a browser".into()))
     }
 
     /// Sends `data` to the session's `jwt`/`session` callbacks (`POST /session`, next-auth v4's

@@ -266,3 +266,11 @@ notice-passkey-removed = Ihr Passkey wurde gelöscht.
 event-passkey-added = Passkey hinzugefügt
 event-passkey-renamed = Passkey umbenannt
 event-passkey-removed = Passkey gelöscht
+
+## Die Benachrichtigung, dass einem Konto ein Passkey hinzugefügt wurde
+
+mail-passkey-subject = Ihrem Konto bei { $site } wurde ein Passkey hinzugefügt
+mail-passkey-heading = Ihrem Konto bei { $site } wurde gerade ein Passkey hinzugefügt. Mit ihm ist eine Anmeldung ohne Ihr Passwort und ohne zweiten Schritt möglich. Wenn Sie das waren, müssen Sie nichts tun. Falls nicht, löschen Sie ihn auf Ihrer Kontoseite, ändern Sie Ihr Passwort und melden Sie sich überall ab.
+mail-passkey-action = Kontoseite öffnen
+account-passkey-sign-in-again = Um einen Passkey hinzuzufügen, melden Sie sich zuerst erneut an: So bestätigen Sie, dass Sie es sind.
+account-passkey-sign-in-again-link = Erneut anmelden

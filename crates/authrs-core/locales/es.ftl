@@ -267,3 +267,11 @@ notice-passkey-removed = Se ha eliminado tu llave de acceso.
 event-passkey-added = Llave de acceso añadida
 event-passkey-renamed = Llave de acceso renombrada
 event-passkey-removed = Llave de acceso eliminada
+
+## El aviso de que se ha añadido una llave de acceso a una cuenta
+
+mail-passkey-subject = Se ha añadido una llave de acceso a tu cuenta en { $site }
+mail-passkey-heading = Se acaba de añadir una llave de acceso a tu cuenta en { $site }. Permite iniciar sesión sin tu contraseña y sin segundo paso. Si has sido tú, no tienes que hacer nada. Si no, elimínala en la página de tu cuenta, cambia tu contraseña y cierra sesión en todas partes.
+mail-passkey-action = Ir a tu cuenta
+account-passkey-sign-in-again = Para añadir una llave de acceso, primero vuelve a iniciar sesión: así confirmamos que eres tú.
+account-passkey-sign-in-again-link = Volver a iniciar sesión

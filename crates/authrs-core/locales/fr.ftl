@@ -266,3 +266,11 @@ notice-passkey-removed = Votre clé d’accès a été supprimée.
 event-passkey-added = Clé d’accès ajoutée
 event-passkey-renamed = Clé d’accès renommée
 event-passkey-removed = Clé d’accès supprimée
+
+## L’avis indiquant qu’une clé d’accès a été ajoutée à un compte
+
+mail-passkey-subject = Une clé d’accès a été ajoutée à votre compte sur { $site }
+mail-passkey-heading = Une clé d’accès vient d’être ajoutée à votre compte sur { $site }. Elle permet de se connecter sans votre mot de passe ni deuxième étape. Si c’était vous, vous n’avez rien à faire. Sinon, supprimez-la sur la page de votre compte, modifiez votre mot de passe et déconnectez-vous partout.
+mail-passkey-action = Accéder à votre compte
+account-passkey-sign-in-again = Pour ajouter une clé d’accès, reconnectez-vous d’abord : cela confirme qu’il s’agit bien de vous.
+account-passkey-sign-in-again-link = Se reconnecter

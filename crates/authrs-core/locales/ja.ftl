@@ -254,3 +254,11 @@ notice-passkey-removed = パスキーを削除しました。
 event-passkey-added = パスキーを追加
 event-passkey-renamed = パスキーの名前を変更
 event-passkey-removed = パスキーを削除
+
+## アカウントへのパスキー追加の通知
+
+mail-passkey-subject = { $site } のアカウントにパスキーが追加されました
+mail-passkey-heading = { $site } のアカウントにパスキーが追加されました。このパスキーを使うと、パスワードも 2 段階認証もなしでログインできます。ご本人の場合は、何もする必要はありません。お心当たりがない場合は、アカウントページでこのパスキーを削除し、パスワードを変更して、すべてのセッションからログアウトしてください。
+mail-passkey-action = アカウントページを開く
+account-passkey-sign-in-again = パスキーを追加するには、ご本人確認のため、まずもう一度ログインしてください。
+account-passkey-sign-in-again-link = もう一度ログイン

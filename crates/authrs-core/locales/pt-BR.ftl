@@ -267,3 +267,11 @@ notice-passkey-removed = Sua chave de acesso foi excluída.
 event-passkey-added = Chave de acesso adicionada
 event-passkey-renamed = Chave de acesso renomeada
 event-passkey-removed = Chave de acesso excluída
+
+## O aviso de que uma chave de acesso foi adicionada a uma conta
+
+mail-passkey-subject = Uma chave de acesso foi adicionada à sua conta em { $site }
+mail-passkey-heading = Uma chave de acesso acabou de ser adicionada à sua conta em { $site }. Com ela, é possível entrar sem sua senha e sem segunda etapa. Se foi você, não é preciso fazer nada. Se não foi, exclua a chave na página da sua conta, altere sua senha e saia de todas as sessões.
+mail-passkey-action = Acessar sua conta
+account-passkey-sign-in-again = Para adicionar uma chave de acesso, entre novamente primeiro: assim confirmamos que é você.
+account-passkey-sign-in-again-link = Entrar novamente

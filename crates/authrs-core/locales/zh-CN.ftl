@@ -254,3 +254,11 @@ notice-passkey-removed = 通行密钥已删除。
 event-passkey-added = 通行密钥已添加
 event-passkey-renamed = 通行密钥已重命名
 event-passkey-removed = 通行密钥已删除
+
+## 账号已添加通行密钥的通知
+
+mail-passkey-subject = 您在 { $site } 的账号已添加通行密钥
+mail-passkey-heading = 您在 { $site } 的账号刚刚添加了一个通行密钥。使用它登录无需密码，也无需两步验证。如果是您本人，则无需任何操作。如果不是，请在账号页面删除该通行密钥，更改密码并退出所有会话。
+mail-passkey-action = 打开账号页面
+account-passkey-sign-in-again = 添加通行密钥前，请先重新登录，以确认是您本人。
+account-passkey-sign-in-again-link = 重新登录

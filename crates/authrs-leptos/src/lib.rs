@@ -92,6 +92,9 @@ use serde_json::Value;
 /// The auth routes' path when none is given, as in the JavaScript clients.
 pub const DEFAULT_BASE_PATH: &str = "/api/auth";
 
+/// The passkey provider's id (authrs's, as Auth.js's).
+const PASSKEY_PROVIDER: &str = "passkey";
+
 /// The id of the `<script type="application/json">` element a server render puts the session
 /// in ([`session_from_document`]); the authrs server fills it in for the `static_dir` app, and
 /// [`seed::seed_script`] writes it for any other server render.
@@ -203,6 +206,21 @@ impl SessionContext {
             let _ = self.fetch_now().await;
         }
         Ok(response)
+    }
+
+    /// Signs in with a passkey ([`AuthClient::sign_in_passkey`], provider `passkey`): the
+    /// browser offers the site's passkeys; on success the session is refetched here and the
+    /// other tabs are told. Returns the URL the server answered (the callback URL).
+    pub async fn sign_in_passkey(self) -> Result<String, ClientError> {
+        let url = self.client()?.sign_in_passkey(PASSKEY_PROVIDER).await?;
+        let _ = self.fetch_now().await;
+        Ok(url)
+    }
+
+    /// Adds a passkey to the signed-in account ([`AuthClient::register_passkey`]); returns
+    /// the URL the server answered.
+    pub async fn register_passkey(self) -> Result<String, ClientError> {
+        self.client()?.register_passkey(PASSKEY_PROVIDER).await
     }
 
     /// `signOut(options)` ([`AuthClient::sign_out`]); without redirect the session is
@@ -469,6 +487,29 @@ pub fn sign_in(
             }
         }
     }
+}
+
+/// Signs in with a passkey, as [`sign_in`] finds its provider
+/// ([`SessionContext::sign_in_passkey`]).
+pub fn sign_in_passkey() -> impl Future<Output = Result<String, ClientError>> + use<> {
+    let context = provider_here();
+    async move {
+        match context {
+            Some(context) => context.sign_in_passkey().await,
+            None => {
+                AuthClient::new(DEFAULT_BASE_PATH)?
+                    .sign_in_passkey(PASSKEY_PROVIDER)
+                    .await
+            }
+        }
+    }
+}
+
+/// Adds a passkey to the signed-in account, as [`sign_in`] finds its provider
+/// ([`SessionContext::register_passkey`]).
+pub fn register_passkey() -> impl Future<Output = Result<String, ClientError>> + use<> {
+    let client = client_here();
+    async move { client?.register_passkey(PASSKEY_PROVIDER).await }
 }
 
 /// `signOut(options)`, as [`sign_in`] finds its provider.

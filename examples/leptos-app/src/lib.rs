@@ -1,6 +1,6 @@
 //! A Leptos app in the browser, signing in against authrs with `authrs-leptos` only: the
-//! signed-in user, sign-in with a password, by email and with each OAuth provider, sign-out,
-//! and the client API's other calls.
+//! signed-in user, sign-in with a password, by email, with each OAuth provider and with a
+//! passkey, adding a passkey, sign-out, and the client API's other calls.
 //!
 //! Build it and serve it beside the auth routes from one origin:
 //!
@@ -18,7 +18,8 @@
 
 use authrs_leptos::{
     SessionContext, SessionProvider, SessionStatus, SignInOptions, SignOutOptions, get_csrf_token,
-    get_providers, session_from_document, sign_in, sign_out, use_required_session, use_session,
+    get_providers, register_passkey, session_from_document, sign_in, sign_in_passkey, sign_out,
+    use_required_session, use_session,
 };
 use std::time::Duration;
 
@@ -167,6 +168,27 @@ fn Page() -> impl IntoView {
         });
     };
 
+    // Passkeys, when the server lists a `webauthn` provider: add one (signed in), sign in
+    // with one (no address asked).
+    let has_passkeys = move || {
+        (providers.get().and_then(Result::ok))
+            .is_some_and(|p| p.values().any(|p| p.provider_type == "webauthn"))
+    };
+    let add_passkey = move |_| {
+        result.set(String::new());
+        spawn_local(async move {
+            let value = register_passkey().await.map(|url| json!({ "url": url }));
+            show(result, "registerPasskey", value.map_err(|e| e.to_string()));
+        });
+    };
+    let sign_in_with_passkey = move |_| {
+        result.set(String::new());
+        spawn_local(async move {
+            let value = sign_in_passkey().await.map(|url| json!({ "url": url }));
+            show(result, "signInPasskey", value.map_err(|e| e.to_string()));
+        });
+    };
+
     // A button for each OAuth/OIDC provider the server lists (`getProviders()`).
     let oauth_buttons = move || {
         let listed = providers.get().and_then(Result::ok).unwrap_or_default();
@@ -246,6 +268,14 @@ fn Page() -> impl IntoView {
                         "Email me a sign-in link"
                     </button>
                     {oauth_buttons}
+                    <Show when=has_passkeys>
+                        <button data-testid="signin-passkey" on:click=sign_in_with_passkey>
+                            "Sign in with a passkey"
+                        </button>
+                        <button data-testid="register-passkey" on:click=add_passkey>
+                            "Add a passkey"
+                        </button>
+                    </Show>
                     <button data-testid="signin-default" on:click=sign_in_page>
                         "Sign-in page"
                     </button>
