@@ -46,7 +46,22 @@ impl AuthClient {
             Ceremony::Authenticate => assertion(&options).await?,
             Ceremony::Register => attestation(&options).await?,
         };
-        let callback_url = crate::browser::current_href().unwrap_or_default();
+        // This page, without an `error` an earlier attempt left in its query (the answer's URL
+        // is read for one).
+        let callback_url = crate::browser::current_href()
+            .and_then(|href| url::Url::parse(&href).ok())
+            .map(|mut page| {
+                let kept: Vec<(String, String)> = (page.query_pairs())
+                    .filter(|(name, _)| name != "error")
+                    .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                    .collect();
+                page.set_query(None);
+                if !kept.is_empty() {
+                    page.query_pairs_mut().extend_pairs(kept);
+                }
+                page.to_string()
+            })
+            .unwrap_or_default();
         let data = data.to_string();
         let fields = [
             ("data", data.as_str()),

@@ -367,6 +367,7 @@ pub struct AuthBuilder {
     pub(crate) two_factor: crate::two_factor::TwoFactor,
     pub(crate) max_age: Duration,
     pub(crate) update_age: Duration,
+    pub(crate) fresh_sign_in: Duration,
     pub(crate) use_secure_cookies: Option<bool>,
     pub(crate) trust_host: bool,
     pub(crate) trusted_origins: Vec<String>,
@@ -414,6 +415,7 @@ impl Default for AuthBuilder {
             two_factor: crate::two_factor::TwoFactor::default(),
             max_age: Duration::from_secs(30 * 24 * 60 * 60),
             update_age: Duration::from_secs(24 * 60 * 60),
+            fresh_sign_in: Duration::from_secs(15 * 60),
             use_secure_cookies: None,
             trust_host: false,
             trusted_origins: Vec::new(),
@@ -543,6 +545,14 @@ impl AuthBuilder {
     /// are re-issued on every read and ignore it.
     pub fn session_update_age(mut self, update_age: Duration) -> Self {
         self.update_age = update_age;
+        self
+    }
+
+    /// How recent a sign-in must be to add a way into the account with it (default 15
+    /// minutes): a passkey, or an OAuth account linked while signed in. A session stolen later
+    /// cannot bind a way in that would outlive it; the user signs in again first.
+    pub fn fresh_sign_in(mut self, window: Duration) -> Self {
+        self.fresh_sign_in = window;
         self
     }
 

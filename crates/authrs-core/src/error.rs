@@ -82,6 +82,9 @@ pub enum Error {
         "user {0:?} signed in but is not stored in the adapter: with database sessions, authorize must return users the adapter holds"
     )]
     UserNotInAdapter(String),
+    /// Adding a way into the account needs a recent sign-in; the user signs in again.
+    #[error("the sign-in is not recent enough to add a way in; sign in again")]
+    StaleSignIn,
     /// A passkey ceremony's answer was refused (why, for the log).
     #[error("passkey refused: {0}")]
     Passkey(&'static str),
@@ -113,6 +116,7 @@ impl Error {
             Self::OAuthAccountNotLinked => ErrorCode::OAuthAccountNotLinked,
             Self::OAuthHandler(_) => ErrorCode::Callback,
             Self::Passkey(_) => ErrorCode::WebAuthnVerificationError,
+            Self::StaleSignIn => ErrorCode::SessionRequired,
         }
     }
 }

@@ -37,6 +37,8 @@ pub(crate) struct Inner {
     pub(crate) cookie_names: CookieNames,
     pub(crate) max_age_secs: u64,
     pub(crate) update_age_secs: u64,
+    /// How recent a sign-in must be to add a way in with it, in milliseconds.
+    pub(crate) fresh_sign_in_ms: u64,
     /// Where sessions live.
     pub(crate) sessions: SessionStore,
     /// The app's adapter, if any (account routes, the expiry sweep).

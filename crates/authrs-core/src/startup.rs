@@ -82,6 +82,7 @@ pub(crate) fn build(mut b: AuthBuilder) -> Result<Inner, ConfigError> {
         cookie_names,
         max_age_secs,
         update_age_secs: b.update_age.as_secs().min(max_age_secs),
+        fresh_sign_in_ms: u64::try_from(b.fresh_sign_in.as_millis()).unwrap_or(u64::MAX),
         sessions,
         adapter: b.adapter,
         #[cfg(feature = "password")]

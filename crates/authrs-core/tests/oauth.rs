@@ -1256,3 +1256,41 @@ fn provider_urls_with_credentials_or_plain_http_are_refused_at_build() {
         assert!(!error.contains("pass@"), "the URL is not shown: {error}");
     }
 }
+
+#[tokio::test]
+async fn linking_while_signed_in_needs_a_recent_sign_in() {
+    let stub = stub();
+    let adapter = Arc::new(MemoryAdapter::new());
+    let clock = Arc::new(FixedClock::at_secs(NOW));
+    let auth = site(&stub, clock.clone())
+        .provider(oidc("stub", ISSUER))
+        .adapter(adapter.clone())
+        .fresh_sign_in(std::time::Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let mut ada = EngineClient::new(auth);
+    sign_in_as(&stub, &mut ada, "ada-1", "ada@example.com", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
+    let user = adapter
+        .get_user_by_email("ada@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    // Two minutes on, the session still reads, but links nothing: a stolen session cannot
+    // bind the thief's account, nor make itself recent by it.
+    clock.advance(std::time::Duration::from_secs(120));
+    let answer = sign_in_as(&stub, &mut ada, "thief-1", "thief@example.com", true).await;
+    let location = answer.header("location").unwrap_or_default().to_owned();
+    assert!(location.ends_with("error=SessionRequired"), "{location}");
+    assert_eq!(adapter.list_accounts(&user.id).await.unwrap().len(), 1);
+    assert_eq!(ada.session().await["user"]["email"], "ada@example.com");
+    // Signed in again, the same link works.
+    sign_in_as(&stub, &mut ada, "ada-1", "ada@example.com", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
+    sign_in_as(&stub, &mut ada, "ada-2", "ada@work.example", true)
+        .await
+        .assert_signed_in_to(DASHBOARD);
+    assert_eq!(adapter.list_accounts(&user.id).await.unwrap().len(), 2);
+}

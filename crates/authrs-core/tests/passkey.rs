@@ -10,16 +10,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use authrs_core::adapter::{Adapter, AuditFilter, AuditKind, MemoryAdapter, NewUser, Timestamp};
+use authrs_core::callbacks::{CallbackError, Callbacks, JwtArgs};
 use authrs_core::clock::FixedClock;
+use authrs_core::jwt::Claims;
 use authrs_core::password::PasswordHasher;
 use authrs_core::providers::{EmailProvider, EmailPurpose, PasskeyProvider, UserVerification};
 use authrs_core::two_factor::{TwoFactor, TwoFactorMode};
-use authrs_core::{Auth, AuthBuilder, EmailPassword};
+use authrs_core::{Auth, AuthBuilder, EmailPassword, SessionStrategy};
 use authrs_test_support::outbox::Outbox;
 use authrs_test_support::webauthn::SoftAuthenticator;
 use authrs_test_support::{Answer, EngineClient, TEST_SECRET};
 use http::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 const PASSWORD: &str = "correct horse battery staple";
 const ORIGIN: &str = "http://localhost:3000";
@@ -912,4 +914,115 @@ async fn configured_origins_are_compared_as_browsers_write_them() {
         .provider(PasskeyProvider::new().origin("https://evil.example"))
         .build();
     assert!(wrong.is_err());
+}
+
+#[tokio::test]
+async fn a_client_cannot_make_its_sign_in_recent_through_the_apps_jwt_callback() {
+    // An app whose `jwt` callback merges what the client posts into the token (a common
+    // pattern for `update()`).
+    struct Merge;
+    #[async_trait::async_trait]
+    impl Callbacks for Merge {
+        async fn jwt(&self, mut args: JwtArgs<'_>) -> Result<Option<Claims>, CallbackError> {
+            if let Some(Value::Object(data)) = args.session {
+                for (name, value) in data {
+                    args.token.insert(name.clone(), value.clone());
+                }
+            }
+            Ok(Some(args.token))
+        }
+    }
+    let s = Setup::new();
+    let ada = s.user("ada@example.com").await;
+    let auth = s
+        .builder()
+        .session_strategy(SessionStrategy::Jwt)
+        .callbacks(Merge)
+        .build()
+        .unwrap();
+    let mut c = EngineClient::new(auth);
+    let signed = c
+        .sign_in_with_email_password("ada@example.com", PASSWORD)
+        .await;
+    assert!(signed.sets_session_cookie());
+    s.clock.advance(Duration::from_secs(16 * 60));
+    for auth_time in [json!(1e12), json!(NOW + 16 * 60), json!(-1), json!("now")] {
+        let token = c.csrf_token().await;
+        let updated = c
+            .post_json(
+                "/api/auth/session",
+                &json!({"csrfToken": token, "data": {"auth_time": auth_time}}),
+            )
+            .await;
+        assert_eq!(updated.status, StatusCode::OK, "{}", updated.text());
+        let refused = options(&mut c, "action=register").await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{auth_time}: {}",
+            refused.text()
+        );
+    }
+    assert!(
+        s.adapter
+            .list_authenticators(&ada)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn the_notice_goes_through_the_email_provider_when_it_is_the_only_mail() {
+    let s = Setup::new();
+    let builder = Auth::builder()
+        .url("http://localhost:3000/api/auth")
+        .secret(TEST_SECRET)
+        .clock(s.clock.clone())
+        .adapter(s.adapter.clone())
+        .provider(EmailProvider::with_transport(s.outbox.clone()))
+        .provider(PasskeyProvider::new());
+    let mut c = EngineClient::new(builder.build().unwrap());
+    c.request_email_sign_in("ada@example.com", &[]).await;
+    let link = s.outbox.last().unwrap().url;
+    assert!(c.open_email_link(&link).await.sets_session_cookie());
+    added(&mut c, &mut SoftAuthenticator::new(ORIGIN)).await;
+    let notice = s.outbox.last().unwrap();
+    assert_eq!(notice.purpose, EmailPurpose::PasskeyAdded);
+    assert_eq!(notice.to, "ada@example.com");
+    assert!(notice.code.is_none());
+    assert!(notice.url.ends_with("/api/auth/account"), "{}", notice.url);
+}
+
+#[tokio::test]
+async fn an_unproven_address_is_no_way_in_for_the_last_passkey() {
+    let s = Setup::new();
+    let ada = s.user("ada@example.com").await;
+    let mut c = s.signed_in("ada@example.com").await;
+    let mut phone = SoftAuthenticator::new(ORIGIN);
+    added(&mut c, &mut phone).await;
+    // The address was never proven (as an OAuth provider that does not vouch for it leaves
+    // it), and there is no password: the email provider would let in whoever owns the address.
+    let mut user = s.adapter.get_user(&ada).await.unwrap().unwrap();
+    user.email_verified = None;
+    s.adapter.update_user(user).await.unwrap();
+    s.adapter.set_password_hash(&ada, None).await.unwrap();
+    let mut b = s.browser();
+    assert!(
+        sign_in_with(&mut b, &mut phone, |_| {})
+            .await
+            .sets_session_cookie()
+    );
+    let id = s.adapter.list_authenticators(&ada).await.unwrap()[0]
+        .credential_id
+        .clone();
+    let refused = b
+        .post_form_with_csrf_json("/api/auth/account/passkey-delete", &[("credentialId", &id)])
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        refused.text()
+    );
 }

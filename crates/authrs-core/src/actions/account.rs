@@ -107,9 +107,10 @@ async fn unlink(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<Bytes> {
         Ok(hash) => hash.is_some(),
         Err(error) => return ctx.fail(error.into()),
     };
-    // The email provider lets in the owner of the account's address, if it has one.
+    // The email provider lets in the owner of the account's proven address, if it has one (an
+    // unproven one may be someone else's, whose first proof would wipe what is left).
     let has_address = match adapter.get_user(&user_id).await {
-        Ok(user) => user.is_some_and(|user| user.email.is_some()),
+        Ok(user) => user.is_some_and(|user| user.email.is_some() && user.email_verified.is_some()),
         Err(error) => return ctx.fail(error.into()),
     };
     let has_email = has_address

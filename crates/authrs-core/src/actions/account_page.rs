@@ -142,11 +142,8 @@ pub(crate) async fn page(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<By
     };
     // Rule 9 of passkeys: adding one needs a recent sign-in.
     #[cfg(feature = "passkey")]
-    let fresh = match (
-        ctx.inner.passkey(),
-        super::session::current_sign_in(&ctx).await,
-    ) {
-        (Some(runtime), Ok(Some((_, at)))) => super::passkey::fresh(&ctx, runtime, at),
+    let fresh = match super::session::current_sign_in(&ctx).await {
+        Ok(Some((_, at))) => ctx.signed_in_recently(at),
         _ => false,
     };
     #[cfg(feature = "passkey")]

@@ -10,6 +10,8 @@ pub(crate) mod callback;
 pub(crate) mod complete;
 #[cfg(feature = "email")]
 pub(crate) mod email;
+#[cfg(feature = "email")]
+pub(crate) mod notice;
 #[cfg(feature = "oauth")]
 pub(crate) mod oauth;
 pub(crate) mod pages;
@@ -488,6 +490,16 @@ impl<'r> Ctx<'r> {
                 .insert(http::header::CONTENT_LANGUAGE, language);
         }
         response
+    }
+
+    /// Whether a sign-in at `at` (milliseconds since the epoch) is recent enough to add a way
+    /// into the account with it ([`crate::AuthBuilder::fresh_sign_in`]). Unknown, or later
+    /// than a minute from now (a token the app's callback let a client write), is not.
+    pub(crate) fn signed_in_recently(&self, at: Option<u64>) -> bool {
+        at.is_some_and(|at| {
+            at <= self.now_ms.saturating_add(60_000)
+                && self.now_ms.saturating_sub(at) <= self.inner.fresh_sign_in_ms
+        })
     }
 
     /// [`Self::html`] for a page that carries the passkey script: its hash is allowed by the

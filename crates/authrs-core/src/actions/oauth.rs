@@ -363,7 +363,11 @@ async fn resolve_user(
     tokens: &TokenSet,
 ) -> Result<(User, bool), Error> {
     let now_secs = ctx.now_secs();
-    let signed_in = super::session::current_user_id(ctx).await?;
+    let signed_in = super::session::current_sign_in(ctx).await?;
+    let recent = signed_in
+        .as_ref()
+        .is_some_and(|(_, at)| ctx.signed_in_recently(*at));
+    let signed_in = signed_in.map(|(user_id, _)| user_id);
     let linked = adapter
         .get_user_by_account(&provider.id, &profile.id)
         .await?;
@@ -385,6 +389,16 @@ async fn resolve_user(
                 .ok_or(Error::OAuthAccountNotLinked)?;
             // An unproven address may belong to someone else, who would inherit the link when
             // they prove it: only a user whose address is proven (or who has none) links.
+            // A way in is added only to a recent sign-in: a session stolen later cannot bind
+            // the thief's account (nor make itself recent by it).
+            if !recent {
+                tracing::info!(
+                    provider = %provider.id,
+                    user = %user.id,
+                    "linking refused: the sign-in is not recent; sign in again first"
+                );
+                return Err(Error::StaleSignIn);
+            }
             if user.email.is_some() && user.email_verified.is_none() {
                 tracing::info!(
                     provider = %provider.id,

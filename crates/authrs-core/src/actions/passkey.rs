@@ -122,12 +122,6 @@ fn challenge_hash(challenge: &[u8]) -> String {
     sha256_hex(&format!("passkey:{}", b64url(challenge)))
 }
 
-/// Whether a sign-in at `at` (milliseconds) is recent enough to add a passkey to (rule 9).
-pub(crate) fn fresh(ctx: &Ctx<'_>, runtime: &PasskeyRuntime, at: Option<u64>) -> bool {
-    let window = u64::try_from(runtime.provider.fresh_sign_in.as_millis()).unwrap_or(u64::MAX);
-    at.is_some_and(|at| ctx.now_ms.saturating_sub(at) <= window)
-}
-
 /// `400 {error}`, as Auth.js answers a bad options request.
 fn bad_request(ctx: Ctx<'_>, error: &str) -> Response<Bytes> {
     let body = Bytes::from(json!({ "error": error }).to_string());
@@ -175,7 +169,7 @@ pub(crate) async fn options(mut ctx: Ctx<'_>, runtime: &PasskeyRuntime) -> Respo
     let wants_register = action.as_deref() != Some("authenticate");
     if wants_register
         && let Some((_, at)) = &signed_in
-        && !fresh(&ctx, runtime, *at)
+        && !ctx.signed_in_recently(*at)
     {
         let body = Bytes::from(json!({ "error": "Sign in again to add a passkey" }).to_string());
         return ctx.json_no_store(StatusCode::FORBIDDEN, body);
@@ -387,7 +381,7 @@ pub(crate) async fn callback(mut ctx: Ctx<'_>, runtime: &PasskeyRuntime) -> Resp
         Ceremony::Authenticate => authenticate(ctx, runtime, &challenge, &data, callback_url).await,
         Ceremony::Register { user_id, handle } => {
             match super::session::current_sign_in(&ctx).await {
-                Ok(Some((current, at))) if current == user_id && fresh(&ctx, runtime, at) => {}
+                Ok(Some((current, at))) if current == user_id && ctx.signed_in_recently(at) => {}
                 Ok(_) => {
                     return refuse(
                         ctx,
@@ -403,17 +397,7 @@ pub(crate) async fn callback(mut ctx: Ctx<'_>, runtime: &PasskeyRuntime) -> Resp
                 Err(why) => return refuse(ctx, None, why).await,
             };
             match add(&ctx, runtime, &user_id, registered, &handle).await {
-                Ok(Ok(())) => {
-                    #[cfg(feature = "password")]
-                    super::password::notice(
-                        &ctx,
-                        runtime.adapter.as_ref(),
-                        &user_id,
-                        crate::providers::EmailPurpose::PasskeyAdded,
-                    )
-                    .await;
-                    ctx.redirect(callback_url, StatusCode::OK)
-                }
+                Ok(Ok(())) => ctx.redirect(callback_url, StatusCode::OK),
                 Ok(Err(why)) => refuse(ctx, None, why).await,
                 Err(error) => ctx.fail(error),
             }
@@ -677,7 +661,7 @@ pub(crate) async fn delete(ctx: Ctx<'_>) -> Response<Bytes> {
 }
 
 /// How many ways in a user has besides passkeys: linked accounts, a password, and the email
-/// provider (which lets the owner of the account's address in, if it has one).
+/// provider (which lets the owner of the account's proven address in, if it has one).
 pub(crate) async fn other_ways_in(
     ctx: &Ctx<'_>,
     adapter: &dyn crate::adapter::Adapter,
@@ -685,7 +669,10 @@ pub(crate) async fn other_ways_in(
 ) -> Result<usize, AdapterError> {
     let accounts = adapter.list_accounts(user_id).await?.len();
     let password = usize::from(adapter.get_password_hash(user_id).await?.is_some());
-    let has_address = (adapter.get_user(user_id).await?).is_some_and(|user| user.email.is_some());
+    // A proven address: an unproven one may be someone else's, whose first proof would wipe
+    // what is left.
+    let has_address = (adapter.get_user(user_id).await?)
+        .is_some_and(|user| user.email.is_some() && user.email_verified.is_some());
     let email = usize::from(
         has_address
             && (ctx.inner.providers.iter()).any(|p| p.provider_type() == ProviderType::Email),

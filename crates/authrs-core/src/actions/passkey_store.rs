@@ -49,6 +49,9 @@ pub(super) async fn add(
         .user(user_id)
         .provider(&runtime.provider.id);
     ctx.audit(event).await;
+    // Rule 9: the user hears of every passkey added, theirs or not.
+    let purpose = crate::providers::EmailPurpose::PasskeyAdded;
+    super::notice::send(ctx, runtime.adapter.as_ref(), user_id, purpose).await;
     Ok(Ok(()))
 }
 

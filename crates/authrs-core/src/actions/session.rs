@@ -115,15 +115,12 @@ async fn resolve_jwt(
     // What revocation reads is the engine's, not the app's: a `jwt` callback that merges a
     // client's update into the token must not let that client choose a new `sid` (and so
     // outlive a sign-out) or a later `auth_time`.
-    // Only revocation reads them: without it the hot path copies nothing.
-    let kept: Vec<(&str, Value)> = if revocation.is_some() {
-        ["sid", "auth_time"]
-            .into_iter()
-            .filter_map(|name| Some((name, claims.get(name)?.clone())))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    // (Revocation reads both; `auth_time` also decides whether a sign-in is recent enough to
+    // add a way in.)
+    let kept: Vec<(&str, Option<Value>)> = ["sid", "auth_time"]
+        .into_iter()
+        .map(|name| (name, claims.get(name).cloned()))
+        .collect();
     let args = JwtArgs {
         token: claims,
         user: None,
@@ -135,7 +132,10 @@ async fn resolve_jwt(
         return Ok(Resolved::Ended);
     };
     for (name, value) in kept {
-        claims.insert(name.to_owned(), value);
+        match value {
+            Some(value) => claims.insert(name.to_owned(), value),
+            None => claims.remove(name),
+        };
     }
     let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
     let session = default_session(
@@ -223,7 +223,6 @@ pub(crate) async fn current_user_id(ctx: &Ctx<'_>) -> Result<Option<String>, Err
 
 /// The signed-in user of a request and when they signed in (milliseconds since the epoch;
 /// `None` for a database session stored before sessions kept their start).
-#[cfg(feature = "passkey")]
 pub(crate) async fn current_sign_in(ctx: &Ctx<'_>) -> Result<Option<(String, Option<u64>)>, Error> {
     let inner = ctx.inner;
     let Some(user_id) = current_user_id(ctx).await? else {
@@ -235,6 +234,7 @@ pub(crate) async fn current_sign_in(ctx: &Ctx<'_>) -> Result<Option<(String, Opt
     let at = match &inner.sessions {
         SessionStore::Jwt { .. } => (inner.session_codec.decode(&token, ctx.now_secs()).ok())
             .and_then(|claims| claims.get("auth_time").and_then(Value::as_f64))
+            .filter(|secs| secs.is_finite() && *secs >= 0.0)
             .map(|secs| (secs * 1000.0) as u64),
         SessionStore::Database(adapter) => {
             let hash = sha256_hex(&token);

@@ -379,17 +379,17 @@ async fn complete(
     }
 }
 
-/// Mails the user that their two-step sign-in changed (see [`super::password::notice`]).
+/// Mails the user that their two-step sign-in changed (see [`super::notice`]).
 async fn notify(ctx: &Ctx<'_>, runtime: &TwoFactorRuntime, user_id: &str) {
-    #[cfg(feature = "password")]
-    super::password::notice(
+    #[cfg(feature = "email")]
+    super::notice::send(
         ctx,
         runtime.adapter.as_ref(),
         user_id,
         crate::providers::EmailPurpose::TwoFactorChanged,
     )
     .await;
-    #[cfg(not(feature = "password"))]
+    #[cfg(not(feature = "email"))]
     let _ = (ctx, runtime, user_id);
 }
 

@@ -26,8 +26,9 @@
 //!    one of them. So an address nobody proved never gets a session or a passkey, and an
 //!    existing account's owner only adds a passkey by proving their mailbox here.
 //! 8. Deleting one's last passkey is refused when it is the last way in.
-//! 9. Adding a passkey to an account needs a recent sign-in ([`PasskeyProvider::fresh_sign_in`],
-//!    which passed two-step sign-in if the account has it), and the user is mailed a notice.
+//! 9. Adding a passkey to an account needs a recent sign-in
+//!    ([`crate::AuthBuilder::fresh_sign_in`], which passed two-step sign-in if the account has
+//!    it), and the user is mailed a notice.
 
 use std::time::Duration;
 
@@ -71,9 +72,7 @@ pub struct PasskeyProvider {
     /// Ceremonies one client may start (default 300 per 15 minutes: the sign-in page starts
     /// one for the browser's autofill each time it is shown).
     pub per_client: RateLimit,
-    /// How recent a sign-in must be to add a passkey to it (default 15 minutes): a stolen
-    /// session alone cannot bind a passkey that would outlive it and skip two-step sign-in.
-    pub fresh_sign_in: Duration,
+
     /// The most passkeys one account may have (default 20).
     pub max_per_user: usize,
 }
@@ -91,7 +90,6 @@ impl PasskeyProvider {
             user_verification: UserVerification::Required,
             sign_up: true,
             per_client: RateLimit::new(300, Duration::from_secs(15 * 60)),
-            fresh_sign_in: Duration::from_secs(15 * 60),
             max_per_user: 20,
         }
     }

@@ -135,6 +135,10 @@ pub struct SessionSettings {
     /// The longest a cached session is served without a database read.
     #[serde(deserialize_with = "values::duration::<_, 0, 3600>")]
     pub cache_ttl: Duration,
+    /// How recent a sign-in must be to add a way in with it: a passkey, or a linked account
+    /// (default 15 minutes, at most a day).
+    #[serde(deserialize_with = "values::duration::<_, 60, 86_400>")]
+    pub fresh_sign_in: Duration,
 }
 
 /// `[accounts]`: email-and-password accounts.
@@ -661,6 +665,7 @@ impl Default for SessionSettings {
             update_age: Duration::from_secs(24 * 60 * 60),
             cache_size: 10_000,
             cache_ttl: Duration::from_secs(60),
+            fresh_sign_in: Duration::from_secs(15 * 60),
         }
     }
 }
@@ -1097,6 +1102,7 @@ impl Settings {
             .compatibility(self.compatibility)
             .session_max_age(self.session.max_age)
             .session_update_age(self.session.update_age)
+            .fresh_sign_in(self.session.fresh_sign_in)
             .trust_host(self.trust_host)
             .theme(self.theme.theme())
             .pages(self.pages.pages());
