@@ -1078,9 +1078,8 @@ async function runPages(browser, issuer) {
     });
 
     /** A new browser (JavaScript off: the pages need none) signed in as `email`. */
-    const signedIn = async (email, options = {}) => {
-      const context = await newContext({ javaScriptEnabled: false, ...options });
-      const page = await context.newPage();
+    /** Signs `page` in as `email` with the password on the built-in page; lands on the account page. */
+    const passwordOnPage = async (page, email) => {
       await page.goto(`${server.origin}/api/auth/signin?callbackUrl=${encodeURIComponent(`${server.origin}/api/auth/account`)}`);
       await page.locator("#signin-email").fill(email);
       await page.locator("#signin-password").fill(PASSWORD);
@@ -1088,6 +1087,11 @@ async function runPages(browser, issuer) {
         page.waitForURL((url) => url.pathname === "/api/auth/account"),
         page.locator('form[action$="/callback/email-password"] button:not([formaction])').click(),
       ]);
+    };
+    const signedIn = async (email, options = {}) => {
+      const context = await newContext({ javaScriptEnabled: false, ...options });
+      const page = await context.newPage();
+      await passwordOnPage(page, email);
       return { context, page };
     };
     const sessionOf = async (page) => (await page.request.get(`${server.origin}/api/auth/session`)).json();
@@ -1309,13 +1313,7 @@ async function runPages(browser, issuer) {
       const laptop = await newContext({ viewport: { width: 1024, height: 900 } });
       const tab = await laptop.newPage();
       const held = await virtualAuthenticator(laptop, tab);
-      await tab.goto(`${server.origin}/api/auth/signin?callbackUrl=${encodeURIComponent(`${server.origin}/api/auth/account`)}`);
-      await tab.locator("#signin-email").fill(USER);
-      await tab.locator("#signin-password").fill(PASSWORD);
-      await Promise.all([
-        tab.waitForURL((url) => url.pathname === "/api/auth/account"),
-        tab.locator('form[action$="/callback/email-password"] button:not([formaction])').click(),
-      ]);
+      await passwordOnPage(tab, USER);
       await Promise.all([
         tab.waitForURL((url) => url.searchParams.get("notice") === "PasskeyAdded"),
         tab.locator('button[data-passkey="register"]').click(),

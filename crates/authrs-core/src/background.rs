@@ -17,7 +17,7 @@ pub trait Background: Send + Sync + 'static {
     fn spawn(&self, task: Task) -> Option<Task>;
 }
 
-#[cfg(feature = "password")]
+#[cfg(feature = "email")]
 /// Runs `task` through `background`, or in place when there is none or it is full.
 pub(crate) async fn run(background: Option<&dyn Background>, task: Task) {
     let task = match background {

@@ -38,6 +38,7 @@ pub(crate) struct Inner {
     pub(crate) max_age_secs: u64,
     pub(crate) update_age_secs: u64,
     /// How recent a sign-in must be to add a way in with it, in milliseconds.
+    #[cfg_attr(not(any(feature = "oauth", feature = "passkey")), allow(dead_code))]
     pub(crate) fresh_sign_in_ms: u64,
     /// Where sessions live.
     pub(crate) sessions: SessionStore,

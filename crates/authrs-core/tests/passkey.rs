@@ -47,21 +47,30 @@ impl Setup {
         }
     }
 
-    /// Email-and-password accounts, the email provider and passkeys on one adapter.
-    fn builder(&self) -> AuthBuilder {
+    /// The site on this adapter, clock and mail, with no provider: [`Self::builder`] adds them.
+    fn site(&self) -> AuthBuilder {
         Auth::builder()
             .url("http://localhost:3000/api/auth")
             .secret(TEST_SECRET)
             .clock(self.clock.clone())
             .adapter(self.adapter.clone())
             .password_hashing(self.hasher.clone())
-            .email_password(EmailPassword {
-                transport: Some(self.outbox.clone()),
-                ..EmailPassword::default()
-            })
+            .limit_store(self.limits.clone())
+    }
+
+    /// Email-and-password accounts mailing through the outbox, on [`Self::site`].
+    fn with_passwords(&self) -> AuthBuilder {
+        self.site().email_password(EmailPassword {
+            transport: Some(self.outbox.clone()),
+            ..EmailPassword::default()
+        })
+    }
+
+    /// Email-and-password accounts, the email provider and passkeys on one adapter.
+    fn builder(&self) -> AuthBuilder {
+        self.with_passwords()
             .provider(EmailProvider::with_transport(self.outbox.clone()))
             .provider(PasskeyProvider::new())
-            .limit_store(self.limits.clone())
     }
 
     fn browser(&self) -> EngineClient {
@@ -540,17 +549,7 @@ async fn a_new_accounts_passkey_waits_for_its_address_to_be_proven_in_this_brows
 async fn passkeys_are_listed_renamed_and_deleted_but_never_the_last_way_in() {
     let s = Setup::new();
     // No email provider here: a password and passkeys are the only ways in.
-    let builder = Auth::builder()
-        .url("http://localhost:3000/api/auth")
-        .secret(TEST_SECRET)
-        .clock(s.clock.clone())
-        .adapter(s.adapter.clone())
-        .password_hashing(s.hasher.clone())
-        .email_password(EmailPassword {
-            sign_up: false,
-            ..EmailPassword::default()
-        })
-        .provider(PasskeyProvider::new());
+    let builder = s.with_passwords().provider(PasskeyProvider::new());
     let ada = s.user("ada@example.com").await;
     let mut c = EngineClient::new(builder.clone().build().unwrap());
     let signed = c
@@ -803,21 +802,11 @@ async fn a_waiting_passkey_never_reaches_an_existing_account_or_a_later_sign_in(
 async fn with_verification_only_preferred_a_passkey_is_one_factor() {
     let s = Setup::new();
     s.user("ada@example.com").await;
-    let builder = Auth::builder()
-        .url("http://localhost:3000/api/auth")
-        .secret(TEST_SECRET)
-        .clock(s.clock.clone())
-        .adapter(s.adapter.clone())
-        .password_hashing(s.hasher.clone())
-        .email_password(EmailPassword {
-            transport: Some(s.outbox.clone()),
-            ..EmailPassword::default()
-        })
-        .provider({
-            let mut p = PasskeyProvider::new();
-            p.user_verification = UserVerification::Preferred;
-            p
-        });
+    let builder = s.with_passwords().provider({
+        let mut p = PasskeyProvider::new();
+        p.user_verification = UserVerification::Preferred;
+        p
+    });
     let mut c = EngineClient::new(builder.clone().build().unwrap());
     assert!(
         c.sign_in_with_email_password("ada@example.com", PASSWORD)
@@ -888,17 +877,8 @@ async fn an_account_without_an_address_keeps_its_last_passkey() {
 async fn configured_origins_are_compared_as_browsers_write_them() {
     let s = Setup::new();
     s.user("ada@example.com").await;
-    let builder = Auth::builder()
-        .url("http://localhost:3000/api/auth")
-        .secret(TEST_SECRET)
-        .clock(s.clock.clone())
-        .adapter(s.adapter.clone())
-        .password_hashing(s.hasher.clone())
-        .email_password(EmailPassword {
-            transport: Some(s.outbox.clone()),
-            ..EmailPassword::default()
-        })
-        .provider(PasskeyProvider::new().origin("HTTP://LocalHost:3000/"));
+    let builder =
+        (s.with_passwords()).provider(PasskeyProvider::new().origin("HTTP://LocalHost:3000/"));
     let mut c = EngineClient::new(builder.build().unwrap());
     assert!(
         c.sign_in_with_email_password("ada@example.com", PASSWORD)
@@ -975,11 +955,7 @@ async fn a_client_cannot_make_its_sign_in_recent_through_the_apps_jwt_callback()
 #[tokio::test]
 async fn the_notice_goes_through_the_email_provider_when_it_is_the_only_mail() {
     let s = Setup::new();
-    let builder = Auth::builder()
-        .url("http://localhost:3000/api/auth")
-        .secret(TEST_SECRET)
-        .clock(s.clock.clone())
-        .adapter(s.adapter.clone())
+    let builder = (s.site())
         .provider(EmailProvider::with_transport(s.outbox.clone()))
         .provider(PasskeyProvider::new());
     let mut c = EngineClient::new(builder.build().unwrap());

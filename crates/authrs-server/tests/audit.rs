@@ -26,23 +26,7 @@ type Row = (String, Option<String>, Option<String>, Option<String>);
 fn rows(database_url: &str) -> Vec<Row> {
     const QUERY: &str =
         "SELECT kind, user_id, provider, client_network FROM audit_events ORDER BY id";
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        if database_url.starts_with("sqlite:") {
-            let pool = sqlx::SqlitePool::connect(database_url).await.unwrap();
-            let rows = sqlx::query_as(QUERY).fetch_all(&pool).await.unwrap();
-            pool.close().await;
-            rows
-        } else {
-            let pool = sqlx::PgPool::connect(database_url).await.unwrap();
-            let rows = sqlx::query_as(QUERY).fetch_all(&pool).await.unwrap();
-            pool.close().await;
-            rows
-        }
-    })
+    support::query_rows(database_url, QUERY)
 }
 
 /// The rows once there are `count` of them (a failed password's event is written in the

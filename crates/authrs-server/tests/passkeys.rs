@@ -28,23 +28,7 @@ fn authenticators(database_url: &str) -> Vec<Row> {
     const QUERY: &str = "SELECT credential_id, credential_public_key, counter, \
          credential_device_type, credential_backed_up, transports, last_used_at IS NOT NULL \
          FROM authenticators ORDER BY created_at";
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        if database_url.starts_with("sqlite:") {
-            let pool = sqlx::SqlitePool::connect(database_url).await.unwrap();
-            let rows = sqlx::query_as(QUERY).fetch_all(&pool).await.unwrap();
-            pool.close().await;
-            rows
-        } else {
-            let pool = sqlx::PgPool::connect(database_url).await.unwrap();
-            let rows = sqlx::query_as(QUERY).fetch_all(&pool).await.unwrap();
-            pool.close().await;
-            rows
-        }
-    })
+    support::query_rows(database_url, QUERY)
 }
 
 /// The ceremony's answer, as a form with the CSRF token and `json=true`.

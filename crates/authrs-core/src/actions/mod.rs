@@ -495,6 +495,7 @@ impl<'r> Ctx<'r> {
     /// Whether a sign-in at `at` (milliseconds since the epoch) is recent enough to add a way
     /// into the account with it ([`crate::AuthBuilder::fresh_sign_in`]). Unknown, or later
     /// than a minute from now (a token the app's callback let a client write), is not.
+    #[cfg_attr(not(any(feature = "oauth", feature = "passkey")), allow(dead_code))]
     pub(crate) fn signed_in_recently(&self, at: Option<u64>) -> bool {
         at.is_some_and(|at| {
             at <= self.now_ms.saturating_add(60_000)

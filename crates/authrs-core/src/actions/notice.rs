@@ -7,9 +7,7 @@ use std::sync::Arc;
 use super::Ctx;
 use crate::adapter::{Adapter, Timestamp};
 use crate::inner::Mounted;
-use crate::providers::{
-    DefaultEmailTemplate, EmailDetails, EmailPurpose, EmailTemplate, EmailTransport,
-};
+use crate::providers::{EmailDetails, EmailPurpose, EmailTemplate, EmailTransport};
 
 /// Mails `user_id` the notice `purpose`, when the account has an address and the site sends
 /// mail: through the email-and-password accounts' transport, or else the email provider's.
@@ -71,7 +69,7 @@ fn mail_route(ctx: &Ctx<'_>) -> Option<(Arc<dyn EmailTransport>, Arc<dyn EmailTe
         && let Some(transport) = &accounts.options.transport
     {
         let template: Arc<dyn EmailTemplate> = (accounts.options.template.clone())
-            .unwrap_or_else(|| Arc::new(DefaultEmailTemplate::default()));
+            .unwrap_or_else(|| Arc::new(crate::providers::DefaultEmailTemplate::default()));
         return Some((Arc::clone(transport), template));
     }
     ctx.inner

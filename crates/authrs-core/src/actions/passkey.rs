@@ -585,14 +585,35 @@ pub(crate) async fn list_json(ctx: Ctx<'_>) -> Response<Bytes> {
     ctx.json_no_store(StatusCode::OK, Bytes::from(Value::from(list).to_string()))
 }
 
+/// Why an account route of passkeys stops before it starts.
+enum NoOwner {
+    /// The site has no passkey provider.
+    Unsupported,
+    /// Nobody is signed in, or reading the session failed.
+    NotSignedIn(NotSignedIn),
+}
+
+impl NoOwner {
+    fn answer(self, ctx: Ctx<'_>) -> Response<Bytes> {
+        match self {
+            Self::Unsupported => super::unsupported(ctx.inner, ctx.method),
+            Self::NotSignedIn(why) => not_signed_in(ctx, why),
+        }
+    }
+}
+
+/// The passkey provider and the signed-in user whose passkeys an account route changes.
+async fn owner<'a>(ctx: &Ctx<'a>) -> Result<(&'a PasskeyRuntime, String), NoOwner> {
+    let runtime = runtime(ctx).ok_or(NoOwner::Unsupported)?;
+    let user_id = signed_in_user(ctx).await.map_err(NoOwner::NotSignedIn)?;
+    Ok((runtime, user_id))
+}
+
 /// `POST /account/passkey-rename` `{credentialId, name}`.
 pub(crate) async fn rename(ctx: Ctx<'_>) -> Response<Bytes> {
-    let Some(runtime) = runtime(&ctx) else {
-        return super::unsupported(ctx.inner, ctx.method);
-    };
-    let user_id = match signed_in_user(&ctx).await {
-        Ok(user_id) => user_id,
-        Err(why) => return not_signed_in(ctx, why),
+    let (runtime, user_id) = match owner(&ctx).await {
+        Ok(found) => found,
+        Err(stop) => return stop.answer(ctx),
     };
     let id = ctx.body_str("credentialId").unwrap_or_default().to_owned();
     let name: String = ctx.body_str("name").unwrap_or_default().trim().to_owned();
@@ -625,12 +646,9 @@ pub(crate) async fn rename(ctx: Ctx<'_>) -> Response<Bytes> {
 /// `POST /account/passkey-delete` `{credentialId}`: refused when it is the last way in
 /// (rule 8).
 pub(crate) async fn delete(ctx: Ctx<'_>) -> Response<Bytes> {
-    let Some(runtime) = runtime(&ctx) else {
-        return super::unsupported(ctx.inner, ctx.method);
-    };
-    let user_id = match signed_in_user(&ctx).await {
-        Ok(user_id) => user_id,
-        Err(why) => return not_signed_in(ctx, why),
+    let (runtime, user_id) = match owner(&ctx).await {
+        Ok(found) => found,
+        Err(stop) => return stop.answer(ctx),
     };
     let id = ctx.body_str("credentialId").unwrap_or_default().to_owned();
     let passkeys = match runtime.adapter.list_authenticators(&user_id).await {

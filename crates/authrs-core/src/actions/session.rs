@@ -223,6 +223,7 @@ pub(crate) async fn current_user_id(ctx: &Ctx<'_>) -> Result<Option<String>, Err
 
 /// The signed-in user of a request and when they signed in (milliseconds since the epoch;
 /// `None` for a database session stored before sessions kept their start).
+#[cfg_attr(not(any(feature = "oauth", feature = "passkey")), allow(dead_code))]
 pub(crate) async fn current_sign_in(ctx: &Ctx<'_>) -> Result<Option<(String, Option<u64>)>, Error> {
     let inner = ctx.inner;
     let Some(user_id) = current_user_id(ctx).await? else {

@@ -516,3 +516,30 @@ pub fn user_command(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: &[u8
     );
     stdout
 }
+
+/// The rows `query` reads from the database at `database_url` (SQLite or PostgreSQL), for the
+/// tests that check what the server stored.
+pub fn query_rows<T>(database_url: &str, query: &'static str) -> Vec<T>
+where
+    T: Send + Unpin,
+    for<'r> T:
+        sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        if database_url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(database_url).await.unwrap();
+            let rows = sqlx::query_as(query).fetch_all(&pool).await.unwrap();
+            pool.close().await;
+            rows
+        } else {
+            let pool = sqlx::PgPool::connect(database_url).await.unwrap();
+            let rows = sqlx::query_as(query).fetch_all(&pool).await.unwrap();
+            pool.close().await;
+            rows
+        }
+    })
+}
