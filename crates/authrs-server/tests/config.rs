@@ -231,7 +231,7 @@ fn unknown_file_keys_are_errors_naming_each_key() {
         "{}",
         found[0]
     );
-    assert!(found[1].starts_with(&format!("{path}: session.max_agee: unknown key (expected one of: session.strategy, session.revocable_jwt, session.max_age, session.update_age, session.cache_size, session.cache_ttl)")), "{}", found[1]);
+    assert!(found[1].starts_with(&format!("{path}: session.max_agee: unknown key (expected one of: session.strategy, session.revocable_jwt, session.max_age, session.update_age, session.cache_size, session.cache_ttl, session.fresh_sign_in)")), "{}", found[1]);
     assert!(
         found[2].starts_with(&format!("{path}: themes: unknown key")),
         "{}",
