@@ -381,6 +381,22 @@ async function virtualAuthenticator(context, page) {
   return async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials;
 }
 
+/**
+ * A tab of the app at `app` with a virtual authenticator, signed in with the password (a
+ * recent sign-in, which adding a passkey needs).
+ */
+async function passkeyTab(newContext, app, watchConsole) {
+  const passkeyContext = await newContext();
+  const tab = await passkeyContext.newPage();
+  watchConsole(tab);
+  const credentials = await virtualAuthenticator(passkeyContext, tab);
+  await tab.goto(app);
+  await waitForStatus(tab, "unauthenticated");
+  await signInWithPassword(tab, PASSWORD);
+  await waitForStatus(tab, "authenticated");
+  return { passkeyContext, tab, credentials };
+}
+
 /** The newest sign-in link mailed to `to`, waiting for it. */
 async function mailedLink(mailFile, to, count = 1) {
   const deadline = Date.now() + TIMEOUT;
@@ -621,14 +637,7 @@ async function runGeneration(browser, generation, issuer) {
         checkTabsFollow(context, page, server.origin, "v5", watchConsole),
       );
       await check(g, "passkeys from Leptos: register_passkey, then sign_in_passkey with no address (CDP virtual authenticator)", async () => {
-        const passkeyContext = await newContext();
-        const tab = await passkeyContext.newPage();
-        watchConsole(tab);
-        const credentials = await virtualAuthenticator(passkeyContext, tab);
-        await tab.goto(app);
-        await waitForStatus(tab, "unauthenticated");
-        await signInWithPassword(tab, PASSWORD);
-        await waitForStatus(tab, "authenticated");
+        const { passkeyContext, tab, credentials } = await passkeyTab(newContext, app, watchConsole);
         const registered = await callResult(tab, "register-passkey", "registerPasskey");
         assert(registered?.url?.startsWith(server.origin), `register_passkey gave ${JSON.stringify(registered)}`);
         assert((await credentials()).length === 1, "the authenticator holds no passkey");
@@ -929,14 +938,7 @@ async function runGeneration(browser, generation, issuer) {
     });
 
     if (generation === "v5") await check(g, "passkeys: signIn(\"passkey\") from next-auth/webauthn registers, then signs in with no address", async () => {
-      const passkeyContext = await newContext();
-      const tab = await passkeyContext.newPage();
-      watchConsole(tab);
-      const credentials = await virtualAuthenticator(passkeyContext, tab);
-      await tab.goto(app);
-      await waitForStatus(tab, "unauthenticated");
-      await signInWithPassword(tab, PASSWORD);
-      await waitForStatus(tab, "authenticated");
+      const { passkeyContext, tab, credentials } = await passkeyTab(newContext, app, watchConsole);
       // Registration: the signed-in user adds a passkey (Auth.js's `action: "register"`).
       const registered = await tab.evaluate(() =>
         window.__passkeySignIn("passkey", { action: "register", redirect: false }),
