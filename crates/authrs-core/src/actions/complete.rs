@@ -168,8 +168,16 @@ pub(crate) async fn start_session(
     // A new account's passkey, waiting for this proof of its address (with two-step sign-in,
     // past the second step too): stored once the session exists, and only for the account
     // this proof created. Any other sign-in in this browser drops it.
+    // The session exists by now: a failure here is logged, and the user adds a passkey later.
     #[cfg(feature = "passkey")]
-    super::passkey_store::attach_waiting(ctx, user, account, is_new_user).await?;
+    if let Err(error) = super::passkey_store::attach_waiting(ctx, user, account, is_new_user).await
+    {
+        crate::telemetry::error(&error);
+        tracing::warn!(
+            error = error.to_string().as_str(),
+            "a new account's waiting passkey could not be stored"
+        );
+    }
     #[cfg(not(feature = "passkey"))]
     let _ = is_new_user;
     Ok(())
