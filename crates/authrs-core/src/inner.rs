@@ -207,6 +207,16 @@ impl Inner {
         })
     }
 
+    /// The email provider (the first, if several) and its adapter: where an address is proven
+    /// and, without email-and-password accounts, what notices go through.
+    #[cfg(feature = "email")]
+    pub(crate) fn email_provider(&self) -> Option<(&EmailProvider, &dyn Adapter)> {
+        self.providers.iter().find_map(|p| match p {
+            Mounted::Email(provider, adapter) => Some((provider, adapter.as_ref())),
+            _ => None,
+        })
+    }
+
     /// The configured provider with this id.
     pub(crate) fn provider(&self, id: &str) -> Option<&Mounted> {
         self.providers.iter().find(|p| p.id() == id)

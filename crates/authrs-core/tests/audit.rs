@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use authrs_core::adapter::{Adapter, MemoryAdapter, NewUser, Timestamp};
+use authrs_core::adapter::{Adapter, MemoryAdapter, Timestamp};
 use authrs_core::audit::{Audit, AuditEvent, AuditFilter, AuditKind};
 use authrs_core::background::{Background, Task};
 use authrs_core::clock::FixedClock;
@@ -75,17 +75,8 @@ fn setup() -> Setup {
 impl Setup {
     /// A proven account with a password.
     async fn user(&self, email: &str) -> String {
-        let user = self
-            .adapter
-            .create_user(NewUser {
-                email: Some(email.to_owned()),
-                email_verified: Some(Timestamp::from_millis(1)),
-                password_hash: Some(self.hasher.hash(PASSWORD).unwrap()),
-                ..NewUser::default()
-            })
-            .await
-            .unwrap();
-        user.id
+        let hash = self.hasher.hash(PASSWORD).unwrap();
+        authrs_test_support::verified_user(self.adapter.as_ref(), email, hash).await
     }
 
     /// A browser with this user agent and address, not signed in.

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use authrs_core::adapter::{Adapter, AuditFilter, AuditKind, MemoryAdapter, NewUser, Timestamp};
+use authrs_core::adapter::{Adapter, AuditFilter, AuditKind, MemoryAdapter};
 use authrs_core::callbacks::{CallbackError, Callbacks, JwtArgs};
 use authrs_core::clock::FixedClock;
 use authrs_core::jwt::Claims;
@@ -73,22 +73,18 @@ impl Setup {
             .provider(PasskeyProvider::new())
     }
 
+    /// The passkeys `user_id` has in the database.
+    async fn passkeys_of(&self, user_id: &str) -> Vec<authrs_core::adapter::Authenticator> {
+        self.adapter.list_authenticators(user_id).await.unwrap()
+    }
+
     fn browser(&self) -> EngineClient {
         EngineClient::new(self.builder().build().unwrap())
     }
 
     async fn user(&self, email: &str) -> String {
-        let user = self
-            .adapter
-            .create_user(NewUser {
-                email: Some(email.to_owned()),
-                email_verified: Some(Timestamp::from_millis(1)),
-                password_hash: Some(self.hasher.hash(PASSWORD).unwrap()),
-                ..NewUser::default()
-            })
-            .await
-            .unwrap();
-        user.id
+        let hash = self.hasher.hash(PASSWORD).unwrap();
+        authrs_test_support::verified_user(self.adapter.as_ref(), email, hash).await
     }
 
     /// A browser signed in as `email` with the password.
@@ -214,7 +210,7 @@ async fn a_signed_in_user_adds_a_passkey_and_later_signs_in_with_it_and_no_usern
     let added = answer(&mut c, "register", &response.to_string()).await;
     assert_eq!(added.status, StatusCode::OK, "{}", added.text());
     assert_eq!(added.json()["url"], LANDING);
-    let stored = s.adapter.list_authenticators(&ada).await.unwrap();
+    let stored = s.passkeys_of(&ada).await;
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].transports.as_deref(), Some("internal"));
     assert_eq!(stored[0].device_type, "singleDevice");
@@ -239,7 +235,7 @@ async fn a_signed_in_user_adds_a_passkey_and_later_signs_in_with_it_and_no_usern
         session_user(&mut other).await.as_deref(),
         Some("ada@example.com")
     );
-    let used = s.adapter.list_authenticators(&ada).await.unwrap();
+    let used = s.passkeys_of(&ada).await;
     assert_eq!(used[0].counter, 1);
     assert!(used[0].last_used_at.is_some());
     let events = (s.adapter)
@@ -305,13 +301,7 @@ async fn a_wrong_origin_a_wrong_rp_id_and_a_missing_user_verification_are_refuse
         misbehave(&mut authenticator);
         assert_refused(&add_passkey(&mut c, &mut authenticator).await);
     }
-    assert!(
-        s.adapter
-            .list_authenticators(&ada)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(s.passkeys_of(&ada).await.is_empty());
 
     let mut phone = SoftAuthenticator::new(ORIGIN);
     added(&mut c, &mut phone).await;
@@ -384,10 +374,7 @@ async fn a_credential_signs_in_only_its_own_user_and_an_unknown_one_nobody() {
     // A deleted passkey is unknown from then on.
     assert!(
         s.adapter
-            .delete_authenticator(
-                &ada,
-                &s.adapter.list_authenticators(&ada).await.unwrap()[0].credential_id
-            )
+            .delete_authenticator(&ada, &s.passkeys_of(&ada).await[0].credential_id)
             .await
             .unwrap()
     );
@@ -409,15 +396,12 @@ async fn a_counter_that_does_not_grow_is_refused_as_a_clone_and_the_passkey_kept
                 .sets_session_cookie()
         );
     }
-    assert_eq!(
-        s.adapter.list_authenticators(&ada).await.unwrap()[0].counter,
-        3
-    );
+    assert_eq!(s.passkeys_of(&ada).await[0].counter, 3);
     // A clone made after the second use: its counter is behind.
     phone.credentials[0].counter = 1;
     let mut b = s.browser();
     assert_refused(&sign_in_with(&mut b, &mut phone, |_| {}).await);
-    let kept = s.adapter.list_authenticators(&ada).await.unwrap();
+    let kept = s.passkeys_of(&ada).await;
     assert_eq!((kept.len(), kept[0].counter), (1, 3));
     let failures = (s.adapter)
         .list_audit_events(&ada, AuditFilter::Failures, 10)
@@ -534,13 +518,7 @@ async fn a_new_accounts_passkey_waits_for_its_address_to_be_proven_in_this_brows
             .await
             .sets_session_cookie()
     );
-    assert!(
-        s.adapter
-            .list_authenticators(&ada)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(s.passkeys_of(&ada).await.is_empty());
     let mut x = s.browser();
     assert_refused(&sign_in_with(&mut x, &mut attackers_key, |_| {}).await);
 }
@@ -614,7 +592,7 @@ async fn passkeys_are_listed_renamed_and_deleted_but_never_the_last_way_in() {
         .post_form_with_csrf_json("/api/auth/account/passkey-delete", &[("credentialId", &id)])
         .await;
     assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.text());
-    assert_eq!(s.adapter.list_authenticators(&ada).await.unwrap().len(), 1);
+    assert_eq!(s.passkeys_of(&ada).await.len(), 1);
     // Someone else's passkey is not found, and a signed-out caller gets 401.
     let unknown = c
         .post_form_with_csrf_json("/api/auth/account/passkey-delete", &[("credentialId", &id)])
@@ -725,7 +703,7 @@ async fn adding_a_passkey_needs_a_recent_sign_in_and_mails_the_user() {
     );
     let refused = options(&mut thief, "action=register").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text());
-    assert_eq!(s.adapter.list_authenticators(&ada).await.unwrap().len(), 1);
+    assert_eq!(s.passkeys_of(&ada).await.len(), 1);
     // The account page says to sign in again instead of offering the button.
     let page = c.get("/api/auth/account").await.text();
     assert!(!page.contains(r#"data-passkey="register""#));
@@ -743,7 +721,7 @@ async fn adding_a_passkey_needs_a_recent_sign_in_and_mails_the_user() {
     s.clock.advance(Duration::from_secs(16 * 60));
     let response = SoftAuthenticator::new(ORIGIN).register(&offered["options"]);
     assert_refused(&answer(&mut c, "register", &response.to_string()).await);
-    assert_eq!(s.adapter.list_authenticators(&ada).await.unwrap().len(), 2);
+    assert_eq!(s.passkeys_of(&ada).await.len(), 2);
 }
 
 #[tokio::test]
@@ -766,13 +744,7 @@ async fn a_waiting_passkey_never_reaches_an_existing_account_or_a_later_sign_in(
             .await
             .sets_session_cookie()
     );
-    assert!(
-        s.adapter
-            .list_authenticators(&ada)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(s.passkeys_of(&ada).await.is_empty());
     assert!(!shared.jar.contains_key("next-auth.passkey-sign-up"));
 
     // A new address this time; then Ada asks for a mail of her own there: it is dropped.
@@ -910,13 +882,7 @@ async fn a_client_cannot_make_its_sign_in_recent_through_the_apps_jwt_callback()
             refused.text()
         );
     }
-    assert!(
-        s.adapter
-            .list_authenticators(&ada)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(s.passkeys_of(&ada).await.is_empty());
 }
 
 #[tokio::test]
@@ -957,7 +923,7 @@ async fn the_last_passkey_stays_when_no_proven_address_lets_the_user_in() {
         let mut b = s.browser();
         let signed = sign_in_with(&mut b, &mut phone, |_| {}).await;
         assert!(signed.sets_session_cookie(), "{}", signed.text());
-        let passkeys = s.adapter.list_authenticators(&ada).await.unwrap();
+        let passkeys = s.passkeys_of(&ada).await;
         let id = passkeys[0].credential_id.as_str();
         let refused = b
             .post_form_with_csrf_json("/api/auth/account/passkey-delete", &[("credentialId", id)])
@@ -968,6 +934,6 @@ async fn the_last_passkey_stays_when_no_proven_address_lets_the_user_in() {
             "{}",
             refused.text()
         );
-        assert_eq!(s.adapter.list_authenticators(&ada).await.unwrap().len(), 1);
+        assert_eq!(s.passkeys_of(&ada).await.len(), 1);
     }
 }

@@ -58,17 +58,8 @@ fn setup(two_factor: TwoFactor) -> Setup {
 
 impl Setup {
     async fn user(&self, email: &str) -> String {
-        let user = self
-            .adapter
-            .create_user(NewUser {
-                email: Some(email.to_owned()),
-                email_verified: Some(Timestamp::from_millis(1)),
-                password_hash: Some(self.hasher.hash(PASSWORD).unwrap()),
-                ..NewUser::default()
-            })
-            .await
-            .unwrap();
-        user.id
+        let hash = self.hasher.hash(PASSWORD).unwrap();
+        authrs_test_support::verified_user(self.adapter.as_ref(), email, hash).await
     }
 
     fn browser(&self) -> EngineClient {
@@ -146,6 +137,18 @@ async fn first_factor(c: &mut EngineClient) -> Answer {
 async fn second_step(c: &mut EngineClient, fields: &[(&str, &str)]) -> Answer {
     c.post_form_with_csrf_json("/api/auth/two-factor", fields)
         .await
+}
+
+/// Asks to turn two-step sign-in off with `fields` (a code or the password), as an app of its
+/// own posts it (JSON-redirect mode).
+async fn disable(c: &mut EngineClient, fields: &[(&str, &str)]) -> Answer {
+    c.post_form_with_csrf_json("/api/auth/account/two-factor-disable", fields)
+        .await
+}
+
+/// Whether an answer goes back to the account page saying two-step sign-in is off.
+fn turned_off(answer: &Answer) -> bool {
+    (answer.json()["url"].as_str()).is_some_and(|url| url.ends_with("notice=TwoFactorDisabled"))
 }
 
 async fn signed_in(c: &mut EngineClient) -> bool {
@@ -351,18 +354,8 @@ async fn a_remembered_device_skips_the_second_step_until_enrolment_changes() {
 
     // Turned off and on again: no device is remembered any more.
     s.clock.advance(Duration::from_secs(60));
-    let off = c
-        .post_form_with_csrf_json(
-            "/api/auth/account/two-factor-disable",
-            &[("code", &app.code(s.now()))],
-        )
-        .await;
-    assert!(
-        off.json()["url"]
-            .as_str()
-            .unwrap()
-            .ends_with("notice=TwoFactorDisabled")
-    );
+    let off = disable(&mut c, &[("code", &app.code(s.now()))]).await;
+    assert!(turned_off(&off), "{}", off.text());
     enrol(&s, &mut c).await;
     c.post_form_with_csrf("/api/auth/signout", &[]).await;
     assert_eq!(first_factor(&mut c).await.status, StatusCode::UNAUTHORIZED);
@@ -377,16 +370,9 @@ async fn turning_it_off_or_new_recovery_codes_need_a_fresh_proof() {
     first_factor(&mut c).await;
     second_step(&mut c, &[("code", &app.code(s.now()))]).await;
 
-    let refused = c
-        .post_form_with_csrf_json(
-            "/api/auth/account/two-factor-disable",
-            &[("code", "000000")],
-        )
-        .await;
+    let refused = disable(&mut c, &[("code", "000000")]).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
-    let refused = c
-        .post_form_with_csrf_json("/api/auth/account/two-factor-disable", &[])
-        .await;
+    let refused = disable(&mut c, &[]).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
     assert!(s.adapter.get_two_factor(&ada).await.unwrap().is_some());
 
@@ -410,18 +396,8 @@ async fn turning_it_off_or_new_recovery_codes_need_a_fresh_proof() {
     );
 
     s.clock.advance(Duration::from_secs(30));
-    let off = c
-        .post_form_with_csrf_json(
-            "/api/auth/account/two-factor-disable",
-            &[("code", &app.code(s.now()))],
-        )
-        .await;
-    assert!(
-        off.json()["url"]
-            .as_str()
-            .unwrap()
-            .ends_with("notice=TwoFactorDisabled")
-    );
+    let off = disable(&mut c, &[("code", &app.code(s.now()))]).await;
+    assert!(turned_off(&off), "{}", off.text());
     assert!(s.adapter.get_two_factor(&ada).await.unwrap().is_none());
     let mut plain = s.browser();
     assert_eq!(first_factor(&mut plain).await.status, StatusCode::OK);
@@ -466,12 +442,7 @@ async fn when_required_a_user_without_it_enrols_at_sign_in_and_cannot_turn_it_of
     assert!(s.adapter.get_two_factor(&ada).await.unwrap().is_some());
 
     s.clock.advance(Duration::from_secs(30));
-    let refused = c
-        .post_form_with_csrf_json(
-            "/api/auth/account/two-factor-disable",
-            &[("code", &app.code(s.now()))],
-        )
-        .await;
+    let refused = disable(&mut c, &[("code", &app.code(s.now()))]).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(s.adapter.get_two_factor(&ada).await.unwrap().is_some());
 }
@@ -679,11 +650,7 @@ async fn the_user_is_mailed_when_two_step_sign_in_changes() {
         &[("password", PASSWORD)],
     )
     .await;
-    c.post_form_with_csrf_json(
-        "/api/auth/account/two-factor-disable",
-        &[("password", PASSWORD)],
-    )
-    .await;
+    disable(&mut c, &[("password", PASSWORD)]).await;
     // Signing in with a code changes nothing: no notice for it.
     assert_eq!(notices().len(), 3, "new codes, then turned off");
 }

@@ -33,6 +33,25 @@ use bytes::Bytes;
 use http::{HeaderMap, Method, Request, StatusCode};
 use serde_json::Value;
 
+/// Creates a user of `adapter` whose address is proven, with this password hash, as a sign-up
+/// that was confirmed leaves it; returns the user's id.
+pub async fn verified_user(
+    adapter: &dyn authrs_core::adapter::Adapter,
+    email: &str,
+    password_hash: String,
+) -> String {
+    let user = adapter
+        .create_user(authrs_core::adapter::NewUser {
+            email: Some(email.to_owned()),
+            email_verified: Some(authrs_core::adapter::Timestamp::from_millis(1)),
+            password_hash: Some(password_hash),
+            ..authrs_core::adapter::NewUser::default()
+        })
+        .await
+        .expect("the user is created");
+    user.id
+}
+
 /// The `name=value` part of every `Set-Cookie` header, in order.
 pub fn set_cookie_pairs(headers: &HeaderMap) -> Vec<String> {
     headers

@@ -140,11 +140,21 @@ pub(crate) async fn page(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<By
         Ok(None) => return Answer::SignIn.send(ctx, Asker::Page),
         Err(error) => return ctx.fail(error),
     };
-    // Rule 9 of passkeys: adding one needs a recent sign-in.
+    let current = current_session_hash(&ctx);
+    // Rule 9 of passkeys: adding one needs a recent sign-in. A database session's start is in
+    // the sessions just listed; a token carries its own.
     #[cfg(feature = "passkey")]
-    let fresh = match super::session::current_sign_in(&ctx).await {
-        Ok(Some((_, at))) => ctx.signed_in_recently(at),
-        _ => false,
+    let fresh = if lists_sessions(&ctx) {
+        let this = view
+            .sessions
+            .iter()
+            .find(|s| Some(&s.session_token) == current.as_ref());
+        ctx.signed_in_recently(this.and_then(|s| s.origin.created).map(|at| at.as_millis()))
+    } else {
+        match super::session::current_sign_in(&ctx).await {
+            Ok(Some((_, at))) => ctx.signed_in_recently(at),
+            _ => false,
+        }
     };
     #[cfg(feature = "passkey")]
     let sign_in_again = format!(
@@ -152,7 +162,6 @@ pub(crate) async fn page(mut ctx: Ctx<'_>, adapter: &dyn Adapter) -> Response<By
         ctx.url("signin"),
         super::encode(&ctx.url("account"))
     );
-    let current = current_session_hash(&ctx);
     let sessions: Vec<SessionRow> = view
         .sessions
         .iter()

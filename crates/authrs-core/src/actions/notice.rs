@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use super::Ctx;
 use crate::adapter::{Adapter, Timestamp};
-use crate::inner::Mounted;
 use crate::providers::{EmailDetails, EmailPurpose, EmailTemplate, EmailTransport};
 
 /// Mails `user_id` the notice `purpose`, when the account has an address and the site sends
@@ -72,14 +71,9 @@ fn mail_route(ctx: &Ctx<'_>) -> Option<(Arc<dyn EmailTransport>, Arc<dyn EmailTe
             .unwrap_or_else(|| Arc::new(crate::providers::DefaultEmailTemplate::default()));
         return Some((Arc::clone(transport), template));
     }
-    ctx.inner
-        .providers
-        .iter()
-        .find_map(|mounted| match mounted {
-            Mounted::Email(provider, _) => Some((
-                Arc::clone(&provider.transport),
-                Arc::clone(&provider.template),
-            )),
-            _ => None,
-        })
+    let (provider, _) = ctx.inner.email_provider()?;
+    Some((
+        Arc::clone(&provider.transport),
+        Arc::clone(&provider.template),
+    ))
 }

@@ -25,7 +25,6 @@ use crate::adapter::{AdapterError, Authenticator, AuthenticatorUse, Timestamp, V
 use crate::audit::AuditKind;
 use crate::cookies::{CookieLifetime, SetCookie};
 use crate::error::{Error, ErrorCode};
-use crate::inner::Mounted;
 use crate::providers::passkey::PasskeyRuntime;
 use crate::secret::{random_bytes, random_hex, sha256_hex};
 use crate::user::{Account, ProviderType, User};
@@ -128,22 +127,6 @@ fn bad_request(ctx: Ctx<'_>, error: &str) -> Response<Bytes> {
     ctx.json_no_store(StatusCode::BAD_REQUEST, body)
 }
 
-/// The email provider a new account's address is proven with, if one is configured.
-fn email_provider<'a>(
-    ctx: &Ctx<'a>,
-) -> Option<(
-    &'a crate::providers::EmailProvider,
-    &'a dyn crate::adapter::Adapter,
-)> {
-    ctx.inner
-        .providers
-        .iter()
-        .find_map(|mounted| match mounted {
-            Mounted::Email(provider, adapter) => Some((provider, adapter.as_ref())),
-            _ => None,
-        })
-}
-
 /// `GET /webauthn-options/:provider`.
 pub(crate) async fn options(mut ctx: Ctx<'_>, runtime: &PasskeyRuntime) -> Response<Bytes> {
     let action = ctx.query("action").map(str::to_owned);
@@ -186,7 +169,7 @@ pub(crate) async fn options(mut ctx: Ctx<'_>, runtime: &PasskeyRuntime) -> Respo
             user_id,
         },
         (_, None, Some(email)) => {
-            let open = runtime.provider.sign_up && email_provider(&ctx).is_some();
+            let open = runtime.provider.sign_up && ctx.inner.email_provider().is_some();
             let Ok(email) = crate::email::normalize_email(&email) else {
                 return bad_request(ctx, "Invalid email");
             };
@@ -520,7 +503,7 @@ async fn sign_up(
     waiting: Waiting,
     callback_url: String,
 ) -> Response<Bytes> {
-    let Some((provider, adapter)) = email_provider(&ctx) else {
+    let Some((provider, adapter)) = ctx.inner.email_provider() else {
         return ctx.fail(Error::Passkey("passkey sign-up needs the email provider"));
     };
     let lifetime = provider.max_age.as_secs().min(SIGN_UP_MAX_SECS);
@@ -541,17 +524,6 @@ async fn sign_up(
     super::email::send_link(ctx, provider, adapter, callback_url).await
 }
 
-/// The mounted passkey provider, if any.
-fn runtime<'a>(ctx: &Ctx<'a>) -> Option<&'a PasskeyRuntime> {
-    ctx.inner
-        .providers
-        .iter()
-        .find_map(|mounted| match mounted {
-            Mounted::Passkey(runtime) => Some(runtime.as_ref()),
-            _ => None,
-        })
-}
-
 /// A passkey as the account page and `GET /account/passkeys` show it.
 pub(crate) fn describe(authenticator: &Authenticator) -> Value {
     json!({
@@ -566,7 +538,7 @@ pub(crate) fn describe(authenticator: &Authenticator) -> Value {
 
 /// `GET /account/passkeys`: the signed-in user's passkeys, oldest first.
 pub(crate) async fn list_json(ctx: Ctx<'_>) -> Response<Bytes> {
-    let Some(runtime) = runtime(&ctx) else {
+    let Some(runtime) = ctx.inner.passkey() else {
         return super::unsupported(ctx.inner, ctx.method);
     };
     let user_id = match signed_in_user(&ctx).await {
@@ -604,7 +576,7 @@ impl NoOwner {
 
 /// The passkey provider and the signed-in user whose passkeys an account route changes.
 async fn owner<'a>(ctx: &Ctx<'a>) -> Result<(&'a PasskeyRuntime, String), NoOwner> {
-    let runtime = runtime(ctx).ok_or(NoOwner::Unsupported)?;
+    let runtime = ctx.inner.passkey().ok_or(NoOwner::Unsupported)?;
     let user_id = signed_in_user(ctx).await.map_err(NoOwner::NotSignedIn)?;
     Ok((runtime, user_id))
 }

@@ -190,6 +190,19 @@ async fn revoked(adapter: &dyn Adapter, claims: &Claims) -> Result<bool, Error> 
 /// The id of the signed-in user of a request, with the same checks as a session read but no
 /// callbacks and no writes (for our account routes).
 pub(crate) async fn current_user_id(ctx: &Ctx<'_>) -> Result<Option<String>, Error> {
+    Ok(signed_in(ctx, false).await?.map(|(user_id, _)| user_id))
+}
+
+/// The signed-in user of a request and when they signed in (milliseconds since the epoch;
+/// `None` for a database session stored before sessions kept their start).
+#[cfg_attr(not(any(feature = "oauth", feature = "passkey")), allow(dead_code))]
+pub(crate) async fn current_sign_in(ctx: &Ctx<'_>) -> Result<Option<(String, Option<u64>)>, Error> {
+    signed_in(ctx, true).await
+}
+
+/// [`current_user_id`], and with `when` the time of the sign-in: read from the token (decoded
+/// once), or, for a database session, from its row's start (one more read).
+async fn signed_in(ctx: &Ctx<'_>, when: bool) -> Result<Option<(String, Option<u64>)>, Error> {
     let inner = ctx.inner;
     let Some(token) = ctx.cookies.chunked(&inner.cookie_names.session_token) else {
         return Ok(None);
@@ -207,46 +220,35 @@ pub(crate) async fn current_user_id(ctx: &Ctx<'_>) -> Result<Option<String>, Err
             {
                 return Ok(None);
             }
-            Ok(claims.get("sub").and_then(Value::as_str).map(str::to_owned))
+            let at = (claims.get("auth_time").and_then(Value::as_f64))
+                .filter(|secs| secs.is_finite() && *secs >= 0.0)
+                .map(|secs| (secs * 1000.0) as u64);
+            let user_id = claims.get("sub").and_then(Value::as_str).map(str::to_owned);
+            Ok(user_id.map(|user_id| (user_id, at)))
         }
         SessionStore::Database(adapter) => {
             if !names_a_session(&token) {
                 return Ok(None);
             }
-            let found = adapter.get_session_and_user(&sha256_hex(&token)).await?;
-            Ok(found
-                .filter(|(session, _)| session.expires > Timestamp::from_millis(ctx.now_ms))
-                .map(|(session, _)| session.user_id))
+            let hash = sha256_hex(&token);
+            let found = adapter.get_session_and_user(&hash).await?;
+            let Some((session, _)) =
+                found.filter(|(session, _)| session.expires > Timestamp::from_millis(ctx.now_ms))
+            else {
+                return Ok(None);
+            };
+            let at = if when {
+                let sessions = adapter.list_user_sessions(&session.user_id, 1000).await?;
+                (sessions.into_iter())
+                    .find(|listed| listed.session_token == hash)
+                    .and_then(|listed| listed.origin.created)
+                    .map(|at| at.as_millis())
+            } else {
+                None
+            };
+            Ok(Some((session.user_id, at)))
         }
     }
-}
-
-/// The signed-in user of a request and when they signed in (milliseconds since the epoch;
-/// `None` for a database session stored before sessions kept their start).
-#[cfg_attr(not(any(feature = "oauth", feature = "passkey")), allow(dead_code))]
-pub(crate) async fn current_sign_in(ctx: &Ctx<'_>) -> Result<Option<(String, Option<u64>)>, Error> {
-    let inner = ctx.inner;
-    let Some(user_id) = current_user_id(ctx).await? else {
-        return Ok(None);
-    };
-    let Some(token) = ctx.cookies.chunked(&inner.cookie_names.session_token) else {
-        return Ok(None);
-    };
-    let at = match &inner.sessions {
-        SessionStore::Jwt { .. } => (inner.session_codec.decode(&token, ctx.now_secs()).ok())
-            .and_then(|claims| claims.get("auth_time").and_then(Value::as_f64))
-            .filter(|secs| secs.is_finite() && *secs >= 0.0)
-            .map(|secs| (secs * 1000.0) as u64),
-        SessionStore::Database(adapter) => {
-            let hash = sha256_hex(&token);
-            let sessions = adapter.list_user_sessions(&user_id, 1000).await?;
-            (sessions.into_iter())
-                .find(|session| session.session_token == hash)
-                .and_then(|session| session.origin.created)
-                .map(|at| at.as_millis())
-        }
-    };
-    Ok(Some((user_id, at)))
 }
 
 /// Whether `token` can name a database session: random tokens are 64 hex digits, and
