@@ -565,6 +565,23 @@ async fn passkeys_are_listed_renamed_and_deleted_but_never_the_last_way_in() {
     // The page lists it, with the script its CSP allows.
     let page = c.get("/api/auth/account").await;
     assert!(page.text().contains("Ada’s phone"));
+    // A name is text on the page, never markup.
+    let marked = c
+        .post_form_with_csrf_json(
+            "/api/auth/account/passkey-rename",
+            &[
+                ("credentialId", &id),
+                ("name", "<img src=x onerror=alert(1)>"),
+            ],
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::OK, "{}", marked.text());
+    let shown = c.get("/api/auth/account").await.text();
+    assert!(
+        !shown.contains("<img src=x"),
+        "the name reached the page as markup"
+    );
+    assert!(shown.contains("&lt;img src=x onerror=alert(1)&gt;"));
     let csp = page.header("content-security-policy").unwrap().to_owned();
     assert!(csp.contains("script-src 'sha256-"), "{csp}");
 
